@@ -1,0 +1,116 @@
+/**
+ * The contract between the publishing pipeline and each delivery channel.
+ * A channel is an adapter: it knows its provider, nothing of HTTP routes or of the ledger's storage.
+ * Adding a channel (Weibo, say) means one new folder implementing `Channel`.
+ */
+
+export type ChannelName = 'microsite' | 'wechat' | 'sms';
+
+/** Kinds of publishable item (see ARCHITECTURE.md "item"). */
+export type ItemKind = 'article' | 'deputy' | 'group' | 'case' | 'meeting';
+
+/** What a channel needs to know about the item, already resolved by the pipeline. */
+export interface PublishableContent {
+  kind: ItemKind;
+  id: string;
+  title: string;
+  /** Short summary (≤120 chars), used as WeChat digest and SMS excerpt. */
+  digest: string;
+  /** Markdown source; channels render it for their medium. */
+  markdown: string;
+  /** Absolute URL of the item's microsite page (the "read the original" link). */
+  url: string;
+  author?: string;
+  /** Local file path of the cover image, if any (WeChat uploads it as the thumb). */
+  coverImagePath?: string;
+  /** Resolves an image URL found in the Markdown body to a local file path, or undefined if external. */
+  resolveImagePath?: (src: string) => string | undefined;
+}
+
+/** SMS notification kinds; each maps to a provider template (templates/sms/). */
+export type SmsNotificationKind = 'news' | 'invitation' | 'reminder' | 'change' | 'cancellation';
+
+export interface SmsRecipient {
+  /** Phone number as stored; the channel normalises it to E.164 (+86…). */
+  phone: string;
+  name?: string;
+  /** Per-recipient template values (e.g. a personal RSVP link), merged over `SmsRequest.params`. */
+  params?: Record<string, string>;
+}
+
+export interface SmsRequest {
+  notification: SmsNotificationKind;
+  /** Template values shared by every recipient of the batch. */
+  params: Record<string, string>;
+  recipients: SmsRecipient[];
+}
+
+export interface WechatRequest {
+  /** publish: free publish (in the account, no push). broadcast: mass send to all followers or a tag. */
+  mode: 'publish' | 'broadcast';
+  tagId?: number;
+}
+
+/** One delivery = one channel × one batch of recipients within a publication. */
+export interface DeliveryRequest {
+  deliveryId: string;
+  /** Stable across retries; providers that support it use it to refuse duplicates (WeChat clientmsgid). */
+  idempotencyKey: string;
+  /** 1 for the first try. */
+  attempt: number;
+  content: PublishableContent;
+  sms?: SmsRequest;
+  wechat?: WechatRequest;
+}
+
+export type RecipientStatus = 'sent' | 'failed' | 'skipped' | 'delivered' | 'unknown';
+
+export interface RecipientOutcome {
+  /** E.164 phone or openid. */
+  recipient: string;
+  status: RecipientStatus;
+  providerMessageId?: string;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+export interface DeliveryOutcome {
+  /**
+   * sent: the provider accepted it and nothing more will come.
+   * pending: accepted, the final result arrives later (WeChat publish/mass-send job events, or polling via `reconcile`).
+   * failed: permanent failure; do not retry.
+   */
+  status: 'sent' | 'pending' | 'failed';
+  /** Provider identifiers worth keeping (publish_id, msg_id, media_id, BizId, RequestId…). */
+  providerIds?: Record<string, string>;
+  recipients?: RecipientOutcome[];
+  error?: { code: string; message: string };
+}
+
+/**
+ * Raised by a channel when a delivery could not be completed.
+ * `transient` errors (network, timeouts, 5xx, WeChat -1 system busy, provider throttling) are retried with backoff;
+ * permanent ones stop and are shown to editors with `providerCode`/`message` in Chinese-friendly wording.
+ */
+export class ChannelError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly transient: boolean,
+    readonly providerCode?: string,
+    readonly providerMessage?: string,
+  ) {
+    super(message);
+    this.name = 'ChannelError';
+  }
+}
+
+export interface Channel {
+  readonly name: ChannelName;
+  deliver(request: DeliveryRequest): Promise<DeliveryOutcome>;
+  /**
+   * Called for a delivery that was `sending` when its worker died: ask the provider what happened.
+   * Returns the outcome when the provider can tell, or 'unknown' when it cannot (a person decides).
+   */
+  reconcile(request: DeliveryRequest, providerIds: Record<string, string>): Promise<DeliveryOutcome | 'unknown'>;
+}
