@@ -1,0 +1,182 @@
+/**
+ * Configuration: read once from the environment (and ./.env if present), validated, typed, passed down.
+ * No other module reads process.env. An invalid value stops the process with a message naming the variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const optionalString = z.string().trim().min(1).optional();
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
+const durationList = z
+  .string()
+  .regex(/^\s*\d+\s*[mhd]\s*(,\s*\d+\s*[mhd]\s*)*$/, 'a comma-separated list of durations such as "24h,2h" or "30m"')
+  .transform((s) =>
+    s.split(',').map((part) => {
+      const m = /(\d+)\s*([mhd])/.exec(part.trim())!;
+      return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+    }),
+  );
+
+/** Every environment variable the service reads, with its default. The README's table mirrors this. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: port.default(3000),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'a MongoDB connection string starting with mongodb:// or mongodb+srv://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_BASE_URL: httpUrl.default('http://localhost:3000'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
+  MEDIA_MAX_MB: z.coerce.number().min(0.1).max(50).default(10),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  TOKEN_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  SCHEDULER_ENABLED: bool.default(true),
+  TRUST_PROXY: bool.default(false),
+
+  WECHAT_APP_ID: optionalString,
+  WECHAT_APP_SECRET: optionalString,
+  WECHAT_TOKEN: optionalString,
+  WECHAT_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits (the EncodingAESKey)').optional(),
+  WECHAT_ENCODING_AES_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits').optional(),
+  WECHAT_API_BASE: httpUrl.default('https://api.weixin.qq.com'),
+  WECHAT_ACCOUNT_TYPE: z.enum(['subscription', 'service']).default('subscription'),
+  WECHAT_VERIFIED: bool.default(true),
+  /** Mass sends allowed per calendar month (service account: 4) or day (subscription: 1); see reference/wechat.md. */
+  WECHAT_MASS_QUOTA: z.coerce.number().int().min(0).optional(),
+
+  SMS_PROVIDER: z.enum(['outbox', 'tencent', 'aliyun']).default('outbox'),
+  SMS_ENDPOINT: optionalString,
+  SMS_SIGN_NAME: z.string().min(1).default('连心'),
+  SMS_RECEIPT_TOKEN: optionalString,
+  TENCENT_SECRET_ID: optionalString,
+  TENCENT_SECRET_KEY: optionalString,
+  TENCENT_SMS_APP_ID: optionalString,
+  TENCENT_SMS_REGION: z.string().default('ap-guangzhou'),
+  ALIYUN_ACCESS_KEY_ID: optionalString,
+  ALIYUN_ACCESS_KEY_SECRET: optionalString,
+
+  MEETING_REMINDER_OFFSETS: durationList.default([24 * 3_600_000, 2 * 3_600_000]),
+  RSVP_TOKEN_SECRET: optionalString,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  mongodbUri?: string;
+  dataDir: string;
+  publicBaseUrl: string;
+  logLevel: Env['LOG_LEVEL'];
+  bodyLimitBytes: number;
+  mediaMaxBytes: number;
+  shutdownTimeoutMs: number;
+  trustProxy: boolean;
+  schedulerEnabled: boolean;
+  auth: { loginMaxFailures: number; loginLockMs: number; tokenTtlMs: number };
+  wechat: {
+    appId?: string;
+    appSecret?: string;
+    token?: string;
+    encodingAesKey?: string;
+    previousEncodingAesKey?: string;
+    apiBase: string;
+    accountType: 'subscription' | 'service';
+    verified: boolean;
+    massQuota?: number;
+  };
+  sms: {
+    provider: 'outbox' | 'tencent' | 'aliyun';
+    endpoint?: string;
+    signName: string;
+    receiptToken?: string;
+    tencent: { secretId?: string; secretKey?: string; appId?: string; region: string };
+    aliyun: { accessKeyId?: string; accessKeySecret?: string };
+  };
+  meetings: { reminderOffsetsMs: number[]; rsvpTokenSecret?: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration. Empty strings count as unset. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '?');
+        return `${name}=${JSON.stringify(raw[name] ?? '')}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.SMS_PROVIDER === 'tencent') {
+    for (const k of ['TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY', 'TENCENT_SMS_APP_ID'] as const) {
+      if (!e[k]) problems.push(`${k}: required when SMS_PROVIDER=tencent`);
+    }
+  }
+  if (e.SMS_PROVIDER === 'aliyun') {
+    for (const k of ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET'] as const) {
+      if (!e[k]) problems.push(`${k}: required when SMS_PROVIDER=aliyun`);
+    }
+  }
+  if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) {
+    problems.push('WECHAT_APP_ID and WECHAT_APP_SECRET: set both or neither');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    mongodbUri: e.MONGODB_URI,
+    dataDir: path.resolve(e.DATA_DIR),
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
+    mediaMaxBytes: Math.round(e.MEDIA_MAX_MB * 1024 * 1024),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    trustProxy: e.TRUST_PROXY,
+    schedulerEnabled: e.SCHEDULER_ENABLED,
+    auth: {
+      loginMaxFailures: e.LOGIN_MAX_FAILURES,
+      loginLockMs: e.LOGIN_LOCK_MINUTES * 60_000,
+      tokenTtlMs: e.TOKEN_TTL_HOURS * 3_600_000,
+    },
+    wechat: {
+      appId: e.WECHAT_APP_ID,
+      appSecret: e.WECHAT_APP_SECRET,
+      token: e.WECHAT_TOKEN,
+      encodingAesKey: e.WECHAT_ENCODING_AES_KEY,
+      previousEncodingAesKey: e.WECHAT_ENCODING_AES_KEY_PREVIOUS,
+      apiBase: e.WECHAT_API_BASE,
+      accountType: e.WECHAT_ACCOUNT_TYPE,
+      verified: e.WECHAT_VERIFIED,
+      massQuota: e.WECHAT_MASS_QUOTA,
+    },
+    sms: {
+      provider: e.SMS_PROVIDER,
+      endpoint: e.SMS_ENDPOINT,
+      signName: e.SMS_SIGN_NAME,
+      receiptToken: e.SMS_RECEIPT_TOKEN,
+      tencent: { secretId: e.TENCENT_SECRET_ID, secretKey: e.TENCENT_SECRET_KEY, appId: e.TENCENT_SMS_APP_ID, region: e.TENCENT_SMS_REGION },
+      aliyun: { accessKeyId: e.ALIYUN_ACCESS_KEY_ID, accessKeySecret: e.ALIYUN_ACCESS_KEY_SECRET },
+    },
+    meetings: { reminderOffsetsMs: e.MEETING_REMINDER_OFFSETS, rsvpTokenSecret: e.RSVP_TOKEN_SECRET },
+  };
+}

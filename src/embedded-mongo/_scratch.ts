@@ -1,0 +1,15 @@
+import { find, update } from 'mingo';
+const o:any = {_id:1, arr:[5]};
+console.log(update(o, {$push:{arr:{$each:[3,1,2], $sort:1, $slice:-2}}} as any), JSON.stringify(o));
+const o3:any = {_id:1};
+console.log(update(o3, {$push:{arr:{$each:[3,1,2], $sort:1, $slice:-2}}} as any), JSON.stringify(o3));
+const o4:any = {_id:1, a: 1};
+console.log(update(o4, {$set:{'b.c': 1}, $unset:{a:''}, $currentDate:{d:true}, $rename:{'a2':'e'}} as any), JSON.stringify(o4));
+const o5:any = {_id:1, arr:[{x:1},{x:2}]};
+console.log(update(o5, {$pull:{arr:{x:1}}, $addToSet:{t:{$each:[1,1,2]}}} as any), JSON.stringify(o5));
+const o6:any = {_id:1, arr:[1,2,3]};
+console.log(update(o6, {$inc:{'arr.$[]':10}} as any), JSON.stringify(o6));
+console.log(find([{a:[{b:1,c:2}]}], {a:{$elemMatch:{b:1}}}, {'a.$':1}).all());
+console.log(find([{n:null},{}], {n:null}).all().length, find([{n:null},{}], {n:{$exists:false}}).all().length);
+console.log(find([{a:1,b:{c:1,d:2}}], {}, {'b.c':1}).all());
+console.log(find([{a:1,b:{c:1,d:2}}], {}, {'b.c':0, _id:0}).all());

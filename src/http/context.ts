@@ -1,0 +1,15 @@
+import type { ParameterizedContext } from 'koa';
+import type { RouterParamContext } from '@koa/router';
+import type { Logger } from '../logger';
+import type { AuthenticatedUser } from '../auth/roles';
+
+export interface AppState {
+  requestId: string;
+  log: Logger;
+  /** Set by the authentication middleware when a valid bearer token came with the request. */
+  user?: AuthenticatedUser;
+  /** Set by routes (the microsite) that render their own 404 page instead of the JSON error. */
+  handledNotFound?: boolean;
+}
+
+export type AppContext = ParameterizedContext<AppState, RouterParamContext<AppState>>;

@@ -1,0 +1,53 @@
+/**
+ * Shapes every failure once: `{"error":{"code","message","details"}}` with the right status.
+ * Unknown errors become a 500 with a generic message; the stack goes to the log, never to the client.
+ */
+import { AppError } from '../errors';
+import type { AppContext } from './context';
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  type?: string;
+  code?: string;
+  message?: string;
+}
+
+/** Errors thrown by Koa's own body parsers and helpers carry a status; map the ones clients can cause. */
+function fromHttpError(err: HttpLikeError): AppError | undefined {
+  const status = err.status ?? err.statusCode;
+  if (!status || status >= 500) return undefined;
+  if (status === 413 || err.type === 'entity.too.large' || err.code === 'LIMIT_FILE_SIZE') {
+    return new AppError(413, 'payload_too_large', '请求体过大');
+  }
+  if (status === 415) return new AppError(415, 'unsupported_media_type', '不支持的内容类型');
+  if (status === 400 && (err.type === 'entity.parse.failed' || /JSON/i.test(err.message ?? ''))) {
+    return new AppError(400, 'malformed_json', '请求体不是合法的 JSON');
+  }
+  const codes: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict', 429: 'too_many_requests' };
+  return new AppError(status, codes[status] ?? 'http_error', err.expose && err.message ? err.message : '请求无效');
+}
+
+export async function errorsMiddleware(ctx: AppContext, next: () => Promise<unknown>): Promise<void> {
+  try {
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined && !ctx.state.handledNotFound) {
+      throw new AppError(404, 'not_found', '未找到');
+    }
+  } catch (raw) {
+    const err = raw instanceof AppError ? raw : fromHttpError(raw as HttpLikeError);
+    if (!err) {
+      ctx.state.log.error({ err: raw }, 'unhandled error');
+      ctx.status = 500;
+      ctx.body = { error: { code: 'internal_error', message: '服务器内部错误', details: { requestId: ctx.state.requestId } } };
+      return;
+    }
+    if (err.status === 429 && (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds) {
+      ctx.set('Retry-After', String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
+    }
+    ctx.status = err.status;
+    ctx.body = { error: { code: err.code, message: err.message, details: err.details ?? null } };
+    ctx.state.log[err.status >= 500 ? 'error' : 'info']({ code: err.code }, err.message);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * What the composition root hands every feature module, and what a module hands back.
+ * Modules are assembled in src/modules.ts; src/app.ts mounts their routers, src/main.ts starts their jobs.
+ */
+import type { Config } from './config';
+import type { Clock } from './clock';
+import type { Logger } from './logger';
+import type { DomainEventBus } from './events';
+import type { Metrics } from './http/metrics';
+import type { ApiRouter } from './http/api-router';
+import type { Scheduler } from './jobs/scheduler';
+import type Router from '@koa/router';
+import type { AppState } from './http/context';
+
+export interface Services {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  events: DomainEventBus;
+  metrics: Metrics;
+  scheduler: Scheduler;
+}
+
+export interface FeatureModule {
+  name: string;
+  /** Declared routes: validated, role-checked and documented in /api/openapi.json. */
+  routers?: ApiRouter[];
+  /** Plain routers for non-API surfaces (microsite pages, feeds) that are not part of the OpenAPI document. */
+  pageRouters?: Router<AppState>[];
+  /** Called once the database is connected and before the server listens (register jobs, start workers…). */
+  start?(): Promise<void> | void;
+  /** Called on shutdown after the server stopped accepting requests; finish or hand back in-flight work. */
+  stop?(): Promise<void> | void;
+}
