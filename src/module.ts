@@ -9,7 +9,7 @@ import type { DomainEventBus } from './events';
 import type { Metrics } from './http/metrics';
 import type { ApiRouter } from './http/api-router';
 import type { Scheduler } from './jobs/scheduler';
-import type Router from '@koa/router';
+import type { RouterInstance } from '@koa/router';
 import type { AppState } from './http/context';
 
 export interface Services {
@@ -26,7 +26,7 @@ export interface FeatureModule {
   /** Declared routes: validated, role-checked and documented in /api/openapi.json. */
   routers?: ApiRouter[];
   /** Plain routers for non-API surfaces (microsite pages, feeds) that are not part of the OpenAPI document. */
-  pageRouters?: Router<AppState>[];
+  pageRouters?: RouterInstance<AppState>[];
   /** Called once the database is connected and before the server listens (register jobs, start workers…). */
   start?(): Promise<void> | void;
   /** Called on shutdown after the server stopped accepting requests; finish or hand back in-flight work. */

@@ -4,7 +4,7 @@
  */
 import Router from '@koa/router';
 import { z } from 'zod';
-import { ForbiddenError, UnauthorizedError, ValidationError, type FieldProblem } from '../errors';
+import { ForbiddenError, UnauthorizedError, UnsupportedMediaTypeError, ValidationError, type FieldProblem } from '../errors';
 import { hasRole, type Role } from '../auth/roles';
 import type { AppContext, AppState } from './context';
 
@@ -35,7 +35,7 @@ export interface RouteDefinition<P = any, Q = any, B = any> {
   /** Response media type for the OpenAPI document (default application/json). */
   responseType?: string;
   /** Extra middleware run after access checks and before validation (e.g. multipart parsing). */
-  before?: Router.Middleware<AppState, any>[];
+  before?: Array<(ctx: AppContext, next: () => Promise<unknown>) => unknown>;
   /** The return value, when not undefined and no body was set, is sent as JSON. */
   handler: (ctx: AppContext, input: RouteInput<P, Q, B>) => unknown;
 }
@@ -46,7 +46,10 @@ export class ApiRouter {
 
   add<P = Record<string, string>, Q = Record<string, unknown>, B = undefined>(def: RouteDefinition<P, Q, B>): this {
     this.routes.push(def as RouteDefinition);
-    this.router[def.method](def.path, accessGuard(def.access), ...(def.before ?? []), async (ctx: AppContext) => {
+    const middleware = [accessGuard(def.access), ...(def.before ?? []), async (ctx: AppContext) => {
+      if (def.body && !def.requestType && hasBody(ctx) && !ctx.is('application/json')) {
+        throw new UnsupportedMediaTypeError('请求体必须是 application/json');
+      }
       const input = {
         params: parsePart(def.params, ctx.params, 'params') as P,
         query: parsePart(def.query, ctx.query, 'query') as Q,
@@ -55,9 +58,15 @@ export class ApiRouter {
       const result = await def.handler(ctx, input);
       if (result !== undefined && ctx.body === undefined) ctx.body = result;
       if (ctx.body === undefined && ctx.status === 404) ctx.status = 204;
-    });
+    }];
+    // Koa-router's generic context types do not compose with our AppContext; the shapes are the same at run time.
+    (this.router[def.method] as (path: string, ...mw: unknown[]) => void)(def.path, ...middleware);
     return this;
   }
+}
+
+function hasBody(ctx: AppContext): boolean {
+  return Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
 }
 
 function accessGuard(access: Access) {

@@ -1,5 +1,4 @@
-import type { ParameterizedContext } from 'koa';
-import type { RouterParamContext } from '@koa/router';
+import type { RouterContext } from '@koa/router';
 import type { Logger } from '../logger';
 import type { AuthenticatedUser } from '../auth/roles';
 
@@ -12,4 +11,4 @@ export interface AppState {
   handledNotFound?: boolean;
 }
 
-export type AppContext = ParameterizedContext<AppState, RouterParamContext<AppState>>;
+export type AppContext = RouterContext<AppState>;

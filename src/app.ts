@@ -1,0 +1,71 @@
+/** Koa composition: shared middleware, then every module's routers, then the OpenAPI document. */
+import Koa from 'koa';
+import { bodyParser } from '@koa/bodyparser';
+import helmet from 'koa-helmet';
+import type { FeatureModule, Services } from './module';
+import type { AppState } from './http/context';
+import { requestContext } from './http/request-context';
+import { errorsMiddleware } from './http/errors-middleware';
+import { authentication } from './auth/middleware';
+import { ApiRouter, type RouteDefinition } from './http/api-router';
+import { buildOpenApiDocument } from './http/openapi';
+
+export interface BuiltApp {
+  app: Koa<AppState>;
+  /** Every declared route, in mounting order (the OpenAPI document is built from these). */
+  routes: RouteDefinition[];
+}
+
+export function createApp(services: Services, modules: FeatureModule[]): BuiltApp {
+  const { config, logger, metrics, clock } = services;
+  const app = new Koa<AppState>({ proxy: config.trustProxy });
+  app.silent = true; // errors are logged by errorsMiddleware, with the request id
+
+  app.use(requestContext(logger, metrics));
+  app.use(errorsMiddleware);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'https:'],
+          scriptSrc: ["'self'", 'https://res.wx.qq.com'],
+          connectSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: config.bodyLimitBytes,
+      encoding: 'utf-8',
+    }),
+  );
+  app.use(authentication(clock));
+
+  const apiRouters = modules.flatMap((m) => m.routers ?? []);
+  const openapi = new ApiRouter();
+  const routes = [...apiRouters.flatMap((r) => r.routes)];
+  let document: Record<string, unknown> | undefined;
+  openapi.add({
+    method: 'get',
+    path: '/api/openapi.json',
+    summary: 'This document',
+    tags: ['system'],
+    access: 'public',
+    handler: () => (document ??= buildOpenApiDocument([...routes, ...openapi.routes], config.publicBaseUrl)),
+  });
+  routes.push(...openapi.routes);
+
+  for (const r of [...apiRouters, openapi]) {
+    app.use(r.router.routes());
+    app.use(r.router.allowedMethods());
+  }
+  for (const m of modules) for (const r of m.pageRouters ?? []) app.use(r.routes());
+
+  return { app, routes };
+}

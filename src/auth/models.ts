@@ -1,0 +1,73 @@
+import mongoose, { Schema, type Types } from 'mongoose';
+import { ROLES, type Role } from './roles';
+
+export interface UserDoc {
+  _id: Types.ObjectId;
+  username: string;
+  displayName: string;
+  role: Role;
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const userSchema = new Schema<UserDoc>(
+  {
+    // Login looks users up by username.
+    username: { type: String, required: true, unique: true, trim: true, lowercase: true },
+    displayName: { type: String, required: true, trim: true },
+    role: { type: String, required: true, enum: ROLES },
+    passwordHash: { type: String, required: true },
+    disabled: { type: Boolean, default: false },
+  },
+  { timestamps: true, collection: 'users' },
+);
+
+export const UserModel = (mongoose.models.User as mongoose.Model<UserDoc>) ?? mongoose.model<UserDoc>('User', userSchema);
+
+/** A login session. Only a hash of the bearer token is stored, so a database leak does not leak sessions. */
+export interface SessionDoc {
+  _id: Types.ObjectId;
+  tokenHash: string;
+  userId: Types.ObjectId;
+  expiresAt: Date;
+  revokedAt?: Date;
+  createdAt: Date;
+}
+
+const sessionSchema = new Schema<SessionDoc>(
+  {
+    // Every authenticated request looks its session up by token hash.
+    tokenHash: { type: String, required: true, unique: true },
+    userId: { type: Schema.Types.ObjectId, required: true, index: true },
+    // TTL: expired sessions disappear by themselves.
+    expiresAt: { type: Date, required: true, index: { expireAfterSeconds: 0 } },
+    revokedAt: { type: Date },
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, collection: 'sessions' },
+);
+
+export const SessionModel = (mongoose.models.Session as mongoose.Model<SessionDoc>) ?? mongoose.model<SessionDoc>('Session', sessionSchema);
+
+/** Failed-login counters per username and per client address; shared by all instances. */
+export interface LoginThrottleDoc {
+  _id: string;
+  failures: number;
+  lockedUntil?: Date;
+  expiresAt: Date;
+}
+
+const throttleSchema = new Schema<LoginThrottleDoc>(
+  {
+    _id: { type: String, required: true },
+    failures: { type: Number, default: 0 },
+    lockedUntil: { type: Date },
+    // TTL: counters reset themselves after a quiet period.
+    expiresAt: { type: Date, required: true, index: { expireAfterSeconds: 0 } },
+  },
+  { versionKey: false, collection: 'login_throttle' },
+);
+
+export const LoginThrottleModel =
+  (mongoose.models.LoginThrottle as mongoose.Model<LoginThrottleDoc>) ?? mongoose.model<LoginThrottleDoc>('LoginThrottle', throttleSchema);

@@ -1,0 +1,118 @@
+/** Accounts and sessions: create users, log in and out, resolve a bearer token to a user. */
+import { createHash, randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import { SessionModel, UserModel, type UserDoc } from './models';
+import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+import { assertNotThrottled, clearFailures, recordFailure, type ThrottlePolicy } from './throttle';
+import type { AuthenticatedUser, Role } from './roles';
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+export function toPublicUser(u: UserDoc): PublicUser {
+  return { id: String(u._id), username: u.username, displayName: u.displayName, role: u.role, disabled: u.disabled, createdAt: u.createdAt };
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function assertPasswordStrength(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new ValidationError('密码太短', [{ field: 'password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
+  }
+}
+
+export async function createUser(input: { username: string; password: string; role: Role; displayName?: string }): Promise<PublicUser> {
+  assertPasswordStrength(input.password);
+  try {
+    const user = await UserModel.create({
+      username: input.username,
+      displayName: input.displayName ?? input.username,
+      role: input.role,
+      passwordHash: await hashPassword(input.password),
+    });
+    return toPublicUser(user);
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw new ConflictError(`用户名 ${input.username} 已存在`, 'username_taken');
+    throw err;
+  }
+}
+
+export async function updateUser(
+  id: string,
+  changes: { role?: Role; displayName?: string; disabled?: boolean; password?: string },
+): Promise<PublicUser> {
+  const set: Partial<UserDoc> = {};
+  if (changes.role) set.role = changes.role;
+  if (changes.displayName) set.displayName = changes.displayName;
+  if (changes.disabled !== undefined) set.disabled = changes.disabled;
+  if (changes.password) {
+    assertPasswordStrength(changes.password);
+    set.passwordHash = await hashPassword(changes.password);
+  }
+  const user = await UserModel.findByIdAndUpdate(id, { $set: set }, { new: true });
+  if (!user) throw new NotFoundError('用户不存在');
+  // Disabling an account or changing its password ends its sessions.
+  if (changes.disabled || changes.password) await revokeAllSessions(id);
+  return toPublicUser(user);
+}
+
+export async function listUsers(): Promise<PublicUser[]> {
+  const users = await UserModel.find().sort({ username: 1 }).lean();
+  return users.map(toPublicUser);
+}
+
+export async function countUsers(): Promise<number> {
+  return UserModel.estimatedDocumentCount();
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  user: PublicUser;
+}
+
+export async function login(
+  username: string,
+  password: string,
+  ip: string,
+  now: Date,
+  policy: ThrottlePolicy & { tokenTtlMs: number },
+): Promise<LoginResult> {
+  await assertNotThrottled(username, ip, now);
+  const user = await UserModel.findOne({ username: username.toLowerCase() });
+  const ok = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : await dummyVerify(password);
+  if (!user || !ok) {
+    await recordFailure(username, ip, now, policy);
+    throw new UnauthorizedError('用户名或密码错误', 'invalid_credentials');
+  }
+  await clearFailures(username);
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + policy.tokenTtlMs);
+  await SessionModel.create({ tokenHash: hashToken(token), userId: user._id, expiresAt });
+  return { token, expiresAt, user: toPublicUser(user) };
+}
+
+export async function authenticate(token: string, now: Date): Promise<AuthenticatedUser | undefined> {
+  const session = await SessionModel.findOne({ tokenHash: hashToken(token) }).lean();
+  if (!session || session.revokedAt || session.expiresAt <= now) return undefined;
+  const user = await UserModel.findById(session.userId).lean();
+  if (!user || user.disabled) return undefined;
+  return { id: String(user._id), username: user.username, displayName: user.displayName, role: user.role, sessionId: String(session._id) };
+}
+
+export async function revokeSession(sessionId: string, now: Date): Promise<void> {
+  await SessionModel.updateOne({ _id: new Types.ObjectId(sessionId) }, { $set: { revokedAt: now } });
+}
+
+export async function revokeAllSessions(userId: string): Promise<void> {
+  await SessionModel.updateMany({ userId: new Types.ObjectId(userId), revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
+}

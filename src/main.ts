@@ -1,0 +1,33 @@
+/** Process entry: configuration → service; SIGTERM/SIGINT stop it gracefully. */
+import dotenv from 'dotenv';
+import { ConfigError, loadConfig } from './config';
+import { startService } from './server';
+
+async function main(): Promise<void> {
+  dotenv.config({ quiet: true });
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const service = await startService(config);
+  let signalled = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (signalled) return;
+      signalled = true;
+      service.services.logger.info({ signal }, 'shutting down');
+      void service.stop().then(() => process.exit(0));
+    });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`lianxin failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,14 @@
+/**
+ * The composition root's list of feature modules, in mounting order.
+ * Adding a feature = one line here.
+ */
+import type { FeatureModule, Services } from './module';
+import { authModule } from './auth/module';
+import { systemModule } from './system/module';
+
+export function buildModules(services: Services): FeatureModule[] {
+  return [
+    systemModule(services),
+    authModule(services),
+  ];
+}
