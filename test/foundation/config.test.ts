@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { ConfigError, loadConfig } from '../../src/config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('has working defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).to.equal(3000);
+    expect(config.mongodbUri).to.equal(undefined);
+    expect(config.dataDir).to.match(/data$/);
+    expect(config.sms.provider).to.equal('outbox');
+    expect(config.meetings.reminderOffsetsMs).to.deep.equal([24 * 3_600_000, 2 * 3_600_000]);
+  });
+
+  it('names the variable and what is expected', () => {
+    expect(problemsOf({ PORT: 'abc' })[0]).to.match(/^PORT="abc": /);
+    expect(problemsOf({ MONGODB_URI: 'postgres://x' })[0]).to.contain('MONGODB_URI').and.contain('mongodb://');
+    expect(problemsOf({ PUBLIC_BASE_URL: 'not a url' })[0]).to.contain('PUBLIC_BASE_URL');
+    expect(problemsOf({ MEETING_REMINDER_OFFSETS: '24 hours' })[0]).to.contain('MEETING_REMINDER_OFFSETS').and.contain('24h,2h');
+    expect(problemsOf({ WECHAT_ENCODING_AES_KEY: 'short' })[0]).to.contain('WECHAT_ENCODING_AES_KEY');
+  });
+
+  it('reports every missing credential of the chosen SMS provider', () => {
+    const problems = problemsOf({ SMS_PROVIDER: 'tencent' });
+    expect(problems.join('\n')).to.contain('TENCENT_SECRET_ID').and.contain('TENCENT_SECRET_KEY').and.contain('TENCENT_SMS_APP_ID');
+  });
+
+  it('parses durations and normalises the public base URL', () => {
+    const config = loadConfig({ MEETING_REMINDER_OFFSETS: '1d, 30m', PUBLIC_BASE_URL: 'https://lianxin.example.cn/' });
+    expect(config.meetings.reminderOffsetsMs).to.deep.equal([86_400_000, 1_800_000]);
+    expect(config.publicBaseUrl).to.equal('https://lianxin.example.cn');
+  });
+
+  it('stops `npm start` with a clear message on an invalid value', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, PORT: 'eighty', MONGODB_URI: '' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).to.equal(78);
+    expect(result.stderr).to.contain('PORT="eighty"');
+    expect(result.stderr).not.to.match(/\n\s+at /); // no stack trace
+  });
+});
