@@ -1,0 +1,82 @@
+/** Subscriber sign-up and opt-out, and the `subscribers` audience. */
+import type { Clock } from '../clock';
+import { ValidationError } from '../errors';
+import type { AudienceRecipient } from './registry';
+import { Subscriber, type SubscriberDoc } from './subscriber';
+import { maskPhone, normalisePhone } from './phone';
+
+function requirePhone(phone: string): string {
+  const e164 = normalisePhone(phone);
+  if (!e164) throw new ValidationError('请输入有效的中国大陆手机号码', [{ field: 'body.phone', message: 'not a mainland mobile number' }]);
+  return e164;
+}
+
+/** Idempotent: subscribing an active number again changes nothing; an unsubscribed one is re-activated with the new consent. */
+export async function subscribe(clock: Clock, input: { phone: string; name?: string; source: string }): Promise<{ phone: string; status: 'active' }> {
+  const phone = requirePhone(input.phone);
+  const now = clock.now();
+  await Subscriber.updateOne(
+    { phone },
+    {
+      $set: { status: 'active', consentAt: now, source: input.source, unsubscribedAt: null, updatedAt: now, ...(input.name ? { name: input.name } : {}) },
+      $unset: { unsubscribeReason: 1 },
+      $setOnInsert: { createdAt: now },
+    },
+    { upsert: true },
+  ).catch(async (err) => {
+    // Two sign-ups of one number at once: the loser's upsert hits the unique index; the record exists, so retry as an update.
+    if ((err as { code?: number }).code !== 11000) throw err;
+    await Subscriber.updateOne({ phone }, { $set: { status: 'active', consentAt: now, unsubscribedAt: null, updatedAt: now } });
+  });
+  return { phone: maskPhone(phone), status: 'active' };
+}
+
+/** Stops messages to a number. Unknown numbers are accepted silently (the answer does not reveal who subscribed). */
+export async function unsubscribe(clock: Clock, phoneInput: string, reason: 'request' | 'sms' | 'admin'): Promise<void> {
+  const phone = normalisePhone(phoneInput);
+  if (!phone) {
+    if (reason === 'request') requirePhone(phoneInput);
+    return;
+  }
+  const now = clock.now();
+  await Subscriber.updateOne(
+    { phone, status: 'active' },
+    { $set: { status: 'unsubscribed', unsubscribedAt: now, unsubscribeReason: reason, updatedAt: now } },
+  );
+}
+
+export async function resolveSubscribers(): Promise<AudienceRecipient[]> {
+  const rows = await Subscriber.find({ status: 'active' }).sort({ _id: 1 }).select('phone name').lean();
+  return rows.map((r) => ({ phone: r.phone, name: r.name }));
+}
+
+export interface SubscriberView {
+  id: string;
+  phone: string;
+  name?: string;
+  status: SubscriberDoc['status'];
+  source: string;
+  consentAt: Date;
+  unsubscribedAt?: Date | null;
+  unsubscribeReason?: string;
+}
+
+export async function listSubscribers(filter: { status?: 'active' | 'unsubscribed'; page: number; pageSize: number }) {
+  const query = filter.status ? { status: filter.status } : {};
+  const [rows, total] = await Promise.all([
+    Subscriber.find(query).sort({ _id: -1 }).skip((filter.page - 1) * filter.pageSize).limit(filter.pageSize).lean(),
+    Subscriber.countDocuments(query),
+  ]);
+  const items: SubscriberView[] = rows.map((r) => ({
+    id: String(r._id),
+    // Admins see the full number: they need it to answer "why did I get this message?".
+    phone: r.phone,
+    name: r.name,
+    status: r.status,
+    source: r.source,
+    consentAt: r.consentAt,
+    unsubscribedAt: r.unsubscribedAt,
+    unsubscribeReason: r.unsubscribeReason,
+  }));
+  return { items, page: filter.page, pageSize: filter.pageSize, total };
+}

@@ -1,0 +1,194 @@
+/** Reading publications and deliveries for people, and the one change a person makes to a publication: cancelling it. */
+import { Types } from 'mongoose';
+import { ConflictError, NotFoundError } from '../errors';
+import type { Page } from '../http/schemas';
+import { maskPhone } from '../audiences/phone';
+import { Publication, PUBLICATION_STATUS_LABELS, type PublicationDoc, type PublicationStatus } from './models/publication';
+import { Delivery, DELIVERY_STATUS_LABELS, type DeliveryDoc, type DeliveryRecipient } from './models/delivery';
+import { publishingRuntime } from './runtime';
+
+export interface DeliveryView {
+  id: string;
+  channel: string;
+  batchIndex: number;
+  idempotencyKey: string;
+  status: DeliveryDoc['status'];
+  statusLabel: string;
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt?: Date;
+  waitingForMicrosite: boolean;
+  lastAttemptAt?: Date;
+  settledAt?: Date;
+  providerIds: Record<string, string>;
+  error: DeliveryDoc['error'];
+  recipientCount: number;
+  /** Recipients per status (queued, sent, delivered, failed, skipped, unknown). */
+  recipients: Record<string, number>;
+  /** A few failed recipients with the provider's reason; the full list is paged at /api/admin/deliveries/:id/recipients. */
+  failedRecipients: Array<{ recipient: string; errorCode?: string; errorMessage?: string }>;
+  actions: DeliveryDoc['actions'];
+}
+
+export interface PublicationView {
+  id: string;
+  kind: string;
+  itemId: string;
+  title: string;
+  channels: string[];
+  status: PublicationStatus;
+  statusLabel: string;
+  audience: Record<string, unknown>;
+  sms?: PublicationDoc['sms'];
+  wechat?: PublicationDoc['wechat'];
+  scheduledAt?: Date;
+  dueAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
+  cancelledAt?: Date;
+  audienceSummary?: PublicationDoc['audienceSummary'];
+  deliveryCounts: Record<string, number>;
+  createdBy: string;
+  createdAt: Date;
+  deliveries?: DeliveryView[];
+}
+
+/** Explicit recipient lists can be long and hold private numbers: show their size only. */
+function audienceForView(audience: PublicationDoc['audience']): Record<string, unknown> {
+  const { recipients, ...rest } = audience ?? {};
+  return recipients ? { ...rest, recipients: { count: recipients.length } } : rest;
+}
+
+function toPublicationView(p: PublicationDoc): PublicationView {
+  return {
+    id: String(p._id),
+    kind: p.kind,
+    itemId: p.itemId,
+    title: p.title,
+    channels: p.channels,
+    status: p.status,
+    statusLabel: PUBLICATION_STATUS_LABELS[p.status],
+    audience: audienceForView(p.audience),
+    sms: p.sms,
+    wechat: p.wechat,
+    scheduledAt: p.scheduledAt,
+    dueAt: p.dueAt,
+    startedAt: p.startedAt,
+    finishedAt: p.finishedAt,
+    cancelledAt: p.cancelledAt,
+    audienceSummary: p.audienceSummary,
+    deliveryCounts: p.deliveryCounts ?? {},
+    createdBy: p.createdBy,
+    createdAt: p.createdAt,
+  };
+}
+
+export function showRecipient(recipient: string, reveal: boolean): string {
+  return reveal || !recipient.startsWith('+86') ? recipient : maskPhone(recipient);
+}
+
+function toDeliveryView(d: DeliveryDoc, reveal: boolean): DeliveryView {
+  const counts: Record<string, number> = {};
+  const failed: DeliveryView['failedRecipients'] = [];
+  for (const r of d.recipients ?? []) {
+    counts[r.status] = (counts[r.status] ?? 0) + 1;
+    if (r.status === 'failed' && failed.length < 20) {
+      failed.push({ recipient: showRecipient(r.recipient, reveal), errorCode: r.errorCode, errorMessage: r.errorMessage });
+    }
+  }
+  const open = d.status === 'queued' || d.status === 'planned';
+  return {
+    id: String(d._id),
+    channel: d.channel,
+    batchIndex: d.batchIndex,
+    idempotencyKey: d.idempotencyKey,
+    status: d.status,
+    statusLabel: DELIVERY_STATUS_LABELS[d.status],
+    attempts: d.attempts,
+    maxAttempts: d.maxAttempts,
+    nextAttemptAt: open ? d.nextAttemptAt : undefined,
+    waitingForMicrosite: d.waitFor === 'microsite',
+    lastAttemptAt: d.lastAttemptAt,
+    settledAt: d.settledAt,
+    providerIds: d.providerIds ?? {},
+    error: d.error ?? null,
+    recipientCount: d.recipientCount,
+    recipients: counts,
+    failedRecipients: failed,
+    actions: d.actions ?? [],
+  };
+}
+
+export async function getPublicationView(id: string, options: { revealPhones?: boolean } = {}): Promise<PublicationView> {
+  if (!Types.ObjectId.isValid(id)) throw new NotFoundError('发布记录不存在');
+  const p = await Publication.findById(id).lean();
+  if (!p) throw new NotFoundError('发布记录不存在');
+  const deliveries = await Delivery.find({ publicationId: p._id })
+    .select('-recipients.params -recipients.name')
+    .sort({ channel: 1, batchIndex: 1 })
+    .lean();
+  return { ...toPublicationView(p), deliveries: deliveries.map((d) => toDeliveryView(d, !!options.revealPhones)) };
+}
+
+export interface PublicationFilter {
+  status?: PublicationStatus;
+  kind?: string;
+  itemId?: string;
+  channel?: string;
+  from?: Date;
+  to?: Date;
+  page: number;
+  pageSize: number;
+}
+
+export async function listPublications(filter: PublicationFilter): Promise<Page<PublicationView>> {
+  const query: Record<string, unknown> = {};
+  if (filter.status) query.status = filter.status;
+  if (filter.kind) query.kind = filter.kind;
+  if (filter.itemId) query.itemId = filter.itemId;
+  if (filter.channel) query.channels = filter.channel;
+  if (filter.from || filter.to) query.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
+  const [rows, total] = await Promise.all([
+    Publication.find(query)
+      .select('-audience.recipients.params')
+      .sort({ createdAt: -1, _id: -1 })
+      .skip((filter.page - 1) * filter.pageSize)
+      .limit(filter.pageSize)
+      .lean(),
+    Publication.countDocuments(query),
+  ]);
+  return { items: rows.map(toPublicationView), page: filter.page, pageSize: filter.pageSize, total };
+}
+
+export async function listDeliveryRecipients(
+  deliveryId: string,
+  filter: { status?: string; page: number; pageSize: number; revealPhones: boolean },
+): Promise<Page<Omit<DeliveryRecipient, 'params'>>> {
+  if (!Types.ObjectId.isValid(deliveryId)) throw new NotFoundError('投递记录不存在');
+  const d = await Delivery.findById(deliveryId).select('recipients').lean();
+  if (!d) throw new NotFoundError('投递记录不存在');
+  const all = (d.recipients ?? []).filter((r) => !filter.status || r.status === filter.status);
+  const items = all.slice((filter.page - 1) * filter.pageSize, filter.page * filter.pageSize).map(({ params: _params, ...r }) => ({
+    ...r,
+    recipient: showRecipient(r.recipient, filter.revealPhones),
+  }));
+  return { items, page: filter.page, pageSize: filter.pageSize, total: all.length };
+}
+
+/** A scheduled or pending publication can be cancelled until a worker starts it; after that, 409. */
+export async function cancelPublication(id: string, by: string): Promise<PublicationView> {
+  if (!Types.ObjectId.isValid(id)) throw new NotFoundError('发布记录不存在');
+  const now = publishingRuntime().clock.now();
+  const updated = await Publication.findOneAndUpdate(
+    { _id: id, status: { $in: ['scheduled', 'pending'] } },
+    { $set: { status: 'cancelled', cancelledAt: now, cancelledBy: by, finishedAt: now, updatedAt: now } },
+    { new: true },
+  ).lean();
+  if (!updated) {
+    const current = await Publication.findById(id).select('status').lean();
+    if (!current) throw new NotFoundError('发布记录不存在');
+    if (current.status === 'cancelled') return getPublicationView(id);
+    throw new ConflictError(`发布已开始（${PUBLICATION_STATUS_LABELS[current.status]}），无法取消`, 'publication_started', { status: current.status });
+  }
+  return getPublicationView(id);
+}
