@@ -5,10 +5,12 @@
 import type { FeatureModule, Services } from './module';
 import { authModule } from './auth/module';
 import { systemModule } from './system/module';
+import { contentModule } from './content/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
     systemModule(services),
     authModule(services),
+    contentModule(services),
   ];
 }

@@ -1,0 +1,48 @@
+/** The four content kinds this module owns, registered with the generic workflow. */
+import { Article } from './models/article';
+import { CaseStudy } from './models/case-study';
+import { Deputy } from './models/deputy';
+import { DeputyGroup } from './models/deputy-group';
+import type { ContentKind } from './enums';
+import { registerWorkflowKind, type WorkflowKind } from './workflow/registry';
+
+export const contentKinds: Record<ContentKind, WorkflowKind & { kind: ContentKind; pathFamily: string }> = {
+  article: {
+    kind: 'article',
+    model: Article,
+    titleField: 'title',
+    bodyField: 'body',
+    label: '新闻',
+    pathFamily: 'articles',
+    editableFields: ['title', 'slug', 'digest', 'body', 'coverMediaId', 'byline', 'region', 'topics', 'featured', 'relatedDeputyIds', 'relatedGroupIds', 'relatedCaseIds'],
+  },
+  deputy: {
+    kind: 'deputy',
+    model: Deputy,
+    titleField: 'name',
+    bodyField: 'story',
+    label: '典型代表',
+    pathFamily: 'deputies',
+    editableFields: ['name', 'slug', 'level', 'region', 'groupId', 'occupation', 'organisation', 'photoMediaId', 'digest', 'story', 'highlights', 'topics', 'featured', 'phones'],
+  },
+  group: {
+    kind: 'group',
+    model: DeputyGroup,
+    titleField: 'name',
+    bodyField: 'body',
+    label: '代表小组',
+    pathFamily: 'groups',
+    editableFields: ['name', 'slug', 'region', 'digest', 'body', 'coverMediaId', 'roomAddress', 'members', 'activities', 'topics', 'featured'],
+  },
+  case: {
+    kind: 'case',
+    model: CaseStudy,
+    titleField: 'title',
+    bodyField: 'body',
+    label: '典型模式',
+    pathFamily: 'cases',
+    editableFields: ['title', 'slug', 'caseKind', 'region', 'summary', 'digest', 'body', 'coverMediaId', 'figures', 'topics', 'featured', 'relatedDeputyIds', 'relatedGroupIds'],
+  },
+};
+
+for (const spec of Object.values(contentKinds)) registerWorkflowKind(spec);

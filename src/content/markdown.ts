@@ -1,0 +1,84 @@
+/**
+ * Markdown → HTML for the microsite (the WeChat channel renders the same source its own way).
+ * Raw HTML is never passed through (`html: false` escapes it), and every link and image URL goes through
+ * an allow-list: http(s), mailto, tel, site-relative paths, and data: only for raster images.
+ */
+import MarkdownIt from 'markdown-it';
+
+/** Canonical form used to judge a URL: entities are already decoded by markdown-it; drop controls and spaces, lower-case. */
+function canonical(url: string): string {
+  // eslint-disable-next-line no-control-regex
+  return url.replace(/[\u0000-\u0020\u007f-\u009f\u00a0\u200b-\u200f\u2028\u2029\ufeff]+/g, '').toLowerCase();
+}
+
+const SAFE_SCHEME = /^(https?:|mailto:|tel:)/;
+const SAFE_DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp);/;
+const ANY_SCHEME = /^[a-z][a-z0-9+.-]*:/;
+
+/** Whether a URL may appear in rendered output. Exported for the WeChat renderer and tests. */
+export function isSafeUrl(url: string, context: 'link' | 'image' = 'link'): boolean {
+  const s = canonical(url);
+  if (SAFE_SCHEME.test(s)) return true;
+  if (SAFE_DATA_IMAGE.test(s)) return context === 'image';
+  if (ANY_SCHEME.test(s)) return false;
+  // A colon before the first "/", "?" or "#" would be read as a scheme by some browsers.
+  if (/^[^/?#]*:/.test(s)) return false;
+  // Protocol-relative and backslash forms leave the site.
+  if (s.startsWith('//') || s.startsWith('\\') || s.startsWith('/\\')) return false;
+  return true;
+}
+
+function createRenderer(): MarkdownIt.MarkdownIt {
+  const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+  // Links and images both pass here during parsing; data: images are re-checked per token below.
+  md.validateLink = (url: string) => isSafeUrl(url, 'image');
+
+  const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+  md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+    const token = tokens[idx];
+    const href = String(token.attrGet('href') ?? '');
+    if (!isSafeUrl(href, 'link')) token.attrSet('href', '#');
+    token.attrSet('rel', 'noopener');
+    if (/^https?:/i.test(href)) token.attrSet('target', '_blank');
+    return defaultLinkOpen(tokens, idx, options, env, self);
+  };
+
+  const defaultImage = md.renderer.rules.image!;
+  md.renderer.rules.image = (tokens, idx, options, env, self) => {
+    const token = tokens[idx];
+    if (!isSafeUrl(String(token.attrGet('src') ?? ''), 'image')) token.attrSet('src', '');
+    token.attrSet('loading', 'lazy');
+    return defaultImage(tokens, idx, options, env, self);
+  };
+  return md;
+}
+
+const renderer = createRenderer();
+
+/** Renders editor Markdown to HTML that is safe to put in a page as-is. */
+export function renderMarkdown(src: string): string {
+  return renderer.render(src ?? '');
+}
+
+/** Plain text of a Markdown source (for digests, search snippets, SMS excerpts). */
+export function markdownToText(src: string): string {
+  const parts: string[] = [];
+  for (const block of renderer.parse(src ?? '', {})) {
+    if (block.type !== 'inline' || !block.children) continue;
+    const line: string[] = [];
+    for (const child of block.children) {
+      if (child.type === 'text' || child.type === 'code_inline') line.push(child.content);
+      else if (child.type === 'softbreak' || child.type === 'hardbreak') line.push(' ');
+      else if (child.type === 'image') line.push(child.content);
+    }
+    parts.push(line.join(''));
+  }
+  return parts.join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/** A digest of at most `max` characters (code points), cut with an ellipsis when the text is longer. */
+export function digestFrom(src: string, max = 120): string {
+  const chars = Array.from(markdownToText(src));
+  if (chars.length <= max) return chars.join('');
+  return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}

@@ -1,0 +1,68 @@
+/** Uploaded images. Bytes live behind MediaStorage (local disk under DATA_DIR/media by default); this is the catalogue. */
+import mongoose, { Schema, type Types } from 'mongoose';
+
+export const MEDIA_FORMATS = ['jpeg', 'png', 'webp', 'gif'] as const;
+export type MediaFormat = (typeof MEDIA_FORMATS)[number];
+/** original: as uploaded; cover: 1080 wide; list: 480 wide (never upscaled). */
+export const MEDIA_VARIANTS = ['original', 'cover', 'list'] as const;
+export type MediaVariantName = (typeof MEDIA_VARIANTS)[number];
+
+export interface MediaVariant {
+  name: MediaVariantName;
+  /** Storage key (a file name under the media root), served at /media/<key>. */
+  key: string;
+  width: number;
+  height: number;
+  bytes: number;
+  contentType: string;
+}
+
+export interface MediaDoc {
+  _id: Types.ObjectId;
+  /** Name as uploaded, for editors only. */
+  originalName: string;
+  format: MediaFormat;
+  contentType: string;
+  width: number;
+  height: number;
+  bytes: number;
+  /** Same bytes uploaded twice → the same record. */
+  sha256: string;
+  alt: string;
+  variants: MediaVariant[];
+  uploadedBy: Types.ObjectId;
+  createdAt: Date;
+}
+
+const variantSchema = new Schema<MediaVariant>(
+  {
+    name: { type: String, enum: MEDIA_VARIANTS, required: true },
+    key: { type: String, required: true },
+    width: { type: Number, required: true },
+    height: { type: Number, required: true },
+    bytes: { type: Number, required: true },
+    contentType: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const mediaSchema = new Schema<MediaDoc>(
+  {
+    originalName: { type: String, default: '', maxlength: 255 },
+    format: { type: String, enum: MEDIA_FORMATS, required: true },
+    contentType: { type: String, required: true },
+    width: { type: Number, required: true },
+    height: { type: Number, required: true },
+    bytes: { type: Number, required: true },
+    // Upload de-duplication by content.
+    sha256: { type: String, required: true, unique: true },
+    alt: { type: String, default: '', maxlength: 200 },
+    variants: { type: [variantSchema], default: [] },
+    uploadedBy: { type: Schema.Types.ObjectId, required: true },
+    // Media library, newest first.
+    createdAt: { type: Date, required: true, index: -1 },
+  },
+  { versionKey: false, collection: 'media' },
+);
+
+export const Media = (mongoose.models.Media as mongoose.Model<MediaDoc>) ?? mongoose.model<MediaDoc>('Media', mediaSchema);

@@ -1,0 +1,211 @@
+/**
+ * The ONLY way other modules (microsite, WeChat replies, publishing) read content for the public.
+ * Everything here returns items that are published and not deleted, as plain objects with public fields only.
+ */
+import { isValidObjectId, Types } from 'mongoose';
+import type { Page } from '../http/schemas';
+import './kinds';
+import { CONTENT_KINDS, type CaseKind, type ContentKind, type DeputyLevel } from './enums';
+import { Article } from './models/article';
+import { Deputy } from './models/deputy';
+import { DeputyGroup } from './models/deputy-group';
+import { CaseStudy } from './models/case-study';
+import { contentKinds } from './kinds';
+import { detailProjection, summaryProjection, toPublicItem, toSummaries } from './public-mappers';
+import type { PublicArticleSummary, PublicItemByKind, PublicSummary, PublicSummaryByKind, RelatedItems } from './public-types';
+
+export * from './public-types';
+
+const PUBLIC = { status: 'published', deletedAt: null } as const;
+const NEWEST = { publishedAt: -1, _id: -1 } as const;
+
+function model(kind: ContentKind) {
+  return contentKinds[kind].model;
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+export async function getPublishedBySlug<K extends ContentKind>(kind: K, slug: string): Promise<PublicItemByKind[K] | null> {
+  if (typeof slug !== 'string' || !slug) return null;
+  const doc = await model(kind).findOne({ ...PUBLIC, slug }, detailProjection[kind]).lean();
+  return doc ? toPublic(kind, doc) : null;
+}
+
+export async function getPublishedById<K extends ContentKind>(kind: K, id: string): Promise<PublicItemByKind[K] | null> {
+  if (!isValidObjectId(id)) return null;
+  const doc = await model(kind).findOne({ ...PUBLIC, _id: new Types.ObjectId(String(id)) }, detailProjection[kind]).lean();
+  return doc ? toPublic(kind, doc) : null;
+}
+
+async function toPublic<K extends ContentKind>(kind: K, doc: any): Promise<PublicItemByKind[K]> {
+  let slugs = new Map<string, string>();
+  if (kind === 'group') {
+    const memberIds = (doc.members ?? []).map((m: any) => m.deputyId).filter(Boolean);
+    if (memberIds.length) {
+      const deputies = await Deputy.find({ ...PUBLIC, _id: { $in: memberIds } }, { slug: 1 }).lean();
+      slugs = new Map(deputies.map((d) => [String(d._id), d.slug]));
+    }
+  }
+  return toPublicItem(kind, doc, slugs);
+}
+
+export interface PublicListOptions {
+  page?: number;
+  pageSize?: number;
+  /** Name of a city, county or township. */
+  region?: string;
+  topic?: string;
+  /** Deputies only. */
+  level?: DeputyLevel;
+  /** Cases only. */
+  caseKind?: CaseKind;
+  featured?: boolean;
+}
+
+export async function listPublished<K extends ContentKind>(kind: K, options: PublicListOptions = {}): Promise<Page<PublicSummaryByKind[K]>> {
+  const page = clampInt(options.page, 1, 1, 10_000);
+  const pageSize = clampInt(options.pageSize, 20, 1, 100);
+  const filter: Record<string, unknown> = { ...PUBLIC };
+  if (typeof options.region === 'string' && options.region) filter.regionKeys = options.region;
+  if (typeof options.topic === 'string' && options.topic) filter.topics = options.topic;
+  if (kind === 'deputy' && typeof options.level === 'string') filter.level = options.level;
+  if (kind === 'case' && typeof options.caseKind === 'string') filter.caseKind = options.caseKind;
+  if (typeof options.featured === 'boolean') filter.featured = options.featured;
+  const m = model(kind);
+  const [docs, total] = await Promise.all([
+    m.find(filter, summaryProjection[kind]).sort(NEWEST).skip((page - 1) * pageSize).limit(pageSize).lean(),
+    m.countDocuments(filter),
+  ]);
+  return { items: await toSummaries(kind, docs), page, pageSize, total };
+}
+
+export async function latestPublished<K extends ContentKind>(kind: K, limit = 5): Promise<PublicSummaryByKind[K][]> {
+  const docs = await model(kind).find(PUBLIC, summaryProjection[kind]).sort(NEWEST).limit(clampInt(limit, 5, 1, 100)).lean();
+  return toSummaries(kind, docs);
+}
+
+/** Upper bound of matches considered per kind; a campaign site holds hundreds, not millions, of public items. */
+const SEARCH_CAP = 500;
+
+/**
+ * Substring search over title, digest and body of every public kind (Chinese has no word boundaries, so no
+ * tokenising). Title matches rank first, then the rest; each group newest first.
+ */
+export async function searchPublished(text: string, options: { page?: number; pageSize?: number } = {}): Promise<Page<PublicSummary>> {
+  const page = clampInt(options.page, 1, 1, 1000);
+  const pageSize = clampInt(options.pageSize, 20, 1, 100);
+  const needle = typeof text === 'string' ? text.trim().slice(0, 100) : '';
+  if (!needle) return { items: [], page, pageSize, total: 0 };
+  const re = new RegExp(escapeRegex(needle), 'i');
+  const hits: { kind: ContentKind; doc: any; inTitle: boolean }[] = [];
+  await Promise.all(
+    CONTENT_KINDS.map(async (kind) => {
+      const spec = contentKinds[kind];
+      const fields = [spec.titleField, 'digest', spec.bodyField, ...(kind === 'case' ? ['summary'] : [])];
+      const docs = await spec.model
+        .find({ ...PUBLIC, $or: fields.map((f) => ({ [f]: re })) }, summaryProjection[kind])
+        .sort(NEWEST)
+        .limit(SEARCH_CAP)
+        .lean();
+      for (const doc of docs) hits.push({ kind, doc, inTitle: re.test(String((doc as any)[spec.titleField] ?? '')) });
+    }),
+  );
+  hits.sort((a, b) => Number(b.inTitle) - Number(a.inTitle) || +new Date(b.doc.publishedAt) - +new Date(a.doc.publishedAt));
+  const slice = hits.slice((page - 1) * pageSize, page * pageSize);
+  const items: PublicSummary[] = [];
+  for (const hit of slice) items.push((await toSummaries(hit.kind, [hit.doc]))[0]);
+  return { items, page, pageSize, total: hits.length };
+}
+
+/** The published articles just before and after this one in publication order. */
+export async function adjacentArticles(id: string): Promise<{ previous?: PublicArticleSummary; next?: PublicArticleSummary }> {
+  if (!isValidObjectId(id)) return {};
+  const _id = new Types.ObjectId(String(id));
+  const current = await Article.findOne({ ...PUBLIC, _id }, { publishedAt: 1 }).lean();
+  if (!current?.publishedAt) return {};
+  const at = current.publishedAt;
+  const [older, newer] = await Promise.all([
+    Article.find({ ...PUBLIC, $or: [{ publishedAt: { $lt: at } }, { publishedAt: at, _id: { $lt: _id } }] }, summaryProjection.article)
+      .sort({ publishedAt: -1, _id: -1 })
+      .limit(1)
+      .lean(),
+    Article.find({ ...PUBLIC, $or: [{ publishedAt: { $gt: at } }, { publishedAt: at, _id: { $gt: _id } }] }, summaryProjection.article)
+      .sort({ publishedAt: 1, _id: 1 })
+      .limit(1)
+      .lean(),
+  ]);
+  const [previous] = await toSummaries('article', older);
+  const [next] = await toSummaries('article', newer);
+  return { previous, next };
+}
+
+const RELATED_LIMIT = 6;
+
+/** Published items linked to this one (both directions), for "related" boxes on item pages. */
+export async function relatedFor(kind: ContentKind, id: string): Promise<RelatedItems> {
+  const empty: RelatedItems = { articles: [], deputies: [], groups: [], cases: [] };
+  if (!isValidObjectId(id)) return empty;
+  const _id = new Types.ObjectId(String(id));
+  const doc: any = await model(kind).findOne({ ...PUBLIC, _id }, summaryProjection[kind]).lean();
+  if (!doc) return empty;
+  const byIds = <T extends ContentKind>(k: T, list: Types.ObjectId[] | undefined) =>
+    list?.length ? find(k, { _id: { $in: list } }) : Promise.resolve([] as PublicSummaryByKind[T][]);
+  const find = async <T extends ContentKind>(k: T, filter: Record<string, unknown>) =>
+    toSummaries(k, await model(k).find({ ...PUBLIC, ...filter }, summaryProjection[k]).sort(NEWEST).limit(RELATED_LIMIT).lean());
+
+  switch (kind) {
+    case 'article': {
+      const [deputies, groups, cases, articles] = await Promise.all([
+        byIds('deputy', doc.relatedDeputyIds),
+        byIds('group', doc.relatedGroupIds),
+        byIds('case', doc.relatedCaseIds),
+        doc.topics?.length ? find('article', { topics: { $in: doc.topics }, _id: { $ne: _id } }) : Promise.resolve([]),
+      ]);
+      return { articles, deputies, groups, cases };
+    }
+    case 'deputy': {
+      const [articles, cases, groups] = await Promise.all([
+        find('article', { relatedDeputyIds: _id }),
+        find('case', { relatedDeputyIds: _id }),
+        doc.groupId ? find('group', { _id: doc.groupId }) : find('group', { 'members.deputyId': _id }),
+      ]);
+      return { articles, deputies: [], groups, cases };
+    }
+    case 'group': {
+      const memberIds = (doc.members ?? []).map((m: any) => m.deputyId).filter(Boolean);
+      const [articles, cases, deputies] = await Promise.all([
+        find('article', { relatedGroupIds: _id }),
+        find('case', { relatedGroupIds: _id }),
+        find('deputy', memberIds.length ? { $or: [{ groupId: _id }, { _id: { $in: memberIds } }] } : { groupId: _id }),
+      ]);
+      return { articles, deputies, groups: [], cases };
+    }
+    default: {
+      const [articles, deputies, groups] = await Promise.all([
+        find('article', { relatedCaseIds: _id }),
+        byIds('deputy', doc.relatedDeputyIds),
+        byIds('group', doc.relatedGroupIds),
+      ]);
+      return { articles, deputies, groups, cases: [] };
+    }
+  }
+}
+
+/** Adds page views counted by the microsite (one write per item per batch). Ids that are not valid are ignored. */
+export async function recordViews(kind: ContentKind, counts: Record<string, number> | Map<string, number>): Promise<void> {
+  const entries = counts instanceof Map ? [...counts] : Object.entries(counts);
+  const ops = entries
+    .filter(([id, n]) => isValidObjectId(id) && Number.isInteger(n) && n > 0)
+    .map(([id, n]) => ({ updateOne: { filter: { _id: new Types.ObjectId(id) }, update: { $inc: { viewCount: n } } } }));
+  if (ops.length) await (model(kind) as any).bulkWrite(ops, { ordered: false });
+}
+
+function clampInt(value: unknown, fallback: number, min: number, max: number): number {
+  const n = typeof value === 'number' && Number.isInteger(value) ? value : fallback;
+  return Math.min(max, Math.max(min, n));
+}
+
+// Re-exported so consumers need one import for models they may reference by type.
+export { Article, Deputy, DeputyGroup, CaseStudy };

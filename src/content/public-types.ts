@@ -1,0 +1,133 @@
+/**
+ * What the public may see of each kind: plain objects, public fields only (never phone numbers, never
+ * workflow internals). Summaries go in lists; the full types add the rendered HTML.
+ */
+import type { CaseKind, ContentKind, DeputyLevel, Region } from './enums';
+
+export interface PublicImage {
+  /** Site-relative URLs under /media/. */
+  original: string;
+  cover: string;
+  list: string;
+  width: number;
+  height: number;
+  alt: string;
+}
+
+interface PublicBase {
+  id: string;
+  slug: string;
+  /** Site-relative page path, e.g. /news/tuo-pin-gong-jian. */
+  path: string;
+  digest: string;
+  region: Region;
+  topics: string[];
+  featured: boolean;
+  publishedAt: Date;
+  updatedAt: Date;
+  viewCount: number;
+}
+
+export interface PublicArticleSummary extends PublicBase {
+  kind: 'article';
+  title: string;
+  byline?: string;
+  cover?: PublicImage;
+}
+export interface PublicArticle extends PublicArticleSummary {
+  html: string;
+  relatedDeputyIds: string[];
+  relatedGroupIds: string[];
+  relatedCaseIds: string[];
+}
+
+export interface PublicHighlight {
+  label: string;
+  value: string;
+}
+
+export interface PublicDeputySummary extends PublicBase {
+  kind: 'deputy';
+  name: string;
+  /** Same as name: every summary has a title. */
+  title: string;
+  level: DeputyLevel;
+  levelLabel: string;
+  occupation?: string;
+  organisation?: string;
+  photo?: PublicImage;
+  highlights: PublicHighlight[];
+}
+export interface PublicDeputy extends PublicDeputySummary {
+  html: string;
+  groupId?: string;
+}
+
+export interface PublicGroupMember {
+  name: string;
+  level?: DeputyLevel;
+  role?: string;
+  occupation?: string;
+  /** Set when the member has a published profile. */
+  deputyPath?: string;
+}
+export interface PublicGroupActivity {
+  date: Date;
+  theme: string;
+  participants: string;
+  outcomes: string;
+}
+export interface PublicGroupSummary extends PublicBase {
+  kind: 'group';
+  name: string;
+  title: string;
+  cover?: PublicImage;
+  memberCount: number;
+}
+export interface PublicGroup extends PublicGroupSummary {
+  html: string;
+  roomAddress?: string;
+  members: PublicGroupMember[];
+  /** Newest first. */
+  activities: PublicGroupActivity[];
+}
+
+export interface PublicCaseSummary extends PublicBase {
+  kind: 'case';
+  title: string;
+  caseKind: CaseKind;
+  caseKindLabel: string;
+  summary: string;
+  cover?: PublicImage;
+  figures: PublicHighlight[];
+}
+export interface PublicCase extends PublicCaseSummary {
+  html: string;
+  relatedDeputyIds: string[];
+  relatedGroupIds: string[];
+}
+
+export type PublicSummary = PublicArticleSummary | PublicDeputySummary | PublicGroupSummary | PublicCaseSummary;
+export type PublicItem = PublicArticle | PublicDeputy | PublicGroup | PublicCase;
+
+export interface PublicSummaryByKind {
+  article: PublicArticleSummary;
+  deputy: PublicDeputySummary;
+  group: PublicGroupSummary;
+  case: PublicCaseSummary;
+}
+export interface PublicItemByKind {
+  article: PublicArticle;
+  deputy: PublicDeputy;
+  group: PublicGroup;
+  case: PublicCase;
+}
+
+export interface RelatedItems {
+  articles: PublicArticleSummary[];
+  deputies: PublicDeputySummary[];
+  groups: PublicGroupSummary[];
+  cases: PublicCaseSummary[];
+}
+
+export type { ContentKind };

@@ -1,0 +1,27 @@
+/** Readable slugs: Chinese becomes pinyin ("脱贫攻坚" → "tuo-pin-gong-jian"), everything else lower-case ASCII words. */
+import { pinyin } from 'pinyin-pro';
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const MAX_WORDS = 12;
+const MAX_LENGTH = 80;
+
+export function slugify(title: string): string {
+  const syllables = pinyin(title.normalize('NFKC'), { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true });
+  const words = syllables
+    .flatMap((part) => part.toLowerCase().split(/[^a-z0-9]+/))
+    .filter(Boolean)
+    .slice(0, MAX_WORDS);
+  let slug = words.join('-');
+  if (slug.length > MAX_LENGTH) slug = slug.slice(0, MAX_LENGTH).replace(/-[^-]*$/, '');
+  return slug || 'item';
+}
+
+/** `base` if free, else `base-2`, `base-3`… given the slugs already taken that start with `base`. */
+export function nextFreeSlug(base: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  if (!used.has(base)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`;
+    if (!used.has(candidate)) return candidate;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Generic status transitions for any model registered in registry.ts (content kinds here, meetings elsewhere).
+ * Each step is one conditional update on (id, expected status), so two people acting at once cannot both win;
+ * every step is recorded in item_transitions and announced on the event bus when the public face changes.
+ */
+import { isValidObjectId, Types } from 'mongoose';
+import type { Clock } from '../../clock';
+import type { DomainEventBus } from '../../events';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { ITEM_STATUS_LABELS, type ItemKind, type ItemStatus } from '../enums';
+import { Transition, type TransitionDoc, type WorkflowAction } from '../models/history';
+import { actorHasRole, type Actor } from './actor';
+import { workflowKind, type WorkflowDoc } from './registry';
+import { TRANSITION_RULES, type TransitionAction } from './rules';
+
+export interface WorkflowDeps {
+  clock: Clock;
+  events: DomainEventBus;
+}
+
+export interface TransitionOptions {
+  comment?: string;
+  /** When given, the step is refused (409) if the item was saved since the caller loaded it. */
+  version?: number;
+  /** publish: the publication time (default now). schedule: when it will go live (required). */
+  at?: Date;
+}
+
+export function toObjectId(id: string): Types.ObjectId {
+  if (typeof id !== 'string' || !isValidObjectId(id) || !/^[0-9a-f]{24}$/i.test(id)) throw new NotFoundError('未找到该内容');
+  return new Types.ObjectId(id);
+}
+
+export async function recordTransition(
+  kind: ItemKind,
+  itemId: Types.ObjectId,
+  action: WorkflowAction,
+  from: ItemStatus | null,
+  to: ItemStatus,
+  actor: Actor,
+  at: Date,
+  version: number,
+  comment?: string,
+): Promise<void> {
+  await Transition.create({
+    kind,
+    itemId,
+    action,
+    from,
+    to,
+    by: actor.id ? new Types.ObjectId(actor.id) : undefined,
+    byName: actor.name,
+    at,
+    comment: comment || undefined,
+    version,
+  });
+}
+
+export function publicFaceReason(action: WorkflowAction, from: ItemStatus | null, to: ItemStatus): 'published' | 'updated' | 'withdrawn' | undefined {
+  if (to === 'published' && from !== 'published') return 'published';
+  if (from === 'published' && to === 'published') return 'updated';
+  if (from === 'published' && to !== 'published') return 'withdrawn';
+  return undefined;
+}
+
+export class WorkflowService {
+  constructor(private readonly deps: WorkflowDeps) {}
+
+  /**
+   * Moves an item along the workflow. People are checked against the rule's roles; the system actor
+   * (publishing pipeline) may take any step, including the pipeline-only ones.
+   */
+  async transition(kind: ItemKind, id: string, action: TransitionAction, actor: Actor, options: TransitionOptions = {}): Promise<WorkflowDoc> {
+    const spec = workflowKind(kind);
+    const rule = TRANSITION_RULES[action];
+    if (!rule) throw new ValidationError('未知的操作', [{ field: 'action', message: `unknown action ${action}` }]);
+    const _id = toObjectId(id);
+    if (actor.role !== 'system') {
+      if (rule.roles === 'pipeline') throw new ForbiddenError(`「${rule.label}」由发布流程执行`);
+      if (!actorHasRole(actor, rule.roles)) throw new ForbiddenError(`「${rule.label}」需要以下角色之一：${rule.roles.join('、')}`);
+    }
+    const comment = options.comment?.trim();
+    if (rule.commentRequired && !comment) {
+      throw new ValidationError(`「${rule.label}」需要填写意见`, [{ field: 'body.comment', message: 'required' }]);
+    }
+    const doc = (await spec.model.findOne({ _id, deletedAt: null }).lean()) as WorkflowDoc | null;
+    if (!doc) throw new NotFoundError(`未找到该${spec.label}`);
+    if (options.version !== undefined && options.version !== doc.version) {
+      throw new ConflictError('内容已被他人修改，请刷新后重试', 'version_conflict', { currentVersion: doc.version });
+    }
+    // Re-publishing something already live is the pipeline adding channels: nothing changes here.
+    if (action === 'publish' && doc.status === 'published') return doc;
+    if (!rule.from.includes(doc.status)) {
+      throw new ConflictError(`当前状态为「${ITEM_STATUS_LABELS[doc.status]}」，不能执行「${rule.label}」`, 'invalid_transition', {
+        status: doc.status,
+        action,
+        allowedFrom: rule.from,
+      });
+    }
+    if (rule.notBySubmitter && actor.id && doc.submittedBy && String(doc.submittedBy) === actor.id) {
+      throw new ForbiddenError('不能审核自己提交的内容', 'self_approval');
+    }
+
+    const now = this.deps.clock.now();
+    const set: Record<string, unknown> = { status: rule.to };
+    const unset: Record<string, 1> = {};
+    if (action === 'submit') set.submittedBy = actor.id ? new Types.ObjectId(actor.id) : undefined;
+    if (action === 'approve' && actor.id) set.approvedBy = new Types.ObjectId(actor.id);
+    if (action === 'reject') unset.approvedBy = 1;
+    if (action === 'publish') {
+      const at = options.at ?? now;
+      set.publishedAt = at;
+      if (!doc.firstPublishedAt) set.firstPublishedAt = at;
+      unset.scheduledAt = 1;
+    }
+    if (action === 'schedule') {
+      if (!options.at) throw new ValidationError('定时发布需要发布时间', [{ field: 'at', message: 'required' }]);
+      set.scheduledAt = options.at;
+    }
+    if (action === 'unschedule') unset.scheduledAt = 1;
+    for (const [k, v] of Object.entries(set)) if (v === undefined) delete set[k];
+
+    const updated = (await spec.model
+      .findOneAndUpdate(
+        { _id, status: doc.status, deletedAt: null, version: doc.version },
+        { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+        { new: true },
+      )
+      .lean()) as WorkflowDoc | null;
+    if (!updated) throw new ConflictError('内容状态刚刚被他人改变，请刷新后重试', 'concurrent_change');
+
+    await recordTransition(kind, _id, action, doc.status, rule.to, actor, now, doc.version, comment);
+    const reason = publicFaceReason(action, doc.status, rule.to);
+    if (reason) this.deps.events.emit('item.changed', { kind, id: String(_id), slug: updated.slug, reason });
+    return updated;
+  }
+
+  async listTransitions(kind: ItemKind, id: string): Promise<TransitionView[]> {
+    const spec = workflowKind(kind);
+    const _id = toObjectId(id);
+    const exists = await spec.model.exists({ _id });
+    if (!exists) throw new NotFoundError(`未找到该${spec.label}`);
+    const rows = await Transition.find({ kind, itemId: _id }).sort({ at: 1, _id: 1 }).lean();
+    return rows.map(transitionView);
+  }
+}
+
+export interface TransitionView {
+  id: string;
+  action: WorkflowAction;
+  from: ItemStatus | null;
+  to: ItemStatus;
+  by: string | null;
+  byName: string | null;
+  at: Date;
+  comment: string | null;
+  version: number;
+}
+
+export function transitionView(t: TransitionDoc): TransitionView {
+  return {
+    id: String(t._id),
+    action: t.action,
+    from: t.from ?? null,
+    to: t.to,
+    by: t.by ? String(t.by) : null,
+    byName: t.byName ?? null,
+    at: t.at,
+    comment: t.comment ?? null,
+    version: t.version,
+  };
+}
