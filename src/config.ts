@@ -64,6 +64,11 @@ const envSchema = z.object({
 
   MEETING_REMINDER_OFFSETS: durationList.default([24 * 3_600_000, 2 * 3_600_000]),
   RSVP_TOKEN_SECRET: optionalString,
+
+  /** Publishing worker: on in every instance by default; lease = how long a silent worker keeps a batch. */
+  PUBLISHING_WORKER_ENABLED: bool.default(true),
+  PUBLISHING_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  PUBLISHING_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -102,6 +107,7 @@ export interface Config {
     aliyun: { accessKeyId?: string; accessKeySecret?: string };
   };
   meetings: { reminderOffsetsMs: number[]; rsvpTokenSecret?: string };
+  publishing: { workerEnabled: boolean; leaseMs: number; concurrency: number };
 }
 
 export class ConfigError extends Error {
@@ -178,5 +184,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       aliyun: { accessKeyId: e.ALIYUN_ACCESS_KEY_ID, accessKeySecret: e.ALIYUN_ACCESS_KEY_SECRET },
     },
     meetings: { reminderOffsetsMs: e.MEETING_REMINDER_OFFSETS, rsvpTokenSecret: e.RSVP_TOKEN_SECRET },
+    publishing: { workerEnabled: e.PUBLISHING_WORKER_ENABLED, leaseMs: e.PUBLISHING_LEASE_MS, concurrency: e.PUBLISHING_CONCURRENCY },
   };
 }
