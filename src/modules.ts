@@ -6,11 +6,13 @@ import type { FeatureModule, Services } from './module';
 import { authModule } from './auth/module';
 import { systemModule } from './system/module';
 import { contentModule } from './content/module';
+import { wechatModule } from './wechat/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
     systemModule(services),
     authModule(services),
     contentModule(services),
+    wechatModule(services),
   ];
 }

@@ -1,0 +1,51 @@
+/**
+ * The safe-mode AES envelope (AES-256-CBC, key = base64(EncodingAESKey + "="), IV = key[0..16], PKCS#7 to 32 bytes;
+ * plaintext = random(16) + length(4, BE) + message + appid). The cipher work is @wecom/crypto's; what it leaves to us:
+ * the decrypted appid must be ours, and during a key rotation the previous EncodingAESKey must still open messages.
+ */
+import { randomBytes } from 'node:crypto';
+import { decrypt, encrypt } from '@wecom/crypto';
+
+export class EnvelopeError extends Error {
+  constructor(readonly reason: 'undecryptable' | 'wrong_appid') {
+    super(reason === 'wrong_appid' ? 'the decrypted message belongs to another appid' : 'the message could not be decrypted');
+    this.name = 'EnvelopeError';
+  }
+}
+
+export interface Opened {
+  message: string;
+  /** The key that opened it: replies are sealed with the same key WeChat is using. */
+  key: string;
+}
+
+export class WechatCrypto {
+  private readonly keys: string[];
+
+  constructor(
+    private readonly appId: string,
+    currentKey: string,
+    previousKey?: string,
+  ) {
+    this.keys = previousKey && previousKey !== currentKey ? [currentKey, previousKey] : [currentKey];
+  }
+
+  open(encrypted: string): Opened {
+    let wrongAppId = false;
+    for (const key of this.keys) {
+      let opened: { message: string; id: string };
+      try {
+        opened = decrypt(key, encrypted);
+      } catch {
+        continue; // wrong key or corrupt ciphertext: try the next key
+      }
+      if (opened.id === this.appId) return { message: opened.message, key };
+      wrongAppId = true;
+    }
+    throw new EnvelopeError(wrongAppId ? 'wrong_appid' : 'undecryptable');
+  }
+
+  seal(message: string, key = this.keys[0], random: Buffer = randomBytes(16)): string {
+    return encrypt(key, message, this.appId, random);
+  }
+}

@@ -1,0 +1,93 @@
+/** Followers as the callback sees them: follow, unfollow, interactions. Plus the admin list. */
+import type { DomainEventBus } from '../../events';
+import type { Page } from '../../http/schemas';
+import { WechatFollower, type FollowerDoc } from '../models/follower';
+import { WechatTag } from '../models/tag';
+
+export interface FollowerView {
+  openid: string;
+  subscribed: boolean;
+  subscribedAt?: Date;
+  unsubscribedAt?: Date;
+  qrScene?: string;
+  subscribeScene?: string;
+  remark?: string;
+  language?: string;
+  tagIds: number[];
+  lastInteractionAt?: Date;
+}
+
+function view(doc: FollowerDoc): FollowerView {
+  return {
+    openid: doc._id,
+    subscribed: doc.subscribed,
+    subscribedAt: doc.subscribedAt,
+    unsubscribedAt: doc.unsubscribedAt,
+    qrScene: doc.qrScene,
+    subscribeScene: doc.subscribeScene,
+    remark: doc.remark,
+    language: doc.language,
+    tagIds: doc.tagIds ?? [],
+    lastInteractionAt: doc.lastInteractionAt,
+  };
+}
+
+export class FollowerService {
+  constructor(private readonly events: DomainEventBus) {}
+
+  /** A follow (or a re-follow): the follower is active again from `at`. */
+  async followed(openid: string, at: Date, qrScene?: string): Promise<void> {
+    await WechatFollower.updateOne(
+      { _id: openid },
+      {
+        $set: { subscribed: true, subscribedAt: at, lastInteractionAt: at, updatedAt: at, ...(qrScene ? { qrScene } : {}) },
+        $unset: { unsubscribedAt: 1 },
+        $setOnInsert: { tagIds: [], createdAt: at },
+      },
+      { upsert: true },
+    );
+  }
+
+  /** An unfollow: marked, and announced so that no more pushes go to them. */
+  async unfollowed(openid: string, at: Date): Promise<void> {
+    await WechatFollower.updateOne(
+      { _id: openid },
+      { $set: { subscribed: false, unsubscribedAt: at, updatedAt: at }, $setOnInsert: { tagIds: [], createdAt: at } },
+      { upsert: true },
+    );
+    this.events.emit('wechat.unfollowed', { openid });
+  }
+
+  /** Any message or menu tap: remember that they are active (and that they follow, for those we did not know yet). */
+  async touched(openid: string, at: Date): Promise<void> {
+    await WechatFollower.updateOne(
+      { _id: openid },
+      { $set: { lastInteractionAt: at }, $setOnInsert: { subscribed: true, tagIds: [], createdAt: at, updatedAt: at } },
+      { upsert: true },
+    );
+  }
+
+  async list(filter: { subscribed?: boolean; tagId?: number; page: number; pageSize: number }): Promise<Page<FollowerView>> {
+    const query: Record<string, unknown> = {};
+    if (filter.subscribed !== undefined) query.subscribed = filter.subscribed;
+    if (filter.tagId !== undefined) query.tagIds = filter.tagId;
+    const [docs, total] = await Promise.all([
+      WechatFollower.find(query)
+        .sort({ subscribed: -1, subscribedAt: -1, _id: 1 })
+        .skip((filter.page - 1) * filter.pageSize)
+        .limit(filter.pageSize)
+        .lean<FollowerDoc[]>(),
+      WechatFollower.countDocuments(query),
+    ]);
+    return { items: docs.map(view), page: filter.page, pageSize: filter.pageSize, total };
+  }
+
+  async counts(): Promise<{ subscribed: number; unsubscribed: number; tags: { id: number; name: string; count: number }[] }> {
+    const [subscribed, unsubscribed, tags] = await Promise.all([
+      WechatFollower.countDocuments({ subscribed: true }),
+      WechatFollower.countDocuments({ subscribed: false }),
+      WechatTag.find().sort({ _id: 1 }).lean(),
+    ]);
+    return { subscribed, unsubscribed, tags: tags.map((t) => ({ id: t._id, name: t.name, count: t.count })) };
+  }
+}

@@ -1,0 +1,20 @@
+/** The callback reads its own body (the app's parser handles JSON only), with a hard byte limit. */
+import getRawBody from 'raw-body';
+import { BadRequestError, PayloadTooLargeError } from '../../errors';
+import type { AppContext } from '../../http/context';
+
+export async function readXmlBody(ctx: AppContext, limitBytes: number): Promise<string> {
+  const declared = Number(ctx.get('content-length') || NaN);
+  if (Number.isFinite(declared) && declared > limitBytes) throw new PayloadTooLargeError(`请求体超过 ${limitBytes} 字节`);
+  try {
+    return await getRawBody(ctx.req, {
+      limit: limitBytes,
+      length: Number.isFinite(declared) ? declared : undefined,
+      encoding: 'utf-8',
+    });
+  } catch (err) {
+    const type = (err as { type?: string }).type;
+    if (type === 'entity.too.large') throw new PayloadTooLargeError(`请求体超过 ${limitBytes} 字节`);
+    throw new BadRequestError('请求体读取失败', 'body_unreadable');
+  }
+}

@@ -1,0 +1,78 @@
+/** The account menu: stored in MongoDB (edited through the admin API), pushed to WeChat with menu/create. */
+import type { Clock } from '../../clock';
+import { ServiceUnavailableError } from '../../errors';
+import type { WechatApi } from '../api';
+import { WechatSetting } from '../models/settings';
+import { validateMenu, type Menu } from './validate';
+
+/** The CLICK keys the callback understands (src/wechat/inbound/handlers.ts). */
+export const CLICK_KEYS = ['LATEST_NEWS', 'TYPICAL_DEPUTIES', 'MODEL_CASES', 'UPCOMING_MEETINGS'] as const;
+
+export function defaultMenu(publicBaseUrl: string): Menu {
+  return {
+    button: [
+      { type: 'click', name: '最新动态', key: 'LATEST_NEWS' },
+      {
+        name: '代表风采',
+        sub_button: [
+          { type: 'click', name: '典型代表', key: 'TYPICAL_DEPUTIES' },
+          { type: 'click', name: '典型案例', key: 'MODEL_CASES' },
+        ],
+      },
+      {
+        name: '会议活动',
+        sub_button: [
+          { type: 'click', name: '近期会议', key: 'UPCOMING_MEETINGS' },
+          { type: 'view', name: '访问网站', url: `${publicBaseUrl}/` },
+        ],
+      },
+    ],
+  };
+}
+
+export interface StoredMenu {
+  menu: Menu;
+  /** False while nobody has saved a menu yet (the default is shown). */
+  stored: boolean;
+  updatedAt?: Date;
+  updatedBy?: string;
+  pushedAt?: Date;
+}
+
+export class MenuService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly publicBaseUrl: string,
+  ) {}
+
+  async get(): Promise<StoredMenu> {
+    const doc = await WechatSetting.findById('menu').lean();
+    if (!doc) return { menu: defaultMenu(this.publicBaseUrl), stored: false };
+    return { menu: doc.value as Menu, stored: true, updatedAt: doc.updatedAt, updatedBy: doc.updatedBy, pushedAt: doc.pushedAt };
+  }
+
+  async save(raw: unknown, userId: string): Promise<StoredMenu> {
+    const menu = validateMenu(raw);
+    await WechatSetting.updateOne(
+      { _id: 'menu' },
+      { $set: { value: menu, updatedBy: userId, updatedAt: this.clock.now() }, $unset: { pushedAt: 1 } },
+      { upsert: true },
+    );
+    return this.get();
+  }
+
+  /** Validates the stored (or default) menu again and sends it with menu/create; WeChat errors surface as thrown errors. */
+  async push(api: WechatApi | undefined): Promise<StoredMenu> {
+    if (!api) throw new ServiceUnavailableError('未配置公众号 AppID/AppSecret，无法推送菜单', 'wechat_not_configured');
+    const current = await this.get();
+    const menu = validateMenu(current.menu);
+    await api.createMenu(menu);
+    const now = this.clock.now();
+    await WechatSetting.updateOne(
+      { _id: 'menu' },
+      { $set: { pushedAt: now }, $setOnInsert: { value: menu, updatedAt: now, updatedBy: 'default' } },
+      { upsert: true },
+    );
+    return this.get();
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The account menu, checked against WeChat's limits before it is stored or sent, so an editor sees the offending
+ * button by its path (e.g. button[1].sub_button[2].name) instead of WeChat's bare errcode 40018.
+ *
+ * Limits from the current official reference for menu/create
+ * (https://developers.weixin.qq.com/doc/service/api/custommenu/api_createcustommenu):
+ * 1–3 buttons, 1–5 sub-buttons; name ≤16 bytes, sub-button name ≤60 bytes; key ≤128 bytes; url ≤1024 bytes.
+ * The older wiki page (and reference/wechat.md) says sub ≤40 bytes and url ≤256 bytes; the current page says 60 and
+ * 1024, and developers report 60 working in practice
+ * (https://developers.weixin.qq.com/community/personal/oCJUsw_Sugvk3MCgBSTsCaKSLnPg/question), so we follow it.
+ */
+import { ValidationError, type FieldProblem } from '../../errors';
+
+export const MENU_LIMITS = {
+  buttons: 3,
+  subButtons: 5,
+  nameBytes: 16,
+  subNameBytes: 60,
+  keyBytes: 128,
+  urlBytes: 1024,
+} as const;
+
+const KEY_TYPES = ['click', 'scancode_push', 'scancode_waitmsg', 'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select'] as const;
+export const BUTTON_TYPES = [...KEY_TYPES, 'view', 'miniprogram', 'media_id', 'view_limited', 'article_id', 'article_view_limited'] as const;
+export type ButtonType = (typeof BUTTON_TYPES)[number];
+
+export interface MenuButton {
+  type?: ButtonType;
+  name: string;
+  key?: string;
+  url?: string;
+  media_id?: string;
+  appid?: string;
+  pagepath?: string;
+  article_id?: string;
+  sub_button?: MenuButton[];
+}
+
+export interface Menu {
+  button: MenuButton[];
+}
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const KNOWN_FIELDS = new Set(['type', 'name', 'key', 'url', 'media_id', 'appid', 'pagepath', 'article_id', 'sub_button']);
+
+function checkString(b: Record<string, unknown>, field: string, path: string, maxBytes: number, problems: FieldProblem[]): string | undefined {
+  const v = b[field];
+  if (typeof v !== 'string' || v.trim() === '') {
+    problems.push({ field: `${path}.${field}`, message: `${field} 必填` });
+    return undefined;
+  }
+  if (bytes(v) > maxBytes) problems.push({ field: `${path}.${field}`, message: `${field} 超过 ${maxBytes} 字节（当前 ${bytes(v)} 字节）` });
+  return v;
+}
+
+function checkAction(b: Record<string, unknown>, path: string, problems: FieldProblem[]): MenuButton | undefined {
+  const type = b.type;
+  if (typeof type !== 'string' || !(BUTTON_TYPES as readonly string[]).includes(type)) {
+    problems.push({ field: `${path}.type`, message: `type 必须是 ${BUTTON_TYPES.join('、')} 之一` });
+    return undefined;
+  }
+  const out: MenuButton = { type: type as ButtonType, name: String(b.name ?? '') };
+  if ((KEY_TYPES as readonly string[]).includes(type)) out.key = checkString(b, 'key', path, MENU_LIMITS.keyBytes, problems);
+  if (type === 'view' || type === 'miniprogram') {
+    const url = checkString(b, 'url', path, MENU_LIMITS.urlBytes, problems);
+    if (url && !/^https?:\/\/[^\s]+$/i.test(url)) problems.push({ field: `${path}.url`, message: 'url 必须是 http:// 或 https:// 开头的网址' });
+    out.url = url;
+  }
+  if (type === 'miniprogram') {
+    out.appid = checkString(b, 'appid', path, 64, problems);
+    out.pagepath = checkString(b, 'pagepath', path, 1024, problems);
+  }
+  if (type === 'media_id' || type === 'view_limited') out.media_id = checkString(b, 'media_id', path, 128, problems);
+  if (type === 'article_id' || type === 'article_view_limited') out.article_id = checkString(b, 'article_id', path, 128, problems);
+  return out;
+}
+
+function checkButton(raw: unknown, path: string, sub: boolean, problems: FieldProblem[]): MenuButton | undefined {
+  if (!isObject(raw)) {
+    problems.push({ field: path, message: '每个按钮必须是一个对象' });
+    return undefined;
+  }
+  for (const k of Object.keys(raw)) if (!KNOWN_FIELDS.has(k)) problems.push({ field: `${path}.${k}`, message: 'unknown field' });
+  const name = checkString(raw, 'name', path, sub ? MENU_LIMITS.subNameBytes : MENU_LIMITS.nameBytes, problems);
+  if (raw.sub_button !== undefined && !(Array.isArray(raw.sub_button) && raw.sub_button.length === 0 && raw.type)) {
+    if (sub) {
+      problems.push({ field: `${path}.sub_button`, message: '二级菜单不能再包含子菜单' });
+      return undefined;
+    }
+    const list = raw.sub_button;
+    if (!Array.isArray(list) || list.length < 1 || list.length > MENU_LIMITS.subButtons) {
+      problems.push({ field: `${path}.sub_button`, message: `子菜单应为 1～${MENU_LIMITS.subButtons} 个` });
+      return undefined;
+    }
+    if (raw.type !== undefined) problems.push({ field: `${path}.type`, message: '包含子菜单的按钮不能设置 type' });
+    const subs = list.map((s, i) => checkButton(s, `${path}.sub_button[${i}]`, true, problems));
+    return { name: name ?? '', sub_button: subs.filter((s): s is MenuButton => !!s) };
+  }
+  const action = checkAction(raw, path, problems);
+  return action && { ...action, name: name ?? '' };
+}
+
+/** The menu with only WeChat's fields, or a ValidationError listing every problem by button path. */
+export function validateMenu(raw: unknown): Menu {
+  const problems: FieldProblem[] = [];
+  const buttons = isObject(raw) ? raw.button : undefined;
+  let out: MenuButton[] = [];
+  if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > MENU_LIMITS.buttons) {
+    problems.push({ field: 'button', message: `一级菜单应为 1～${MENU_LIMITS.buttons} 个` });
+  } else {
+    out = buttons.map((b, i) => checkButton(b, `button[${i}]`, false, problems)).filter((b): b is MenuButton => !!b);
+  }
+  if (problems.length) {
+    const first = problems[0];
+    throw new ValidationError(`菜单不符合微信的限制：${first.field} ${first.message}`, problems.map((p) => ({ ...p, field: `body.${p.field}` })));
+  }
+  return { button: out };
+}

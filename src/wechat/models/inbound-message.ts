@@ -1,0 +1,36 @@
+/**
+ * One record per inbound message or event, keyed by WeChat's retry identity (MsgId, or sender + CreateTime + event).
+ * It is the claim that makes a retried delivery run once, and it keeps the reply so the retry is answered the same.
+ */
+import mongoose, { Schema } from 'mongoose';
+
+export interface InboundMessageDoc {
+  _id: string;
+  status: 'processing' | 'done';
+  /** The plain reply XML exactly as answered, or 'success' (nothing to say, or deferred to a customer-service message). */
+  reply?: string;
+  /** True when the handler missed the deadline and finished in the background. */
+  deferred?: boolean;
+  openid: string;
+  receivedAt: Date;
+  doneAt?: Date;
+}
+
+const schema = new Schema<InboundMessageDoc>(
+  {
+    _id: { type: String, required: true },
+    status: { type: String, enum: ['processing', 'done'], required: true },
+    reply: { type: String },
+    deferred: { type: Boolean },
+    openid: { type: String, required: true },
+    receivedAt: { type: Date, required: true },
+    doneAt: { type: Date },
+  },
+  { versionKey: false, collection: 'wechat_inbound_messages' },
+);
+// Expiry: WeChat retries within ~15 s; two days keeps a generous window for replays and for support questions.
+schema.index({ receivedAt: 1 }, { expireAfterSeconds: 2 * 86_400 });
+
+export const WechatInboundMessage =
+  (mongoose.models.WechatInboundMessage as mongoose.Model<InboundMessageDoc>) ??
+  mongoose.model<InboundMessageDoc>('WechatInboundMessage', schema);

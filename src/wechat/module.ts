@@ -1,0 +1,86 @@
+/**
+ * The official account, inbound: the callback (/wechat), keyword and menu replies, followers, the menu definition,
+ * JS-SDK share cards. Outbound publishing to the account is the WeChat channel's (src/channels/wechat/).
+ */
+import type { FeatureModule, Services } from '../module';
+import { adminRoutes, FOLLOWER_SYNC_JOB } from './admin-routes';
+import { wechatApiFor, type WechatApi } from './api';
+import { publishedContent, type ContentLookup } from './content-lookup';
+import { FollowerService } from './followers/service';
+import { FollowerSync } from './followers/sync';
+import { ContentReplies } from './inbound/content-replies';
+import { InboundHandlers, type TextHandler } from './inbound/handlers';
+import { InboundProcessor, type FollowUp } from './inbound/processor';
+import { callbackRoutes } from './inbound/routes';
+import { jssdkRoutes, shareScriptRouter } from './jssdk/routes';
+import { KeywordService } from './keywords/service';
+import { MenuService } from './menu/service';
+
+export interface WechatModuleOptions {
+  /** Time a handler gets before the callback answers `success` and follows up later (default 4 s; WeChat waits 5 s). */
+  deadlineMs?: number;
+  /** Callback body limit in bytes (default 64 KB). */
+  bodyLimitBytes?: number;
+  /** Text handlers tried before the keyword rules (tests use one to be slow on purpose). */
+  extraTextHandlers?: TextHandler[];
+  /** Where replies find published content (default: the content module's public queries). */
+  content?: ContentLookup;
+}
+
+export function wechatModule(services: Services, options: WechatModuleOptions = {}): FeatureModule {
+  const { config, clock, logger: rootLogger, events, metrics, scheduler } = services;
+  const logger = rootLogger.child({ module: 'wechat' });
+  let client: WechatApi | undefined | null = null;
+  const api = () => (client === null ? (client = wechatApiFor(config)) : client);
+
+  const followers = new FollowerService(events);
+  const content = options.content ?? publishedContent;
+  const replies = new ContentReplies(content, config.publicBaseUrl, clock);
+  const keywords = new KeywordService(clock, content);
+  const menu = new MenuService(clock, config.publicBaseUrl);
+  const handlers = new InboundHandlers({ clock, events, replies, keywords, followers, extraTextHandlers: options.extraTextHandlers });
+
+  const followUp: FollowUp = async (msg, reply) => {
+    const client = api();
+    if (!client) {
+      logger.warn({ openid: msg.fromUser }, 'late reply dropped: WeChat API not configured for customer-service messages');
+      return;
+    }
+    if (reply.type === 'text') await client.sendText(msg.fromUser, reply.content);
+    else {
+      const a = reply.article;
+      await client.sendNews(msg.fromUser, [{ title: a.title, description: a.description, url: a.url, picurl: a.picUrl }]);
+    }
+  };
+  const processor = new InboundProcessor(handlers, followUp, clock, logger, { deadlineMs: options.deadlineMs ?? 4_000 });
+
+  return {
+    name: 'wechat',
+    routers: [
+      callbackRoutes({ config, clock, metrics, processor, bodyLimitBytes: options.bodyLimitBytes }),
+      adminRoutes({ keywords, followers, menu, scheduler, api }),
+      jssdkRoutes({ config, clock, logger, api }),
+    ],
+    pageRouters: [shareScriptRouter()],
+    start() {
+      scheduler.register({
+        name: FOLLOWER_SYNC_JOB,
+        // Just after midnight in Asia/Shanghai, so the day's counts close with the day.
+        schedule: '0 30 0 * * *',
+        leaseMs: 60 * 60_000,
+        run: async () => {
+          const client = api();
+          if (!client) {
+            logger.info('follower sync skipped: WECHAT_APP_ID/WECHAT_APP_SECRET not configured');
+            return;
+          }
+          await new FollowerSync(client, followers, clock, logger).run();
+        },
+      });
+      if (!config.wechat.token) logger.warn('WECHAT_TOKEN is not set: the /wechat callback refuses every request');
+    },
+    async stop() {
+      await processor.drain();
+    },
+  };
+}
