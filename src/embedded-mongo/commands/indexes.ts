@@ -1,0 +1,118 @@
+/** createIndexes, listIndexes, dropIndexes (and the deprecated deleteIndexes alias). */
+import type { Document } from 'bson';
+import { CommandError } from '../errors';
+import { compareBson } from '../bson-values';
+import { defaultIndexName } from '../indexes/collection-index';
+import type { Collection } from '../storage/collection';
+import { asNumber, collectionArg, type CommandContext, type CommandTable } from './types';
+
+const OPTION_KEYS = ['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds'];
+
+function normalizeSpec(raw: Document): Document {
+  const key = raw.key;
+  if (!key || typeof key !== 'object' || Array.isArray(key) || Object.keys(key).length === 0) {
+    throw new CommandError('CannotCreateIndex', "Error in specification { key: ... } :: caused by :: The 'key' field must be a non-empty object");
+  }
+  for (const [f, v] of Object.entries(key as Document)) {
+    const ok = (typeof v === 'number' && v !== 0) || ['text', 'hashed', '2dsphere', '2d'].includes(v as string);
+    if (!ok) throw new CommandError('CannotCreateIndex', `Values in the index key pattern can't be ${JSON.stringify(v)} (field ${f})`);
+  }
+  const isText = Object.values(key as Document).includes('text');
+  const name = typeof raw.name === 'string' && raw.name ? raw.name : defaultIndexName(key as Document);
+  const spec: Document = { v: 2, key, name };
+  for (const [k, v] of Object.entries(raw)) if (k !== 'key' && k !== 'name' && k !== 'v' && k !== 'background' && k !== 'ns') spec[k] = v;
+  if (spec.expireAfterSeconds !== undefined) spec.expireAfterSeconds = Number(spec.expireAfterSeconds);
+  if (isText && !spec.weights) spec.weights = Object.fromEntries(Object.entries(key as Document).filter(([, v]) => v === 'text').map(([f]) => [f, 1]));
+  return spec;
+}
+
+function sameOptions(a: Document, b: Document): boolean {
+  return OPTION_KEYS.every((k) => compareBson(a[k] ?? null, b[k] ?? null) === 0 || (k === 'unique' && !!a[k] === !!b[k]) || (k === 'sparse' && !!a[k] === !!b[k]));
+}
+
+function createIndexes(ctx: CommandContext, cmd: Document): Document {
+  const name = collectionArg(cmd, 'createIndexes');
+  if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0) throw new CommandError('BadValue', 'Must specify at least one index to create');
+  const existed = !!ctx.engine.catalog.get(ctx.db, name);
+  const coll = ctx.engine.catalog.ensure(ctx.db, name);
+  const before = coll.indexes.size;
+  const toCreate: Document[] = [];
+  for (const raw of cmd.indexes as Document[]) {
+    const spec = normalizeSpec(raw);
+    const byName = coll.indexes.get(spec.name);
+    if (byName) {
+      if (compareBson(byName.spec.key, spec.key) !== 0) {
+        throw new CommandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName.spec)}`);
+      }
+      if (!sameOptions(byName.spec, spec)) {
+        throw new CommandError('IndexOptionsConflict', `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName.spec)}`);
+      }
+      continue;
+    }
+    const byKey = [...coll.indexes.values()].find((i) => compareBson(i.spec.key, spec.key) === 0 && sameOptions(i.spec, spec));
+    if (byKey) {
+      throw new CommandError('IndexOptionsConflict', `Index already exists with a different name: ${byKey.name}`);
+    }
+    if (Object.values(spec.key as Document).includes('text') && [...coll.indexes.values()].some((i) => i.kind === 'text')) {
+      const existing = [...coll.indexes.values()].find((i) => i.kind === 'text')!;
+      throw new CommandError('IndexOptionsConflict', `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`);
+    }
+    toCreate.push(spec);
+  }
+  const created: string[] = [];
+  try {
+    for (const spec of toCreate) {
+      coll.addIndex(spec);
+      created.push(spec.name);
+    }
+  } catch (err) {
+    for (const n of created) coll.dropIndex(n);
+    throw err;
+  }
+  const reply: Document = { numIndexesBefore: before, numIndexesAfter: coll.indexes.size, createdCollectionAutomatically: !existed };
+  if (toCreate.length === 0) reply.note = 'all indexes already exist';
+  reply.ok = 1;
+  return reply;
+}
+
+function requireCollection(ctx: CommandContext, name: string): Collection {
+  const coll = ctx.engine.catalog.get(ctx.db, name);
+  if (!coll) throw new CommandError('NamespaceNotFound', `ns does not exist: ${ctx.db}.${name}`);
+  return coll;
+}
+
+function dropIndexes(ctx: CommandContext, cmd: Document, field: string): Document {
+  const name = collectionArg(cmd, field);
+  const coll = requireCollection(ctx, name);
+  const nIndexesWas = coll.indexes.size;
+  const target = cmd.index;
+  const names: string[] = [];
+  if (target === '*') names.push(...[...coll.indexes.keys()].filter((n) => n !== '_id_'));
+  else if (typeof target === 'string') names.push(target);
+  else if (Array.isArray(target)) names.push(...target.map(String));
+  else if (target && typeof target === 'object') {
+    const idx = [...coll.indexes.values()].find((i) => compareBson(i.spec.key, target) === 0);
+    if (!idx) throw new CommandError('IndexNotFound', `can't find index with key: ${JSON.stringify(target)}`);
+    names.push(idx.name);
+  } else throw new CommandError('TypeMismatch', "BSON field 'index' is missing but a required field");
+  for (const n of names) {
+    if (n === '_id_') throw new CommandError('InvalidOptions', 'cannot drop _id index');
+    if (!coll.indexes.has(n)) throw new CommandError('IndexNotFound', `index not found with name [${n}]`);
+  }
+  for (const n of names) coll.dropIndex(n);
+  return { nIndexesWas, ok: 1 };
+}
+
+export const indexCommands: CommandTable = {
+  createIndexes: { run: createIndexes, write: true },
+  listIndexes: {
+    run(ctx, cmd) {
+      const name = collectionArg(cmd, 'listIndexes');
+      const coll = requireCollection(ctx, name);
+      const specs = [...coll.indexes.values()].map((i) => ({ doc: i.spec }));
+      return ctx.engine.cursors.open(`${ctx.db}.${name}`, specs, asNumber((cmd.cursor as Document | undefined)?.batchSize));
+    },
+  },
+  dropIndexes: { run: (ctx, cmd) => dropIndexes(ctx, cmd, 'dropIndexes'), write: true },
+  deleteIndexes: { run: (ctx, cmd) => dropIndexes(ctx, cmd, 'deleteIndexes'), write: true },
+};

@@ -1,0 +1,22 @@
+/** Projection through mingo; `$meta` (textScore) fields are dropped since there is no scoring. */
+import type { Document } from 'bson';
+import { Query } from 'mingo';
+
+export function compileProjection(projection: Document | undefined, filter: Document): ((docs: Document[]) => Document[]) | undefined {
+  if (!projection || Object.keys(projection).length === 0) return undefined;
+  const spec: Document = {};
+  for (const [k, v] of Object.entries(projection)) {
+    if (v && typeof v === 'object' && '$meta' in (v as Document)) continue;
+    spec[k] = v;
+  }
+  if (Object.keys(spec).length === 0) return undefined;
+  // The query is only needed to resolve positional `field.$` projections.
+  const positional = Object.keys(spec).some((k) => k.endsWith('.$'));
+  const q = new Query(positional ? filter : {});
+  return (docs) => q.find(docs, spec).all() as Document[];
+}
+
+export function projectOne(doc: Document, projection: Document | undefined, filter: Document): Document {
+  const p = compileProjection(projection, filter);
+  return p ? p([doc])[0] : doc;
+}

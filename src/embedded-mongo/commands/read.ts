@@ -1,0 +1,89 @@
+/** find, getMore, killCursors, count, distinct. */
+import { Long, type Document } from 'bson';
+import { CommandError } from '../errors';
+import { canonicalKey, compareBson, pathValues } from '../bson-values';
+import { runQuery } from '../query/run-query';
+import { compileProjection } from './projection';
+import { asDoc, asNumber, collectionArg, type CommandTable } from './types';
+
+export const readCommands: CommandTable = {
+  find: {
+    run(ctx, cmd) {
+      const name = collectionArg(cmd, 'find');
+      const coll = ctx.engine.catalog.get(ctx.db, name);
+      const filter = asDoc(cmd.filter, 'filter') ?? {};
+      const limit = asNumber(cmd.limit) ?? 0;
+      const res = runQuery(coll, { filter, sort: asDoc(cmd.sort, 'sort'), skip: asNumber(cmd.skip), limit: Math.abs(limit) });
+      const project = compileProjection(asDoc(cmd.projection, 'projection'), res.restFilter);
+      const batchSize = asNumber(cmd.batchSize);
+      if (batchSize !== undefined && batchSize < 0) throw new CommandError('BadValue', 'BatchSize value must be non-negative');
+      return ctx.engine.cursors.open(`${ctx.db}.${name}`, res.records, batchSize, { project, singleBatch: cmd.singleBatch === true || limit < 0 });
+    },
+  },
+  getMore: {
+    run(ctx, cmd) {
+      const id = cmd.getMore;
+      if (!Long.isLong(id) && typeof id !== 'number' && typeof id !== 'bigint') throw new CommandError('TypeMismatch', "Field 'getMore' must be of type long");
+      const name = collectionArg(cmd, 'collection');
+      const batchSize = asNumber(cmd.batchSize);
+      return ctx.engine.cursors.getMore(Long.isLong(id) ? id : Long.fromValue(id as number), `${ctx.db}.${name}`, batchSize);
+    },
+  },
+  killCursors: {
+    run(ctx, cmd) {
+      collectionArg(cmd, 'killCursors');
+      const ids = (Array.isArray(cmd.cursors) ? cmd.cursors : []).map((c: unknown) => (Long.isLong(c) ? c : Long.fromValue(c as number)));
+      const { killed, notFound } = ctx.engine.cursors.kill(ids);
+      return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+    },
+  },
+  count: {
+    run(ctx, cmd) {
+      const name = collectionArg(cmd, 'count');
+      const coll = ctx.engine.catalog.get(ctx.db, name);
+      const query = asDoc(cmd.query, 'query') ?? {};
+      const skip = asNumber(cmd.skip) ?? 0;
+      const limit = Math.abs(asNumber(cmd.limit) ?? 0);
+      if (!coll) return { n: 0, ok: 1 };
+      let n: number;
+      if (Object.keys(query).length === 0) n = coll.records.size;
+      else n = runQuery(coll, { filter: query }).records.length;
+      n = Math.max(0, n - skip);
+      if (limit) n = Math.min(n, limit);
+      return { n, ok: 1 };
+    },
+  },
+  distinct: {
+    run(ctx, cmd) {
+      const name = collectionArg(cmd, 'distinct');
+      if (typeof cmd.key !== 'string') throw new CommandError('TypeMismatch', "BSON field 'distinct.key' is missing but a required field");
+      const coll = ctx.engine.catalog.get(ctx.db, name);
+      const res = runQuery(coll, { filter: asDoc(cmd.query, 'query') ?? {} });
+      const seen = new Map<string, unknown>();
+      for (const rec of res.records) {
+        for (const v of pathValues(rec.doc, cmd.key).values) {
+          if (v === undefined) continue;
+          const k = canonicalKey(v);
+          if (!seen.has(k)) seen.set(k, v);
+        }
+      }
+      const values = [...seen.values()].sort(compareBson);
+      return { values, ok: 1 };
+    },
+  },
+};
+
+export function explainFind(ctx: Parameters<CommandTable[string]['run']>[0], cmd: Document): Document {
+  const name = String(cmd.find ?? cmd.count ?? cmd.aggregate ?? cmd.distinct ?? '');
+  const coll = ctx.engine.catalog.get(ctx.db, name);
+  const started = Date.now();
+  const filter = (cmd.filter ?? cmd.query ?? {}) as Document;
+  const res = runQuery(coll, { filter, sort: cmd.sort as Document | undefined, skip: asNumber(cmd.skip), limit: Math.abs(asNumber(cmd.limit) ?? 0) });
+  const scan = res.stage === 'COLLSCAN' ? { stage: 'COLLSCAN' } : { stage: 'FETCH', inputStage: { stage: res.stage === 'IDHACK' ? 'IDHACK' : 'IXSCAN', indexName: res.index } };
+  return {
+    queryPlanner: { namespace: `${ctx.db}.${name}`, parsedQuery: filter, winningPlan: scan, rejectedPlans: [] },
+    executionStats: { executionSuccess: true, nReturned: res.records.length, executionTimeMillis: Date.now() - started, totalKeysExamined: res.stage === 'COLLSCAN' ? 0 : res.docsExamined, totalDocsExamined: res.docsExamined },
+    serverInfo: { host: ctx.engine.host, port: ctx.engine.port, version: '7.0.0' },
+    ok: 1,
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * Picks candidate documents for a filter without scanning the collection when an index applies:
+ * `_id` point lookups, equality prefixes and ranges on compound indexes, `$in` point sets, and
+ * index-ordered scans that satisfy a sort (so sort + limit stops early). The full filter is always
+ * re-applied by the caller, so a plan only has to return a superset of the matches.
+ */
+import type { Document } from 'bson';
+import { canonicalKey, compareBson, isOperatorObject, isPlainObject, typeRank, TypeBound } from '../bson-values';
+import type { CollectionIndex, KeyBound } from '../indexes/collection-index';
+import type { Collection, DocRecord } from '../storage/collection';
+import type { SortField } from './sort';
+
+export interface Plan {
+  stage: 'IDHACK' | 'IXSCAN' | 'COLLSCAN';
+  index?: string;
+  /** Candidates arrive already in the requested sort order. */
+  sorted: boolean;
+  records(): Iterable<DocRecord>;
+}
+
+interface FieldCond {
+  eq?: unknown;
+  hasEq: boolean;
+  in?: unknown[];
+  lower?: { v: unknown; inclusive: boolean };
+  upper?: { v: unknown; inclusive: boolean };
+}
+
+/** A value an index can look up by equality: not null/missing (which also matches absent fields), not an array or regex. */
+function indexable(v: unknown): boolean {
+  const r = typeRank(v);
+  if (r === 1 || r === 5 || r === 11 || r === 0 || r === 13) return false;
+  if (r === 4 && !isPlainObject(v)) return false;
+  return true;
+}
+
+function conditionsOf(filter: Document): Map<string, FieldCond> {
+  const conds = new Map<string, FieldCond>();
+  const visit = (f: Document) => {
+    for (const [k, v] of Object.entries(f)) {
+      if (k === '$and' && Array.isArray(v)) {
+        for (const sub of v) if (isPlainObject(sub)) visit(sub);
+        continue;
+      }
+      if (k.startsWith('$')) continue;
+      const c = conds.get(k) ?? { hasEq: false };
+      if (isOperatorObject(v)) {
+        for (const [op, arg] of Object.entries(v)) {
+          if (op === '$eq' && indexable(arg)) Object.assign(c, { eq: arg, hasEq: true });
+          else if (op === '$in' && Array.isArray(arg) && arg.length > 0 && arg.every(indexable)) c.in = arg;
+          else if ((op === '$gt' || op === '$gte') && indexable(arg) && !isPlainObject(arg)) c.lower = { v: arg, inclusive: op === '$gte' };
+          else if ((op === '$lt' || op === '$lte') && indexable(arg) && !isPlainObject(arg)) c.upper = { v: arg, inclusive: op === '$lte' };
+        }
+      } else if (indexable(v)) Object.assign(c, { eq: v, hasEq: true });
+      conds.set(k, c);
+    }
+  };
+  visit(filter);
+  return conds;
+}
+
+interface Candidate {
+  index: CollectionIndex;
+  score: number;
+  sorted: boolean;
+  reverse: boolean;
+  scans: [KeyBound | undefined, KeyBound | undefined][];
+}
+
+function rangeBounds(c: FieldCond, dir: number, multikey: boolean): [KeyBound | undefined, KeyBound | undefined] | undefined {
+  let lower = c.lower, upper = c.upper;
+  if (!lower && !upper) return undefined;
+  // On a multikey index different array elements may satisfy each bound, so only one bound is safe.
+  if (multikey && lower && upper) upper = undefined;
+  if (lower && upper && typeRank(lower.v) !== typeRank(upper.v)) upper = undefined;
+  const lo = lower ?? { v: new TypeBound(typeRank(upper!.v), false), inclusive: true };
+  const hi = upper ?? { v: new TypeBound(typeRank(lower!.v), true), inclusive: true };
+  const a = { key: [lo.v], inclusive: lo.inclusive };
+  const b = { key: [hi.v], inclusive: hi.inclusive };
+  return dir > 0 ? [a, b] : [b, a];
+}
+
+function candidateFor(idx: CollectionIndex, conds: Map<string, FieldCond>, sort: SortField[]): Candidate | undefined {
+  const eq: unknown[] = [];
+  for (const f of idx.fields) {
+    const c = conds.get(f);
+    if (!c?.hasEq) break;
+    eq.push(c.eq);
+  }
+  const k = eq.length;
+  const prefix = (b: KeyBound | undefined): KeyBound | undefined => (b ? { key: [...eq, ...b.key], inclusive: b.inclusive } : k > 0 ? { key: eq, inclusive: true } : undefined);
+  let scans: [KeyBound | undefined, KeyBound | undefined][] | undefined;
+  let score = 0;
+  const next = k < idx.fields.length ? conds.get(idx.fields[k]) : undefined;
+  if (k > 0) {
+    score = 100 * k + (idx.unique && k === idx.fields.length ? 1000 : 0);
+  }
+  if (next?.in && k === 0) {
+    const points = [...next.in].sort((a, b) => compareBson(a, b) * idx.dirs[0]);
+    const seen = new Set<string>();
+    scans = [];
+    for (const p of points) {
+      const ck = canonicalKey(p);
+      if (seen.has(ck)) continue;
+      seen.add(ck);
+      scans.push([{ key: [p], inclusive: true }, { key: [p], inclusive: true }]);
+    }
+    score = 50;
+  } else if (next) {
+    const r = rangeBounds(next, idx.dirs[k], idx.multikey);
+    if (r) {
+      scans = [[prefix(r[0]), prefix(r[1])]];
+      score += 10;
+    }
+  }
+  if (!scans && k > 0) scans = [[prefix(undefined), prefix(undefined)]];
+
+  // Can the index order satisfy the sort? Sort fields must follow the equality prefix.
+  let sorted = false, reverse = false;
+  if (sort.length > 0 && !idx.multikey && k + sort.length <= idx.fields.length && (!scans || scans.length === 1)) {
+    let fwd = true, rev = true;
+    sort.forEach(([p, d], i) => {
+      if (idx.fields[k + i] !== p) fwd = rev = false;
+      else if (d === idx.dirs[k + i]) rev = false;
+      else fwd = false;
+    });
+    if (fwd || rev) {
+      sorted = true;
+      reverse = rev;
+      score += 20;
+    }
+  }
+  if (!scans && !sorted) return undefined;
+  return { index: idx, score, sorted, reverse, scans: scans ?? [[undefined, undefined]] };
+}
+
+export function planQuery(coll: Collection, filter: Document, sort: SortField[]): Plan {
+  const conds = conditionsOf(filter);
+  const idCond = conds.get('_id');
+  if (idCond?.hasEq || idCond?.in) {
+    const ids = idCond.hasEq ? [idCond.eq] : idCond.in!;
+    const wantsSort = sort.length > 0;
+    return {
+      stage: 'IDHACK',
+      index: '_id_',
+      sorted: !wantsSort || ids.length <= 1,
+      *records() {
+        const seen = new Set<string>();
+        for (const v of ids) {
+          const key = canonicalKey(v);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const rec = coll.records.get(key);
+          if (rec) yield rec;
+        }
+      },
+    };
+  }
+  let best: Candidate | undefined;
+  for (const idx of coll.indexes.values()) {
+    if (!idx.covering) continue;
+    const c = candidateFor(idx, conds, sort);
+    if (c && (!best || c.score > best.score)) best = c;
+  }
+  if (!best) {
+    return { stage: 'COLLSCAN', sorted: sort.length === 0, records: () => coll.records.values() };
+  }
+  const chosen = best;
+  const dedupe = chosen.index.multikey || chosen.scans.length > 1;
+  return {
+    stage: 'IXSCAN',
+    index: chosen.index.name,
+    sorted: sort.length === 0 || chosen.sorted,
+    *records() {
+      const seen = dedupe ? new Set<string>() : undefined;
+      const scans = chosen.reverse ? [...chosen.scans].reverse() : chosen.scans;
+      for (const [start, end] of scans) {
+        for (const e of chosen.index.scan(start, end, chosen.reverse)) {
+          if (seen) {
+            if (seen.has(e.id)) continue;
+            seen.add(e.id);
+          }
+          const rec = coll.records.get(e.id);
+          if (rec) yield rec;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * TCP front end: frames messages per connection, dispatches OP_MSG / OP_QUERY commands and writes
+ * replies. Bad input (oversized or malformed messages, unknown opcodes) closes only that
+ * connection; a client vanishing mid-message just drops its buffered bytes.
+ */
+import net from 'node:net';
+import { serialize, type Document } from 'bson';
+import { runCommand } from './commands';
+import { RawReply } from './cursors';
+import type { Engine } from './engine';
+import type { CommandResult } from './commands/types';
+import { FramingError, MessageReader, OP_MSG, OP_QUERY, type MessageHeader } from './wire/framing';
+import { encodeOpMsg, MORE_TO_COME, parseOpMsg } from './wire/op-msg';
+import { encodeOpReply, parseOpQuery } from './wire/op-query';
+
+let nextRequestId = 1;
+
+function encodeResult(result: CommandResult): Buffer {
+  if (result instanceof RawReply) return result.bytes;
+  try {
+    return Buffer.from(serialize(result, { ignoreUndefined: true }));
+  } catch (err) {
+    return Buffer.from(serialize({ ok: 0, code: 10334, codeName: 'BSONObjectTooLarge', errmsg: `reply could not be encoded: ${(err as Error).message}` }));
+  }
+}
+
+export class WireServer {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(private readonly engine: Engine) {
+    this.server = net.createServer((socket) => this.accept(socket));
+    this.server.on('error', (err) => engine.log('error', 'server error', { error: err.message }));
+  }
+
+  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        const addr = this.server.address() as net.AddressInfo;
+        resolve({ host, port: addr.port });
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(socket: net.Socket): void {
+    const engine = this.engine;
+    const conn = { id: ++engine.connectionsTotal, remote: `${socket.remoteAddress}:${socket.remotePort}` };
+    engine.connectionsCurrent++;
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    const reader = new MessageReader();
+    socket.on('data', (data) => {
+      try {
+        for (const { header, message } of reader.push(data)) this.handle(socket, conn, header, message);
+      } catch (err) {
+        engine.log('warn', 'closing connection after bad input', { connectionId: conn.id, error: (err as Error).message });
+        socket.destroy();
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      engine.connectionsCurrent--;
+    });
+  }
+
+  private handle(socket: net.Socket, conn: { id: number; remote: string }, header: MessageHeader, message: Buffer): void {
+    const ctx = { engine: this.engine, conn, rawSequences: new Map<string, Buffer[]>() };
+    if (header.opCode === OP_MSG) {
+      const req = parseOpMsg(message);
+      ctx.rawSequences = req.rawSequences;
+      const result = runCommand(ctx, req.body);
+      if (req.flags & MORE_TO_COME) return; // unacknowledged (w:0): the client expects no reply
+      if (!socket.destroyed) socket.write(encodeOpMsg(nextRequestId++, header.requestId, encodeResult(result)));
+      return;
+    }
+    if (header.opCode === OP_QUERY) {
+      const { collection, query } = parseOpQuery(message);
+      if (!collection.endsWith('.$cmd')) {
+        const err = { $err: 'OP_QUERY is only supported for commands; upgrade the client', code: 5739101, ok: 0 };
+        socket.write(encodeOpReply(nextRequestId++, header.requestId, serialize(err), true));
+        return;
+      }
+      const cmd: Document = query.$query && typeof query.$query === 'object' ? query.$query : query.query && typeof query.query === 'object' && Object.keys(query)[0] === 'query' ? query.query : query;
+      const result = runCommand(ctx, cmd, collection.slice(0, -'.$cmd'.length));
+      socket.write(encodeOpReply(nextRequestId++, header.requestId, encodeResult(result)));
+      return;
+    }
+    throw new FramingError(`unsupported opCode ${header.opCode}`);
+  }
+}

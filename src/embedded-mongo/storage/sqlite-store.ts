@@ -1,0 +1,133 @@
+/**
+ * Durable storage in one SQLite file (WAL mode). Every document is a BSON blob keyed by
+ * (namespace, canonical _id); collection options and index specs live in their own tables.
+ * A committed transaction is in the OS before the command is acknowledged (synchronous=NORMAL);
+ * `sync()` checkpoints, which fsyncs the WAL — run every 100 ms while dirty and for `j: true`.
+ * SQLite's WAL checksums drop a torn last transaction after a crash instead of loading garbage.
+ */
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+
+export interface StoredCollection {
+  ns: string;
+  options: Buffer;
+}
+
+export class SqliteStore {
+  private readonly db: SqliteDatabase;
+  private readonly putDocStmt: Statement;
+  private readonly deleteDocStmt: Statement;
+  private readonly putCollStmt: Statement;
+  private readonly putIndexStmt: Statement;
+  private readonly dropIndexStmt: Statement;
+  private dirty = false;
+  private depth = 0;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    // Exclusive locking: the OS lock on the file keeps a second process out even if the lock file was ignored.
+    this.db.pragma('locking_mode = EXCLUSIVE');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS collections (ns TEXT PRIMARY KEY, options BLOB NOT NULL);
+      CREATE TABLE IF NOT EXISTS indexes (ns TEXT NOT NULL, name TEXT NOT NULL, spec BLOB NOT NULL, PRIMARY KEY (ns, name));
+      CREATE TABLE IF NOT EXISTS documents (ns TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (ns, id)) WITHOUT ROWID;
+    `);
+    // Take the exclusive lock now rather than on the first write.
+    this.db.exec('BEGIN IMMEDIATE; COMMIT;');
+    this.putDocStmt = this.db.prepare('INSERT OR REPLACE INTO documents (ns, id, body) VALUES (?, ?, ?)');
+    this.deleteDocStmt = this.db.prepare('DELETE FROM documents WHERE ns = ? AND id = ?');
+    this.putCollStmt = this.db.prepare('INSERT OR REPLACE INTO collections (ns, options) VALUES (?, ?)');
+    this.putIndexStmt = this.db.prepare('INSERT OR REPLACE INTO indexes (ns, name, spec) VALUES (?, ?, ?)');
+    this.dropIndexStmt = this.db.prepare('DELETE FROM indexes WHERE ns = ? AND name = ?');
+  }
+
+  /** Runs `fn` inside one SQLite transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    this.db.exec('BEGIN');
+    this.depth++;
+    try {
+      const result = fn();
+      this.depth--;
+      this.db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      this.depth--;
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  collections(): StoredCollection[] {
+    return this.db.prepare('SELECT ns, options FROM collections').all() as StoredCollection[];
+  }
+
+  indexes(): { ns: string; name: string; spec: Buffer }[] {
+    return this.db.prepare('SELECT ns, name, spec FROM indexes').all() as { ns: string; name: string; spec: Buffer }[];
+  }
+
+  *documents(ns: string): Generator<{ id: string; body: Buffer }> {
+    yield* this.db.prepare('SELECT id, body FROM documents WHERE ns = ?').iterate(ns) as Iterable<{ id: string; body: Buffer }>;
+  }
+
+  putDocument(ns: string, id: string, body: Uint8Array): void {
+    this.putDocStmt.run(ns, id, body);
+    this.dirty = true;
+  }
+
+  deleteDocument(ns: string, id: string): void {
+    this.deleteDocStmt.run(ns, id);
+    this.dirty = true;
+  }
+
+  putCollection(ns: string, options: Uint8Array): void {
+    this.putCollStmt.run(ns, options);
+    this.dirty = true;
+  }
+
+  dropCollection(ns: string): void {
+    this.db.prepare('DELETE FROM documents WHERE ns = ?').run(ns);
+    this.db.prepare('DELETE FROM indexes WHERE ns = ?').run(ns);
+    this.db.prepare('DELETE FROM collections WHERE ns = ?').run(ns);
+    this.dirty = true;
+  }
+
+  renameCollection(from: string, to: string): void {
+    this.db.prepare('UPDATE documents SET ns = ? WHERE ns = ?').run(to, from);
+    this.db.prepare('UPDATE indexes SET ns = ? WHERE ns = ?').run(to, from);
+    this.db.prepare('UPDATE collections SET ns = ? WHERE ns = ?').run(to, from);
+    this.dirty = true;
+  }
+
+  putIndex(ns: string, name: string, spec: Uint8Array): void {
+    this.putIndexStmt.run(ns, name, spec);
+    this.dirty = true;
+  }
+
+  dropIndex(ns: string, name: string): void {
+    this.dropIndexStmt.run(ns, name);
+    this.dirty = true;
+  }
+
+  /** Forces everything committed so far to stable storage (fsync of the WAL via a checkpoint). */
+  sync(force = false): void {
+    if (!this.dirty && !force) return;
+    this.dirty = false;
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  fileSize(): number {
+    const row = this.db.prepare('SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()').get() as { size: number };
+    return row.size;
+  }
+
+  close(): void {
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+    }
+  }
+}
