@@ -99,6 +99,12 @@ export class ChannelError extends Error {
     readonly transient: boolean,
     readonly providerCode?: string,
     readonly providerMessage?: string,
+    /**
+     * The request may have reached the provider although no answer came back (a timeout or a reset connection
+     * after sending). Retrying such a delivery is still safe: channels remember what they sent and reconcile
+     * in-doubt work (WeChat clientmsgid, SMS per-recipient records) before sending anything again.
+     */
+    readonly mayHaveBeenAccepted = false,
   ) {
     super(message);
     this.name = 'ChannelError';
