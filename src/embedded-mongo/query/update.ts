@@ -71,6 +71,13 @@ export function applyUpdate(doc: Document, u: UpdateSpec, opts: { query: Documen
       if (opts.isInsert) modifier.$set = { ...(modifier.$set ?? {}), ...modifier.$setOnInsert };
       delete modifier.$setOnInsert;
     }
+    for (const [op, args] of Object.entries(modifier)) {
+      for (const [path, value] of Object.entries(args as Document)) {
+        if (path !== '_id' && !path.startsWith('_id.')) continue;
+        const unchanged = op === '$set' && path === '_id' && doc._id !== undefined && compareBson(value, doc._id) === 0;
+        if (!unchanged && doc._id !== undefined) throw immutableIdError();
+      }
+    }
     next = deepClone(doc);
     // mingo ignores $each modifiers ($sort/$slice, dedupe) when the array field does not exist yet.
     for (const op of ['$push', '$addToSet']) {
