@@ -7,6 +7,7 @@ import { authModule } from './auth/module';
 import { systemModule } from './system/module';
 import { contentModule } from './content/module';
 import { wechatModule } from './wechat/module';
+import { siteModule } from './site/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [

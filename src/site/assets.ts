@@ -1,0 +1,40 @@
+/**
+ * Static files of the microsite (one stylesheet, the optional WeChat share script), served under content-hashed
+ * names with a one-year immutable cache: a changed file gets a new URL, so nobody ever sees a stale one.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface Asset {
+  /** Public URL path, e.g. /assets/site.3f9a1c2b.css */
+  href: string;
+  contentType: string;
+  body: Buffer;
+  etag: string;
+}
+
+export const TEMPLATES_ROOT = path.resolve(__dirname, '../../templates');
+
+function load(file: string, name: string, ext: string, contentType: string): Asset | undefined {
+  if (!existsSync(file)) return undefined;
+  const body = readFileSync(file);
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
+  return { href: `/assets/${name}.${hash}.${ext}`, contentType, body, etag: `"${hash}"` };
+}
+
+export interface SiteAssets {
+  css: Asset;
+  /** The WeChat JS-SDK share script, once the WeChat module ships it (templates/wechat-share/share.js). */
+  shareScript?: Asset;
+  byHref: Map<string, Asset>;
+}
+
+export function loadAssets(): SiteAssets {
+  const css = load(path.join(TEMPLATES_ROOT, 'site/static/site.css'), 'site', 'css', 'text/css; charset=utf-8');
+  if (!css) throw new Error('templates/site/static/site.css is missing');
+  const shareScript = load(path.join(TEMPLATES_ROOT, 'wechat-share/share.js'), 'share', 'js', 'application/javascript; charset=utf-8');
+  const byHref = new Map<string, Asset>([[css.href, css]]);
+  if (shareScript) byHref.set(shareScript.href, shareScript);
+  return { css, shareScript, byHref };
+}

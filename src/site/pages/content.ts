@@ -1,0 +1,203 @@
+/** Lists and item pages of the four content kinds: news, typical deputies, deputy groups, model cases. */
+import type Router from '@koa/router';
+import type { AppState } from '../../http/context';
+import {
+  adjacentArticles,
+  getPublishedBySlug,
+  listPublished,
+  relatedFor,
+  type ContentKind,
+  type RelatedItems,
+} from '../../content/public-queries';
+import { CASE_KINDS, CASE_KIND_LABELS, DEPUTY_LEVELS, DEPUTY_LEVEL_LABELS } from '../../content/enums';
+import { cachedPage, renderHtml, siteRuntime } from '../runtime';
+import { oneOf, pageNumber, pager, queryValue } from '../paging';
+import { articleLd, caseLd, deputyLd, groupLd } from '../structured-data';
+import { itemTag, listTag } from '../change-tags';
+
+const PAGE_SIZE = 12;
+
+function relatedTags(related: RelatedItems): string[] {
+  return [
+    ...related.articles.map((a) => itemTag('article', a.id)),
+    ...related.deputies.map((d) => itemTag('deputy', d.id)),
+    ...related.groups.map((g) => itemTag('group', g.id)),
+    ...related.cases.map((c) => itemTag('case', c.id)),
+  ];
+}
+
+export function registerContentPages(router: Router<AppState>): void {
+  router.get(
+    '/news',
+    cachedPage({ query: ['region', 'topic', 'page'] }, async (ctx) => {
+      const page = pageNumber(ctx);
+      const region = queryValue(ctx, 'region', 50);
+      const topic = queryValue(ctx, 'topic', 50);
+      const result = await listPublished('article', { page, pageSize: PAGE_SIZE, region, topic });
+      const filters = [region && { label: `地区：${region}` }, topic && { label: `专题：${topic}` }].filter(Boolean);
+      const body = renderHtml(ctx.path, 'news-list.njk', {
+        items: result.items,
+        filters,
+        pages: pager('/news', { region, topic }, page, PAGE_SIZE, result.total),
+        meta: { title: topic ?? region ?? '活动动态', nav: 'news', canonicalPath: pageCanonical('/news', { region, topic, page }) },
+      });
+      return { body, tags: [listTag('article')] };
+    }),
+  );
+
+  router.get(
+    '/news/:slug',
+    cachedPage({}, async (ctx) => {
+      const item = await getPublishedBySlug('article', ctx.params.slug);
+      if (!item) return null;
+      const [related, adjacent] = await Promise.all([relatedFor('article', item.id), adjacentArticles(item.id)]);
+      const base = siteRuntime().publicBaseUrl;
+      const body = renderHtml(ctx.path, 'article.njk', {
+        item,
+        related,
+        adjacent,
+        meta: {
+          title: item.title,
+          description: item.digest,
+          canonicalPath: item.path,
+          ogType: 'article',
+          image: item.cover?.cover,
+          jsonLd: articleLd(base, item),
+          nav: 'news',
+        },
+      });
+      const neighbours = [adjacent.previous, adjacent.next].filter((a) => !!a).map((a) => itemTag('article', a.id));
+      return { body, tags: [itemTag('article', item.id), ...relatedTags(related), ...neighbours], view: { kind: 'article', id: item.id } };
+    }),
+  );
+
+  router.get(
+    '/deputies',
+    cachedPage({ query: ['level', 'region', 'page'] }, async (ctx) => {
+      const page = pageNumber(ctx);
+      const level = oneOf(queryValue(ctx, 'level'), DEPUTY_LEVELS);
+      const region = queryValue(ctx, 'region', 50);
+      const result = await listPublished('deputy', { page, pageSize: PAGE_SIZE, level, region });
+      const body = renderHtml(ctx.path, 'deputies.njk', {
+        items: result.items,
+        level,
+        region,
+        levels: DEPUTY_LEVELS.map((value) => ({ value, label: DEPUTY_LEVEL_LABELS[value] })),
+        pages: pager('/deputies', { level, region }, page, PAGE_SIZE, result.total),
+        meta: { title: level ? DEPUTY_LEVEL_LABELS[level] : '典型代表', nav: 'deputies', canonicalPath: pageCanonical('/deputies', { level, region, page }) },
+      });
+      return { body, tags: [listTag('deputy')] };
+    }),
+  );
+
+  router.get(
+    '/deputies/:slug',
+    cachedPage({}, async (ctx) => {
+      const item = await getPublishedBySlug('deputy', ctx.params.slug);
+      if (!item) return null;
+      const related = await relatedFor('deputy', item.id);
+      const base = siteRuntime().publicBaseUrl;
+      const body = renderHtml(ctx.path, 'deputy.njk', {
+        item,
+        related,
+        meta: {
+          title: item.name,
+          description: item.digest || `${item.levelLabel}${item.name}`,
+          canonicalPath: item.path,
+          ogType: 'profile',
+          image: item.photo?.cover,
+          jsonLd: deputyLd(base, item),
+          nav: 'deputies',
+        },
+      });
+      return { body, tags: [itemTag('deputy', item.id), ...relatedTags(related)], view: { kind: 'deputy', id: item.id } };
+    }),
+  );
+
+  router.get(
+    '/groups',
+    cachedPage({ query: ['region', 'page'] }, async (ctx) => {
+      const page = pageNumber(ctx);
+      const region = queryValue(ctx, 'region', 50);
+      const result = await listPublished('group', { page, pageSize: PAGE_SIZE, region });
+      const body = renderHtml(ctx.path, 'groups.njk', {
+        items: result.items,
+        region,
+        pages: pager('/groups', { region }, page, PAGE_SIZE, result.total),
+        meta: { title: '代表小组', nav: 'groups', canonicalPath: pageCanonical('/groups', { region, page }) },
+      });
+      return { body, tags: [listTag('group')] };
+    }),
+  );
+
+  router.get(
+    '/groups/:slug',
+    cachedPage({}, async (ctx) => {
+      const item = await getPublishedBySlug('group', ctx.params.slug);
+      if (!item) return null;
+      const related = await relatedFor('group', item.id);
+      const base = siteRuntime().publicBaseUrl;
+      const members = item.members.map((m) => ({ ...m, levelLabel: m.level ? DEPUTY_LEVEL_LABELS[m.level] : undefined }));
+      const body = renderHtml(ctx.path, 'group.njk', {
+        item: { ...item, members },
+        // Members are listed in full above; the related box keeps news and cases.
+        related: { ...related, deputies: [] },
+        meta: { title: item.name, description: item.digest, canonicalPath: item.path, image: item.cover?.cover, jsonLd: groupLd(base, item), nav: 'groups' },
+      });
+      // Member links appear only for published deputies: any deputy change may add or remove one.
+      return { body, tags: [itemTag('group', item.id), listTag('deputy'), ...relatedTags(related)], view: { kind: 'group', id: item.id } };
+    }),
+  );
+
+  router.get(
+    '/cases',
+    cachedPage({ query: ['kind', 'region', 'page'] }, async (ctx) => {
+      const page = pageNumber(ctx);
+      const caseKind = oneOf(queryValue(ctx, 'kind'), CASE_KINDS);
+      const region = queryValue(ctx, 'region', 50);
+      const result = await listPublished('case', { page, pageSize: PAGE_SIZE, caseKind, region });
+      const body = renderHtml(ctx.path, 'cases.njk', {
+        items: result.items,
+        caseKind,
+        kinds: CASE_KINDS.map((value) => ({ value, label: CASE_KIND_LABELS[value] })),
+        pages: pager('/cases', { kind: caseKind, region }, page, PAGE_SIZE, result.total),
+        meta: { title: caseKind ? CASE_KIND_LABELS[caseKind] : '典型模式', nav: 'cases', canonicalPath: pageCanonical('/cases', { kind: caseKind, region, page }) },
+      });
+      return { body, tags: [listTag('case')] };
+    }),
+  );
+
+  router.get(
+    '/cases/:slug',
+    cachedPage({}, async (ctx) => {
+      const item = await getPublishedBySlug('case', ctx.params.slug);
+      if (!item) return null;
+      const related = await relatedFor('case', item.id);
+      const base = siteRuntime().publicBaseUrl;
+      const body = renderHtml(ctx.path, 'case.njk', {
+        item,
+        related,
+        meta: {
+          title: item.title,
+          description: item.summary || item.digest,
+          canonicalPath: item.path,
+          ogType: 'article',
+          image: item.cover?.cover,
+          jsonLd: caseLd(base, item),
+          nav: 'cases',
+        },
+      });
+      return { body, tags: [itemTag('case', item.id), ...relatedTags(related)], view: { kind: 'case', id: item.id } };
+    }),
+  );
+}
+
+/** Canonical URL of a list page: its own filters and page number, nothing else. */
+function pageCanonical(basePath: string, params: Record<string, string | number | undefined>): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '' && !(k === 'page' && v === 1)) qs.set(k, String(v));
+  const s = qs.toString();
+  return s ? `${basePath}?${s}` : basePath;
+}
+
+export type { ContentKind };

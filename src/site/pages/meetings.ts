@@ -1,0 +1,51 @@
+/** Experience-exchange meetings: upcoming and past, and the meeting page (the meetings module adds RSVP). */
+import type Router from '@koa/router';
+import type { AppState } from '../../http/context';
+import { getPublishedById } from '../../content/public-queries';
+import { cachedPage, renderHtml, siteRuntime } from '../runtime';
+import { getPublicMeeting, pastMeetings, upcomingMeetings } from '../meetings-source';
+import { meetingLd } from '../structured-data';
+import { itemTag, listTag } from '../change-tags';
+
+export function registerMeetingPages(router: Router<AppState>): void {
+  router.get(
+    '/meetings',
+    cachedPage({}, async (ctx) => {
+      const now = siteRuntime().now();
+      const [upcoming, past] = await Promise.all([upcomingMeetings(now, 20), pastMeetings(now, 20)]);
+      const body = renderHtml(ctx.path, 'meetings.njk', { upcoming, past, meta: { title: '经验交流会', nav: 'meetings' } });
+      return { body, tags: [listTag('meeting')], ttlMs: 60_000 };
+    }),
+  );
+
+  router.get(
+    '/meetings/:slug',
+    cachedPage({}, async (ctx) => {
+      const rt = siteRuntime();
+      const item = await getPublicMeeting(ctx.params.slug, rt.now());
+      if (!item) return null;
+      const [cases, deputies] = await Promise.all([
+        Promise.all(item.featuredCaseIds.map((id) => getPublishedById('case', id))),
+        Promise.all(item.featuredDeputyIds.map((id) => getPublishedById('deputy', id))),
+      ]);
+      const shownCases = cases.filter((c) => !!c);
+      const shownDeputies = deputies.filter((d) => !!d);
+      const body = renderHtml(ctx.path, 'meeting.njk', {
+        item,
+        cases: shownCases,
+        deputies: shownDeputies,
+        meta: { title: item.title, description: item.theme || `${item.venue}`, canonicalPath: item.path, jsonLd: meetingLd(rt.publicBaseUrl, item), nav: 'meetings' },
+      });
+      return {
+        body,
+        tags: [
+          itemTag('meeting', item.id),
+          // A featured case or deputy published later should appear here.
+          ...item.featuredCaseIds.map((id) => itemTag('case', id)),
+          ...item.featuredDeputyIds.map((id) => itemTag('deputy', id)),
+        ],
+        ttlMs: 60_000,
+      };
+    }),
+  );
+}

@@ -1,0 +1,42 @@
+/** Query-string helpers for list pages: tolerant parsing (a bad value means "no filter") and pager links. */
+import type { AppContext } from '../http/context';
+
+/** A single query value as a trimmed string, or undefined (repeated parameters take the first). */
+export function queryValue(ctx: AppContext, name: string, maxLength = 100): string | undefined {
+  const raw = ctx.query[name];
+  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  return value ? value.slice(0, maxLength) : undefined;
+}
+
+export function pageNumber(ctx: AppContext): number {
+  const n = Number(queryValue(ctx, 'page'));
+  return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
+}
+
+export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined {
+  return allowed.includes(value as T) ? (value as T) : undefined;
+}
+
+export interface Pager {
+  page: number;
+  totalPages: number;
+  prevHref?: string;
+  nextHref?: string;
+}
+
+export function pager(basePath: string, params: Record<string, string | undefined>, page: number, pageSize: number, total: number): Pager {
+  const totalPages = Math.max(1, Math.ceil(total / pageSize));
+  const href = (p: number) => {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v) qs.set(k, v);
+    if (p > 1) qs.set('page', String(p));
+    const s = qs.toString();
+    return s ? `${basePath}?${s}` : basePath;
+  };
+  return {
+    page,
+    totalPages,
+    prevHref: page > 1 ? href(Math.min(page - 1, totalPages)) : undefined,
+    nextHref: page < totalPages ? href(page + 1) : undefined,
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * What every public page needs at request time — base URL, assets, the page cache, the view counter — and the
+ * helpers other modules use so their pages look and behave the same (`renderPage`, `cachedPage`).
+ * One service runs per process (mongoose's default connection is process-wide too), so the site module
+ * installs one runtime when it is built.
+ */
+import type { RouterMiddleware } from '@koa/router';
+import type { AppContext, AppState } from '../http/context';
+import { absoluteUrl } from '../urls';
+import type { SiteAssets } from './assets';
+import { sendPage } from './conditional';
+import { strongEtag, type PageCache } from './page-cache';
+import type { ViewCounter } from './view-counter';
+import { renderTemplate } from './views';
+
+export interface SiteRuntime {
+  publicBaseUrl: string;
+  assets: SiteAssets;
+  cache: PageCache;
+  views: ViewCounter;
+  now(): Date;
+}
+
+let current: SiteRuntime | undefined;
+
+export function installSiteRuntime(runtime: SiteRuntime): void {
+  current = runtime;
+}
+
+export function siteRuntime(): SiteRuntime {
+  if (!current) throw new Error('the site module has not been built');
+  return current;
+}
+
+export const SITE_NAME = '人大代表在行动';
+export const SITE_DESCRIPTION = '“人大代表在行动”主题活动：典型代表风采、代表小组活动、典型模式与经验交流会。';
+
+/** Page metadata read by layout.njk: title, description, canonical URL, Open Graph, JSON-LD. */
+export interface PageMeta {
+  title?: string;
+  description?: string;
+  /** Site-relative path of the canonical URL; defaults to the request path. */
+  canonicalPath?: string;
+  ogType?: 'website' | 'article' | 'profile';
+  /** Site-relative or absolute image URL. */
+  image?: string;
+  jsonLd?: object | object[];
+  noindex?: boolean;
+  /** Which navigation entry to highlight. */
+  nav?: 'home' | 'news' | 'deputies' | 'groups' | 'cases' | 'meetings' | 'search';
+}
+
+/** Everything the layout needs besides the page's own data. */
+export function layoutData(requestPath: string, meta: PageMeta = {}): Record<string, unknown> {
+  const rt = siteRuntime();
+  const canonical = absoluteUrl(rt.publicBaseUrl, meta.canonicalPath ?? requestPath);
+  const image = meta.image ? (/^https?:/.test(meta.image) ? meta.image : absoluteUrl(rt.publicBaseUrl, meta.image)) : undefined;
+  return {
+    site: { name: SITE_NAME, description: SITE_DESCRIPTION, baseUrl: rt.publicBaseUrl },
+    cssHref: rt.assets.css.href,
+    shareScriptHref: rt.assets.shareScript?.href,
+    meta: { ...meta, title: meta.title ? `${meta.title} - ${SITE_NAME}` : SITE_NAME, ogTitle: meta.title ?? SITE_NAME, canonical, image, description: meta.description ?? SITE_DESCRIPTION },
+    year: rt.now().getFullYear(),
+  };
+}
+
+/** Renders a template that extends layout.njk; `data.meta` (PageMeta) fills the head. */
+export function renderHtml(requestPath: string, template: string, data: Record<string, unknown> & { meta?: PageMeta }): string {
+  return renderTemplate(template, { ...data, ...layoutData(requestPath, data.meta) });
+}
+
+/** Renders a page straight to the response, uncached (personal pages such as an RSVP form). */
+export function renderPage(ctx: AppContext, template: string, data: Record<string, unknown> & { meta?: PageMeta } = {}, status = 200): void {
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.set('Cache-Control', 'private, no-store');
+  ctx.body = renderHtml(ctx.path, template, data);
+  if (status === 404) ctx.state.handledNotFound = true;
+}
+
+/** The friendly 404 page. */
+export function renderNotFound(ctx: AppContext, message = '您访问的页面不存在，或内容已下线。'): void {
+  renderPage(ctx, 'not-found.njk', { message, meta: { title: '页面未找到', noindex: true } }, 404);
+  ctx.set('Cache-Control', 'no-cache');
+}
+
+export interface PageResult {
+  body: string;
+  /** What the page shows, e.g. ['article:<id>', 'deputy:<id>', 'list:article']: invalidating any drops it. */
+  tags: string[];
+  contentType?: string;
+  /** The item this page is the public face of, counted as a view. */
+  view?: { kind: string; id: string };
+  /** Shorter lifetime for pages that change with time alone (upcoming meetings). */
+  ttlMs?: number;
+}
+
+export interface CachedPageOptions {
+  /** Query parameters that change the page; all others are ignored (and left out of the cache key). */
+  query?: readonly string[];
+}
+
+/** The cache key: path plus the page's own query parameters in a fixed order. */
+export function cacheKey(ctx: AppContext, query: readonly string[] = []): string {
+  let key = ctx.path;
+  let sep = '?';
+  for (const name of query) {
+    const raw = ctx.query[name];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value === undefined || value === '') continue;
+    key += `${sep}${name}=${encodeURIComponent(value)}`;
+    sep = '&';
+  }
+  return key;
+}
+
+/**
+ * A cached public page: served from memory with ETag / Last-Modified (304 on revalidation) when present,
+ * otherwise built, stored under its tags and served. `build` returns null for "no such public item" (→ 404 page).
+ */
+export function cachedPage(options: CachedPageOptions, build: (ctx: AppContext) => Promise<PageResult | null>): RouterMiddleware<AppState> {
+  const query = options.query ?? [];
+  return (async (ctx: AppContext) => {
+    const rt = siteRuntime();
+    const key = cacheKey(ctx, query);
+    let page = rt.cache.get(key);
+    if (!page) {
+      const startedAt = rt.cache.begin();
+      const result = await build(ctx);
+      if (!result) return renderNotFound(ctx);
+      const body = Buffer.from(result.body, 'utf8');
+      const now = rt.now();
+      page = {
+        status: 200,
+        contentType: result.contentType ?? 'text/html; charset=utf-8',
+        body,
+        etag: strongEtag(body),
+        lastModified: new Date(Math.floor(now.getTime() / 1000) * 1000),
+        tags: result.tags,
+        view: result.view,
+      };
+      rt.cache.set(key, page, startedAt, result.ttlMs);
+    }
+    if (page.view && ctx.method === 'GET') rt.views.hit(page.view.kind, page.view.id);
+    sendPage(ctx, page);
+  }) as RouterMiddleware<AppState>;
+}
