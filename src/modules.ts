@@ -15,5 +15,6 @@ export function buildModules(services: Services): FeatureModule[] {
     authModule(services),
     contentModule(services),
     wechatModule(services),
+    siteModule(services),
   ];
 }
