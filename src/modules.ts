@@ -8,6 +8,7 @@ import { systemModule } from './system/module';
 import { contentModule } from './content/module';
 import { wechatModule } from './wechat/module';
 import { siteModule } from './site/module';
+import { publishingModule } from './publishing/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -16,5 +17,6 @@ export function buildModules(services: Services): FeatureModule[] {
     contentModule(services),
     wechatModule(services),
     siteModule(services),
+    publishingModule(services),
   ];
 }

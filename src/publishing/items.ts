@@ -3,12 +3,20 @@
  * (src/content/publication-hooks.ts): which items may be published, their channel-ready content, going live.
  */
 import type { ItemKind, PublishableContent } from '../channels/types';
+import { ConflictError, NotFoundError } from '../errors';
 import * as hooks from '../content/publication-hooks';
 
-/** Throws NotFound / Conflict when the item does not exist or is not approved (or already published, for re-sends). */
-export async function requirePublishable(kind: ItemKind, id: string): Promise<{ title: string }> {
+/** Approved items go out for the first time; published ones may be re-sent; scheduled ones are waiting for us. */
+const PUBLISHABLE_STATUSES = ['approved', 'scheduled', 'published'];
+
+/** Throws NotFound when the item does not exist, Conflict when it is not approved (or already published). */
+export async function requirePublishable(kind: ItemKind, id: string): Promise<{ title: string; status: string }> {
   const item = await hooks.getPublishable(kind, id);
-  return { title: String((item as { title?: string }).title ?? '') };
+  if (!item || item.deleted) throw new NotFoundError('要发布的内容不存在');
+  if (!PUBLISHABLE_STATUSES.includes(item.status)) {
+    throw new ConflictError('只有审核通过（或已发布）的内容才能发布', 'item_not_approved', { status: item.status });
+  }
+  return { title: item.title ?? '', status: item.status };
 }
 
 export function contentFor(kind: ItemKind, id: string, publicBaseUrl: string): Promise<PublishableContent> {

@@ -71,6 +71,10 @@ export interface DeliveryDoc {
   recipientCount: number;
   lastAttemptAt?: Date;
   settledAt?: Date;
+  /** Times a worker asked the provider about this delivery after an interruption. */
+  reconcileAttempts: number;
+  /** Status polls of a 'pending' delivery. */
+  polls: number;
   /** What people did to it (retry, resend, mark sent), newest last. */
   actions: Array<{ action: string; by: string; at: Date; note?: string }>;
   createdAt: Date;
@@ -109,6 +113,8 @@ const deliverySchema = new Schema<DeliveryDoc>(
     recipientCount: { type: Number, default: 0 },
     lastAttemptAt: Date,
     settledAt: Date,
+    reconcileAttempts: { type: Number, default: 0 },
+    polls: { type: Number, default: 0 },
     actions: { type: [new Schema({ action: String, by: String, at: Date, note: String }, { _id: false })], default: [] },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

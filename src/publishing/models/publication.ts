@@ -53,6 +53,8 @@ export interface PublicationDoc {
   audienceSummary?: { recipients: number; excludedOptedOut: number; invalid: number; duplicates: number; invalidSamples: string[] };
   /** Counts of deliveries per status, refreshed whenever one of them settles. */
   deliveryCounts?: Record<string, number>;
+  /** Why the publication could not start (an audience that cannot be resolved). */
+  error?: { code: string; message: string } | null;
   /** Makes creation idempotent for callers that may race (meeting reminders: `meeting:<id>:reminder:<offset>`). */
   dedupeKey?: string;
   createdBy: string;
@@ -79,6 +81,7 @@ const publicationSchema = new Schema<PublicationDoc>(
     planLease: { type: new Schema({ owner: String, expiresAt: Date }, { _id: false }), default: null },
     audienceSummary: { type: Schema.Types.Mixed },
     deliveryCounts: { type: Schema.Types.Mixed },
+    error: { type: Schema.Types.Mixed, default: null },
     dedupeKey: { type: String },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },

@@ -1,0 +1,172 @@
+/**
+ * Every state change of a delivery, each one a single conditional update so that concurrent workers, receipts
+ * and people never overwrite each other: a worker only records results while it still holds the lease.
+ */
+import type { Types } from 'mongoose';
+import type { Clock } from '../clock';
+import type { DeliveryOutcome, RecipientOutcome } from '../channels/types';
+import { Delivery, type DeliveryDoc, type DeliveryError } from './models/delivery';
+
+/** Exponential backoff with jitter: 10 s, 20 s, 40 s … capped at 10 minutes. */
+export function backoffMs(attempt: number, random = Math.random): number {
+  const base = Math.min(10 * 60_000, 10_000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** How often a 'pending' delivery is polled (WeChat publish jobs whose result event never came), and for how long. */
+export const PENDING_POLL_MS = 60_000;
+export const MAX_PENDING_POLLS = 60;
+
+function leaseUntil(leaseMs: number) {
+  return new Date(Date.now() + leaseMs);
+}
+
+/**
+ * Claims the next due delivery: queued, due, not waiting for the microsite. The same update marks it 'sending' and
+ * counts the attempt, BEFORE the provider is called: a crash from here on is found by the lease expiring.
+ */
+export async function claimDelivery(clock: Clock, owner: string, leaseMs: number): Promise<DeliveryDoc | null> {
+  const now = clock.now();
+  return Delivery.findOneAndUpdate(
+    { status: 'queued', nextAttemptAt: { $lte: now }, waitFor: null },
+    { $set: { status: 'sending', lease: { owner, expiresAt: leaseUntil(leaseMs) }, lastAttemptAt: now, updatedAt: now }, $inc: { attempts: 1 } },
+    { new: true, sort: { nextAttemptAt: 1 } },
+  ).lean();
+}
+
+/** Claims a delivery whose worker stopped renewing its lease mid-send, to reconcile it with the provider. */
+export async function claimInterrupted(clock: Clock, owner: string, leaseMs: number): Promise<DeliveryDoc | null> {
+  return Delivery.findOneAndUpdate(
+    { status: 'sending', 'lease.expiresAt': { $lte: new Date() } },
+    { $set: { lease: { owner, expiresAt: leaseUntil(leaseMs) }, updatedAt: clock.now() }, $inc: { reconcileAttempts: 1 } },
+    { new: true, sort: { 'lease.expiresAt': 1 } },
+  ).lean();
+}
+
+/** Claims a 'pending' delivery due for a status poll (its final result event has not come). */
+export async function claimPendingPoll(clock: Clock, owner: string, leaseMs: number): Promise<DeliveryDoc | null> {
+  const now = clock.now();
+  return Delivery.findOneAndUpdate(
+    { status: 'pending', nextAttemptAt: { $lte: now }, $or: [{ lease: null }, { 'lease.expiresAt': { $lte: new Date() } }] },
+    { $set: { lease: { owner, expiresAt: leaseUntil(leaseMs) }, nextAttemptAt: new Date(now.getTime() + PENDING_POLL_MS), updatedAt: now }, $inc: { polls: 1 } },
+    { new: true, sort: { nextAttemptAt: 1 } },
+  ).lean();
+}
+
+export async function renewLease(id: Types.ObjectId, owner: string, leaseMs: number): Promise<boolean> {
+  const res = await Delivery.updateOne({ _id: id, 'lease.owner': owner }, { $set: { 'lease.expiresAt': leaseUntil(leaseMs) } });
+  return res.matchedCount === 1;
+}
+
+/** Merges the provider's per-recipient results into the batch's recipient list. */
+export function mergeRecipients(current: DeliveryDoc['recipients'], outcome: DeliveryOutcome): DeliveryDoc['recipients'] {
+  const byRecipient = new Map<string, RecipientOutcome>();
+  for (const r of outcome.recipients ?? []) byRecipient.set(r.recipient, r);
+  const fallback = outcome.status === 'failed' ? 'failed' : outcome.status === 'sent' ? 'sent' : undefined;
+  return current.map((r) => {
+    const o = byRecipient.get(r.recipient);
+    if (o) {
+      return { ...r, status: o.status, providerMessageId: o.providerMessageId, errorCode: o.errorCode, errorMessage: o.errorMessage };
+    }
+    // A receipt may already have said more than "sent".
+    if (r.status === 'queued' && fallback) return { ...r, status: fallback };
+    return r;
+  });
+}
+
+/** Records what the provider said. Returns false when this worker no longer held the delivery. */
+export async function recordOutcome(clock: Clock, d: DeliveryDoc, owner: string, outcome: DeliveryOutcome): Promise<boolean> {
+  const now = clock.now();
+  const status = outcome.status;
+  const set: Record<string, unknown> = {
+    status,
+    providerIds: { ...(d.providerIds ?? {}), ...(outcome.providerIds ?? {}) },
+    recipients: mergeRecipients(d.recipients ?? [], outcome),
+    error: outcome.error ? { code: outcome.error.code, message: outcome.error.message } : null,
+    updatedAt: now,
+  };
+  if (status === 'pending') {
+    set.nextAttemptAt = new Date(now.getTime() + PENDING_POLL_MS);
+    set.lease = null;
+  } else {
+    set.settledAt = now;
+    set.lease = null;
+  }
+  const res = await Delivery.updateOne({ _id: d._id, 'lease.owner': owner, status: { $in: ['sending', 'pending'] } }, { $set: set });
+  return res.matchedCount === 1;
+}
+
+/** A transient failure: try again later, or give up after the last attempt. */
+export async function recordTransient(clock: Clock, d: DeliveryDoc, owner: string, error: DeliveryError): Promise<'retry' | 'failed' | 'lost'> {
+  const now = clock.now();
+  const giveUp = d.attempts >= d.maxAttempts;
+  const res = await Delivery.updateOne(
+    { _id: d._id, 'lease.owner': owner, status: 'sending' },
+    {
+      $set: giveUp
+        ? { status: 'failed', error: { ...error, message: `${error.message}（已重试 ${d.attempts} 次）` }, lease: null, settledAt: now, updatedAt: now }
+        : { status: 'queued', error, lease: null, nextAttemptAt: new Date(now.getTime() + backoffMs(d.attempts)), updatedAt: now },
+    },
+  );
+  if (res.matchedCount !== 1) return 'lost';
+  return giveUp ? 'failed' : 'retry';
+}
+
+export async function recordPermanent(clock: Clock, d: DeliveryDoc, owner: string, error: DeliveryError): Promise<boolean> {
+  const now = clock.now();
+  const res = await Delivery.updateOne(
+    { _id: d._id, 'lease.owner': owner, status: { $in: ['sending', 'pending'] } },
+    {
+      $set: {
+        status: 'failed',
+        error,
+        lease: null,
+        settledAt: now,
+        updatedAt: now,
+        recipients: (d.recipients ?? []).map((r) => (r.status === 'queued' ? { ...r, status: 'failed', errorCode: error.providerCode ?? error.code } : r)),
+      },
+    },
+  );
+  return res.matchedCount === 1;
+}
+
+/** Nobody can tell whether the provider got it: a person decides (resend or mark sent). Never re-sent by itself. */
+export async function recordUnknown(clock: Clock, d: DeliveryDoc, owner: string, message: string): Promise<boolean> {
+  const now = clock.now();
+  const res = await Delivery.updateOne(
+    { _id: d._id, 'lease.owner': owner, status: { $in: ['sending', 'pending'] } },
+    {
+      $set: {
+        status: 'unknown',
+        error: { code: 'outcome_unknown', message },
+        lease: null,
+        settledAt: now,
+        updatedAt: now,
+        recipients: (d.recipients ?? []).map((r) => (r.status === 'queued' ? { ...r, status: 'unknown' } : r)),
+      },
+    },
+  );
+  return res.matchedCount === 1;
+}
+
+/** Gives a claimed delivery back untouched (shutdown before the provider was called). */
+export async function releaseUntouched(d: DeliveryDoc, owner: string): Promise<void> {
+  await Delivery.updateOne(
+    { _id: d._id, 'lease.owner': owner, status: 'sending' },
+    { $set: { status: 'queued', lease: null }, $inc: { attempts: -1 } },
+  );
+}
+
+/** The microsite went live: the other channels of the publication may go. */
+export async function releaseFollowers(publicationId: Types.ObjectId): Promise<void> {
+  await Delivery.updateMany({ publicationId, waitFor: 'microsite' }, { $set: { waitFor: null } });
+}
+
+/** The microsite could not go live: messages linking to it are not sent; retrying the microsite re-queues them. */
+export async function blockFollowers(clock: Clock, publicationId: Types.ObjectId, reason: string): Promise<void> {
+  const now = clock.now();
+  await Delivery.updateMany(
+    { publicationId, waitFor: 'microsite', status: 'queued' },
+    { $set: { status: 'failed', error: { code: 'blocked_by_microsite', message: `微站未能上线，未发送：${reason}` }, settledAt: now, updatedAt: now } },
+  );
+}

@@ -1,0 +1,60 @@
+/**
+ * The publishing feature: admin routes, subscriber routes, the delivery worker (every instance), the scheduler
+ * jobs (due publications every 15 s, the monthly summary on the 1st) and the listeners for late results.
+ */
+import type { FeatureModule, Services } from '../module';
+import { processOwnerId } from '../jobs/lease';
+import { subscriptionRoutes } from '../audiences/routes';
+import { publishingRoutes } from './routes';
+import { PublishingWorker } from './worker';
+import { setPublishingRuntime } from './runtime';
+import { buildChannels } from './channels';
+import { listenForResults } from './receipts';
+import { registerPublishingJobs } from './jobs';
+import type { PlannerDeps } from './planner';
+
+/** Attempts before a delivery that keeps failing transiently is given up. */
+const MAX_ATTEMPTS = { microsite: 5, wechat: 5, sms: 5 } as const;
+
+export function publishingModule(services: Services): FeatureModule {
+  const { config, clock, logger, events, metrics } = services;
+  const log = logger.child({ component: 'publishing' });
+  const { channels, smsBatchSize } = buildChannels(services);
+  const planner: PlannerDeps = {
+    clock,
+    logger: log,
+    owner: processOwnerId,
+    leaseMs: config.publishing.leaseMs,
+    smsBatchSize,
+    optedOut: async () => new Set<string>(),
+    maxAttempts: (channel) => MAX_ATTEMPTS[channel],
+  };
+  const worker = new PublishingWorker({
+    clock,
+    logger: log,
+    owner: processOwnerId,
+    leaseMs: config.publishing.leaseMs,
+    concurrency: config.publishing.concurrency,
+    pollMs: 500,
+    publicBaseUrl: config.publicBaseUrl,
+    channels,
+    planner,
+    settled: metrics.counter('lianxin_deliveries_settled_total', 'Deliveries settled, by channel and status', ['channel', 'status']),
+  });
+  setPublishingRuntime({ clock, wake: () => worker.wake() });
+  registerPublishingJobs(services);
+  let unlisten: Array<() => void> = [];
+
+  return {
+    name: 'publishing',
+    routers: [publishingRoutes(services), subscriptionRoutes(services)],
+    start() {
+      unlisten = listenForResults(events, clock, log);
+      if (config.publishing.workerEnabled) worker.start();
+    },
+    async stop() {
+      for (const off of unlisten) off();
+      await worker.stop();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Planning turns a due publication into its deliveries: resolve the audience once, split it into the channel's
+ * batches, write the batches as 'planned' and then commit them all ('queued') in one update, so a worker never
+ * sees half a plan. One worker plans a publication at a time (the plan lease); a planner that died is replaced
+ * after its lease expires, and the replacement throws away uncommitted batches and starts again.
+ */
+import { Types } from 'mongoose';
+import type { ChannelName } from '../channels/types';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { Clock } from '../clock';
+import { resolvePhoneAudience, type OptOutCheck } from '../audiences/resolve';
+import { Publication, type PublicationDoc } from './models/publication';
+import { Delivery, type DeliveryDoc } from './models/delivery';
+import { refreshPublication } from './rollup';
+
+export interface PlannerDeps {
+  clock: Clock;
+  logger: Logger;
+  owner: string;
+  leaseMs: number;
+  /** Numbers per provider request for the SMS channel. */
+  smsBatchSize: number;
+  optedOut: OptOutCheck;
+  maxAttempts: (channel: ChannelName) => number;
+}
+
+export function idempotencyKey(publicationId: string, channel: ChannelName, batchIndex: number): string {
+  return `${publicationId}:${channel}:${batchIndex}`;
+}
+
+/** Takes one publication that needs planning (pending, or planning with an expired lease); null when none. */
+export async function claimPublicationToPlan(deps: PlannerDeps): Promise<PublicationDoc | null> {
+  const wallNow = new Date();
+  return Publication.findOneAndUpdate(
+    { $or: [{ status: 'pending' }, { status: 'planning', 'planLease.expiresAt': { $lte: wallNow } }] },
+    { $set: { status: 'planning', planLease: { owner: deps.owner, expiresAt: new Date(wallNow.getTime() + deps.leaseMs) }, updatedAt: deps.clock.now() } },
+    { new: true, sort: { dueAt: 1 } },
+  ).lean();
+}
+
+export async function planPublication(deps: PlannerDeps, pub: PublicationDoc): Promise<void> {
+  const committed = await Delivery.exists({ publicationId: pub._id, status: { $ne: 'planned' } });
+  let audienceSummary = pub.audienceSummary;
+  if (!committed) {
+    await Delivery.deleteMany({ publicationId: pub._id, status: 'planned' });
+    let docs: Array<Partial<DeliveryDoc>>;
+    try {
+      const built = await buildDeliveries(deps, pub);
+      docs = built.docs;
+      audienceSummary = built.summary;
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) {
+        // The audience cannot be resolved as asked (an unknown resolver, a meeting that is gone): nothing will be sent.
+        await Publication.updateOne(
+          { _id: pub._id, 'planLease.owner': deps.owner },
+          { $set: { status: 'failed', planLease: null, finishedAt: deps.clock.now(), updatedAt: deps.clock.now(), error: { code: err.code, message: err.message } } },
+        );
+        return;
+      }
+      throw err;
+    }
+    if (docs.length) await Delivery.insertMany(docs, { ordered: true });
+    // Commit: every batch becomes claimable at once.
+    await Delivery.updateMany({ publicationId: pub._id, status: 'planned' }, { $set: { status: 'queued', updatedAt: deps.clock.now() } });
+  }
+  const now = deps.clock.now();
+  const error =
+    pub.channels.includes('sms') && audienceSummary?.recipients === 0
+      ? { code: 'no_recipients', message: '短信受众中没有可发送的号码（可能均已退订或号码无效）' }
+      : null;
+  await Publication.updateOne(
+    { _id: pub._id, status: 'planning', 'planLease.owner': deps.owner },
+    { $set: { status: 'sending', planLease: null, startedAt: pub.startedAt ?? now, audienceSummary, error, updatedAt: now } },
+  );
+  await refreshPublication(pub._id, deps.clock);
+}
+
+async function buildDeliveries(deps: PlannerDeps, pub: PublicationDoc) {
+  const now = deps.clock.now();
+  const pubId = String(pub._id);
+  const followsMicrosite = pub.channels.includes('microsite');
+  const base = (channel: ChannelName, batchIndex: number): Partial<DeliveryDoc> => ({
+    _id: new Types.ObjectId(),
+    publicationId: pub._id,
+    channel,
+    batchIndex,
+    idempotencyKey: idempotencyKey(pubId, channel, batchIndex),
+    status: 'planned',
+    attempts: 0,
+    maxAttempts: deps.maxAttempts(channel),
+    nextAttemptAt: now,
+    // Messages link to the item's page: they wait until the page is live.
+    waitFor: channel !== 'microsite' && followsMicrosite ? 'microsite' : null,
+    lease: null,
+    providerIds: {},
+    error: null,
+    recipients: [],
+    recipientCount: 0,
+    actions: [],
+    createdAt: now,
+    updatedAt: now,
+  });
+
+  const docs: Array<Partial<DeliveryDoc>> = [];
+  let summary: PublicationDoc['audienceSummary'];
+  if (pub.channels.includes('microsite')) docs.push(base('microsite', 0));
+  if (pub.channels.includes('wechat')) docs.push(base('wechat', 0));
+  if (pub.channels.includes('sms')) {
+    const resolved = await resolvePhoneAudience(pub.audience ?? {}, deps.optedOut);
+    summary = resolved.summary;
+    const size = Math.max(1, deps.smsBatchSize);
+    for (let i = 0; i * size < resolved.recipients.length; i++) {
+      const batch = resolved.recipients.slice(i * size, (i + 1) * size);
+      docs.push({
+        ...base('sms', i),
+        recipients: batch.map((r) => ({ recipient: r.phone, name: r.name, params: r.params, status: 'queued' as const })),
+        recipientCount: batch.length,
+      });
+    }
+  }
+  return { docs, summary };
+}

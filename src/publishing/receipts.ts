@@ -1,0 +1,78 @@
+/**
+ * Results that arrive after a delivery was recorded: SMS delivery receipts (per number) and WeChat job results
+ * (per publish / mass send). Providers repeat callbacks, so each update sets a value rather than adding one.
+ */
+import { Types } from 'mongoose';
+import type { Clock } from '../clock';
+import type { DomainEventBus, DomainEvents } from '../events';
+import type { Logger } from '../logger';
+import { normalisePhone } from '../audiences/phone';
+import { unsubscribe } from '../audiences/subscribers';
+import { Delivery } from './models/delivery';
+import { refreshPublication } from './rollup';
+
+export async function applySmsReceipt(receipt: DomainEvents['sms.receipt']): Promise<boolean> {
+  const phone = normalisePhone(receipt.phone) ?? receipt.phone;
+  const match: Record<string, unknown> =
+    receipt.deliveryId && Types.ObjectId.isValid(receipt.deliveryId)
+      ? { _id: new Types.ObjectId(receipt.deliveryId) }
+      : receipt.providerMessageId
+        ? { 'recipients.providerMessageId': receipt.providerMessageId }
+        : {};
+  if (!Object.keys(match).length) return false;
+  const res = await Delivery.updateOne(
+    { ...match, recipients: { $elemMatch: { recipient: phone } } },
+    {
+      $set: {
+        'recipients.$.status': receipt.delivered ? 'delivered' : 'failed',
+        'recipients.$.receiptAt': receipt.receivedAt,
+        'recipients.$.errorCode': receipt.delivered ? undefined : receipt.errorCode,
+        'recipients.$.errorMessage': receipt.delivered ? undefined : receipt.errorMessage,
+        ...(receipt.providerMessageId ? { 'recipients.$.providerMessageId': receipt.providerMessageId } : {}),
+      },
+    },
+  );
+  return res.matchedCount === 1;
+}
+
+const JOB_SUCCESS = new Set(['0', 'success', 'send success', 'SUCCESS']);
+
+export async function applyWechatJob(clock: Clock, job: DomainEvents['wechat.jobFinished']): Promise<boolean> {
+  const or: Record<string, unknown>[] = [];
+  if (job.publishId) or.push({ 'providerIds.publish_id': String(job.publishId) });
+  if (job.msgId) or.push({ 'providerIds.msg_id': String(job.msgId) });
+  if (!or.length) return false;
+  const ok = JOB_SUCCESS.has(String(job.status));
+  const now = clock.now();
+  const d = await Delivery.findOneAndUpdate(
+    { channel: 'wechat', $or: or, status: { $in: ['pending', 'sending', 'unknown'] } },
+    {
+      $set: {
+        status: ok ? 'sent' : 'failed',
+        settledAt: now,
+        updatedAt: now,
+        lease: null,
+        error: ok ? null : { code: 'wechat_job_failed', providerCode: String(job.status), message: `微信发布任务未成功（${job.status}）` },
+        ...(job.articleUrl ? { 'providerIds.article_url': job.articleUrl } : {}),
+      },
+    },
+    { new: true },
+  ).lean();
+  if (!d) return false;
+  await refreshPublication(d.publicationId, clock);
+  return true;
+}
+
+export function listenForResults(events: DomainEventBus, clock: Clock, logger: Logger): Array<() => void> {
+  return [
+    events.on('sms.receipt', async (receipt) => {
+      if (!(await applySmsReceipt(receipt))) logger.debug({ deliveryId: receipt.deliveryId }, 'SMS receipt matched no delivery');
+    }),
+    events.on('wechat.jobFinished', async (job) => {
+      if (!(await applyWechatJob(clock, job))) logger.info({ publishId: job.publishId, msgId: job.msgId }, 'WeChat job result matched no pending delivery');
+    }),
+    events.on('sms.optedOut', async ({ phone }) => {
+      await unsubscribe(clock, phone, 'sms');
+    }),
+  ];
+}

@@ -1,0 +1,208 @@
+/**
+ * Admin API of the publishing pipeline.
+ *
+ * Who may publish: reviewers and admins (the people who approve content put it out); organizers may publish
+ * meetings (their announcements and invitations). Editors write and submit for review, and can follow what went
+ * out (read access to publications), but do not send mass messages themselves.
+ */
+import { z } from 'zod';
+import type { ItemKind } from '../channels/types';
+import type { Services } from '../module';
+import { ApiRouter } from '../http/api-router';
+import { idParams, isoDateTime, objectId, pagination, queryString } from '../http/schemas';
+import { ValidationError } from '../errors';
+import type { Role } from '../auth/roles';
+import type { AudienceSpec } from '../audiences/types';
+import { createPublication } from './create-publication';
+import { cancelPublication, getPublicationView, listDeliveryRecipients, listPublications } from './queries';
+import { actOnDelivery } from './retry';
+import { PUBLICATION_STATUSES } from './models/publication';
+import { getMonthlyReport, listMonthlyReports } from './monthly-report';
+
+const KIND_PATHS: Record<string, ItemKind> = { articles: 'article', deputies: 'deputy', groups: 'group', cases: 'case', meetings: 'meeting' };
+const PUBLISHERS: readonly Role[] = ['reviewer'];
+const MEETING_PUBLISHERS: readonly Role[] = ['reviewer', 'organizer'];
+const READERS: readonly Role[] = ['editor', 'reviewer', 'organizer'];
+
+const meetingAudience = z.union([z.literal(true), z.object({ meetingId: objectId }).strict()]);
+
+const publishBody = z
+  .object({
+    channels: z.array(z.enum(['microsite', 'wechat', 'sms'])).min(1).max(3),
+    audience: z
+      .object({
+        deputies: z
+          .object({
+            levels: z.array(z.enum(['city', 'county', 'township'])).max(3).optional(),
+            regions: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+            groupIds: z.array(objectId).max(200).optional(),
+          })
+          .strict()
+          .optional(),
+        subscribers: z.literal(true).optional(),
+        followers: z.union([z.object({ all: z.literal(true) }).strict(), z.object({ tagId: z.number().int().min(0) }).strict()]).optional(),
+        meetingInvitees: meetingAudience.optional(),
+        meetingAttendees: meetingAudience.optional(),
+      })
+      .strict()
+      .default({}),
+    at: isoDateTime.optional(),
+    wechat: z.object({ mode: z.enum(['publish', 'broadcast']) }).strict().optional(),
+    sms: z
+      .object({
+        notification: z.enum(['news', 'invitation', 'reminder', 'change', 'cancellation']),
+        params: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,29}$/), z.string().max(200)).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+type PublishBody = z.infer<typeof publishBody>;
+
+function toAudience(kind: ItemKind, itemId: string, body: PublishBody): AudienceSpec {
+  const { meetingInvitees, meetingAttendees, ...rest } = body.audience;
+  const audience: AudienceSpec = { ...rest };
+  const resolvers: Record<string, unknown> = {};
+  for (const [name, value] of [['meetingInvitees', meetingInvitees], ['meetingAttendees', meetingAttendees]] as const) {
+    if (value === undefined) continue;
+    if (value === true && kind !== 'meeting') {
+      throw new ValidationError('只有会议可以省略 meetingId', [{ field: `body.audience.${name}`, message: 'meetingId required' }]);
+    }
+    resolvers[name] = value === true ? { meetingId: itemId } : value;
+  }
+  if (Object.keys(resolvers).length) audience.resolvers = resolvers;
+  return audience;
+}
+
+export function publishingRoutes({ clock }: Services): ApiRouter {
+  const api = new ApiRouter();
+
+  for (const [segment, kind] of Object.entries(KIND_PATHS)) {
+    api.add({
+      method: 'post',
+      path: `/api/admin/${segment}/:id/publish`,
+      summary: `Publish one approved ${kind} to channels (now or at a time)`,
+      tags: ['publishing'],
+      access: kind === 'meeting' ? MEETING_PUBLISHERS : PUBLISHERS,
+      params: idParams,
+      body: publishBody,
+      responses: { 201: 'Publication created', 400: 'Invalid request', 404: 'No such item', 409: 'Item not approved' },
+      handler: async (ctx, { params, body }) => {
+        const now = clock.now().getTime();
+        if (body.at && body.at.getTime() < now - 60_000) {
+          throw new ValidationError('发布时间已过', [{ field: 'body.at', message: 'in the past' }]);
+        }
+        if (body.at && body.at.getTime() > now + 366 * 86_400_000) {
+          throw new ValidationError('发布时间不能超过一年以后', [{ field: 'body.at', message: 'too far ahead' }]);
+        }
+        if (body.wechat?.mode === 'broadcast' && !body.channels.includes('wechat')) {
+          throw new ValidationError('群发设置需要选择微信渠道', [{ field: 'body.channels', message: 'wechat missing' }]);
+        }
+        const { publication } = await createPublication({
+          kind,
+          itemId: params.id,
+          channels: body.channels,
+          audience: toAudience(kind, params.id, body),
+          at: body.at,
+          sms: body.sms ? { notification: body.sms.notification, params: body.sms.params } : undefined,
+          wechat: body.wechat ? { mode: body.wechat.mode, tagId: body.audience.followers && 'tagId' in body.audience.followers ? body.audience.followers.tagId : undefined } : undefined,
+          createdBy: ctx.state.user!.id,
+        });
+        ctx.status = 201;
+        return getPublicationView(String(publication._id), { revealPhones: ctx.state.user!.role === 'admin' });
+      },
+    });
+  }
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/publications',
+    summary: 'Publications, newest first, with filters',
+    tags: ['publishing'],
+    access: READERS,
+    query: z
+      .object({
+        ...pagination,
+        status: z.enum(PUBLICATION_STATUSES).optional(),
+        kind: z.enum(['article', 'deputy', 'group', 'case', 'meeting']).optional(),
+        itemId: objectId.optional(),
+        channel: z.enum(['microsite', 'wechat', 'sms']).optional(),
+        from: isoDateTime.optional(),
+        to: isoDateTime.optional(),
+      })
+      .strict(),
+    handler: (_ctx, { query }) => listPublications(query),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/publications/:id',
+    summary: "A publication with each channel's deliveries (status, attempts, provider ids and errors, recipients)",
+    tags: ['publishing'],
+    access: READERS,
+    params: idParams,
+    handler: (ctx, { params }) => getPublicationView(params.id, { revealPhones: ctx.state.user!.role === 'admin' }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/publications/:id/cancel',
+    summary: 'Cancel a scheduled publication (409 once it has started)',
+    tags: ['publishing'],
+    access: MEETING_PUBLISHERS,
+    params: idParams,
+    responses: { 200: 'Cancelled', 409: 'Already started' },
+    handler: (ctx, { params }) => cancelPublication(params.id, ctx.state.user!.id),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/deliveries/:id/recipients',
+    summary: "One delivery's recipients with their status and the provider's reason, paged",
+    tags: ['publishing'],
+    access: READERS,
+    params: idParams,
+    query: z.object({ ...pagination, status: queryString.optional() }).strict(),
+    handler: (ctx, { params, query }) => listDeliveryRecipients(params.id, { ...query, revealPhones: ctx.state.user!.role === 'admin' }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/deliveries/:id/retry',
+    summary: 'Retry a failed delivery, or decide an unknown one (resend or mark_sent)',
+    tags: ['publishing'],
+    access: MEETING_PUBLISHERS,
+    params: idParams,
+    body: z
+      .object({ action: z.enum(['retry', 'resend', 'mark_sent']).optional(), note: z.string().trim().max(500).optional() })
+      .strict()
+      .default({}),
+    responses: { 200: 'Queued again or marked sent', 400: 'Action not valid for this delivery', 409: 'Delivery is not failed or unknown' },
+    handler: async (ctx, { params, body }) => {
+      const d = await actOnDelivery(clock, params.id, body.action, ctx.state.user!.id, body.note);
+      return getPublicationView(String(d.publicationId), { revealPhones: ctx.state.user!.role === 'admin' });
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/reports/monthly',
+    summary: 'Monthly publicity summaries (newest first)',
+    tags: ['publishing'],
+    access: READERS,
+    handler: async () => ({ items: await listMonthlyReports() }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/reports/monthly/:month',
+    summary: "One month's publicity summary",
+    tags: ['publishing'],
+    access: READERS,
+    params: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM') }).strict(),
+    handler: (_ctx, { params }) => getMonthlyReport(params.month),
+  });
+
+  return api;
+}

@@ -1,0 +1,285 @@
+/**
+ * The delivery worker, running in every instance. Each tick: plan due publications, reconcile deliveries whose
+ * worker died mid-send, poll pending provider jobs, then claim queued batches up to the concurrency limit.
+ * Claims are atomic (findOneAndUpdate), so instances on several machines never send one batch twice.
+ * A delivery interrupted after the provider may have accepted it is reconciled with the provider, never re-sent.
+ */
+import type { Channel, ChannelName, DeliveryRequest, PublishableContent } from '../channels/types';
+import { ChannelError } from '../channels/types';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { Counter } from 'prom-client';
+import { AppError } from '../errors';
+import { Publication, type PublicationDoc } from './models/publication';
+import type { DeliveryDoc } from './models/delivery';
+import { claimPublicationToPlan, planPublication, type PlannerDeps } from './planner';
+import {
+  MAX_PENDING_POLLS,
+  blockFollowers,
+  claimDelivery,
+  claimInterrupted,
+  claimPendingPoll,
+  recordOutcome,
+  recordPermanent,
+  recordTransient,
+  recordUnknown,
+  releaseFollowers,
+  renewLease,
+} from './ledger';
+import { refreshPublication } from './rollup';
+import { contentFor } from './items';
+
+export interface WorkerDeps {
+  clock: Clock;
+  logger: Logger;
+  owner: string;
+  leaseMs: number;
+  concurrency: number;
+  pollMs: number;
+  publicBaseUrl: string;
+  channels: Map<ChannelName, Channel>;
+  planner: PlannerDeps;
+  /** Deliveries settled, by channel and status. */
+  settled?: Counter<string>;
+}
+
+const MAX_RECONCILE_ATTEMPTS = 5;
+const INTERRUPTED_MESSAGE = '发送过程中断，服务商无法确认是否已发出。请核实后选择“重新发送”或“标记为已发送”。';
+
+export class PublishingWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private ticking = false;
+  private again = false;
+  private running = false;
+  private readonly cache = new Map<string, { at: number; pub: PublicationDoc; content?: PublishableContent }>();
+
+  constructor(private readonly deps: WorkerDeps) {}
+
+  start(): void {
+    this.running = true;
+    this.wake();
+  }
+
+  /** Look for work now (a publication was just created, or a slot freed up). */
+  wake(): void {
+    if (!this.running) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), 0);
+  }
+
+  /** Stops claiming and waits for batches in flight (the caller bounds the wait); unfinished leases expire and are reconciled. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    while (this.ticking) await new Promise((r) => setTimeout(r, 10));
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** For tests and scripts: run until nothing is claimable and nothing is in flight. */
+  async drain(): Promise<void> {
+    for (;;) {
+      await this.tick();
+      if (this.inFlight.size === 0) {
+        await this.tick();
+        if (this.inFlight.size === 0) return;
+      }
+      await Promise.race([...this.inFlight]);
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = true;
+    this.again = false;
+    const { deps } = this;
+    try {
+      for (let i = 0; i < 20; i++) {
+        const pub = await claimPublicationToPlan(deps.planner);
+        if (!pub) break;
+        try {
+          await planPublication(deps.planner, pub);
+        } catch (err) {
+          deps.logger.error({ err, publicationId: String(pub._id) }, 'planning a publication failed; it will be retried when its lease expires');
+        }
+      }
+      while (this.inFlight.size < deps.concurrency) {
+        const d = await claimInterrupted(deps.clock, deps.owner, deps.leaseMs);
+        if (!d) break;
+        this.launch(d, () => this.reconcile(d));
+      }
+      while (this.inFlight.size < deps.concurrency) {
+        const d = await claimPendingPoll(deps.clock, deps.owner, deps.leaseMs);
+        if (!d) break;
+        this.launch(d, () => this.poll(d));
+      }
+      while (this.running && this.inFlight.size < deps.concurrency) {
+        const d = await claimDelivery(deps.clock, deps.owner, deps.leaseMs);
+        if (!d) break;
+        this.launch(d, () => this.send(d));
+      }
+    } catch (err) {
+      deps.logger.warn({ err }, 'publishing worker tick failed');
+    } finally {
+      this.ticking = false;
+      if (this.running) {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => void this.tick(), this.again ? 0 : deps.pollMs);
+      }
+    }
+  }
+
+  private launch(d: DeliveryDoc, work: () => Promise<void>): void {
+    // Keep the lease while the provider call runs (uploads and large batches can be slow).
+    const heartbeat = setInterval(() => {
+      renewLease(d._id, this.deps.owner, this.deps.leaseMs).catch(() => {});
+    }, Math.max(500, Math.floor(this.deps.leaseMs / 3)));
+    const p = work()
+      .catch((err) => this.deps.logger.error({ err, deliveryId: String(d._id) }, 'delivery handling failed'))
+      .finally(() => {
+        clearInterval(heartbeat);
+        this.inFlight.delete(p);
+        this.wake();
+      });
+    this.inFlight.add(p);
+  }
+
+  private async publicationOf(d: DeliveryDoc): Promise<{ pub: PublicationDoc; content: PublishableContent }> {
+    const key = String(d.publicationId);
+    const cached = this.cache.get(key);
+    if (cached?.content && Date.now() - cached.at < 5_000) return { pub: cached.pub, content: cached.content };
+    const pub = await Publication.findById(d.publicationId).lean();
+    if (!pub) throw new AppError(404, 'publication_missing', '发布记录已不存在');
+    const content = await contentFor(pub.kind, pub.itemId, this.deps.publicBaseUrl);
+    if (this.cache.size > 100) this.cache.clear();
+    this.cache.set(key, { at: Date.now(), pub, content });
+    return { pub, content };
+  }
+
+  private requestFor(d: DeliveryDoc, pub: PublicationDoc, content: PublishableContent): DeliveryRequest {
+    const request: DeliveryRequest = { deliveryId: String(d._id), idempotencyKey: d.idempotencyKey, attempt: d.attempts, content };
+    if (d.channel === 'sms') {
+      request.sms = {
+        notification: pub.sms?.notification ?? 'news',
+        params: pub.sms?.params ?? {},
+        recipients: (d.recipients ?? []).map((r) => ({ phone: r.recipient, name: r.name, params: r.params })),
+      };
+    }
+    if (d.channel === 'wechat') request.wechat = pub.wechat ?? { mode: 'publish' };
+    return request;
+  }
+
+  private channelOf(d: DeliveryDoc): Channel {
+    const channel = this.deps.channels.get(d.channel);
+    if (!channel) throw new AppError(503, 'channel_unavailable', `渠道 ${d.channel} 未配置`);
+    return channel;
+  }
+
+  private async send(d: DeliveryDoc): Promise<void> {
+    const { clock, owner } = this.deps;
+    let request: DeliveryRequest;
+    let channel: Channel;
+    try {
+      channel = this.channelOf(d);
+      const { pub, content } = await this.publicationOf(d);
+      request = this.requestFor(d, pub, content);
+    } catch (err) {
+      // Nothing reached the provider yet: a missing item is permanent, anything else (database hiccup) is retried.
+      if (err instanceof AppError && err.status < 500) {
+        await recordPermanent(clock, d, owner, { code: err.code, message: err.message });
+        return this.settled(d, 'failed', err.message);
+      }
+      const message = `准备发送时出错：${(err as Error).message}`;
+      if ((await recordTransient(clock, d, owner, { code: 'prepare_failed', message })) === 'failed') await this.settled(d, 'failed', message);
+      return;
+    }
+    let outcome;
+    try {
+      outcome = await channel.deliver(request);
+    } catch (err) {
+      if (err instanceof ChannelError) {
+        const error = { code: err.code, providerCode: err.providerCode, message: err.providerMessage ? `${err.message}（${err.providerMessage}）` : err.message };
+        if (err.transient) {
+          const result = await recordTransient(clock, d, owner, error);
+          this.deps.logger.warn({ deliveryId: String(d._id), code: err.code, providerCode: err.providerCode, result }, 'delivery failed transiently');
+          if (result === 'failed') await this.settled(d, 'failed', error.message);
+        } else {
+          await recordPermanent(clock, d, owner, error);
+          this.deps.logger.warn({ deliveryId: String(d._id), code: err.code, providerCode: err.providerCode }, 'delivery failed permanently');
+          await this.settled(d, 'failed', error.message);
+        }
+        return;
+      }
+      // We cannot tell whether the provider acted on it: never guess, ask a person.
+      this.deps.logger.error({ err, deliveryId: String(d._id) }, 'channel raised an unexpected error; delivery marked unknown');
+      await recordUnknown(clock, d, owner, `${INTERRUPTED_MESSAGE}（${(err as Error).message}）`);
+      return this.settled(d, 'unknown');
+    }
+    if (!(await recordOutcome(clock, d, owner, outcome))) {
+      this.deps.logger.warn({ deliveryId: String(d._id) }, 'lost the lease before recording a delivery outcome');
+      return;
+    }
+    await this.settled(d, outcome.status, outcome.error?.message);
+  }
+
+  /** The worker that sent this batch died: ask the provider what became of it. */
+  private async reconcile(d: DeliveryDoc): Promise<void> {
+    const { clock, owner } = this.deps;
+    let result;
+    try {
+      const { pub, content } = await this.publicationOf(d);
+      result = await this.channelOf(d).reconcile(this.requestFor(d, pub, content), d.providerIds ?? {});
+    } catch (err) {
+      if ((d.reconcileAttempts ?? 0) < MAX_RECONCILE_ATTEMPTS && !(err instanceof ChannelError && !err.transient)) {
+        // Leave it 'sending'; the lease expires again and someone asks once more.
+        this.deps.logger.warn({ err, deliveryId: String(d._id) }, 'reconciliation failed; will ask again');
+        return;
+      }
+      result = 'unknown' as const;
+    }
+    if (result === 'unknown') {
+      await recordUnknown(clock, d, owner, INTERRUPTED_MESSAGE);
+      this.deps.logger.warn({ deliveryId: String(d._id), channel: d.channel }, 'interrupted delivery could not be reconciled; marked unknown');
+      return this.settled(d, 'unknown');
+    }
+    if (await recordOutcome(clock, d, owner, result)) await this.settled(d, result.status, result.error?.message);
+  }
+
+  /** A provider job still running (WeChat publish / mass send) whose result event has not arrived: poll it. */
+  private async poll(d: DeliveryDoc): Promise<void> {
+    const { clock, owner } = this.deps;
+    let result;
+    try {
+      const { pub, content } = await this.publicationOf(d);
+      result = await this.channelOf(d).reconcile(this.requestFor(d, pub, content), d.providerIds ?? {});
+    } catch (err) {
+      this.deps.logger.warn({ err, deliveryId: String(d._id) }, 'polling a pending delivery failed');
+      result = 'unknown' as const;
+    }
+    if (result === 'unknown' || result.status === 'pending') {
+      if ((d.polls ?? 0) >= MAX_PENDING_POLLS) {
+        await recordUnknown(clock, d, owner, '平台长时间未返回发布结果，请在公众号后台核实。');
+        return this.settled(d, 'unknown');
+      }
+      if (result !== 'unknown') await recordOutcome(clock, d, owner, result);
+      return;
+    }
+    if (await recordOutcome(clock, d, owner, result)) await this.settled(d, result.status, result.error?.message);
+  }
+
+  private async settled(d: DeliveryDoc, status: string, reason?: string): Promise<void> {
+    this.deps.settled?.inc({ channel: d.channel, status });
+    if (d.channel === 'microsite') {
+      if (status === 'sent') await releaseFollowers(d.publicationId);
+      else if (status === 'failed' || status === 'unknown') await blockFollowers(this.deps.clock, d.publicationId, reason ?? status);
+    }
+    await refreshPublication(d.publicationId, this.deps.clock);
+  }
+}
