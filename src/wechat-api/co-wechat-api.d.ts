@@ -61,8 +61,8 @@ declare module 'co-wechat-api' {
     uploadImage(filepath: string): Promise<{ url: string }>;
     uploadMaterial(filepath: string, type: 'image' | 'voice' | 'thumb'): Promise<{ media_id: string; url?: string }>;
     // mass send
-    massSend(opts: Record<string, unknown>, receivers: boolean | string | string[], clientMsgId?: string, sendIgnoreReprint?: 0 | 1): Promise<{ msg_id: number; msg_data_id?: number }>;
-    massSendNews(mediaId: string, receivers: boolean | string | string[], clientMsgId?: string, sendIgnoreReprint?: 0 | 1): Promise<{ msg_id: number; msg_data_id?: number }>;
+    massSend(opts: Record<string, unknown>, receivers: boolean | number | string | string[], clientMsgId?: string, sendIgnoreReprint?: 0 | 1): Promise<{ msg_id: number; msg_data_id?: number }>;
+    massSendNews(mediaId: string, receivers: boolean | number | string | string[], clientMsgId?: string, sendIgnoreReprint?: 0 | 1): Promise<{ msg_id: number; msg_data_id?: number }>;
     getMassMessageStatus(messageId: string | number): Promise<{ msg_id: number; msg_status: string }>;
     previewNews(openid: string, mediaId: string): Promise<unknown>;
     // users & tags

@@ -141,7 +141,7 @@ export class CredentialStore {
       const doc = await WechatCredentialModel.findOneAndUpdate(
         { _id: id, $or: [{ refreshingUntil: { $exists: false } }, { refreshingUntil: null }, { refreshingUntil: { $lte: now } }] },
         { $set: { refreshingUntil: new Date(now.getTime() + this.leaseMs), refreshOwner: this.owner } },
-        { upsert: true, new: true },
+        { upsert: true, returnDocument: 'after' },
       ).lean();
       return doc?.refreshOwner === this.owner;
     } catch (err) {

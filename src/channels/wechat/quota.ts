@@ -70,7 +70,7 @@ export class MassQuota {
       const doc = await WechatMassQuotaModel.findOneAndUpdate(
         { _id: id, count: { $lt: this.limit }, spent: { $ne: true }, deliveries: { $ne: deliveryId } },
         { $inc: { count: 1 }, $push: { deliveries: deliveryId } },
-        { upsert: true, new: true },
+        { upsert: true, returnDocument: 'after' },
       ).lean();
       return !!doc;
     } catch (err) {
