@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ApiRouter } from '../http/api-router';
 import { idParams, isoDateTime, objectId, pagination, queryBoolean } from '../http/schemas';
 import type { Scheduler } from '../jobs/scheduler';
-import { ServiceUnavailableError } from '../errors';
+import { ConflictError } from '../errors';
 import type { WechatApi } from './api';
 import { followerCountsBetween } from './followers/counts';
 import type { FollowerService } from './followers/service';
@@ -143,9 +143,9 @@ export function adminRoutes({ keywords, followers, menu, scheduler, api: getApi 
     summary: 'Run the follower sync now (it also runs nightly)',
     tags,
     access: ADMINS,
-    responses: { 200: 'Ran (or another instance is running it)', 503: 'WeChat API not configured' },
+    responses: { 200: 'Ran (or another instance is running it)', 409: 'WeChat API not configured' },
     handler: async () => {
-      if (!getApi()) throw new ServiceUnavailableError('未配置公众号 AppID/AppSecret，无法同步粉丝', 'wechat_not_configured');
+      if (!getApi()) throw new ConflictError('未配置公众号 AppID/AppSecret，无法同步粉丝', 'wechat_not_configured');
       const ran = await scheduler.runNow(FOLLOWER_SYNC_JOB);
       return { ran, ...(await followers.counts()) };
     },

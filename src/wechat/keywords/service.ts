@@ -107,7 +107,7 @@ export class KeywordService {
     const doc = await WechatKeywordRule.findByIdAndUpdate(
       id,
       { $set: { ...input, updatedBy: userId, updatedAt: this.clock.now() } },
-      { new: true, runValidators: true },
+      { returnDocument: 'after', runValidators: true },
     ).lean<KeywordRuleDoc>();
     if (!doc) throw new NotFoundError('关键词规则不存在');
     this.cache = undefined;

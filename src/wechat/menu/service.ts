@@ -1,6 +1,6 @@
 /** The account menu: stored in MongoDB (edited through the admin API), pushed to WeChat with menu/create. */
 import type { Clock } from '../../clock';
-import { ServiceUnavailableError } from '../../errors';
+import { ConflictError } from '../../errors';
 import type { WechatApi } from '../api';
 import { WechatSetting } from '../models/settings';
 import { validateMenu, type Menu } from './validate';
@@ -63,7 +63,7 @@ export class MenuService {
 
   /** Validates the stored (or default) menu again and sends it with menu/create; WeChat errors surface as thrown errors. */
   async push(api: WechatApi | undefined): Promise<StoredMenu> {
-    if (!api) throw new ServiceUnavailableError('未配置公众号 AppID/AppSecret，无法推送菜单', 'wechat_not_configured');
+    if (!api) throw new ConflictError('未配置公众号 AppID/AppSecret，无法推送菜单', 'wechat_not_configured');
     const current = await this.get();
     const menu = validateMenu(current.menu);
     await api.createMenu(menu);

@@ -1,0 +1,262 @@
+/** The /wechat callback over HTTP: verification, plain and safe mode, every refusal, events, retries. */
+import { expect } from 'chai';
+import { startTestApp, type TestApp } from '../support/app';
+import { startFakeWechat, type FakeWechat } from '../fakes';
+import type { DomainEvents } from '../../src/events';
+import { WechatFollower } from '../../src/wechat/models/follower';
+import { WechatInboundMessage } from '../../src/wechat/models/inbound-message';
+import { WechatInteraction } from '../../src/wechat/models/interaction';
+import { parseWechatXml } from '../../src/wechat/xml';
+import { wechatSignature } from '../../src/wechat/signature';
+import { WechatCrypto } from '../../src/wechat/crypto';
+import { ACCOUNT, AES_KEY, APP_ID, OLD_AES_KEY, TOKEN, eventXml, nowSeconds, plainQuery, publishedArticle, safeRequest, textXml, waitFor, wechatEnv } from './support';
+
+describe('wechat callback', () => {
+  let app: TestApp;
+  let fake: FakeWechat;
+  const post = (query: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'text/xml' }) =>
+    app.request('POST', `/wechat?${query}`, { rawBody: body, headers });
+
+  before(async () => {
+    fake = await startFakeWechat({ appId: APP_ID });
+    app = await startTestApp({ name: 'wechat_callback', env: wechatEnv(fake.url) });
+  });
+  after(async () => {
+    await app.close();
+    await fake.close();
+  });
+
+  describe('URL verification (GET)', () => {
+    it('echoes echostr when the signature matches', async () => {
+      const res = await app.request('GET', `/wechat?${plainQuery()}&echostr=8093817418349571331`);
+      expect(res.status).to.equal(200);
+      expect(res.text).to.equal('8093817418349571331');
+    });
+
+    it('refuses a wrong signature, a stale timestamp and missing parameters', async () => {
+      expect((await app.request('GET', `/wechat?${plainQuery({ token: 'wrong' })}&echostr=1`)).status).to.equal(403);
+      const stale = await app.request('GET', `/wechat?${plainQuery({ timestamp: nowSeconds() - 301 })}&echostr=1`);
+      expect(stale.status).to.equal(403);
+      expect(stale.body.error.code).to.equal('stale_timestamp');
+      expect((await app.request('GET', '/wechat?echostr=1')).status).to.equal(403);
+    });
+  });
+
+  describe('plain mode', () => {
+    it('answers a text message with a passive reply addressed back to the sender', async () => {
+      const res = await post(plainQuery(), textXml('随便说点什么呢', { from: 'oPlain01' }));
+      expect(res.status).to.equal(200);
+      expect(res.headers.get('content-type')).to.match(/xml/);
+      const reply = parseWechatXml(res.text);
+      expect(reply.ToUserName).to.equal('oPlain01');
+      expect(reply.FromUserName).to.equal(ACCOUNT);
+      expect(reply.MsgType).to.equal('text');
+      expect(reply.Content).to.contain('回复「新闻」');
+    });
+
+    it('refuses a wrong signature (403) without processing', async () => {
+      const res = await post(plainQuery({ token: 'not-the-token' }), textXml('hi', { msgId: '9000000000000000001' }));
+      expect(res.status).to.equal(403);
+      expect(res.body.error.code).to.equal('invalid_signature');
+      expect(await WechatInboundMessage.countDocuments({ _id: 'msg:9000000000000000001' })).to.equal(0);
+    });
+
+    it('refuses a timestamp outside ±5 minutes (replay)', async () => {
+      for (const ts of [nowSeconds() - 400, nowSeconds() + 400]) {
+        const res = await post(plainQuery({ timestamp: ts }), textXml('hi'));
+        expect(res.status).to.equal(403);
+        expect(res.body.error.code).to.equal('stale_timestamp');
+      }
+    });
+
+    it('refuses a body over 64 KB (413)', async () => {
+      const res = await post(plainQuery(), textXml('长'.repeat(30_000)));
+      expect(res.status).to.equal(413);
+    });
+
+    it('refuses malformed XML (400)', async () => {
+      for (const body of ['<xml><Content>unclosed</xml>', 'not xml at all', '']) {
+        const res = await post(plainQuery(), body);
+        expect(res.status, body).to.equal(400);
+      }
+    });
+
+    it('refuses DOCTYPE and ENTITY declarations (400)', async () => {
+      const xxe = '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><Content>&xxe;</Content></xml>';
+      const res = await post(plainQuery(), xxe);
+      expect(res.status).to.equal(400);
+      expect(res.body.error.code).to.equal('xml_doctype_refused');
+    });
+
+    it('refuses a message missing its required fields (400)', async () => {
+      const res = await post(plainQuery(), '<xml><MsgType>text</MsgType></xml>');
+      expect(res.status).to.equal(400);
+    });
+
+    it('counts refusals in /metrics', async () => {
+      const res = await app.request('GET', '/metrics');
+      expect(res.text).to.match(/lianxin_wechat_callback_refused_total\{reason="invalid_signature"\} [1-9]/);
+      expect(res.text).to.match(/lianxin_wechat_callback_refused_total\{reason="doctype"\} [1-9]/);
+    });
+  });
+
+  describe('safe mode (AES)', () => {
+    it('decrypts, verifies msg_signature and answers with an encrypted, signed envelope', async () => {
+      const { query, body } = safeRequest(textXml('帮助', { from: 'oSafe01' }));
+      const res = await post(query, body);
+      expect(res.status).to.equal(200);
+      const envelope = parseWechatXml(res.text);
+      const { Encrypt, MsgSignature, TimeStamp, Nonce } = envelope as Record<string, string>;
+      expect(MsgSignature).to.equal(wechatSignature(TOKEN, TimeStamp, Nonce, Encrypt));
+      const inner = parseWechatXml(new WechatCrypto(APP_ID, AES_KEY).open(Encrypt).message);
+      expect(inner.ToUserName).to.equal('oSafe01');
+      expect(inner.Content).to.contain('回复「新闻」');
+    });
+
+    it('accepts the previous EncodingAESKey and replies with it', async () => {
+      const { query, body } = safeRequest(textXml('帮助', { from: 'oSafe02' }), { key: OLD_AES_KEY });
+      const res = await post(query, body);
+      expect(res.status).to.equal(200);
+      const { Encrypt } = parseWechatXml(res.text) as Record<string, string>;
+      expect(new WechatCrypto(APP_ID, OLD_AES_KEY).open(Encrypt).key).to.equal(OLD_AES_KEY);
+    });
+
+    it('refuses a wrong msg_signature before decrypting (403)', async () => {
+      const { query, body } = safeRequest(textXml('hi'), { tamper: true });
+      const res = await post(query, body);
+      expect(res.status).to.equal(403);
+      expect(res.body.error.code).to.equal('invalid_signature');
+    });
+
+    it('refuses a message sealed for another appid (403)', async () => {
+      const { query, body } = safeRequest(textXml('hi'), { appId: 'wx-someone-else' });
+      const res = await post(query, body);
+      expect(res.status).to.equal(403);
+      expect(res.body.error.code).to.equal('wrong_appid');
+    });
+
+    it('refuses DOCTYPE inside the encrypted message too', async () => {
+      const { query, body } = safeRequest('<!DOCTYPE x [<!ENTITY a "b">]><xml><A>&a;</A></xml>');
+      const res = await post(query, body);
+      expect(res.status).to.equal(400);
+      expect(res.body.error.code).to.equal('xml_doctype_refused');
+    });
+  });
+
+  describe('events', () => {
+    it('subscribe records the follower (with the QR scene) and welcomes with the latest headline', async () => {
+      await publishedArticle('代表走进社区听民声');
+      const res = await post(plainQuery(), eventXml('subscribe', { from: 'oFollow01', key: 'qrscene_expo2024' }));
+      expect(res.status).to.equal(200);
+      const reply = parseWechatXml(res.text);
+      expect(reply.Content).to.contain('代表走进社区听民声');
+      expect(reply.Content).to.match(/<a href="http:\/\/lianxin\.test\/news\/wx-article-/);
+      expect(reply.Content).to.contain('「代表」');
+      const follower = await WechatFollower.findById('oFollow01').lean();
+      expect(follower).to.include({ subscribed: true, qrScene: 'expo2024' });
+    });
+
+    it('unsubscribe marks the follower and announces it once, even when WeChat retries', async () => {
+      const seen: DomainEvents['wechat.unfollowed'][] = [];
+      const off = app.service.services.events.on('wechat.unfollowed', (e) => void seen.push(e));
+      const xml = eventXml('unsubscribe', { from: 'oFollow01', createTime: nowSeconds() });
+      const first = await post(plainQuery(), xml);
+      const retry = await post(plainQuery(), xml);
+      expect(first.text).to.equal('success');
+      expect(retry.text).to.equal('success');
+      await waitFor(() => seen.length > 0 || undefined);
+      await new Promise((r) => setTimeout(r, 50));
+      off();
+      expect(seen).to.deep.equal([{ openid: 'oFollow01' }]);
+      expect(await WechatFollower.findById('oFollow01').lean()).to.include({ subscribed: false });
+    });
+
+    it('a re-follow reactivates the follower', async () => {
+      await post(plainQuery(), eventXml('subscribe', { from: 'oFollow01', createTime: nowSeconds() + 1 }));
+      const f = await WechatFollower.findById('oFollow01').lean();
+      expect(f?.subscribed).to.equal(true);
+      expect(f?.unsubscribedAt).to.equal(undefined);
+    });
+
+    it('CLICK LATEST_NEWS answers with the latest published article as a card', async () => {
+      await publishedArticle('草稿不应出现', { status: 'draft', publishedAt: new Date(Date.now() + 60_000) });
+      const id = await publishedArticle('人大代表助力乡村振兴');
+      const res = await post(plainQuery(), eventXml('CLICK', { from: 'oClick01', key: 'LATEST_NEWS' }));
+      const reply = parseWechatXml(res.text);
+      expect(reply.MsgType).to.equal('news');
+      expect(reply.ArticleCount).to.equal('1');
+      const item = (reply.Articles as Record<string, Record<string, string>>).item;
+      expect(item.Title).to.equal('人大代表助力乡村振兴');
+      expect(item.Url).to.match(/^http:\/\/lianxin\.test\/news\//);
+      expect(id).to.be.a('string');
+      expect(await WechatInteraction.countDocuments({ openid: 'oClick01', event: 'CLICK', key: 'LATEST_NEWS' })).to.equal(1);
+    });
+
+    it('CLICK TYPICAL_DEPUTIES, MODEL_CASES and UPCOMING_MEETINGS answer with lists or links', async () => {
+      for (const key of ['TYPICAL_DEPUTIES', 'MODEL_CASES', 'UPCOMING_MEETINGS']) {
+        const res = await post(plainQuery(), eventXml('CLICK', { from: 'oClick02', key, createTime: nowSeconds() + key.length }));
+        expect(res.status, key).to.equal(200);
+        const reply = parseWechatXml(res.text);
+        expect(reply.MsgType, key).to.equal('text');
+        expect(reply.Content, key).to.match(/lianxin\.test|回复/);
+      }
+    });
+
+    it('VIEW is recorded without a reply', async () => {
+      const res = await post(plainQuery(), eventXml('VIEW', { from: 'oView01', key: 'http://lianxin.test/cases' }));
+      expect(res.text).to.equal('success');
+      expect(await WechatInteraction.countDocuments({ openid: 'oView01', event: 'VIEW', key: 'http://lianxin.test/cases' })).to.equal(1);
+    });
+
+    it('PUBLISHJOBFINISH and MASSSENDJOBFINISH are announced as wechat.jobFinished', async () => {
+      const seen: DomainEvents['wechat.jobFinished'][] = [];
+      const off = app.service.services.events.on('wechat.jobFinished', (e) => void seen.push(e));
+      // Shapes from the official documentation of the publish and mass-send result pushes.
+      const publish = eventXml('PUBLISHJOBFINISH', {
+        from: 'oSystem',
+        extra:
+          '<PublishEventInfo><publish_id>2247503051</publish_id><publish_status>0</publish_status><article_id><![CDATA[b5O2OUs25HBxRceL7hfReg-U9QGeq9zQjiDvy WP4Hq4]]></article_id>' +
+          '<article_detail><count>1</count><item><idx>1</idx><article_url><![CDATA[https://mp.weixin.qq.com/s/fake]]></article_url></item></article_detail></PublishEventInfo>',
+      });
+      const mass = eventXml('MASSSENDJOBFINISH', {
+        from: 'oSystem',
+        createTime: nowSeconds() + 2,
+        extra: '<MsgID>1000001625</MsgID><Status><![CDATA[send success]]></Status><TotalCount>100</TotalCount><FilterCount>80</FilterCount><SentCount>75</SentCount><ErrorCount>5</ErrorCount>',
+      });
+      expect((await post(plainQuery(), publish)).text).to.equal('success');
+      expect((await post(plainQuery(), mass)).text).to.equal('success');
+      await waitFor(() => seen.length >= 2 || undefined);
+      off();
+      const [p, m] = seen;
+      expect(p).to.include({ event: 'PUBLISHJOBFINISH', publishId: '2247503051', status: '0', articleUrl: 'https://mp.weixin.qq.com/s/fake' });
+      expect(m).to.include({ event: 'MASSSENDJOBFINISH', msgId: '1000001625', status: 'send success' });
+      expect((m.raw as Record<string, string>).SentCount).to.equal('75');
+    });
+  });
+
+  describe('retries', () => {
+    it('a retried message is processed once and answered with the same reply', async () => {
+      const xml = textXml('帮助', { from: 'oRetry01', msgId: '6054768590064713728' });
+      const [a, b] = await Promise.all([post(plainQuery(), xml), post(plainQuery(), xml)]);
+      const c = await post(plainQuery(), xml);
+      expect(a.status).to.equal(200);
+      expect(b.text).to.equal(a.text);
+      expect(c.text).to.equal(a.text);
+      expect(await WechatInboundMessage.countDocuments({ _id: 'msg:6054768590064713728' })).to.equal(1);
+    });
+
+    it('distinguishes events by sender and CreateTime', async () => {
+      const t = nowSeconds() + 10;
+      await post(plainQuery(), eventXml('CLICK', { from: 'oRetry02', key: 'LATEST_NEWS', createTime: t }));
+      await post(plainQuery(), eventXml('CLICK', { from: 'oRetry02', key: 'LATEST_NEWS', createTime: t }));
+      await post(plainQuery(), eventXml('CLICK', { from: 'oRetry02', key: 'LATEST_NEWS', createTime: t + 1 }));
+      expect(await WechatInteraction.countDocuments({ openid: 'oRetry02' })).to.equal(2);
+    });
+  });
+
+  it('is documented in /api/openapi.json as text/xml', async () => {
+    const res = await app.request('GET', '/api/openapi.json');
+    const op = res.body.paths['/wechat'].post;
+    expect(Object.keys(op.requestBody.content)).to.deep.equal(['text/xml']);
+  });
+});
