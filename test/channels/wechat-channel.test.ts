@@ -16,7 +16,7 @@ function request(overrides: Partial<DeliveryRequest> = {}, images: Record<string
     content: {
       kind: 'article',
       id: `a${seq}`,
-      title: '人大代表走进社区：倾听群众心声，推动问题解决的十个故事与经验总结',
+      title: '人大代表走进社区：倾听群众心声，推动问题解决的十个故事与经验总结（完整版·下篇）',
       digest: '代表们深入一线。',
       markdown: '## 小标题\n\n正文第一段。\n\n![现场](/media/p1.png)\n\n![外链](https://example.com/x.png)\n',
       url: 'http://lianxin.test/articles/a1',
