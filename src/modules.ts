@@ -7,6 +7,7 @@ import { authModule } from './auth/module';
 import { systemModule } from './system/module';
 import { contentModule } from './content/module';
 import { wechatModule } from './wechat/module';
+import { meetingsModule } from './meetings/module';
 import { siteModule } from './site/module';
 import { publishingModule } from './publishing/module';
 
@@ -16,6 +17,7 @@ export function buildModules(services: Services): FeatureModule[] {
     authModule(services),
     contentModule(services),
     wechatModule(services),
+    meetingsModule(services), // before the site: its /meetings/:slug.ics must win over /meetings/:slug
     siteModule(services),
     publishingModule(services),
   ];

@@ -1,0 +1,80 @@
+/** The organizer's view of answers: live counts and the list, and the same list as a CSV file. */
+import { stringify } from 'csv-stringify/sync';
+import { INVITEE_SOURCE_LABELS, Invitation, RSVP_RESPONSE_LABELS, RSVP_RESPONSES, type InvitationDoc, type MeetingDoc, type RsvpResponse } from './models';
+import { formatLocal } from './time';
+
+export interface RsvpRow {
+  id: string;
+  name: string;
+  phone: string;
+  source: InvitationDoc['source'];
+  sourceLabel: string;
+  deputyId?: string;
+  groupId?: string;
+  response: RsvpResponse;
+  responseLabel: string;
+  note: string;
+  respondedAt?: Date;
+}
+
+export interface RsvpSummary {
+  counts: Record<RsvpResponse, number> & { invited: number };
+  capacity: number | null;
+  /** Seats taken according to the seat counter (equals counts.accepted unless a write was interrupted). */
+  seatsTaken: number;
+  seatsLeft: number | null;
+  items: RsvpRow[];
+}
+
+const ORDER: Record<RsvpResponse, number> = { accepted: 0, pending: 1, declined: 2 };
+
+export async function listRsvps(m: MeetingDoc, filter: { response?: RsvpResponse } = {}): Promise<RsvpSummary> {
+  const rows = await Invitation.find({ meetingId: m._id }).sort({ phone: 1 }).lean<InvitationDoc[]>();
+  const counts = { invited: rows.length, pending: 0, accepted: 0, declined: 0 } as RsvpSummary['counts'];
+  for (const r of rows) counts[r.response] += 1;
+  const items = rows
+    .filter((r) => !filter.response || r.response === filter.response)
+    .sort((a, b) => ORDER[a.response] - ORDER[b.response] || (a.respondedAt?.getTime() ?? 0) - (b.respondedAt?.getTime() ?? 0))
+    .map((r) => ({
+      id: String(r._id),
+      name: r.name,
+      phone: r.phone,
+      source: r.source,
+      sourceLabel: INVITEE_SOURCE_LABELS[r.source],
+      deputyId: r.deputyId ? String(r.deputyId) : undefined,
+      groupId: r.groupId ? String(r.groupId) : undefined,
+      response: r.response,
+      responseLabel: RSVP_RESPONSE_LABELS[r.response],
+      note: r.note,
+      respondedAt: r.respondedAt,
+    }));
+  return {
+    counts,
+    capacity: m.capacity ?? null,
+    seatsTaken: m.acceptedCount,
+    seatsLeft: m.capacity ? Math.max(0, m.capacity - m.acceptedCount) : null,
+    items,
+  };
+}
+
+/** Spreadsheet programs run cells starting with these as formulas; a leading apostrophe keeps them text. */
+function safeCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+export const CSV_HEADER = ['姓名', '手机号', '来源', '回复', '备注', '回复时间'];
+
+/** UTF-8 with a BOM so that Excel and WPS open the Chinese text correctly. */
+export function rsvpCsv(summary: RsvpSummary): string {
+  const records = summary.items.map((r) => [
+    safeCell(r.name),
+    r.phone,
+    r.sourceLabel,
+    r.responseLabel,
+    safeCell(r.note),
+    r.respondedAt ? formatLocal(r.respondedAt, 'input') : '',
+  ]);
+  return stringify([CSV_HEADER, ...records], { bom: true, record_delimiter: 'windows' });
+}
+
+export { RSVP_RESPONSES };

@@ -1,0 +1,4 @@
+export * from './meeting';
+export * from './invitation';
+export * from './reminder';
+export * from './meeting-page';

@@ -1,0 +1,60 @@
+/**
+ * One invitation per person per meeting, created at announce time. The person answers through a personal
+ * link carrying a random token; only its hash is stored, so a database leak does not leak working links.
+ */
+import mongoose, { Schema, type Types } from 'mongoose';
+
+export const RSVP_RESPONSES = ['pending', 'accepted', 'declined'] as const;
+export type RsvpResponse = (typeof RSVP_RESPONSES)[number];
+export const RSVP_RESPONSE_LABELS: Record<RsvpResponse, string> = { pending: '未回复', accepted: '参加', declined: '不参加' };
+
+export const INVITEE_SOURCES = ['deputy', 'group', 'extra'] as const;
+export type InviteeSource = (typeof INVITEE_SOURCES)[number];
+export const INVITEE_SOURCE_LABELS: Record<InviteeSource, string> = { deputy: '代表', group: '代表小组', extra: '其他人员' };
+
+export interface InvitationDoc {
+  _id: Types.ObjectId;
+  meetingId: Types.ObjectId;
+  name: string;
+  /** Normalised mainland mobile (11 digits). */
+  phone: string;
+  source: InviteeSource;
+  deputyId?: Types.ObjectId;
+  groupId?: Types.ObjectId;
+  /** SHA-256 (or HMAC with RSVP_TOKEN_SECRET) of the link token. */
+  tokenHash: string;
+  /** After this the link shows nothing (the meeting's end; moved along with a reschedule). */
+  expiresAt: Date;
+  response: RsvpResponse;
+  note: string;
+  respondedAt?: Date;
+  createdAt: Date;
+}
+
+const invitationSchema = new Schema<InvitationDoc>(
+  {
+    meetingId: { type: Schema.Types.ObjectId, required: true },
+    name: { type: String, required: true, trim: true, maxlength: 50 },
+    phone: { type: String, required: true },
+    source: { type: String, enum: INVITEE_SOURCES, required: true },
+    deputyId: { type: Schema.Types.ObjectId },
+    groupId: { type: Schema.Types.ObjectId },
+    // GET/POST /r/:token and /api/public/rsvp/:token: look up by token hash.
+    tokenHash: { type: String, required: true, unique: true },
+    expiresAt: { type: Date, required: true },
+    response: { type: String, enum: RSVP_RESPONSES, required: true, default: 'pending' },
+    note: { type: String, default: '', maxlength: 200 },
+    respondedAt: { type: Date },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, strict: 'throw', collection: 'meeting_invitations' },
+);
+// One invitation per phone per meeting (announce retries and people invited twice, e.g. by id and via a group);
+// also serves the organizer's RSVP list (by meeting, then phone).
+invitationSchema.index({ meetingId: 1, phone: 1 }, { unique: true });
+// Attendees of a meeting (reminders, change notices) and the counts by response.
+invitationSchema.index({ meetingId: 1, response: 1 });
+
+export const Invitation =
+  (mongoose.models.MeetingInvitation as mongoose.Model<InvitationDoc>) ??
+  mongoose.model<InvitationDoc>('MeetingInvitation', invitationSchema);

@@ -1,0 +1,196 @@
+/** /api/admin/meetings…: organizers (and admins) plan, announce, change, follow and wrap up meetings. */
+import { z } from 'zod';
+import { ApiRouter } from '../../http/api-router';
+import { idParams, pagination } from '../../http/schemas';
+import type { AppContext } from '../../http/context';
+import { MEETING_STATUSES, RSVP_RESPONSES } from '../models';
+import { cancelBody, createMeetingBody, rescheduleBody, updateMeetingBody, versionBody } from '../schemas';
+import { createMeeting, deleteMeeting, findMeeting, getMeeting, isLive, listMeetings, updateMeeting } from '../service';
+import { announceMeeting, inviteNewcomers } from '../announce';
+import { cancelMeeting, markHeld, rescheduleMeeting } from '../changes';
+import { listRsvps, rsvpCsv } from '../attendance';
+import { listReminders } from '../reminders';
+import { createFollowUpDraft } from '../follow-up';
+import { syncMeetingPage } from '../publishable';
+import type { Actor, MeetingsContext } from '../context';
+
+const ORGANIZERS = ['organizer'] as const;
+const TAGS = ['meetings'];
+
+function actor(ctx: AppContext): Actor {
+  const u = ctx.state.user!;
+  return { id: u.id, displayName: u.displayName };
+}
+
+export function adminRoutes(mc: MeetingsContext): ApiRouter {
+  const api = new ApiRouter();
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/meetings',
+    summary: 'List meetings, latest first',
+    tags: TAGS,
+    access: ORGANIZERS,
+    query: z.object({ status: z.enum(MEETING_STATUSES).optional(), ...pagination }).strict(),
+    handler: (_ctx, { query }) => listMeetings(query),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/meetings',
+    summary: 'Create a meeting (draft). Times: ISO with offset, or local Asia/Shanghai "YYYY-MM-DD HH:mm"',
+    tags: TAGS,
+    access: ORGANIZERS,
+    body: createMeetingBody,
+    responses: { 201: 'Created' },
+    handler: async (ctx, { body }) => {
+      ctx.status = 201;
+      return createMeeting(mc, body, actor(ctx));
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/meetings/:id',
+    summary: 'One meeting',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    handler: (_ctx, { params }) => getMeeting(params.id),
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/api/admin/meetings/:id',
+    summary: 'Edit a meeting (send the version you loaded). Once announced, time and place change through /reschedule; invitees added then are invited at once',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    body: updateMeetingBody,
+    handler: async (ctx, { params, body }) => {
+      const view = await updateMeeting(mc, params.id, body, actor(ctx));
+      if (!isLive(view.status)) return view;
+      const meeting = await findMeeting(params.id);
+      await syncMeetingPage(meeting, mc.clock.now());
+      mc.events.emit('item.changed', { kind: 'meeting', id: params.id, slug: meeting.slug, reason: 'updated' });
+      return body.invitees ? { ...view, invitations: await inviteNewcomers(mc, meeting, actor(ctx)) } : view;
+    },
+  });
+
+  api.add({
+    method: 'delete',
+    path: '/api/admin/meetings/:id',
+    summary: 'Delete a draft meeting (announced meetings are cancelled instead)',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    responses: { 204: 'Deleted' },
+    handler: async (ctx, { params }) => {
+      await deleteMeeting(params.id);
+      ctx.status = 204;
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/meetings/:id/announce',
+    summary: 'Announce: page, official account, and an SMS invitation with a personal RSVP link to every invitee',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    body: versionBody,
+    handler: (ctx, { params, body }) => announceMeeting(mc, params.id, body.version, actor(ctx)),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/meetings/:id/reschedule',
+    summary: 'Move the meeting (time and/or place); those who accepted are told by SMS and the account',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    body: rescheduleBody,
+    handler: (ctx, { params, body }) => rescheduleMeeting(mc, params.id, body, actor(ctx)),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/meetings/:id/cancel',
+    summary: 'Cancel the meeting; those who accepted are told, RSVP closes, no more reminders',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    body: cancelBody,
+    handler: (ctx, { params, body }) => cancelMeeting(mc, params.id, body, actor(ctx)),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/meetings/:id/held',
+    summary: 'Mark the meeting as held (after it started)',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    body: versionBody,
+    handler: (ctx, { params, body }) => markHeld(mc, params.id, body.version, actor(ctx)),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/meetings/:id/rsvps',
+    summary: 'Answers so far: counts and the list (live)',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    query: z.object({ response: z.enum(RSVP_RESPONSES).optional() }).strict(),
+    handler: async (ctx, { params, query }) => {
+      ctx.set('Cache-Control', 'no-store');
+      return listRsvps(await findMeeting(params.id), query);
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/meetings/:id/rsvps.csv',
+    summary: 'The answers as CSV (UTF-8 with BOM, opens in Excel/WPS)',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    query: z.object({ response: z.enum(RSVP_RESPONSES).optional() }).strict(),
+    responseType: 'text/csv',
+    handler: async (ctx, { params, query }) => {
+      const m = await findMeeting(params.id);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.set('Content-Disposition', `attachment; filename="rsvps-${m.slug}.csv"; filename*=UTF-8''${encodeURIComponent(`${m.title}-报名.csv`)}`);
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.body = rsvpCsv(await listRsvps(m, query));
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/meetings/:id/reminders',
+    summary: 'Reminders recorded for this meeting (sent or skipped, and why)',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    handler: async (_ctx, { params }) => ({ items: await listReminders((await findMeeting(params.id))._id) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/meetings/:id/follow-up',
+    summary: 'Draft the news article about the meeting (returns the existing draft on a second call)',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    responses: { 201: 'Draft created', 200: 'Existing draft' },
+    handler: async (ctx, { params }) => {
+      const result = await createFollowUpDraft(mc, params.id, ctx.state.user!);
+      ctx.status = result.created ? 201 : 200;
+      return result;
+    },
+  });
+
+  return api;
+}

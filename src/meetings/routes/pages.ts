@@ -1,0 +1,97 @@
+/**
+ * The RSVP page behind the SMS link: plain HTML forms, no script, so it works in WeChat's in-app browser.
+ * GET /r/:token shows the meeting (the site's meeting page, with the form in its actions block) and the current
+ * answer; POST answers and redirects back (303) so a refresh never re-sends; errors re-render with a message.
+ * Also GET /meetings/:slug.ics for people who know the page address.
+ */
+import Router from '@koa/router';
+import getRawBody from 'raw-body';
+import type { AppContext, AppState } from '../../http/context';
+import { AppError, BadRequestError } from '../../errors';
+import { renderPage } from '../../site';
+import { getPublicMeeting } from '../../site/meetings-source';
+import { respond, viewRsvp, type RsvpState } from '../rsvp';
+import { rsvpBody } from '../schemas';
+import { assertSameOrigin } from '../same-origin';
+import { icsContentDisposition, meetingIcs } from '../ics';
+import { findPublicMeeting } from './public';
+import type { MeetingsContext } from '../context';
+
+const FORM_LIMIT = '8kb';
+
+async function readForm(ctx: AppContext): Promise<URLSearchParams> {
+  if (!ctx.is('application/x-www-form-urlencoded')) throw new BadRequestError('请通过报名页面提交');
+  const raw = await getRawBody(ctx.req, { limit: FORM_LIMIT, encoding: 'utf-8' });
+  return new URLSearchParams(raw);
+}
+
+export function pageRoutes(mc: MeetingsContext): Router<AppState> {
+  const router = new Router<AppState>();
+
+  async function show(ctx: AppContext, token: string, extra: { error?: string; done?: boolean; status?: number; draft?: { response?: string; note?: string } } = {}) {
+    let state: RsvpState;
+    try {
+      state = await viewRsvp(mc, token);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      return renderPage(ctx, 'meetings/rsvp-error.njk', { message: err.message, meta: { title: '报名链接', noindex: true } }, err.status);
+    }
+    const item = await getPublicMeeting(state.meeting.slug, mc.clock.now());
+    renderPage(
+      ctx,
+      'meetings/rsvp.njk',
+      {
+        item,
+        cases: [],
+        deputies: [],
+        rsvp: state,
+        token,
+        action: `/r/${token}`,
+        icsHref: state.meeting.icsPath,
+        error: extra.error,
+        done: extra.done,
+        draft: extra.draft ?? { response: state.invitee.response, note: state.invitee.note },
+        meta: { title: `报名：${state.meeting.title}`, noindex: true, nav: 'meetings' },
+      },
+      extra.status ?? 200,
+    );
+    // The token is in the address: keep it out of Referer headers sent to other sites.
+    ctx.set('Referrer-Policy', 'no-referrer');
+  }
+
+  router.get('/r/:token', async (ctx) => {
+    await show(ctx, ctx.params.token, { done: ctx.query.done === '1' });
+  });
+
+  router.post('/r/:token', async (ctx) => {
+    const token = ctx.params.token;
+    let draft: { response?: string; note?: string } | undefined;
+    try {
+      assertSameOrigin(ctx, mc.config.publicBaseUrl);
+      const form = await readForm(ctx);
+      draft = { response: form.get('response') ?? undefined, note: form.get('note') ?? undefined };
+      const parsed = rsvpBody.safeParse({ response: draft.response, ...(draft.note !== undefined ? { note: draft.note } : {}) });
+      if (!parsed.success) {
+        const bad = parsed.error.issues.some((i) => i.path[0] === 'note');
+        throw new BadRequestError(bad ? '备注最多 200 个字' : '请选择"参加"或"不参加"');
+      }
+      await respond(mc, token, parsed.data);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      if (err.code === 'rsvp_link_invalid' || err.code === 'rsvp_link_expired') return show(ctx, token);
+      return show(ctx, token, { error: err.message, status: err.status, draft });
+    }
+    ctx.status = 303;
+    ctx.redirect(`/r/${encodeURIComponent(token)}?done=1`);
+  });
+
+  router.get('/meetings/:slug.ics', async (ctx) => {
+    const m = await findPublicMeeting({ slug: ctx.params.slug });
+    ctx.type = 'text/calendar; charset=utf-8';
+    ctx.set('Content-Disposition', icsContentDisposition(m));
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = meetingIcs(m, mc.config.publicBaseUrl);
+  });
+
+  return router;
+}

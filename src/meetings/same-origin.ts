@@ -1,0 +1,25 @@
+/**
+ * CSRF defence for the public RSVP posts, on top of the unguessable token in the path: a browser tells us
+ * where a request comes from (Sec-Fetch-Site, Origin, or at least Referer); anything from another site is refused.
+ * Requests that carry none of these (older in-app browsers, curl) still need the token.
+ */
+import { ForbiddenError } from '../errors';
+import type { AppContext } from '../http/context';
+
+export function assertSameOrigin(ctx: AppContext, publicBaseUrl: string): void {
+  const fetchSite = ctx.get('sec-fetch-site');
+  if (fetchSite === 'cross-site') throw new ForbiddenError('请从报名页面提交', 'cross_site_request');
+  const origin = ctx.get('origin') || refererOrigin(ctx.get('referer'));
+  if (!origin) return;
+  const allowed = new Set([new URL(publicBaseUrl).origin, ctx.origin]);
+  if (!allowed.has(origin)) throw new ForbiddenError('请从报名页面提交', 'cross_site_request');
+}
+
+function refererOrigin(referer: string): string {
+  if (!referer) return '';
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return 'invalid';
+  }
+}
