@@ -58,7 +58,7 @@ export async function updateUser(
     assertPasswordStrength(changes.password);
     set.passwordHash = await hashPassword(changes.password);
   }
-  const user = await UserModel.findByIdAndUpdate(id, { $set: set }, { new: true });
+  const user = await UserModel.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' });
   if (!user) throw new NotFoundError('用户不存在');
   // Disabling an account or changing its password ends its sessions.
   if (changes.disabled || changes.password) await revokeAllSessions(id);

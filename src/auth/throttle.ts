@@ -28,7 +28,7 @@ export async function recordFailure(username: string, ip: string, now: Date, pol
     const doc = await LoginThrottleModel.findOneAndUpdate(
       { _id: key },
       { $inc: { failures: 1 }, $set: { expiresAt: new Date(now.getTime() + policy.lockMs) } },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     );
     if (doc && doc.failures >= limit) {
       await LoginThrottleModel.updateOne({ _id: key }, { $set: { lockedUntil: new Date(now.getTime() + policy.lockMs), failures: 0 } });
