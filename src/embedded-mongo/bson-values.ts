@@ -100,6 +100,13 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 export function compareBson(a: unknown, b: unknown): number {
+  // fast paths for the common same-type cases
+  const ta = typeof a;
+  if (ta === typeof b) {
+    if (ta === 'number') return cmpNum(a as number, b as number);
+    if (ta === 'string') return a === b ? 0 : (a as string) < (b as string) ? -1 : 1;
+    if (a instanceof Date && b instanceof Date) return cmpNum(a.getTime(), b.getTime());
+  }
   const ra = typeRank(a), rb = typeRank(b);
   if (ra !== rb) return ra < rb ? -1 : 1;
   if (a instanceof TypeBound || b instanceof TypeBound) {
@@ -145,7 +152,7 @@ export function compareBson(a: unknown, b: unknown): number {
       return cmpBytes(ba, bb);
     }
     case 7:
-      return cmpBytes((a as { id: Uint8Array }).id, (b as { id: Uint8Array }).id);
+      return compareObjectIds(a, b);
     case 8:
       return a === b ? 0 : a ? 1 : -1;
     case 9:
@@ -165,6 +172,19 @@ export function compareBson(a: unknown, b: unknown): number {
     default:
       return 0;
   }
+}
+
+type OidWords = { i0?: number; i1: number; i2: number; i3: number; id: Uint8Array };
+function compareObjectIds(a: unknown, b: unknown): number {
+  const x = a as OidWords, y = b as OidWords;
+  // bson 7 keeps an ObjectId as four 24-bit words; comparing them avoids materialising the bytes
+  if (x.i0 !== undefined && y.i0 !== undefined) {
+    if (x.i0 !== y.i0) return x.i0 < y.i0 ? -1 : 1;
+    if (x.i1 !== y.i1) return x.i1 < y.i1 ? -1 : 1;
+    if (x.i2 !== y.i2) return x.i2 < y.i2 ? -1 : 1;
+    return x.i3 === y.i3 ? 0 : x.i3 < y.i3 ? -1 : 1;
+  }
+  return cmpBytes(x.id, y.id);
 }
 
 function binaryBytes(v: unknown): Uint8Array {

@@ -66,7 +66,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
 
     const openStore = store;
     const timers = [
-      setInterval(() => guard(log, 'sync', () => openStore.sync()), SYNC_INTERVAL_MS),
+      setInterval(() => guard(log, 'sync', () => openStore.flushInBackground((err) => log('error', 'WAL fsync failed', { error: err.message }))), SYNC_INTERVAL_MS),
       setInterval(() => guard(log, 'ttl sweep', () => sweepExpired(engine)), TTL_INTERVAL_MS),
       setInterval(() => engine.cursors.reap(), CURSOR_REAP_INTERVAL_MS),
     ];

@@ -2,9 +2,10 @@
  * Durable storage in one SQLite file (WAL mode). Every document is a BSON blob keyed by
  * (namespace, canonical _id); collection options and index specs live in their own tables.
  * A committed transaction is in the OS before the command is acknowledged (synchronous=NORMAL);
- * `sync()` checkpoints, which fsyncs the WAL — run every 100 ms while dirty and for `j: true`.
+ * `sync()` fdatasyncs the WAL — run every 100 ms while dirty and before acknowledging `j: true`.
  * SQLite's WAL checksums drop a torn last transaction after a crash instead of loading garbage.
  */
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 
@@ -23,7 +24,11 @@ export class SqliteStore {
   private dirty = false;
   private depth = 0;
 
-  constructor(file: string) {
+  private walFd: number | undefined;
+  private flushing = false;
+  private closed = false;
+
+  constructor(private readonly file: string) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -111,11 +116,42 @@ export class SqliteStore {
     this.dirty = true;
   }
 
-  /** Forces everything committed so far to stable storage (fsync of the WAL via a checkpoint). */
+  /**
+   * Forces everything committed so far to stable storage by fdatasync-ing the WAL (committed
+   * transactions live there until a checkpoint, which SQLite syncs itself).
+   */
   sync(force = false): void {
     if (!this.dirty && !force) return;
     this.dirty = false;
-    this.db.pragma('wal_checkpoint(PASSIVE)');
+    if (this.walFd === undefined) {
+      try {
+        this.walFd = fs.openSync(this.file + '-wal', 'r+');
+      } catch {
+        this.db.pragma('wal_checkpoint(PASSIVE)');
+        return;
+      }
+    }
+    fs.fdatasyncSync(this.walFd);
+  }
+
+  /** Periodic flush: the same as sync() but the fdatasync runs on libuv's thread pool, off the event loop. */
+  flushInBackground(onError: (err: Error) => void): void {
+    if (!this.dirty || this.flushing) return;
+    if (this.walFd === undefined) return this.sync();
+    this.dirty = false;
+    this.flushing = true;
+    const fd = this.walFd;
+    fs.fdatasync(fd, (err) => {
+      this.flushing = false;
+      if (this.closed) {
+        fs.close(fd, () => undefined);
+        return;
+      }
+      if (err) {
+        this.dirty = true;
+        onError(err);
+      }
+    });
   }
 
   fileSize(): number {
@@ -124,6 +160,10 @@ export class SqliteStore {
   }
 
   close(): void {
+    this.closed = true;
+    // an in-flight background fdatasync closes the descriptor when it finishes
+    if (this.walFd !== undefined && !this.flushing) fs.closeSync(this.walFd);
+    this.walFd = undefined;
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
