@@ -1,6 +1,7 @@
 /**
  * The public, read-only JSON API for other front ends (/api/public/…): the same visibility rules as the pages —
  * published, not deleted, public fields only — because it reads through the same public queries.
+ * One meeting by slug (/api/public/meetings/:slug) belongs to the meetings module.
  */
 import { z } from 'zod';
 import { ApiRouter } from '../http/api-router';
@@ -8,7 +9,7 @@ import { pagination, queryString } from '../http/schemas';
 import { NotFoundError } from '../errors';
 import { CASE_KINDS, DEPUTY_LEVELS, type ContentKind } from '../content/enums';
 import { adjacentArticles, getPublishedBySlug, listPublished, relatedFor, searchPublished } from '../content/public-queries';
-import { getPublicMeeting, pastMeetings, upcomingMeetings } from './meetings-source';
+import { pastMeetings, upcomingMeetings } from './meetings-source';
 import type { Clock } from '../clock';
 
 const slugParams = z.object({ slug: z.string().min(1).max(120) }).strict();
@@ -69,21 +70,6 @@ export function publicApi(clock: Clock): ApiRouter {
       return { items };
     },
   });
-  api.add({
-    method: 'get',
-    path: '/api/public/meetings/:slug',
-    summary: 'One announced meeting',
-    tags: ['public'],
-    access: 'public',
-    params: slugParams,
-    responses: { 200: 'OK', 404: 'Not announced' },
-    handler: async (_ctx, { params }) => {
-      const item = await getPublicMeeting(params.slug, clock.now());
-      if (!item) throw new NotFoundError('会议不存在或未发布');
-      return { item };
-    },
-  });
-
   api.add({
     method: 'get',
     path: '/api/public/search',
