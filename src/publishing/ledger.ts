@@ -30,7 +30,7 @@ export async function claimDelivery(clock: Clock, owner: string, leaseMs: number
   return Delivery.findOneAndUpdate(
     { status: 'queued', nextAttemptAt: { $lte: now }, waitFor: null },
     { $set: { status: 'sending', lease: { owner, expiresAt: leaseUntil(leaseMs) }, lastAttemptAt: now, updatedAt: now }, $inc: { attempts: 1 } },
-    { new: true, sort: { nextAttemptAt: 1 } },
+    { returnDocument: 'after', sort: { nextAttemptAt: 1 } },
   ).lean();
 }
 
@@ -39,7 +39,7 @@ export async function claimInterrupted(clock: Clock, owner: string, leaseMs: num
   return Delivery.findOneAndUpdate(
     { status: 'sending', 'lease.expiresAt': { $lte: new Date() } },
     { $set: { lease: { owner, expiresAt: leaseUntil(leaseMs) }, updatedAt: clock.now() }, $inc: { reconcileAttempts: 1 } },
-    { new: true, sort: { 'lease.expiresAt': 1 } },
+    { returnDocument: 'after', sort: { 'lease.expiresAt': 1 } },
   ).lean();
 }
 
@@ -49,7 +49,7 @@ export async function claimPendingPoll(clock: Clock, owner: string, leaseMs: num
   return Delivery.findOneAndUpdate(
     { status: 'pending', nextAttemptAt: { $lte: now }, $or: [{ lease: null }, { 'lease.expiresAt': { $lte: new Date() } }] },
     { $set: { lease: { owner, expiresAt: leaseUntil(leaseMs) }, nextAttemptAt: new Date(now.getTime() + PENDING_POLL_MS), updatedAt: now }, $inc: { polls: 1 } },
-    { new: true, sort: { nextAttemptAt: 1 } },
+    { returnDocument: 'after', sort: { nextAttemptAt: 1 } },
   ).lean();
 }
 

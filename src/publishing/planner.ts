@@ -35,7 +35,7 @@ export async function claimPublicationToPlan(deps: PlannerDeps): Promise<Publica
   return Publication.findOneAndUpdate(
     { $or: [{ status: 'pending' }, { status: 'planning', 'planLease.expiresAt': { $lte: wallNow } }] },
     { $set: { status: 'planning', planLease: { owner: deps.owner, expiresAt: new Date(wallNow.getTime() + deps.leaseMs) }, updatedAt: deps.clock.now() } },
-    { new: true, sort: { dueAt: 1 } },
+    { returnDocument: 'after', sort: { dueAt: 1 } },
   ).lean();
 }
 

@@ -182,7 +182,7 @@ export async function cancelPublication(id: string, by: string): Promise<Publica
   const updated = await Publication.findOneAndUpdate(
     { _id: id, status: { $in: ['scheduled', 'pending'] } },
     { $set: { status: 'cancelled', cancelledAt: now, cancelledBy: by, finishedAt: now, updatedAt: now } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean();
   if (!updated) {
     const current = await Publication.findById(id).select('status').lean();

@@ -56,7 +56,7 @@ export async function applyWechatJob(clock: Clock, job: DomainEvents['wechat.job
         ...(job.articleUrl ? { 'providerIds.article_url': job.articleUrl } : {}),
       },
     },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean();
   if (!d) return false;
   await refreshPublication(d.publicationId, clock);

@@ -56,7 +56,7 @@ export async function actOnDelivery(clock: Clock, id: string, action: RetryActio
           $unset: { settledAt: 1 },
           $push: { actions: record },
         };
-  const updated = await Delivery.findOneAndUpdate({ _id: id, status: from }, update, { new: true }).lean();
+  const updated = await Delivery.findOneAndUpdate({ _id: id, status: from }, update, { returnDocument: 'after' }).lean();
   if (!updated) throw new ConflictError('该投递刚被其他人或进程处理，请刷新后重试', 'delivery_changed');
   if (current.channel === 'microsite' && chosen !== 'mark_sent') {
     // Messages that were held back because the page did not go live wait for it again.
