@@ -86,7 +86,7 @@ export async function announceMeeting(ctx: MeetingsContext, id: string, version:
   const claimed = await Meeting.findOneAndUpdate(
     { _id: m._id, status: 'draft', version },
     { $set: { status: 'announced', announcedAt: now, scheduleSetAt: now, updatedAt: now, updatedBy: new Types.ObjectId(actor.id) }, $inc: { version: 1 } },
-    { new: true, lean: true },
+    { returnDocument: 'after', lean: true },
   );
   if (!claimed) throw new ConflictError('会议已被他人修改或已发布，请刷新后再试', 'version_conflict');
   const meeting = claimed as MeetingDoc;

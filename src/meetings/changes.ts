@@ -7,7 +7,7 @@ import { Types } from 'mongoose';
 import { ConflictError, ValidationError } from '../errors';
 import { Invitation, LIVE_STATUSES, Meeting, type MeetingDoc } from './models';
 import { assertConsistent, findMeeting } from './service';
-import { sendMeetingNotice, smsParam } from './notify';
+import { sendMeetingNotice } from './notify';
 import { syncMeetingPage } from './publishable';
 import { toAdminView, type AdminMeetingView } from './views';
 import type { RescheduleInput } from './schemas';
@@ -63,7 +63,7 @@ export async function rescheduleMeeting(
       },
       $inc: { version: 1, sequence: 1 },
     },
-    { new: true, lean: true },
+    { returnDocument: 'after', lean: true },
   );
   if (!updated) throw new ConflictError('会议已被他人修改，请刷新后再试', 'version_conflict');
   const meeting = updated as MeetingDoc;
@@ -91,7 +91,7 @@ export async function cancelMeeting(
       $push: { changes: { kind: 'cancelled', at: now, by: new Types.ObjectId(actor.id), note: input.reason } },
       $inc: { version: 1, sequence: 1 },
     },
-    { new: true, lean: true },
+    { returnDocument: 'after', lean: true },
   );
   if (!updated) throw new ConflictError('会议已被他人修改，请刷新后再试', 'version_conflict');
   const meeting = updated as MeetingDoc;
@@ -110,7 +110,7 @@ export async function markHeld(ctx: MeetingsContext, id: string, version: number
   const updated = await Meeting.findOneAndUpdate(
     { _id: m._id, version: m.version, status: { $in: LIVE_STATUSES } },
     { $set: { status: 'held', heldAt: now, updatedAt: now, updatedBy: new Types.ObjectId(actor.id) }, $inc: { version: 1 } },
-    { new: true, lean: true },
+    { returnDocument: 'after', lean: true },
   );
   if (!updated) throw new ConflictError('会议已被他人修改，请刷新后再试', 'version_conflict');
   await syncMeetingPage(updated as MeetingDoc, now);
@@ -118,11 +118,11 @@ export async function markHeld(ctx: MeetingsContext, id: string, version: number
   return toAdminView(updated as MeetingDoc);
 }
 
-async function notifyAttendees(ctx: MeetingsContext, m: MeetingDoc, notice: 'change' | 'cancellation', note: string, actor: Actor) {
+/** The SMS templates carry no free text (approved wording); the note shows on the page and the account article. */
+async function notifyAttendees(ctx: MeetingsContext, m: MeetingDoc, notice: 'change' | 'cancellation', _note: string, actor: Actor) {
   const attendees = await Invitation.countDocuments({ meetingId: m._id, response: 'accepted' });
   return sendMeetingNotice(ctx, m, {
     notice,
-    extraParams: { reason: smsParam(note || (notice === 'change' ? '会议安排调整' : '会议取消')) },
     dedupeKey: `meeting:${String(m._id)}:${notice}:${m.sequence}`,
     createdBy: actor.id,
     ...(attendees ? {} : { noSms: true }),

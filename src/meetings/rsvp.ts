@@ -85,7 +85,7 @@ async function takeSeat(meeting: MeetingDoc): Promise<boolean> {
     const filter = cap === null
       ? { _id: current._id, status: { $in: LIVE_STATUSES }, capacity: null }
       : { _id: current._id, status: { $in: LIVE_STATUSES }, capacity: cap, acceptedCount: { $lt: cap } };
-    const taken = await Meeting.findOneAndUpdate(filter, { $inc: { acceptedCount: 1 } }, { new: true, projection: { _id: 1 }, lean: true });
+    const taken = await Meeting.findOneAndUpdate(filter, { $inc: { acceptedCount: 1 } }, { returnDocument: 'after', projection: { _id: 1 }, lean: true });
     if (taken) return true;
     // Refused: either the seats are gone, or the capacity/status changed under us (then look again).
     const now = await Meeting.findById(meeting._id).select('capacity acceptedCount status').lean<MeetingDoc>();
@@ -114,7 +114,7 @@ export async function respond(ctx: MeetingsContext, token: string, input: RsvpIn
     const flipped = await Invitation.findOneAndUpdate(
       { _id: invitation._id, response: was },
       { $set: { response: input.response, note, respondedAt: now } },
-      { new: true, lean: true },
+      { returnDocument: 'after', lean: true },
     );
     if (!flipped) {
       // The same invitation changed in between (another tab): undo our seat and decide again on fresh state.

@@ -11,7 +11,8 @@ export function assertSameOrigin(ctx: AppContext, publicBaseUrl: string): void {
   if (fetchSite === 'cross-site') throw new ForbiddenError('请从报名页面提交', 'cross_site_request');
   const origin = ctx.get('origin') || refererOrigin(ctx.get('referer'));
   if (!origin) return;
-  const allowed = new Set([new URL(publicBaseUrl).origin, ctx.origin]);
+  // Koa 3's ctx.origin is the Origin header itself: build our own origin from protocol and host.
+  const allowed = new Set([new URL(publicBaseUrl).origin, `${ctx.protocol}://${ctx.host}`]);
   if (!allowed.has(origin)) throw new ForbiddenError('请从报名页面提交', 'cross_site_request');
 }
 

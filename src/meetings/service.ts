@@ -101,7 +101,7 @@ export async function updateMeeting(ctx: MeetingsContext, id: string, input: Upd
     const updated = await Meeting.findOneAndUpdate(
       { _id: current._id, version, status: current.status, ...capacityGuard },
       { $set: set, $inc: { version: 1 } },
-      { new: true, lean: true },
+      { returnDocument: 'after', lean: true },
     );
     if (!updated) throw new ConflictError('会议已被他人修改或名额已满，请刷新后再试', 'version_conflict');
     return toAdminView(updated as MeetingDoc);

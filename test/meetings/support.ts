@@ -1,0 +1,95 @@
+/** Fixtures for the meetings suites: deputies and groups written through the content models, meetings through HTTP. */
+import { Types } from 'mongoose';
+import { Deputy } from '../../src/content/models/deputy';
+import { DeputyGroup } from '../../src/content/models/deputy-group';
+import { CaseStudy } from '../../src/content/models/case-study';
+import { Publication } from '../../src/publishing/models/publication';
+import type { TestApp } from '../support/app';
+
+const SYSTEM_USER = new Types.ObjectId();
+
+export const HOUR = 3_600_000;
+
+export function phoneOf(i: number): string {
+  return `139${String(i).padStart(8, '0')}`;
+}
+
+function base(at: Date) {
+  return { status: 'published', version: 1, createdBy: SYSTEM_USER, updatedBy: SYSTEM_USER, createdAt: at, updatedAt: at, publishedAt: at };
+}
+
+/** `count` published deputies with phones 139000000<from+i>; returns their ids. */
+export async function seedDeputies(count: number, from = 0): Promise<string[]> {
+  const at = new Date();
+  const docs = await Deputy.insertMany(
+    Array.from({ length: count }, (_, i) => ({
+      ...base(at),
+      name: `代表${from + i}`,
+      level: 'county',
+      slug: `deputy-${new Types.ObjectId().toHexString()}`,
+      phones: [phoneOf(from + i)],
+    })),
+  );
+  return docs.map((d) => String(d._id));
+}
+
+export async function seedGroup(name: string, memberIds: string[], extraMemberWithoutProfile = true): Promise<string> {
+  const members = memberIds.map((id, i) => ({ name: `组员${i}`, deputyId: new Types.ObjectId(id) }));
+  if (extraMemberWithoutProfile) members.push({ name: '无档案组员' } as never);
+  const g = await DeputyGroup.create({ ...base(new Date()), name, slug: `group-${new Types.ObjectId().toHexString()}`, members });
+  return String(g._id);
+}
+
+export async function seedCase(title: string): Promise<string> {
+  const c = await CaseStudy.create({ ...base(new Date()), title, caseKind: 'group_activity', slug: `case-${new Types.ObjectId().toHexString()}` });
+  return String(c._id);
+}
+
+export function meetingBody(start: Date, overrides: Record<string, unknown> = {}) {
+  return {
+    title: '代表小组活动经验交流会',
+    theme: '推广代表小组活动模式',
+    startsAt: start.toISOString(),
+    endsAt: new Date(start.getTime() + 2 * HOUR).toISOString(),
+    venue: '区人大常委会三楼会议室',
+    address: '东湖区人民路1号',
+    agenda: [{ time: '14:30', title: '典型发言', speaker: '代表0' }],
+    ...overrides,
+  };
+}
+
+/** Creates and announces a meeting; returns its id and the announce response. */
+export async function announced(app: TestApp, token: string, body: Record<string, unknown>) {
+  const created = await app.request('POST', '/api/admin/meetings', { token, body });
+  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${created.text}`);
+  const res = await app.request('POST', `/api/admin/meetings/${created.body.id}/announce`, { token, body: { version: created.body.version } });
+  if (res.status !== 200) throw new Error(`announce failed: ${res.status} ${res.text}`);
+  return { id: created.body.id as string, announce: res.body };
+}
+
+export interface SentSms {
+  phone: string;
+  notification: string;
+  values: Record<string, string>;
+}
+
+/**
+ * What the pipeline was asked to send about a meeting, per recipient: explicit recipients (with their personal
+ * params) of the meeting's publications. Read from the publication records, since the admin view hides numbers.
+ */
+export async function requestedSms(meetingId: string, notification?: string): Promise<SentSms[]> {
+  const pubs = await Publication.find({ kind: 'meeting', itemId: meetingId, ...(notification ? { 'sms.notification': notification } : {}) }).lean();
+  return pubs.flatMap((p) =>
+    (p.audience?.recipients ?? []).map((r) => ({ phone: r.phone, notification: p.sms!.notification, values: { ...p.sms!.params, ...r.params } })),
+  );
+}
+
+export async function meetingPublications(app: TestApp, token: string, meetingId: string) {
+  const res = await app.request('GET', `/api/admin/publications?kind=meeting&itemId=${meetingId}&pageSize=100`, { token });
+  if (res.status !== 200) throw new Error(`publications: ${res.status} ${res.text}`);
+  return res.body.items as Array<{ id: string; channels: string[]; sms?: { notification: string; params: Record<string, string> }; audience: Record<string, unknown> }>;
+}
+
+export function tokenOf(link: string): string {
+  return link.split('/r/')[1];
+}
