@@ -5,6 +5,22 @@ import { Deputy } from './models/deputy';
 import { DeputyGroup } from './models/deputy-group';
 import type { ContentKind } from './enums';
 import { registerWorkflowKind, type WorkflowKind } from './workflow/registry';
+import { DIGEST_MAX } from './enums';
+import { digestFrom } from './markdown';
+import { regionKeysOf } from './models/publishable';
+
+/** Auto digest (while the editor leaves it empty) and the denormalised region keys. */
+function deriveFrom(bodyField: string) {
+  return (f: Record<string, unknown>) => {
+    const auto = f.digestAuto !== false || !String(f.digest ?? '').trim();
+    return {
+      digestAuto: auto,
+      digest: auto ? digestFrom(String(f[bodyField] ?? ''), DIGEST_MAX) : f.digest,
+      regionKeys: regionKeysOf(f.region as never),
+    };
+  };
+}
+const derived = ['digestAuto', 'regionKeys'];
 
 export const contentKinds: Record<ContentKind, WorkflowKind & { kind: ContentKind; pathFamily: string }> = {
   article: {
@@ -12,36 +28,40 @@ export const contentKinds: Record<ContentKind, WorkflowKind & { kind: ContentKin
     model: Article,
     titleField: 'title',
     bodyField: 'body',
+    derive: deriveFrom('body'),
     label: '新闻',
     pathFamily: 'articles',
-    editableFields: ['title', 'slug', 'digest', 'body', 'coverMediaId', 'byline', 'region', 'topics', 'featured', 'relatedDeputyIds', 'relatedGroupIds', 'relatedCaseIds'],
+    editableFields: ['title', 'slug', 'digest', 'body', 'coverMediaId', 'byline', 'region', 'topics', 'featured', 'relatedDeputyIds', 'relatedGroupIds', 'relatedCaseIds', ...derived],
   },
   deputy: {
     kind: 'deputy',
     model: Deputy,
     titleField: 'name',
     bodyField: 'story',
+    derive: deriveFrom('story'),
     label: '典型代表',
     pathFamily: 'deputies',
-    editableFields: ['name', 'slug', 'level', 'region', 'groupId', 'occupation', 'organisation', 'photoMediaId', 'digest', 'story', 'highlights', 'topics', 'featured', 'phones'],
+    editableFields: ['name', 'slug', 'level', 'region', 'groupId', 'occupation', 'organisation', 'photoMediaId', 'digest', 'story', 'highlights', 'topics', 'featured', 'phones', ...derived],
   },
   group: {
     kind: 'group',
     model: DeputyGroup,
     titleField: 'name',
     bodyField: 'body',
+    derive: deriveFrom('body'),
     label: '代表小组',
     pathFamily: 'groups',
-    editableFields: ['name', 'slug', 'region', 'digest', 'body', 'coverMediaId', 'roomAddress', 'members', 'activities', 'topics', 'featured'],
+    editableFields: ['name', 'slug', 'region', 'digest', 'body', 'coverMediaId', 'roomAddress', 'members', 'activities', 'topics', 'featured', ...derived],
   },
   case: {
     kind: 'case',
     model: CaseStudy,
     titleField: 'title',
     bodyField: 'body',
+    derive: deriveFrom('body'),
     label: '典型模式',
     pathFamily: 'cases',
-    editableFields: ['title', 'slug', 'caseKind', 'region', 'summary', 'digest', 'body', 'coverMediaId', 'figures', 'topics', 'featured', 'relatedDeputyIds', 'relatedGroupIds'],
+    editableFields: ['title', 'slug', 'caseKind', 'region', 'summary', 'digest', 'body', 'coverMediaId', 'figures', 'topics', 'featured', 'relatedDeputyIds', 'relatedGroupIds', ...derived],
   },
 };
 

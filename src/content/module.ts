@@ -2,10 +2,22 @@
 import path from 'node:path';
 import type { FeatureModule, Services } from '../module';
 import './kinds';
+import { LocalDiskStorage } from './media/storage';
+import { MediaService } from './media/service';
+import { mediaFileRouter, mediaRoutes } from './media/routes';
 import { configurePublicationHooks } from './publication-hooks';
+import { contentRoutes } from './routes';
+import { ContentService } from './service';
 
 export function contentModule(services: Services): FeatureModule {
   const mediaRoot = path.join(services.config.dataDir, 'media');
   configurePublicationHooks({ clock: services.clock, events: services.events, mediaRoot });
-  return { name: 'content', routers: [], pageRouters: [] };
+  const storage = new LocalDiskStorage(mediaRoot);
+  const content = new ContentService({ clock: services.clock, events: services.events });
+  const media = new MediaService(storage, services.clock);
+  return {
+    name: 'content',
+    routers: [contentRoutes(content), mediaRoutes(media, services.config.mediaMaxBytes)],
+    pageRouters: [mediaFileRouter(storage)],
+  };
 }

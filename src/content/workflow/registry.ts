@@ -22,6 +22,8 @@ export interface WorkflowKind {
    * Private fields listed here (deputy phones) are stored in revisions, which only the admin API reads.
    */
   editableFields: readonly string[];
+  /** Fields computed from the editable ones on every save and restore (auto digest, region keys…). */
+  derive?: (fields: Record<string, unknown>) => Record<string, unknown>;
 }
 
 const kinds = new Map<ItemKind, WorkflowKind>();

@@ -124,7 +124,7 @@ export class WorkflowService {
       .findOneAndUpdate(
         { _id, status: doc.status, deletedAt: null, version: doc.version },
         { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
-        { new: true },
+        { returnDocument: 'after' as const },
       )
       .lean()) as WorkflowDoc | null;
     if (!updated) throw new ConflictError('内容状态刚刚被他人改变，请刷新后重试', 'concurrent_change');

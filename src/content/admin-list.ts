@@ -1,0 +1,109 @@
+/**
+ * Admin list queries. Every filter + sort pair has an index (see the models), so page 1 reads one page of
+ * index entries. Deep pages: `page` uses an index-backed skip; `cursor` (keyset on the sort key and _id)
+ * reads only the requested page however deep it is — the benchmark (npm run bench:content) compares both.
+ */
+import type { SortOrder } from 'mongoose';
+
+type FilterQuery<_T> = Record<string, any>;
+import { Types } from 'mongoose';
+import { ValidationError } from '../errors';
+import type { ContentKind } from './enums';
+import { contentKinds } from './kinds';
+import { escapeRegex } from './public-queries';
+import type { AdminListQuery } from './schemas';
+
+export interface AdminPage<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+  /** Pass as ?cursor= to get the page after this one; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Bodies and private fields stay out of list rows. */
+const listProjection: Record<ContentKind, Record<string, 0>> = {
+  article: { body: 0 },
+  deputy: { story: 0, phones: 0 },
+  group: { body: 0, activities: 0 },
+  case: { body: 0 },
+};
+
+export function buildFilter(kind: ContentKind, query: AdminListQuery): FilterQuery<any> {
+  const spec = contentKinds[kind];
+  const filter: FilterQuery<any> = { deletedAt: query.deleted ? { $ne: null } : null };
+  if (query.status) filter.status = query.status;
+  if (query.region) filter.regionKeys = query.region;
+  const topic = query.topic ?? query.tag;
+  if (topic) filter.topics = topic;
+  if (query.featured !== undefined) filter.featured = query.featured;
+  if (kind === 'deputy' && query.level) filter.level = query.level;
+  if (kind === 'case' && query.kind) filter.caseKind = query.kind;
+  if (query.q) filter[spec.titleField] = { $regex: escapeRegex(query.q), $options: 'i' };
+  return filter;
+}
+
+function sortSpec(kind: ContentKind, sort: AdminListQuery['sort']): { field: string; dir: 1 | -1 } {
+  const desc = sort.startsWith('-');
+  const name = desc ? sort.slice(1) : sort;
+  return { field: name === 'title' ? contentKinds[kind].titleField : name, dir: desc ? -1 : 1 };
+}
+
+interface CursorValue {
+  v: unknown;
+  id: string;
+}
+
+function encodeCursor(value: unknown, id: Types.ObjectId): string {
+  const v = value instanceof Date ? { d: value.toISOString() } : value ?? null;
+  return Buffer.from(JSON.stringify({ v, id: String(id) })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): CursorValue {
+  try {
+    const raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v: unknown; id: unknown };
+    if (typeof raw.id !== 'string' || !/^[0-9a-f]{24}$/.test(raw.id)) throw new Error('bad id');
+    const v = raw.v && typeof raw.v === 'object' && typeof (raw.v as { d?: unknown }).d === 'string' ? new Date((raw.v as { d: string }).d) : raw.v;
+    if (v !== null && !(v instanceof Date) && typeof v !== 'string' && typeof v !== 'number') throw new Error('bad value');
+    if (v instanceof Date && Number.isNaN(v.getTime())) throw new Error('bad date');
+    return { v, id: raw.id };
+  } catch {
+    throw new ValidationError('请求查询参数无效', [{ field: 'query.cursor', message: 'not a cursor from nextCursor' }]);
+  }
+}
+
+export async function listAdmin(kind: ContentKind, query: AdminListQuery): Promise<AdminPage<Record<string, unknown>>> {
+  const model = contentKinds[kind].model;
+  const filter = buildFilter(kind, query);
+  const { field, dir } = sortSpec(kind, query.sort);
+  const sort: Record<string, SortOrder> = { [field]: dir, _id: dir };
+  let find = filter;
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    const op = dir === -1 ? '$lt' : '$gt';
+    const id = new Types.ObjectId(c.id);
+    find = { $and: [filter, { $or: [{ [field]: { [op]: c.v } }, { [field]: c.v, _id: { [op]: id } }] }] };
+  }
+  const skip = query.cursor ? 0 : (query.page - 1) * query.pageSize;
+  const [docs, total] = await Promise.all([
+    model.find(find, listProjection[kind]).sort(sort).skip(skip).limit(query.pageSize + 1).lean(),
+    model.countDocuments(filter),
+  ]);
+  const more = docs.length > query.pageSize;
+  const rows = more ? docs.slice(0, query.pageSize) : docs;
+  const last = rows[rows.length - 1] as Record<string, unknown> | undefined;
+  return {
+    items: rows.map((d) => adminView(d as Record<string, unknown>)),
+    page: query.cursor ? 0 : query.page,
+    pageSize: query.pageSize,
+    total,
+    nextCursor: more && last ? encodeCursor(last[field], last._id as Types.ObjectId) : null,
+  };
+}
+
+/** Admin JSON of a stored item: `_id` becomes `id`; everything else as stored (ObjectIds as hex strings). */
+export function adminView(doc: Record<string, unknown>): Record<string, unknown> {
+  const { _id, ...rest } = doc;
+  return JSON.parse(JSON.stringify({ id: String(_id), ...rest }));
+}

@@ -1,0 +1,134 @@
+/**
+ * Image upload: the type is read from the bytes (sharp), never from the name or the declared type; only
+ * JPEG, PNG, WebP and GIF are kept. Every image is re-encoded (which drops EXIF, GPS included) into an
+ * original-size copy and list (480 wide) and cover (1080 wide) variants, never upscaled.
+ */
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { Types } from 'mongoose';
+import type { Clock } from '../../clock';
+import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../errors';
+import { Media, type MediaDoc, type MediaFormat, type MediaVariant, type MediaVariantName } from '../models/media';
+import { publicImage } from '../public-mappers';
+import { toObjectId } from '../workflow/transitions';
+import type { MediaStorage } from './storage';
+
+const FORMATS: Record<string, { format: MediaFormat; ext: string; contentType: string }> = {
+  jpeg: { format: 'jpeg', ext: 'jpg', contentType: 'image/jpeg' },
+  png: { format: 'png', ext: 'png', contentType: 'image/png' },
+  webp: { format: 'webp', ext: 'webp', contentType: 'image/webp' },
+  gif: { format: 'gif', ext: 'gif', contentType: 'image/gif' },
+};
+
+const WIDTHS: Record<Exclude<MediaVariantName, 'original'>, number> = { list: 480, cover: 1080 };
+/** Decompression-bomb guard: 40 megapixels is far above any photo an editor uploads. */
+const MAX_PIXELS = 40_000_000;
+
+export interface UploadInput {
+  bytes: Buffer;
+  originalName?: string;
+  alt?: string;
+}
+
+export class MediaService {
+  constructor(
+    private readonly storage: MediaStorage,
+    private readonly clock: Clock,
+  ) {}
+
+  private async detect(bytes: Buffer) {
+    let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+    try {
+      meta = await sharp(bytes, { limitInputPixels: MAX_PIXELS }).metadata();
+    } catch {
+      throw new UnsupportedMediaTypeError('只能上传 JPEG、PNG、WebP 或 GIF 图片', { accepted: Object.values(FORMATS).map((f) => f.contentType) });
+    }
+    const info = meta.format ? FORMATS[meta.format] : undefined;
+    if (!info || !meta.width || !meta.height) {
+      throw new UnsupportedMediaTypeError('只能上传 JPEG、PNG、WebP 或 GIF 图片', { detected: meta.format ?? null });
+    }
+    return { ...info, width: meta.width, height: meta.height, pages: meta.pages ?? 1 };
+  }
+
+  async upload(input: UploadInput, uploadedBy: string): Promise<Record<string, unknown>> {
+    if (!input.bytes?.length) throw new ValidationError('请选择要上传的图片', [{ field: 'body.file', message: 'required' }]);
+    const type = await this.detect(input.bytes);
+    const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+    const existing = await Media.findOne({ sha256 }).lean();
+    if (existing) return mediaView(existing);
+
+    const stem = sha256.slice(0, 24);
+    const variants: MediaVariant[] = [];
+    const animated = type.format === 'gif' && type.pages > 1;
+    try {
+      for (const name of ['original', 'cover', 'list'] as const) {
+        let pipeline = sharp(input.bytes, { limitInputPixels: MAX_PIXELS, animated }).rotate();
+        if (name !== 'original') pipeline = pipeline.resize({ width: WIDTHS[name], withoutEnlargement: true });
+        pipeline = pipeline.toFormat(type.format, type.format === 'jpeg' ? { quality: 85, mozjpeg: true } : type.format === 'webp' ? { quality: 85 } : {});
+        const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+        const key = `${stem}-${name}.${type.ext}`;
+        await this.storage.put(key, data, type.contentType);
+        variants.push({ name, key, width: info.width, height: animated ? (info.pageHeight ?? info.height) : info.height, bytes: data.length, contentType: type.contentType });
+      }
+    } catch (err) {
+      await Promise.all(variants.map((v) => this.storage.remove(v.key).catch(() => {})));
+      if ((err as Error)?.message?.includes('pixel limit')) throw new UnsupportedMediaTypeError('图片尺寸过大');
+      throw err;
+    }
+    const original = variants[0];
+    try {
+      const doc = await Media.create({
+        originalName: (input.originalName ?? '').slice(0, 255),
+        format: type.format,
+        contentType: type.contentType,
+        width: original.width,
+        height: original.height,
+        bytes: input.bytes.length,
+        sha256,
+        alt: (input.alt ?? '').trim().slice(0, 200),
+        variants,
+        uploadedBy: new Types.ObjectId(uploadedBy),
+        createdAt: this.clock.now(),
+      });
+      return mediaView(doc.toObject());
+    } catch (err) {
+      // The same bytes uploaded twice at once: keep the first record (the files are identical).
+      if ((err as { code?: number }).code === 11000) {
+        const again = await Media.findOne({ sha256 }).lean();
+        if (again) return mediaView(again);
+      }
+      throw err;
+    }
+  }
+
+  async get(id: string): Promise<Record<string, unknown>> {
+    const doc = await Media.findById(toObjectId(id)).lean();
+    if (!doc) throw new NotFoundError('未找到该图片');
+    return mediaView(doc);
+  }
+
+  async list(page: number, pageSize: number) {
+    const [docs, total] = await Promise.all([
+      Media.find().sort({ createdAt: -1, _id: -1 }).skip((page - 1) * pageSize).limit(pageSize).lean(),
+      Media.countDocuments(),
+    ]);
+    return { items: docs.map(mediaView), page, pageSize, total };
+  }
+}
+
+export function mediaView(doc: MediaDoc): Record<string, unknown> {
+  return {
+    id: String(doc._id),
+    originalName: doc.originalName,
+    format: doc.format,
+    contentType: doc.contentType,
+    width: doc.width,
+    height: doc.height,
+    bytes: doc.bytes,
+    alt: doc.alt,
+    urls: publicImage(doc),
+    variants: doc.variants.map((v) => ({ name: v.name, key: v.key, width: v.width, height: v.height, bytes: v.bytes, contentType: v.contentType })),
+    uploadedBy: String(doc.uploadedBy),
+    createdAt: doc.createdAt,
+  };
+}

@@ -1,0 +1,150 @@
+/** Admin REST API for the four content kinds: /api/admin/{articles,deputies,groups,cases}. */
+import { z } from 'zod';
+import { ApiRouter } from '../http/api-router';
+import { idParams } from '../http/schemas';
+import type { AppContext } from '../http/context';
+import { CONTENT_KINDS, type ContentKind } from './enums';
+import { contentKinds } from './kinds';
+import { createSchema, listQuerySchema, restoreRevisionBody, revisionParams, transitionBody, updateSchema, type AdminListQuery } from './schemas';
+import type { ContentService } from './service';
+import { actorFromUser } from './workflow/actor';
+import { PERSON_ACTIONS, TRANSITION_RULES } from './workflow/rules';
+
+const READERS = ['editor', 'reviewer', 'organizer'] as const;
+const WRITERS = ['editor'] as const;
+const EDITORS = ['editor', 'reviewer'] as const;
+const REVIEWERS = ['reviewer'] as const;
+
+const actor = (ctx: AppContext) => actorFromUser(ctx.state.user!);
+
+export function contentRoutes(service: ContentService): ApiRouter {
+  const api = new ApiRouter();
+  for (const kind of CONTENT_KINDS) addKindRoutes(api, service, kind);
+  return api;
+}
+
+function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKind): void {
+  const spec = contentKinds[kind];
+  const base = `/api/admin/${spec.pathFamily}`;
+  const tags = [`content:${spec.pathFamily}`];
+  const label = spec.label;
+
+  api.add({
+    method: 'get',
+    path: base,
+    summary: `List ${spec.pathFamily} (filters, sort, page or cursor)`,
+    tags,
+    access: READERS,
+    query: listQuerySchema(kind) as unknown as z.ZodType<AdminListQuery>,
+    handler: (_ctx, { query }) => service.list(kind, query),
+  });
+  api.add({
+    method: 'post',
+    path: base,
+    summary: `Create a ${kind} (as a draft)`,
+    tags,
+    access: WRITERS,
+    body: createSchema(kind),
+    responses: { 201: `${label} created` },
+    handler: async (ctx, { body }) => {
+      ctx.status = 201;
+      return service.create(kind, body, actor(ctx));
+    },
+  });
+  api.add({
+    method: 'get',
+    path: `${base}/:id`,
+    summary: `Read one ${kind} (private fields and viewCount included)`,
+    tags,
+    access: READERS,
+    params: idParams,
+    handler: (_ctx, { params }) => service.get(kind, params.id),
+  });
+  api.add({
+    method: 'patch',
+    path: `${base}/:id`,
+    summary: `Save changes to a ${kind} on top of the version it was loaded at (409 when stale)`,
+    tags,
+    access: EDITORS,
+    params: idParams,
+    body: updateSchema(kind),
+    handler: (ctx, { params, body }) => service.update(kind, params.id, body, actor(ctx)),
+  });
+  api.add({
+    method: 'delete',
+    path: `${base}/:id`,
+    summary: `Delete a ${kind}: for good if never published, else soft (restorable)`,
+    tags,
+    access: EDITORS,
+    params: idParams,
+    handler: (ctx, { params }) => service.remove(kind, params.id, actor(ctx)),
+  });
+  api.add({
+    method: 'post',
+    path: `${base}/:id/restore`,
+    summary: `Restore a soft-deleted ${kind}`,
+    tags,
+    access: REVIEWERS,
+    params: idParams,
+    handler: (ctx, { params }) => service.undelete(kind, params.id, actor(ctx)),
+  });
+  for (const action of PERSON_ACTIONS) {
+    const rule = TRANSITION_RULES[action];
+    api.add({
+      method: 'post',
+      path: `${base}/:id/${action}`,
+      summary: `${rule.label}: ${rule.from.join('|')} → ${rule.to}${rule.commentRequired ? ' (comment required)' : ''}`,
+      tags,
+      access: rule.roles as readonly ('editor' | 'reviewer')[],
+      params: idParams,
+      body: transitionBody.optional().transform((b) => b ?? {}),
+      handler: (ctx, { params, body }) => service.act(kind, params.id, action, actor(ctx), body),
+    });
+  }
+  api.add({
+    method: 'get',
+    path: `${base}/:id/transitions`,
+    summary: `Workflow history of a ${kind} (who, when, from, to, comment)`,
+    tags,
+    access: READERS,
+    params: idParams,
+    handler: async (_ctx, { params }) => ({ items: await service.transitions(kind, params.id) }),
+  });
+  api.add({
+    method: 'get',
+    path: `${base}/:id/revisions`,
+    summary: `Saved versions of a ${kind}, newest first`,
+    tags,
+    access: READERS,
+    params: idParams,
+    handler: async (_ctx, { params }) => ({ items: await service.revisions(kind, params.id) }),
+  });
+  api.add({
+    method: 'get',
+    path: `${base}/:id/revisions/:version`,
+    summary: `One saved version of a ${kind}`,
+    tags,
+    access: READERS,
+    params: revisionParams,
+    handler: (_ctx, { params }) => service.revision(kind, params.id, params.version),
+  });
+  api.add({
+    method: 'post',
+    path: `${base}/:id/revisions/:version/restore`,
+    summary: `Make an old version the newest (body.version = the version you are looking at now)`,
+    tags,
+    access: EDITORS,
+    params: revisionParams,
+    body: restoreRevisionBody,
+    handler: (ctx, { params, body }) => service.restoreRevision(kind, params.id, params.version, body.version, actor(ctx)),
+  });
+  api.add({
+    method: 'get',
+    path: `${base}/:id/views`,
+    summary: `Page views of a ${kind}`,
+    tags,
+    access: READERS,
+    params: idParams,
+    handler: (_ctx, { params }) => service.views(kind, params.id),
+  });
+}

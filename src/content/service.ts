@@ -1,0 +1,128 @@
+/**
+ * Admin-side operations on articles, deputies, groups and cases: input normalisation and reference checks,
+ * then the generic editing and workflow services. Routes call this; it calls models.
+ */
+import { Types } from 'mongoose';
+import { ValidationError, type FieldProblem } from '../errors';
+import type { ContentKind } from './enums';
+import { contentKinds } from './kinds';
+import { adminView, listAdmin, type AdminPage } from './admin-list';
+import { Media } from './models/media';
+import type { AdminListQuery } from './schemas';
+import { EditingService, type RevisionSummary } from './workflow/editing';
+import { WorkflowService, type TransitionView, type WorkflowDeps } from './workflow/transitions';
+import type { Actor } from './workflow/actor';
+import type { PersonAction } from './workflow/rules';
+
+type Json = Record<string, unknown>;
+
+/** Which id fields point at which collection, to refuse dangling references with the field named. */
+const references: Record<ContentKind, { field: string; kind: ContentKind | 'media'; many: boolean }[]> = {
+  article: [
+    { field: 'coverMediaId', kind: 'media', many: false },
+    { field: 'relatedDeputyIds', kind: 'deputy', many: true },
+    { field: 'relatedGroupIds', kind: 'group', many: true },
+    { field: 'relatedCaseIds', kind: 'case', many: true },
+  ],
+  deputy: [
+    { field: 'photoMediaId', kind: 'media', many: false },
+    { field: 'groupId', kind: 'group', many: false },
+  ],
+  group: [{ field: 'coverMediaId', kind: 'media', many: false }],
+  case: [
+    { field: 'coverMediaId', kind: 'media', many: false },
+    { field: 'relatedDeputyIds', kind: 'deputy', many: true },
+    { field: 'relatedGroupIds', kind: 'group', many: true },
+  ],
+};
+
+export class ContentService {
+  readonly editing: EditingService;
+  readonly workflow: WorkflowService;
+
+  constructor(deps: WorkflowDeps) {
+    this.editing = new EditingService(deps);
+    this.workflow = new WorkflowService(deps);
+  }
+
+  private async checkReferences(kind: ContentKind, input: Json): Promise<void> {
+    const problems: FieldProblem[] = [];
+    for (const ref of references[kind]) {
+      const value = input[ref.field];
+      if (value === undefined || value === null) continue;
+      const ids = (ref.many ? (value as string[]) : [value as string]).map((v) => new Types.ObjectId(v));
+      if (!ids.length) continue;
+      const model = ref.kind === 'media' ? Media : contentKinds[ref.kind].model;
+      const found = await (model as typeof Media).countDocuments({ _id: { $in: ids } });
+      if (found !== new Set(ids.map(String)).size) problems.push({ field: `body.${ref.field}`, message: 'refers to an item that does not exist' });
+    }
+    if (kind === 'group') {
+      const memberIds = ((input.members as { deputyId?: string }[] | undefined) ?? []).map((m) => m.deputyId).filter((x): x is string => !!x);
+      if (memberIds.length) {
+        const found = await contentKinds.deputy.model.countDocuments({ _id: { $in: memberIds.map((i) => new Types.ObjectId(i)) } });
+        if (found !== new Set(memberIds).size) problems.push({ field: 'body.members.deputyId', message: 'refers to a deputy that does not exist' });
+      }
+    }
+    if (problems.length) throw new ValidationError('内容引用了不存在的条目', problems);
+  }
+
+  /** An editor-supplied digest sticks; an empty one means "derive it from the body". */
+  private normalise(input: Json): Json {
+    const out = { ...input };
+    if ('digest' in out) out.digestAuto = !(typeof out.digest === 'string' && out.digest.trim());
+    return out;
+  }
+
+  async list(kind: ContentKind, query: AdminListQuery): Promise<AdminPage<Json>> {
+    return listAdmin(kind, query);
+  }
+
+  async get(kind: ContentKind, id: string): Promise<Json> {
+    return adminView(await this.editing.load(kind, id, { includeDeleted: true }));
+  }
+
+  async create(kind: ContentKind, input: Json, actor: Actor): Promise<Json> {
+    await this.checkReferences(kind, input);
+    return adminView(await this.editing.create(kind, this.normalise(input), actor));
+  }
+
+  async update(kind: ContentKind, id: string, input: Json & { version: number }, actor: Actor): Promise<Json> {
+    const { version, ...patch } = input;
+    await this.checkReferences(kind, patch);
+    return adminView(await this.editing.update(kind, id, version, this.normalise(patch), actor));
+  }
+
+  async remove(kind: ContentKind, id: string, actor: Actor) {
+    return this.editing.remove(kind, id, actor);
+  }
+
+  async undelete(kind: ContentKind, id: string, actor: Actor): Promise<Json> {
+    return adminView(await this.editing.undelete(kind, id, actor));
+  }
+
+  async act(kind: ContentKind, id: string, action: PersonAction, actor: Actor, body: { comment?: string; version?: number }): Promise<Json> {
+    return adminView(await this.workflow.transition(kind, id, action, actor, body));
+  }
+
+  transitions(kind: ContentKind, id: string): Promise<TransitionView[]> {
+    return this.workflow.listTransitions(kind, id);
+  }
+
+  revisions(kind: ContentKind, id: string): Promise<RevisionSummary[]> {
+    return this.editing.listRevisions(kind, id);
+  }
+
+  async revision(kind: ContentKind, id: string, version: number): Promise<Json> {
+    const rev = await this.editing.getRevision(kind, id, version);
+    return { version: rev.version, reason: rev.reason, by: String(rev.by), at: rev.at, restoredFrom: rev.restoredFrom ?? null, data: JSON.parse(JSON.stringify(rev.data)) };
+  }
+
+  async restoreRevision(kind: ContentKind, id: string, version: number, baseVersion: number, actor: Actor): Promise<Json> {
+    return adminView(await this.editing.restoreRevision(kind, id, version, baseVersion, actor));
+  }
+
+  async views(kind: ContentKind, id: string): Promise<{ id: string; viewCount: number }> {
+    const doc = await this.editing.load(kind, id, { includeDeleted: true });
+    return { id: String(doc._id), viewCount: doc.viewCount ?? 0 };
+  }
+}
