@@ -1,0 +1,114 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
+import { DataDirLockedError, findRunningEngine, startEmbeddedMongo } from '../../src/embedded-mongo';
+import { embeddedEngine } from '../support/database';
+import { payloadFor } from './fixtures/crash-writer';
+
+describe('embedded-mongo: durability and data-directory ownership (engine only; skipped against a real MongoDB)', () => {
+  const dirs: string[] = [];
+  const newDir = () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'lianxin-engine-'));
+    dirs.push(d);
+    return d;
+  };
+  beforeEach(function () {
+    if (!embeddedEngine()) this.skip();
+  });
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('reloads documents, indexes and unique constraints after a restart (engine only)', async () => {
+    const dir = newDir();
+    let engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    let client = await MongoClient.connect(engine.uri);
+    const docs = Array.from({ length: 500 }, (_, i) => ({ _id: i, email: `u${i}@x`, at: new Date(i), nested: { a: [i, { b: 'x' }] } }));
+    await client.db('app').collection('users').createIndex({ email: 1 }, { unique: true });
+    await client.db('app').collection('users').insertMany(docs);
+    await client.db('app').collection('users').updateOne({ _id: 3 }, { $set: { email: 'changed@x' } });
+    await client.db('app').collection('users').deleteOne({ _id: 4 });
+    await client.db('other').createCollection('empty');
+    await client.close();
+    await engine.stop();
+
+    engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    client = await MongoClient.connect(engine.uri);
+    try {
+      const users = client.db('app').collection('users');
+      expect(await users.countDocuments()).to.equal(499);
+      expect(await users.findOne({ _id: 7 })).to.deep.equal(docs[7]);
+      expect((await users.findOne({ _id: 3 }))?.email).to.equal('changed@x');
+      expect((await users.listIndexes().toArray()).map((i) => i.name)).to.deep.equal(['_id_', 'email_1']);
+      expect((await users.insertOne({ _id: 1000, email: 'u9@x' } as never).catch((e) => e)).code).to.equal(11000);
+      expect((await client.db('other').listCollections().toArray()).map((c) => c.name)).to.deep.equal(['empty']);
+    } finally {
+      await client.close();
+      await engine.stop();
+    }
+  });
+
+  it('lets only one engine own a data directory and publishes its address (engine only)', async () => {
+    const dir = newDir();
+    const engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    try {
+      const err = await startEmbeddedMongo({ dbPath: dir, port: 0 }).catch((e) => e);
+      expect(err).to.be.instanceOf(DataDirLockedError);
+      expect(err.address).to.deep.equal({ host: '127.0.0.1', port: engine.port, pid: process.pid });
+      expect(await findRunningEngine(dir)).to.deep.equal({ host: '127.0.0.1', port: engine.port, pid: process.pid });
+    } finally {
+      await engine.stop();
+    }
+    expect(await findRunningEngine(dir)).to.equal(null);
+    // a stale lock left by a dead process is taken over
+    writeFileSync(path.join(dir, 'engine.lock'), '2147483646');
+    const again = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    await again.stop();
+  });
+
+  it('keeps every acknowledged insert across kill -9 of the engine process (engine only)', async function () {
+    this.timeout(60_000);
+    const dir = newDir();
+    const acked = new Set<number>();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'crash-writer.ts'), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    let buffered = '';
+    let readyResolve: () => void;
+    const ready = new Promise<void>((r) => (readyResolve = r));
+    child.stdout.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const l of lines) {
+        if (l.startsWith('ready')) readyResolve();
+        else if (l.startsWith('ack ')) acked.add(Number(l.slice(4)));
+      }
+    });
+    const exited = new Promise<void>((r) => child.on('exit', () => r()));
+    await Promise.race([ready, exited]);
+    expect(stderr).to.equal('');
+    // let it write for a while, then kill it mid-stream
+    const until = Date.now() + 1500;
+    while (Date.now() < until && acked.size < 3000) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await exited;
+    expect(acked.size).to.be.greaterThan(50);
+
+    const engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    const client = await MongoClient.connect(engine.uri);
+    try {
+      const docs = await client.db('crash').collection<{ _id: number; payload: string; n: number }>('docs').find().toArray();
+      const present = new Set(docs.map((d) => d._id));
+      const missing = [...acked].filter((id) => !present.has(id));
+      expect(missing, 'acknowledged but missing').to.deep.equal([]);
+      for (const d of docs) expect(d).to.deep.equal({ _id: d._id, payload: payloadFor(d._id), n: d._id });
+      // still writable after recovery
+      await client.db('crash').collection('docs').insertOne({ _id: -1 } as never);
+    } finally {
+      await client.close();
+      await engine.stop();
+    }
+  });
+});
