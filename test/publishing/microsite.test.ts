@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
-import { approvedArticle, waitFor } from './support';
+import { approvedArticle, waitFor } from './support/fixtures';
 
 describe('publishing: microsite, permissions, validation', () => {
   let app: TestApp;

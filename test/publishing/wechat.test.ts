@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ManualClock } from '../../src/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { startFakeWechat, type FakeWechat } from '../fakes';
-import { approvedArticle, waitFor } from './support';
+import { approvedArticle, waitFor } from './support/fixtures';
 
 describe('publishing: WeChat official account through the pipeline', () => {
   let app: TestApp;

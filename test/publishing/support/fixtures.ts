@@ -1,8 +1,8 @@
 /** Fixtures for the publishing suites: approved items and deputies written through the content models, polling helpers. */
 import { Types } from 'mongoose';
-import { Article } from '../../src/content/models/article';
-import { Deputy } from '../../src/content/models/deputy';
-import { regionKeysOf } from '../../src/content/models/publishable';
+import { Article } from '../../../src/content/models/article';
+import { Deputy } from '../../../src/content/models/deputy';
+import { regionKeysOf } from '../../../src/content/models/publishable';
 
 const SYSTEM_USER = new Types.ObjectId();
 
