@@ -1,0 +1,130 @@
+/**
+ * Alibaba Cloud SMS (dysmsapi 2017-05-25) through the official SDK. Numbers sharing their values go in one
+ * SendSms (up to 1000, TemplateParam as named JSON); numbers with personal values (RSVP links) go through
+ * SendBatchSms, up to 100 per request each with its own TemplateParam. OutId = delivery id (echoed in receipts).
+ * The API is not idempotent, so an unanswered send is looked up with QuerySendDetails (per number and day,
+ * matched on OutId) before anything is sent again.
+ */
+import Dysmsapi, { QuerySendDetailsRequest, SendBatchSmsRequest, SendSmsRequest } from '@alicloud/dysmsapi20170525';
+import * as $OpenApi from '@alicloud/openapi-client';
+import { RuntimeOptions } from '@darabonba/typescript';
+import type { Config } from '../../../config';
+import { SmsProviderError, networkFailure, type LookupResult, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
+import { nationalNumber } from '../phone';
+
+/** Codes worth retrying later: throttling and provider-side faults. */
+export function isTransientAliyunCode(code: string): boolean {
+  return /^(isv\.BUSINESS_LIMIT_CONTROL|isv\.DAY_LIMIT_CONTROL|Throttling(\..*)?|isp\.SYSTEM_ERROR|ServiceUnavailable|InternalError)$/.test(code);
+}
+
+const REASONS: Record<string, string> = {
+  'isv.SMS_TEMPLATE_ILLEGAL': '短信模板不存在或未审核通过，请在阿里云短信控制台核对模板',
+  'isv.SMS_SIGNATURE_ILLEGAL': '短信签名不存在或未审核通过，请核对 SMS_SIGN_NAME',
+  'isv.AMOUNT_NOT_ENOUGH': '阿里云账户余额不足，请充值后重试',
+  'isv.OUT_OF_SERVICE': '阿里云短信业务停机（余额不足），请充值',
+  'isv.MOBILE_NUMBER_ILLEGAL': '手机号格式错误',
+  'isv.BUSINESS_LIMIT_CONTROL': '触发阿里云短信频率限制，稍后将自动重试',
+  'isv.DAY_LIMIT_CONTROL': '已达阿里云控制台设置的日发送上限',
+  'isv.TEMPLATE_MISSING_PARAMETERS': '模板变量缺少对应参数值',
+  'isv.INVALID_JSON_PARAM': '模板参数格式不正确',
+};
+
+export function aliyunReason(code: string, message?: string): string {
+  return REASONS[code] ?? `阿里云短信返回 ${code}${message ? `：${message}` : ''}`;
+}
+
+export class AliyunSmsProvider implements SmsProvider {
+  readonly name = 'aliyun' as const;
+  readonly maxSameParams = 1000;
+  readonly maxMixedParams = 100;
+  private readonly client: Dysmsapi;
+  private readonly runtime: RuntimeOptions;
+
+  constructor(config: Config['sms'], options: { timeoutMs?: number } = {}) {
+    const { accessKeyId, accessKeySecret } = config.aliyun;
+    if (!accessKeyId || !accessKeySecret) throw new Error('Aliyun SMS needs ALIYUN_ACCESS_KEY_ID and ALIYUN_ACCESS_KEY_SECRET');
+    const endpoint = config.endpoint ? new URL(/^https?:\/\//.test(config.endpoint) ? config.endpoint : `https://${config.endpoint}`) : undefined;
+    this.client = new Dysmsapi(
+      new $OpenApi.Config({
+        accessKeyId,
+        accessKeySecret,
+        endpoint: endpoint ? endpoint.host : 'dysmsapi.aliyuncs.com',
+        protocol: endpoint ? endpoint.protocol.replace(':', '') : 'https',
+      }),
+    );
+    // No SDK-level retries: a retried send could text twice; the pipeline retries after reconciling.
+    const timeout = options.timeoutMs ?? 15_000;
+    this.runtime = new RuntimeOptions({ autoretry: false, maxAttempts: 0, readTimeout: timeout, connectTimeout: Math.min(timeout, 5000) });
+  }
+
+  async send(request: ProviderRequest): Promise<ProviderResult[]> {
+    const { messages, template, signName, deliveryId } = request;
+    const first = JSON.stringify(messages[0]?.values ?? {});
+    const uniform = messages.every((m) => JSON.stringify(m.values) === first);
+    const named = (values: Record<string, string>) => Object.fromEntries(template.params.map((p) => [p.name, values[p.name] ?? '']));
+    let body: { code?: string; message?: string; bizId?: string } | undefined;
+    try {
+      if (uniform) {
+        const res = await this.client.sendSmsWithOptions(
+          new SendSmsRequest({
+            phoneNumbers: messages.map((m) => nationalNumber(m.phone)).join(','),
+            signName,
+            templateCode: template.aliyun,
+            templateParam: JSON.stringify(named(messages[0]?.values ?? {})),
+            outId: deliveryId,
+          }),
+          this.runtime,
+        );
+        body = res.body;
+      } else {
+        const res = await this.client.sendBatchSmsWithOptions(
+          new SendBatchSmsRequest({
+            phoneNumberJson: JSON.stringify(messages.map((m) => nationalNumber(m.phone))),
+            signNameJson: JSON.stringify(messages.map(() => signName)),
+            templateCode: template.aliyun,
+            templateParamJson: JSON.stringify(messages.map((m) => named(m.values))),
+            outId: deliveryId,
+          }),
+          this.runtime,
+        );
+        body = res.body;
+      }
+    } catch (err) {
+      throw this.failure(err);
+    }
+    const code = body?.code ?? 'missing_code';
+    if (code !== 'OK') throw new SmsProviderError(aliyunReason(code, body?.message), code, isTransientAliyunCode(code));
+    return messages.map((m) => ({ phone: m.phone, ok: true, providerMessageId: body?.bizId }));
+  }
+
+  async lookup(deliveryId: string, items: Array<{ phone: string; attemptedAt: Date }>): Promise<Map<string, LookupResult>> {
+    const out = new Map<string, LookupResult>();
+    const queue = [...items];
+    const worker = async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        const sendDate = new Date(item.attemptedAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
+        try {
+          const res = await this.client.querySendDetailsWithOptions(
+            new QuerySendDetailsRequest({ phoneNumber: nationalNumber(item.phone), sendDate, pageSize: 50, currentPage: 1 }),
+            this.runtime,
+          );
+          const hit = res.body?.smsSendDetailDTOs?.smsSendDetailDTO?.find((d) => d.outId === deliveryId);
+          // Not found is not proof of absence (the query can lag): only a hit settles it.
+          if (res.body?.code === 'OK' && hit) out.set(item.phone, { found: true });
+        } catch {
+          // leave it unknown
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(5, items.length) }, worker));
+    return out;
+  }
+
+  private failure(err: unknown): SmsProviderError {
+    const e = err as { code?: string; statusCode?: number; message?: string; data?: { Code?: string; Message?: string } };
+    const code = e.data?.Code ?? e.code;
+    if (e.statusCode && code) return new SmsProviderError(aliyunReason(code, e.data?.Message ?? e.message), code, isTransientAliyunCode(code) || e.statusCode >= 500);
+    if (e.statusCode) return new SmsProviderError(`阿里云短信接口返回 HTTP ${e.statusCode}`, `HTTP_${e.statusCode}`, e.statusCode >= 500 || e.statusCode === 429);
+    return networkFailure(err, '阿里云');
+  }
+}

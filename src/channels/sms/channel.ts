@@ -1,0 +1,342 @@
+/**
+ * The SMS channel. For one delivery (a batch of recipients): fill the notification's template per recipient and
+ * check each value's length, normalise numbers (+86), honour opt-outs and per-number frequency limits, then send
+ * through the provider in requests of its maximum size and record every number's outcome.
+ *
+ * Exactly once per number: each number gets an SmsMessage record ('sending') before its request and is settled
+ * after. Calling deliver again for the same delivery (a retry, or reconcile after a crash) sends only to numbers
+ * without a record; numbers left 'sending' are in doubt and are looked up at the provider (outbox: exactly;
+ * Aliyun: QuerySendDetails) or reported 'unknown' (Tencent) — never sent twice.
+ */
+import type { Clock } from '../../clock';
+import type { Logger } from '../../logger';
+import { ChannelError, type Channel, type DeliveryOutcome, type DeliveryRequest, type RecipientOutcome, type SmsRecipient } from '../types';
+import { SmsMessageModel, SmsOptOutModel, type SmsMessageDoc } from './models';
+import { normalizeChinaMobile } from './phone';
+import { SmsProviderError, type ProviderMessage, type SmsProvider } from './provider';
+import { charLength, loadSmsTemplates, type SmsTemplate, type SmsTemplates } from './templates';
+
+export interface SmsLimits {
+  /** The same notification kind to one number at most once per this many ms. */
+  sameTemplateIntervalMs: number;
+  /** Texts to one number per calendar day (Asia/Shanghai). */
+  perNumberDaily: number;
+}
+
+export const DEFAULT_SMS_LIMITS: SmsLimits = { sameTemplateIntervalMs: 30_000, perNumberDaily: 10 };
+
+export interface SmsChannelDeps {
+  provider: SmsProvider;
+  signName: string;
+  clock: Clock;
+  logger: Logger;
+  templates?: SmsTemplates;
+  limits?: SmsLimits;
+}
+
+interface Planned {
+  phone: string;
+  values: Record<string, string>;
+}
+
+const COUNTED: SmsMessageDoc['status'][] = ['sending', 'sent', 'delivered', 'unknown'];
+
+export class SmsChannel implements Channel {
+  readonly name = 'sms' as const;
+  private readonly templates: SmsTemplates;
+  private readonly limits: SmsLimits;
+
+  constructor(private readonly deps: SmsChannelDeps) {
+    this.templates = deps.templates ?? loadSmsTemplates();
+    this.limits = deps.limits ?? DEFAULT_SMS_LIMITS;
+  }
+
+  get provider(): SmsProvider {
+    return this.deps.provider;
+  }
+
+  deliver(request: DeliveryRequest): Promise<DeliveryOutcome> {
+    return this.run(request);
+  }
+
+  /** Finishes an interrupted fan-out: in-doubt numbers are looked up (or become 'unknown'), the rest are sent once. */
+  reconcile(request: DeliveryRequest): Promise<DeliveryOutcome> {
+    return this.run(request);
+  }
+
+  private async run(request: DeliveryRequest): Promise<DeliveryOutcome> {
+    const sms = request.sms;
+    if (!sms) throw new ChannelError('短信投递缺少通知类型与参数', 'sms_request_missing', false);
+    const template = this.templates[sms.notification];
+    if (!template) throw new ChannelError(`没有"${sms.notification}"类通知的短信模板`, 'sms_template_missing', false);
+    const shared = this.sharedValues(request, template);
+
+    const outcomes = new Map<string, RecipientOutcome>();
+    const planned: Planned[] = [];
+    for (const r of sms.recipients) {
+      const phone = normalizeChinaMobile(r.phone);
+      if (!phone) {
+        outcomes.set(`invalid:${r.phone}`, { recipient: r.phone, status: 'failed', errorCode: 'invalid_phone', errorMessage: `"${r.phone}"不是有效的中国大陆手机号` });
+        continue;
+      }
+      if (outcomes.has(phone) || planned.some((p) => p.phone === phone)) continue; // one text per number per delivery
+      const values = personalValues(template, shared, r);
+      if ('error' in values) outcomes.set(phone, { recipient: phone, status: 'failed', errorCode: 'sms_param_too_long', errorMessage: values.error });
+      else planned.push({ phone, values });
+    }
+
+    // What earlier attempts of this delivery already did.
+    const existing = new Map(
+      (await SmsMessageModel.find({ deliveryId: request.deliveryId, phone: { $in: planned.map((p) => p.phone) } }).lean()).map((d) => [d.phone, d]),
+    );
+    await this.settleInDoubt(request.deliveryId, [...existing.values()].filter((d) => d.status === 'sending'), existing);
+    const fresh = planned.filter((p) => !existing.has(p.phone));
+    await this.skipBlocked(request, sms.notification, fresh, existing);
+    const toSend = fresh.filter((p) => !existing.has(p.phone));
+
+    let stop: SmsProviderError | undefined;
+    try {
+      stop = await this.sendAll(request, template, toSend);
+    } finally {
+      // Whatever happened, report every recorded number as it stands.
+      const rows = await SmsMessageModel.find({ deliveryId: request.deliveryId, phone: { $in: planned.map((p) => p.phone) } }).lean();
+      for (const d of rows) outcomes.set(d.phone, toOutcome(d));
+    }
+    const recipients = [...outcomes.values()];
+    const sent = recipients.filter((r) => r.status === 'sent' || r.status === 'delivered' || r.status === 'unknown').length;
+    const providerIds = { provider: this.deps.provider.name };
+    if (stop && !sent) {
+      throw new ChannelError(`短信发送失败：${stop.message}`, `sms_${stop.code}`, false, stop.code, stop.message);
+    }
+    if (!sent && recipients.some((r) => r.status === 'failed')) {
+      const first = recipients.find((r) => r.status === 'failed')!;
+      return { status: 'failed', providerIds, recipients, error: { code: first.errorCode ?? 'sms_failed', message: first.errorMessage ?? '全部号码发送失败' } };
+    }
+    return { status: 'sent', providerIds, recipients, ...(stop ? { error: { code: `sms_${stop.code}`, message: stop.message } } : {}) };
+  }
+
+  /** Values every recipient shares: request params over content-derived defaults; too long → refuse the delivery. */
+  private sharedValues(request: DeliveryRequest, template: SmsTemplate): Record<string, string> {
+    const given = request.sms?.params ?? {};
+    const values: Record<string, string> = {};
+    for (const p of template.params) {
+      const explicit = given[p.name];
+      if (explicit !== undefined) {
+        if (charLength(explicit) > p.max) {
+          throw new ChannelError(
+            `短信参数"${p.name}"（${p.label}）有 ${charLength(explicit)} 个字，超过模板限制的 ${p.max} 个字，请缩短后再发送`,
+            'sms_param_too_long',
+            false,
+          );
+        }
+        values[p.name] = explicit;
+        continue;
+      }
+      const derived = p.name === 'title' ? request.content.title : p.name === 'link' ? request.content.url : p.name === 'digest' ? request.content.digest : undefined;
+      if (derived !== undefined) values[p.name] = p.name === 'link' ? derived : clip(derived, p.max);
+    }
+    return values;
+  }
+
+  /** Settles 'sending' records left by an interrupted attempt: found → sent, provably absent → resend, else unknown. */
+  private async settleInDoubt(deliveryId: string, inDoubt: SmsMessageDoc[], existing: Map<string, SmsMessageDoc>): Promise<void> {
+    if (!inDoubt.length) return;
+    const answers = this.deps.provider.lookup ? await this.deps.provider.lookup(deliveryId, inDoubt) : new Map();
+    const now = this.deps.clock.now();
+    const ops = inDoubt.map((d) => {
+      const a = answers.get(d.phone);
+      if (a?.found) {
+        existing.set(d.phone, { ...d, status: 'sent', providerMessageId: a.providerMessageId });
+        return { updateOne: { filter: { _id: d._id }, update: { $set: { status: 'sent', settledAt: now, ...(a.providerMessageId ? { providerMessageId: a.providerMessageId } : {}) } } } };
+      }
+      if (a && !a.found) {
+        existing.delete(d.phone); // never reached the provider: send it now
+        return { deleteOne: { filter: { _id: d._id, status: 'sending' } } };
+      }
+      existing.set(d.phone, { ...d, status: 'unknown' });
+      return {
+        updateOne: {
+          filter: { _id: d._id },
+          update: { $set: { status: 'unknown', settledAt: now, errorCode: 'in_doubt', errorMessage: '发送请求未得到服务商应答，且无法向服务商核实是否已发出，请人工确认' } },
+        },
+      };
+    });
+    await SmsMessageModel.bulkWrite(ops as Parameters<typeof SmsMessageModel.bulkWrite>[0], { ordered: false });
+    this.deps.logger.info({ deliveryId, inDoubt: inDoubt.length }, 'settled in-doubt SMS records');
+  }
+
+  /** Records opted-out and rate-limited numbers as skipped (they stay skipped for this delivery). */
+  private async skipBlocked(request: DeliveryRequest, notification: string, fresh: Planned[], existing: Map<string, SmsMessageDoc>): Promise<void> {
+    if (!fresh.length) return;
+    const now = this.deps.clock.now();
+    const phones = fresh.map((p) => p.phone);
+    const optedOut = new Set((await SmsOptOutModel.find({ _id: { $in: phones } }).select('_id').lean()).map((r) => r._id));
+    const dayStart = shanghaiDayStart(now);
+    const since = new Date(Math.min(dayStart.getTime(), now.getTime() - this.limits.sameTemplateIntervalMs));
+    const recent = await SmsMessageModel.find({
+      phone: { $in: phones.filter((p) => !optedOut.has(p)) },
+      attemptedAt: { $gte: since },
+      status: { $in: COUNTED },
+      deliveryId: { $ne: request.deliveryId },
+    })
+      .select('phone notification attemptedAt')
+      .lean();
+    const today = new Map<string, number>();
+    const sameRecently = new Set<string>();
+    for (const r of recent) {
+      if (r.attemptedAt >= dayStart) today.set(r.phone, (today.get(r.phone) ?? 0) + 1);
+      if (r.notification === notification && now.getTime() - r.attemptedAt.getTime() < this.limits.sameTemplateIntervalMs) sameRecently.add(r.phone);
+    }
+    const skipped: Array<Partial<SmsMessageDoc>> = [];
+    for (const p of fresh) {
+      const reason = optedOut.has(p.phone)
+        ? (['opted_out', '该号码已退订短信'] as const)
+        : sameRecently.has(p.phone)
+          ? (['frequency_limited', `同类短信 ${Math.round(this.limits.sameTemplateIntervalMs / 1000)} 秒内只发一次`] as const)
+          : (today.get(p.phone) ?? 0) >= this.limits.perNumberDaily
+            ? (['frequency_limited', `该号码今日已收到 ${this.limits.perNumberDaily} 条短信，达到上限`] as const)
+            : undefined;
+      if (!reason) continue;
+      skipped.push({
+        deliveryId: request.deliveryId,
+        phone: p.phone,
+        notification: notification as SmsMessageDoc['notification'],
+        provider: this.deps.provider.name,
+        status: 'skipped',
+        errorCode: reason[0],
+        errorMessage: reason[1],
+        attemptedAt: now,
+        settledAt: now,
+      });
+    }
+    if (!skipped.length) return;
+    await insertIgnoringDuplicates(skipped);
+    for (const s of skipped) existing.set(s.phone!, s as SmsMessageDoc);
+  }
+
+  /** Sends in provider-sized requests; returns the permanent error that stopped the fan-out, if any. */
+  private async sendAll(request: DeliveryRequest, template: SmsTemplate, toSend: Planned[]): Promise<SmsProviderError | undefined> {
+    const provider = this.deps.provider;
+    const chunks = chunkForProvider(toSend, provider);
+    for (const [index, chunk] of chunks.entries()) {
+      const now = this.deps.clock.now();
+      const base = { deliveryId: request.deliveryId, notification: request.sms!.notification, provider: provider.name, attemptedAt: now };
+      const claimed = await insertIgnoringDuplicates(chunk.map((m) => ({ ...base, phone: m.phone, status: 'sending' as const })));
+      const mine = chunk.filter((m) => claimed.has(m.phone)); // a number another worker claimed meanwhile is theirs
+      if (!mine.length) continue;
+      let results;
+      try {
+        results = await provider.send({ deliveryId: request.deliveryId, notification: request.sms!.notification, template, signName: this.deps.signName, messages: mine });
+      } catch (err) {
+        const e = err instanceof SmsProviderError ? err : new SmsProviderError((err as Error).message, 'provider_error', false);
+        if (e.mayHaveBeenAccepted) {
+          // Leave the records 'sending': the next attempt looks them up instead of resending.
+          throw new ChannelError(`短信请求未得到应答：${e.message}`, `sms_${e.code}`, true, e.code, e.message, true);
+        }
+        if (e.transient) {
+          await SmsMessageModel.deleteMany({ deliveryId: request.deliveryId, phone: { $in: mine.map((m) => m.phone) }, status: 'sending' });
+          throw new ChannelError(`短信暂时发送失败：${e.message}`, `sms_${e.code}`, true, e.code, e.message);
+        }
+        // Permanent: this and every later number fail with the provider's reason (they would fail the same way).
+        const rest = chunks.slice(index + 1).flat();
+        await SmsMessageModel.updateMany(
+          { deliveryId: request.deliveryId, phone: { $in: mine.map((m) => m.phone) }, status: 'sending' },
+          { $set: { status: 'failed', errorCode: e.code, errorMessage: e.message, settledAt: now } },
+        );
+        await insertIgnoringDuplicates(
+          rest.map((m) => ({ ...base, phone: m.phone, status: 'failed' as const, errorCode: e.code, errorMessage: e.message, settledAt: now })),
+        );
+        return e;
+      }
+      const settled = this.deps.clock.now();
+      await SmsMessageModel.bulkWrite(
+        results.map((r) => ({
+          updateOne: {
+            filter: { deliveryId: request.deliveryId, phone: r.phone, status: 'sending' },
+            update: {
+              $set: r.ok
+                ? { status: 'sent', settledAt: settled, ...(r.providerMessageId ? { providerMessageId: r.providerMessageId } : {}) }
+                : { status: 'failed', settledAt: settled, errorCode: r.code ?? 'failed', errorMessage: r.message ?? '发送失败' },
+            },
+          },
+        })),
+        { ordered: false },
+      );
+    }
+    return undefined;
+  }
+}
+
+/** Groups numbers by identical values and cuts them to the provider's request sizes. */
+export function chunkForProvider(messages: ProviderMessage[], provider: Pick<SmsProvider, 'maxSameParams' | 'maxMixedParams'>): ProviderMessage[][] {
+  const groups = new Map<string, ProviderMessage[]>();
+  for (const m of messages) {
+    const key = JSON.stringify(Object.entries(m.values).sort(([a], [b]) => a.localeCompare(b)));
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  const chunks: ProviderMessage[][] = [];
+  const singles: ProviderMessage[] = [];
+  for (const g of groups.values()) {
+    if (g.length === 1 && provider.maxMixedParams > 1) singles.push(g[0]);
+    else for (let i = 0; i < g.length; i += provider.maxSameParams) chunks.push(g.slice(i, i + provider.maxSameParams));
+  }
+  for (let i = 0; i < singles.length; i += provider.maxMixedParams) chunks.push(singles.slice(i, i + provider.maxMixedParams));
+  return chunks;
+}
+
+function personalValues(template: SmsTemplate, shared: Record<string, string>, r: SmsRecipient): Record<string, string> | { error: string } {
+  const values: Record<string, string> = {};
+  for (const p of template.params) {
+    const own = r.params?.[p.name];
+    if (own !== undefined && charLength(own) > p.max) {
+      return { error: `短信参数"${p.name}"（${p.label}）有 ${charLength(own)} 个字，超过模板限制的 ${p.max} 个字` };
+    }
+    const v = own ?? shared[p.name] ?? (p.name === 'name' && r.name ? clip(r.name, p.max) : undefined);
+    if (v === undefined) {
+      throw new ChannelError(`短信模板缺少参数"${p.name}"（${p.label}），请补充后再发送`, 'sms_param_missing', false);
+    }
+    values[p.name] = v;
+  }
+  return values;
+}
+
+function toOutcome(d: Pick<SmsMessageDoc, 'phone' | 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage'>): RecipientOutcome {
+  const status = d.status === 'sending' ? 'unknown' : d.status;
+  return {
+    recipient: d.phone,
+    status,
+    ...(d.providerMessageId ? { providerMessageId: d.providerMessageId } : {}),
+    ...(d.errorCode ? { errorCode: d.errorCode } : {}),
+    ...(d.errorMessage ? { errorMessage: d.errorMessage } : {}),
+  };
+}
+
+/** Inserts records, ignoring the ones that already exist; returns the phones this call inserted. */
+async function insertIgnoringDuplicates(docs: Array<Partial<SmsMessageDoc>>): Promise<Set<string>> {
+  if (!docs.length) return new Set();
+  try {
+    await SmsMessageModel.insertMany(docs, { ordered: false });
+    return new Set(docs.map((d) => d.phone!));
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: Array<{ index?: number; err?: { index?: number; code?: number }; code?: number }> }).writeErrors;
+    if (!writeErrors) throw err;
+    const failed = new Set<number>();
+    for (const w of writeErrors) {
+      const code = w.code ?? w.err?.code;
+      if (code !== 11000) throw err;
+      failed.add(w.index ?? w.err?.index ?? -1);
+    }
+    return new Set(docs.filter((_, i) => !failed.has(i)).map((d) => d.phone!));
+  }
+}
+
+function clip(text: string, max: number): string {
+  const chars = [...text.trim()];
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** Midnight of `now`'s calendar day in Asia/Shanghai (UTC+8, no daylight saving). */
+export function shanghaiDayStart(now: Date): Date {
+  const offset = 8 * 3_600_000;
+  return new Date(Math.floor((now.getTime() + offset) / 86_400_000) * 86_400_000 - offset);
+}

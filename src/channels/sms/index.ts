@@ -1,0 +1,42 @@
+/** The SMS channel and its providers (outbox/, tencent/, aliyun/). */
+import type { Clock } from '../../clock';
+import type { Config } from '../../config';
+import type { Logger } from '../../logger';
+import { SmsChannel, type SmsLimits } from './channel';
+import { AliyunSmsProvider } from './aliyun';
+import { OutboxProvider } from './outbox';
+import type { SmsProvider } from './provider';
+import { TencentSmsProvider } from './tencent';
+
+export { SmsChannel, DEFAULT_SMS_LIMITS, chunkForProvider, shanghaiDayStart, type SmsLimits } from './channel';
+export { SmsMessageModel, SmsOptOutModel, type SmsMessageDoc, type SmsOptOutDoc } from './models';
+export { OutboxMessageModel, OutboxProvider, type OutboxMessageDoc } from './outbox';
+export { TencentSmsProvider } from './tencent';
+export { AliyunSmsProvider } from './aliyun';
+export { SmsProviderError, type SmsProvider } from './provider';
+export { normalizeChinaMobile, nationalNumber } from './phone';
+export { optedOutAmong, addOptOut, removeOptOut, isOptOutReply } from './opt-out';
+export { applyReceipts, parseShanghaiTime, type Receipt } from './receipts';
+export { loadSmsTemplates, renderSmsText, type SmsTemplate, type SmsTemplates } from './templates';
+
+/** The configured provider: SMS_PROVIDER=outbox (default) | tencent | aliyun, pointed at SMS_ENDPOINT if set. */
+export function createSmsProvider(config: Config, clock: Clock): SmsProvider {
+  switch (config.sms.provider) {
+    case 'tencent':
+      return new TencentSmsProvider(config.sms);
+    case 'aliyun':
+      return new AliyunSmsProvider(config.sms);
+    default:
+      return new OutboxProvider(clock);
+  }
+}
+
+export function createSmsChannel(deps: { config: Config; clock: Clock; logger: Logger; provider?: SmsProvider; limits?: SmsLimits }): SmsChannel {
+  return new SmsChannel({
+    provider: deps.provider ?? createSmsProvider(deps.config, deps.clock),
+    signName: deps.config.sms.signName,
+    clock: deps.clock,
+    logger: deps.logger.child({ channel: 'sms' }),
+    limits: deps.limits,
+  });
+}

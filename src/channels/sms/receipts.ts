@@ -1,0 +1,80 @@
+/**
+ * Delivery receipts from the providers, applied once each: a receipt settles its SmsMessage (delivered or
+ * failed) only if no receipt did before — providers retry pushes, so repeats are expected — and then announces
+ * 'sms.receipt' for the pipeline's ledger.
+ */
+import type { DomainEventBus } from '../../events';
+import { SmsMessageModel } from './models';
+import { normalizeChinaMobile } from './phone';
+
+export interface Receipt {
+  provider: 'tencent' | 'aliyun';
+  phone: string;
+  delivered: boolean;
+  /** Tencent sid (SerialNo) or Aliyun biz_id. */
+  providerMessageId?: string;
+  /** The delivery id echoed back (Aliyun out_id; Tencent SessionContext when enabled). */
+  deliveryId?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  receivedAt: Date;
+}
+
+/** Applies receipts; returns how many were new (the rest were repeats or matched nothing of ours). */
+export async function applyReceipts(events: DomainEventBus, receipts: Receipt[]): Promise<{ applied: number; repeated: number; unmatched: number }> {
+  let applied = 0;
+  let repeated = 0;
+  let unmatched = 0;
+  for (const r of receipts) {
+    const phone = normalizeChinaMobile(r.phone);
+    if (!phone) {
+      unmatched += 1;
+      continue;
+    }
+    const match = r.providerMessageId
+      ? { provider: r.provider, providerMessageId: r.providerMessageId, phone }
+      : r.deliveryId
+        ? { provider: r.provider, deliveryId: r.deliveryId, phone }
+        : undefined;
+    if (!match) {
+      unmatched += 1;
+      continue;
+    }
+    const doc = await SmsMessageModel.findOneAndUpdate(
+      { ...match, receiptAt: { $exists: false } },
+      {
+        $set: {
+          status: r.delivered ? 'delivered' : 'failed',
+          receiptAt: r.receivedAt,
+          ...(r.delivered ? {} : { errorCode: r.errorCode ?? 'undelivered', errorMessage: r.errorMessage ?? '运营商回执：未送达' }),
+        },
+      },
+      { returnDocument: 'after' },
+    ).lean();
+    if (!doc) {
+      if (await SmsMessageModel.exists(match)) repeated += 1;
+      else unmatched += 1;
+      continue;
+    }
+    applied += 1;
+    events.emit('sms.receipt', {
+      provider: r.provider,
+      deliveryId: doc.deliveryId,
+      phone,
+      delivered: r.delivered,
+      providerMessageId: r.providerMessageId,
+      errorCode: r.errorCode,
+      errorMessage: r.errorMessage,
+      receivedAt: r.receivedAt,
+    });
+  }
+  return { applied, repeated, unmatched };
+}
+
+/** "2024-05-01 12:00:00" in Asia/Shanghai → instant (providers report local wall time). */
+export function parseShanghaiTime(text: string | undefined, fallback: Date): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(String(text ?? '').trim());
+  if (!m) return fallback;
+  const [, y, mo, d, h, mi, s] = m.map(Number);
+  return new Date(Date.UTC(y, mo - 1, d, h - 8, mi, s));
+}

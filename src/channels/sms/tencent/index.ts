@@ -1,0 +1,90 @@
+/**
+ * Tencent Cloud SMS (SendSms, API 2021-01-11) through the official SDK. One request carries up to 200 numbers
+ * sharing one TemplateParamSet (values in template order); the delivery id rides in SessionContext and comes
+ * back in receipts. Tencent has no per-number parameters in one request, so personal values (RSVP links) mean
+ * one request per distinct value set. No lookup: PullSmsSendStatus only returns receipts, and SessionContext is
+ * echoed there only when Tencent enables it for the account — an unanswered send is reported 'unknown'.
+ */
+import { sms } from 'tencentcloud-sdk-nodejs-sms';
+import type { Config } from '../../../config';
+import { SmsProviderError, networkFailure, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
+
+const Client = sms.v20210111.Client;
+
+/** Request-level codes worth retrying later (throttling, provider-side faults). */
+export function isTransientTencentCode(code: string): boolean {
+  if (code === 'LimitExceeded.PhoneNumberCountLimit') return false; // our request is too big: retrying cannot help
+  return /^(InternalError|RequestLimitExceeded|LimitExceeded)(\.|$)/.test(code) || code === 'FailedOperation.FailResolvePacket' || code === 'ResourceUnavailable';
+}
+
+const REASONS: Record<string, string> = {
+  'FailedOperation.TemplateIncorrectOrUnapproved': '短信模板未审核通过或内容不匹配，请在腾讯云短信控制台核对模板',
+  'FailedOperation.SignatureIncorrectOrUnapproved': '短信签名未审核通过或格式错误，请核对 SMS_SIGN_NAME',
+  'FailedOperation.InsufficientBalanceInSmsPackage': '腾讯云短信套餐包余量不足，请充值后重试',
+  'FailedOperation.PhoneNumberInBlacklist': '号码在运营商免打扰名单中（通常是用户退订）',
+  'InvalidParameterValue.IncorrectPhoneNumber': '手机号格式错误',
+  'UnauthorizedOperation.SmsSdkAppIdVerifyFail': 'SmsSdkAppId 校验失败，请核对 TENCENT_SMS_APP_ID',
+  'UnauthorizedOperation.RequestIpNotInWhitelist': '服务器 IP 不在腾讯云短信白名单中',
+  'LimitExceeded.PhoneNumberThirtySecondLimit': '该号码 30 秒内发送过短信，触发频率限制',
+  'LimitExceeded.PhoneNumberDailyLimit': '该号码当日短信条数已达上限',
+  'LimitExceeded.PhoneNumberSameContentDailyLimit': '该号码当日相同内容短信已达上限',
+  'AuthFailure.SecretIdNotFound': '腾讯云密钥不存在，请核对 TENCENT_SECRET_ID',
+  'AuthFailure.SignatureFailure': '腾讯云密钥签名错误，请核对 TENCENT_SECRET_KEY',
+};
+
+export function tencentReason(code: string, message?: string): string {
+  return REASONS[code] ?? (code.startsWith('UnauthorizedOperation') ? `腾讯云短信无权限（${code}）` : `腾讯云短信返回 ${code}${message ? `：${message}` : ''}`);
+}
+
+export class TencentSmsProvider implements SmsProvider {
+  readonly name = 'tencent' as const;
+  readonly maxSameParams = 200;
+  readonly maxMixedParams = 1;
+  private readonly client: InstanceType<typeof Client>;
+  private readonly appId: string;
+
+  constructor(config: Config['sms'], options: { timeoutSeconds?: number } = {}) {
+    const { secretId, secretKey, appId, region } = config.tencent;
+    if (!secretId || !secretKey || !appId) throw new Error('Tencent SMS needs TENCENT_SECRET_ID, TENCENT_SECRET_KEY and TENCENT_SMS_APP_ID');
+    this.appId = appId;
+    const endpoint = config.endpoint ? new URL(/^https?:\/\//.test(config.endpoint) ? config.endpoint : `https://${config.endpoint}`) : undefined;
+    this.client = new Client({
+      credential: { secretId, secretKey },
+      region,
+      profile: {
+        httpProfile: {
+          reqTimeout: options.timeoutSeconds ?? 15,
+          ...(endpoint ? { endpoint: endpoint.host, protocol: `${endpoint.protocol}//` } : {}),
+        },
+      },
+    });
+  }
+
+  async send(request: ProviderRequest): Promise<ProviderResult[]> {
+    const values = request.messages[0]?.values ?? {};
+    let response: Awaited<ReturnType<InstanceType<typeof Client>['SendSms']>>;
+    try {
+      response = await this.client.SendSms({
+        PhoneNumberSet: request.messages.map((m) => m.phone),
+        SmsSdkAppId: this.appId,
+        TemplateId: request.template.tencent,
+        SignName: request.signName,
+        TemplateParamSet: request.template.params.map((p) => values[p.name] ?? ''),
+        SessionContext: request.deliveryId,
+      });
+    } catch (err) {
+      const e = err as { code?: string; httpCode?: number; message?: string };
+      if (e.code) throw new SmsProviderError(tencentReason(e.code, e.message), e.code, isTransientTencentCode(e.code));
+      if (e.httpCode) throw new SmsProviderError(`腾讯云短信接口返回 HTTP ${e.httpCode}`, `HTTP_${e.httpCode}`, e.httpCode >= 500 || e.httpCode === 429);
+      throw networkFailure(err, '腾讯云');
+    }
+    const byPhone = new Map((response.SendStatusSet ?? []).map((s) => [s.PhoneNumber ?? '', s]));
+    return request.messages.map((m) => {
+      const s = byPhone.get(m.phone);
+      if (!s) return { phone: m.phone, ok: false, code: 'missing_status', message: '腾讯云未返回该号码的发送状态' };
+      return s.Code === 'Ok'
+        ? { phone: m.phone, ok: true, providerMessageId: s.SerialNo }
+        : { phone: m.phone, ok: false, code: s.Code, message: tencentReason(s.Code ?? '', s.Message) };
+    });
+  }
+}
