@@ -9,6 +9,7 @@ import { ContentService } from '../../src/content/service';
 import * as hooks from '../../src/content/publication-hooks';
 import type { ContentKind } from '../../src/content/enums';
 import type { Actor } from '../../src/content/workflow/actor';
+import { SiteInvalidation } from '../../src/site/invalidation-relay';
 
 export const editor: Actor = { id: new Types.ObjectId().toHexString(), role: 'editor', name: '编辑小王' };
 export const reviewer: Actor = { id: new Types.ObjectId().toHexString(), role: 'reviewer', name: '审核老李' };
@@ -66,4 +67,11 @@ export async function eventually(check: () => Promise<void>, ms = 3000): Promise
       await new Promise((r) => setTimeout(r, 25));
     }
   }
+}
+
+/** Waits until the site has handled an item's change: its last step is relaying the invalidation to other instances. */
+export async function changeProcessed(kind: string, id: string): Promise<void> {
+  await eventually(async () => {
+    if (!(await SiteInvalidation.exists({ tags: `${kind}:${id}` }))) throw new Error(`change of ${kind}:${id} not processed yet`);
+  });
 }

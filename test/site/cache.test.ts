@@ -1,0 +1,114 @@
+/**
+ * The page cache: revalidation (304), and invalidation of exactly the pages that show an item when the workflow
+ * publishes, edits or withdraws it — observed over HTTP, driven through the content service and publication hooks.
+ */
+import { expect } from 'chai';
+import { Article } from '../../src/content/models/article';
+import * as hooks from '../../src/content/publication-hooks';
+import { startTestApp, type TestApp } from '../support/app';
+import { changeProcessed, contentService, editor, eventually, reviewer, seed } from './support';
+
+describe('microsite page cache', () => {
+  let app: TestApp;
+
+  before(async () => {
+    app = await startTestApp({ name: 'site_cache' });
+  });
+  after(async () => app?.close());
+
+  it('answers If-None-Match and If-Modified-Since with 304, and a changed validator with the page', async () => {
+    const a = await seed(app, 'article', { title: '缓存验证稿件', body: '正文' });
+    const first = await app.request('GET', `/news/${a.slug}`);
+    expect(first.status).to.equal(200);
+    const etag = first.headers.get('etag')!;
+    const lastModified = first.headers.get('last-modified')!;
+    expect(etag).to.match(/^"[A-Za-z0-9_-]+"$/);
+    expect(new Date(lastModified).getTime()).to.be.greaterThan(0);
+    expect(first.headers.get('cache-control')).to.equal('public, no-cache');
+
+    const byEtag = await app.request('GET', `/news/${a.slug}`, { headers: { 'if-none-match': etag } });
+    expect(byEtag.status).to.equal(304);
+    expect(byEtag.text).to.equal('');
+    expect(byEtag.headers.get('etag')).to.equal(etag);
+    const byDate = await app.request('GET', `/news/${a.slug}`, { headers: { 'if-modified-since': lastModified } });
+    expect(byDate.status).to.equal(304);
+    const stale = await app.request('GET', `/news/${a.slug}`, { headers: { 'if-none-match': '"something-else"', 'if-modified-since': lastModified } });
+    expect(stale.status, 'If-None-Match takes precedence over If-Modified-Since').to.equal(200);
+    expect(stale.text).to.equal(first.text);
+  });
+
+  it('serves pages from memory: a database write that announces nothing is not seen', async () => {
+    const a = await seed(app, 'article', { title: '原始标题', body: '正文' });
+    // A render that overlaps the publication's own invalidations is not kept; wait until those are done.
+    await changeProcessed('article', a.id);
+    expect((await app.request('GET', `/news/${a.slug}`)).text).to.contain('原始标题');
+    await Article.updateOne({ _id: a.id }, { $set: { title: '悄悄改的标题' } });
+    expect((await app.request('GET', `/news/${a.slug}`)).text).to.contain('原始标题');
+  });
+
+  it('publishing shows the new item on lists, home, feed, sitemap and search at once', async () => {
+    const paths = ['/', '/news', '/feed.xml', '/sitemap.xml', `/search?q=${encodeURIComponent('新发布')}`];
+    for (const p of paths) expect((await app.request('GET', p)).status).to.equal(200);
+    const fresh = await seed(app, 'article', { title: '新发布的活动动态', body: '内容' });
+    for (const p of paths) expect((await app.request('GET', p)).text, p).to.contain(fresh.slug);
+  });
+
+  it('withdrawing drops its page, list entries and links from neighbours and related pages', async () => {
+    const deputy = await seed(app, 'deputy', { name: '赵代表', level: 'township', story: '事迹' });
+    const older = await seed(app, 'article', { title: '较早的稿件', body: '内容' });
+    const target = await seed(app, 'article', { title: '将被撤回的稿件', body: '内容', relatedDeputyIds: [deputy.id] });
+    const deputyPage = `/deputies/${deputy.slug}`;
+    await eventually(async () => expect((await app.request('GET', deputyPage)).text).to.contain('将被撤回的稿件'));
+    expect((await app.request('GET', `/news/${older.slug}`)).text).to.contain(`/news/${target.slug}`);
+    expect((await app.request('GET', '/news')).text).to.contain(target.slug);
+    const etag = (await app.request('GET', `/news/${target.slug}`)).headers.get('etag')!;
+
+    await contentService(app).act('article', target.id, 'withdraw', reviewer, {});
+
+    const gone = await app.request('GET', `/news/${target.slug}`, { headers: { 'if-none-match': etag } });
+    expect(gone.status, 'no 304 for a withdrawn page').to.equal(404);
+    expect((await app.request('GET', '/news')).text).not.to.contain(target.slug);
+    expect((await app.request('GET', `/news/${older.slug}`)).text).not.to.contain(`/news/${target.slug}`);
+    expect((await app.request('GET', deputyPage)).text).not.to.contain('将被撤回的稿件');
+    expect((await app.request('GET', `/api/public/news/${target.slug}`)).status).to.equal(404);
+  });
+
+  it('editing a live item refreshes its page and the pages that show it', async () => {
+    const a = await seed(app, 'article', { title: '修改前的标题', body: '旧正文' });
+    expect((await app.request('GET', `/news/${a.slug}`)).text).to.contain('旧正文');
+    expect((await app.request('GET', '/news')).text).to.contain('修改前的标题');
+    await contentService(app).update('article', a.id, { version: a.version, title: '修改后的标题', body: '新正文' }, reviewer);
+    const page = await app.request('GET', `/news/${a.slug}`);
+    expect(page.text).to.contain('新正文').and.to.contain('修改后的标题');
+    expect((await app.request('GET', '/news')).text).to.contain('修改后的标题').and.not.to.contain('修改前的标题');
+  });
+
+  it('a newly published article appears on the pages of the deputy it names and of its predecessor', async () => {
+    const deputy = await seed(app, 'deputy', { name: '钱代表', level: 'city', story: '事迹' });
+    const latest = await seed(app, 'article', { title: '目前最新的稿件', body: '内容' });
+    expect((await app.request('GET', `/deputies/${deputy.slug}`)).text).not.to.contain('提到钱代表的新稿件');
+    expect((await app.request('GET', `/news/${latest.slug}`)).text).not.to.contain('rel="next"');
+
+    const content = contentService(app);
+    const created = (await content.create('article', { title: '提到钱代表的新稿件', body: '内容', relatedDeputyIds: [deputy.id] }, editor)) as { id: string; slug: string };
+    await content.act('article', created.id, 'submit', editor, {});
+    await content.act('article', created.id, 'approve', reviewer, {});
+    await hooks.markPublished('article', created.id);
+
+    await eventually(async () => {
+      expect((await app.request('GET', `/deputies/${deputy.slug}`)).text).to.contain('提到钱代表的新稿件');
+      expect((await app.request('GET', `/news/${latest.slug}`)).text).to.contain(`rel="next" href="/news/${created.slug}"`);
+    });
+  });
+
+  it('counts views of cached pages in memory and adds them in batches, readable in the admin API', async () => {
+    const a = await seed(app, 'article', { title: '阅读量统计', body: '内容' });
+    for (let i = 0; i < 5; i++) expect((await app.request('GET', `/news/${a.slug}`)).status).to.equal(200);
+    const { token } = await app.loginAs('editor');
+    await eventually(async () => {
+      const res = await app.request('GET', `/api/admin/articles/${a.id}/views`, { token });
+      expect(res.status).to.equal(200);
+      expect(res.body.viewCount).to.equal(5);
+    }, 6000);
+  });
+});
