@@ -1,0 +1,239 @@
+import { expect } from 'chai';
+import { ManualClock } from '../../src/clock';
+import { DomainEventBus } from '../../src/events';
+import { ChannelError, type DeliveryRequest, type SmsRecipient } from '../../src/channels/types';
+import {
+  AliyunSmsProvider, OutboxMessageModel, OutboxProvider, SmsChannel, SmsMessageModel, SmsOptOutModel, TencentSmsProvider,
+  addOptOut, normalizeChinaMobile, optedOutAmong,
+} from '../../src/channels/sms';
+import { startFakeAliyunSms, startFakeTencentSms, type FakeAliyunSms, type FakeTencentSms } from '../fakes';
+import { quietLogger, testConfig, useTestDatabase } from './support';
+
+let seq = 0;
+const phone = (i: number) => `1380000${String(i).padStart(4, '0')}`;
+function request(recipients: SmsRecipient[], overrides: Partial<DeliveryRequest> = {}): DeliveryRequest {
+  seq += 1;
+  return {
+    deliveryId: `sms-d${Date.now()}-${seq}`,
+    idempotencyKey: `p${seq}:sms:0`,
+    attempt: 1,
+    content: { kind: 'meeting', id: 'm1', title: '经验交流会', digest: '', markdown: '', url: 'http://lianxin.test/meetings/m1' },
+    sms: { notification: 'reminder', params: { title: '经验交流会', time: '12月1日 14:30', venue: '区人大三楼' }, recipients },
+    ...overrides,
+  };
+}
+async function rejection(p: Promise<unknown>): Promise<ChannelError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err, 'expected a ChannelError').to.be.instanceOf(ChannelError);
+  return err as ChannelError;
+}
+
+describe('SMS channel', () => {
+  useTestDatabase('sms_channel');
+  let clock: ManualClock;
+  beforeEach(async () => {
+    clock = new ManualClock(new Date('2025-09-01T02:00:00Z'));
+    await Promise.all([SmsMessageModel.deleteMany({}), SmsOptOutModel.deleteMany({})]);
+  });
+
+  it('normalises mainland numbers to E.164 and rejects others', () => {
+    expect(normalizeChinaMobile('138 0013 8000')).to.equal('+8613800138000');
+    expect(normalizeChinaMobile('+86-138-0013-8000')).to.equal('+8613800138000');
+    expect(normalizeChinaMobile('008613800138000')).to.equal('+8613800138000');
+    expect(normalizeChinaMobile('12800138000')).to.equal(undefined);
+    expect(normalizeChinaMobile('010-12345678')).to.equal(undefined);
+  });
+
+  describe('outbox', () => {
+    let channel: SmsChannel;
+    beforeEach(() => {
+      channel = new SmsChannel({ provider: new OutboxProvider(clock), signName: '连心', clock, logger: quietLogger });
+    });
+
+    it('stores the exact text per recipient and reports per-recipient outcomes', async () => {
+      const r = request([{ phone: phone(1), name: '张三' }, { phone: 'abc' }, { phone: phone(2), name: '李四' }]);
+      const outcome = await channel.deliver(r);
+      expect(outcome.status).to.equal('sent');
+      const byRecipient = Object.fromEntries(outcome.recipients!.map((x) => [x.recipient, x]));
+      expect(byRecipient['+8613800000001'].status).to.equal('sent');
+      expect(byRecipient.abc).to.include({ status: 'failed', errorCode: 'invalid_phone' });
+      const stored = await OutboxMessageModel.findOne({ phone: '+8613800000001' }).lean();
+      expect(stored?.text).to.equal('【连心】张三代表您好，提醒您参加“经验交流会”，时间12月1日 14:30，地点区人大三楼。回TD退订');
+    });
+
+    it('never texts a number twice for one delivery, even when delivered again', async () => {
+      const r = request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '乙' }]);
+      await channel.deliver(r);
+      clock.advance(60_000);
+      const again = await channel.deliver({ ...r, attempt: 2 });
+      expect(again.recipients!.filter((x) => x.status === 'sent')).to.have.length(2);
+      expect(await OutboxMessageModel.countDocuments({ deliveryId: r.deliveryId })).to.equal(2);
+    });
+
+    it('settles in-doubt records exactly after a crash (outbox knows what it stored)', async () => {
+      const r = request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '乙' }]);
+      // A crash left one number claimed but never stored, another stored but not settled.
+      await SmsMessageModel.insertMany([
+        { deliveryId: r.deliveryId, phone: '+8613800000001', notification: 'reminder', provider: 'outbox', status: 'sending', attemptedAt: clock.now() },
+        { deliveryId: r.deliveryId, phone: '+8613800000002', notification: 'reminder', provider: 'outbox', status: 'sending', attemptedAt: clock.now() },
+      ]);
+      await OutboxMessageModel.create({ deliveryId: r.deliveryId, phone: '+8613800000002', notification: 'reminder', templateId: 't', values: {}, text: 'x', createdAt: clock.now() });
+      const outcome = await channel.reconcile(r);
+      expect(outcome.recipients!.map((x) => x.status)).to.deep.equal(['sent', 'sent']);
+      expect(await OutboxMessageModel.countDocuments({ deliveryId: r.deliveryId })).to.equal(2);
+    });
+
+    it('refuses a shared parameter that is too long, naming the field', async () => {
+      const r = request([{ phone: phone(1), name: '甲' }]);
+      r.sms!.params.venue = '某某市某某区人民代表大会常务委员会机关大楼三楼第一会议室';
+      const err = await rejection(channel.deliver(r));
+      expect(err.code).to.equal('sms_param_too_long');
+      expect(err.message).to.include('venue').and.include('地点');
+      expect(await OutboxMessageModel.countDocuments({ deliveryId: r.deliveryId })).to.equal(0);
+    });
+
+    it('fails only the recipient whose personal parameter is too long', async () => {
+      const r = request([{ phone: phone(1), params: { name: '一个非常非常非常长的名字' } }, { phone: phone(2), name: '乙' }]);
+      const outcome = await channel.deliver(r);
+      const bad = outcome.recipients!.find((x) => x.recipient === '+8613800000001')!;
+      expect(bad).to.include({ status: 'failed', errorCode: 'sms_param_too_long' });
+      expect(bad.errorMessage).to.include('name');
+    });
+
+    it('skips opted-out numbers and announces new opt-outs', async () => {
+      const events = new DomainEventBus();
+      const seen: string[] = [];
+      events.on('sms.optedOut', (e) => void seen.push(e.phone));
+      await addOptOut(events, '+8613800000001', { source: 'reply', note: 'TD' }, clock.now());
+      expect(await addOptOut(events, '+8613800000001', { source: 'admin' }, clock.now())).to.equal(false);
+      await new Promise((r) => setImmediate(r));
+      expect(seen).to.deep.equal(['+8613800000001']);
+      expect([...(await optedOutAmong(['13800000001', '13800000002']))]).to.deep.equal(['13800000001']);
+      const outcome = await channel.deliver(request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '乙' }]));
+      expect(outcome.recipients!.find((x) => x.recipient === '+8613800000001')).to.include({ status: 'skipped', errorCode: 'opted_out' });
+    });
+
+    it('applies per-number frequency limits: same template within 30 s, 10 a day', async () => {
+      const r1 = await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
+      expect(r1.recipients![0].status).to.equal('sent');
+      clock.advance(10_000);
+      const r2 = await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
+      expect(r2.recipients![0]).to.include({ status: 'skipped', errorCode: 'frequency_limited' });
+      for (let i = 0; i < 9; i += 1) {
+        clock.advance(31_000);
+        await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
+      }
+      clock.advance(31_000);
+      const r12 = await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
+      expect(r12.recipients![0]).to.include({ status: 'skipped', errorCode: 'frequency_limited' });
+      expect(r12.recipients![0].errorMessage).to.include('10');
+    });
+  });
+
+  describe('tencent', () => {
+    let fake: FakeTencentSms;
+    let channel: SmsChannel;
+    beforeEach(async () => {
+      fake = await startFakeTencentSms();
+      const config = testConfig({ SMS_PROVIDER: 'tencent', SMS_ENDPOINT: fake.url, TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' });
+      channel = new SmsChannel({ provider: new TencentSmsProvider(config.sms, { timeoutSeconds: 1 }), signName: '连心', clock, logger: quietLogger });
+    });
+    afterEach(() => fake.close());
+
+    it('batches to 200 numbers per request with params in template order and the delivery id as SessionContext', async () => {
+      const recipients = Array.from({ length: 450 }, (_, i) => ({ phone: phone(i), params: { name: '代表' } }));
+      const r = request(recipients);
+      const outcome = await channel.deliver(r);
+      expect(outcome.recipients!.filter((x) => x.status === 'sent')).to.have.length(450);
+      expect(fake.state.sendRequests).to.equal(3);
+      expect(fake.state.sends[0].params).to.deep.equal(['代表', '经验交流会', '12月1日 14:30', '区人大三楼']);
+      expect(fake.state.sends[0].sessionContext).to.equal(r.deliveryId);
+      expect(outcome.recipients![0].providerMessageId).to.be.a('string');
+    });
+
+    it('sends one request per distinct personal value set', async () => {
+      await channel.deliver(request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '乙' }, { phone: phone(3), name: '甲' }]));
+      expect(fake.state.sendRequests).to.equal(2);
+    });
+
+    it('reports per-number provider failures', async () => {
+      fake.controls.failNumber('+8613800000002', 'FailedOperation.PhoneNumberInBlacklist');
+      const outcome = await channel.deliver(request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '甲' }]));
+      const failed = outcome.recipients!.find((x) => x.recipient === '+8613800000002')!;
+      expect(failed).to.include({ status: 'failed', errorCode: 'FailedOperation.PhoneNumberInBlacklist' });
+      expect(failed.errorMessage).to.include('免打扰');
+    });
+
+    it('transient failure then success: throttling raises a transient error, the retry sends once', async () => {
+      fake.controls.failNext({ code: 'LimitExceeded.DeliveryFrequencyLimit', match: 'SendSms' });
+      const r = request([{ phone: phone(1), name: '甲' }]);
+      const err = await rejection(channel.deliver(r));
+      expect(err.transient).to.equal(true);
+      expect(err.providerCode).to.equal('LimitExceeded.DeliveryFrequencyLimit');
+      const outcome = await channel.deliver({ ...r, attempt: 2 });
+      expect(outcome.recipients![0].status).to.equal('sent');
+      expect(fake.state.sends).to.have.length(1);
+    });
+
+    it('permanent failure: unapproved template stops with the provider code', async () => {
+      fake.controls.failNext({ code: 'FailedOperation.TemplateIncorrectOrUnapproved', match: 'SendSms' });
+      const err = await rejection(channel.deliver(request([{ phone: phone(1), name: '甲' }])));
+      expect(err.transient).to.equal(false);
+      expect(err.providerCode).to.equal('FailedOperation.TemplateIncorrectOrUnapproved');
+      expect(err.message).to.include('模板');
+    });
+
+    it('an unanswered request leaves numbers in doubt: reported unknown, never resent', async () => {
+      fake.controls.failNext({ hang: true, processBeforeHang: true, match: 'SendSms' });
+      const r = request([{ phone: phone(1), name: '甲' }]);
+      const err = await rejection(channel.deliver(r));
+      expect(err.mayHaveBeenAccepted).to.equal(true);
+      const outcome = await channel.reconcile(r);
+      expect(outcome.recipients![0].status).to.equal('unknown');
+      expect(fake.state.sends).to.have.length(1);
+    });
+  });
+
+  describe('aliyun', () => {
+    let fake: FakeAliyunSms;
+    let channel: SmsChannel;
+    beforeEach(async () => {
+      fake = await startFakeAliyunSms();
+      clock.set(Date.now()); // QuerySendDetails matches by the provider's own send date
+      const config = testConfig({ SMS_PROVIDER: 'aliyun', SMS_ENDPOINT: fake.url, ALIYUN_ACCESS_KEY_ID: 'LTAIfake', ALIYUN_ACCESS_KEY_SECRET: 's' });
+      channel = new SmsChannel({ provider: new AliyunSmsProvider(config.sms, { timeoutMs: 1000 }), signName: '连心', clock, logger: quietLogger });
+    });
+    afterEach(() => fake.close());
+
+    it('uses SendSms for shared values and SendBatchSms (≤100) for personal ones, OutId = delivery id', async () => {
+      const r = request([
+        ...Array.from({ length: 3 }, (_, i) => ({ phone: phone(i), params: { name: '代表' } })),
+        ...Array.from({ length: 150 }, (_, i) => ({ phone: phone(100 + i), params: { name: `代表${i}` } })),
+      ]);
+      await channel.deliver(r);
+      const actions = fake.state.requests.map((q) => String(q.headers['x-acs-action']));
+      expect(actions.filter((a) => a === 'SendSms')).to.have.length(1);
+      expect(actions.filter((a) => a === 'SendBatchSms')).to.have.length(2);
+      expect(fake.state.sends.every((s) => s.outId === r.deliveryId)).to.equal(true);
+      expect(fake.state.sends.find((s) => s.phone === '13800000100')?.params).to.include({ name: '代表0', venue: '区人大三楼' });
+    });
+
+    it('classifies isv.BUSINESS_LIMIT_CONTROL as transient and isv.AMOUNT_NOT_ENOUGH as permanent', async () => {
+      fake.controls.failNext({ code: 'isv.BUSINESS_LIMIT_CONTROL', match: 'SendSms' });
+      expect((await rejection(channel.deliver(request([{ phone: phone(1), name: '甲' }])))).transient).to.equal(true);
+      fake.controls.failNext({ code: 'isv.AMOUNT_NOT_ENOUGH', match: 'SendSms' });
+      const err = await rejection(channel.deliver(request([{ phone: phone(2), name: '甲' }])));
+      expect(err.transient).to.equal(false);
+      expect(err.message).to.include('余额');
+    });
+
+    it('reconciles an unanswered send through QuerySendDetails (matched on OutId) instead of resending', async () => {
+      fake.controls.failNext({ hang: true, processBeforeHang: true, match: 'SendSms' });
+      const r = request([{ phone: phone(1), name: '甲' }]);
+      await rejection(channel.deliver(r));
+      const outcome = await channel.reconcile(r);
+      expect(outcome.recipients![0].status).to.equal('sent');
+      expect(fake.state.sends).to.have.length(1);
+    });
+  });
+});
