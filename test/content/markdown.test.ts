@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { digestFrom, renderMarkdown } from '../../src/content/markdown';
+
+/** No executable HTML may survive: no script element, no on* attribute, no dangerous URL in href/src. */
+function expectHarmless(html: string): void {
+  expect(html).to.not.match(/<script/i);
+  expect(html).to.not.match(/<[a-z][^>]*\son[a-z]+\s*=/i);
+  expect(html).to.not.match(/(href|src)\s*=\s*"\s*(javascript|vbscript|data:text)/i);
+  expect(html).to.not.match(/<(iframe|object|embed|svg|style|form)/i);
+}
+
+describe('content: Markdown rendering', () => {
+  const attacks = [
+    '<script>alert(1)</script>',
+    '<img src=x onerror=alert(1)>',
+    '<a href="javascript:alert(1)">x</a>',
+    '[x](javascript:alert(1))',
+    '[x](JaVaScRiPt:alert(1))',
+    '[x](jav&#x09;ascript:alert(1))',
+    '[x](&#106;avascript:alert(1))',
+    '[x](&#x6A;avascript&#58;alert(1))',
+    '[x]( javascript:alert(1))',
+    '[x](<javascript:alert(1)>)',
+    '[x](vbscript:msgbox(1))',
+    '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+    '![x](javascript:alert(1))',
+    '![x](data:image/svg+xml;base64,PHN2Zy8+)',
+    '<javascript:alert(1)>',
+    '[x][ref]\n\n[ref]: javascript:alert(1)',
+    '<svg onload=alert(1)>',
+    '<iframe src="https://evil.example"></iframe>',
+    '[a](//evil.example/x)',
+    '[a](/\\evil.example)',
+    '"><img src=x onerror=alert(1)>',
+    '`<script>` and ```\n<script>alert(1)</script>\n```',
+  ];
+  for (const src of attacks) {
+    it(`renders harmlessly: ${JSON.stringify(src).slice(0, 60)}`, () => {
+      expectHarmless(renderMarkdown(src));
+    });
+  }
+
+  it('keeps ordinary formatting, safe links with rel=noopener, and lazy images', () => {
+    const html = renderMarkdown('## 标题\n\n**加粗** [新闻](/news/tuo-pin) [官网](https://www.npc.gov.cn) <https://example.org>\n\n![农场](/media/abc.jpg)\n\n[电话](tel:12345) [邮件](mailto:a@b.cn)');
+    expect(html).to.contain('<h2>标题</h2>');
+    expect(html).to.contain('<a href="/news/tuo-pin" rel="noopener">新闻</a>');
+    expect(html).to.contain('<a href="https://www.npc.gov.cn" rel="noopener" target="_blank">官网</a>');
+    expect(html).to.contain('href="https://example.org"');
+    expect(html).to.contain('<img src="/media/abc.jpg" alt="农场" loading="lazy">');
+    expect(html).to.contain('href="tel:12345"');
+    expect(html).to.contain('href="mailto:a@b.cn"');
+    expect(renderMarkdown('![p](data:image/png;base64,iVBORw0KGgo=)')).to.contain('src="data:image/png;base64');
+  });
+
+  it('shows raw HTML as text rather than dropping what the editor typed', () => {
+    expect(renderMarkdown('<b>粗</b>')).to.contain('&lt;b&gt;粗&lt;/b&gt;');
+  });
+
+  it('makes plain-text digests of at most the given length', () => {
+    expect(digestFrom('# 标题\n\n正文 **加粗** [链接](http://x)')).to.equal('标题 正文 加粗 链接');
+    const long = digestFrom('字'.repeat(300));
+    expect(Array.from(long)).to.have.length(120);
+    expect(long.endsWith('…')).to.equal(true);
+  });
+});
