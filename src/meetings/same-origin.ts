@@ -7,8 +7,11 @@ import { ForbiddenError } from '../errors';
 import type { AppContext } from '../http/context';
 
 export function assertSameOrigin(ctx: AppContext, publicBaseUrl: string): void {
+  // Browsers set Sec-Fetch-Site themselves (pages cannot forge it); it is exact even where Origin is "null"
+  // (a page served with Referrer-Policy: no-referrer posts with Origin: null).
   const fetchSite = ctx.get('sec-fetch-site');
-  if (fetchSite === 'cross-site') throw new ForbiddenError('请从报名页面提交', 'cross_site_request');
+  if (fetchSite === 'same-origin' || fetchSite === 'none') return;
+  if (fetchSite === 'cross-site' || fetchSite === 'same-site') throw new ForbiddenError('请从报名页面提交', 'cross_site_request');
   const origin = ctx.get('origin') || refererOrigin(ctx.get('referer'));
   if (!origin) return;
   // Koa 3's ctx.origin is the Origin header itself: build our own origin from protocol and host.

@@ -20,7 +20,7 @@ import type { MeetingsContext } from '../context';
 const FORM_LIMIT = '8kb';
 
 async function readForm(ctx: AppContext): Promise<URLSearchParams> {
-  if (!ctx.is('application/x-www-form-urlencoded')) throw new BadRequestError('请通过报名页面提交');
+  if (!ctx.is('application/x-www-form-urlencoded')) throw new BadRequestError('提交的内容格式不正确，请在报名页面重新提交');
   const raw = await getRawBody(ctx.req, { limit: FORM_LIMIT, encoding: 'utf-8' });
   return new URLSearchParams(raw);
 }
@@ -55,8 +55,9 @@ export function pageRoutes(mc: MeetingsContext): Router<AppState> {
       },
       extra.status ?? 200,
     );
-    // The token is in the address: keep it out of Referer headers sent to other sites.
-    ctx.set('Referrer-Policy', 'no-referrer');
+    // The token is in the address: keep it out of Referer headers sent to other sites, while our own form
+    // post still carries a real Origin (with no-referrer, Chromium sends Origin: null).
+    ctx.set('Referrer-Policy', 'same-origin');
   }
 
   router.get('/r/:token', async (ctx) => {
