@@ -10,6 +10,7 @@ import { wechatModule } from './wechat/module';
 import { meetingsModule } from './meetings/module';
 import { siteModule } from './site/module';
 import { publishingModule } from './publishing/module';
+import { channelsHttpModule } from './channels-http/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -20,5 +21,6 @@ export function buildModules(services: Services): FeatureModule[] {
     meetingsModule(services), // before the site: its /meetings/:slug.ics must win over /meetings/:slug
     siteModule(services),
     publishingModule(services),
+    channelsHttpModule(services),
   ];
 }

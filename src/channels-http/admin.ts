@@ -1,0 +1,101 @@
+/** Admin views of the channels: the SMS outbox, opt-out management, the WeChat mass-send quota. */
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../errors';
+import { ApiRouter } from '../http/api-router';
+import { pagination, type Page } from '../http/schemas';
+import type { Services } from '../module';
+import { OutboxMessageModel, SmsOptOutModel, addOptOut, normalizeChinaMobile, removeOptOut } from '../channels/sms';
+import { MassQuota } from '../channels/wechat/quota';
+
+function phoneOrThrow(input: string, field: string): string {
+  const phone = normalizeChinaMobile(input);
+  if (!phone) throw new ValidationError('手机号无效', [{ field, message: '需要中国大陆手机号，如 13800138000' }]);
+  return phone;
+}
+
+export function adminRoutes(services: Services): ApiRouter {
+  const { clock, events, config } = services;
+  const router = new ApiRouter();
+
+  router.add({
+    method: 'get',
+    path: '/api/admin/outbox',
+    summary: 'Texts stored by the outbox SMS provider (what would have been sent), newest first',
+    tags: ['sms'],
+    access: ['admin', 'editor', 'organizer'],
+    query: z.object({ ...pagination, phone: z.string().max(30).optional(), deliveryId: z.string().max(100).optional() }).strict(),
+    handler: async (_ctx, { query }): Promise<Page<unknown>> => {
+      const filter: Record<string, string> = {};
+      if (query.phone) filter.phone = phoneOrThrow(query.phone, 'query.phone');
+      if (query.deliveryId) filter.deliveryId = query.deliveryId;
+      const [rows, total] = await Promise.all([
+        OutboxMessageModel.find(filter).sort({ createdAt: -1, _id: -1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).lean(),
+        OutboxMessageModel.countDocuments(filter),
+      ]);
+      return {
+        items: rows.map((r) => ({ id: String(r._id), deliveryId: r.deliveryId, phone: r.phone, notification: r.notification, templateId: r.templateId, values: r.values, text: r.text, createdAt: r.createdAt })),
+        page: query.page,
+        pageSize: query.pageSize,
+        total,
+      };
+    },
+  });
+
+  router.add({
+    method: 'get',
+    path: '/api/admin/sms/opt-outs',
+    summary: 'Numbers that opted out of SMS, newest first',
+    tags: ['sms'],
+    access: ['admin', 'organizer'],
+    query: z.object({ ...pagination }).strict(),
+    handler: async (_ctx, { query }): Promise<Page<unknown>> => {
+      const [rows, total] = await Promise.all([
+        SmsOptOutModel.find().sort({ createdAt: -1 }).skip((query.page - 1) * query.pageSize).limit(query.pageSize).lean(),
+        SmsOptOutModel.countDocuments(),
+      ]);
+      return { items: rows.map((r) => ({ phone: r._id, source: r.source, note: r.note, createdBy: r.createdBy, createdAt: r.createdAt })), page: query.page, pageSize: query.pageSize, total };
+    },
+  });
+
+  router.add({
+    method: 'post',
+    path: '/api/admin/sms/opt-outs',
+    summary: 'Stop all SMS to a number',
+    tags: ['sms'],
+    access: ['admin', 'organizer'],
+    body: z.object({ phone: z.string().min(1).max(30), note: z.string().max(200).optional() }).strict(),
+    responses: { 201: 'Opted out', 200: 'Already opted out' },
+    handler: async (ctx, { body }) => {
+      const phone = phoneOrThrow(body.phone, 'body.phone');
+      const created = await addOptOut(events, phone, { source: 'admin', note: body.note, createdBy: ctx.state.user?.username }, clock.now());
+      ctx.status = created ? 201 : 200;
+      return { phone, optedOut: true };
+    },
+  });
+
+  router.add({
+    method: 'delete',
+    path: '/api/admin/sms/opt-outs/:phone',
+    summary: 'Allow SMS to a number again (only when its owner asked)',
+    tags: ['sms'],
+    access: ['admin'],
+    params: z.object({ phone: z.string().max(30) }).strict(),
+    responses: { 204: 'Removed' },
+    handler: async (ctx, { params }) => {
+      const phone = phoneOrThrow(params.phone, 'params.phone');
+      if (!(await removeOptOut(phone))) throw new NotFoundError('该号码不在退订名单中');
+      ctx.status = 204;
+    },
+  });
+
+  router.add({
+    method: 'get',
+    path: '/api/admin/wechat/mass-quota',
+    summary: "The official account's mass-send quota for the current day (subscription) or month (service)",
+    tags: ['wechat'],
+    access: ['admin', 'editor'],
+    handler: async () => new MassQuota(config.wechat, clock).status(),
+  });
+
+  return router;
+}

@@ -1,0 +1,114 @@
+import { expect } from 'chai';
+import { ManualClock } from '../../src/clock';
+import type { DomainEvents } from '../../src/events';
+import { OutboxProvider, SmsChannel, SmsMessageModel, TencentSmsProvider, AliyunSmsProvider } from '../../src/channels/sms';
+import { startTestApp, type TestApp } from '../support/app';
+import { startFakeAliyunSms, startFakeTencentSms } from '../fakes';
+import { quietLogger, testConfig } from './support';
+
+const TOKEN = 'receipt-secret-123';
+
+function request(deliveryId: string, phones: string[]) {
+  return {
+    deliveryId,
+    idempotencyKey: `${deliveryId}:k`,
+    attempt: 1,
+    content: { kind: 'article' as const, id: 'a1', title: '新闻标题', digest: '', markdown: '', url: 'http://lianxin.test/a/1' },
+    sms: { notification: 'news' as const, params: {}, recipients: phones.map((phone) => ({ phone })) },
+  };
+}
+
+describe('SMS over HTTP: receipts, replies, outbox, opt-outs', () => {
+  let app: TestApp;
+  let adminToken: string;
+  const receipts: Array<DomainEvents['sms.receipt']> = [];
+
+  before(async () => {
+    app = await startTestApp({ name: 'sms_http', env: { SMS_RECEIPT_TOKEN: TOKEN } });
+    adminToken = (await app.loginAs('admin')).token;
+    app.service.services.events.on('sms.receipt', (e) => void receipts.push(e));
+  });
+  after(() => app.close());
+
+  it('applies Tencent receipts once, emits sms.receipt, and answers as Tencent expects', async () => {
+    const fake = await startFakeTencentSms();
+    try {
+      const config = testConfig({ SMS_PROVIDER: 'tencent', SMS_ENDPOINT: fake.url, TENCENT_SECRET_ID: 'id', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' });
+      const channel = new SmsChannel({ provider: new TencentSmsProvider(config.sms), signName: '连心', clock: new ManualClock(), logger: quietLogger });
+      await channel.deliver(request('tc-d1', ['13800000001', '13800000002']));
+      const url = `${app.url}/api/callbacks/sms/tencent?token=${TOKEN}`;
+      const first = await fake.controls.pushReceipts(url, ['+8613800000002']);
+      expect(first.status).to.equal(200);
+      expect(JSON.parse(first.body)).to.deep.equal({ result: 0, errmsg: 'OK' });
+      await fake.controls.pushReceipts(url); // a repeated push changes nothing
+      const docs = await SmsMessageModel.find({ deliveryId: 'tc-d1' }).sort({ phone: 1 }).lean();
+      expect(docs.map((d) => d.status)).to.deep.equal(['delivered', 'failed']);
+      await new Promise((r) => setTimeout(r, 20));
+      const mine = receipts.filter((r) => r.deliveryId === 'tc-d1');
+      expect(mine).to.have.length(2);
+      expect(mine.find((r) => r.phone === '+8613800000002')?.delivered).to.equal(false);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('applies Aliyun SmsReport receipts and answers {"code":0,"msg":"接收成功"}', async () => {
+    const fake = await startFakeAliyunSms();
+    try {
+      const config = testConfig({ SMS_PROVIDER: 'aliyun', SMS_ENDPOINT: fake.url, ALIYUN_ACCESS_KEY_ID: 'id', ALIYUN_ACCESS_KEY_SECRET: 's' });
+      const channel = new SmsChannel({ provider: new AliyunSmsProvider(config.sms), signName: '连心', clock: new ManualClock(), logger: quietLogger });
+      await channel.deliver(request('ali-d1', ['13800000011']));
+      const res = await fake.controls.pushReceipts(`${app.url}/api/callbacks/sms/aliyun?token=${TOKEN}`);
+      expect(JSON.parse(res.body)).to.deep.equal({ code: 0, msg: '接收成功' });
+      expect((await SmsMessageModel.findOne({ deliveryId: 'ali-d1' }).lean())?.status).to.equal('delivered');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('refuses pushes without the callback token', async () => {
+    const res = await app.request('POST', '/api/callbacks/sms/tencent', { body: [] });
+    expect(res.status).to.equal(401);
+    const wrong = await app.request('POST', '/api/callbacks/sms/aliyun?token=nope', { body: [] });
+    expect(wrong.status).to.equal(401);
+  });
+
+  it('opts a number out on a TD reply, and the admin list shows it', async () => {
+    const res = await app.request('POST', `/api/callbacks/sms/tencent/reply?token=${TOKEN}`, {
+      body: { extend: '', mobile: '13800000021', nationcode: '86', sign: '连心', text: 'TD', time: 1_700_000_000 },
+    });
+    expect(res.body).to.deep.equal({ result: 0, errmsg: 'OK' });
+    await app.request('POST', `/api/callbacks/sms/aliyun/reply?token=${TOKEN}`, {
+      body: [{ phone_number: '13800000022', content: '好的，收到', send_time: '2025-09-01 10:00:00', sign_name: '连心', dest_code: '1', sequence_id: 1 }],
+    });
+    const list = await app.request('GET', '/api/admin/sms/opt-outs', { token: adminToken });
+    const phones = list.body.items.map((i: { phone: string }) => i.phone);
+    expect(phones).to.include('+8613800000021');
+    expect(phones).not.to.include('+8613800000022');
+  });
+
+  it('manages opt-outs: add (validated), remove', async () => {
+    const bad = await app.request('POST', '/api/admin/sms/opt-outs', { token: adminToken, body: { phone: '12345' } });
+    expect(bad.status).to.equal(400);
+    expect(bad.body.error.details[0].field).to.equal('body.phone');
+    const added = await app.request('POST', '/api/admin/sms/opt-outs', { token: adminToken, body: { phone: '138 0000 0031', note: '本人来电要求' } });
+    expect(added.status).to.equal(201);
+    const editor = (await app.loginAs('editor')).token;
+    expect((await app.request('DELETE', '/api/admin/sms/opt-outs/13800000031', { token: editor })).status).to.equal(403);
+    expect((await app.request('DELETE', '/api/admin/sms/opt-outs/13800000031', { token: adminToken })).status).to.equal(204);
+    expect((await app.request('DELETE', '/api/admin/sms/opt-outs/13800000031', { token: adminToken })).status).to.equal(404);
+  });
+
+  it('lists the outbox with paging for admin, editor and organizer only', async () => {
+    const channel = new SmsChannel({ provider: new OutboxProvider(new ManualClock()), signName: '连心', clock: new ManualClock(), logger: quietLogger });
+    await channel.deliver(request('ob-d1', ['13800000041', '13800000042', '13800000043']));
+    const organizer = (await app.loginAs('organizer')).token;
+    const page = await app.request('GET', '/api/admin/outbox?page=1&pageSize=2&deliveryId=ob-d1', { token: organizer });
+    expect(page.status).to.equal(200);
+    expect(page.body.total).to.equal(3);
+    expect(page.body.items).to.have.length(2);
+    expect(page.body.items[0].text).to.match(/^【连心】“新闻标题”已发布/);
+    const reviewer = (await app.loginAs('reviewer')).token;
+    expect((await app.request('GET', '/api/admin/outbox', { token: reviewer })).status).to.equal(403);
+  });
+});
