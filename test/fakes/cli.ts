@@ -35,4 +35,5 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-void main();
+// Only when run as a program (mocha loads every file under test/ when given a directory).
+if (require.main === module) void main();
