@@ -44,7 +44,7 @@ describe('RSVP page in Chromium (375 × 812)', function () {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rsvp-ics').click()]);
     const file = await download.path();
-    const events = Object.values(ical.sync.parseICS(readFileSync(file, 'utf8'))).filter((c) => c.type === 'VEVENT') as ical.VEvent[];
+    const events = Object.values(ical.sync.parseICS(readFileSync(file, 'utf8'))).filter((c) => c?.type === 'VEVENT') as ical.VEvent[];
     expect(events).to.have.length(1);
     expect(events[0].summary).to.equal('代表小组活动经验交流会');
     expect(page.problems).to.deep.equal([]);

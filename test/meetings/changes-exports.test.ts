@@ -39,7 +39,7 @@ describe('meetings: changes, calendar, CSV, follow-up', () => {
     const res = await app.request('GET', `/api/public/meetings/${id}/ics`);
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.match(/^text\/calendar/);
-    const events = Object.values(ical.sync.parseICS(res.text)).filter((c) => c.type === 'VEVENT') as ical.VEvent[];
+    const events = Object.values(ical.sync.parseICS(res.text)).filter((c) => c?.type === 'VEVENT') as ical.VEvent[];
     expect(events).to.have.length(1);
     expect(res.text).to.match(/DTSTART;TZID=Asia\/Shanghai:\d{8}T\d{6}\r\n/);
     return events[0];

@@ -65,7 +65,7 @@ describe('meetings: reminders', () => {
     const start = new Date('2026-11-22T08:30:00Z');
     const id = await meetingWithAnswers(start, [deputyIds[3]]);
     const svc = restarted ?? app.service;
-    const current = await (await fetch(`${svc.url}/api/admin/meetings/${id}`, { headers: { authorization: `Bearer ${organizer}` } })).json();
+    const current = (await (await fetch(`${svc.url}/api/admin/meetings/${id}`, { headers: { authorization: `Bearer ${organizer}` } })).json()) as { version: number };
     const cancel = await fetch(`${svc.url}/api/admin/meetings/${id}/cancel`, {
       method: 'POST',
       headers: { authorization: `Bearer ${organizer}`, 'content-type': 'application/json' },

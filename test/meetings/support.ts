@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { Deputy } from '../../src/content/models/deputy';
 import { DeputyGroup } from '../../src/content/models/deputy-group';
 import { CaseStudy } from '../../src/content/models/case-study';
-import { Publication } from '../../src/publishing/models/publication';
+import { Publication, type PublicationDoc } from '../../src/publishing/models/publication';
 import type { TestApp } from '../support/app';
 
 const SYSTEM_USER = new Types.ObjectId();
@@ -21,27 +21,26 @@ function base(at: Date) {
 /** `count` published deputies with phones 139000000<from+i>; returns their ids. */
 export async function seedDeputies(count: number, from = 0): Promise<string[]> {
   const at = new Date();
-  const docs = await Deputy.insertMany(
-    Array.from({ length: count }, (_, i) => ({
+  const rows = Array.from({ length: count }, (_, i) => ({
       ...base(at),
       name: `代表${from + i}`,
       level: 'county',
       slug: `deputy-${new Types.ObjectId().toHexString()}`,
       phones: [phoneOf(from + i)],
-    })),
-  );
+    }));
+  const docs = (await Deputy.insertMany(rows as never[])) as unknown as Array<{ _id: Types.ObjectId }>;
   return docs.map((d) => String(d._id));
 }
 
 export async function seedGroup(name: string, memberIds: string[], extraMemberWithoutProfile = true): Promise<string> {
   const members = memberIds.map((id, i) => ({ name: `组员${i}`, deputyId: new Types.ObjectId(id) }));
   if (extraMemberWithoutProfile) members.push({ name: '无档案组员' } as never);
-  const g = await DeputyGroup.create({ ...base(new Date()), name, slug: `group-${new Types.ObjectId().toHexString()}`, members });
+  const g = (await DeputyGroup.create({ ...base(new Date()), name, slug: `group-${new Types.ObjectId().toHexString()}`, members } as never)) as unknown as { _id: Types.ObjectId };
   return String(g._id);
 }
 
 export async function seedCase(title: string): Promise<string> {
-  const c = await CaseStudy.create({ ...base(new Date()), title, caseKind: 'group_activity', slug: `case-${new Types.ObjectId().toHexString()}` });
+  const c = (await CaseStudy.create({ ...base(new Date()), title, caseKind: 'group_activity', slug: `case-${new Types.ObjectId().toHexString()}` } as never)) as unknown as { _id: Types.ObjectId };
   return String(c._id);
 }
 
@@ -78,7 +77,8 @@ export interface SentSms {
  * params) of the meeting's publications. Read from the publication records, since the admin view hides numbers.
  */
 export async function requestedSms(meetingId: string, notification?: string): Promise<SentSms[]> {
-  const pubs = await Publication.find({ kind: 'meeting', itemId: meetingId, ...(notification ? { 'sms.notification': notification } : {}) }).lean();
+  const filter: Record<string, unknown> = { kind: 'meeting', itemId: meetingId, ...(notification ? { 'sms.notification': notification } : {}) };
+  const pubs = await Publication.find(filter as never).lean<PublicationDoc[]>();
   return pubs.flatMap((p) =>
     (p.audience?.recipients ?? []).map((r) => ({ phone: r.phone, notification: p.sms!.notification, values: { ...p.sms!.params, ...r.params } })),
   );
