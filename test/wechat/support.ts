@@ -5,6 +5,7 @@ import { encrypt } from '@wecom/crypto';
 import { wechatSignature } from '../../src/wechat/signature';
 import { Article } from '../../src/content/models/article';
 import { Deputy } from '../../src/content/models/deputy';
+import type { ItemStatus } from '../../src/content/enums';
 
 export const TOKEN = 'lianxinToken2024';
 export const APP_ID = 'wx-fake-app';
@@ -79,7 +80,7 @@ let slugSeq = 0;
 const userId = new mongoose.Types.ObjectId();
 
 /** A content item stored as the content module stores it (fixture; the workflow is tested by its owners). */
-export async function publishedArticle(title: string, opts: { status?: string; publishedAt?: Date } = {}): Promise<string> {
+export async function publishedArticle(title: string, opts: { status?: ItemStatus; publishedAt?: Date } = {}): Promise<string> {
   const now = new Date();
   const doc = await Article.create({
     title,

@@ -1,4 +1,5 @@
 /** Followers as the callback sees them: follow, unfollow, interactions. Plus the admin list. */
+import { LRUCache } from 'lru-cache';
 import type { DomainEventBus } from '../../events';
 import type { Page } from '../../http/schemas';
 import { WechatFollower, type FollowerDoc } from '../models/follower';
@@ -32,11 +33,17 @@ function view(doc: FollowerDoc): FollowerView {
   };
 }
 
+/** lastInteractionAt is kept to this precision: one write per follower per window, not one per message. */
+const TOUCH_WINDOW_MS = 10 * 60_000;
+
 export class FollowerService {
+  private readonly recentlyTouched = new LRUCache<string, true>({ max: 50_000, ttl: TOUCH_WINDOW_MS });
+
   constructor(private readonly events: DomainEventBus) {}
 
   /** A follow (or a re-follow): the follower is active again from `at`. */
   async followed(openid: string, at: Date, qrScene?: string): Promise<void> {
+    this.recentlyTouched.set(openid, true);
     await WechatFollower.updateOne(
       { _id: openid },
       {
@@ -50,6 +57,7 @@ export class FollowerService {
 
   /** An unfollow: marked, and announced so that no more pushes go to them. */
   async unfollowed(openid: string, at: Date): Promise<void> {
+    this.recentlyTouched.delete(openid);
     await WechatFollower.updateOne(
       { _id: openid },
       { $set: { subscribed: false, unsubscribedAt: at, updatedAt: at }, $setOnInsert: { tagIds: [], createdAt: at } },
@@ -60,6 +68,8 @@ export class FollowerService {
 
   /** Any message or menu tap: remember that they are active (and that they follow, for those we did not know yet). */
   async touched(openid: string, at: Date): Promise<void> {
+    if (this.recentlyTouched.has(openid)) return;
+    this.recentlyTouched.set(openid, true);
     await WechatFollower.updateOne(
       { _id: openid },
       { $set: { lastInteractionAt: at }, $setOnInsert: { subscribed: true, tagIds: [], createdAt: at, updatedAt: at } },

@@ -38,13 +38,16 @@ export class InboundProcessor {
 
   /** The plain reply XML, or `success`. */
   async process(msg: InboundMessage): Promise<string> {
+    const started = Date.now();
     const key = dedupeKey(msg);
     if (!(await this.claim(key, msg))) return this.answerRetry(key);
+    // The deadline counts from arrival: a slow claim leaves the handler less time, never WeChat more waiting.
+    const remaining = Math.max(0, this.options.deadlineMs - (Date.now() - started));
 
     const work = this.handlers.handle(msg);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), this.options.deadlineMs);
+      timer = setTimeout(() => resolve('late'), remaining);
     });
     let outcome: Reply | null | 'late' | 'failed';
     try {
