@@ -3,10 +3,13 @@ import type { Channel, ChannelName } from '../channels/types';
 import type { Services } from '../module';
 import { createMicrositeChannel } from '../channels/microsite';
 import { createWechatChannel } from '../channels/wechat';
+import { createSmsChannel, createSmsProvider } from '../channels/sms';
+
+/** Numbers per ledger record: the provider's request size, at most 200 so progress and crash loss stay small. */
+const MAX_SMS_BATCH = 200;
 
 export interface ChannelSet {
   channels: Map<ChannelName, Channel>;
-  /** Numbers per SMS provider request (Tencent 200, Aliyun 1000 but 100 with personal params, outbox any). */
   smsBatchSize: number;
 }
 
@@ -15,5 +18,7 @@ export function buildChannels({ config, clock, logger }: Services): ChannelSet {
   channels.set('microsite', createMicrositeChannel(clock));
   const wechat = createWechatChannel({ config, clock, logger });
   if (wechat) channels.set('wechat', wechat);
-  return { channels, smsBatchSize: 200 };
+  const provider = createSmsProvider(config, clock);
+  channels.set('sms', createSmsChannel({ config, clock, logger, provider }));
+  return { channels, smsBatchSize: Math.min(MAX_SMS_BATCH, provider.maxSameParams) };
 }

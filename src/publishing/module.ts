@@ -12,6 +12,7 @@ import { buildChannels } from './channels';
 import { listenForResults } from './receipts';
 import { registerPublishingJobs } from './jobs';
 import type { PlannerDeps } from './planner';
+import { optedOutAmong } from '../channels/sms';
 
 /** Attempts before a delivery that keeps failing transiently is given up. */
 const MAX_ATTEMPTS = { microsite: 5, wechat: 5, sms: 5 } as const;
@@ -26,7 +27,7 @@ export function publishingModule(services: Services): FeatureModule {
     owner: processOwnerId,
     leaseMs: config.publishing.leaseMs,
     smsBatchSize,
-    optedOut: async () => new Set<string>(),
+    optedOut: optedOutAmong,
     maxAttempts: (channel) => MAX_ATTEMPTS[channel],
   };
   const worker = new PublishingWorker({

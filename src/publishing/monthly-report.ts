@@ -51,14 +51,14 @@ async function buildReport(month: string, now: Date, followerCounts?: FollowerCo
   const sms: Record<string, number> = {};
   const wechat = { published: 0, broadcasts: 0 };
   const cursor = Delivery.find({ createdAt: { $gte: from, $lt: to } })
-    .select('publicationId channel status error recipients.status')
+    .select('publicationId channel status error supersededBy recipients.status')
     .lean()
     .cursor();
   const wechatPubIds = new Set<string>();
   for await (const d of cursor) {
     const perChannel = (deliveries[d.channel] ??= {});
     perChannel[d.status] = (perChannel[d.status] ?? 0) + 1;
-    if ((d.status === 'failed' || d.status === 'unknown') && failures.length < 50) {
+    if ((d.status === 'failed' || d.status === 'unknown') && !d.supersededBy && failures.length < 50) {
       failures.push({
         publicationId: String(d.publicationId),
         deliveryId: String(d._id),

@@ -11,6 +11,9 @@ export interface DeliveryView {
   id: string;
   channel: string;
   batchIndex: number;
+  round: number;
+  retryOf?: string;
+  supersededBy?: string;
   idempotencyKey: string;
   status: DeliveryDoc['status'];
   statusLabel: string;
@@ -101,6 +104,9 @@ function toDeliveryView(d: DeliveryDoc, reveal: boolean): DeliveryView {
     id: String(d._id),
     channel: d.channel,
     batchIndex: d.batchIndex,
+    round: d.round ?? 1,
+    retryOf: d.retryOf ? String(d.retryOf) : undefined,
+    supersededBy: d.supersededBy ? String(d.supersededBy) : undefined,
     idempotencyKey: d.idempotencyKey,
     status: d.status,
     statusLabel: DELIVERY_STATUS_LABELS[d.status],
@@ -125,7 +131,7 @@ export async function getPublicationView(id: string, options: { revealPhones?: b
   if (!p) throw new NotFoundError('发布记录不存在');
   const deliveries = await Delivery.find({ publicationId: p._id })
     .select('-recipients.params -recipients.name')
-    .sort({ channel: 1, batchIndex: 1 })
+    .sort({ channel: 1, batchIndex: 1, round: 1 })
     .lean();
   return { ...toPublicationView(p), deliveries: deliveries.map((d) => toDeliveryView(d, !!options.revealPhones)) };
 }

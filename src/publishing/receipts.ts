@@ -20,18 +20,20 @@ export async function applySmsReceipt(receipt: DomainEvents['sms.receipt']): Pro
         ? { 'recipients.providerMessageId': receipt.providerMessageId }
         : {};
   if (!Object.keys(match).length) return false;
-  const res = await Delivery.updateOne(
-    { ...match, recipients: { $elemMatch: { recipient: phone } } },
-    {
-      $set: {
-        'recipients.$.status': receipt.delivered ? 'delivered' : 'failed',
-        'recipients.$.receiptAt': receipt.receivedAt,
-        'recipients.$.errorCode': receipt.delivered ? undefined : receipt.errorCode,
-        'recipients.$.errorMessage': receipt.delivered ? undefined : receipt.errorMessage,
-        ...(receipt.providerMessageId ? { 'recipients.$.providerMessageId': receipt.providerMessageId } : {}),
-      },
-    },
-  );
+  const d = await Delivery.findOne({ ...match, 'recipients.recipient': phone }).select('recipients').lean();
+  const current = d?.recipients.find((r) => r.recipient === phone);
+  if (!d || !current) return false;
+  const updated = {
+    ...current,
+    status: receipt.delivered ? ('delivered' as const) : ('failed' as const),
+    receiptAt: receipt.receivedAt,
+    ...(receipt.delivered
+      ? { errorCode: undefined, errorMessage: undefined }
+      : { errorCode: receipt.errorCode ?? 'undelivered', errorMessage: receipt.errorMessage ?? '运营商回执：未送达' }),
+    ...(receipt.providerMessageId ? { providerMessageId: receipt.providerMessageId } : {}),
+  };
+  // The whole element through the positional operator: one path, so concurrent receipts for other numbers stay intact.
+  const res = await Delivery.updateOne({ _id: d._id, recipients: { $elemMatch: { recipient: phone } } }, { $set: { 'recipients.$': updated } });
   return res.matchedCount === 1;
 }
 

@@ -7,7 +7,8 @@ import { Delivery } from './models/delivery';
 const OPEN = new Set(['planned', 'queued', 'sending', 'pending']);
 
 export async function refreshPublication(publicationId: Types.ObjectId | string, clock: Clock): Promise<void> {
-  const rows = await Delivery.find({ publicationId }).select('status').lean();
+  // Superseded rounds are history: the round that replaced them counts.
+  const rows = await Delivery.find({ publicationId, supersededBy: null }).select('status').lean();
   const counts: Record<string, number> = {};
   for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
   const open = rows.some((r) => OPEN.has(r.status));

@@ -44,7 +44,7 @@ describe('publishing: schedules', () => {
     clock.advance(2 * 3_600_000);
     restarted = await startService({ ...app.config, schedulerEnabled: true }, { clock });
     const base = restarted.url;
-    const get = async () => (await fetch(`${base}/api/admin/publications/${res.body.id}`, { headers: { authorization: `Bearer ${reviewer}` } })).json();
+    const get = async () => (await fetch(`${base}/api/admin/publications/${res.body.id}`, { headers: { authorization: `Bearer ${reviewer}` } })).json() as Promise<any>;
     const done = await waitFor('sent after restart', async () => {
       const v = await get();
       return v.status === 'sent' && v;
@@ -76,7 +76,7 @@ describe('publishing: schedules', () => {
     const { token } = (await login.json()) as { token: string };
     const get = async (p: string) => {
       const r = await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${token}` } });
-      return { status: r.status, body: await r.json() };
+      return { status: r.status, body: (await r.json()) as any };
     };
     await Promise.all([service.services.scheduler.runNow(MONTHLY_JOB), service.services.scheduler.runNow(MONTHLY_JOB)]);
     await service.services.scheduler.runNow(MONTHLY_JOB);

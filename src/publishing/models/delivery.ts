@@ -55,7 +55,12 @@ export interface DeliveryDoc {
   publicationId: Types.ObjectId;
   channel: ChannelName;
   batchIndex: number;
-  /** `<publicationId>:<channel>:<batchIndex>`: stable across retries, unique in the ledger. */
+  /** 1 for the planned delivery; a person's retry opens round 2, 3… as a new record (see retry.ts). */
+  round: number;
+  retryOf?: Types.ObjectId;
+  /** Set when a person opened a new round for this batch: this record is history, the new one counts. */
+  supersededBy?: Types.ObjectId | null;
+  /** `<publicationId>:<channel>:<batchIndex>` (`:r<round>` from round 2): stable across retries, unique in the ledger. */
   idempotencyKey: string;
   status: DeliveryStatus;
   attempts: number;
@@ -100,6 +105,9 @@ const deliverySchema = new Schema<DeliveryDoc>(
     publicationId: { type: Schema.Types.ObjectId, required: true },
     channel: { type: String, required: true },
     batchIndex: { type: Number, required: true },
+    round: { type: Number, default: 1 },
+    retryOf: { type: Schema.Types.ObjectId },
+    supersededBy: { type: Schema.Types.ObjectId, default: null },
     idempotencyKey: { type: String, required: true },
     status: { type: String, enum: DELIVERY_STATUSES, required: true },
     attempts: { type: Number, default: 0 },

@@ -1,0 +1,177 @@
+import { expect } from 'chai';
+import { ManualClock } from '../../src/clock';
+import { addOptOut } from '../../src/channels/sms';
+import { Delivery } from '../../src/publishing/models/delivery';
+import * as publishing from '../../src/publishing';
+import { startTestApp, type TestApp } from '../support/app';
+import { startFakeTencentSms, startFakeWechat, type FakeTencentSms, type FakeWechat } from '../fakes';
+import { approvedArticle, deputies, phoneOf, waitFor } from './support/fixtures';
+
+describe('publishing: SMS and every channel together', () => {
+  let app: TestApp;
+  let sms: FakeTencentSms;
+  let wechat: FakeWechat;
+  let clock: ManualClock;
+  let reviewer: string;
+  let admin: string;
+
+  before(async () => {
+    sms = await startFakeTencentSms();
+    wechat = await startFakeWechat();
+    clock = new ManualClock(Date.now());
+    app = await startTestApp({
+      name: 'pub_sms',
+      clock,
+      env: {
+        SMS_PROVIDER: 'tencent',
+        SMS_ENDPOINT: sms.url,
+        TENCENT_SECRET_ID: 'AKIDfake',
+        TENCENT_SECRET_KEY: 'fake-key',
+        TENCENT_SMS_APP_ID: '1400000000',
+        WECHAT_APP_ID: wechat.state.appId,
+        WECHAT_APP_SECRET: wechat.state.appSecret,
+        WECHAT_API_BASE: wechat.url,
+      },
+    });
+    reviewer = (await app.loginAs('reviewer')).token;
+    admin = (await app.loginAs('admin')).token;
+  });
+  after(async () => {
+    await app.close();
+    await sms.close();
+    await wechat.close();
+  });
+
+  const view = async (id: string) => (await app.request('GET', `/api/admin/publications/${id}`, { token: admin })).body;
+  const settled = (id: string) =>
+    waitFor('publication settled', async () => {
+      const v = await view(id);
+      return ['sent', 'partial', 'failed'].includes(v.status) && v;
+    });
+
+  it('publishes to the microsite, the official account and by SMS to deputies and subscribers; opt-outs are left out', async () => {
+    await deputies(12, { level: 'county', region: { city: '海州市', county: '东湖区' }, from: 1000 });
+    await deputies(3, { level: 'city', region: { city: '海州市' }, from: 2000 });
+    await addOptOut(app.service.services.events, `+86${phoneOf(1003)}`, { source: 'admin' } as never, clock.now());
+    const sub = await app.request('POST', '/api/public/subscriptions', { body: { phone: '138 0013 8000', consent: true } });
+    expect(sub.status, sub.text).to.equal(201);
+    const noConsent = await app.request('POST', '/api/public/subscriptions', { body: { phone: '13800138001', consent: false } });
+    expect(noConsent.status).to.equal(400);
+
+    const id = await approvedArticle('全渠道发布');
+    const res = await app.request('POST', `/api/admin/articles/${id}/publish`, {
+      token: reviewer,
+      body: {
+        channels: ['microsite', 'wechat', 'sms'],
+        audience: { deputies: { levels: ['county'], regions: ['东湖区'] }, subscribers: true },
+        wechat: { mode: 'publish' },
+        sms: { notification: 'news' },
+      },
+    });
+    expect(res.status, res.text).to.equal(201);
+    const pubId = res.body.id;
+    await waitFor('wechat pending', async () => (await view(pubId)).deliveries.some((d: { channel: string; status: string }) => d.channel === 'wechat' && d.status === 'pending'));
+    const pending = (await view(pubId)).deliveries.find((d: { channel: string }) => d.channel === 'wechat');
+    app.service.services.events.emit('wechat.jobFinished', { event: 'PUBLISHJOBFINISH', publishId: pending.providerIds.publish_id, status: '0', raw: {} });
+    const done = await settled(pubId);
+    expect(done.status).to.equal('sent');
+    expect(done.audienceSummary).to.include({ recipients: 12, excludedOptedOut: 1 });
+    const smsDeliveries = done.deliveries.filter((d: { channel: string }) => d.channel === 'sms');
+    expect(smsDeliveries).to.have.length(1);
+    expect(smsDeliveries[0].recipients).to.deep.equal({ sent: 12 });
+    expect(smsDeliveries[0].idempotencyKey).to.equal(`${pubId}:sms:0`);
+
+    const received = sms.state.sends.map((s) => s.phone).sort();
+    expect(received).to.have.length(12);
+    expect(new Set(received).size).to.equal(12);
+    expect(received).to.not.include(`+86${phoneOf(1003)}`);
+    expect(received).to.include('+8613800138000');
+    expect(sms.state.sends[0].sessionContext).to.equal(smsDeliveries[0].id);
+
+    // Receipts arrive on the provider's callback route (twice: providers repeat them) and refine each number.
+    const failing = `+86${phoneOf(1001)}`;
+    await sms.controls.pushReceipts(`${app.url}/api/callbacks/sms/tencent`, [failing]);
+    await sms.controls.pushReceipts(`${app.url}/api/callbacks/sms/tencent`, [failing]);
+    const refined = await waitFor('receipts applied', async () => {
+      const d = (await view(pubId)).deliveries.find((x: { channel: string }) => x.channel === 'sms');
+      return d.recipients.delivered === 11 && d;
+    });
+    expect(refined.recipients).to.deep.equal({ delivered: 11, failed: 1 });
+    expect(refined.failedRecipients[0]).to.include({ recipient: failing });
+    const page = await app.request('GET', `/api/admin/deliveries/${refined.id}/recipients?status=failed`, { token: reviewer });
+    expect(page.body.total).to.equal(1);
+    expect(page.body.items[0].recipient).to.match(/^139\*\*\*\*\d{4}$/);
+  });
+
+  it('surfaces a permanent provider refusal with its code, and lets a person retry it', async () => {
+    await deputies(5, { level: 'township', region: { city: '海州市', county: '西山县' }, from: 3000 });
+    sms.controls.failNext({ code: 'FailedOperation.TemplateIncorrectOrUnapproved', match: 'SendSms' });
+    const id = await approvedArticle('模板未审核');
+    const res = await app.request('POST', `/api/admin/articles/${id}/publish`, {
+      token: reviewer,
+      body: { channels: ['sms'], audience: { deputies: { levels: ['township'] } }, sms: { notification: 'news' } },
+    });
+    const failed = await settled(res.body.id);
+    expect(failed.status).to.equal('failed');
+    const d = failed.deliveries[0];
+    expect(d).to.include({ status: 'failed', attempts: 1 });
+    expect(d.error.providerCode ?? d.error.code).to.contain('TemplateIncorrectOrUnapproved');
+    expect(d.error.message).to.contain('模板');
+
+    const wrongAction = await app.request('POST', `/api/admin/deliveries/${d.id}/retry`, { token: reviewer, body: { action: 'mark_sent' } });
+    expect(wrongAction.status).to.equal(400);
+    const retried = await app.request('POST', `/api/admin/deliveries/${d.id}/retry`, { token: reviewer, body: { note: '模板已审核通过' } });
+    expect(retried.status, retried.text).to.equal(200);
+    const after = await settled(res.body.id);
+    expect(after.status).to.equal('sent');
+    // The first round stays as history; the second round (a new ledger record) went out.
+    const [first, second] = after.deliveries;
+    expect(first).to.include({ round: 1, status: 'failed', supersededBy: second.id });
+    expect(second).to.include({ round: 2, status: 'sent', attempts: 1, retryOf: first.id, idempotencyKey: `${res.body.id}:sms:0:r2` });
+    expect(second.recipients).to.deep.equal({ sent: 5 });
+    expect(second.actions[0]).to.include({ action: 'retry', note: '模板已审核通过' });
+    const again = await app.request('POST', `/api/admin/deliveries/${d.id}/retry`, { token: reviewer });
+    expect(again.status).to.equal(409);
+    const sentDone = await app.request('POST', `/api/admin/deliveries/${second.id}/retry`, { token: reviewer });
+    expect(sentDone.status).to.equal(409);
+  });
+
+  it('retries a transient provider failure with backoff, then succeeds', async () => {
+    await deputies(4, { level: 'city', region: { city: '南江市' }, from: 4000 });
+    sms.controls.failNext({ httpStatus: 502, match: 'SendSms' });
+    const id = await approvedArticle('服务商临时故障');
+    const res = await app.request('POST', `/api/admin/articles/${id}/publish`, {
+      token: reviewer,
+      body: { channels: ['sms'], audience: { deputies: { regions: ['南江市'] } }, sms: { notification: 'news' } },
+    });
+    const queued = await waitFor('queued for retry', async () => {
+      const d = (await view(res.body.id)).deliveries[0];
+      return d && d.status === 'queued' && d.attempts === 1 && d;
+    });
+    expect(new Date(queued.nextAttemptAt).getTime()).to.be.greaterThan(clock.now().getTime());
+    clock.advance(30_000);
+    const done = await settled(res.body.id);
+    expect(done.status).to.equal('sent');
+    expect(done.deliveries[0].attempts).to.equal(2);
+    const phones = sms.state.sends.map((s) => s.phone).filter((p) => p.startsWith('+8613900004'));
+    expect(phones.sort()).to.deep.equal([0, 1, 2, 3].map((i) => `+86${phoneOf(4000 + i)}`));
+  });
+
+  it('creates a publication once per dedupeKey, even when two callers race', async () => {
+    const { createPublication } = publishing;
+    const id = await approvedArticle('会议提醒去重');
+    const input = {
+      kind: 'article' as const,
+      itemId: id,
+      channels: ['sms' as const],
+      sms: { notification: 'reminder' as const, params: {}, recipients: [{ phone: '13700137000', params: { link: 'https://x.test/r/1' } }] },
+      createdBy: 'meetings',
+      dedupeKey: `test:${id}:reminder:86400000`,
+      at: new Date(clock.now().getTime() + 3_600_000),
+    };
+    const [a, b] = await Promise.all([createPublication(input), createPublication(input)]);
+    expect(String(a.publication._id)).to.equal(String(b.publication._id));
+    expect([a.created, b.created].sort()).to.deep.equal([false, true]);
+    expect(await Delivery.countDocuments({ publicationId: a.publication._id })).to.equal(0);
+  });
+});
