@@ -77,7 +77,7 @@ describe('embedded-mongo: server and collection commands', () => {
     expect(names).to.include.members(['implicit', 'made']);
     const info = (await db.listCollections({ name: 'made' }).toArray())[0];
     expect(info).to.deep.include({ name: 'made', type: 'collection' });
-    expect(info.idIndex).to.deep.include({ key: { _id: 1 }, name: '_id_' });
+    expect((info as { idIndex?: unknown }).idIndex).to.deep.include({ key: { _id: 1 }, name: '_id_' });
     expect((await db.listCollections({}, { nameOnly: true }).toArray()).every((c) => typeof c.name === 'string')).to.equal(true);
     await db.renameCollection('implicit', 'renamed');
     expect(await db.collection('renamed').countDocuments()).to.equal(1);

@@ -8,6 +8,8 @@ import { DataDirLockedError, findRunningEngine, startEmbeddedMongo } from '../..
 import { embeddedEngine } from '../support/database';
 import { payloadFor } from './fixtures/crash-writer';
 
+type UserDoc = { _id: number; email: string; at?: Date; nested?: unknown };
+
 describe('embedded-mongo: durability and data-directory ownership (engine only; skipped against a real MongoDB)', () => {
   const dirs: string[] = [];
   const newDir = () => {
@@ -25,10 +27,10 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
     let engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
     let client = await MongoClient.connect(engine.uri);
     const docs = Array.from({ length: 500 }, (_, i) => ({ _id: i, email: `u${i}@x`, at: new Date(i), nested: { a: [i, { b: 'x' }] } }));
-    await client.db('app').collection('users').createIndex({ email: 1 }, { unique: true });
-    await client.db('app').collection('users').insertMany(docs);
-    await client.db('app').collection('users').updateOne({ _id: 3 }, { $set: { email: 'changed@x' } });
-    await client.db('app').collection('users').deleteOne({ _id: 4 });
+    await client.db('app').collection<UserDoc>('users').createIndex({ email: 1 }, { unique: true });
+    await client.db('app').collection<UserDoc>('users').insertMany(docs);
+    await client.db('app').collection<UserDoc>('users').updateOne({ _id: 3 }, { $set: { email: 'changed@x' } });
+    await client.db('app').collection<UserDoc>('users').deleteOne({ _id: 4 });
     await client.db('other').createCollection('empty');
     await client.close();
     await engine.stop();
@@ -36,12 +38,12 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
     engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
     client = await MongoClient.connect(engine.uri);
     try {
-      const users = client.db('app').collection('users');
+      const users = client.db('app').collection<UserDoc>('users');
       expect(await users.countDocuments()).to.equal(499);
       expect(await users.findOne({ _id: 7 })).to.deep.equal(docs[7]);
       expect((await users.findOne({ _id: 3 }))?.email).to.equal('changed@x');
       expect((await users.listIndexes().toArray()).map((i) => i.name)).to.deep.equal(['_id_', 'email_1']);
-      expect((await users.insertOne({ _id: 1000, email: 'u9@x' } as never).catch((e) => e)).code).to.equal(11000);
+      expect((await users.insertOne({ _id: 1000, email: 'u9@x' }).catch((e) => e)).code).to.equal(11000);
       expect((await client.db('other').listCollections().toArray()).map((c) => c.name)).to.deep.equal(['empty']);
     } finally {
       await client.close();

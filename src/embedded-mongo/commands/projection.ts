@@ -2,6 +2,8 @@
 import type { Document } from 'bson';
 import { Query } from 'mingo';
 
+let EMPTY_QUERY: Query | undefined;
+
 export function compileProjection(projection: Document | undefined, filter: Document): ((docs: Document[]) => Document[]) | undefined {
   if (!projection || Object.keys(projection).length === 0) return undefined;
   const spec: Document = {};
@@ -12,7 +14,7 @@ export function compileProjection(projection: Document | undefined, filter: Docu
   if (Object.keys(spec).length === 0) return undefined;
   // The query is only needed to resolve positional `field.$` projections.
   const positional = Object.keys(spec).some((k) => k.endsWith('.$'));
-  const q = new Query(positional ? filter : {});
+  const q = positional ? new Query(filter) : (EMPTY_QUERY ??= new Query({}));
   return (docs) => q.find(docs, spec).all() as Document[];
 }
 

@@ -7,6 +7,7 @@ import type { Document } from 'bson';
 import { Query } from 'mingo';
 import { CommandError } from '../errors';
 import type { Collection } from '../storage/collection';
+import { compileFastFilter } from './fast-match';
 
 export type Predicate = (doc: Document) => boolean;
 
@@ -29,6 +30,8 @@ export function compileFilter(coll: Collection | undefined, filter: Document | u
     text = compileText(coll, $text as Document);
   }
   if (Object.keys(rest).length === 0) return { test: text ?? (() => true), rest };
+  const fast = compileFastFilter(rest);
+  if (fast) return { test: text ? (d: Document) => text(d) && fast(d) : fast, rest };
   const q = new Query(rest);
   const test = text ? (d: Document) => text(d) && q.test(d) : (d: Document) => q.test(d);
   return { test, rest };

@@ -6,6 +6,7 @@
 import { ObjectId, type Document } from 'bson';
 import { Aggregator, update as mingoUpdate } from 'mingo';
 import { CommandError } from '../errors';
+import { fastUpdate } from './fast-update';
 import { compareBson, deepClone, formatValue, getPath, isOperatorObject, isPlainObject } from '../bson-values';
 
 const UPDATE_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$rename', '$currentDate', '$bit', '$setOnInsert']);
@@ -78,6 +79,11 @@ export function applyUpdate(doc: Document, u: UpdateSpec, opts: { query: Documen
         if (!unchanged && doc._id !== undefined) throw immutableIdError();
       }
     }
+    const fast = fastUpdate(doc, modifier);
+    if (fast !== undefined) {
+      if (fast === null) return opts.isInsert ? idFirst(doc) : null;
+      return idFirst(fast);
+    }
     next = deepClone(doc);
     // mingo ignores $each modifiers ($sort/$slice, dedupe) when the array field does not exist yet.
     for (const op of ['$push', '$addToSet']) {
@@ -86,7 +92,9 @@ export function applyUpdate(doc: Document, u: UpdateSpec, opts: { query: Documen
       }
     }
     if (Object.keys(modifier).length > 0) {
-      const changed = mingoUpdate(next, modifier, opts.arrayFilters, opts.query, { cloneMode: 'copy' });
+      // the query is only needed to resolve positional `$` paths; building it is not free
+      const positional = Object.values(modifier).some((args) => Object.keys(args as Document).some((p) => /(^|\.)\$(\.|$)/.test(p)));
+      const changed = mingoUpdate(next, modifier, opts.arrayFilters, positional ? opts.query : undefined, { cloneMode: 'copy' });
       if (changed.length === 0 && !opts.isInsert && sameAsBefore(doc, next)) return null;
     } else if (!opts.isInsert) return null;
   }

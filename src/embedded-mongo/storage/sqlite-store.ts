@@ -21,6 +21,9 @@ export class SqliteStore {
   private readonly putCollStmt: Statement;
   private readonly putIndexStmt: Statement;
   private readonly dropIndexStmt: Statement;
+  private readonly beginStmt: Statement;
+  private readonly commitStmt: Statement;
+  private readonly rollbackStmt: Statement;
   private dirty = false;
   private depth = 0;
 
@@ -46,21 +49,24 @@ export class SqliteStore {
     this.putCollStmt = this.db.prepare('INSERT OR REPLACE INTO collections (ns, options) VALUES (?, ?)');
     this.putIndexStmt = this.db.prepare('INSERT OR REPLACE INTO indexes (ns, name, spec) VALUES (?, ?, ?)');
     this.dropIndexStmt = this.db.prepare('DELETE FROM indexes WHERE ns = ? AND name = ?');
+    this.beginStmt = this.db.prepare('BEGIN');
+    this.commitStmt = this.db.prepare('COMMIT');
+    this.rollbackStmt = this.db.prepare('ROLLBACK');
   }
 
   /** Runs `fn` inside one SQLite transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T {
     if (this.depth > 0) return fn();
-    this.db.exec('BEGIN');
+    this.beginStmt.run();
     this.depth++;
     try {
       const result = fn();
       this.depth--;
-      this.db.exec('COMMIT');
+      this.commitStmt.run();
       return result;
     } catch (err) {
       this.depth--;
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      if (this.db.inTransaction) this.rollbackStmt.run();
       throw err;
     }
   }
