@@ -10,27 +10,29 @@ interface MeetingLike {
   _id: unknown;
   title?: string;
   slug?: string;
-  digest?: string;
   startsAt?: Date;
 }
 
-/** Published, not deleted meetings starting at or after `now`, soonest first; one by id when `id` is given. */
+/** Meetings the public sees as current (src/meetings: draft → announced → changed → held | cancelled). */
+const CURRENT = ['announced', 'changed'];
+
+/** Announced meetings not over yet, soonest first; or one public (announced/changed/held) meeting by id. */
 export async function upcomingPublishedMeetings(now: Date, limit: number, id?: string): Promise<CardItem[] | undefined> {
   const Meeting = mongoose.models.Meeting as mongoose.Model<MeetingLike> | undefined;
   if (!Meeting) return undefined;
-  const filter: Record<string, unknown> = { status: 'published', deletedAt: null };
+  const filter: Record<string, unknown> = id ? { status: { $in: [...CURRENT, 'held'] } } : { status: { $in: CURRENT }, endsAt: { $gt: now } };
   if (id) {
     if (!mongoose.isValidObjectId(id)) return [];
     filter._id = id;
-  } else filter.startsAt = { $gte: now };
-  const docs = await Meeting.find(filter, { title: 1, slug: 1, digest: 1, startsAt: 1 }).sort({ startsAt: 1 }).limit(limit).lean<MeetingLike[]>();
+  }
+  const docs = await Meeting.find(filter, { title: 1, slug: 1, startsAt: 1 }).sort({ startsAt: 1, _id: 1 }).limit(limit).lean<MeetingLike[]>();
   return docs
     .filter((m) => m.title && m.slug)
     .map((m) => ({
       kind: 'meeting' as const,
       id: String(m._id),
       title: m.title!,
-      digest: m.digest ?? '',
+      digest: '',
       path: itemPath('meeting', m.slug!),
       startsAt: m.startsAt,
     }));
