@@ -13,11 +13,18 @@ import { contentKinds } from './kinds';
 import { escapeRegex } from './public-queries';
 import type { AdminListQuery } from './schemas';
 
+/**
+ * Counting every match is linear in the matches; past this many the exact figure helps no one, so the count
+ * stops here and `totalCapped` says so ("10,000+").
+ */
+export const COUNT_CAP = 10_000;
+
 export interface AdminPage<T> {
   items: T[];
   page: number;
   pageSize: number;
   total: number;
+  totalCapped: boolean;
   /** Pass as ?cursor= to get the page after this one; null on the last page. */
   nextCursor: string | null;
 }
@@ -88,7 +95,7 @@ export async function listAdmin(kind: ContentKind, query: AdminListQuery): Promi
   const skip = query.cursor ? 0 : (query.page - 1) * query.pageSize;
   const [docs, total] = await Promise.all([
     model.find(find, listProjection[kind]).sort(sort).skip(skip).limit(query.pageSize + 1).lean(),
-    model.countDocuments(filter),
+    model.countDocuments(filter, { limit: COUNT_CAP }),
   ]);
   const more = docs.length > query.pageSize;
   const rows = more ? docs.slice(0, query.pageSize) : docs;
@@ -98,6 +105,7 @@ export async function listAdmin(kind: ContentKind, query: AdminListQuery): Promi
     page: query.cursor ? 0 : query.page,
     pageSize: query.pageSize,
     total,
+    totalCapped: total >= COUNT_CAP,
     nextCursor: more && last ? encodeCursor(last[field], last._id as Types.ObjectId) : null,
   };
 }

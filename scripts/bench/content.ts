@@ -1,0 +1,150 @@
+/**
+ * Admin list latency on 100k articles in the embedded engine (fresh temporary directory), through the
+ * service layer (listAdmin: the page of rows + the total count, exactly what GET /api/admin/articles runs).
+ * Prints p50/p99 per query at page 1, page 1,000 by skip, and page 1,000 by keyset cursor, next to the
+ * no-filter baseline.
+ *   npm run bench:content [-- --count 100000 --runs 30]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import mongoose, { Types } from 'mongoose';
+import { startEmbeddedMongo } from '../../src/embedded-mongo';
+import { Article } from '../../src/content/models/article';
+import { listAdmin } from '../../src/content/admin-list';
+import { listQuerySchema, type AdminListQuery } from '../../src/content/schemas';
+
+const { values } = parseArgs({ options: { count: { type: 'string', default: '100000' }, runs: { type: 'string', default: '30' } } });
+const COUNT = Number(values.count);
+const RUNS = Number(values.runs);
+const BATCH = 1000;
+const PAGE_SIZE = 20;
+const DEEP_PAGE = 1000;
+
+const counties = ['青山区', '石门县', '盘江县', '云溪区', '白水县', '龙潭县', '凤岭县', '清河区', '东川县', '西林县'];
+const topics = ['脱贫攻坚', '产业扶贫', '代表建议', '代表小组', '乡镇人大', '教育扶贫', '健康扶贫', '电商扶贫', '基础设施', '就业帮扶'];
+const words = ['代表', '调研', '视察', '座谈', '走访', '建议', '督办', '产业', '民生', '乡村'];
+const statuses = ['published', 'published', 'published', 'draft', 'in_review', 'approved', 'withdrawn', 'archived', 'published', 'draft'] as const;
+
+function rng(seed: number): () => number {
+  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+}
+
+function makeArticle(i: number, r: () => number) {
+  const at = new Date(Date.UTC(2024, 0, 1) + Math.floor(r() * 2 * 365 * 86_400_000));
+  const county = counties[Math.floor(r() * counties.length)];
+  const status = statuses[i % statuses.length];
+  const title = `${county}${words[Math.floor(r() * 10)]}${words[Math.floor(r() * 10)]}${i % 5 === 0 ? '助力脱贫攻坚' : '工作'}第${i}期`;
+  const creator = new Types.ObjectId();
+  return {
+    title,
+    slug: `article-${i}`,
+    digest: `${title}。各级人大代表积极履职。`,
+    digestAuto: true,
+    body: `# ${title}\n\n${'代表们深入基层，倾听群众呼声。'.repeat(8)}`,
+    region: { city: '云岭市', county },
+    regionKeys: ['云岭市', county],
+    topics: [topics[i % 10], topics[(i * 7 + 3) % 10]],
+    featured: i % 50 === 0,
+    relatedDeputyIds: [],
+    relatedGroupIds: [],
+    relatedCaseIds: [],
+    status,
+    version: 1 + (i % 4),
+    publishedAt: status === 'published' || status === 'withdrawn' ? at : undefined,
+    deletedAt: i % 97 === 0 ? at : null,
+    createdBy: creator,
+    updatedBy: creator,
+    viewCount: Math.floor(r() * 5000),
+    createdAt: at,
+    updatedAt: new Date(at.getTime() + Math.floor(r() * 86_400_000)),
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function measure(query: AdminListQuery): Promise<{ p50: number; p99: number; rows: number; total: number }> {
+  const times: number[] = [];
+  let last = { items: [] as unknown[], total: 0 };
+  await listAdmin('article', query); // warm-up
+  for (let i = 0; i < RUNS; i++) {
+    const t = process.hrtime.bigint();
+    last = await listAdmin('article', query);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99), rows: last.items.length, total: last.total };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-content-'));
+  const engine = await startEmbeddedMongo({ dbPath: dir, host: '127.0.0.1', port: 0 });
+  try {
+    await mongoose.connect(`${engine.uri.replace(/\/?$/, '/')}bench_content`);
+    await Article.init();
+    const r = rng(42);
+    const t0 = Date.now();
+    for (let b = 0; b < COUNT / BATCH; b++) {
+      const docs = Array.from({ length: BATCH }, (_, j) => makeArticle(b * BATCH + j, r));
+      await Article.collection.insertMany(docs, { ordered: false });
+    }
+    const loadSeconds = (Date.now() - t0) / 1000;
+    console.log(`loaded ${COUNT.toLocaleString()} articles in ${loadSeconds.toFixed(1)} s (${Math.round(COUNT / loadSeconds).toLocaleString()} docs/s, ${Article.schema.indexes().length + 1} indexes)\n`);
+
+    const schema = listQuerySchema('article');
+    const cases: [string, Record<string, string>][] = [
+      ['baseline: no filter, -updatedAt', {}],
+      ['status=published, -updatedAt', { status: 'published' }],
+      ['region=石门县, -updatedAt', { region: '石门县' }],
+      ['tag=产业扶贫, -updatedAt', { tag: '产业扶贫' }],
+      ['sort=-publishedAt', { sort: '-publishedAt' }],
+      ['sort=title', { sort: 'title' }],
+      ['q=脱贫攻坚 (title substring)', { q: '脱贫攻坚' }],
+    ];
+    const rows: string[][] = [];
+    for (const [label, params] of cases) {
+      const first = schema.parse({ ...params, pageSize: String(PAGE_SIZE) }) as AdminListQuery;
+      const deep = schema.parse({ ...params, pageSize: String(PAGE_SIZE), page: String(DEEP_PAGE) }) as AdminListQuery;
+      const before = await listAdmin('article', schema.parse({ ...params, pageSize: String(PAGE_SIZE), page: String(DEEP_PAGE - 1) }) as AdminListQuery);
+      const p1 = await measure(first);
+      const pDeep = await measure(deep);
+      const pCursor = before.nextCursor ? await measure({ ...first, cursor: before.nextCursor }) : undefined;
+      rows.push([
+        label,
+        p1.total.toLocaleString(),
+        `${p1.p50.toFixed(1)} / ${p1.p99.toFixed(1)}`,
+        pDeep.rows ? `${pDeep.p50.toFixed(1)} / ${pDeep.p99.toFixed(1)}` : 'n/a (fewer pages)',
+        pCursor ? `${pCursor.p50.toFixed(1)} / ${pCursor.p99.toFixed(1)}` : 'n/a',
+      ]);
+    }
+    const header = ['query (pageSize 20; rows + total count)', 'matches', 'page 1 p50/p99 ms', `page ${DEEP_PAGE} (skip) p50/p99 ms`, `page ${DEEP_PAGE} (cursor) p50/p99 ms`];
+    const widths = header.map((h, i) => Math.max(width(h), ...rows.map((row) => width(row[i]))));
+    const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i] - width(c))).join(' | ');
+    console.log(line(header));
+    console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+    for (const row of rows) console.log(line(row));
+    console.log(`\n${RUNS} runs per cell after one warm-up; the first row is the baseline to read the others against.`);
+  } finally {
+    await mongoose.disconnect();
+    await engine.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Display width: CJK characters take two columns. */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u2e80-\uffff]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
