@@ -38,6 +38,7 @@ export function createApp(services: Services, modules: FeatureModule[]): BuiltAp
       crossOriginEmbedderPolicy: false,
     }),
   );
+  for (const m of modules) for (const mw of m.frontMiddleware ?? []) app.use(mw);
   app.use(
     bodyParser({
       enableTypes: ['json'],

@@ -10,7 +10,7 @@ import type { Metrics } from './http/metrics';
 import type { ApiRouter } from './http/api-router';
 import type { Scheduler } from './jobs/scheduler';
 import type { RouterInstance } from '@koa/router';
-import type { AppState } from './http/context';
+import type { AppContext, AppState } from './http/context';
 
 export interface Services {
   config: Config;
@@ -27,6 +27,11 @@ export interface FeatureModule {
   routers?: ApiRouter[];
   /** Plain routers for non-API surfaces (microsite pages, feeds) that are not part of the OpenAPI document. */
   pageRouters?: RouterInstance<AppState>[];
+  /**
+   * Middleware run after request context, error shaping and security headers but before body parsing,
+   * authentication and routing — for answers that need none of those (the microsite's cached pages).
+   */
+  frontMiddleware?: ((ctx: AppContext, next: () => Promise<unknown>) => unknown)[];
   /** Called once the database is connected and before the server listens (register jobs, start workers…). */
   start?(): Promise<void> | void;
   /** Called on shutdown after the server stopped accepting requests; finish or hand back in-flight work. */

@@ -9,7 +9,7 @@ import { loadAssets } from './assets';
 import { PageCache } from './page-cache';
 import { ViewCounter } from './view-counter';
 import { InvalidationRelay } from './invalidation-relay';
-import { installSiteRuntime, renderNotFound, type SiteRuntime } from './runtime';
+import { cachedPageFrontPath, installSiteRuntime, renderNotFound, type SiteRuntime } from './runtime';
 import { followUpTags, immediateTags } from './change-tags';
 import { publicApi } from './public-api';
 import { registerHome } from './pages/home';
@@ -72,6 +72,7 @@ export function siteModule(services: Services): SiteModule {
     name: 'site',
     routers: [publicApi(clock)],
     pageRouters: [pages, notFound],
+    frontMiddleware: [cachedPageFrontPath],
     runtime,
     relay,
     start() {

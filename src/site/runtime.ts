@@ -139,9 +139,36 @@ export function cachedPage(options: CachedPageOptions, build: (ctx: AppContext) 
         tags: result.tags,
         view: result.view,
       };
-      rt.cache.set(key, page, startedAt, result.ttlMs);
+      if (rt.cache.set(key, page, startedAt, result.ttlMs)) rememberRoute(ctx.path, query, (ctx as { _matchedRoute?: string })._matchedRoute);
     }
     if (page.view && ctx.method === 'GET') rt.views.hit(page.view.kind, page.view.id);
     sendPage(ctx, page);
   }) as RouterMiddleware<AppState>;
+}
+
+/** For each path with a cached page: its query parameters and route pattern, so the front path can find the page. */
+const routesByPath = new Map<string, { query: readonly string[]; route?: string }>();
+const MAX_REMEMBERED_PATHS = 50_000;
+
+function rememberRoute(path: string, query: readonly string[], route: string | undefined): void {
+  if (routesByPath.has(path)) return;
+  if (routesByPath.size >= MAX_REMEMBERED_PATHS) routesByPath.clear();
+  routesByPath.set(path, { query, route });
+}
+
+/**
+ * Serves cached pages before body parsing, authentication and routing (none of which a cached public page
+ * needs): the hot path of the site. Requests carrying credentials, other methods and misses go the normal way.
+ */
+export function cachedPageFrontPath(ctx: AppContext, next: () => Promise<unknown>): unknown {
+  if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !current || ctx.get('authorization')) return next();
+  const known = routesByPath.get(ctx.path);
+  if (!known) return next();
+  const page = current.cache.get(cacheKey(ctx, known.query));
+  if (!page) return next();
+  // Same metrics label as the routed request would have had.
+  (ctx as { _matchedRoute?: string })._matchedRoute = known.route;
+  if (page.view && ctx.method === 'GET') current.views.hit(page.view.kind, page.view.id);
+  sendPage(ctx, page);
+  return undefined;
 }

@@ -70,7 +70,7 @@ describe('microsite in Chromium (375 × 812)', function () {
     await page.goto(`${app.url}/`, { waitUntil: 'load' });
     expect(await page.title()).to.contain('人大代表在行动');
     // Mobile first: nothing wider than the screen.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(375);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).to.be.at.most(375);
     await saveScreenshot(page, 'home');
 
     await page.locator('a.headline').first().click();
@@ -86,7 +86,7 @@ describe('microsite in Chromium (375 × 812)', function () {
     expect(await page.locator('link[rel="canonical"]').getAttribute('href')).to.equal(`http://lianxin.test${url.pathname}`);
     const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!);
     expect(ld).to.include({ '@type': 'NewsArticle', headline: articleTitle });
-    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.masthead')!).backgroundColor)).to.equal('rgb(183, 28, 28)');
+    expect(await page.evaluate("getComputedStyle(document.querySelector('.masthead')).backgroundColor")).to.equal('rgb(183, 28, 28)');
     await saveScreenshot(page, 'article');
     expect(page.problems).to.deep.equal([]);
     await page.close();

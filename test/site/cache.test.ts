@@ -58,7 +58,9 @@ describe('microsite page cache', () => {
     const older = await seed(app, 'article', { title: '较早的稿件', body: '内容' });
     const target = await seed(app, 'article', { title: '将被撤回的稿件', body: '内容', relatedDeputyIds: [deputy.id] });
     const deputyPage = `/deputies/${deputy.slug}`;
-    await eventually(async () => expect((await app.request('GET', deputyPage)).text).to.contain('将被撤回的稿件'));
+    await eventually(async () => {
+      expect((await app.request('GET', deputyPage)).text).to.contain('将被撤回的稿件');
+    });
     expect((await app.request('GET', `/news/${older.slug}`)).text).to.contain(`/news/${target.slug}`);
     expect((await app.request('GET', '/news')).text).to.contain(target.slug);
     const etag = (await app.request('GET', `/news/${target.slug}`)).headers.get('etag')!;
