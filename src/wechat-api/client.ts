@@ -233,7 +233,8 @@ function multipart(data: Buffer, filename: string, timeout: number): WechatAPI.R
   };
 }
 
-let sharedStore: CredentialStore | undefined;
+/** One credential cache per API base (a test's fake server never sees another's cached token). */
+const sharedStores = new Map<string, CredentialStore>();
 
 /**
  * The client for the configured account. Instances share this process's credential cache (and, through
@@ -243,6 +244,7 @@ export function createWechatClient(config: Config['wechat'], opts: WechatClientO
   if (!config.appId || !config.appSecret) {
     throw new Error('WeChat is not configured: set WECHAT_APP_ID and WECHAT_APP_SECRET');
   }
-  sharedStore ??= new CredentialStore();
-  return new WechatClient(config.appId, config.appSecret, config.apiBase, { store: opts.store ?? sharedStore, ...opts });
+  let store = opts.store ?? sharedStores.get(config.apiBase);
+  if (!store) sharedStores.set(config.apiBase, (store = new CredentialStore()));
+  return new WechatClient(config.appId, config.appSecret, config.apiBase, { ...opts, store });
 }
