@@ -75,14 +75,23 @@ export function mergeRecipients(current: DeliveryDoc['recipients'], outcome: Del
 }
 
 /** Records what the provider said. Returns false when this worker no longer held the delivery. */
-export async function recordOutcome(clock: Clock, d: DeliveryDoc, owner: string, outcome: DeliveryOutcome): Promise<boolean> {
+export async function recordOutcome(clock: Clock, d: DeliveryDoc, owner: string, outcome: DeliveryOutcome): Promise<DeliveryDoc['status'] | null> {
   const now = clock.now();
-  const status = outcome.status;
+  const recipients = mergeRecipients(d.recipients ?? [], outcome);
+  const inDoubt = recipients.filter((r) => r.status === 'unknown').length;
+  // Some numbers may or may not have received it (an interrupted request the provider cannot confirm): a person decides.
+  const status = outcome.status === 'sent' && inDoubt > 0 ? 'unknown' : outcome.status;
+  const error =
+    status === 'unknown'
+      ? { code: 'outcome_unknown', message: `${inDoubt} 个号码的发送结果未知（发送中断且服务商无法核实）。请核实后选择“重新发送”或“标记为已发送”。` }
+      : outcome.error
+        ? { code: outcome.error.code, message: outcome.error.message }
+        : null;
   const set: Record<string, unknown> = {
     status,
     providerIds: { ...(d.providerIds ?? {}), ...(outcome.providerIds ?? {}) },
-    recipients: mergeRecipients(d.recipients ?? [], outcome),
-    error: outcome.error ? { code: outcome.error.code, message: outcome.error.message } : null,
+    recipients,
+    error,
     updatedAt: now,
   };
   if (status === 'pending') {
@@ -93,7 +102,7 @@ export async function recordOutcome(clock: Clock, d: DeliveryDoc, owner: string,
     set.lease = null;
   }
   const res = await Delivery.updateOne({ _id: d._id, 'lease.owner': owner, status: { $in: ['sending', 'pending'] } }, { $set: set });
-  return res.matchedCount === 1;
+  return res.matchedCount === 1 ? status : null;
 }
 
 /** A transient failure: try again later, or give up after the last attempt. */

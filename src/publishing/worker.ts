@@ -222,11 +222,12 @@ export class PublishingWorker {
       await recordUnknown(clock, d, owner, `${INTERRUPTED_MESSAGE}（${(err as Error).message}）`);
       return this.settled(d, 'unknown');
     }
-    if (!(await recordOutcome(clock, d, owner, outcome))) {
+    const recorded = await recordOutcome(clock, d, owner, outcome);
+    if (!recorded) {
       this.deps.logger.warn({ deliveryId: String(d._id) }, 'lost the lease before recording a delivery outcome');
       return;
     }
-    await this.settled(d, outcome.status, outcome.error?.message);
+    await this.settled(d, recorded, outcome.error?.message);
   }
 
   /** The worker that sent this batch died: ask the provider what became of it. */
@@ -249,7 +250,8 @@ export class PublishingWorker {
       this.deps.logger.warn({ deliveryId: String(d._id), channel: d.channel }, 'interrupted delivery could not be reconciled; marked unknown');
       return this.settled(d, 'unknown');
     }
-    if (await recordOutcome(clock, d, owner, result)) await this.settled(d, result.status, result.error?.message);
+    const recorded = await recordOutcome(clock, d, owner, result);
+    if (recorded) await this.settled(d, recorded, result.error?.message);
   }
 
   /** A provider job still running (WeChat publish / mass send) whose result event has not arrived: poll it. */
@@ -271,7 +273,8 @@ export class PublishingWorker {
       if (result !== 'unknown') await recordOutcome(clock, d, owner, result);
       return;
     }
-    if (await recordOutcome(clock, d, owner, result)) await this.settled(d, result.status, result.error?.message);
+    const recorded = await recordOutcome(clock, d, owner, result);
+    if (recorded) await this.settled(d, recorded, result.error?.message);
   }
 
   private async settled(d: DeliveryDoc, status: string, reason?: string): Promise<void> {
