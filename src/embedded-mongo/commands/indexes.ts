@@ -103,7 +103,32 @@ function dropIndexes(ctx: CommandContext, cmd: Document, field: string): Documen
   return { nIndexesWas, ok: 1 };
 }
 
+/** collMod: only index TTL/hidden changes are applied; validators and other options are stored and ignored. */
+function collMod(ctx: CommandContext, cmd: Document): Document {
+  const name = collectionArg(cmd, 'collMod');
+  const coll = requireCollection(ctx, name);
+  const reply: Document = {};
+  const change = cmd.index as Document | undefined;
+  if (change) {
+    const idx = [...coll.indexes.values()].find((i) => (change.name !== undefined ? i.name === change.name : compareBson(i.spec.key, change.keyPattern) === 0));
+    if (!idx) throw new CommandError('IndexNotFound', `cannot find index ${JSON.stringify(change.name ?? change.keyPattern)} for ns ${coll.ns}`);
+    const spec: Document = { ...idx.spec };
+    if (change.expireAfterSeconds !== undefined) {
+      reply.expireAfterSeconds_old = idx.spec.expireAfterSeconds;
+      reply.expireAfterSeconds_new = spec.expireAfterSeconds = Number(change.expireAfterSeconds);
+    }
+    if (change.hidden !== undefined) {
+      reply.hidden_old = !!idx.spec.hidden;
+      reply.hidden_new = spec.hidden = !!change.hidden;
+    }
+    coll.dropIndex(idx.name);
+    coll.addIndex(spec);
+  }
+  return { ...reply, ok: 1 };
+}
+
 export const indexCommands: CommandTable = {
+  collMod: { run: collMod, write: true },
   createIndexes: { run: createIndexes, write: true },
   listIndexes: {
     run(ctx, cmd) {
