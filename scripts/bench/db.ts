@@ -2,8 +2,10 @@
  * Embedded engine vs @seald-io/nedb (persistent file mode), same work on both, 10k and 100k documents:
  * bulk insert, indexed point find, indexed range query with sort + limit, update by _id.
  * The engine runs in this process and is driven through the official driver over TCP, as the app uses it.
+ * "engine" runs in this process (as `npm start` runs it); "engine (own process)" is `npm run db` in a child.
  *   npm run bench:db [-- --sizes 10000,100000]
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,9 +35,30 @@ async function timed(ops: number, fn: (i: number) => Promise<unknown>): Promise<
   return ops / (Number(process.hrtime.bigint() - t) / 1e9);
 }
 
-async function benchEngine(n: number): Promise<Result> {
+/** The engine in its own process (`npm run db`), as mongosh/Compass or a second app process would use it. */
+async function startChildEngine(dir: string): Promise<{ uri: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'db.ts'), '--port', '0', '--dbpath', dir, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const uri = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /ready: (mongodb:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`engine process exited (${code})`)));
+  });
+  return {
+    uri,
+    stop: () => new Promise<void>((r) => {
+      child.once('exit', () => r());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+async function benchEngine(n: number, mode: 'inproc' | 'child'): Promise<Result> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-engine-'));
-  const engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+  const engine = mode === 'child' ? await startChildEngine(dir) : await startEmbeddedMongo({ dbPath: dir, port: 0 });
   const client = await MongoClient.connect(engine.uri);
   try {
     const c = client.db('bench').collection('docs');
@@ -98,16 +121,19 @@ function fmt(n: number): string {
 async function main(): Promise<void> {
   const arg = process.argv.indexOf('--sizes');
   const sizes = arg > 0 ? process.argv[arg + 1].split(',').map(Number) : [10_000, 100_000];
-  const results: { n: number; engine: Result; nedb: Result }[] = [];
+  const results: { n: number; engine: Result; child: Result; nedb: Result }[] = [];
   for (const n of sizes) {
     process.stderr.write(`running ${n.toLocaleString('en-US')} documents…\n`);
-    const engine = await benchEngine(n);
+    const engine = await benchEngine(n, 'inproc');
+    const child = await benchEngine(n, 'child');
     const nedb = await benchNedb(n);
-    results.push({ n, engine, nedb });
+    results.push({ n, engine, child, nedb });
   }
-  const rows: string[][] = [['operation', 'docs', 'engine ops/s', 'nedb ops/s', 'engine / nedb']];
+  const rows: string[][] = [['operation', 'docs', 'engine ops/s', 'nedb ops/s', 'engine / nedb', 'engine (own process)', '/ nedb']];
   for (const op of Object.keys(LABELS)) {
-    for (const { n, engine, nedb } of results) rows.push([LABELS[op], n.toLocaleString('en-US'), fmt(engine[op]), fmt(nedb[op]), `${(engine[op] / nedb[op]).toFixed(2)}×`]);
+    for (const { n, engine, child, nedb } of results) {
+      rows.push([LABELS[op], n.toLocaleString('en-US'), fmt(engine[op]), fmt(nedb[op]), `${(engine[op] / nedb[op]).toFixed(2)}×`, fmt(child[op]), `${(child[op] / nedb[op]).toFixed(2)}×`]);
+    }
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' │ ');
@@ -118,7 +144,7 @@ async function main(): Promise<void> {
     const [a, b] = [results[0], results[results.length - 1]];
     console.log(
       `\nindexed point find, ${b.n.toLocaleString('en-US')} vs ${a.n.toLocaleString('en-US')} docs: engine ${(a.engine.point / b.engine.point).toFixed(2)}× the cost per find` +
-        ` (${fmt(a.engine.point)} → ${fmt(b.engine.point)} ops/s), nedb ${(a.nedb.point / b.nedb.point).toFixed(2)}×`,
+        ` (${fmt(a.engine.point)} → ${fmt(b.engine.point)} ops/s; own process ${(a.child.point / b.child.point).toFixed(2)}×), nedb ${(a.nedb.point / b.nedb.point).toFixed(2)}×`,
     );
   }
 }

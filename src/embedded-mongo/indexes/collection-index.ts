@@ -47,10 +47,19 @@ export class CollectionIndex {
     if (typeof spec.expireAfterSeconds === 'number') this.expireAfterSeconds = spec.expireAfterSeconds;
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression as Document);
     const dirs = this.dirs;
-    this.list = new SortedList<IndexEntry>((a, b) => {
-      const c = compareKeys(a.key, b.key, dirs);
-      return c !== 0 ? c : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    });
+    const dir0 = dirs[0];
+    // single-field indexes (the common case) skip the per-field loop
+    this.list = new SortedList<IndexEntry>(
+      dirs.length === 1
+        ? (a, b) => {
+            const c = compareBson(a.key[0], b.key[0]);
+            return c !== 0 ? (dir0 < 0 ? -c : c) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+          }
+        : (a, b) => {
+            const c = compareKeys(a.key, b.key, dirs);
+            return c !== 0 ? c : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+          },
+    );
   }
 
   get size(): number {
