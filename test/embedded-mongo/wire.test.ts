@@ -102,7 +102,11 @@ describe('embedded-mongo: wire protocol limits and bad input', () => {
     this.timeout(20_000);
     const big = BSON.serialize({ _id: 1, s: 'x'.repeat(17 * 1024 * 1024) });
     const reply = await exchange(opMsg({ insert: 'big', $db: db }, { documents: [big] }), 15_000);
-    if (reply === 'closed') throw new Error('connection closed');
+    if (reply === 'closed') {
+      // a real mongod may refuse the oversized sequence document by hanging up; the engine answers
+      expect(embeddedEngine(), 'the engine must answer, not hang up').to.equal(undefined);
+      return stillServing();
+    }
     const writeErrors = reply.writeErrors as { code: number }[] | undefined;
     const code = writeErrors?.[0]?.code ?? (reply.code as number);
     // mongod says BadValue "object to insert too large"; the engine answers BSONObjectTooLarge
