@@ -116,7 +116,7 @@ async function main(): Promise<void> {
         label,
         p1.total.toLocaleString(),
         `${p1.p50.toFixed(1)} / ${p1.p99.toFixed(1)}`,
-        pDeep.rows ? `${pDeep.p50.toFixed(1)} / ${pDeep.p99.toFixed(1)}` : 'n/a (fewer pages)',
+        pDeep.rows ? `${pDeep.p50.toFixed(1)} / ${pDeep.p99.toFixed(1)}` : `n/a (${Math.ceil(p1.total / PAGE_SIZE)} pages)`,
         pCursor ? `${pCursor.p50.toFixed(1)} / ${pCursor.p99.toFixed(1)}` : 'n/a',
       ]);
     }

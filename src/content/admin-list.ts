@@ -90,7 +90,9 @@ export async function listAdmin(kind: ContentKind, query: AdminListQuery): Promi
     const c = decodeCursor(query.cursor);
     const op = dir === -1 ? '$lt' : '$gt';
     const id = new Types.ObjectId(c.id);
-    find = { $and: [filter, { $or: [{ [field]: { [op]: c.v } }, { [field]: c.v, _id: { [op]: id } }] }] };
+    // The plain range on the sort key lets the planner start the index scan at the cursor; the $or settles ties on _id.
+    const range = c.v === null ? [] : [{ [field]: { [`${op}e`]: c.v } }];
+    find = { $and: [filter, ...range, { $or: [{ [field]: { [op]: c.v } }, { [field]: c.v, _id: { [op]: id } }] }] };
   }
   const skip = query.cursor ? 0 : (query.page - 1) * query.pageSize;
   const [docs, total] = await Promise.all([
