@@ -6,7 +6,8 @@
  */
 import type { Services } from '../module';
 import { Publication } from './models/publication';
-import { generateMonthlyReport, previousMonth } from './monthly-report';
+import { generateMonthlyReport, previousMonth, type FollowerCounts } from './monthly-report';
+import { followerCountsBetween } from '../wechat/followers/counts';
 import { publishingRuntime } from './runtime';
 
 export const DUE_JOB = 'publishing.due';
@@ -18,6 +19,18 @@ export async function promoteDuePublications(services: Pick<Services, 'clock'>):
   if (res.modifiedCount) publishingRuntime().wake();
   return res.modifiedCount;
 }
+
+/** The month's follower figures from the WeChat module's daily counts (null when none were recorded). */
+const followerCounts: FollowerCounts = async (from, to) => {
+  const days = await followerCountsBetween(from, to);
+  if (!days.length) return null;
+  return {
+    start: days[0].total - days[0].followed + days[0].unfollowed,
+    end: days[days.length - 1].total,
+    gained: days.reduce((s, d) => s + d.followed, 0),
+    lost: days.reduce((s, d) => s + d.unfollowed, 0),
+  };
+};
 
 export function registerPublishingJobs(services: Services): void {
   services.scheduler.register({
@@ -32,6 +45,6 @@ export function registerPublishingJobs(services: Services): void {
     schedule: '0 10 0 1 * *',
     leaseMs: 10 * 60_000,
     runOnStart: true,
-    run: () => generateMonthlyReport(services.clock, previousMonth(services.clock.now())),
+    run: () => generateMonthlyReport(services.clock, previousMonth(services.clock.now()), followerCounts),
   });
 }

@@ -60,7 +60,8 @@ export async function planPublication(deps: PlannerDeps, pub: PublicationDoc): P
       }
       throw err;
     }
-    if (docs.length) await Delivery.insertMany(docs, { ordered: true });
+    // lean: the documents are built complete here; hydrating 10,000 recipient subdocuments would dominate planning.
+    if (docs.length) await Delivery.insertMany(docs, { ordered: true, lean: true });
     // Commit: every batch becomes claimable at once.
     await Delivery.updateMany({ publicationId: pub._id, status: 'planned' }, { $set: { status: 'queued', updatedAt: deps.clock.now() } });
   }
@@ -85,9 +86,13 @@ async function buildDeliveries(deps: PlannerDeps, pub: PublicationDoc) {
     publicationId: pub._id,
     channel,
     batchIndex,
+    round: 1,
+    supersededBy: null,
     idempotencyKey: idempotencyKey(pubId, channel, batchIndex),
     status: 'planned',
     attempts: 0,
+    reconcileAttempts: 0,
+    polls: 0,
     maxAttempts: deps.maxAttempts(channel),
     nextAttemptAt: now,
     // Messages link to the item's page: they wait until the page is live.

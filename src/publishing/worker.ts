@@ -80,18 +80,6 @@ export class PublishingWorker {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** For tests and scripts: run until nothing is claimable and nothing is in flight. */
-  async drain(): Promise<void> {
-    for (;;) {
-      await this.tick();
-      if (this.inFlight.size === 0) {
-        await this.tick();
-        if (this.inFlight.size === 0) return;
-      }
-      await Promise.race([...this.inFlight]);
-    }
-  }
-
   private async tick(): Promise<void> {
     if (this.ticking) {
       this.again = true;

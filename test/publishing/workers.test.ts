@@ -68,11 +68,13 @@ describe('publishing: worker processes (crash, race)', function () {
 
   it('after SIGKILL mid fan-out, every recipient got exactly one text or is marked unknown — none got two', async () => {
     // 1,000 deputies: 139 1000 0000 … 139 1000 0999.
-    await deputies(1000, { region: { city: '海州市', county: '崩溃区' }, from: 10_000_000 });
+    const [first] = await Promise.all([
+      spawnWorker(workerEnv),
+      deputies(1000, { region: { city: '海州市', county: '崩溃区' }, from: 10_000_000 }),
+    ]);
+    children.push(first);
     // The first request is accepted by the provider but never answered: the worker dies waiting for it.
     sms.controls.failNext({ hang: true, processBeforeHang: true, match: 'SendSms', count: 1 });
-    const first = await spawnWorker(workerEnv);
-    children.push(first);
     const pubId = await publishTo('崩溃区', '千人短信中途崩溃');
 
     await waitFor('fan-out under way', async () => receivedCounts('+8613910').size >= 600, 30_000, 5);
@@ -80,8 +82,10 @@ describe('publishing: worker processes (crash, race)', function () {
     const receivedAtKill = receivedCounts('+8613910').size;
     expect(receivedAtKill, 'killed mid fan-out').to.be.below(1000);
 
+    const t0 = Date.now();
     children.push(await spawnWorker(workerEnv));
     const pub = await finished(pubId);
+    if (process.env.TEST_TIMINGS) console.log(`recovery took ${Date.now() - t0} ms`);
 
     const counts = receivedCounts('+8613910');
     const twice = [...counts].filter(([, n]) => n > 1);
@@ -120,9 +124,10 @@ describe('publishing: worker processes (crash, race)', function () {
 
   it('two worker processes racing on the same publications send each batch once', async () => {
     // Three publications of 400 recipients each (two batches apiece), to three regions.
+    const workers = Promise.all([spawnWorker(workerEnv), spawnWorker(workerEnv)]);
     for (let k = 0; k < 3; k++) await deputies(400, { region: { city: '海州市', county: `竞争区${k}` }, from: 20_000_000 + k * 1000 });
     const requestsBefore = sms.state.sendRequests;
-    children.push(await spawnWorker(workerEnv), await spawnWorker(workerEnv));
+    children.push(...(await workers));
     const ids = await Promise.all([0, 1, 2].map((k) => publishTo(`竞争区${k}`, `并发发送 ${k}`)));
     for (const id of ids) expect((await finished(id)).status).to.equal('sent');
 

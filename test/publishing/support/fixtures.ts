@@ -39,12 +39,15 @@ export async function deputies(count: number, options: { level?: 'city' | 'count
     regionKeys: regionKeysOf(region),
     status: 'published',
     version: 1,
+    deletedAt: null,
+    viewCount: 0,
     createdBy: SYSTEM_USER,
     updatedBy: SYSTEM_USER,
     createdAt: at,
     updatedAt: at,
   }));
-  await Deputy.insertMany(docs);
+  // lean: complete documents, written without hydrating thousands of mongoose documents.
+  await Deputy.insertMany(docs, { lean: true });
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 50): Promise<T> {

@@ -1,0 +1,190 @@
+/**
+ * npm run bench:fanout — one SMS announcement to 10,000 deputies through the real pipeline
+ * (publication → plan → delivery ledger → worker → SMS channel → Tencent provider SDK) against the local fake
+ * Tencent SMS server (200 numbers per request), next to a bare loop of the same 50 SendSms requests through the
+ * same SDK. The ratio is the pipeline's overhead. Peak RSS is sampled every 20 ms (this process also runs the
+ * embedded database engine unless MONGODB_URI is set, so RSS includes it).
+ *
+ * Options: RECIPIENTS=10000, MONGODB_URI=… (a real server instead of the embedded engine).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Types } from 'mongoose';
+import { sms as tencent } from 'tencentcloud-sdk-nodejs-sms';
+import { loadConfig } from '../../src/config';
+import { startService } from '../../src/server';
+import { createPublication } from '../../src/publishing';
+import { Publication } from '../../src/publishing/models/publication';
+import { Delivery } from '../../src/publishing/models/delivery';
+import { Article } from '../../src/content/models/article';
+import { Deputy } from '../../src/content/models/deputy';
+import { startFakeTencentSms } from '../../test/fakes';
+
+const RECIPIENTS = Number(process.env.RECIPIENTS ?? 10_000);
+const PER_REQUEST = 200;
+
+function rssSampler() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().rss);
+    },
+  };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function main() {
+  const fake = await startFakeTencentSms({ maxNumbersPerRequest: PER_REQUEST });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lianxin-bench-fanout-'));
+  const env = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    SCHEDULER_ENABLED: 'false',
+    PUBLIC_BASE_URL: 'http://lianxin.bench',
+    SMS_PROVIDER: 'tencent',
+    SMS_ENDPOINT: fake.url,
+    TENCENT_SECRET_ID: 'AKIDbench',
+    TENCENT_SECRET_KEY: 'bench-key',
+    TENCENT_SMS_APP_ID: '1400000000',
+    ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI.replace(/\/[^/?]*(\?|$)/, `/bench_fanout_${Date.now()}$1`) } : {}),
+  };
+  const config = loadConfig(env);
+  const service = await startService(config);
+  try {
+    // Seed (not timed): deputies with distinct numbers, one approved article.
+    const owner = new Types.ObjectId();
+    const now = new Date();
+    const docs = Array.from({ length: RECIPIENTS }, (_, i) => ({
+      name: `代表${i}`,
+      level: 'county',
+      slug: `bench-deputy-${i}`,
+      phones: [`137${String(i).padStart(8, '0')}`],
+      region: { city: '海州市', county: '基准区' },
+      regionKeys: ['海州市', '基准区'],
+      status: 'published',
+      version: 1,
+      createdBy: owner,
+      updatedBy: owner,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    for (let i = 0; i < docs.length; i += 2000) await Deputy.insertMany(docs.slice(i, i + 2000));
+    const article = await Article.create({
+      title: '关于开展代表履职宣传周活动的通知',
+      slug: 'bench-announcement',
+      body: '各位代表：本周开展履职宣传活动，详情请见链接。',
+      status: 'approved',
+      version: 1,
+      createdBy: owner,
+      updatedBy: owner,
+      createdAt: now,
+      updatedAt: now,
+    });
+
+    // 1. The pipeline.
+    const baseRss = process.memoryUsage().rss;
+    const sampler = rssSampler();
+    const t0 = performance.now();
+    const { publication } = await createPublication({
+      kind: 'article',
+      itemId: String(article._id),
+      channels: ['sms'],
+      audience: { deputies: { regions: ['基准区'] } },
+      sms: { notification: 'news' },
+      createdBy: 'bench',
+    });
+    let status = '';
+    while (!['sent', 'partial', 'failed'].includes(status)) {
+      await new Promise((r) => setTimeout(r, 10));
+      status = (await Publication.findById(publication._id).select('status').lean())?.status ?? '';
+    }
+    const pipelineMs = performance.now() - t0;
+    const pipelinePeak = sampler.stop();
+    const deliveries = await Delivery.find({ publicationId: publication._id }).select('status recipientCount attempts lastAttemptAt settledAt createdAt').lean();
+    const pubDoc = (await Publication.findById(publication._id).lean())!;
+    if (process.env.BENCH_DEBUG) {
+      const c0 = pubDoc.createdAt.getTime();
+      console.log('planning done at', pubDoc.startedAt!.getTime() - c0, 'ms');
+      const per = deliveries.map((d) => d.settledAt!.getTime() - d.lastAttemptAt!.getTime());
+      console.log('per batch ms: min', Math.min(...per), 'max', Math.max(...per), 'avg', per.reduce((a, b) => a + b, 0) / per.length);
+      console.log('first claim', Math.min(...deliveries.map((d) => d.lastAttemptAt!.getTime())) - c0, 'last settle', Math.max(...deliveries.map((d) => d.settledAt!.getTime())) - c0);
+    }
+    const pipelineRequests = fake.state.sendRequests;
+    const pipelineNumbers = fake.state.numbers.length;
+    const distinct = new Set(fake.state.numbers).size;
+
+    // 2. The baseline: the same SendSms requests (200 numbers each) in a bare loop through the same SDK.
+    const client = new tencent.v20210111.Client({
+      credential: { secretId: 'AKIDbench', secretKey: 'bench-key' },
+      region: 'ap-guangzhou',
+      profile: { httpProfile: { endpoint: new URL(fake.url).host, protocol: 'http://', reqTimeout: 15 } },
+    });
+    const requests = Math.ceil(RECIPIENTS / PER_REQUEST);
+    const phones = docs.map((d) => `+86${d.phones[0]}`);
+    const send = (k: number) =>
+      client.SendSms({
+        PhoneNumberSet: phones.slice(k * PER_REQUEST, (k + 1) * PER_REQUEST),
+        SmsSdkAppId: '1400000000',
+        TemplateId: '2001',
+        SignName: config.sms.signName,
+        TemplateParamSet: ['关于开展代表履职宣传周活动的通知', 'http://lianxin.bench/articles/bench-announcement'],
+        SessionContext: new Types.ObjectId().toHexString(),
+      });
+    const baseSampler = rssSampler();
+    const t1 = performance.now();
+    for (let k = 0; k < requests; k++) await send(k);
+    const loopMs = performance.now() - t1;
+    const t2 = performance.now();
+    const lanes = config.publishing.concurrency;
+    await Promise.all(
+      Array.from({ length: lanes }, async (_, lane) => {
+        for (let k = lane; k < requests; k += lanes) await send(k);
+      }),
+    );
+    const parallelMs = performance.now() - t2;
+    const baselinePeak = baseSampler.stop();
+
+    const rows: Array<[string, string]> = [
+      ['recipients', String(RECIPIENTS)],
+      ['numbers per provider request', String(PER_REQUEST)],
+      ['ledger deliveries', `${deliveries.length} (${deliveries.filter((d) => d.status === 'sent').length} sent, max attempts ${Math.max(...deliveries.map((d) => d.attempts))})`],
+      ['provider requests (pipeline)', String(pipelineRequests)],
+      ['numbers received / distinct', `${pipelineNumbers} / ${distinct}`],
+      ['publication status', status],
+      ['pipeline: publish → all recorded', `${pipelineMs.toFixed(0)} ms`],
+      [`bare loop: ${requests} SendSms, sequential`, `${loopMs.toFixed(0)} ms`],
+      [`bare loop: ${requests} SendSms, ${lanes} at a time (worker concurrency)`, `${parallelMs.toFixed(0)} ms`],
+      ['overhead ratio (pipeline / sequential loop)', `${(pipelineMs / loopMs).toFixed(2)}×`],
+      [`overhead ratio (pipeline / ${lanes}-lane loop)`, `${(pipelineMs / parallelMs).toFixed(2)}×`],
+      ['RSS before the run', mb(baseRss)],
+      ['peak RSS during the pipeline run', mb(pipelinePeak)],
+      ['peak RSS during the bare loops', mb(baselinePeak)],
+      ['database', service.database.description + (service.database.ownsEngine ? ' (embedded, in this process)' : '')],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    console.log(`\nbench:fanout — one SMS announcement through the publishing pipeline\n`);
+    for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+    console.log('');
+  } finally {
+    await service.stop();
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
