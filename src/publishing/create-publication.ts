@@ -39,13 +39,18 @@ export interface CreatedPublication {
 const CHANNEL_ORDER: ChannelName[] = ['microsite', 'wechat', 'sms'];
 
 export async function createPublication(input: CreatePublicationInput): Promise<CreatedPublication> {
-  const { clock, wake } = publishingRuntime();
+  const { clock, wake, channels: available } = publishingRuntime();
   if (input.dedupeKey) {
     const existing = await Publication.findOne({ dedupeKey: input.dedupeKey }).lean();
     if (existing) return { publication: existing, created: false };
   }
   const channels = CHANNEL_ORDER.filter((c) => input.channels.includes(c));
   if (!channels.length) throw new ValidationError('至少选择一个发布渠道', [{ field: 'body.channels', message: 'empty' }]);
+  if (channels.includes('wechat') && !available.has('wechat')) {
+    throw new ValidationError('尚未配置微信公众号（WECHAT_APP_ID / WECHAT_APP_SECRET），无法发布到公众号', [
+      { field: 'body.channels', message: 'wechat is not configured' },
+    ]);
+  }
 
   const audience: AudienceSpec = { ...(input.audience ?? {}) };
   if (input.sms?.recipients?.length) audience.recipients = [...(audience.recipients ?? []), ...input.sms.recipients];

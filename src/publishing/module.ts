@@ -42,7 +42,7 @@ export function publishingModule(services: Services): FeatureModule {
     planner,
     settled: metrics.counter('lianxin_deliveries_settled_total', 'Deliveries settled, by channel and status', ['channel', 'status']),
   });
-  setPublishingRuntime({ clock, wake: () => worker.wake() });
+  setPublishingRuntime({ clock, wake: () => worker.wake(), channels: new Set(channels.keys()) });
   registerPublishingJobs(services);
   let unlisten: Array<() => void> = [];
 

@@ -4,14 +4,17 @@
  * callers need not thread services through. Before the module is built (scripts), the system clock is used.
  */
 import { systemClock, type Clock } from '../clock';
+import type { ChannelName } from '../channels/types';
 
 export interface PublishingRuntime {
   clock: Clock;
   /** Tells this process's worker that new work exists (so it does not wait for its next poll). */
   wake(): void;
+  /** Channels this installation can deliver through (WeChat only when the account is configured). */
+  channels: ReadonlySet<ChannelName>;
 }
 
-let runtime: PublishingRuntime = { clock: systemClock, wake: () => {} };
+let runtime: PublishingRuntime = { clock: systemClock, wake: () => {}, channels: new Set(['microsite', 'sms']) };
 
 export function setPublishingRuntime(next: PublishingRuntime): void {
   runtime = next;

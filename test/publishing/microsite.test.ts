@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Article } from '../../src/content/models/article';
 import { startTestApp, type TestApp } from '../support/app';
 import { approvedArticle, waitFor } from './support/fixtures';
 
@@ -25,8 +26,7 @@ describe('publishing: microsite, permissions, validation', () => {
     });
     expect(done.deliveries).to.have.length(1);
     expect(done.deliveries[0]).to.include({ channel: 'microsite', status: 'sent', attempts: 1 });
-    const page = await app.request('GET', `/api/public/articles`, {});
-    expect(page.status).to.be.oneOf([200, 404]);
+    expect((await Article.findById(id).lean())!.status).to.equal('published');
     const list = await app.request('GET', `/api/admin/publications?itemId=${id}`, { token: editor });
     expect(list.body.total).to.equal(1);
   });
@@ -40,6 +40,14 @@ describe('publishing: microsite, permissions, validation', () => {
     expect(bad.body.error.details[0].field).to.equal('body.extra');
     const noAudience = await app.request('POST', `/api/admin/articles/${id}/publish`, { token: reviewer, body: { channels: ['sms'] } });
     expect(noAudience.status).to.equal(400);
+    const noAccount = await app.request('POST', `/api/admin/articles/${id}/publish`, { token: reviewer, body: { channels: ['wechat'] } });
+    expect(noAccount.status).to.equal(400);
+    expect(noAccount.body.error.message).to.contain('WECHAT_APP_ID');
+    const past = await app.request('POST', `/api/admin/articles/${id}/publish`, {
+      token: reviewer,
+      body: { channels: ['microsite'], at: new Date(Date.now() - 3_600_000).toISOString() },
+    });
+    expect(past.status).to.equal(400);
     const missing = await app.request('POST', `/api/admin/articles/${'0'.repeat(24)}/publish`, { token: reviewer, body: { channels: ['microsite'] } });
     expect(missing.status).to.equal(404);
   });
