@@ -119,6 +119,8 @@ async function main() {
       console.log('first claim', Math.min(...deliveries.map((d) => d.lastAttemptAt!.getTime())) - c0, 'last settle', Math.max(...deliveries.map((d) => d.settledAt!.getTime())) - c0);
     }
     const pipelineRequests = fake.state.sendRequests;
+    const calls = (await service.services.metrics.registry.getSingleMetric('lianxin_channel_call_seconds')?.get())?.values ?? [];
+    const channelSeconds = calls.find((v) => (v as { metricName?: string }).metricName === 'lianxin_channel_call_seconds_sum' && v.labels.channel === 'sms')?.value ?? 0;
     const pipelineNumbers = fake.state.numbers.length;
     const distinct = new Set(fake.state.numbers).size;
 
@@ -161,6 +163,8 @@ async function main() {
       ['numbers received / distinct', `${pipelineNumbers} / ${distinct}`],
       ['publication status', status],
       ['pipeline: publish → all recorded', `${pipelineMs.toFixed(0)} ms`],
+      ['  of which planning (audience → 50 ledger records)', `${(pubDoc.startedAt!.getTime() - pubDoc.createdAt.getTime()).toFixed(0)} ms`],
+      ['  time inside the SMS channel, summed over batches', `${(channelSeconds * 1000).toFixed(0)} ms (${(channelSeconds * 1000 / deliveries.length).toFixed(0)} ms per batch)`],
       [`bare loop: ${requests} SendSms, sequential`, `${loopMs.toFixed(0)} ms`],
       [`bare loop: ${requests} SendSms, ${lanes} at a time (worker concurrency)`, `${parallelMs.toFixed(0)} ms`],
       ['overhead ratio (pipeline / sequential loop)', `${(pipelineMs / loopMs).toFixed(2)}×`],

@@ -2,6 +2,7 @@
  * The publishing feature: admin routes, subscriber routes, the delivery worker (every instance), the scheduler
  * jobs (due publications every 15 s, the monthly summary on the 1st) and the listeners for late results.
  */
+import { Histogram } from 'prom-client';
 import type { FeatureModule, Services } from '../module';
 import { processOwnerId } from '../jobs/lease';
 import { subscriptionRoutes } from '../audiences/routes';
@@ -13,6 +14,20 @@ import { listenForResults } from './receipts';
 import { registerPublishingJobs } from './jobs';
 import type { PlannerDeps } from './planner';
 import { optedOutAmong } from '../channels/sms';
+
+function channelCallHistogram(metrics: Services['metrics']): Histogram<string> {
+  const name = 'lianxin_channel_call_seconds';
+  return (
+    (metrics.registry.getSingleMetric(name) as Histogram<string> | undefined) ??
+    new Histogram({
+      name,
+      help: 'Time inside a channel delivery (provider calls and the channel\'s own records), by channel',
+      labelNames: ['channel'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [metrics.registry],
+    })
+  );
+}
 
 /** Attempts before a delivery that keeps failing transiently is given up. */
 const MAX_ATTEMPTS = { microsite: 5, wechat: 5, sms: 5 } as const;
@@ -41,6 +56,7 @@ export function publishingModule(services: Services): FeatureModule {
     channels,
     planner,
     settled: metrics.counter('lianxin_deliveries_settled_total', 'Deliveries settled, by channel and status', ['channel', 'status']),
+    callSeconds: channelCallHistogram(metrics),
   });
   setPublishingRuntime({ clock, wake: () => worker.wake(), channels: new Set(channels.keys()) });
   registerPublishingJobs(services);

@@ -8,7 +8,7 @@ import type { Channel, ChannelName, DeliveryRequest, PublishableContent } from '
 import { ChannelError } from '../channels/types';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import type { Counter } from 'prom-client';
+import type { Counter, Histogram } from 'prom-client';
 import { AppError } from '../errors';
 import { Publication, type PublicationDoc } from './models/publication';
 import type { DeliveryDoc } from './models/delivery';
@@ -41,6 +41,8 @@ export interface WorkerDeps {
   planner: PlannerDeps;
   /** Deliveries settled, by channel and status. */
   settled?: Counter<string>;
+  /** Time spent inside channel.deliver, by channel. */
+  callSeconds?: Histogram<string>;
 }
 
 const MAX_RECONCILE_ATTEMPTS = 5;
@@ -189,9 +191,11 @@ export class PublishingWorker {
       return;
     }
     let outcome;
+    const endTimer = this.deps.callSeconds?.startTimer({ channel: d.channel });
     try {
       outcome = await channel.deliver(request);
     } catch (err) {
+      endTimer?.();
       if (err instanceof ChannelError) {
         const error = { code: err.code, providerCode: err.providerCode, message: err.providerMessage ? `${err.message}（${err.providerMessage}）` : err.message };
         if (err.transient) {
@@ -210,6 +214,7 @@ export class PublishingWorker {
       await recordUnknown(clock, d, owner, `${INTERRUPTED_MESSAGE}（${(err as Error).message}）`);
       return this.settled(d, 'unknown');
     }
+    endTimer?.();
     const recorded = await recordOutcome(clock, d, owner, outcome);
     if (!recorded) {
       this.deps.logger.warn({ deliveryId: String(d._id) }, 'lost the lease before recording a delivery outcome');
