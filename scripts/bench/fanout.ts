@@ -109,15 +109,8 @@ async function main() {
     }
     const pipelineMs = performance.now() - t0;
     const pipelinePeak = sampler.stop();
-    const deliveries = await Delivery.find({ publicationId: publication._id }).select('status recipientCount attempts lastAttemptAt settledAt createdAt').lean();
+    const deliveries = await Delivery.find({ publicationId: publication._id }).select('status attempts').lean();
     const pubDoc = (await Publication.findById(publication._id).lean())!;
-    if (process.env.BENCH_DEBUG) {
-      const c0 = pubDoc.createdAt.getTime();
-      console.log('planning done at', pubDoc.startedAt!.getTime() - c0, 'ms');
-      const per = deliveries.map((d) => d.settledAt!.getTime() - d.lastAttemptAt!.getTime());
-      console.log('per batch ms: min', Math.min(...per), 'max', Math.max(...per), 'avg', per.reduce((a, b) => a + b, 0) / per.length);
-      console.log('first claim', Math.min(...deliveries.map((d) => d.lastAttemptAt!.getTime())) - c0, 'last settle', Math.max(...deliveries.map((d) => d.settledAt!.getTime())) - c0);
-    }
     const pipelineRequests = fake.state.sendRequests;
     const calls = (await service.services.metrics.registry.getSingleMetric('lianxin_channel_call_seconds')?.get())?.values ?? [];
     const channelSeconds = calls.find((v) => (v as { metricName?: string }).metricName === 'lianxin_channel_call_seconds_sum' && v.labels.channel === 'sms')?.value ?? 0;
