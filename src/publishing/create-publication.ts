@@ -6,7 +6,7 @@ import type { AudienceRecipient } from '../audiences/registry';
 import { hasAudienceResolver } from '../audiences/registry';
 import { hasPhoneAudience, type AudienceSpec } from '../audiences/types';
 import { Publication, type PublicationDoc } from './models/publication';
-import { requirePublishable } from './items';
+import { markItemScheduled, requirePublishable } from './items';
 import { publishingRuntime } from './runtime';
 
 export interface CreatePublicationInput {
@@ -101,6 +101,7 @@ export async function createPublication(input: CreatePublicationInput): Promise<
     if ((err as { code?: number }).code === 11000) throw new ConflictError('重复的发布请求');
     throw err;
   }
+  if (scheduled && channels.includes('microsite')) await markItemScheduled(input.kind, input.itemId, input.at!);
   if (!scheduled) wake();
   const publication = (await Publication.findById(doc._id).lean())!;
   return { publication, created: true };

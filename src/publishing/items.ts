@@ -26,3 +26,15 @@ export function contentFor(kind: ItemKind, id: string, publicBaseUrl: string): P
 export async function markLive(kind: ItemKind, id: string, at: Date): Promise<void> {
   await hooks.markPublished(kind, id, at);
 }
+
+/** A scheduled publication that will put an approved item live: the item shows as scheduled (and is locked) until then. */
+export async function markItemScheduled(kind: ItemKind, id: string, at: Date): Promise<void> {
+  const item = await hooks.getPublishable(kind, id);
+  if (item?.status === 'approved') await hooks.markScheduled(kind, id, at);
+}
+
+/** The scheduled publication was cancelled: the item is approved (and editable) again. */
+export async function markItemUnscheduled(kind: ItemKind, id: string): Promise<void> {
+  const item = await hooks.getPublishable(kind, id);
+  if (item?.status === 'scheduled') await hooks.markUnscheduled(kind, id);
+}

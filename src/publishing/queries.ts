@@ -6,6 +6,7 @@ import { maskPhone } from '../audiences/phone';
 import { Publication, PUBLICATION_STATUS_LABELS, type PublicationDoc, type PublicationStatus } from './models/publication';
 import { Delivery, DELIVERY_STATUS_LABELS, type DeliveryDoc, type DeliveryRecipient } from './models/delivery';
 import { publishingRuntime } from './runtime';
+import { markItemUnscheduled } from './items';
 
 export interface DeliveryView {
   id: string;
@@ -195,6 +196,15 @@ export async function cancelPublication(id: string, by: string): Promise<Publica
     if (!current) throw new NotFoundError('发布记录不存在');
     if (current.status === 'cancelled') return getPublicationView(id);
     throw new ConflictError(`发布已开始（${PUBLICATION_STATUS_LABELS[current.status]}），无法取消`, 'publication_started', { status: current.status });
+  }
+  if (updated.channels.includes('microsite')) {
+    const another = await Publication.exists({
+      kind: updated.kind,
+      itemId: updated.itemId,
+      channels: 'microsite',
+      status: { $in: ['scheduled', 'pending', 'planning', 'sending'] },
+    });
+    if (!another) await markItemUnscheduled(updated.kind, updated.itemId);
   }
   return getPublicationView(id);
 }

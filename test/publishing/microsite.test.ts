@@ -58,9 +58,11 @@ describe('publishing: microsite, permissions, validation', () => {
     const res = await app.request('POST', `/api/admin/articles/${id}/publish`, { token: reviewer, body: { channels: ['microsite'], at } });
     expect(res.status, res.text).to.equal(201);
     expect(res.body.status).to.equal('scheduled');
+    expect((await Article.findById(id).lean())!.status, 'the item shows as scheduled').to.equal('scheduled');
     const cancel = await app.request('POST', `/api/admin/publications/${res.body.id}/cancel`, { token: reviewer });
     expect(cancel.status).to.equal(200);
     expect(cancel.body.status).to.equal('cancelled');
+    expect((await Article.findById(id).lean())!.status, 'approved again').to.equal('approved');
 
     const now = await app.request('POST', `/api/admin/articles/${id}/publish`, { token: reviewer, body: { channels: ['microsite'] } });
     await waitFor('started', async () => (await app.request('GET', `/api/admin/publications/${now.body.id}`, { token: reviewer })).body.status === 'sent');
