@@ -10,7 +10,10 @@ import type { ItemKind } from '../channels/types';
 import type { Services } from '../module';
 import { ApiRouter } from '../http/api-router';
 import { idParams, isoDateTime, objectId, pagination, queryString } from '../http/schemas';
-import { ValidationError } from '../errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { Types } from 'mongoose';
+import { Publication } from './models/publication';
+import { Delivery } from './models/delivery';
 import type { Role } from '../auth/roles';
 import type { AudienceSpec } from '../audiences/types';
 import { createPublication } from './create-publication';
@@ -59,6 +62,20 @@ const publishBody = z
   .strict();
 
 type PublishBody = z.infer<typeof publishBody>;
+
+/** Organizers act on meeting publications only; reviewers and admins on all. */
+async function requireMayAct(user: { role: Role }, publicationId: unknown): Promise<void> {
+  if (user.role !== 'organizer') return;
+  const pub = Types.ObjectId.isValid(String(publicationId)) ? await Publication.findById(publicationId).select('kind').lean() : null;
+  if (!pub) throw new NotFoundError('发布记录不存在');
+  if (pub.kind !== 'meeting') throw new ForbiddenError('会议组织者只能处理会议的发布');
+}
+
+async function publicationOfDelivery(deliveryId: string): Promise<unknown> {
+  const d = await Delivery.findById(deliveryId).select('publicationId').lean();
+  if (!d) throw new NotFoundError('投递记录不存在');
+  return d.publicationId;
+}
 
 function toAudience(kind: ItemKind, itemId: string, body: PublishBody): AudienceSpec {
   const { meetingInvitees, meetingAttendees, ...rest } = body.audience;
@@ -153,7 +170,10 @@ export function publishingRoutes({ clock }: Services): ApiRouter {
     access: MEETING_PUBLISHERS,
     params: idParams,
     responses: { 200: 'Cancelled', 409: 'Already started' },
-    handler: (ctx, { params }) => cancelPublication(params.id, ctx.state.user!.id),
+    handler: async (ctx, { params }) => {
+      await requireMayAct(ctx.state.user!, params.id);
+      return cancelPublication(params.id, ctx.state.user!.id);
+    },
   });
 
   api.add({
@@ -180,6 +200,7 @@ export function publishingRoutes({ clock }: Services): ApiRouter {
       .default({}),
     responses: { 200: 'Queued again or marked sent', 400: 'Action not valid for this delivery', 409: 'Delivery is not failed or unknown' },
     handler: async (ctx, { params, body }) => {
+      if (ctx.state.user!.role === 'organizer') await requireMayAct(ctx.state.user!, await publicationOfDelivery(params.id));
       const d = await actOnDelivery(clock, params.id, body.action, ctx.state.user!.id, body.note);
       return getPublicationView(String(d.publicationId), { revealPhones: ctx.state.user!.role === 'admin' });
     },

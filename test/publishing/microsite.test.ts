@@ -59,6 +59,9 @@ describe('publishing: microsite, permissions, validation', () => {
     expect(res.status, res.text).to.equal(201);
     expect(res.body.status).to.equal('scheduled');
     expect((await Article.findById(id).lean())!.status, 'the item shows as scheduled').to.equal('scheduled');
+    const organizer = (await app.loginAs('organizer')).token;
+    expect((await app.request('POST', `/api/admin/publications/${res.body.id}/cancel`, { token: organizer })).status, 'organizers: meetings only').to.equal(403);
+    expect((await app.request('POST', `/api/admin/articles/${id}/publish`, { token: organizer, body: { channels: ['microsite'] } })).status).to.equal(403);
     const cancel = await app.request('POST', `/api/admin/publications/${res.body.id}/cancel`, { token: reviewer });
     expect(cancel.status).to.equal(200);
     expect(cancel.body.status).to.equal('cancelled');
