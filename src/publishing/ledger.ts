@@ -160,14 +160,6 @@ export async function recordUnknown(clock: Clock, d: DeliveryDoc, owner: string,
   return res.matchedCount === 1;
 }
 
-/** Gives a claimed delivery back untouched (shutdown before the provider was called). */
-export async function releaseUntouched(d: DeliveryDoc, owner: string): Promise<void> {
-  await Delivery.updateOne(
-    { _id: d._id, 'lease.owner': owner, status: 'sending' },
-    { $set: { status: 'queued', lease: null }, $inc: { attempts: -1 } },
-  );
-}
-
 /** The microsite went live: the other channels of the publication may go. */
 export async function releaseFollowers(publicationId: Types.ObjectId): Promise<void> {
   await Delivery.updateMany({ publicationId, waitFor: 'microsite' }, { $set: { waitFor: null } });
