@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // chai's property assertions (`expect(x).to.be.empty`) are expressions by design.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/embedded-mongo/**', 'src/db/**'],
     rules: {

@@ -7,7 +7,6 @@ import MarkdownIt from 'markdown-it';
 
 /** Canonical form used to judge a URL: entities are already decoded by markdown-it; drop controls and spaces, lower-case. */
 function canonical(url: string): string {
-  // eslint-disable-next-line no-control-regex
   return url.replace(/[\u0000-\u0020\u007f-\u009f\u00a0\u200b-\u200f\u2028\u2029\ufeff]+/g, '').toLowerCase();
 }
 

@@ -68,7 +68,8 @@ interface Candidate {
 }
 
 function rangeBounds(c: FieldCond, dir: number, multikey: boolean): [KeyBound | undefined, KeyBound | undefined] | undefined {
-  let lower = c.lower, upper = c.upper;
+  const lower = c.lower;
+  let upper = c.upper;
   if (!lower && !upper) return undefined;
   // On a multikey index different array elements may satisfy each bound, so only one bound is safe.
   if (multikey && lower && upper) upper = undefined;
