@@ -2,6 +2,7 @@
  * Configuration: read once from the environment (and ./.env if present), validated, typed, passed down.
  * No other module reads process.env. An invalid value stops the process with a message naming the variable.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -55,6 +56,8 @@ const envSchema = z.object({
   SMS_ENDPOINT: optionalString,
   SMS_SIGN_NAME: z.string().min(1).default('连心'),
   SMS_RECEIPT_TOKEN: optionalString,
+  /** Provider-approved template ids and wording; defaults to templates/sms/templates.json (placeholder ids). */
+  SMS_TEMPLATES_FILE: optionalString,
   TENCENT_SECRET_ID: optionalString,
   TENCENT_SECRET_KEY: optionalString,
   TENCENT_SMS_APP_ID: optionalString,
@@ -103,6 +106,8 @@ export interface Config {
     endpoint?: string;
     signName: string;
     receiptToken?: string;
+    /** Absolute path of the SMS template mapping; undefined = the bundled templates/sms/templates.json. */
+    templatesFile?: string;
     tencent: { secretId?: string; secretKey?: string; appId?: string; region: string };
     aliyun: { accessKeyId?: string; accessKeySecret?: string };
   };
@@ -140,6 +145,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     for (const k of ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET'] as const) {
       if (!e[k]) problems.push(`${k}: required when SMS_PROVIDER=aliyun`);
     }
+  }
+  if (e.SMS_TEMPLATES_FILE && !existsSync(e.SMS_TEMPLATES_FILE)) {
+    problems.push(`SMS_TEMPLATES_FILE=${JSON.stringify(e.SMS_TEMPLATES_FILE)}: no such file`);
   }
   if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) {
     problems.push('WECHAT_APP_ID and WECHAT_APP_SECRET: set both or neither');
@@ -180,6 +188,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       endpoint: e.SMS_ENDPOINT,
       signName: e.SMS_SIGN_NAME,
       receiptToken: e.SMS_RECEIPT_TOKEN,
+      templatesFile: e.SMS_TEMPLATES_FILE ? path.resolve(e.SMS_TEMPLATES_FILE) : undefined,
       tencent: { secretId: e.TENCENT_SECRET_ID, secretKey: e.TENCENT_SECRET_KEY, appId: e.TENCENT_SMS_APP_ID, region: e.TENCENT_SMS_REGION },
       aliyun: { accessKeyId: e.ALIYUN_ACCESS_KEY_ID, accessKeySecret: e.ALIYUN_ACCESS_KEY_SECRET },
     },

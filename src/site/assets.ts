@@ -25,7 +25,7 @@ function load(file: string, name: string, ext: string, contentType: string): Ass
 
 export interface SiteAssets {
   css: Asset;
-  /** The WeChat JS-SDK share script, once the WeChat module ships it (templates/wechat-share/share.js). */
+  /** The WeChat share-card script (templates/wechat-share/share.js); it calls the WeChat module's /api/public/wechat/jssdk. */
   shareScript?: Asset;
   byHref: Map<string, Asset>;
 }

@@ -12,7 +12,7 @@ import { ContentReplies } from './inbound/content-replies';
 import { InboundHandlers, type TextHandler } from './inbound/handlers';
 import { InboundProcessor, type FollowUp } from './inbound/processor';
 import { callbackRoutes } from './inbound/routes';
-import { jssdkRoutes, shareScriptRouter } from './jssdk/routes';
+import { jssdkRoutes } from './jssdk/routes';
 import { KeywordService } from './keywords/service';
 import { MenuService } from './menu/service';
 
@@ -61,7 +61,6 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
       adminRoutes({ keywords, followers, menu, scheduler, api }),
       jssdkRoutes({ config, clock, logger, api }),
     ],
-    pageRouters: [shareScriptRouter()],
     start() {
       scheduler.register({
         name: FOLLOWER_SYNC_JOB,

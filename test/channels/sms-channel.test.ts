@@ -1,11 +1,15 @@
 import { expect } from 'chai';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ManualClock } from '../../src/clock';
 import { DomainEventBus } from '../../src/events';
 import { ChannelError, type DeliveryRequest, type SmsRecipient } from '../../src/channels/types';
 import {
-  AliyunSmsProvider, OutboxMessageModel, OutboxProvider, SmsChannel, SmsMessageModel, SmsOptOutModel, TencentSmsProvider,
+  AliyunSmsProvider, OutboxMessageModel, createSmsChannel, OutboxProvider, SmsChannel, SmsMessageModel, SmsOptOutModel, TencentSmsProvider,
   addOptOut, normalizeChinaMobile, optedOutAmong,
 } from '../../src/channels/sms';
+import { DEFAULT_TEMPLATES_FILE } from '../../src/channels/sms/templates';
 import { startFakeAliyunSms, startFakeTencentSms, type FakeAliyunSms, type FakeTencentSms } from '../fakes';
 import { quietLogger, testConfig, useTestDatabase } from './support';
 
@@ -149,6 +153,26 @@ describe('SMS channel', () => {
       expect(fake.state.sends[0].params).to.deep.equal(['代表', '经验交流会', '12月1日 14:30', '区人大三楼']);
       expect(fake.state.sends[0].sessionContext).to.equal(r.deliveryId);
       expect(outcome.recipients![0].providerMessageId).to.be.a('string');
+    });
+
+    it('uses the approved template ids from SMS_TEMPLATES_FILE and refuses a broken mapping', async () => {
+      const bundled = JSON.parse(readFileSync(DEFAULT_TEMPLATES_FILE, 'utf8'));
+      const dir = mkdtempSync(path.join(tmpdir(), 'lianxin-sms-templates-'));
+      const ours = path.join(dir, 'ours.json');
+      writeFileSync(ours, JSON.stringify({ ...bundled, reminder: { ...bundled.reminder, tencent: '1888001' } }));
+      const config = testConfig({
+        SMS_PROVIDER: 'tencent', SMS_ENDPOINT: fake.url, TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000',
+        SMS_TEMPLATES_FILE: ours,
+      });
+      const configured = createSmsChannel({ config, clock, logger: quietLogger });
+      await configured.deliver(request([{ phone: phone(1), name: '甲' }]));
+      expect(fake.state.sends[0].templateId).to.equal('1888001');
+
+      const broken = path.join(dir, 'broken.json');
+      writeFileSync(broken, JSON.stringify({ ...bundled, change: { ...bundled.change, params: 'name' } }));
+      const brokenConfig = testConfig({ SMS_TEMPLATES_FILE: broken });
+      expect(() => createSmsChannel({ config: brokenConfig, clock, logger: quietLogger })).to.throw(/broken\.json: change\.params/);
+      expect(() => testConfig({ SMS_TEMPLATES_FILE: path.join(dir, 'missing.json') })).to.throw(/SMS_TEMPLATES_FILE.*no such file/);
     });
 
     it('sends one request per distinct personal value set', async () => {

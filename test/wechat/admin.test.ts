@@ -202,11 +202,14 @@ describe('wechat admin', () => {
       expect(res.body.error.code).to.equal('url_not_allowed');
     });
 
-    it('serves the share script for microsite pages', async () => {
-      const res = await app.request('GET', '/wechat/share.js');
+    it('microsite pages include the share script, which asks this endpoint for its config', async () => {
+      const home = await app.request('GET', '/');
+      const src = /<script src="(\/assets\/share\.[0-9a-f]+\.js)"/.exec(home.text)?.[1];
+      expect(src, 'share script tag on the home page').to.be.a('string');
+      const res = await app.request('GET', src!);
       expect(res.status).to.equal(200);
       expect(res.headers.get('content-type')).to.match(/javascript/);
-      expect(res.text).to.contain('updateAppMessageShareData');
+      expect(res.text).to.contain('/api/public/wechat/jssdk').and.contain('updateAppMessageShareData');
     });
   });
 });

@@ -7,6 +7,7 @@ import { AliyunSmsProvider } from './aliyun';
 import { OutboxProvider } from './outbox';
 import type { SmsProvider } from './provider';
 import { TencentSmsProvider } from './tencent';
+import { loadSmsTemplates } from './templates';
 
 export { SmsChannel, DEFAULT_SMS_LIMITS, chunkForProvider, shanghaiDayStart, type SmsLimits } from './channel';
 export { SmsMessageModel, SmsOptOutModel, type SmsMessageDoc, type SmsOptOutDoc } from './models';
@@ -37,6 +38,7 @@ export function createSmsChannel(deps: { config: Config; clock: Clock; logger: L
     signName: deps.config.sms.signName,
     clock: deps.clock,
     logger: deps.logger.child({ channel: 'sms' }),
+    templates: loadSmsTemplates(deps.config.sms.templatesFile),
     limits: deps.limits,
   });
 }

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import type { SmsNotificationKind } from '../types';
 
 export interface TemplateParam {
@@ -25,12 +26,33 @@ export type SmsTemplates = Record<SmsNotificationKind, SmsTemplate>;
 
 export const DEFAULT_TEMPLATES_FILE = path.resolve(__dirname, '../../../templates/sms/templates.json');
 
+const templateSchema = z.object({
+  tencent: z.string().min(1),
+  aliyun: z.string().min(1),
+  params: z.array(z.object({ name: z.string().regex(/^\w+$/), max: z.number().int().positive(), label: z.string().min(1) })),
+  text: z.string().min(1),
+});
+const KINDS: SmsNotificationKind[] = ['news', 'invitation', 'reminder', 'change', 'cancellation'];
+const templatesSchema = z.object(Object.fromEntries(KINDS.map((k) => [k, templateSchema])) as Record<SmsNotificationKind, typeof templateSchema>);
+
 const cache = new Map<string, SmsTemplates>();
 
+/** Reads and checks a template mapping; a broken file stops start-up with the file and the field named. */
 export function loadSmsTemplates(file = DEFAULT_TEMPLATES_FILE): SmsTemplates {
   let t = cache.get(file);
   if (!t) {
-    t = JSON.parse(readFileSync(file, 'utf8')) as SmsTemplates;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`SMS templates ${file}: ${(err as Error).message}`);
+    }
+    const parsed = templatesSchema.safeParse(raw);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      throw new Error(`SMS templates ${file}: ${problems.join('; ')}`);
+    }
+    t = parsed.data;
     cache.set(file, t);
   }
   return t;

@@ -1,15 +1,12 @@
 /** GET /api/public/wechat/jssdk: a signed JS-SDK config for a microsite page, so shares show its title and cover. */
 import { z } from 'zod';
-import Router from '@koa/router';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
 import { BadRequestError, ServiceUnavailableError } from '../../errors';
 import { ApiRouter } from '../../http/api-router';
-import type { AppState } from '../../http/context';
 import type { Logger } from '../../logger';
 import { rateLimit } from '../../http/rate-limit';
 import type { WechatApi } from '../api';
-import { SHARE_SCRIPT } from '../share-script';
 import { jsapiSignature, nonceStr, signableUrl } from './sign';
 
 export const SHARE_JS_API_LIST = ['updateAppMessageShareData', 'updateTimelineShareData', 'onMenuShareAppMessage', 'onMenuShareTimeline'];
@@ -51,15 +48,4 @@ export function jssdkRoutes(deps: { config: Config; clock: Clock; logger: Logger
     },
   });
   return api;
-}
-
-/** GET /wechat/share.js: the share-card script for microsite pages (served from our origin, as the CSP requires). */
-export function shareScriptRouter(): Router<AppState> {
-  const router = new Router<AppState>();
-  router.get('/wechat/share.js', (ctx) => {
-    ctx.type = 'application/javascript; charset=utf-8';
-    ctx.set('Cache-Control', 'public, max-age=3600');
-    ctx.body = SHARE_SCRIPT;
-  });
-  return router;
 }
