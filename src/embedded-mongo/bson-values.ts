@@ -297,6 +297,18 @@ export function getPath(doc: unknown, path: string): unknown {
   return cur;
 }
 
+/** Sets a dotted path, creating (or replacing non-object) intermediate levels as plain objects. */
+export function setPath(doc: Document, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur: Document = doc;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const next = cur[parts[i]];
+    if (next === undefined || next === null || typeof next !== 'object') cur[parts[i]] = {};
+    cur = cur[parts[i]] as Document;
+  }
+  cur[parts[parts.length - 1]] = value;
+}
+
 /** Deep copy of plain objects and arrays; BSON value objects are immutable in practice and shared. */
 export function deepClone<T>(v: T): T {
   if (Array.isArray(v)) return v.map(deepClone) as unknown as T;

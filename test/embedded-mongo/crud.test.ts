@@ -110,6 +110,21 @@ describe('embedded-mongo: CRUD through the official driver', () => {
       expect(d?.arr).to.deep.equal([11, 12, 0, 0]);
     });
 
+    it('positional $: several fields of the matched element in one update, as mongod allows', async () => {
+      const col = db.collection('positional');
+      await col.insertOne({ _id: 1 as never, people: [{ p: 'a', s: 'queued', n: 0 }, { p: 'b', s: 'queued', n: 0 }] });
+      await col.updateOne({ _id: 1 as never, 'people.p': 'b' }, { $set: { 'people.$.s': 'sent', 'people.$.at': 7 }, $inc: { 'people.$.n': 1 } });
+      await col.updateOne({ people: { $elemMatch: { p: 'a', s: 'queued' } } }, { $set: { 'people.$.s': 'failed' } });
+      expect((await col.findOne({ _id: 1 as never }))?.people).to.deep.equal([
+        { p: 'a', s: 'failed', n: 0 },
+        { p: 'b', s: 'sent', n: 1, at: 7 },
+      ]);
+      const err = await col.updateOne({ _id: 1 as never }, { $set: { 'people.$.s': 'x' } }).catch((e) => e);
+      expect(err).to.be.instanceOf(MongoServerError);
+      expect(err.code).to.equal(2);
+      expect(err.message).to.contain('positional operator did not find the match');
+    });
+
     it('replaces documents, keeping _id, and refuses to change _id', async () => {
       await c.replaceOne({ _id: 2 as never }, { only: true });
       expect(await c.findOne({ _id: 2 as never })).to.deep.equal({ _id: 2, only: true });

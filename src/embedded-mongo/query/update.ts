@@ -7,7 +7,8 @@ import { ObjectId, type Document } from 'bson';
 import { Aggregator, update as mingoUpdate } from 'mingo';
 import { CommandError } from '../errors';
 import { fastUpdate } from './fast-update';
-import { compareBson, deepClone, formatValue, getPath, isOperatorObject, isPlainObject } from '../bson-values';
+import { compareBson, deepClone, formatValue, getPath, isOperatorObject, isPlainObject, setPath } from '../bson-values';
+import { hasPositional, resolvePositional } from './positional';
 
 const UPDATE_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$rename', '$currentDate', '$bit', '$setOnInsert']);
 const PIPELINE_UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
@@ -92,9 +93,8 @@ export function applyUpdate(doc: Document, u: UpdateSpec, opts: { query: Documen
       }
     }
     if (Object.keys(modifier).length > 0) {
-      // the query is only needed to resolve positional `$` paths; building it is not free
-      const positional = Object.values(modifier).some((args) => Object.keys(args as Document).some((p) => /(^|\.)\$(\.|$)/.test(p)));
-      const changed = mingoUpdate(next, modifier, opts.arrayFilters, positional ? opts.query : undefined, { cloneMode: 'copy' });
+      const resolved = hasPositional(modifier) ? resolvePositional(doc, modifier, opts.query) : modifier;
+      const changed = mingoUpdate(next, resolved, opts.arrayFilters, undefined, { cloneMode: 'copy' });
       if (changed.length === 0 && !opts.isInsert && sameAsBefore(doc, next)) return null;
     } else if (!opts.isInsert) return null;
   }
@@ -107,17 +107,6 @@ export function applyUpdate(doc: Document, u: UpdateSpec, opts: { query: Documen
 
 function sameAsBefore(a: Document, b: Document): boolean {
   return compareBson(a, b) === 0 && Object.keys(a).length === Object.keys(b).length;
-}
-
-export function setPath(doc: Document, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let cur: Document = doc;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const next = cur[parts[i]];
-    if (next === undefined || next === null || typeof next !== 'object') cur[parts[i]] = {};
-    cur = cur[parts[i]] as Document;
-  }
-  cur[parts[parts.length - 1]] = value;
 }
 
 /** The document an upsert starts from: the query's equality fields (`$eq` and plain values, through `$and`). */
