@@ -20,6 +20,7 @@ import { createPublicationHooks } from '../src/content/publication-hooks';
 import { ContentService } from '../src/content/service';
 import { slugify } from '../src/content/slug';
 import { actorFromUser, type Actor } from '../src/content/workflow/actor';
+import { relayItemChanges } from '../src/site';
 import { runScript } from './cli';
 import { articles, cases, deputies, groups, type ArticleStage } from './seed/data';
 
@@ -58,9 +59,11 @@ async function makeCover(media: MediaService, uploader: string, hue: [string, st
   return view.id as string;
 }
 
-void runScript(async ({ config }) => {
+void runScript(async ({ config, logger }) => {
   const clock = systemClock;
   const events = new DomainEventBus();
+  // A running `npm start` drops the cached pages the new items appear on.
+  const relayed = relayItemChanges({ clock, logger, events });
   const mediaRoot = path.join(config.dataDir, 'media');
   const content = new ContentService({ clock, events });
   const hooks = createPublicationHooks({ clock, events, mediaRoot });
@@ -148,6 +151,7 @@ void runScript(async ({ config }) => {
     );
   }
 
+  await relayed();
   console.log(`Content: ${counts.created} items created, ${counts.existing} already present (left unchanged).`);
   console.log(`Sign in at ${config.publicBaseUrl}/api/auth/login; public pages at ${config.publicBaseUrl}/news`);
 });

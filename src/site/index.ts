@@ -5,4 +5,4 @@
  */
 export { renderPage, renderHtml, renderNotFound, cachedPage, layoutData, siteRuntime, type PageMeta, type PageResult } from './runtime';
 export { itemTag, listTag } from './change-tags';
-export { siteModule } from './module';
+export { siteModule, relayItemChanges } from './module';

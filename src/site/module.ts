@@ -25,6 +25,22 @@ export interface SiteModule extends FeatureModule {
   relay: InvalidationRelay;
 }
 
+/**
+ * For processes that change content without serving pages (npm run seed, other scripts): tells running instances
+ * which cached pages to drop, through the same relay. Returns a function that waits until every change is relayed.
+ */
+export function relayItemChanges({ clock, logger, events }: Pick<Services, 'clock' | 'logger' | 'events'>): () => Promise<void> {
+  const relay = new InvalidationRelay(() => undefined, clock, logger.child({ component: 'site' }));
+  const pending: Promise<void>[] = [];
+  events.on('item.changed', (event) => {
+    pending.push(followUpTags(event).catch(() => []).then((more) => relay.publish([...immediateTags(event), ...more])));
+  });
+  return async () => {
+    await new Promise((resolve) => setImmediate(resolve)); // listeners start asynchronously
+    await Promise.all(pending);
+  };
+}
+
 export function siteModule(services: Services): SiteModule {
   const { clock, logger, events } = services;
   const log = logger.child({ component: 'site' });
