@@ -11,7 +11,9 @@ export function requestContext(logger: Logger, metrics: Metrics) {
     const incoming = ctx.get('x-request-id');
     const requestId = SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = logger.child({ requestId });
+    // The child logger is made on first use: most requests (cached pages) never log anything but the access line.
+    let log: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', { get: () => (log ??= logger.child({ requestId })), enumerable: true, configurable: true });
     ctx.set('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     try {
@@ -21,7 +23,7 @@ export function requestContext(logger: Logger, metrics: Metrics) {
       // Label by the matched route pattern, not the raw URL, so label cardinality stays bounded.
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       metrics.httpDuration.observe({ method: ctx.method, route, status: String(ctx.status) }, seconds);
-      if (ctx.path !== '/healthz' && ctx.path !== '/metrics') {
+      if (ctx.path !== '/healthz' && ctx.path !== '/metrics' && logger.isLevelEnabled('info')) {
         ctx.state.log.info(
           { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000), user: ctx.state.user?.username },
           'request',

@@ -19,7 +19,7 @@ export function isNotModified(ctx: AppContext, page: CachedPage): boolean {
 /** Writes a cached page (or a 304 for it) to the response. */
 export function sendPage(ctx: AppContext, page: CachedPage): void {
   ctx.set('ETag', page.etag);
-  ctx.set('Last-Modified', page.lastModified.toUTCString());
+  ctx.set('Last-Modified', page.lastModifiedHttp);
   // Browsers and the WeChat web view revalidate every time: withdrawals must show at once, and a 304 is cheap.
   ctx.set('Cache-Control', 'public, no-cache');
   if (page.status === 200 && (ctx.method === 'GET' || ctx.method === 'HEAD') && isNotModified(ctx, page)) {

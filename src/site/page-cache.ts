@@ -14,6 +14,8 @@ export interface CachedPage {
   etag: string;
   /** Render time, truncated to whole seconds (HTTP dates have no finer resolution). */
   lastModified: Date;
+  /** `lastModified` as an HTTP date, formatted once. */
+  lastModifiedHttp: string;
   tags: readonly string[];
   /** The item this page is the public face of, for view counting. */
   view?: { kind: string; id: string };

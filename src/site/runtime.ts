@@ -130,12 +130,14 @@ export function cachedPage(options: CachedPageOptions, build: (ctx: AppContext) 
       if (!result) return renderNotFound(ctx);
       const body = Buffer.from(result.body, 'utf8');
       const now = rt.now();
+      const lastModified = new Date(Math.floor(now.getTime() / 1000) * 1000);
       page = {
         status: 200,
         contentType: result.contentType ?? 'text/html; charset=utf-8',
         body,
         etag: strongEtag(body),
-        lastModified: new Date(Math.floor(now.getTime() / 1000) * 1000),
+        lastModified,
+        lastModifiedHttp: lastModified.toUTCString(),
         tags: result.tags,
         view: result.view,
       };
