@@ -5,11 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import type { EncodedBodies } from './compression';
 
 export interface CachedPage {
   status: number;
   contentType: string;
   body: Buffer;
+  /** The body compressed once at render time, by content coding (absent for small or binary bodies). */
+  encoded?: EncodedBodies;
   /** Strong validator: a hash of the exact bytes. */
   etag: string;
   /** Render time, truncated to whole seconds (HTTP dates have no finer resolution). */
@@ -43,7 +46,7 @@ export class PageCache {
   constructor(options: PageCacheOptions = {}) {
     this.entries = new LRUCache<string, CachedPage>({
       maxSize: options.maxBytes ?? 64 * 1024 * 1024,
-      sizeCalculation: (page) => page.body.length + 512,
+      sizeCalculation: (page) => page.body.length + (page.encoded?.br?.length ?? 0) + (page.encoded?.gzip?.length ?? 0) + 512,
       ttl: options.defaultTtlMs ?? 10 * 60_000,
       // Keep the tag index in step with whatever leaves the cache (eviction, expiry, replacement, deletion).
       dispose: (page, key) => this.unindex(key, page.tags),

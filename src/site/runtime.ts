@@ -10,6 +10,7 @@ import { absoluteUrl } from '../urls';
 import type { SiteAssets } from './assets';
 import { sendPage } from './conditional';
 import { strongEtag, type PageCache } from './page-cache';
+import { encodeBody } from './compression';
 import type { ViewCounter } from './view-counter';
 import { renderTemplate } from './views';
 
@@ -129,12 +130,14 @@ export function cachedPage(options: CachedPageOptions, build: (ctx: AppContext) 
       const result = await build(ctx);
       if (!result) return renderNotFound(ctx);
       const body = Buffer.from(result.body, 'utf8');
+      const contentType = result.contentType ?? 'text/html; charset=utf-8';
       const now = rt.now();
       const lastModified = new Date(Math.floor(now.getTime() / 1000) * 1000);
       page = {
         status: 200,
-        contentType: result.contentType ?? 'text/html; charset=utf-8',
+        contentType,
         body,
+        encoded: encodeBody(body, contentType),
         etag: strongEtag(body),
         lastModified,
         lastModifiedHttp: lastModified.toUTCString(),

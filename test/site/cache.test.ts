@@ -3,10 +3,23 @@
  * publishes, edits or withdraws it — observed over HTTP, driven through the content service and publication hooks.
  */
 import { expect } from 'chai';
+import { get } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Article } from '../../src/content/models/article';
 import * as hooks from '../../src/content/publication-hooks';
 import { startTestApp, type TestApp } from '../support/app';
 import { changeProcessed, contentService, editor, eventually, reviewer, seed } from './support';
+
+/** A GET that keeps the raw bytes (fetch would decode them). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
 
 describe('microsite page cache', () => {
   let app: TestApp;
@@ -35,6 +48,31 @@ describe('microsite page cache', () => {
     const stale = await app.request('GET', `/news/${a.slug}`, { headers: { 'if-none-match': '"something-else"', 'if-modified-since': lastModified } });
     expect(stale.status, 'If-None-Match takes precedence over If-Modified-Since').to.equal(200);
     expect(stale.text).to.equal(first.text);
+  });
+
+  it('serves the cached page compressed as the client accepts, with its own validator per coding', async () => {
+    const a = await seed(app, 'article', { title: '压缩传输稿件', body: '代表联系群众，'.repeat(300) });
+    const url = `${app.url}/news/${a.slug}`;
+    const plain = await rawGet(url, {});
+    expect(plain.status).to.equal(200);
+    expect(plain.headers['content-encoding']).to.equal(undefined);
+    const html = plain.body.toString('utf8');
+    expect(html).to.contain('压缩传输稿件');
+
+    const br = await rawGet(url, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).to.equal('br');
+    expect(br.headers.vary).to.match(/accept-encoding/i);
+    expect(brotliDecompressSync(br.body).toString('utf8')).to.equal(html);
+    expect(br.body.length).to.be.lessThan(plain.body.length / 2);
+
+    const gz = await rawGet(url, { 'accept-encoding': 'gzip;q=1, br;q=0' });
+    expect(gz.headers['content-encoding']).to.equal('gzip');
+    expect(gunzipSync(gz.body).toString('utf8')).to.equal(html);
+
+    const etags = [plain, br, gz].map((r) => String(r.headers.etag));
+    expect(new Set(etags).size, 'one validator per representation').to.equal(3);
+    expect((await rawGet(url, { 'accept-encoding': 'gzip', 'if-none-match': String(gz.headers.etag) })).status).to.equal(304);
+    expect((await rawGet(url, { 'if-none-match': String(gz.headers.etag) })).status, 'a gzip validator does not validate the plain page').to.equal(200);
   });
 
   it('serves pages from memory: a database write that announces nothing is not seen', async () => {
