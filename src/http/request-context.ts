@@ -25,7 +25,8 @@ export function requestContext(logger: Logger, metrics: Metrics) {
       metrics.httpDuration.observe({ method: ctx.method, route, status: String(ctx.status) }, seconds);
       if (ctx.path !== '/healthz' && ctx.path !== '/metrics' && logger.isLevelEnabled('info')) {
         ctx.state.log.info(
-          { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000), user: ctx.state.user?.username },
+          // A path that carries a secret (an RSVP token) is logged by its route pattern only.
+          { method: ctx.method, path: route.includes(':token') ? route : ctx.path, status: ctx.status, ms: Math.round(seconds * 1000), user: ctx.state.user?.username },
           'request',
         );
       }
