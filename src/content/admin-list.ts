@@ -3,10 +3,7 @@
  * index entries. Deep pages: `page` uses an index-backed skip; `cursor` (keyset on the sort key and _id)
  * reads only the requested page however deep it is — the benchmark (npm run bench:content) compares both.
  */
-import type { SortOrder } from 'mongoose';
-
-type FilterQuery<_T> = Record<string, any>;
-import { Types } from 'mongoose';
+import { Types, type SortOrder } from 'mongoose';
 import { ValidationError } from '../errors';
 import type { ContentKind } from './enums';
 import { contentKinds } from './kinds';
@@ -37,9 +34,12 @@ const listProjection: Record<ContentKind, Record<string, 0>> = {
   case: { body: 0 },
 };
 
-export function buildFilter(kind: ContentKind, query: AdminListQuery): FilterQuery<any> {
+/** A MongoDB filter document (mongoose 9 no longer exports a usable FilterQuery type). */
+type FilterQuery = Record<string, any>;
+
+export function buildFilter(kind: ContentKind, query: AdminListQuery): FilterQuery {
   const spec = contentKinds[kind];
-  const filter: FilterQuery<any> = { deletedAt: query.deleted ? { $ne: null } : null };
+  const filter: FilterQuery = { deletedAt: query.deleted ? { $ne: null } : null };
   if (query.status) filter.status = query.status;
   if (query.region) filter.regionKeys = query.region;
   const topic = query.topic ?? query.tag;
@@ -80,20 +80,33 @@ function decodeCursor(cursor: string): CursorValue {
   }
 }
 
+/** Fields some rows lack (never-published items have no publishedAt); every other sort key is always set. */
+const NULLABLE_SORT_FIELDS = new Set(['publishedAt']);
+
+/**
+ * The rows after the cursor in (field dir, _id dir) order. MongoDB sorts null/missing lowest — first when
+ * ascending, last when descending — and $lt/$gt on a value never match null, so the keyset spells out the
+ * null side: ascending from a null key continues into every non-null row; descending from a non-null key
+ * ends in the null rows.
+ */
+function afterCursor(field: string, dir: 1 | -1, c: CursorValue): FilterQuery {
+  const op = dir === -1 ? '$lt' : '$gt';
+  const id = new Types.ObjectId(c.id);
+  const tie = { [field]: c.v, _id: { [op]: id } };
+  if (c.v === null) return dir === 1 ? { $or: [tie, { [field]: { $ne: null } }] } : tie;
+  const beyond = [{ [field]: { [op]: c.v } }, tie];
+  if (dir === -1 && NULLABLE_SORT_FIELDS.has(field)) return { $or: [...beyond, { [field]: null }] };
+  // The plain range on the sort key lets the planner start the index scan at the cursor; the $or settles ties on _id.
+  return { $and: [{ [field]: { [`${op}e`]: c.v } }, { $or: beyond }] };
+}
+
 export async function listAdmin(kind: ContentKind, query: AdminListQuery): Promise<AdminPage<Record<string, unknown>>> {
   const model = contentKinds[kind].model;
   const filter = buildFilter(kind, query);
   const { field, dir } = sortSpec(kind, query.sort);
   const sort: Record<string, SortOrder> = { [field]: dir, _id: dir };
   let find = filter;
-  if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    const op = dir === -1 ? '$lt' : '$gt';
-    const id = new Types.ObjectId(c.id);
-    // The plain range on the sort key lets the planner start the index scan at the cursor; the $or settles ties on _id.
-    const range = c.v === null ? [] : [{ [field]: { [`${op}e`]: c.v } }];
-    find = { $and: [filter, ...range, { $or: [{ [field]: { [op]: c.v } }, { [field]: c.v, _id: { [op]: id } }] }] };
-  }
+  if (query.cursor) find = { $and: [filter, afterCursor(field, dir, decodeCursor(query.cursor))] };
   const skip = query.cursor ? 0 : (query.page - 1) * query.pageSize;
   const [docs, total] = await Promise.all([
     model.find(find, listProjection[kind]).sort(sort).skip(skip).limit(query.pageSize + 1).lean(),

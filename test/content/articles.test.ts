@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { TestApp } from '../support/app';
+import * as hooks from '../../src/content/publication-hooks';
 import { expectStatus, problemFields, startContentApp, type Users } from './support';
 
 describe('content: articles admin API', () => {
@@ -176,6 +177,37 @@ describe('content: articles admin API', () => {
       expect(problemFields(bad)).to.deep.equal(['query.cursor']);
       const badSort = await app.request('GET', '/api/admin/articles?sort=password', { token: users.editor });
       expectStatus(badSort, 400);
+    });
+
+    it('pages by cursor on ±publishedAt across items never published (no publishedAt), like page paging', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) ids.push((await create({ title: `发布排序${i}` })).body.id);
+      for (const [n, id] of ids.slice(0, 2).entries()) {
+        expectStatus(await app.request('POST', `/api/admin/articles/${id}/submit`, { token: users.editor }), 200);
+        expectStatus(await app.request('POST', `/api/admin/articles/${id}/approve`, { token: users.reviewer }), 200);
+        await hooks.markPublished('article', id, new Date(Date.UTC(2026, 2, 1 + n)));
+      }
+      for (const sort of ['publishedAt', '-publishedAt']) {
+        const byPage: string[] = [];
+        for (let page = 1; page <= 4; page++) {
+          const res = await app.request('GET', `/api/admin/articles?q=发布排序&sort=${sort}&pageSize=1&page=${page}`, { token: users.editor });
+          byPage.push(...res.body.items.map((i: { title: string }) => i.title));
+        }
+        expect(byPage, sort).to.have.length(4);
+        const byCursor: string[] = [];
+        let cursor = '';
+        for (let guard = 0; guard < 10; guard++) {
+          const res = await app.request('GET', `/api/admin/articles?q=发布排序&sort=${sort}&pageSize=1${cursor ? `&cursor=${cursor}` : ''}`, { token: users.editor });
+          expectStatus(res, 200);
+          byCursor.push(...res.body.items.map((i: { title: string }) => i.title));
+          if (!res.body.nextCursor) break;
+          cursor = res.body.nextCursor;
+        }
+        expect(byCursor, sort).to.deep.equal(byPage);
+        // Published first when newest first; never-published (no date) first when oldest first.
+        if (sort === '-publishedAt') expect(byPage.slice(0, 2)).to.deep.equal(['发布排序1', '发布排序0']);
+        else expect(byPage.slice(2)).to.deep.equal(['发布排序0', '发布排序1']);
+      }
     });
   });
 });
