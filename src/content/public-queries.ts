@@ -193,6 +193,59 @@ export async function relatedFor(kind: ContentKind, id: string): Promise<Related
   }
 }
 
+export type RelatedIds = Record<ContentKind, string[]>;
+
+/**
+ * Ids of the published items whose "related" boxes may show this one (and that it shows), for cache invalidation:
+ * ids only and without the box limit — every page naming the item must be refreshed, not just the newest six.
+ * Articles sharing a topic are the exception: the box shows the newest six of the topic, and every other
+ * article of the topic carries those six's tags, so refreshing the six reaches them all.
+ */
+export async function relatedIdsFor(kind: ContentKind, id: string): Promise<RelatedIds> {
+  const out: RelatedIds = { article: [], deputy: [], group: [], case: [] };
+  if (!isValidObjectId(id)) return out;
+  const _id = new Types.ObjectId(String(id));
+  const doc: any = await model(kind).findOne({ ...PUBLIC, _id }, { relatedDeputyIds: 1, relatedGroupIds: 1, relatedCaseIds: 1, groupId: 1, members: 1, topics: 1 }).lean();
+  if (!doc) return out;
+  const ids = async (k: ContentKind, filter: Record<string, unknown>, limit = 0) =>
+    (await model(k).find({ ...PUBLIC, ...filter }, { _id: 1 }).sort(NEWEST).limit(limit).lean()).map((d: any) => String(d._id));
+  const byIds = (k: ContentKind, list: Types.ObjectId[] | undefined) => (list?.length ? ids(k, { _id: { $in: list } }) : Promise.resolve([]));
+  const pointingHere = (field: string) => ({ [field]: _id });
+  switch (kind) {
+    case 'article':
+      [out.deputy, out.group, out.case, out.article] = await Promise.all([
+        byIds('deputy', doc.relatedDeputyIds),
+        byIds('group', doc.relatedGroupIds),
+        byIds('case', doc.relatedCaseIds),
+        doc.topics?.length ? ids('article', { topics: { $in: doc.topics }, _id: { $ne: _id } }, RELATED_LIMIT) : Promise.resolve([]),
+      ]);
+      break;
+    case 'deputy':
+      [out.article, out.case, out.group] = await Promise.all([
+        ids('article', pointingHere('relatedDeputyIds')),
+        ids('case', pointingHere('relatedDeputyIds')),
+        ids('group', doc.groupId ? { $or: [{ _id: doc.groupId }, { 'members.deputyId': _id }] } : { 'members.deputyId': _id }),
+      ]);
+      break;
+    case 'group': {
+      const memberIds = (doc.members ?? []).map((m: any) => m.deputyId).filter(Boolean);
+      [out.article, out.case, out.deputy] = await Promise.all([
+        ids('article', pointingHere('relatedGroupIds')),
+        ids('case', pointingHere('relatedGroupIds')),
+        ids('deputy', memberIds.length ? { $or: [{ groupId: _id }, { _id: { $in: memberIds } }] } : { groupId: _id }),
+      ]);
+      break;
+    }
+    default:
+      [out.article, out.deputy, out.group] = await Promise.all([
+        ids('article', pointingHere('relatedCaseIds')),
+        byIds('deputy', doc.relatedDeputyIds),
+        byIds('group', doc.relatedGroupIds),
+      ]);
+  }
+  return out;
+}
+
 /** Adds page views counted by the microsite (one write per item per batch). Ids that are not valid are ignored. */
 export async function recordViews(kind: ContentKind, counts: Record<string, number> | Map<string, number>): Promise<void> {
   const entries = counts instanceof Map ? [...counts] : Object.entries(counts);

@@ -6,7 +6,7 @@
  */
 import type { DomainEvents } from '../events';
 import { CONTENT_KINDS, type ContentKind } from '../content/enums';
-import { adjacentArticles, getPublishedById, relatedFor } from '../content/public-queries';
+import { adjacentArticles, getPublishedById, relatedIdsFor } from '../content/public-queries';
 
 export const itemTag = (kind: string, id: string) => `${kind}:${id}`;
 export const listTag = (kind: string) => `list:${kind}`;
@@ -26,12 +26,10 @@ export async function followUpTags(event: DomainEvents['item.changed']): Promise
   const add = (k: string, ids: (string | undefined)[] | undefined) => {
     for (const id of ids ?? []) if (id) tags.add(itemTag(k, id));
   };
-  // Its related boxes name it, and it names them (articles of the same topic included): both directions.
-  const related = await relatedFor(kind, item.id);
-  add('article', related.articles.map((a) => a.id));
-  add('deputy', related.deputies.map((d) => d.id));
-  add('group', related.groups.map((g) => g.id));
-  add('case', related.cases.map((c) => c.id));
+  // Its related boxes name it, and it names them (articles of the same topic included): both directions, every
+  // related id (not only the few a box shows), so no page that names it stays stale.
+  const related = await relatedIdsFor(kind, item.id);
+  for (const k of CONTENT_KINDS) add(k, related[k]);
   if (item.kind === 'article') {
     const { previous, next } = await adjacentArticles(item.id);
     add('article', [previous?.id, next?.id]);

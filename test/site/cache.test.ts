@@ -141,6 +141,18 @@ describe('microsite page cache', () => {
     });
   });
 
+  it('publishing refreshes every page that starts showing the item, beyond the six a related box lists', async () => {
+    const deputy = await seed(app, 'deputy', { name: '孙代表', level: 'county', story: '事迹' }, 'approved');
+    const articles = [];
+    for (let i = 0; i < 8; i++) articles.push(await seed(app, 'article', { title: `提到孙代表的稿件${i}`, body: '内容', relatedDeputyIds: [deputy.id] }));
+    for (const a of articles) await changeProcessed('article', a.id);
+    for (const a of articles) expect((await app.request('GET', `/news/${a.slug}`)).text).not.to.contain(`/deputies/${deputy.slug}`);
+
+    await hooks.markPublished('deputy', deputy.id);
+    await changeProcessed('deputy', deputy.id);
+    for (const a of articles) expect((await app.request('GET', `/news/${a.slug}`)).text, a.slug).to.contain(`/deputies/${deputy.slug}`);
+  });
+
   it('counts views of cached pages in memory and adds them in batches, readable in the admin API', async () => {
     const a = await seed(app, 'article', { title: '阅读量统计', body: '内容' });
     for (let i = 0; i < 5; i++) expect((await app.request('GET', `/news/${a.slug}`)).status).to.equal(200);
