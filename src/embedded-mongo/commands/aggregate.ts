@@ -9,6 +9,8 @@ import { Aggregator } from 'mingo';
 import { CommandError } from '../errors';
 import { deepClone, isPlainObject } from '../bson-values';
 import { runQuery, type QuerySpec } from '../query/run-query';
+import { idFirst } from '../query/update';
+import { validateCollectionName } from '../storage/catalog';
 import { explainFind } from './read';
 import { asNumber, type CommandContext, type CommandTable } from './types';
 
@@ -71,6 +73,23 @@ export function runPipeline(ctx: CommandContext, collName: string | undefined, p
   }
 }
 
+/**
+ * `$out` as mongod does it: the results go into a temporary collection carrying the target's options
+ * and indexes, which then replaces the target. Any failure (a duplicate key) leaves the target untouched.
+ */
+function writeOut(ctx: CommandContext, out: string, results: Document[]): void {
+  validateCollectionName(out);
+  const catalog = ctx.engine.catalog;
+  const existing = catalog.get(ctx.db, out);
+  const { uuid: _uuid, ...options } = existing?.options ?? {};
+  const tmpName = `tmp.agg_out.${new ObjectId().toHexString()}`;
+  const tmp = catalog.ensure(ctx.db, tmpName, options);
+  for (const idx of existing?.indexes.values() ?? []) if (idx.name !== '_id_') tmp.addIndex(idx.spec);
+  for (const d of results) tmp.insert(d._id === undefined ? { _id: new ObjectId(), ...d } : idFirst(d));
+  if (existing) catalog.drop(ctx.db, out);
+  catalog.rename(tmp, ctx.db, out);
+}
+
 function aggregate(ctx: CommandContext, cmd: Document): Document {
   const target = cmd.aggregate;
   if (typeof target !== 'string' && target !== 1) throw new CommandError('InvalidNamespace', "Invalid input namespace, { aggregate: 1 } or a collection name expected");
@@ -89,12 +108,7 @@ function aggregate(ctx: CommandContext, cmd: Document): Document {
   const results = runPipeline(ctx, typeof target === 'string' ? target : undefined, pipeline);
   const ns = `${ctx.db}.${typeof target === 'string' ? target : '$cmd.aggregate'}`;
   if (out) {
-    const existing = ctx.engine.catalog.get(ctx.db, out);
-    const specs = existing ? [...existing.indexes.values()].filter((i) => i.name !== '_id_').map((i) => i.spec) : [];
-    ctx.engine.catalog.drop(ctx.db, out);
-    const coll = ctx.engine.catalog.ensure(ctx.db, out);
-    for (const s of specs) coll.addIndex(s);
-    for (const d of results) coll.insert(d._id === undefined ? { _id: new ObjectId(), ...d } : d);
+    writeOut(ctx, out, results);
     return ctx.engine.cursors.open(ns, [], 0);
   }
   return ctx.engine.cursors.open(ns, results.map((doc) => ({ doc })), asNumber((cmd.cursor as Document).batchSize));

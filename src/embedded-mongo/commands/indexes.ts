@@ -9,6 +9,7 @@ import { asNumber, collectionArg, type CommandContext, type CommandTable } from 
 const OPTION_KEYS = ['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds'];
 
 function normalizeSpec(raw: Document): Document {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new CommandError('TypeMismatch', "BSON field 'createIndexes.indexes' is the wrong type, expected type 'object'");
   const key = raw.key;
   if (!key || typeof key !== 'object' || Array.isArray(key) || Object.keys(key).length === 0) {
     throw new CommandError('CannotCreateIndex', "Error in specification { key: ... } :: caused by :: The 'key' field must be a non-empty object");
@@ -33,12 +34,13 @@ function sameOptions(a: Document, b: Document): boolean {
 function createIndexes(ctx: CommandContext, cmd: Document): Document {
   const name = collectionArg(cmd, 'createIndexes');
   if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0) throw new CommandError('BadValue', 'Must specify at least one index to create');
+  // Every spec is checked before the collection is created implicitly.
+  const specs = (cmd.indexes as unknown[]).map((raw) => normalizeSpec(raw as Document));
   const existed = !!ctx.engine.catalog.get(ctx.db, name);
   const coll = ctx.engine.catalog.ensure(ctx.db, name);
   const before = coll.indexes.size;
   const toCreate: Document[] = [];
-  for (const raw of cmd.indexes as Document[]) {
-    const spec = normalizeSpec(raw);
+  for (const spec of specs) {
     const byName = coll.indexes.get(spec.name);
     if (byName) {
       if (compareBson(byName.spec.key, spec.key) !== 0) {
@@ -59,16 +61,8 @@ function createIndexes(ctx: CommandContext, cmd: Document): Document {
     }
     toCreate.push(spec);
   }
-  const created: string[] = [];
-  try {
-    for (const spec of toCreate) {
-      coll.addIndex(spec);
-      created.push(spec.name);
-    }
-  } catch (err) {
-    for (const n of created) coll.dropIndex(n);
-    throw err;
-  }
+  // a failure (E11000 over existing documents) rolls back every index and the implicit collection with the transaction
+  for (const spec of toCreate) coll.addIndex(spec);
   const reply: Document = { numIndexesBefore: before, numIndexesAfter: coll.indexes.size, createdCollectionAutomatically: !existed };
   if (toCreate.length === 0) reply.note = 'all indexes already exist';
   reply.ok = 1;

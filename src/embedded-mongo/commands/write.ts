@@ -139,6 +139,8 @@ function findAndModify(ctx: CommandContext, cmd: Document): Document {
   const res = runQuery(coll, { filter: query, sort: asDoc(cmd.sort, 'sort'), limit: 1 });
   const rec = res.records[0];
   const project = (d: Document | null) => (d ? projectOne(d, fields, res.restFilter) : null);
+  // An invalid projection must fail before anything is written (mongod parses it up front).
+  project({});
   if (remove) {
     if (rec) coll!.remove(rec);
     return { lastErrorObject: { n: rec ? 1 : 0 }, value: project(rec?.doc ?? null), ok: 1 };

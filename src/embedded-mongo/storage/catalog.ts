@@ -47,6 +47,10 @@ export class Catalog {
     colls.set(c.name, c);
   }
 
+  private detach(c: Collection): void {
+    this.dbs.get(c.dbName)?.delete(c.name);
+  }
+
   get(db: string, name: string): Collection | undefined {
     return this.dbs.get(db)?.get(name);
   }
@@ -61,6 +65,7 @@ export class Catalog {
     c.options = { ...options, uuid: c.uuid };
     this.store.putCollection(c.ns, serialize(c.options));
     this.attach(c);
+    this.store.onRollback(() => this.detach(c));
     return c;
   }
 
@@ -80,7 +85,8 @@ export class Catalog {
     const c = this.get(db, name);
     if (!c) return false;
     this.store.dropCollection(c.ns);
-    this.dbs.get(db)!.delete(name);
+    this.detach(c);
+    this.store.onRollback(() => this.attach(c));
     return true;
   }
 
@@ -95,7 +101,11 @@ export class Catalog {
     for (const [k, v] of from.records) c.records.set(k, v);
     for (const idx of c.indexes.values()) if (idx.name === '_id_') idx.bulkLoad([...from.idIndex.entries()]);
     this.store.renameCollection(from.ns, c.ns);
-    this.dbs.get(from.dbName)!.delete(from.name);
+    this.detach(from);
     this.attach(c);
+    this.store.onRollback(() => {
+      this.detach(c);
+      this.attach(from);
+    });
   }
 }

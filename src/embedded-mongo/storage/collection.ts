@@ -62,6 +62,7 @@ export class Collection {
     this.store.putDocument(this.ns, id, bytes);
     for (const [idx, k] of keys) idx.add(k, id);
     this.records.set(id, rec);
+    this.store.onRollback(() => this.unlink(rec));
     return rec;
   }
 
@@ -72,19 +73,35 @@ export class Collection {
     const newKeys = this.computeKeys(doc, old.id);
     const rec: DocRecord = { id: old.id, doc, raw: bytes };
     this.store.putDocument(this.ns, old.id, bytes);
-    for (const [idx, keys] of newKeys) {
-      if (idx.name === '_id_') continue;
-      const oldKeys = idx.keysFor(old.doc);
-      if (sameKeys(oldKeys, keys)) continue;
-      idx.remove(oldKeys, old.id);
-      idx.add(keys, old.id);
-    }
-    this.records.set(old.id, rec);
+    this.swapInMemory(old, rec, newKeys);
+    this.store.onRollback(() => this.swapInMemory(rec, old));
     return rec;
   }
 
   remove(rec: DocRecord): void {
     this.store.deleteDocument(this.ns, rec.id);
+    this.unlink(rec);
+    this.store.onRollback(() => this.link(rec));
+  }
+
+  /** In-memory half of replace (also its undo): moves index entries from `from`'s keys to `to`'s. */
+  private swapInMemory(from: DocRecord, to: DocRecord, toKeys?: [CollectionIndex, unknown[][]][]): void {
+    for (const [idx, keys] of toKeys ?? [...this.indexes.values()].map((i): [CollectionIndex, unknown[][]] => [i, i.keysFor(to.doc)])) {
+      if (idx.name === '_id_') continue;
+      const oldKeys = idx.keysFor(from.doc);
+      if (sameKeys(oldKeys, keys)) continue;
+      idx.remove(oldKeys, from.id);
+      idx.add(keys, from.id);
+    }
+    this.records.set(to.id, to);
+  }
+
+  private link(rec: DocRecord): void {
+    for (const idx of this.indexes.values()) idx.add(idx.keysFor(rec.doc), rec.id);
+    this.records.set(rec.id, rec);
+  }
+
+  private unlink(rec: DocRecord): void {
     for (const idx of this.indexes.values()) idx.remove(idx.keysFor(rec.doc), rec.id);
     this.records.delete(rec.id);
   }
@@ -113,14 +130,26 @@ export class Collection {
         prev = e;
       }
     }
-    this.indexes.set(idx.name, idx);
     if (persist) this.store.putIndex(this.ns, idx.name, serialize(spec));
+    this.restoreIndexes([...this.indexes.entries(), [idx.name, idx]]);
     return idx;
   }
 
   dropIndex(name: string): void {
-    this.indexes.delete(name);
     this.store.dropIndex(this.ns, name);
+    this.restoreIndexes([...this.indexes.entries()].filter(([n]) => n !== name));
+  }
+
+  /** Sets the index list (in listIndexes order) and registers the way back to the current one. */
+  private restoreIndexes(next: [string, CollectionIndex][]): void {
+    const before = [...this.indexes.entries()];
+    this.store.onRollback(() => this.setIndexes(before));
+    this.setIndexes(next);
+  }
+
+  private setIndexes(entries: [string, CollectionIndex][]): void {
+    this.indexes.clear();
+    for (const [n, i] of entries) this.indexes.set(n, i);
   }
 
   /** Loads persisted documents at startup, then builds every index in bulk. */

@@ -26,6 +26,8 @@ export class SqliteStore {
   private readonly rollbackStmt: Statement;
   private dirty = false;
   private depth = 0;
+  /** Inverse in-memory operations of the open transaction, run in reverse if it rolls back. */
+  private undoLog: (() => void)[] = [];
 
   private walFd: number | undefined;
   private flushing = false;
@@ -54,21 +56,34 @@ export class SqliteStore {
     this.rollbackStmt = this.db.prepare('ROLLBACK');
   }
 
-  /** Runs `fn` inside one SQLite transaction (nested calls join the outer one). */
+  /**
+   * Runs `fn` inside one SQLite transaction (nested calls join the outer one). If `fn` throws, SQLite
+   * rolls back and so does memory: every in-memory change registered with `onRollback` is undone,
+   * newest first, so memory and disk never disagree about a failed command.
+   */
   transaction<T>(fn: () => T): T {
     if (this.depth > 0) return fn();
     this.beginStmt.run();
     this.depth++;
+    this.undoLog = [];
     try {
       const result = fn();
-      this.depth--;
       this.commitStmt.run();
       return result;
     } catch (err) {
-      this.depth--;
       if (this.db.inTransaction) this.rollbackStmt.run();
+      const undo = this.undoLog;
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]();
       throw err;
+    } finally {
+      this.depth--;
+      this.undoLog = [];
     }
+  }
+
+  /** Registers the inverse of an in-memory change made inside the current transaction (a no-op outside one). */
+  onRollback(undo: () => void): void {
+    if (this.depth > 0) this.undoLog.push(undo);
   }
 
   collections(): StoredCollection[] {
