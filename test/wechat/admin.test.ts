@@ -64,6 +64,20 @@ describe('wechat admin', () => {
       expect(bad.status).to.equal(400);
       expect(bad.body.error.message).to.match(/灾难性回溯/);
       expect(bad.body.error.details).to.deep.include({ field: 'body.pattern', message: bad.body.error.message });
+      // Catastrophic without nested quantifiers: overlapping alternatives and adjacent overlapping repeats.
+      for (const pattern of ['(a|a)*$', '(\\w|\\d)+$', '\\s*\\s*\\s*\\s*x$']) {
+        const refused = await rule({ name: '坏', match: 'regex', pattern, reply: { type: 'text', text: 'x' } });
+        expect(refused.status, pattern).to.equal(400);
+        expect(refused.body.error.message, pattern).to.match(/灾难性回溯/);
+        expect(refused.body.error.details[0].field).to.equal('body.pattern');
+        const changed = await app.request('PUT', `/api/admin/wechat/keywords/${ok.body.id}`, {
+          token: editor,
+          body: { name: '建议', match: 'regex', pattern, reply: { type: 'text', text: 'x' } },
+        });
+        expect(changed.status, pattern).to.equal(400);
+      }
+      // Quadratic at worst, and messages are capped in length: accepted.
+      expect((await rule({ name: '代表会议', match: 'regex', pattern: '代表.*会议', reply: { type: 'text', text: '会议安排' } })).status).to.equal(201);
       const invalid = await rule({ name: '坏', match: 'regex', pattern: '([', reply: { type: 'text', text: 'x' } });
       expect(invalid.status).to.equal(400);
       expect(invalid.body.error.message).to.match(/语法错误/);

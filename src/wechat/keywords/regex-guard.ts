@@ -1,27 +1,64 @@
 /**
- * Editors may write regular expressions; a catastrophic one (nested quantifiers, `(a+)+`) would let a single citizen's
- * message stall the event loop. Patterns are checked at save time: bounded length, valid syntax, and safe-regex2's
- * star-height analysis. Messages are bounded too (WeChat text ≤ 2048 bytes; we match at most MAX_INPUT characters).
+ * Editors may write regular expressions; a catastrophic one would let a single citizen's message stall the event loop.
+ * Star-height checks (safe-regex) only see nested quantifiers and miss `(a|a)*$` or `\s*\s*\s*x$`, so patterns are
+ * checked at save time by recheck, a real ReDoS analyser (automata theory plus fuzzing): bounded length, valid syntax,
+ * and a worst case no worse than quadratic. Messages are bounded too (WeChat text ≤ 2048 bytes; we match at most
+ * MAX_INPUT characters), so a quadratic pattern costs at most MAX_INPUT² steps (well under a millisecond).
  */
-import safeRegex from 'safe-regex2';
+import { check } from 'recheck';
 
 export const MAX_PATTERN_LENGTH = 200;
 export const MAX_INPUT = 600;
 /** Case-insensitive; `u` so that character classes treat emoji and rare CJK as one character. */
 export const REGEX_FLAGS = 'iu';
+/** Analysis bound; a pattern recheck cannot settle in this time is refused. */
+const CHECK_TIMEOUT_MS = 5_000;
+
+const UNCHECKED = '正则表达式暂时无法检查，请稍后重试或改用「包含」匹配';
+const CATASTROPHIC = '正则表达式可能导致灾难性回溯（例如 (a+)+、(a|a)*、\\s*\\s*x 这类重叠的重复），请改写得更简单';
+
+/** The worst-case cost recheck finds, reduced to whether it is acceptable given MAX_INPUT. */
+async function backtrackingProblem(pattern: string): Promise<string | undefined> {
+  let verdict;
+  try {
+    verdict = await check(pattern, REGEX_FLAGS, { timeout: CHECK_TIMEOUT_MS });
+  } catch {
+    return UNCHECKED;
+  }
+  if (verdict.status === 'safe') return undefined;
+  if (verdict.status === 'vulnerable' && verdict.complexity.type === 'polynomial' && verdict.complexity.degree <= 2) {
+    return undefined;
+  }
+  if (verdict.status === 'unknown') return '正则表达式过于复杂，无法确认不会导致灾难性回溯，请改写得更简单';
+  return CATASTROPHIC;
+}
 
 /** The reason a pattern is refused, in words editors read; undefined when it is acceptable. */
-export function regexProblem(pattern: string): string | undefined {
+export async function regexProblem(pattern: string): Promise<string | undefined> {
   if (pattern.length > MAX_PATTERN_LENGTH) return `正则表达式过长（最多 ${MAX_PATTERN_LENGTH} 个字符）`;
   try {
     new RegExp(pattern, REGEX_FLAGS);
   } catch (err) {
     return `正则表达式语法错误：${(err as Error).message}`;
   }
-  // Back-references cannot be bounded by the star-height check.
+  // Back-references make matching NP-hard in general; keyword rules never need them.
   if (/\\[1-9]|\\k</.test(pattern)) return '正则表达式不允许使用反向引用';
-  if (!safeRegex(pattern, { limit: 25 })) {
-    return '正则表达式可能导致灾难性回溯（例如 (a+)+ 这类嵌套重复），请改写得更简单';
+  return backtrackingProblem(pattern);
+}
+
+/** Verdicts of patterns already checked on this instance: stored rules are re-checked once before they are used. */
+const verdicts = new Map<string, Promise<boolean>>();
+
+/** Whether a stored pattern may be matched against messages (rules saved before a guard change are re-checked). */
+export function regexUsable(pattern: string): Promise<boolean> {
+  let v = verdicts.get(pattern);
+  if (!v) {
+    v = regexProblem(pattern).then((problem) => {
+      if (problem === UNCHECKED) verdicts.delete(pattern); // transient: try again next time
+      return problem === undefined;
+    });
+    if (verdicts.size > 1_000) verdicts.clear();
+    verdicts.set(pattern, v);
   }
-  return undefined;
+  return v;
 }

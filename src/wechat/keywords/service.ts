@@ -8,7 +8,7 @@ import { WechatKeywordRule, type KeywordRuleDoc, type MatchType, type RuleReply 
 import { WechatSetting } from '../models/settings';
 import type { ContentLookup } from '../content-lookup';
 import { compileRule, matchingRules, type CompiledRule } from './matcher';
-import { regexProblem } from './regex-guard';
+import { regexProblem, regexUsable } from './regex-guard';
 
 export interface RuleInput {
   name: string;
@@ -68,7 +68,7 @@ export class KeywordService {
 
   private async check(input: RuleInput): Promise<void> {
     if (input.match === 'regex') {
-      const problem = regexProblem(input.pattern);
+      const problem = await regexProblem(input.pattern);
       if (problem) throw new ValidationError(problem, [{ field: 'body.pattern', message: problem }]);
     } else if (!input.pattern.trim()) {
       throw new ValidationError('关键词不能为空', [{ field: 'body.pattern', message: '关键词不能为空' }]);
@@ -128,6 +128,8 @@ export class KeywordService {
         const docs = await WechatKeywordRule.find({ enabled: true }).sort({ priority: -1, updatedAt: -1 }).lean<KeywordRuleDoc[]>();
         const rules: CompiledRule<RuleView>[] = [];
         for (const doc of docs) {
+          // A regex stored before the guard was strengthened is never run against messages unless it passes today.
+          if (doc.match === 'regex' && !(await regexUsable(doc.pattern))) continue;
           try {
             rules.push(compileRule(view(doc)));
           } catch {
