@@ -113,6 +113,38 @@ describe('content: review workflow, revisions and deletion', () => {
     expect(edit.body.status).to.equal('draft');
   });
 
+  it('never lets a reviewer approve words they rewrote; a changed approved item goes back to review', async () => {
+    const c = await newCase('审核员改写');
+    await act(c.id, 'submit', users.editor);
+    const rewrite = await app.request('PATCH', `${base}/${c.id}`, { token: users.reviewer, body: { version: 1, body: '审核员重写的正文' } });
+    expectStatus(rewrite, 200);
+    expect(rewrite.body.status).to.equal('in_review');
+    const own = await act(c.id, 'approve', users.reviewer);
+    expectStatus(own, 403);
+    expect(own.body.error.code).to.equal('self_approval');
+    expect(own.body.error.message).to.equal('不能审核通过自己修改过的内容，请由其他审核员审核');
+    expectStatus(await act(c.id, 'approve', users.admin), 200);
+
+    // An approved item that changes needs approving again — and not by whoever changed it.
+    const after = await app.request('PATCH', `${base}/${c.id}`, { token: users.reviewer, body: { version: 2, summary: '通过后又改' } });
+    expectStatus(after, 200);
+    expect(after.body.status).to.equal('in_review');
+    expectStatus(await act(c.id, 'approve', users.reviewer), 403);
+    const byEditor = await newCase('通过后编辑修改');
+    await act(byEditor.id, 'submit', users.editor);
+    await act(byEditor.id, 'approve', users.reviewer);
+    const editorSave = await app.request('PATCH', `${base}/${byEditor.id}`, { token: users.editor, body: { version: 1, summary: '编辑再改' } });
+    expect(editorSave.body.status).to.equal('draft');
+
+    // A new round of review starts clean: after a reject and a resubmission the reviewer may approve again.
+    const again = await newCase('重新提交');
+    await act(again.id, 'submit', users.editor);
+    await app.request('PATCH', `${base}/${again.id}`, { token: users.reviewer, body: { version: 1, summary: '改' } });
+    expectStatus(await act(again.id, 'reject', users.reviewer, { comment: '请作者确认修改' }), 200);
+    expectStatus(await act(again.id, 'submit', users.editor), 200);
+    expectStatus(await act(again.id, 'approve', users.reviewer), 200);
+  });
+
   it('edits a live item only by a reviewer, live at once; scheduled items are locked', async () => {
     const c = await newCase('已发布修改');
     await act(c.id, 'submit', users.editor);

@@ -23,6 +23,8 @@ export interface PublishableFields {
   /** The author who submitted for review: they cannot approve it themselves. */
   submittedBy?: Types.ObjectId;
   approvedBy?: Types.ObjectId;
+  /** People other than the submitter who saved the item during this round of review: they cannot approve it. */
+  editedInReviewBy?: Types.ObjectId[];
   /** Page views, added in batches by the microsite. */
   viewCount: number;
   createdAt: Date;
@@ -63,6 +65,7 @@ export function publishablePlugin(schema: Schema): void {
     updatedBy: { type: Schema.Types.ObjectId, required: true },
     submittedBy: { type: Schema.Types.ObjectId },
     approvedBy: { type: Schema.Types.ObjectId },
+    editedInReviewBy: { type: [Schema.Types.ObjectId], default: undefined },
     viewCount: { type: Number, default: 0, min: 0 },
     // Set by the services from the injected clock (tests drive time), not by mongoose.
     createdAt: { type: Date, required: true },

@@ -9,7 +9,8 @@
  * Edits and status (documented policy, like Ghost but with review):
  *   - draft: saved as is.
  *   - in_review / approved: an editor's save sends the item back to draft (the approval was for other words);
- *     a reviewer's or admin's save keeps the status (reviewers may correct while reviewing).
+ *     a reviewer's or admin's save leaves it (or puts it back) in_review: changed words must be approved again,
+ *     and never by the person who changed them (they are recorded in editedInReviewBy until the next submit).
  *   - published: only reviewers and admins may save, and the change is live at once (a new revision,
  *     an 'edit' transition, an 'item.changed' event). Editors withdraw first or ask a reviewer.
  *   - scheduled: refused (409) — cancel the schedule first, so what goes live is what was approved.
@@ -46,6 +47,16 @@ function mapMongooseError(err: unknown): never {
     throw new ValidationError('内容无效', [{ field: `body.${(e as { path?: string }).path ?? '?'}`, message: e.message ?? 'invalid' }]);
   }
   throw err;
+}
+
+/**
+ * The status a save leaves: withdrawn/archived and an editor's save of a reviewed item go back to draft; a
+ * reviewer's save of an approved item needs approving again (in_review); anything else keeps its status.
+ */
+function statusAfterSave(from: ItemStatus, reviewerSave: boolean): ItemStatus {
+  if (from === 'withdrawn' || from === 'archived') return 'draft';
+  if (from === 'in_review' || from === 'approved') return reviewerSave ? 'in_review' : 'draft';
+  return from;
 }
 
 export class EditingService {
@@ -140,8 +151,9 @@ export class EditingService {
       throw new ForbiddenError('已发布的内容需由审核员或管理员修改，或先撤回再编辑', 'live_edit_forbidden');
     }
     const reviewerSave = actorHasRole(actor, LIVE_EDIT_ROLES);
-    const to: ItemStatus =
-      from === 'withdrawn' || from === 'archived' ? 'draft' : (from === 'in_review' || from === 'approved') && !reviewerSave ? 'draft' : from;
+    const to = statusAfterSave(from, reviewerSave);
+    // Whoever changes the words under review (other than their submitter) may not approve them afterwards.
+    const reviewedEdit = to === 'in_review' && String(doc.submittedBy ?? '') !== actor.id;
 
     const changes: Record<string, unknown> = {};
     const clears: Record<string, 1> = {};
@@ -156,6 +168,7 @@ export class EditingService {
     } else delete changes.slug;
     delete clears.slug;
     delete clears[spec.titleField];
+    if (from === 'approved') clears.approvedBy = 1; // the approval was for other words
 
     const now = this.deps.clock.now();
     const version = baseVersion + 1;
@@ -189,6 +202,7 @@ export class EditingService {
           {
             $set: { ...changes, status: to, version, updatedBy: new Types.ObjectId(actor.id), updatedAt: now },
             ...(Object.keys(clears).length ? { $unset: clears } : {}),
+            ...(reviewedEdit ? { $addToSet: { editedInReviewBy: new Types.ObjectId(actor.id) } } : {}),
           },
           { returnDocument: 'after' as const, runValidators: true },
         )

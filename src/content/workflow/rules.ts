@@ -20,7 +20,7 @@ export interface TransitionRule {
   /** Roles allowed through the admin API; 'pipeline' = only through the publication hooks. */
   roles: readonly Role[] | 'pipeline';
   commentRequired?: boolean;
-  /** The person who submitted the item may not take this step (no self-approval). */
+  /** The person who submitted the item, or who rewrote it during review, may not take this step (no self-approval). */
   notBySubmitter?: boolean;
   label: string;
 }

@@ -100,11 +100,17 @@ export class WorkflowService {
     if (rule.notBySubmitter && actor.id && doc.submittedBy && String(doc.submittedBy) === actor.id) {
       throw new ForbiddenError('不能审核自己提交的内容', 'self_approval');
     }
+    if (rule.notBySubmitter && actor.id && (doc.editedInReviewBy ?? []).some((by) => String(by) === actor.id)) {
+      throw new ForbiddenError('不能审核通过自己修改过的内容，请由其他审核员审核', 'self_approval');
+    }
 
     const now = this.deps.clock.now();
     const set: Record<string, unknown> = { status: rule.to };
     const unset: Record<string, 1> = {};
-    if (action === 'submit') set.submittedBy = actor.id ? new Types.ObjectId(actor.id) : undefined;
+    if (action === 'submit') {
+      set.submittedBy = actor.id ? new Types.ObjectId(actor.id) : undefined;
+      unset.editedInReviewBy = 1; // a new round of review
+    }
     if (action === 'approve' && actor.id) set.approvedBy = new Types.ObjectId(actor.id);
     if (action === 'reject') unset.approvedBy = 1;
     if (action === 'publish') {
