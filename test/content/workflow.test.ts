@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { TestApp } from '../support/app';
 import * as hooks from '../../src/content/publication-hooks';
+import { Revision } from '../../src/content/models/history';
 import type { DomainEvents } from '../../src/events';
 import { expectStatus, startContentApp, type Users } from './support';
 
@@ -169,6 +170,19 @@ describe('content: review workflow, revisions and deletion', () => {
     expectStatus(await app.request('DELETE', `${base}/${s.id}`, { token: users.admin }), 409);
     await hooks.markUnscheduled('case', s.id);
     expect(await status(s.id)).to.equal('approved');
+  });
+
+  it('saves over a revision left behind by an interrupted save, and that revision then holds what was saved', async () => {
+    const c = await newCase('中断的保存');
+    // What a crash between writing a revision and updating the item would leave: revision 2 for an item at version 1.
+    await Revision.create({ kind: 'case', itemId: c.id, version: 2, reason: 'update', data: { title: '从未保存的标题' }, by: users.ids.editor, at: new Date() });
+    const save = await app.request('PATCH', `${base}/${c.id}`, { token: users.editor, body: { version: 1, title: '真正保存的标题' } });
+    expectStatus(save, 200);
+    expect(save.body).to.include({ version: 2, title: '真正保存的标题' });
+    const rev = await app.request('GET', `${base}/${c.id}/revisions/2`, { token: users.organizer });
+    expectStatus(rev, 200);
+    expect(rev.body.data.title).to.equal('真正保存的标题');
+    expectStatus(await app.request('PATCH', `${base}/${c.id}`, { token: users.editor, body: { version: 1, title: '过期' } }), 409);
   });
 
   it('keeps a revision per save and restores an old one as a new version', async () => {

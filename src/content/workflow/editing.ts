@@ -2,9 +2,10 @@
  * Generic saving for any registered kind: create, update with optimistic concurrency, revision history,
  * restore, soft/hard delete and undelete.
  *
- * Concurrency: a save names the version it started from. The revision for the next version is written
- * first under a unique (kind, item, version) index — a second save from the same base fails there (409) —
- * and the item is then updated only if it still has the base version. Nothing is overwritten silently.
+ * Concurrency: a save names the version it started from; the item is updated only if it still has that version
+ * (a second save from the same base gets 409). Only then is the revision for the new version written, as an
+ * upsert on (kind, item, version), so an interrupted save never leaves a record that blocks later ones.
+ * Nothing is overwritten silently.
  *
  * Edits and status (documented policy, like Ghost but with review):
  *   - draft: saved as is.
@@ -59,6 +60,17 @@ function statusAfterSave(from: ItemStatus, reviewerSave: boolean): ItemStatus {
   return from;
 }
 
+/**
+ * Stores the snapshot of `version`, written after the item itself. An upsert on (kind, item, version): a snapshot
+ * left by an earlier attempt that never reached the item (a crash) is replaced, so it can never block later saves.
+ */
+async function writeRevision(rev: Omit<RevisionDoc, '_id' | 'restoredFrom'> & { restoredFrom?: number }): Promise<void> {
+  const { kind, itemId, version, ...rest } = rev;
+  const unset = rest.restoredFrom === undefined ? { $unset: { restoredFrom: 1 as const } } : {};
+  if (rest.restoredFrom === undefined) delete rest.restoredFrom;
+  await Revision.updateOne({ kind, itemId, version }, { $set: rest, ...unset }, { upsert: true });
+}
+
 export class EditingService {
   constructor(private readonly deps: WorkflowDeps) {}
 
@@ -89,9 +101,9 @@ export class EditingService {
       const slug = await this.allocateSlug(spec, String(data[spec.titleField] ?? ''), data.slug as string | undefined);
       const fields = { ...data, slug };
       Object.assign(fields, spec.derive?.(fields));
-      const revision = await Revision.create({ kind, itemId: _id, version: 1, reason: 'create', data: this.snapshot(spec, fields), by: userId, at: now });
+      let created;
       try {
-        const created = await spec.model.create({
+        created = await spec.model.create({
           ...fields,
           _id,
           status: 'draft',
@@ -102,10 +114,7 @@ export class EditingService {
           createdAt: now,
           updatedAt: now,
         });
-        await recordTransition(kind, _id, 'create', null, 'draft', actor, now, 1);
-        return created.toObject() as WorkflowDoc;
       } catch (err) {
-        await Revision.deleteOne({ _id: revision._id });
         // Two creations racing for the same generated slug: take the next one.
         if (isDuplicateKey(err) && duplicateKeyField(err) === 'slug' && !data.slug && attempt < 5) continue;
         if (isDuplicateKey(err) && duplicateKeyField(err) === 'slug') {
@@ -113,6 +122,10 @@ export class EditingService {
         }
         mapMongooseError(err);
       }
+      // The item exists from here on: its history follows (a failure leaves the item, never undoes it).
+      await writeRevision({ kind, itemId: _id, version: 1, reason: 'create', data: this.snapshot(spec, fields), by: userId, at: now });
+      await recordTransition(kind, _id, 'create', null, 'draft', actor, now, 1);
+      return created.toObject() as WorkflowDoc;
     }
   }
 
@@ -177,25 +190,9 @@ export class EditingService {
     const derived = spec.derive?.(merged) ?? {};
     Object.assign(changes, derived);
     Object.assign(merged, derived);
-    let revisionId: Types.ObjectId;
-    try {
-      const revision = await Revision.create({
-        kind,
-        itemId: _id,
-        version,
-        reason,
-        data: this.snapshot(spec, merged),
-        by: new Types.ObjectId(actor.id),
-        at: now,
-        restoredFrom,
-      });
-      revisionId = revision._id;
-    } catch (err) {
-      if (isDuplicateKey(err)) throw new ConflictError('内容已被他人修改，请刷新后在最新版本上修改', 'version_conflict', { baseVersion });
-      throw err;
-    }
     let updated: WorkflowDoc | null;
     try {
+      // The conditional update on the base version is the concurrency guard: of two saves from one base, one wins.
       updated = (await spec.model
         .findOneAndUpdate(
           { _id, version: baseVersion, status: from, deletedAt: null },
@@ -209,14 +206,11 @@ export class EditingService {
         .select(spec.editableFields.includes('phones') ? '+phones' : '')
         .lean()) as WorkflowDoc | null;
     } catch (err) {
-      await Revision.deleteOne({ _id: revisionId });
       if (isDuplicateKey(err)) throw new ValidationError('链接名已被占用', [{ field: 'body.slug', message: 'already taken' }]);
       mapMongooseError(err);
     }
-    if (!updated) {
-      await Revision.deleteOne({ _id: revisionId });
-      throw new ConflictError('内容已被他人修改，请刷新后在最新版本上修改', 'version_conflict', { baseVersion });
-    }
+    if (!updated) throw new ConflictError('内容已被他人修改，请刷新后在最新版本上修改', 'version_conflict', { baseVersion });
+    await writeRevision({ kind, itemId: _id, version, reason, data: this.snapshot(spec, merged), by: new Types.ObjectId(actor.id), at: now, restoredFrom });
     if (from !== to || from === 'published') {
       const comment = from !== to ? `修改后状态由「${ITEM_STATUS_LABELS[from]}」变为「${ITEM_STATUS_LABELS[to]}」` : '修改已发布内容';
       await recordTransition(kind, _id, 'edit', from, to, actor, now, version, comment);
