@@ -33,6 +33,7 @@ export class CollectionIndex {
   /** Set once any document put an array under an indexed path (sorting through the index then differs from MongoDB's). */
   multikey = false;
   private readonly list: SortedList<IndexEntry>;
+  private readonly partialParts = new Map<string, Query>();
 
   constructor(spec: Document) {
     this.spec = spec;
@@ -69,6 +70,14 @@ export class CollectionIndex {
   /** Usable for query planning: the index holds an entry for every document. */
   get covering(): boolean {
     return this.kind === 'btree' && !this.sparse && !this.partial;
+  }
+
+  /** Tests `filter` (part of this index's partial filter, compiled once per distinct shape) against `doc`. */
+  partialTest(filter: Document, doc: Document): boolean {
+    const key = JSON.stringify(Object.keys(filter));
+    let q = this.partialParts.get(key);
+    if (!q) this.partialParts.set(key, (q = new Query(filter)));
+    return q.test(doc);
   }
 
   /** Index keys of a document, or [] when sparse/partial rules leave it out. */

@@ -5,7 +5,7 @@
  * re-applied by the caller, so a plan only has to return a superset of the matches.
  */
 import type { Document } from 'bson';
-import { canonicalKey, compareBson, isOperatorObject, isPlainObject, typeRank, TypeBound } from '../bson-values';
+import { canonicalKey, compareBson, isOperatorObject, isPlainObject, setPath, typeRank, TypeBound } from '../bson-values';
 import type { CollectionIndex, KeyBound } from '../indexes/collection-index';
 import type { Collection, DocRecord } from '../storage/collection';
 import type { SortField } from './sort';
@@ -135,6 +135,46 @@ function candidateFor(idx: CollectionIndex, conds: Map<string, FieldCond>, sort:
   return { index: idx, score, sorted, reverse, scans: scans ?? [[undefined, undefined]] };
 }
 
+/** A condition that restricts the field to a non-null value, so the document has the field. */
+function requiresField(c: FieldCond | undefined): boolean {
+  return !!c && (c.hasEq || c.in !== undefined || c.lower !== undefined || c.upper !== undefined);
+}
+
+const POSITIVE_OPS = new Set(['$eq', '$gt', '$gte', '$lt', '$lte', '$type', '$in', '$exists']);
+
+/** Only the operators mongod allows in partialFilterExpression, so testing a partial witness is sound. */
+function positiveFilter(f: Document): boolean {
+  return Object.entries(f).every(([k, v]) => {
+    if (k === '$and' || k === '$or') return Array.isArray(v) && v.every((x) => isPlainObject(x) && positiveFilter(x));
+    if (k.startsWith('$')) return false;
+    if (!isOperatorObject(v)) return true;
+    return Object.entries(v).every(([op, arg]) => POSITIVE_OPS.has(op) && (op !== '$exists' || arg === true || arg === 1));
+  });
+}
+
+/**
+ * Whether a sparse or partial index holds every document the filter can match. Sparse: some index field
+ * has a non-null condition. Partial: the filter implies partialFilterExpression — its `$exists: true`
+ * conditions are met by non-null conditions on the field, the rest must hold for a document made of the
+ * filter's equality values (every matching document has those values at those paths).
+ */
+function holdsAllMatches(idx: CollectionIndex, conds: Map<string, FieldCond>): boolean {
+  if (idx.kind !== 'btree') return false;
+  if (idx.sparse && !idx.fields.some((f) => requiresField(conds.get(f)))) return false;
+  if (!idx.partial) return true;
+  const pfe = idx.spec.partialFilterExpression as Document;
+  if (!isPlainObject(pfe) || !positiveFilter(pfe)) return false;
+  const rest: Document = {};
+  for (const [k, v] of Object.entries(pfe)) {
+    const existsOnly = isOperatorObject(v) && Object.keys(v).length === 1 && '$exists' in v;
+    if (!(existsOnly && requiresField(conds.get(k)))) rest[k] = v;
+  }
+  if (Object.keys(rest).length === 0) return true;
+  const witness: Document = {};
+  for (const [path, c] of conds) if (c.hasEq && !Array.isArray(c.eq)) setPath(witness, path, c.eq);
+  return idx.partialTest(rest, witness);
+}
+
 export function planQuery(coll: Collection, filter: Document, sort: SortField[]): Plan {
   const conds = conditionsOf(filter);
   const idCond = conds.get('_id');
@@ -159,7 +199,7 @@ export function planQuery(coll: Collection, filter: Document, sort: SortField[])
   }
   let best: Candidate | undefined;
   for (const idx of coll.indexes.values()) {
-    if (!idx.covering) continue;
+    if (!idx.covering && !holdsAllMatches(idx, conds)) continue;
     const c = candidateFor(idx, conds, sort);
     if (c && (!best || c.score > best.score)) best = c;
   }
