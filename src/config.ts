@@ -46,6 +46,8 @@ const envSchema = z.object({
   WECHAT_TOKEN: optionalString,
   WECHAT_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits (the EncodingAESKey)').optional(),
   WECHAT_ENCODING_AES_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits').optional(),
+  /** With an EncodingAESKey set, plain (unencrypted) callbacks are refused unless this is on (migration only). */
+  WECHAT_PLAIN_CALLBACKS: bool.default(false),
   WECHAT_API_BASE: httpUrl.default('https://api.weixin.qq.com'),
   WECHAT_ACCOUNT_TYPE: z.enum(['subscription', 'service']).default('subscription'),
   WECHAT_VERIFIED: bool.default(true),
@@ -96,6 +98,8 @@ export interface Config {
     token?: string;
     encodingAesKey?: string;
     previousEncodingAesKey?: string;
+    /** Accept plain-mode callbacks even though safe mode is configured (WECHAT_PLAIN_CALLBACKS). */
+    plainCallbacksAllowed: boolean;
     apiBase: string;
     accountType: 'subscription' | 'service';
     verified: boolean;
@@ -178,6 +182,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       token: e.WECHAT_TOKEN,
       encodingAesKey: e.WECHAT_ENCODING_AES_KEY,
       previousEncodingAesKey: e.WECHAT_ENCODING_AES_KEY_PREVIOUS,
+      plainCallbacksAllowed: e.WECHAT_PLAIN_CALLBACKS,
       apiBase: e.WECHAT_API_BASE,
       accountType: e.WECHAT_ACCOUNT_TYPE,
       verified: e.WECHAT_VERIFIED,

@@ -24,7 +24,7 @@ describe('wechat admin', () => {
 
   before(async () => {
     fake = await startFakeWechat({ appId: APP_ID });
-    app = await startTestApp({ name: 'wechat_admin', env: wechatEnv(fake.url) });
+    app = await startTestApp({ name: 'wechat_admin', env: wechatEnv(fake.url, { WECHAT_PLAIN_CALLBACKS: 'true' }) });
     editor = (await app.loginAs('editor')).token;
     admin = (await app.loginAs('admin')).token;
   });

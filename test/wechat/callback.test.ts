@@ -19,7 +19,8 @@ describe('wechat callback', () => {
 
   before(async () => {
     fake = await startFakeWechat({ appId: APP_ID });
-    app = await startTestApp({ name: 'wechat_callback', env: wechatEnv(fake.url) });
+    // Both modes are exercised here, so plain callbacks are allowed explicitly (safe-mode.test.ts covers the strict default).
+    app = await startTestApp({ name: 'wechat_callback', env: wechatEnv(fake.url, { WECHAT_PLAIN_CALLBACKS: 'true' }) });
   });
   after(async () => {
     await app.close();
@@ -59,6 +60,18 @@ describe('wechat callback', () => {
       expect(res.status).to.equal(403);
       expect(res.body.error.code).to.equal('invalid_signature');
       expect(await WechatInboundMessage.countDocuments({ _id: 'msg:9000000000000000001' })).to.equal(0);
+    });
+
+    it('a captured signed query signs one body only: a retry is answered the same, another body is refused', async () => {
+      const query = plainQuery();
+      const xml = textXml('帮助', { from: 'oPlainRetry01' });
+      const first = await post(query, xml);
+      expect(first.status).to.equal(200);
+      expect((await post(query, xml)).text).to.equal(first.text);
+      const forged = await post(query, eventXml('CLICK', { from: 'oForger02', key: 'LATEST_NEWS' }));
+      expect(forged.status).to.equal(403);
+      expect(forged.body.error.code).to.equal('replayed_signature');
+      expect(await WechatInteraction.countDocuments({ openid: 'oForger02' })).to.equal(0);
     });
 
     it('refuses a timestamp outside ±5 minutes (replay)', async () => {

@@ -42,7 +42,7 @@ describe('wechat deadline', () => {
       LOG_LEVEL: 'silent',
       SCHEDULER_ENABLED: 'false',
       PUBLIC_BASE_URL: 'http://lianxin.test',
-      ...wechatEnv(fake.url),
+      ...wechatEnv(fake.url, { WECHAT_PLAIN_CALLBACKS: 'true' }),
     });
     const logger = createLogger('silent');
     const services: Services = {

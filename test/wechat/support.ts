@@ -44,7 +44,7 @@ export function safeRequest(inner: string, opts: { key?: string; appId?: string;
   const nonce = String(Math.floor(Math.random() * 1e9));
   const encrypted = encrypt(opts.key ?? AES_KEY, inner, opts.appId ?? APP_ID);
   const msgSignature = wechatSignature(TOKEN, timestamp, nonce, encrypted);
-  const body = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><Encrypt><![CDATA[${opts.tamper ? `A${encrypted.slice(1)}` : encrypted}]]></Encrypt></xml>`;
+  const body = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><Encrypt><![CDATA[${opts.tamper ? `${encrypted[0] === 'A' ? 'B' : 'A'}${encrypted.slice(1)}` : encrypted}]]></Encrypt></xml>`;
   const query = new URLSearchParams({
     signature: wechatSignature(TOKEN, timestamp, nonce),
     timestamp,

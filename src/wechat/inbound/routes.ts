@@ -16,7 +16,8 @@ import { cdata, parseWechatXml, text, XmlRefused, type XmlRecord } from '../xml'
 import { MessageIncomplete, toInbound } from './message';
 import { SUCCESS, type InboundProcessor } from './processor';
 import { readXmlBody } from './raw-body';
-import { randomBytes } from 'node:crypto';
+import { WechatCallbackSignature } from '../models/callback-signature';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** WeChat messages are a few KB; anything near this is not from WeChat. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -56,10 +57,38 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
   const refused = metrics.counter('lianxin_wechat_callback_refused_total', 'WeChat callbacks refused before processing', ['reason']);
   const handled = metrics.counter('lianxin_wechat_callback_handled_total', 'WeChat callbacks processed', ['kind']);
 
+  // Safe mode configured: plain requests are refused unless plain callbacks are explicitly allowed (migration).
+  const plainAllowed = !crypto || config.wechat.plainCallbacksAllowed;
+
   function refuse(ctx: AppContext, reason: string, error: AppError): never {
     refused.inc({ reason });
-    ctx.state.log.warn({ reason, ip: ctx.ip, query: ctx.querystring.slice(0, 300) }, 'wechat callback refused');
+    // Never the signatures: a signed query that is still fresh is a credential for the rest of its window.
+    const query = new URLSearchParams(ctx.querystring);
+    query.delete('signature');
+    query.delete('msg_signature');
+    ctx.state.log.warn({ reason, ip: ctx.ip, query: query.toString().slice(0, 300) }, 'wechat callback refused');
     throw error;
+  }
+
+  /** Remembers this signature with its body: the same body is a retry, another body under it is refused. */
+  async function checkReplay(ctx: AppContext, timestamp: string, nonce: string, signature: string, raw: string): Promise<void> {
+    const _id = `${timestamp}:${nonce}:${signature}`;
+    const bodyHash = createHash('sha256').update(raw).digest('hex');
+    let seen;
+    try {
+      seen = await WechatCallbackSignature.findOneAndUpdate(
+        { _id },
+        { $setOnInsert: { bodyHash, seenAt: clock.now() } },
+        { upsert: true, returnDocument: 'before' },
+      ).lean();
+    } catch (err) {
+      // Two deliveries racing on the same new signature: one inserted, read what it stored.
+      if ((err as { code?: number }).code !== 11000) throw err;
+      seen = await WechatCallbackSignature.findById(_id).lean();
+    }
+    if (seen && seen.bodyHash !== bodyHash) {
+      refuse(ctx, 'replayed_signature', new ForbiddenError('该签名已用于另一条消息（可能是伪造）', 'replayed_signature'));
+    }
   }
 
   function requireToken(ctx: AppContext): string {
@@ -143,7 +172,7 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
     responses: {
       200: 'Passive reply XML (encrypted envelope in safe mode), or "success"',
       400: 'Malformed XML, DOCTYPE/ENTITY, or incomplete message',
-      403: 'Wrong signature, wrong appid, or timestamp outside ±5 minutes',
+      403: 'Wrong signature, wrong appid, timestamp outside ±5 minutes, plain request while safe mode is configured, or a signature reused with another body',
       413: 'Body over the limit',
       503: 'WECHAT_TOKEN not configured',
     },
@@ -154,11 +183,15 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
       if (safe && !crypto) {
         refuse(ctx, 'safe_mode_not_configured', new BadRequestError('安全模式未配置（WECHAT_ENCODING_AES_KEY / WECHAT_APP_ID）', 'safe_mode_not_configured'));
       }
+      if (!safe && !plainAllowed) {
+        refuse(ctx, 'safe_mode_required', new ForbiddenError('已启用安全模式：只接受加密消息（encrypt_type=aes）', 'safe_mode_required'));
+      }
       if (!safe && !verifyPlainSignature(tok, timestamp, nonce, query.signature)) {
         refuse(ctx, 'invalid_signature', new ForbiddenError('签名无效', 'invalid_signature'));
       }
       checkFreshness(ctx, query);
       const raw = await body(ctx);
+      if (!safe) await checkReplay(ctx, timestamp, nonce, query.signature!, raw);
       let record = parse(ctx, raw);
       let sealKey: string | undefined;
       if (safe) {
@@ -168,6 +201,7 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
         if (!verifyMsgSignature(tok, timestamp, nonce, encrypted, query.msg_signature)) {
           refuse(ctx, 'invalid_signature', new ForbiddenError('消息签名无效', 'invalid_signature'));
         }
+        await checkReplay(ctx, timestamp, nonce, query.msg_signature!, raw);
         try {
           const opened = crypto!.open(encrypted);
           sealKey = opened.key;
