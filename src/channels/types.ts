@@ -119,4 +119,10 @@ export interface Channel {
    * Returns the outcome when the provider can tell, or 'unknown' when it cannot (a person decides).
    */
   reconcile(request: DeliveryRequest, providerIds: Record<string, string>): Promise<DeliveryOutcome | 'unknown'>;
+  /**
+   * The pipeline gives up on a delivery (transient failures until its last attempt): report what the channel
+   * knows per recipient, settling its own in-doubt work as 'unknown', so a person's retry never repeats a
+   * recipient who may already have it. Channels without per-recipient records omit this.
+   */
+  settleAbandoned?(request: DeliveryRequest): Promise<RecipientOutcome[]>;
 }

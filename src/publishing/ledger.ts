@@ -107,16 +107,43 @@ export async function recordOutcome(clock: Clock, d: DeliveryDoc, owner: string,
   return res.matchedCount === 1 ? status : null;
 }
 
-/** A transient failure: try again later, or give up after the last attempt. */
-export async function recordTransient(clock: Clock, d: DeliveryDoc, owner: string, error: DeliveryError): Promise<'retry' | 'failed' | 'lost'> {
+/** Whether a transient failure of this attempt is the last one allowed. */
+export function isLastAttempt(d: DeliveryDoc): boolean {
+  return d.attempts >= d.maxAttempts;
+}
+
+/**
+ * A transient failure: try again later, or give up after the last attempt. When giving up, `settled` is what the
+ * channel knows per recipient (sent, in doubt → unknown, skipped): recorded so a person's retry only repeats those
+ * who did not get it; recipients the channel never reached become 'failed'.
+ */
+export async function recordTransient(
+  clock: Clock,
+  d: DeliveryDoc,
+  owner: string,
+  error: DeliveryError,
+  settled?: RecipientOutcome[],
+): Promise<'retry' | 'failed' | 'lost'> {
   const now = clock.now();
-  const giveUp = d.attempts >= d.maxAttempts;
+  const giveUp = isLastAttempt(d);
+  let giveUpSet: Record<string, unknown> | undefined;
+  if (giveUp) {
+    const recipients = settled ? mergeRecipients(d.recipients ?? [], { status: 'failed', recipients: settled }) : (d.recipients ?? []);
+    const inDoubt = recipients.filter((r) => r.status === 'unknown').length;
+    const doubt = inDoubt ? `；另有 ${inDoubt} 个号码的发送结果未知，重试不会再发给它们，需要时请选择“重新发送”` : '';
+    giveUpSet = {
+      status: 'failed',
+      error: { ...error, message: `${error.message}（已重试 ${d.attempts} 次${doubt}）` },
+      lease: null,
+      settledAt: now,
+      updatedAt: now,
+      ...(settled ? { recipients } : {}),
+    };
+  }
   const res = await Delivery.updateOne(
     { _id: d._id, 'lease.owner': owner, status: 'sending' },
     {
-      $set: giveUp
-        ? { status: 'failed', error: { ...error, message: `${error.message}（已重试 ${d.attempts} 次）` }, lease: null, settledAt: now, updatedAt: now }
-        : { status: 'queued', error, lease: null, nextAttemptAt: new Date(now.getTime() + backoffMs(d.attempts)), updatedAt: now },
+      $set: giveUpSet ?? { status: 'queued', error, lease: null, nextAttemptAt: new Date(now.getTime() + backoffMs(d.attempts)), updatedAt: now },
     },
   );
   if (res.matchedCount !== 1) return 'lost';

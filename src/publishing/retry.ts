@@ -10,6 +10,7 @@
 import { Types } from 'mongoose';
 import type { Clock } from '../clock';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { SmsMessageModel, type SmsMessageStatus } from '../channels/sms/models';
 import { Delivery, DELIVERY_STATUS_LABELS, type DeliveryDoc } from './models/delivery';
 import { idempotencyKey } from './planner';
 import { refreshPublication } from './rollup';
@@ -57,8 +58,9 @@ async function openNewRound(clock: Clock, current: DeliveryDoc, record: Delivery
   const now = clock.now();
   // Who still needs it: not those sent or delivered, nor those deliberately skipped (opted out, frequency limit).
   const again = new Set(record.action === 'resend' ? ['unknown', 'failed', 'queued'] : ['failed', 'queued']);
+  const alreadyHad = current.channel === 'sms' ? await smsAlreadyHad(current, record.action === 'resend') : new Set<string>();
   const recipients = (current.recipients ?? [])
-    .filter((r) => again.has(r.status))
+    .filter((r) => again.has(r.status) && !alreadyHad.has(r.recipient))
     .map(({ recipient, name, params }) => ({ recipient, name, params, status: 'queued' as const }));
   if (current.channel === 'sms' && recipients.length === 0) {
     throw new ConflictError('该批次没有需要重新发送的号码', 'nothing_to_retry');
@@ -104,4 +106,16 @@ async function openNewRound(clock: Clock, current: DeliveryDoc, record: Delivery
       { $set: { status: 'queued', waitFor: 'microsite', nextAttemptAt: now, updatedAt: now, error: null }, $unset: { settledAt: 1 } },
     );
   }
+}
+
+/**
+ * Numbers the SMS channel's own records say got (or may have got) the old round's text, whatever the ledger's
+ * list says (it can lag behind, e.g. after a give-up). Only an explicit resend repeats those in doubt.
+ */
+async function smsAlreadyHad(current: DeliveryDoc, resendInDoubt: boolean): Promise<Set<string>> {
+  const statuses: SmsMessageStatus[] = resendInDoubt ? ['sent', 'delivered'] : ['sent', 'delivered', 'sending', 'unknown'];
+  const rows = await SmsMessageModel.find({ deliveryId: String(current._id), status: { $in: statuses } })
+    .select('phone')
+    .lean();
+  return new Set(rows.map((r) => r.phone));
 }

@@ -4,7 +4,7 @@
  * Claims are atomic (findOneAndUpdate), so instances on several machines never send one batch twice.
  * A delivery interrupted after the provider may have accepted it is reconciled with the provider, never re-sent.
  */
-import type { Channel, ChannelName, DeliveryRequest, PublishableContent } from '../channels/types';
+import type { Channel, ChannelName, DeliveryRequest, PublishableContent, RecipientOutcome } from '../channels/types';
 import { ChannelError } from '../channels/types';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -16,6 +16,7 @@ import { claimPublicationToPlan, planPublication, type PlannerDeps } from './pla
 import {
   MAX_PENDING_POLLS,
   blockFollowers,
+  isLastAttempt,
   claimDelivery,
   claimInterrupted,
   claimPendingPoll,
@@ -199,7 +200,8 @@ export class PublishingWorker {
       if (err instanceof ChannelError) {
         const error = { code: err.code, providerCode: err.providerCode, message: err.providerMessage ? `${err.message}（${err.providerMessage}）` : err.message };
         if (err.transient) {
-          const result = await recordTransient(clock, d, owner, error);
+          const settledRecipients = isLastAttempt(d) ? await this.settleAbandoned(channel, request) : undefined;
+          const result = await recordTransient(clock, d, owner, error, settledRecipients);
           this.deps.logger.warn({ deliveryId: String(d._id), code: err.code, providerCode: err.providerCode, result }, 'delivery failed transiently');
           if (result === 'failed') await this.settled(d, 'failed', error.message);
         } else {
@@ -221,6 +223,17 @@ export class PublishingWorker {
       return;
     }
     await this.settled(d, recorded, outcome.error?.message);
+  }
+
+  /** Giving up on a delivery: what the channel knows per recipient (undefined when it cannot say). */
+  private async settleAbandoned(channel: Channel, request: DeliveryRequest): Promise<RecipientOutcome[] | undefined> {
+    if (!channel.settleAbandoned) return undefined;
+    try {
+      return await channel.settleAbandoned(request);
+    } catch (err) {
+      this.deps.logger.warn({ err, deliveryId: request.deliveryId }, 'could not settle the recipients of an abandoned delivery');
+      return undefined;
+    }
   }
 
   /** The worker that sent this batch died: ask the provider what became of it. */

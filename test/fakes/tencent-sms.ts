@@ -30,6 +30,8 @@ export interface FakeTencentSmsState {
   maxNumbersPerRequest: number;
   /** Per-number failure codes (E.164 → Code). */
   numberFailures: Map<string, string>;
+  /** Request-level error codes for any SendSms carrying the number (E.164 → Code). */
+  requestFailures: Map<string, string>;
 }
 
 export interface FakeTencentSmsControls {
@@ -37,6 +39,8 @@ export interface FakeTencentSmsControls {
   setMaxNumbers(n: number): void;
   /** Make SendStatusSet report this Code for the number (e.g. "LimitExceeded.PhoneNumberDailyLimit"). */
   failNumber(phone: string, code: string): void;
+  /** Refuse every SendSms request carrying this number with a request-level `Code` (null: stop refusing). */
+  failRequestsWith(phone: string, code: string | null): void;
   /** POST receipts (Tencent's JSON array) for every accepted message to `url`; numbers in `failed` report FAIL. */
   pushReceipts(url: string, failed?: string[]): Promise<{ status: number; body: string }>;
 }
@@ -55,6 +59,7 @@ export async function startFakeTencentSms(options: { port?: number; maxNumbersPe
     sends: [],
     maxNumbersPerRequest: options.maxNumbersPerRequest ?? 200,
     numberFailures: new Map(),
+    requestFailures: new Map(),
   };
   const controls: FakeTencentSmsControls = {
     setMaxNumbers(n) {
@@ -62,6 +67,10 @@ export async function startFakeTencentSms(options: { port?: number; maxNumbersPe
     },
     failNumber(phone, code) {
       state.numberFailures.set(phone, code);
+    },
+    failRequestsWith(phone, code) {
+      if (code) state.requestFailures.set(phone, code);
+      else state.requestFailures.delete(phone);
     },
     async pushReceipts(url, failed = []) {
       const body = state.sends.map((s) => ({
@@ -114,6 +123,8 @@ export async function startFakeTencentSms(options: { port?: number; maxNumbersPe
     if (phones.length > Math.min(200, state.maxNumbersPerRequest)) {
       return error(ctx, 'LimitExceeded.PhoneNumberCountLimit', `单次提交的手机号个数超过${Math.min(200, state.maxNumbersPerRequest)}个`);
     }
+    const refused = (phones as unknown[]).map((p) => state.requestFailures.get(String(p))).find(Boolean);
+    if (refused) return error(ctx, refused, '请求被拒绝（测试注入）');
     const params = Array.isArray(body.TemplateParamSet) ? (body.TemplateParamSet as unknown[]).map(String) : [];
     if (params.some((p) => [...p].length > 12 * 100)) return error(ctx, 'InvalidParameterValue.TemplateParameterLengthLimit', '单个模板变量字符数超过限制');
     state.sendRequests += 1;

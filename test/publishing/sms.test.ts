@@ -174,4 +174,44 @@ describe('publishing: SMS and every channel together', () => {
     expect([a.created, b.created].sort()).to.deep.equal([false, true]);
     expect(await Delivery.countDocuments({ publicationId: a.publication._id })).to.equal(0);
   });
+  it('giving up after transient failures records who already got it, and a retry never texts them again', async () => {
+    const { createPublication } = publishing;
+    const id = await approvedArticle('逐个号码发送');
+    // Personal links: every number is its own provider request, so the first one goes out before the second fails.
+    const phones = [0, 1, 2].map((i) => `+86${phoneOf(5000 + i)}`);
+    sms.controls.failRequestsWith(phones[1], 'RequestLimitExceeded');
+    const { publication } = await createPublication({
+      kind: 'article',
+      itemId: id,
+      channels: ['sms'],
+      sms: { notification: 'news', params: {}, recipients: phones.map((phone, i) => ({ phone, params: { link: `https://x.test/p/${i}` } })) },
+      createdBy: 'test',
+    });
+    const pubId = String(publication._id);
+    await waitFor('planned', async () => (await Delivery.countDocuments({ publicationId: publication._id })) > 0);
+    for (let attempt = 1; attempt < 5; attempt++) {
+      await waitFor(`attempt ${attempt} failed`, async () => {
+        const d = (await view(pubId)).deliveries[0];
+        return d && d.status === 'queued' && d.attempts === attempt;
+      });
+      clock.advance(11 * 60_000);
+    }
+    const failed = await settled(pubId);
+    const first = failed.deliveries[0];
+    expect(first).to.include({ status: 'failed', attempts: 5 });
+    // The per-recipient list says what happened: the first number has it, the others never got through.
+    expect(first.recipients).to.deep.equal({ sent: 1, failed: 2 });
+    const sentBefore = sms.state.sends.filter((s) => phones.includes(s.phone)).map((s) => s.phone);
+    expect(sentBefore).to.deep.equal([phones[0]]);
+
+    sms.controls.failRequestsWith(phones[1], null);
+    const retried = await app.request('POST', `/api/admin/deliveries/${first.id}/retry`, { token: reviewer });
+    expect(retried.status, retried.text).to.equal(200);
+    const done = await settled(pubId);
+    expect(done.status).to.equal('sent');
+    const second = done.deliveries.find((d: { round: number }) => d.round === 2);
+    expect(second.recipients).to.deep.equal({ sent: 2 });
+    const texts = sms.state.sends.filter((s) => phones.includes(s.phone)).map((s) => s.phone);
+    expect(texts.sort()).to.deep.equal([...phones].sort()); // each number exactly once
+  });
 });

@@ -40,6 +40,7 @@ interface Planned {
 }
 
 const COUNTED: SmsMessageDoc['status'][] = ['sending', 'sent', 'delivered', 'unknown'];
+const IN_DOUBT_MESSAGE = '发送请求未得到服务商应答，且无法向服务商核实是否已发出，请人工确认';
 
 export class SmsChannel implements Channel {
   readonly name = 'sms' as const;
@@ -62,6 +63,16 @@ export class SmsChannel implements Channel {
   /** Finishes an interrupted fan-out: in-doubt numbers are looked up (or become 'unknown'), the rest are sent once. */
   reconcile(request: DeliveryRequest): Promise<DeliveryOutcome> {
     return this.run(request);
+  }
+
+  /** The pipeline gave up: numbers whose request got no answer become 'unknown'; every recorded number is reported. */
+  async settleAbandoned(request: DeliveryRequest): Promise<RecipientOutcome[]> {
+    await SmsMessageModel.updateMany(
+      { deliveryId: request.deliveryId, status: 'sending' },
+      { $set: { status: 'unknown', settledAt: this.deps.clock.now(), errorCode: 'in_doubt', errorMessage: IN_DOUBT_MESSAGE } },
+    );
+    const rows = await SmsMessageModel.find({ deliveryId: request.deliveryId }).lean();
+    return rows.map(toOutcome);
   }
 
   private async run(request: DeliveryRequest): Promise<DeliveryOutcome> {
@@ -157,7 +168,7 @@ export class SmsChannel implements Channel {
       return {
         updateOne: {
           filter: { _id: d._id },
-          update: { $set: { status: 'unknown', settledAt: now, errorCode: 'in_doubt', errorMessage: '发送请求未得到服务商应答，且无法向服务商核实是否已发出，请人工确认' } },
+          update: { $set: { status: 'unknown', settledAt: now, errorCode: 'in_doubt', errorMessage: IN_DOUBT_MESSAGE } },
         },
       };
     });
