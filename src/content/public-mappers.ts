@@ -46,7 +46,6 @@ export async function loadImages(ids: (Types.ObjectId | undefined | null)[]): Pr
   return out;
 }
 
-const ids = (list: Types.ObjectId[] | undefined) => (list ?? []).map(String);
 
 /** Fields every public list query needs (bodies and private fields excluded). */
 export const summaryProjection: Record<ContentKind, Record<string, 0>> = {
@@ -133,12 +132,9 @@ export async function toPublicItem<K extends ContentKind>(kind: K, d: any, publi
       return {
         ...(summary as PublicArticle),
         html: renderMarkdown(d.body),
-        relatedDeputyIds: ids(d.relatedDeputyIds),
-        relatedGroupIds: ids(d.relatedGroupIds),
-        relatedCaseIds: ids(d.relatedCaseIds),
       } as PublicItemByKind[K];
     case 'deputy':
-      return { ...(summary as PublicDeputy), html: renderMarkdown(d.story), groupId: d.groupId ? String(d.groupId) : undefined } as PublicItemByKind[K];
+      return { ...(summary as PublicDeputy), html: renderMarkdown(d.story) } as PublicItemByKind[K];
     case 'group':
       return {
         ...(summary as PublicGroup),
@@ -156,8 +152,6 @@ export async function toPublicItem<K extends ContentKind>(kind: K, d: any, publi
       return {
         ...(summary as PublicCase),
         html: renderMarkdown(d.body),
-        relatedDeputyIds: ids(d.relatedDeputyIds),
-        relatedGroupIds: ids(d.relatedGroupIds),
       } as PublicItemByKind[K];
   }
 }

@@ -34,11 +34,9 @@ export interface PublicArticleSummary extends PublicBase {
   byline?: string;
   cover?: PublicImage;
 }
+/** Links to other items are not here: ids may name unpublished items; `relatedFor` gives the published ones. */
 export interface PublicArticle extends PublicArticleSummary {
   html: string;
-  relatedDeputyIds: string[];
-  relatedGroupIds: string[];
-  relatedCaseIds: string[];
 }
 
 export interface PublicHighlight {
@@ -60,7 +58,6 @@ export interface PublicDeputySummary extends PublicBase {
 }
 export interface PublicDeputy extends PublicDeputySummary {
   html: string;
-  groupId?: string;
 }
 
 export interface PublicGroupMember {
@@ -103,8 +100,6 @@ export interface PublicCaseSummary extends PublicBase {
 }
 export interface PublicCase extends PublicCaseSummary {
   html: string;
-  relatedDeputyIds: string[];
-  relatedGroupIds: string[];
 }
 
 export type PublicSummary = PublicArticleSummary | PublicDeputySummary | PublicGroupSummary | PublicCaseSummary;

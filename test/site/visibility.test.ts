@@ -101,6 +101,28 @@ describe('microsite visibility', () => {
     expect(profile.text).to.contain('扎根基层二十年');
   });
 
+  it('leaves no trace of unpublished items an article or deputy refers to, on the page or in the JSON', async () => {
+    const draftDeputy = await seed(app, 'deputy', { name: '草稿代表', level: 'township', story: '未发布' }, 'draft');
+    const draftGroup = await seed(app, 'group', { name: '草稿代表小组' }, 'draft');
+    const draftCase = await seed(app, 'case', { title: '草稿案例', caseKind: 'group_activity', body: '未发布' }, 'draft');
+    const article = await seed(app, 'article', {
+      title: '提到草稿的稿件',
+      body: '内容',
+      relatedDeputyIds: [draftDeputy.id],
+      relatedGroupIds: [draftGroup.id],
+      relatedCaseIds: [draftCase.id],
+    });
+    const deputy = await seed(app, 'deputy', { name: '属于草稿小组的代表', level: 'township', story: '事迹', groupId: draftGroup.id });
+    const paths = [`/news/${article.slug}`, `/api/public/news/${article.slug}`, `/deputies/${deputy.slug}`, `/api/public/deputies/${deputy.slug}`];
+    for (const path of paths) {
+      const res = await app.request('GET', path);
+      expect(res.status, path).to.equal(200);
+      for (const hiddenItem of [draftDeputy, draftGroup, draftCase]) {
+        expect(res.text, `${path} names an unpublished item`).not.to.contain(hiddenItem.id).and.not.to.contain(hiddenItem.slug);
+      }
+    }
+  });
+
   it('rejects unknown query fields on the public API and keeps its JSON 404', async () => {
     const bad = await app.request('GET', '/api/public/news?status=draft');
     expect(bad.status).to.equal(400);
