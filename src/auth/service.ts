@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { SessionModel, UserModel, type UserDoc } from './models';
 import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
-import { assertNotThrottled, clearFailures, recordFailure, type ThrottlePolicy } from './throttle';
+import { countAttempt, recordSuccess, type ThrottlePolicy } from './throttle';
 import type { AuthenticatedUser, Role } from './roles';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
 
@@ -26,7 +26,7 @@ function hashToken(token: string): string {
 
 function assertPasswordStrength(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new ValidationError('密码太短', [{ field: 'password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
+    throw new ValidationError('密码太短', [{ field: 'body.password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
   }
 }
 
@@ -87,14 +87,12 @@ export async function login(
   now: Date,
   policy: ThrottlePolicy & { tokenTtlMs: number },
 ): Promise<LoginResult> {
-  await assertNotThrottled(username, ip, now);
+  // Counted before the slow verify: parallel attempts each take a place in the count (a failure keeps it).
+  const attempt = await countAttempt(username, ip, now, policy);
   const user = await UserModel.findOne({ username: username.toLowerCase() });
   const ok = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : await dummyVerify(password);
-  if (!user || !ok) {
-    await recordFailure(username, ip, now, policy);
-    throw new UnauthorizedError('用户名或密码错误', 'invalid_credentials');
-  }
-  await clearFailures(username);
+  if (!user || !ok) throw new UnauthorizedError('用户名或密码错误', 'invalid_credentials');
+  await recordSuccess(attempt);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.tokenTtlMs);
   await SessionModel.create({ tokenHash: hashToken(token), userId: user._id, expiresAt });

@@ -58,9 +58,38 @@ describe('accounts and sessions', () => {
     const admin = await app.loginAs('admin');
     const short = await app.request('POST', '/api/admin/users', { token: admin.token, body: { username: 'short', password: 'abc', role: 'editor' } });
     expect(short.status).to.equal(400);
-    expect(short.body.error.details[0].field).to.equal('password');
+    expect(short.body.error.details[0].field).to.equal('body.password');
     const role = await app.request('POST', '/api/admin/users', { token: admin.token, body: { username: 'x1', password: 'long-enough-pw', role: 'king' } });
     expect(role.status).to.equal(400);
     expect(role.body.error.details[0].field).to.equal('body.role');
+  });
+});
+
+describe('login throttling', () => {
+  // 4 failures per username; one address gets 4× as many (16), which this file's attempts stay under.
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ name: 'auth_throttle', env: { LOGIN_MAX_FAILURES: '4' } });
+  });
+  after(() => app.close());
+
+  const attempt = (username: string, password: string) => app.request('POST', '/api/auth/login', { body: { username, password } });
+
+  it('parallel attempts cannot get past the limit: each is counted before the password is checked', async () => {
+    const victim = await app.loginAs('editor');
+    const results = await Promise.all(Array.from({ length: 8 }, () => attempt(victim.username, 'wrong-password')));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).to.deep.equal([401, 401, 401, 401, 429, 429, 429, 429]);
+    const right = await attempt(victim.username, victim.password);
+    expect(right.status).to.equal(429);
+    expect(Number(right.headers.get('retry-after'))).to.be.greaterThan(0);
+  });
+
+  it('a successful login clears the earlier failures', async () => {
+    const user = await app.loginAs('reviewer');
+    for (let i = 0; i < 3; i++) expect((await attempt(user.username, 'wrong-password')).status).to.equal(401);
+    expect((await attempt(user.username, user.password)).status).to.equal(200);
+    for (let i = 0; i < 3; i++) expect((await attempt(user.username, 'wrong-password')).status).to.equal(401);
+    expect((await attempt(user.username, user.password)).status).to.equal(200);
   });
 });
