@@ -124,4 +124,11 @@ describe('microsite pages', () => {
     expect(css.headers.get('cache-control')).to.contain('immutable');
     expect((await app.request('GET', '/assets/site.000000000000.css')).status).to.equal(404);
   });
+  it('links the region of an article and a deputy with the name URL-encoded, whatever characters it holds', async () => {
+    const county = '甲&乙#区';
+    const a = await seed(app, 'article', { title: '特殊地名稿件', body: '内容', region: { city: '南宁市', county } });
+    const d = await seed(app, 'deputy', { name: '特殊地名代表', level: 'county', story: '事迹', region: { county } });
+    expect((await app.request('GET', `/news/${a.slug}`)).text).to.contain(`href="/news?region=${encodeURIComponent(county)}"`);
+    expect((await app.request('GET', `/deputies/${d.slug}`)).text).to.contain(`href="/deputies?region=${encodeURIComponent(county)}"`);
+  });
 });
