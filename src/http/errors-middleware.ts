@@ -17,6 +17,7 @@ interface HttpLikeError {
 /** Errors thrown by Koa's own body parsers and helpers carry a status; map the ones clients can cause. */
 function fromHttpError(err: HttpLikeError): AppError | undefined {
   const status = err.status ?? err.statusCode;
+  if (status === 501) return new AppError(501, 'not_implemented', '不支持该请求方法');
   if (!status || status >= 500) return undefined;
   if (status === 413 || err.type === 'entity.too.large' || err.code === 'LIMIT_FILE_SIZE') {
     return new AppError(413, 'payload_too_large', '请求体过大');
@@ -35,6 +36,9 @@ export async function errorsMiddleware(ctx: AppContext, next: () => Promise<unkn
     if (ctx.status === 404 && ctx.body === undefined && !ctx.state.handledNotFound) {
       throw new AppError(404, 'not_found', '未找到');
     }
+    // The routers' allowedMethods() answer 405 (with Allow, kept) and 501 by status alone: give them the JSON shape.
+    if (ctx.status === 405 && ctx.body == null) throw new AppError(405, 'method_not_allowed', `该路径不支持 ${ctx.method} 方法`);
+    if (ctx.status === 501 && ctx.body == null) throw new AppError(501, 'not_implemented', `不支持 ${ctx.method} 方法`);
   } catch (raw) {
     const err = raw instanceof AppError ? raw : fromHttpError(raw as HttpLikeError);
     if (!err) {
@@ -48,6 +52,6 @@ export async function errorsMiddleware(ctx: AppContext, next: () => Promise<unkn
     }
     ctx.status = err.status;
     ctx.body = { error: { code: err.code, message: err.message, details: err.details ?? null } };
-    ctx.state.log[err.status >= 500 ? 'error' : 'info']({ code: err.code }, err.message);
+    ctx.state.log[err.status >= 500 && err.status !== 501 ? 'error' : 'info']({ code: err.code }, err.message);
   }
 }

@@ -114,6 +114,21 @@ describe('HTTP behaviour', () => {
     expect(Number(res.headers.get('retry-after'))).to.be.greaterThan(0);
   });
 
+  it('405 for a known path with another method, with Allow and the JSON error shape', async () => {
+    const res = await app.request('DELETE', '/api/auth/login');
+    expect(res.status).to.equal(405);
+    expect(res.headers.get('content-type')).to.match(/json/);
+    expectErrorShape(res.body, 'method_not_allowed');
+    expect(res.headers.get('allow')).to.contain('POST');
+  });
+
+  it('501 for a method no route implements, in the JSON error shape', async () => {
+    const res = await app.request('PROPFIND', '/api/auth/login');
+    expect(res.status).to.equal(501);
+    expect(res.headers.get('content-type')).to.match(/json/);
+    expectErrorShape(res.body, 'not_implemented');
+  });
+
   it('500 without leaking the error or its stack', async () => {
     // A bare Koa app with our request-context and error middleware around a handler that fails unexpectedly.
     const koa = new Koa();
