@@ -9,6 +9,7 @@ import { CommandError } from '../errors';
 import { fastUpdate } from './fast-update';
 import { compareBson, deepClone, formatValue, getPath, isOperatorObject, isPlainObject, setPath } from '../bson-values';
 import { hasPositional, resolvePositional } from './positional';
+import { checkUpdateTypes } from './update-checks';
 
 const UPDATE_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$rename', '$currentDate', '$bit', '$setOnInsert']);
 const PIPELINE_UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
@@ -94,6 +95,7 @@ export function applyUpdate(doc: Document, u: UpdateSpec, opts: { query: Documen
     }
     if (Object.keys(modifier).length > 0) {
       const resolved = hasPositional(modifier) ? resolvePositional(doc, modifier, opts.query) : modifier;
+      checkUpdateTypes(doc, resolved);
       const changed = mingoUpdate(next, resolved, opts.arrayFilters, undefined, { cloneMode: 'copy' });
       if (changed.length === 0 && !opts.isInsert && sameAsBefore(doc, next)) return null;
     } else if (!opts.isInsert) return null;
