@@ -64,9 +64,24 @@ function normalize(node: unknown): string | XmlRecord | XmlRecord[] | string[] {
   return out;
 }
 
+/** The document without its CDATA sections (linear scan): citizens may type "<!DOCTYPE" in a message, which is data. */
+function outsideCdata(body: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const start = body.indexOf('<![CDATA[', from);
+    if (start < 0) break;
+    const end = body.indexOf(']]>', start + 9);
+    if (end < 0) break; // unterminated: left in, and the validator refuses it
+    out += body.slice(from, start);
+    from = end + 3;
+  }
+  return out + body.slice(from);
+}
+
 /** Parses a WeChat `<xml>…</xml>` document; throws XmlRefused for DOCTYPE/ENTITY or anything not well-formed. */
 export function parseWechatXml(body: string): XmlRecord {
-  if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw new XmlRefused('doctype', 'XML with DOCTYPE or ENTITY declarations is not accepted');
+  if (/<!DOCTYPE|<!ENTITY/i.test(outsideCdata(body))) throw new XmlRefused('doctype', 'XML with DOCTYPE or ENTITY declarations is not accepted');
   const trimmed = body.trim();
   if (!trimmed) throw new XmlRefused('malformed', 'empty body');
   const valid = XMLValidator.validate(trimmed);

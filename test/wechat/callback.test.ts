@@ -101,6 +101,15 @@ describe('wechat callback', () => {
       expect(res.body.error.code).to.equal('xml_doctype_refused');
     });
 
+    it('accepts a citizen typing "<!DOCTYPE" or "<!ENTITY" inside the message text (CDATA)', async () => {
+      const res = await post(plainQuery(), textXml('请问 <!DOCTYPE html> 和 <!ENTITY x "y"> 是什么', { from: 'oDoctype01' }));
+      expect(res.status).to.equal(200);
+      expect(parseWechatXml(res.text).ToUserName).to.equal('oDoctype01');
+      const outside = await post(plainQuery(), `<!DOCTYPE xml><xml><Content><![CDATA[hi]]></Content></xml>`);
+      expect(outside.status).to.equal(400);
+      expect(outside.body.error.code).to.equal('xml_doctype_refused');
+    });
+
     it('refuses a message missing its required fields (400)', async () => {
       const res = await post(plainQuery(), '<xml><MsgType>text</MsgType></xml>');
       expect(res.status).to.equal(400);
