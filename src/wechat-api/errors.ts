@@ -24,17 +24,31 @@ export class WechatApiError extends Error {
     /** The API path that failed, e.g. "/cgi-bin/draft/add" (never the access token). */
     readonly api: string,
     readonly httpStatus?: number,
-    readonly mayHaveBeenAccepted = false,
+    mayHaveBeenAccepted = false,
     /** Extra fields WeChat returned with the error (e.g. msg_id with 45065). */
     readonly data?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'WechatApiError';
+    // A send call answered with HTTP 5xx (wherever the error was built) is in doubt as well.
+    this.mayHaveBeenAccepted = mayHaveBeenAccepted || (errcode === 0 && httpStatus !== undefined && httpStatus >= 500 && isSendApi(api));
   }
+
+  readonly mayHaveBeenAccepted: boolean;
 }
 
 export function isTransientErrcode(errcode: number): boolean {
   return TRANSIENT_ERRCODES.has(errcode);
+}
+
+/**
+ * Calls that send something to followers or publish it. WeChat answering them with HTTP 5xx does not say that
+ * nothing happened: the request may have been carried out, so they are in doubt, never blindly repeated.
+ */
+const SEND_APIS = new Set(['/cgi-bin/freepublish/submit', '/cgi-bin/message/mass/sendall', '/cgi-bin/message/mass/send']);
+
+export function isSendApi(api: string): boolean {
+  return SEND_APIS.has(api);
 }
 
 /** The API path without host, query or access token. */

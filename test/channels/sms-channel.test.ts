@@ -216,6 +216,18 @@ describe('SMS channel', () => {
       expect(outcome.recipients![0].status).to.equal('unknown');
       expect(fake.state.sends).to.have.length(1);
     });
+    it('a send answered with InternalError.* or HTTP 5xx may have been accepted: numbers stay in doubt, never resent', async () => {
+      for (const [i, spec] of [{ code: 'InternalError.Timeout' }, { httpStatus: 502 }].entries()) {
+        fake.controls.failNext({ ...spec, match: 'SendSms' });
+        const r = request([{ phone: phone(10 + i), name: '甲' }]);
+        const err = await rejection(channel.deliver(r));
+        expect(err.transient, JSON.stringify(spec)).to.equal(true);
+        expect(err.mayHaveBeenAccepted, JSON.stringify(spec)).to.equal(true);
+        const outcome = await channel.deliver({ ...r, attempt: 2 });
+        expect(outcome.recipients![0].status, JSON.stringify(spec)).to.equal('unknown');
+      }
+      expect(fake.state.sendRequests).to.equal(0);
+    });
   });
 
   describe('aliyun', () => {
@@ -258,6 +270,18 @@ describe('SMS channel', () => {
       const outcome = await channel.reconcile(r);
       expect(outcome.recipients![0].status).to.equal('sent');
       expect(fake.state.sends).to.have.length(1);
+    });
+    it('a send answered with isp.SYSTEM_ERROR or HTTP 5xx is looked up, not resent', async () => {
+      for (const [i, spec] of [{ code: 'isp.SYSTEM_ERROR' }, { httpStatus: 500 }].entries()) {
+        fake.controls.failNext({ ...spec, match: 'SendSms' });
+        const r = request([{ phone: phone(10 + i), name: '甲' }]);
+        const err = await rejection(channel.deliver(r));
+        expect(err.mayHaveBeenAccepted, JSON.stringify(spec)).to.equal(true);
+        const outcome = await channel.deliver({ ...r, attempt: 2 });
+        // QuerySendDetails did not find it (the fake never took it); a miss is not proof, so a person decides.
+        expect(outcome.recipients![0].status, JSON.stringify(spec)).to.equal('unknown');
+      }
+      expect(fake.state.sends).to.have.length(0);
     });
   });
 });

@@ -191,6 +191,17 @@ describe('WeChat channel', () => {
     expect(again.code).to.equal('wechat_publish_in_doubt');
   });
 
+  it('a publish submit answered with HTTP 5xx may have been accepted: in doubt, not submitted again', async () => {
+    const r = request();
+    fake.controls.failNext({ httpStatus: 502, match: 'freepublish/submit' });
+    const err = await rejection(channel.deliver(r));
+    expect(err.mayHaveBeenAccepted).to.equal(true);
+    const submits = fake.state.requests.filter((q) => q.path.includes('freepublish/submit')).length;
+    const again = await rejection(channel.deliver({ ...r, attempt: 2 }));
+    expect(again.code).to.equal('wechat_publish_in_doubt');
+    expect(fake.state.requests.filter((q) => q.path.includes('freepublish/submit')).length).to.equal(submits);
+  });
+
   it('reconciles mass sends through message/mass/get', async () => {
     const r = request({ wechat: { mode: 'broadcast' } });
     const { providerIds } = await channel.deliver(r);

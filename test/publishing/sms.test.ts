@@ -138,7 +138,8 @@ describe('publishing: SMS and every channel together', () => {
 
   it('retries a transient provider failure with backoff, then succeeds', async () => {
     await deputies(4, { level: 'city', region: { city: '南江市' }, from: 4000 });
-    sms.controls.failNext({ httpStatus: 502, match: 'SendSms' });
+    // Throttled: the provider refused it, so the retry may send (a 5xx would leave the numbers in doubt).
+    sms.controls.failNext({ code: 'RequestLimitExceeded', match: 'SendSms' });
     const id = await approvedArticle('服务商临时故障');
     const res = await app.request('POST', `/api/admin/articles/${id}/publish`, {
       token: reviewer,

@@ -17,6 +17,14 @@ export function isTransientAliyunCode(code: string): boolean {
   return /^(isv\.BUSINESS_LIMIT_CONTROL|isv\.DAY_LIMIT_CONTROL|Throttling(\..*)?|isp\.SYSTEM_ERROR|ServiceUnavailable|InternalError)$/.test(code);
 }
 
+/**
+ * A send answered with a provider-side fault (isp.SYSTEM_ERROR, InternalError*, HTTP 5xx) may have been carried
+ * out, and the API is not idempotent: the numbers stay in doubt and are looked up before anything is resent.
+ */
+export function mayHaveBeenAcceptedAliyun(code: string | undefined, statusCode?: number): boolean {
+  return (code !== undefined && /^(isp\.SYSTEM_ERROR|InternalError.*)$/.test(code)) || (statusCode !== undefined && statusCode >= 500);
+}
+
 const REASONS: Record<string, string> = {
   'isv.SMS_TEMPLATE_ILLEGAL': '短信模板不存在或未审核通过，请在阿里云短信控制台核对模板',
   'isv.SMS_SIGNATURE_ILLEGAL': '短信签名不存在或未审核通过，请核对 SMS_SIGN_NAME',
@@ -93,7 +101,7 @@ export class AliyunSmsProvider implements SmsProvider {
       throw this.failure(err);
     }
     const code = body?.code ?? 'missing_code';
-    if (code !== 'OK') throw new SmsProviderError(aliyunReason(code, body?.message), code, isTransientAliyunCode(code));
+    if (code !== 'OK') throw new SmsProviderError(aliyunReason(code, body?.message), code, isTransientAliyunCode(code), mayHaveBeenAcceptedAliyun(code));
     return messages.map((m) => ({ phone: m.phone, ok: true, providerMessageId: body?.bizId }));
   }
 
@@ -123,8 +131,14 @@ export class AliyunSmsProvider implements SmsProvider {
   private failure(err: unknown): SmsProviderError {
     const e = err as { code?: string; statusCode?: number; message?: string; data?: { Code?: string; Message?: string } };
     const code = e.data?.Code ?? e.code;
-    if (e.statusCode && code) return new SmsProviderError(aliyunReason(code, e.data?.Message ?? e.message), code, isTransientAliyunCode(code) || e.statusCode >= 500);
-    if (e.statusCode) return new SmsProviderError(`阿里云短信接口返回 HTTP ${e.statusCode}`, `HTTP_${e.statusCode}`, e.statusCode >= 500 || e.statusCode === 429);
+    if (e.statusCode && code) {
+      const accepted = mayHaveBeenAcceptedAliyun(code, e.statusCode);
+      return new SmsProviderError(aliyunReason(code, e.data?.Message ?? e.message), code, isTransientAliyunCode(code) || accepted, accepted);
+    }
+    if (e.statusCode) {
+      const accepted = mayHaveBeenAcceptedAliyun(undefined, e.statusCode);
+      return new SmsProviderError(`阿里云短信接口返回 HTTP ${e.statusCode}`, `HTTP_${e.statusCode}`, accepted || e.statusCode === 429, accepted);
+    }
     return networkFailure(err, '阿里云');
   }
 }

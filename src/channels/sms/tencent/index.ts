@@ -17,6 +17,14 @@ export function isTransientTencentCode(code: string): boolean {
   return /^(InternalError|RequestLimitExceeded|LimitExceeded)(\.|$)/.test(code) || code === 'FailedOperation.FailResolvePacket' || code === 'ResourceUnavailable';
 }
 
+/**
+ * A SendSms answered with a provider-side fault (InternalError.*, e.g. InternalError.Timeout, or HTTP 5xx) may have
+ * been carried out: the numbers stay in doubt instead of being resent.
+ */
+export function mayHaveBeenAcceptedTencent(code: string | undefined, httpCode?: number): boolean {
+  return (code !== undefined && /^InternalError(\.|$)/.test(code)) || (httpCode !== undefined && httpCode >= 500);
+}
+
 const REASONS: Record<string, string> = {
   'FailedOperation.TemplateIncorrectOrUnapproved': '短信模板未审核通过或内容不匹配，请在腾讯云短信控制台核对模板',
   'FailedOperation.SignatureIncorrectOrUnapproved': '短信签名未审核通过或格式错误，请核对 SMS_SIGN_NAME',
@@ -74,8 +82,13 @@ export class TencentSmsProvider implements SmsProvider {
       });
     } catch (err) {
       const e = err as { code?: string; httpCode?: number; message?: string };
-      if (e.code) throw new SmsProviderError(tencentReason(e.code, e.message), e.code, isTransientTencentCode(e.code));
-      if (e.httpCode) throw new SmsProviderError(`腾讯云短信接口返回 HTTP ${e.httpCode}`, `HTTP_${e.httpCode}`, e.httpCode >= 500 || e.httpCode === 429);
+      if (e.code) {
+        throw new SmsProviderError(tencentReason(e.code, e.message), e.code, isTransientTencentCode(e.code), mayHaveBeenAcceptedTencent(e.code, e.httpCode));
+      }
+      if (e.httpCode) {
+        const accepted = mayHaveBeenAcceptedTencent(undefined, e.httpCode);
+        throw new SmsProviderError(`腾讯云短信接口返回 HTTP ${e.httpCode}`, `HTTP_${e.httpCode}`, accepted || e.httpCode === 429, accepted);
+      }
       throw networkFailure(err, '腾讯云');
     }
     const byPhone = new Map((response.SendStatusSet ?? []).map((s) => [s.PhoneNumber ?? '', s]));
