@@ -156,6 +156,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) {
     problems.push('WECHAT_APP_ID and WECHAT_APP_SECRET: set both or neither');
   }
+  if (e.WECHAT_ENCODING_AES_KEY) {
+    // Safe mode seals for the app id and signs with the token: a key alone would accept nothing, silently.
+    for (const k of ['WECHAT_APP_ID', 'WECHAT_TOKEN'] as const) {
+      if (!e[k]) problems.push(`${k}: required when WECHAT_ENCODING_AES_KEY is set (safe mode)`);
+    }
+  }
+  if (e.NODE_ENV === 'production' && /^https?:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?(\/|$)/i.test(e.PUBLIC_BASE_URL)) {
+    problems.push(
+      `PUBLIC_BASE_URL=${JSON.stringify(e.PUBLIC_BASE_URL)}: in production it must be the public address citizens and WeChat reach (links, feeds, share cards), not localhost`,
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {

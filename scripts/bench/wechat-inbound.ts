@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     SCHEDULER_ENABLED: 'false',
-    PUBLIC_BASE_URL: 'http://127.0.0.1',
+    PUBLIC_BASE_URL: 'http://lianxin.bench',
     WECHAT_TOKEN: TOKEN,
   });
   const service = await startService(config);

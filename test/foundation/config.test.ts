@@ -30,6 +30,24 @@ describe('configuration', () => {
     expect(problemsOf({ WECHAT_ENCODING_AES_KEY: 'short' })[0]).to.contain('WECHAT_ENCODING_AES_KEY');
   });
 
+  it('refuses an EncodingAESKey without the app id and token it works with', () => {
+    const key = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    const problems = problemsOf({ WECHAT_ENCODING_AES_KEY: key }).join('\n');
+    expect(problems).to.contain('WECHAT_ENCODING_AES_KEY').and.contain('WECHAT_APP_ID').and.contain('WECHAT_TOKEN');
+    const noToken = problemsOf({ WECHAT_ENCODING_AES_KEY: key, WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's' }).join('\n');
+    expect(noToken).to.contain('WECHAT_TOKEN').and.not.contain('WECHAT_APP_ID:');
+    expect(loadConfig({ WECHAT_ENCODING_AES_KEY: key, WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', WECHAT_TOKEN: 't' }).wechat.encodingAesKey).to.equal(key);
+  });
+
+  it('refuses a localhost PUBLIC_BASE_URL in production', () => {
+    for (const url of ['http://localhost:3000', 'http://127.0.0.1:8080/']) {
+      expect(problemsOf({ NODE_ENV: 'production', PUBLIC_BASE_URL: url }).join('\n')).to.contain('PUBLIC_BASE_URL');
+    }
+    expect(problemsOf({ NODE_ENV: 'production' }).join('\n')).to.contain('PUBLIC_BASE_URL');
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://lianxin.example.cn' }).publicBaseUrl).to.equal('https://lianxin.example.cn');
+    expect(loadConfig({ NODE_ENV: 'development', PUBLIC_BASE_URL: 'http://localhost:3000' }).publicBaseUrl).to.equal('http://localhost:3000');
+  });
+
   it('reports every missing credential of the chosen SMS provider', () => {
     const problems = problemsOf({ SMS_PROVIDER: 'tencent' });
     expect(problems.join('\n')).to.contain('TENCENT_SECRET_ID').and.contain('TENCENT_SECRET_KEY').and.contain('TENCENT_SMS_APP_ID');
