@@ -13,6 +13,30 @@ export function pageNumber(ctx: AppContext): number {
   return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
 }
 
+/**
+ * A query parameter as a cached page sees it: the value its builder will use, or undefined when the builder ignores
+ * it. Cache keys are built from these, so ?page=abc, ?page=1 and ?page= share the entry of the plain page.
+ */
+export type QueryParam = (ctx: AppContext, name: string) => string | undefined;
+
+/** `page`: a page number above 1, else nothing (the first page). */
+export const pageParam: QueryParam = (ctx) => {
+  const n = pageNumber(ctx);
+  return n > 1 ? String(n) : undefined;
+};
+
+/** A free-form filter (region, topic, search text): trimmed and cut to `maxLength`, as `queryValue` reads it. */
+export const textParam =
+  (maxLength = 100): QueryParam =>
+  (ctx, name) =>
+    queryValue(ctx, name, maxLength);
+
+/** One of a fixed set of values; anything else is no filter at all. */
+export const enumParam =
+  (allowed: readonly string[]): QueryParam =>
+  (ctx, name) =>
+    oneOf(queryValue(ctx, name), allowed);
+
 export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined {
   return allowed.includes(value as T) ? (value as T) : undefined;
 }

@@ -13,6 +13,7 @@ import { strongEtag, type PageCache } from './page-cache';
 import { encodeBody } from './compression';
 import type { ViewCounter } from './view-counter';
 import { renderTemplate } from './views';
+import type { QueryParam } from './paging';
 
 export interface SiteRuntime {
   publicBaseUrl: string;
@@ -94,20 +95,30 @@ export interface PageResult {
   view?: { kind: string; id: string };
   /** Shorter lifetime for pages that change with time alone (upcoming meetings). */
   ttlMs?: number;
+  /**
+   * false: serve the page but do not keep it — for what free-form input finds nothing for (a made-up region, a page
+   * past the end), so junk query values cannot fill the cache and push popular pages out.
+   */
+  store?: boolean;
 }
 
 export interface CachedPageOptions {
-  /** Query parameters that change the page; all others are ignored (and left out of the cache key). */
-  query?: readonly string[];
+  /**
+   * Query parameters that change the page, each with the normaliser giving the value the builder uses; all others
+   * are ignored. The cache key holds the normalised values, so spellings of one page share one entry.
+   */
+  query?: Readonly<Record<string, QueryParam>>;
 }
 
-/** The cache key: path plus the page's own query parameters in a fixed order. */
-export function cacheKey(ctx: AppContext, query: readonly string[] = []): string {
+type QueryParams = Readonly<Record<string, QueryParam>>;
+const NO_QUERY: QueryParams = {};
+
+/** The cache key: path plus the page's own normalised query values in a fixed order. */
+export function cacheKey(ctx: AppContext, query: QueryParams = NO_QUERY): string {
   let key = ctx.path;
   let sep = '?';
-  for (const name of query) {
-    const raw = ctx.query[name];
-    const value = Array.isArray(raw) ? raw[0] : raw;
+  for (const name in query) {
+    const value = query[name](ctx, name);
     if (value === undefined || value === '') continue;
     key += `${sep}${name}=${encodeURIComponent(value)}`;
     sep = '&';
@@ -120,7 +131,7 @@ export function cacheKey(ctx: AppContext, query: readonly string[] = []): string
  * otherwise built, stored under its tags and served. `build` returns null for "no such public item" (→ 404 page).
  */
 export function cachedPage(options: CachedPageOptions, build: (ctx: AppContext) => Promise<PageResult | null>): RouterMiddleware<AppState> {
-  const query = options.query ?? [];
+  const query = options.query ?? NO_QUERY;
   return (async (ctx: AppContext) => {
     const rt = siteRuntime();
     const key = cacheKey(ctx, query);
@@ -144,7 +155,7 @@ export function cachedPage(options: CachedPageOptions, build: (ctx: AppContext) 
         tags: result.tags,
         view: result.view,
       };
-      if (rt.cache.set(key, page, startedAt, result.ttlMs)) rememberRoute(ctx.path, query, (ctx as { _matchedRoute?: string })._matchedRoute);
+      if (result.store !== false && rt.cache.set(key, page, startedAt, result.ttlMs)) rememberRoute(ctx.path, query, (ctx as { _matchedRoute?: string })._matchedRoute);
     }
     if (page.view && ctx.method === 'GET') rt.views.hit(page.view.kind, page.view.id);
     sendPage(ctx, page);
@@ -152,10 +163,10 @@ export function cachedPage(options: CachedPageOptions, build: (ctx: AppContext) 
 }
 
 /** For each path with a cached page: its query parameters and route pattern, so the front path can find the page. */
-const routesByPath = new Map<string, { query: readonly string[]; route?: string }>();
+const routesByPath = new Map<string, { query: QueryParams; route?: string }>();
 const MAX_REMEMBERED_PATHS = 50_000;
 
-function rememberRoute(path: string, query: readonly string[], route: string | undefined): void {
+function rememberRoute(path: string, query: QueryParams, route: string | undefined): void {
   if (routesByPath.has(path)) return;
   if (routesByPath.size >= MAX_REMEMBERED_PATHS) routesByPath.clear();
   routesByPath.set(path, { query, route });

@@ -7,6 +7,7 @@ import { get } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Article } from '../../src/content/models/article';
 import * as hooks from '../../src/content/publication-hooks';
+import { siteRuntime } from '../../src/site/runtime';
 import { startTestApp, type TestApp } from '../support/app';
 import { changeProcessed, contentService, editor, eventually, reviewer, seed } from './support';
 
@@ -151,6 +152,32 @@ describe('microsite page cache', () => {
     await hooks.markPublished('deputy', deputy.id);
     await changeProcessed('deputy', deputy.id);
     for (const a of articles) expect((await app.request('GET', `/news/${a.slug}`)).text, a.slug).to.contain(`/deputies/${deputy.slug}`);
+  });
+
+  it('keys cached pages by the values the page uses: other spellings and made-up filters add no entries', async () => {
+    const a = await seed(app, 'article', { title: '缓存键稿件', body: '内容', region: { county: '缓存键区' }, topics: ['缓存键专题'] });
+    await changeProcessed('article', a.id);
+    const plain = await app.request('GET', '/news');
+    expect(plain.status).to.equal(200);
+    expect((await app.request('GET', '/news?region=缓存键区')).text).to.contain(a.slug);
+    const size = siteRuntime().cache.size;
+    const variants = [
+      '/news?page=1',
+      '/news?page=abc',
+      '/news?page=',
+      '/news?page=-3&utm_source=wechat',
+      '/news?region=%20缓存键区%20',
+      '/news?region=并不存在的地区1',
+      '/news?topic=并不存在的专题2',
+      '/news?page=9999',
+      '/deputies?level=nonsense',
+      '/deputies?level=nonsense2',
+      '/cases?kind=nonsense',
+      `/search?q=${encodeURIComponent('绝对搜不到的词')}`,
+    ];
+    for (const v of variants) expect((await app.request('GET', encodeURI(v))).status, v).to.equal(200);
+    expect(siteRuntime().cache.size - size, 'new cache entries').to.equal(2); // the plain /deputies and /cases
+    expect((await app.request('GET', '/news?page=abc')).headers.get('etag')).to.equal(plain.headers.get('etag'));
   });
 
   it('counts views of cached pages in memory and adds them in batches, readable in the admin API', async () => {

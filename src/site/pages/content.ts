@@ -11,11 +11,19 @@ import {
 } from '../../content/public-queries';
 import { CASE_KINDS, CASE_KIND_LABELS, DEPUTY_LEVELS, DEPUTY_LEVEL_LABELS } from '../../content/enums';
 import { cachedPage, renderHtml, siteRuntime } from '../runtime';
-import { oneOf, pageNumber, pager, queryValue } from '../paging';
+import { enumParam, oneOf, pageNumber, pageParam, pager, queryValue, textParam } from '../paging';
 import { articleLd, caseLd, deputyLd, groupLd } from '../structured-data';
 import { itemTag, listTag } from '../change-tags';
 
 const PAGE_SIZE = 12;
+
+/**
+ * A list page is kept when it shows something, or is the first page without a free-form filter: an empty page for a
+ * made-up region or topic, or past the end, is served but not kept (junk must not push popular pages out).
+ */
+function worthKeeping(shown: number, page: number, freeForm: (string | undefined)[]): boolean {
+  return shown > 0 || (page === 1 && freeForm.every((v) => !v));
+}
 
 function relatedTags(related: RelatedItems): string[] {
   return [
@@ -29,7 +37,7 @@ function relatedTags(related: RelatedItems): string[] {
 export function registerContentPages(router: Router<AppState>): void {
   router.get(
     '/news',
-    cachedPage({ query: ['region', 'topic', 'page'] }, async (ctx) => {
+    cachedPage({ query: { region: textParam(50), topic: textParam(50), page: pageParam } }, async (ctx) => {
       const page = pageNumber(ctx);
       const region = queryValue(ctx, 'region', 50);
       const topic = queryValue(ctx, 'topic', 50);
@@ -41,7 +49,7 @@ export function registerContentPages(router: Router<AppState>): void {
         pages: pager('/news', { region, topic }, page, PAGE_SIZE, result.total),
         meta: { title: topic ?? region ?? '活动动态', nav: 'news', canonicalPath: pageCanonical('/news', { region, topic, page }) },
       });
-      return { body, tags: [listTag('article')] };
+      return { body, tags: [listTag('article')], store: worthKeeping(result.items.length, page, [region, topic]) };
     }),
   );
 
@@ -73,7 +81,7 @@ export function registerContentPages(router: Router<AppState>): void {
 
   router.get(
     '/deputies',
-    cachedPage({ query: ['level', 'region', 'page'] }, async (ctx) => {
+    cachedPage({ query: { level: enumParam(DEPUTY_LEVELS), region: textParam(50), page: pageParam } }, async (ctx) => {
       const page = pageNumber(ctx);
       const level = oneOf(queryValue(ctx, 'level'), DEPUTY_LEVELS);
       const region = queryValue(ctx, 'region', 50);
@@ -86,7 +94,7 @@ export function registerContentPages(router: Router<AppState>): void {
         pages: pager('/deputies', { level, region }, page, PAGE_SIZE, result.total),
         meta: { title: level ? DEPUTY_LEVEL_LABELS[level] : '典型代表', nav: 'deputies', canonicalPath: pageCanonical('/deputies', { level, region, page }) },
       });
-      return { body, tags: [listTag('deputy')] };
+      return { body, tags: [listTag('deputy')], store: worthKeeping(result.items.length, page, [region]) };
     }),
   );
 
@@ -116,7 +124,7 @@ export function registerContentPages(router: Router<AppState>): void {
 
   router.get(
     '/groups',
-    cachedPage({ query: ['region', 'page'] }, async (ctx) => {
+    cachedPage({ query: { region: textParam(50), page: pageParam } }, async (ctx) => {
       const page = pageNumber(ctx);
       const region = queryValue(ctx, 'region', 50);
       const result = await listPublished('group', { page, pageSize: PAGE_SIZE, region });
@@ -126,7 +134,7 @@ export function registerContentPages(router: Router<AppState>): void {
         pages: pager('/groups', { region }, page, PAGE_SIZE, result.total),
         meta: { title: '代表小组', nav: 'groups', canonicalPath: pageCanonical('/groups', { region, page }) },
       });
-      return { body, tags: [listTag('group')] };
+      return { body, tags: [listTag('group')], store: worthKeeping(result.items.length, page, [region]) };
     }),
   );
 
@@ -151,7 +159,7 @@ export function registerContentPages(router: Router<AppState>): void {
 
   router.get(
     '/cases',
-    cachedPage({ query: ['kind', 'region', 'page'] }, async (ctx) => {
+    cachedPage({ query: { kind: enumParam(CASE_KINDS), region: textParam(50), page: pageParam } }, async (ctx) => {
       const page = pageNumber(ctx);
       const caseKind = oneOf(queryValue(ctx, 'kind'), CASE_KINDS);
       const region = queryValue(ctx, 'region', 50);
@@ -163,7 +171,7 @@ export function registerContentPages(router: Router<AppState>): void {
         pages: pager('/cases', { kind: caseKind, region }, page, PAGE_SIZE, result.total),
         meta: { title: caseKind ? CASE_KIND_LABELS[caseKind] : '典型模式', nav: 'cases', canonicalPath: pageCanonical('/cases', { kind: caseKind, region, page }) },
       });
-      return { body, tags: [listTag('case')] };
+      return { body, tags: [listTag('case')], store: worthKeeping(result.items.length, page, [region]) };
     }),
   );
 
