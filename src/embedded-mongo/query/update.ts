@@ -7,7 +7,7 @@ import { ObjectId, type Document } from 'bson';
 import { Aggregator, update as mingoUpdate } from 'mingo';
 import { CommandError } from '../errors';
 import { fastUpdate } from './fast-update';
-import { compareBson, deepClone, formatValue, getPath, isOperatorObject, isPlainObject, setPath } from '../bson-values';
+import { compareBson, deepClone, formatValue, getPath, isOperatorObject, isPlainObject, setPath, typeRank } from '../bson-values';
 import { hasPositional, resolvePositional } from './positional';
 import { checkUpdateTypes } from './update-checks';
 
@@ -40,7 +40,30 @@ export function validateUpdate(u: unknown): UpdateSpec {
     if (!UPDATE_OPERATORS.has(op)) throw new CommandError('FailedToParse', `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
     if (!isPlainObject(u[op])) throw new CommandError('FailedToParse', `Modifiers operate on fields but we found type ${Array.isArray(u[op]) ? 'array' : typeof u[op]} instead. For example: {$mod: {<field>: ...}} not {${op}: ${JSON.stringify(u[op])}}`);
   }
+  checkConflicts(u);
   return u;
+}
+
+/**
+ * mongod refuses an update where one path equals or contains another (across all operators, `$setOnInsert`
+ * and `$rename` targets included): code 40 "Updating the path 'a.b' would create a conflict at 'a'".
+ */
+function checkConflicts(u: Document): void {
+  const seen: string[] = [];
+  for (const [op, args] of Object.entries(u)) {
+    for (const [path, arg] of Object.entries(args as Document)) {
+      const paths = op === '$rename' && typeof arg === 'string' ? [path, arg] : [path];
+      for (const p of paths) {
+        for (const q of seen) {
+          const [short, long] = q.length <= p.length ? [q, p] : [p, q];
+          if (long === short || long.startsWith(short + '.')) {
+            throw new CommandError('ConflictingUpdateOperators', `Updating the path '${p}' would create a conflict at '${short}'`);
+          }
+        }
+        seen.push(p);
+      }
+    }
+  }
 }
 
 /** Puts `_id` first, as mongod stores it. */
@@ -111,7 +134,7 @@ function sameAsBefore(a: Document, b: Document): boolean {
   return compareBson(a, b) === 0 && Object.keys(a).length === Object.keys(b).length;
 }
 
-/** The document an upsert starts from: the query's equality fields (`$eq` and plain values, through `$and`). */
+/** The document an upsert starts from: the query's equality fields (`$eq` and plain non-regex values, through `$and`). */
 export function upsertSeed(query: Document): Document {
   const seed: Document = {};
   const visit = (q: Document) => {
@@ -123,7 +146,7 @@ export function upsertSeed(query: Document): Document {
       if (k.startsWith('$')) continue;
       if (isOperatorObject(v)) {
         if ('$eq' in v) setPath(seed, k, deepClone(v.$eq));
-      } else setPath(seed, k, deepClone(v));
+      } else if (typeRank(v) !== 11) setPath(seed, k, deepClone(v)); // `{ a: /re/ }` is a match, not an equality
     }
   };
   visit(query);
