@@ -267,6 +267,23 @@ describe('wechat callback', () => {
       expect(await WechatInboundMessage.countDocuments({ _id: 'msg:6054768590064713728' })).to.equal(1);
     });
 
+    it('job-result events from one sender in one second are told apart by MsgID / publish_id', async () => {
+      const seen: DomainEvents['wechat.jobFinished'][] = [];
+      const off = app.service.services.events.on('wechat.jobFinished', (e) => void seen.push(e));
+      const t = nowSeconds() + 20;
+      const mass = (id: string) =>
+        eventXml('MASSSENDJOBFINISH', { from: 'oSystemJobs', createTime: t, extra: `<MsgID>${id}</MsgID><Status><![CDATA[send success]]></Status>` });
+      const publish = (id: string) =>
+        eventXml('PUBLISHJOBFINISH', { from: 'oSystemJobs', createTime: t, extra: `<PublishEventInfo><publish_id>${id}</publish_id><publish_status>0</publish_status></PublishEventInfo>` });
+      for (const xml of [mass('3000000001'), mass('3000000002'), mass('3000000002'), publish('4000000001'), publish('4000000002')]) {
+        expect((await post(plainQuery(), xml)).text).to.equal('success');
+      }
+      await waitFor(() => seen.length >= 4 || undefined);
+      await new Promise((r) => setTimeout(r, 100));
+      off();
+      expect(seen.map((e) => e.msgId ?? e.publishId).sort()).to.deep.equal(['3000000001', '3000000002', '4000000001', '4000000002']);
+    });
+
     it('distinguishes events by sender and CreateTime', async () => {
       const t = nowSeconds() + 10;
       await post(plainQuery(), eventXml('CLICK', { from: 'oRetry02', key: 'LATEST_NEWS', createTime: t }));

@@ -39,8 +39,21 @@ export function toInbound(raw: XmlRecord): InboundMessage {
   return msg;
 }
 
-/** WeChat's retry identity: MsgId for messages; sender + CreateTime (+ event name) for events, which carry no MsgId. */
+/** The job a result event reports on (MsgID of a mass send, publish_id of a free publish), when it names one. */
+function jobId(raw: XmlRecord): string | undefined {
+  const msgId = text(raw, 'MsgID') || text(raw, 'MsgId');
+  if (msgId) return msgId;
+  const info = raw.PublishEventInfo;
+  if (info && typeof info === 'object' && !Array.isArray(info)) return text(info, 'publish_id') || undefined;
+  return undefined;
+}
+
+/**
+ * WeChat's retry identity: MsgId for messages; sender + CreateTime (+ event name) for events, which carry no MsgId —
+ * plus the job id for job-result events, which one system sender can push several of within the same second.
+ */
 export function dedupeKey(msg: InboundMessage): string {
   if (msg.msgId) return `msg:${msg.msgId}`;
-  return `evt:${msg.fromUser}:${msg.createTime}:${msg.event ?? msg.msgType}`;
+  const job = msg.msgType === 'event' ? jobId(msg.raw) : undefined;
+  return `evt:${msg.fromUser}:${msg.createTime}:${msg.event ?? msg.msgType}${job ? `:${job}` : ''}`;
 }
