@@ -39,8 +39,6 @@ export interface PublicationHooks {
   markScheduled(kind: ItemKind, id: string, at: Date, by?: string): Promise<PublishableItem>;
   /** scheduled → approved (the publication was cancelled). */
   markUnscheduled(kind: ItemKind, id: string, by?: string): Promise<PublishableItem>;
-  /** published|scheduled → withdrawn. */
-  markWithdrawn(kind: ItemKind, id: string, by?: string): Promise<PublishableItem>;
   toPublishableContent(kind: ItemKind, id: string, publicBaseUrl: string): Promise<PublishableContent>;
 }
 
@@ -95,9 +93,6 @@ export function createPublicationHooks(deps: PublicationHookDeps): PublicationHo
     async markUnscheduled(kind, id, by) {
       return view(kind, await workflow.transition(kind, id, 'unschedule', actor(by)));
     },
-    async markWithdrawn(kind, id, by) {
-      return view(kind, await workflow.transition(kind, id, 'withdraw', actor(by)));
-    },
     async toPublishableContent(kind, id, publicBaseUrl) {
       const spec = workflowKind(kind);
       const doc: any = await spec.model.findOne({ _id: toObjectId(id), deletedAt: null }).lean();
@@ -149,5 +144,4 @@ export const getPublishable: PublicationHooks['getPublishable'] = (kind, id) => 
 export const markPublished: PublicationHooks['markPublished'] = (kind, id, at, by) => current().markPublished(kind, id, at, by);
 export const markScheduled: PublicationHooks['markScheduled'] = (kind, id, at, by) => current().markScheduled(kind, id, at, by);
 export const markUnscheduled: PublicationHooks['markUnscheduled'] = (kind, id, by) => current().markUnscheduled(kind, id, by);
-export const markWithdrawn: PublicationHooks['markWithdrawn'] = (kind, id, by) => current().markWithdrawn(kind, id, by);
 export const toPublishableContent: PublicationHooks['toPublishableContent'] = (kind, id, base) => current().toPublishableContent(kind, id, base);

@@ -19,13 +19,6 @@ export class ViewCounter {
     if (countable.has(kind)) this.add(kind as ContentKind, id, 1);
   }
 
-  /** Views counted but not yet written. */
-  pendingCount(): number {
-    let n = 0;
-    for (const counts of this.pending.values()) for (const c of counts.values()) n += c;
-    return n;
-  }
-
   start(intervalMs: number): void {
     this.timer = setInterval(() => void this.flush(), intervalMs);
     this.timer.unref();

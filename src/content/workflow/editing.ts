@@ -24,12 +24,8 @@ import { Revision, Transition, type RevisionDoc, type RevisionReason } from '../
 import { nextFreeSlug, slugify } from '../slug';
 import { actorHasRole, type Actor } from './actor';
 import { workflowKind, type WorkflowDoc, type WorkflowKind } from './registry';
-import { EDIT_ROLES, LIVE_EDIT_ROLES } from './rules';
+import { EDIT_ROLES, LIVE_EDIT_ROLES, LOCKED_STATUSES } from './rules';
 import { publicFaceReason, recordTransition, toObjectId, type WorkflowDeps } from './transitions';
-
-export interface SaveResult {
-  doc: WorkflowDoc;
-}
 
 const DUPLICATE_KEY = 11000;
 const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === DUPLICATE_KEY;
@@ -159,7 +155,7 @@ export class EditingService {
       throw new ConflictError('内容已被他人修改，请刷新后在最新版本上修改', 'version_conflict', { currentVersion: doc.version, baseVersion });
     }
     const from = doc.status;
-    if (from === 'scheduled') throw new ConflictError('已排期发布的内容不能修改，请先取消定时发布', 'locked_status', { status: from });
+    if (LOCKED_STATUSES.includes(from)) throw new ConflictError('已排期发布的内容不能修改，请先取消定时发布', 'locked_status', { status: from });
     if (from === 'published' && !actorHasRole(actor, LIVE_EDIT_ROLES)) {
       throw new ForbiddenError('已发布的内容需由审核员或管理员修改，或先撤回再编辑', 'live_edit_forbidden');
     }
@@ -253,7 +249,7 @@ export class EditingService {
   async remove(kind: ItemKind, id: string, actor: Actor): Promise<{ deleted: 'hard' | 'soft' }> {
     const spec = workflowKind(kind);
     const doc = await this.load(kind, id);
-    if (doc.status === 'published' || doc.status === 'scheduled') {
+    if (doc.status === 'published' || LOCKED_STATUSES.includes(doc.status)) {
       throw new ConflictError(`「${ITEM_STATUS_LABELS[doc.status]}」的内容不能删除，请先撤回`, 'locked_status', { status: doc.status });
     }
     const _id = doc._id;

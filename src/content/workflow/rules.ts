@@ -46,7 +46,7 @@ export type PersonAction = (typeof PERSON_ACTIONS)[number];
 export const EDIT_ROLES: readonly Role[] = ['editor', 'reviewer'];
 /** Saving a live item changes what the public sees at once, so it takes a reviewer (or admin). */
 export const LIVE_EDIT_ROLES: readonly Role[] = ['reviewer'];
-/** Statuses in which an item cannot be saved or deleted (withdraw or unschedule first). */
+/** Statuses in which an item cannot be saved or deleted (unschedule first); a live item cannot be deleted either. */
 export const LOCKED_STATUSES: readonly ItemStatus[] = ['scheduled'];
 
 export type { WorkflowAction };
