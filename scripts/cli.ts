@@ -18,8 +18,9 @@ export async function runScript(body: (ctx: ScriptContext) => Promise<void>): Pr
   dotenv.config({ quiet: true });
   let database: Database | undefined;
   try {
-    const config = loadConfig();
-    const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+    // Scripts are quieter than the service: warn unless LOG_LEVEL says otherwise (validated like every variable).
+    const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+    const logger = createLogger(config.logLevel);
     database = await openDatabase(config, logger);
     await body({ config, logger, database });
     await database.close();
