@@ -18,7 +18,7 @@ import { registerMeetingPages } from './pages/meetings';
 import { registerSearch } from './pages/search';
 import { registerDiscovery } from './pages/discovery';
 
-const VIEW_FLUSH_MS = 2_000;
+export const VIEW_FLUSH_MS = 2_000;
 
 export interface SiteModule extends FeatureModule {
   runtime: SiteRuntime;

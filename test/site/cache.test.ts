@@ -7,6 +7,7 @@ import { get } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Article } from '../../src/content/models/article';
 import * as hooks from '../../src/content/publication-hooks';
+import { VIEW_FLUSH_MS } from '../../src/site/module';
 import { siteRuntime } from '../../src/site/runtime';
 import { startTestApp, type TestApp } from '../support/app';
 import { changeProcessed, contentService, editor, eventually, reviewer, seed } from './support';
@@ -182,12 +183,25 @@ describe('microsite page cache', () => {
 
   it('counts views of cached pages in memory and adds them in batches, readable in the admin API', async () => {
     const a = await seed(app, 'article', { title: '阅读量统计', body: '内容' });
-    for (let i = 0; i < 5; i++) expect((await app.request('GET', `/news/${a.slug}`)).status).to.equal(200);
     const { token } = await app.loginAs('editor');
-    await eventually(async () => {
+    const stored = async () => {
       const res = await app.request('GET', `/api/admin/articles/${a.id}/views`, { token });
       expect(res.status).to.equal(200);
-      expect(res.body.viewCount).to.equal(5);
-    }, 6000);
+      return res.body.viewCount as number;
+    };
+    // Take the periodic flush out of the picture so "not written yet" is certain, not a race with the timer.
+    const views = siteRuntime().views;
+    await views.stop();
+    try {
+      for (let i = 0; i < 5; i++) expect((await app.request('GET', `/news/${a.slug}`)).status).to.equal(200);
+      expect(await stored(), 'no database write per request').to.equal(0);
+      await views.flush();
+      expect(await stored(), 'one batch adds them all').to.equal(5);
+    } finally {
+      views.start(VIEW_FLUSH_MS);
+    }
+    // And the periodic flush writes on its own.
+    expect((await app.request('GET', `/news/${a.slug}`)).status).to.equal(200);
+    await eventually(async () => expect(await stored()).to.equal(6), 6000);
   });
 });

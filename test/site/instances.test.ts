@@ -60,7 +60,8 @@ describe('microsite cache across instances', function () {
     await eventually(async () => {
       expect((await fetch(`${other!.url}/news/${a.slug}`)).status).to.equal(404);
       expect(await (await fetch(`${other!.url}/news`)).text()).not.to.contain(a.slug);
-    }, 5000);
-    expect(Date.now() - started).to.be.below(5000);
+    }, 15_000);
+    // The relay polls about once a second: the other instance must catch up well before a generous wait runs out.
+    expect(Date.now() - started, 'ms until the other instance dropped the page').to.be.below(3000);
   });
 });
