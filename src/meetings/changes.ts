@@ -8,6 +8,7 @@ import { ConflictError, ValidationError } from '../errors';
 import { Invitation, LIVE_STATUSES, Meeting, type MeetingDoc } from './models';
 import { assertConsistent, findMeeting } from './service';
 import { sendMeetingNotice } from './notify';
+import { withdrawPublications } from '../publishing';
 import { syncMeetingPage } from './publishable';
 import { toAdminView, type AdminMeetingView } from './views';
 import type { RescheduleInput } from './schemas';
@@ -70,6 +71,8 @@ export async function rescheduleMeeting(
   // Links stay valid until the (new) end of the meeting.
   await Invitation.updateMany({ meetingId: m._id }, { $set: { expiresAt: meeting.endsAt } });
   await syncMeetingPage(meeting, now);
+  // Reminders (and an older change notice) carry the old time: withdraw what has not gone out yet.
+  await withdrawPublications({ kind: 'meeting', itemId: id, notifications: ['reminder', 'change'] }, actor.id, '会议已改期，按旧时间发出的通知已撤回');
   const { publicationId } = await notifyAttendees(ctx, meeting, 'change', input.note, actor);
   ctx.events.emit('item.changed', { kind: 'meeting', id, slug: meeting.slug, reason: 'updated' });
   return { ...toAdminView(meeting), publicationId };
@@ -96,6 +99,8 @@ export async function cancelMeeting(
   if (!updated) throw new ConflictError('会议已被他人修改，请刷新后再试', 'version_conflict');
   const meeting = updated as MeetingDoc;
   await syncMeetingPage(meeting, now);
+  // Nothing about the meeting may go out after its cancellation but the cancellation itself.
+  await withdrawPublications({ kind: 'meeting', itemId: id, notifications: ['invitation', 'reminder', 'change'] }, actor.id, '会议已取消，未发出的通知已撤回');
   const { publicationId } = await notifyAttendees(ctx, meeting, 'cancellation', input.reason, actor);
   ctx.events.emit('item.changed', { kind: 'meeting', id, slug: meeting.slug, reason: 'updated' });
   return { ...toAdminView(meeting), publicationId };

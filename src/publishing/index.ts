@@ -12,6 +12,10 @@
  *   Returns { publication, created }. Sending happens in the background (delivery ledger + worker);
  *   follow it with getPublicationView(id) or GET /api/admin/publications/:id.
  *
+ * withdrawPublications({kind, itemId, notifications}, by, reason)
+ *   Cancels the item's publications of those SMS notification kinds that have not gone out yet (not started,
+ *   or batches still planned/queued, e.g. waiting for a retry). Meetings call it on cancel and reschedule.
+ *
  * registerAudienceResolver(name, async (args) => [{phone, name?, params?}])
  *   Makes `audience.resolvers[name] = args` usable (meetings registers 'meetingInvitees' / 'meetingAttendees').
  *   Resolvers run when the publication starts (not when it is created), so late RSVPs are included.
@@ -22,3 +26,4 @@ export { registerAudienceResolver, type AudienceRecipient, type AudienceResolver
 export type { AudienceSpec } from '../audiences/types';
 export { cancelPublication, getPublicationView, type PublicationView } from './queries';
 export type { PublicationStatus } from './models/publication';
+export { withdrawPublications, type WithdrawFilter } from './withdraw';

@@ -16,6 +16,7 @@ export async function refreshPublication(publicationId: Types.ObjectId | string,
   if (open) status = 'sending';
   else if (rows.length === 0) status = 'failed'; // nobody to send to (an empty audience)
   else if (rows.every((r) => r.status === 'sent')) status = 'sent';
+  else if (rows.every((r) => r.status === 'cancelled')) status = 'cancelled'; // withdrawn before anything went out
   else if (rows.every((r) => r.status === 'failed' || r.status === 'cancelled')) status = 'failed';
   else status = 'partial';
   const now = clock.now();

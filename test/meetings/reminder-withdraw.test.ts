@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { ManualClock } from '../../src/clock';
+import { REMINDER_JOB } from '../../src/meetings/reminders';
+import { Delivery } from '../../src/publishing/models/delivery';
+import { Publication } from '../../src/publishing/models/publication';
+import { startTestApp, type TestApp } from '../support/app';
+import { startFakeTencentSms, type FakeTencentSms } from '../fakes';
+import { waitFor } from '../publishing/support/fixtures';
+import { announced, HOUR, meetingBody, phoneOf, requestedSms, seedDeputies, tokenOf } from './support';
+
+const MINUTE = 60_000;
+const FINAL = ['sent', 'partial', 'failed', 'cancelled'];
+
+describe('meetings: a change withdraws reminders that have not gone out', () => {
+  const clock = new ManualClock(new Date('2026-11-21T02:00:00Z'));
+  let app: TestApp;
+  let sms: FakeTencentSms;
+  let organizer: string;
+
+  before(async () => {
+    sms = await startFakeTencentSms();
+    app = await startTestApp({
+      clock,
+      name: 'meetings_withdraw',
+      env: { SMS_PROVIDER: 'tencent', SMS_ENDPOINT: sms.url, TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' },
+    });
+    organizer = (await app.loginAs('organizer')).token;
+  });
+  after(async () => {
+    await app.close();
+    await sms.close();
+  });
+
+  const settledPublication = (filter: Record<string, unknown>) =>
+    waitFor('publication settled', async () => {
+      const p = await Publication.findOne(filter as never).lean();
+      return p && FINAL.includes(p.status) && p;
+    });
+
+  it('cancelling while a reminder waits for a retry: the reminder never goes out', async () => {
+    const start = new Date('2026-11-22T08:30:00Z');
+    const [deputyId] = await seedDeputies(1, 50);
+    const phone = `+86${phoneOf(50)}`;
+    const { id } = await announced(app, organizer, { ...meetingBody(start), invitees: { deputyIds: [deputyId] } });
+    const [invitation] = await requestedSms(id, 'invitation');
+    const answer = await app.request('POST', `/api/public/rsvp/${tokenOf(invitation.values.link)}`, { body: { response: 'accepted' } });
+    expect(answer.status, answer.text).to.equal(200);
+    await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'invitation' });
+
+    // The provider throttles the reminder: its batch goes back to the queue to be retried later.
+    sms.controls.failRequestsWith(phone, 'RequestLimitExceeded');
+    clock.set(start.getTime() - 2 * HOUR + MINUTE);
+    await app.service.services.scheduler.runNow(REMINDER_JOB);
+    const reminder = await waitFor('reminder publication', async () => (await Publication.findOne({ kind: 'meeting', itemId: id, 'sms.notification': 'reminder' }).lean()) ?? undefined);
+    await waitFor('reminder waiting for a retry', async () => {
+      const d = await Delivery.findOne({ publicationId: reminder._id }).lean();
+      return d && d.status === 'queued' && d.attempts === 1;
+    });
+
+    const current = await app.request('GET', `/api/admin/meetings/${id}`, { token: organizer });
+    const cancel = await app.request('POST', `/api/admin/meetings/${id}/cancel`, { token: organizer, body: { version: current.body.version, reason: '因故取消' } });
+    expect(cancel.status, cancel.text).to.equal(200);
+    sms.controls.failRequestsWith(phone, null);
+    clock.advance(15 * MINUTE);
+
+    await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'cancellation' });
+    const d = await waitFor('reminder batch settled', async () => {
+      const row = await Delivery.findOne({ publicationId: reminder._id }).lean();
+      return row && !['queued', 'sending'].includes(row.status) ? row : undefined;
+    });
+    expect(d.status).to.equal('cancelled');
+    expect((await Publication.findById(reminder._id).lean())?.status).to.equal('cancelled');
+    const texts = sms.state.sends.filter((s) => s.phone === phone).map((s) => s.templateId);
+    expect(texts).to.not.include('2100003'); // the reminder template
+    expect(texts).to.have.length(2); // the invitation and the cancellation
+  });
+});
