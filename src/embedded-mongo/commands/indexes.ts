@@ -1,7 +1,7 @@
 /** createIndexes, listIndexes, dropIndexes (and the deprecated deleteIndexes alias). */
 import type { Document } from 'bson';
 import { CommandError } from '../errors';
-import { compareBson } from '../bson-values';
+import { compareBson, typeRank } from '../bson-values';
 import { defaultIndexName } from '../indexes/collection-index';
 import type { Collection } from '../storage/collection';
 import { asNumber, collectionArg, type CommandContext, type CommandTable } from './types';
@@ -22,9 +22,34 @@ function normalizeSpec(raw: Document): Document {
   const name = typeof raw.name === 'string' && raw.name ? raw.name : defaultIndexName(key as Document);
   const spec: Document = { v: 2, key, name };
   for (const [k, v] of Object.entries(raw)) if (k !== 'key' && k !== 'name' && k !== 'v' && k !== 'background' && k !== 'ns') spec[k] = v;
-  if (spec.expireAfterSeconds !== undefined) spec.expireAfterSeconds = Number(spec.expireAfterSeconds);
+  if (spec.expireAfterSeconds !== undefined) spec.expireAfterSeconds = checkTtl(spec.expireAfterSeconds, spec, 'CannotCreateIndex');
   if (isText && !spec.weights) spec.weights = Object.fromEntries(Object.entries(key as Document).filter(([, v]) => v === 'text').map(([f]) => [f, 1]));
   return spec;
+}
+
+const MAX_TTL = 2147483647;
+
+/** A valid `expireAfterSeconds` (finite, 0..2^31-1, not on `_id`) as a number; mongod's error otherwise. */
+function checkTtl(value: unknown, spec: Document, code: 'CannotCreateIndex' | 'InvalidOptions'): number {
+  const where = `Error in specification ${JSON.stringify({ key: spec.key, name: spec.name })} :: caused by :: `;
+  const key = spec.key as Document;
+  if (Object.keys(key).length === 1 && '_id' in key) {
+    throw new CommandError('InvalidIndexSpecificationOption', `The field 'expireAfterSeconds' is not valid for an _id index specification. Specification: ${JSON.stringify(spec)}`);
+  }
+  if (typeRank(value) !== 2) throw new CommandError(code, `${where}TTL index 'expireAfterSeconds' option must be numeric, but received a type of '${typeof value}'`);
+  const n = Number(typeof value === 'object' ? (value as { valueOf(): unknown }).valueOf() : value);
+  if (!Number.isFinite(n) || n < 0 || n > MAX_TTL) {
+    throw new CommandError(code, `${where}TTL index 'expireAfterSeconds' option must be within an acceptable range [0, ${MAX_TTL}], but received ${String(n)}`);
+  }
+  return n;
+}
+
+/**
+ * mongod's notion of "the same index": the key pattern, partial filter and collation together identify it
+ * (indexes may share a key pattern only when those differ); unique/sparse/TTL/hidden are options of it.
+ */
+function sameIdentity(a: Document, b: Document): boolean {
+  return compareBson(a.key, b.key) === 0 && compareBson(a.partialFilterExpression ?? null, b.partialFilterExpression ?? null) === 0 && compareBson(a.collation ?? null, b.collation ?? null) === 0;
 }
 
 function sameOptions(a: Document, b: Document): boolean {
@@ -41,23 +66,26 @@ function createIndexes(ctx: CommandContext, cmd: Document): Document {
   const before = coll.indexes.size;
   const toCreate: Document[] = [];
   for (const spec of specs) {
-    const byName = coll.indexes.get(spec.name);
+    // earlier specs of this request count as existing, so one request cannot create the same index twice
+    const known = [...[...coll.indexes.values()].map((i) => i.spec), ...toCreate];
+    const byName = known.find((k) => k.name === spec.name);
     if (byName) {
-      if (compareBson(byName.spec.key, spec.key) !== 0) {
-        throw new CommandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName.spec)}`);
+      if (compareBson(byName.key, spec.key) !== 0) {
+        throw new CommandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName)}`);
       }
-      if (!sameOptions(byName.spec, spec)) {
-        throw new CommandError('IndexOptionsConflict', `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName.spec)}`);
+      if (!sameIdentity(byName, spec) || !sameOptions(byName, spec)) {
+        throw new CommandError('IndexOptionsConflict', `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName)}`);
       }
       continue;
     }
-    const byKey = [...coll.indexes.values()].find((i) => compareBson(i.spec.key, spec.key) === 0 && sameOptions(i.spec, spec));
+    const byKey = known.find((k) => sameIdentity(k, spec));
     if (byKey) {
-      throw new CommandError('IndexOptionsConflict', `Index already exists with a different name: ${byKey.name}`);
+      if (sameOptions(byKey, spec)) throw new CommandError('IndexOptionsConflict', `Index already exists with a different name: ${String(byKey.name)}`);
+      throw new CommandError('IndexOptionsConflict', `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byKey)}`);
     }
-    if (Object.values(spec.key as Document).includes('text') && [...coll.indexes.values()].some((i) => i.kind === 'text')) {
-      const existing = [...coll.indexes.values()].find((i) => i.kind === 'text')!;
-      throw new CommandError('IndexOptionsConflict', `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing.spec)}`);
+    const text = known.find((k) => Object.values(k.key as Document).includes('text'));
+    if (Object.values(spec.key as Document).includes('text') && text) {
+      throw new CommandError('IndexOptionsConflict', `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(text)}`);
     }
     toCreate.push(spec);
   }
@@ -109,14 +137,13 @@ function collMod(ctx: CommandContext, cmd: Document): Document {
     const spec: Document = { ...idx.spec };
     if (change.expireAfterSeconds !== undefined) {
       reply.expireAfterSeconds_old = idx.spec.expireAfterSeconds;
-      reply.expireAfterSeconds_new = spec.expireAfterSeconds = Number(change.expireAfterSeconds);
+      reply.expireAfterSeconds_new = spec.expireAfterSeconds = checkTtl(change.expireAfterSeconds, spec, 'InvalidOptions');
     }
     if (change.hidden !== undefined) {
       reply.hidden_old = !!idx.spec.hidden;
       reply.hidden_new = spec.hidden = !!change.hidden;
     }
-    coll.dropIndex(idx.name);
-    coll.addIndex(spec);
+    coll.replaceIndex(idx.name, spec);
   }
   return { ...reply, ok: 1 };
 }

@@ -119,6 +119,21 @@ export class Collection {
 
   /** Builds a new index over the current documents; throws E11000 (and adds nothing) on duplicates. */
   addIndex(spec: Document, persist = true): CollectionIndex {
+    const idx = this.buildIndex(spec);
+    if (persist) this.store.putIndex(this.ns, idx.name, serialize(spec));
+    this.restoreIndexes([...this.indexes.entries(), [idx.name, idx]]);
+    return idx;
+  }
+
+  /** Rebuilds index `name` with a changed spec (collMod), keeping its place in listIndexes. */
+  replaceIndex(name: string, spec: Document): CollectionIndex {
+    const idx = this.buildIndex(spec);
+    this.store.putIndex(this.ns, name, serialize(spec));
+    this.restoreIndexes([...this.indexes.entries()].map(([n, i]): [string, CollectionIndex] => (n === name ? [n, idx] : [n, i])));
+    return idx;
+  }
+
+  private buildIndex(spec: Document): CollectionIndex {
     const idx = new CollectionIndex(spec);
     const entries: IndexEntry[] = [];
     for (const rec of this.records.values()) for (const key of idx.keysFor(rec.doc)) entries.push({ key, id: rec.id });
@@ -130,8 +145,6 @@ export class Collection {
         prev = e;
       }
     }
-    if (persist) this.store.putIndex(this.ns, idx.name, serialize(spec));
-    this.restoreIndexes([...this.indexes.entries(), [idx.name, idx]]);
     return idx;
   }
 
