@@ -105,6 +105,11 @@ export class ChannelError extends Error {
      * in-doubt work (WeChat clientmsgid, SMS per-recipient records) before sending anything again.
      */
     readonly mayHaveBeenAccepted = false,
+    /**
+     * An earlier attempt may have done it and the provider cannot be asked (a free publish whose submit got no
+     * answer): the delivery becomes 'unknown' for a person to decide, never 'failed' (which invites a plain retry).
+     */
+    readonly inDoubt = false,
   ) {
     super(message);
     this.name = 'ChannelError';

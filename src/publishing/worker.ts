@@ -197,6 +197,12 @@ export class PublishingWorker {
       outcome = await channel.deliver(request);
     } catch (err) {
       endTimer?.();
+      if (err instanceof ChannelError && err.inDoubt) {
+        // An earlier attempt may have done it and the provider cannot tell: a person decides (resend or mark sent).
+        this.deps.logger.warn({ deliveryId: String(d._id), code: err.code }, 'delivery in doubt; marked unknown');
+        await recordUnknown(clock, d, owner, err.message);
+        return this.settled(d, 'unknown');
+      }
       if (err instanceof ChannelError) {
         const error = { code: err.code, providerCode: err.providerCode, message: err.providerMessage ? `${err.message}（${err.providerMessage}）` : err.message };
         if (err.transient) {

@@ -102,6 +102,24 @@ describe('publishing: WeChat official account through the pipeline', () => {
     expect(d.attempts).to.equal(2);
   });
 
+  it('a free publish whose submit may have been accepted becomes unknown, not failed, and is never submitted again by itself', async () => {
+    const submits = () => fake.state.requests.filter((q) => q.path.includes('freepublish/submit')).length;
+    const before = submits();
+    fake.controls.failNext({ httpStatus: 502, match: 'freepublish/submit' });
+    const id = await publish({ channels: ['wechat'], wechat: { mode: 'publish' } }, '发布结果存疑');
+    await waitFor('submit tried once', async () => {
+      const d = await wechatDelivery(id);
+      return d && d.status === 'queued' && d.attempts === 1;
+    });
+    clock.advance(60_000);
+    const d = await settledWechat(id, ['unknown', 'failed']);
+    expect(d.status).to.equal('unknown');
+    expect(d.error.message).to.contain('发表记录');
+    expect(submits()).to.equal(before + 1);
+    const plain = await app.request('POST', `/api/admin/deliveries/${d.id}/retry`, { token: reviewer, body: { action: 'retry' } });
+    expect(plain.status).to.equal(400);
+  });
+
   it('stops on a permanent error and shows the provider code and an explanation', async () => {
     fake.controls.setFreePublishUnauthorized(true);
     try {
