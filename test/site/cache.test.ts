@@ -202,6 +202,8 @@ describe('microsite page cache', () => {
     }
     // And the periodic flush writes on its own.
     expect((await app.request('GET', `/news/${a.slug}`)).status).to.equal(200);
-    await eventually(async () => expect(await stored()).to.equal(6), 6000);
+    await eventually(async () => {
+      expect(await stored()).to.equal(6);
+    }, 6000);
   });
 });
