@@ -11,8 +11,8 @@ import { ContentService } from './service';
 
 export function contentModule(services: Services): FeatureModule {
   const mediaRoot = path.join(services.config.dataDir, 'media');
-  configurePublicationHooks({ clock: services.clock, events: services.events, mediaRoot });
   const storage = new LocalDiskStorage(mediaRoot);
+  configurePublicationHooks({ clock: services.clock, events: services.events, storage });
   const content = new ContentService({ clock: services.clock, events: services.events });
   const media = new MediaService(storage, services.clock);
   return {

@@ -3,7 +3,6 @@
  * steps run as the system actor unless a user id is passed; each one is recorded as a workflow transition
  * and announced as 'item.changed'. Works for every registered kind, meetings included.
  */
-import path from 'node:path';
 import { Types } from 'mongoose';
 import type { PublishableContent } from '../channels/types';
 import type { Clock } from '../clock';
@@ -13,6 +12,7 @@ import { absoluteUrl, itemPath } from '../urls';
 import './kinds';
 import { DIGEST_MAX, type ItemKind, type ItemStatus } from './enums';
 import { digestFrom } from './markdown';
+import { MEDIA_KEY_PATTERN, type MediaStorage } from './media/storage';
 import { Media } from './models/media';
 import { SYSTEM_ACTOR, type Actor } from './workflow/actor';
 import { workflowKind } from './workflow/registry';
@@ -45,8 +45,8 @@ export interface PublicationHooks {
 export interface PublicationHookDeps {
   clock: Clock;
   events: DomainEventBus;
-  /** Root of the media store (config.dataDir/media), to give channels local file paths of images. */
-  mediaRoot: string;
+  /** The media store: channels get local file paths of images where it has them (`localPath`). */
+  storage: MediaStorage;
 }
 
 export function createPublicationHooks(deps: PublicationHookDeps): PublicationHooks {
@@ -69,7 +69,7 @@ export function createPublicationHooks(deps: PublicationHookDeps): PublicationHo
     if (!mediaId) return undefined;
     const media = await Media.findById(mediaId, { variants: 1 }).lean();
     const v = media?.variants.find((x) => x.name === variant) ?? media?.variants.find((x) => x.name === 'original');
-    return v ? path.join(deps.mediaRoot, v.key) : undefined;
+    return v ? localMediaPath(deps.storage, v.key) : undefined;
   };
 
   return {
@@ -109,19 +109,23 @@ export function createPublicationHooks(deps: PublicationHookDeps): PublicationHo
         url: absoluteUrl(publicBaseUrl, itemPath(kind, doc.slug)),
         author: doc.byline || undefined,
         coverImagePath,
-        resolveImagePath: (src: string) => resolveMediaPath(deps.mediaRoot, src, publicBaseUrl),
+        resolveImagePath: (src: string) => resolveMediaPath(deps.storage, src, publicBaseUrl),
       };
     },
   };
 }
 
+/** The local file of a stored media key, when the storage keeps files locally (object storage does not). */
+function localMediaPath(storage: MediaStorage, key: string): string | undefined {
+  return MEDIA_KEY_PATTERN.test(key) ? storage.localPath?.(key) : undefined;
+}
+
 /** Local file for an image URL of ours (/media/<key> or its absolute form); undefined for anything else. */
-export function resolveMediaPath(mediaRoot: string, src: string, publicBaseUrl: string): string | undefined {
+export function resolveMediaPath(storage: MediaStorage, src: string, publicBaseUrl: string): string | undefined {
   let p = src;
   if (p.startsWith(publicBaseUrl)) p = p.slice(publicBaseUrl.length);
-  const m = /^\/media\/([A-Za-z0-9._-]+)$/.exec(p.split(/[?#]/)[0]);
-  if (!m || m[1].includes('..')) return undefined;
-  return path.join(mediaRoot, m[1]);
+  const m = /^\/media\/([^/?#]+)$/.exec(p.split(/[?#]/)[0]);
+  return m ? localMediaPath(storage, m[1]) : undefined;
 }
 
 /*

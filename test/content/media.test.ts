@@ -101,5 +101,8 @@ describe('content: media upload', () => {
     expect(content.coverImagePath!.startsWith(app.dataDir)).to.equal(true);
     expect(content.resolveImagePath!(`${app.config.publicBaseUrl}${media.urls.cover}`)).to.equal(content.coverImagePath);
     expect(content.resolveImagePath!('https://elsewhere.example/a.jpg')).to.equal(undefined);
+    // Only names the media store itself hands out resolve to files: nothing else under its directory.
+    expect(content.resolveImagePath!('/media/package.json')).to.equal(undefined);
+    expect(content.resolveImagePath!('/media/abc.jpg')).to.equal(undefined);
   });
 });
