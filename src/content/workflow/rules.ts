@@ -6,7 +6,8 @@
  *     └─────reject───────┘            schedule  ▼  │ unschedule       └──────archive──► archived
  *        (comment required)                 scheduled ──publish──► published
  *
- * Editors write and submit; reviewers approve (never their own submission), reject with a comment, withdraw
+ * Editors write and submit; reviewers approve (never their own submission, nor words they changed during the
+ * review), reject with a comment, withdraw
  * and archive; admins may do everything a person may do. publish / schedule / unschedule belong to the
  * publishing pipeline (src/content/publication-hooks.ts), which authorises its own requests.
  */
