@@ -3,10 +3,12 @@
  * `mayHaveBeenAccepted` says whether WeChat may have acted on the request although we got no answer.
  */
 
-/** errcodes after which a later retry can succeed. */
+/**
+ * errcodes after which a retry within minutes can succeed. Not 45009 (the API's daily quota is spent): the
+ * pipeline's retries would only spend the remaining attempts, so it is permanent with a clear reason.
+ */
 const TRANSIENT_ERRCODES = new Set([
   -1, // system busy
-  45009, // daily API quota reached: succeeds tomorrow (the pipeline's backoff cap decides whether to wait)
   45011, // per-minute API quota
   45066, // same clientmsgid retried too fast: retry after a minute
 ]);

@@ -199,6 +199,16 @@ describe('SMS channel', () => {
       expect(fake.state.sends).to.have.length(1);
     });
 
+    it('a spent daily quota (LimitExceeded.*DailyLimit) is permanent, with a clear reason', async () => {
+      for (const code of ['LimitExceeded.AppDailyLimit', 'LimitExceeded.DailyLimit', 'LimitExceeded.AppMainlandChinaDailyLimit']) {
+        fake.controls.failNext({ code, match: 'SendSms' });
+        const err = await rejection(channel.deliver(request([{ phone: phone(1), name: '甲' }])));
+        expect(err.transient, code).to.equal(false);
+        expect(err.providerCode).to.equal(code);
+        expect(err.message).to.include('明天');
+      }
+    });
+
     it('permanent failure: unapproved template stops with the provider code', async () => {
       fake.controls.failNext({ code: 'FailedOperation.TemplateIncorrectOrUnapproved', match: 'SendSms' });
       const err = await rejection(channel.deliver(request([{ phone: phone(1), name: '甲' }])));
@@ -261,6 +271,13 @@ describe('SMS channel', () => {
       const err = await rejection(channel.deliver(request([{ phone: phone(2), name: '甲' }])));
       expect(err.transient).to.equal(false);
       expect(err.message).to.include('余额');
+    });
+
+    it('isv.DAY_LIMIT_CONTROL (the daily quota is spent) is permanent, with a clear reason', async () => {
+      fake.controls.failNext({ code: 'isv.DAY_LIMIT_CONTROL', match: 'SendSms' });
+      const err = await rejection(channel.deliver(request([{ phone: phone(1), name: '甲' }])));
+      expect(err.transient).to.equal(false);
+      expect(err.message).to.include('日发送上限');
     });
 
     it('reconciles an unanswered send through QuerySendDetails (matched on OutId) instead of resending', async () => {

@@ -112,8 +112,10 @@ describe('WeChat channel', () => {
 
   it('surfaces permanent failures with the provider code', async () => {
     fake.controls.failNext({ code: 45009, match: 'draft/add' });
-    const transient = await rejection(channel.deliver(request()));
-    expect(transient.providerCode).to.equal('45009');
+    const quota = await rejection(channel.deliver(request()));
+    expect(quota.providerCode).to.equal('45009');
+    expect(quota.transient).to.equal(false); // the daily API quota is spent: retrying today cannot help
+    expect(quota.message).to.include('明天');
     fake.controls.failNext({ code: 40164, match: 'draft/add' });
     const permanent = await rejection(channel.deliver(request()));
     expect(permanent.transient).to.equal(false);

@@ -14,7 +14,8 @@ import { nationalNumber } from '../phone';
 
 /** Codes worth retrying later: throttling and provider-side faults. */
 export function isTransientAliyunCode(code: string): boolean {
-  return /^(isv\.BUSINESS_LIMIT_CONTROL|isv\.DAY_LIMIT_CONTROL|Throttling(\..*)?|isp\.SYSTEM_ERROR|ServiceUnavailable|InternalError)$/.test(code);
+  // Not isv.DAY_LIMIT_CONTROL / isv.MONTH_LIMIT_CONTROL: a spent daily or monthly quota does not come back in minutes.
+  return /^(isv\.BUSINESS_LIMIT_CONTROL|Throttling(\..*)?|isp\.SYSTEM_ERROR|ServiceUnavailable|InternalError)$/.test(code);
 }
 
 /**
@@ -32,7 +33,8 @@ const REASONS: Record<string, string> = {
   'isv.OUT_OF_SERVICE': '阿里云短信业务停机（余额不足），请充值',
   'isv.MOBILE_NUMBER_ILLEGAL': '手机号格式错误',
   'isv.BUSINESS_LIMIT_CONTROL': '触发阿里云短信频率限制，稍后将自动重试',
-  'isv.DAY_LIMIT_CONTROL': '已达阿里云控制台设置的日发送上限',
+  'isv.DAY_LIMIT_CONTROL': '已达阿里云短信的日发送上限（控制台设置），今天不再发送，请明天重试或在控制台调整上限',
+  'isv.MONTH_LIMIT_CONTROL': '已达阿里云短信的月发送上限（控制台设置），请下月重试或在控制台调整上限',
   'isv.TEMPLATE_MISSING_PARAMETERS': '模板变量缺少对应参数值',
   'isv.INVALID_JSON_PARAM': '模板参数格式不正确',
 };

@@ -14,6 +14,8 @@ const Client = sms.v20210111.Client;
 /** Request-level codes worth retrying later (throttling, provider-side faults). */
 export function isTransientTencentCode(code: string): boolean {
   if (code === 'LimitExceeded.PhoneNumberCountLimit') return false; // our request is too big: retrying cannot help
+  // A daily quota (the app's, the account's, or one number's) is spent: retrying within minutes cannot help.
+  if (/^LimitExceeded\..*DailyLimit$/.test(code)) return false;
   return /^(InternalError|RequestLimitExceeded|LimitExceeded)(\.|$)/.test(code) || code === 'FailedOperation.FailResolvePacket' || code === 'ResourceUnavailable';
 }
 
@@ -35,6 +37,10 @@ const REASONS: Record<string, string> = {
   'UnauthorizedOperation.RequestIpNotInWhitelist': '服务器 IP 不在腾讯云短信白名单中',
   'LimitExceeded.PhoneNumberThirtySecondLimit': '该号码 30 秒内发送过短信，触发频率限制',
   'LimitExceeded.PhoneNumberDailyLimit': '该号码当日短信条数已达上限',
+  'LimitExceeded.AppDailyLimit': '腾讯云短信应用的日发送量已达上限（控制台设置），今天不再发送，请明天重试或在控制台调整上限',
+  'LimitExceeded.DailyLimit': '腾讯云短信日发送量已达上限，今天不再发送，请明天重试或在控制台调整上限',
+  'LimitExceeded.AppMainlandChinaDailyLimit': '腾讯云短信应用的国内短信日发送量已达上限，今天不再发送，请明天重试或在控制台调整上限',
+  'LimitExceeded.AppGlobalDailyLimit': '腾讯云短信应用的国际短信日发送量已达上限，今天不再发送',
   'LimitExceeded.PhoneNumberSameContentDailyLimit': '该号码当日相同内容短信已达上限',
   'AuthFailure.SecretIdNotFound': '腾讯云密钥不存在，请核对 TENCENT_SECRET_ID',
   'AuthFailure.SignatureFailure': '腾讯云密钥签名错误，请核对 TENCENT_SECRET_KEY',
