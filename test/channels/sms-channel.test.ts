@@ -96,6 +96,21 @@ describe('SMS channel', () => {
       expect(await OutboxMessageModel.countDocuments({ deliveryId: r.deliveryId })).to.equal(0);
     });
 
+    it('refuses a link taken from the content URL that is longer than the template allows, naming the field', async () => {
+      const long = `http://lianxin.test/news/${'a'.repeat(60)}`;
+      const news = (recipients: SmsRecipient[]) =>
+        request(recipients, { sms: { notification: 'news', params: {}, recipients }, content: { ...request([]).content, url: long } });
+      const r = news([{ phone: phone(1) }]);
+      const err = await rejection(channel.deliver(r));
+      expect(err.code).to.equal('sms_param_too_long');
+      expect(err.transient).to.equal(false);
+      expect(err.message).to.include('link').and.include('链接');
+      expect(await OutboxMessageModel.countDocuments({ deliveryId: r.deliveryId })).to.equal(0);
+      // Every recipient has a short link of their own: the long page address is not used, nothing to refuse.
+      const own = await channel.deliver(news([{ phone: phone(2), params: { link: 'http://lianxin.test/r/x' } }]));
+      expect(own.recipients![0].status).to.equal('sent');
+    });
+
     it('fails only the recipient whose personal parameter is too long', async () => {
       const r = request([{ phone: phone(1), params: { name: '一个非常非常非常长的名字' } }, { phone: phone(2), name: '乙' }]);
       const outcome = await channel.deliver(r);

@@ -144,7 +144,22 @@ export class SmsChannel implements Channel {
         continue;
       }
       const derived = p.name === 'title' ? request.content.title : p.name === 'link' ? request.content.url : p.name === 'digest' ? request.content.digest : undefined;
-      if (derived !== undefined) values[p.name] = p.name === 'link' ? derived : clip(derived, p.max);
+      if (derived === undefined) continue;
+      if (p.name !== 'link') {
+        values[p.name] = clip(derived, p.max);
+        continue;
+      }
+      // A link cannot be clipped. Too long for the template: refuse, unless every recipient brings their own.
+      if (charLength(derived) > p.max) {
+        if (request.sms?.recipients.every((r) => r.params?.[p.name] !== undefined)) continue;
+        throw new ChannelError(
+          `短信参数"${p.name}"（${p.label}）取自内容页地址，有 ${charLength(derived)} 个字符，超过模板限制的 ${p.max} 个字符。` +
+            '请缩短站点地址（PUBLIC_BASE_URL）或页面地址，或在发布时直接提供较短的链接后再发送',
+          'sms_param_too_long',
+          false,
+        );
+      }
+      values[p.name] = derived;
     }
     return values;
   }
