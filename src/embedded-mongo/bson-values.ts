@@ -10,7 +10,13 @@ export class TypeBound {
   constructor(readonly rank: number, readonly high: boolean) {}
 }
 
-// MinKey < null < numbers < strings < objects < arrays < binData < ObjectId < bool < Date < Timestamp < regex < code < MaxKey
+/**
+ * The index and sort key of an empty array: BSON `undefined`, as mongod uses — after MinKey, before null,
+ * so `{ t: [] }` and a document without `t` do not collide in a unique index and `[]` sorts before null.
+ */
+export const EMPTY_ARRAY_KEY: unknown = Object.freeze({ _bsontype: 'Undefined', toString: () => 'undefined' });
+
+// MinKey < undefined (empty-array key) < null < numbers < strings < objects < arrays < binData < ObjectId < bool < Date < Timestamp < regex < code < MaxKey
 export function typeRank(v: unknown): number {
   if (v === undefined || v === null) return 1;
   switch (typeof v) {
@@ -52,6 +58,8 @@ export function typeRank(v: unknown): number {
         return 12;
       case 'MinKey':
         return 0;
+      case 'Undefined':
+        return 0.5;
       case 'MaxKey':
         return 13;
       default:
@@ -95,6 +103,69 @@ function cmpNum(a: number, b: number): number {
   return an && bn ? 0 : an ? -1 : 1;
 }
 
+/** Long and Decimal128 can hold values a double cannot. */
+function isWide(v: unknown): boolean {
+  const t = typeof v === 'object' && v !== null ? (v as { _bsontype?: string })._bsontype : undefined;
+  return t === 'Long' || t === 'Decimal128';
+}
+
+interface ExactNumber {
+  neg: boolean;
+  int: bigint;
+  /** fraction digits without trailing zeros */
+  frac: string;
+}
+
+/** The exact decimal value of a finite number, Long or Decimal128 (a double by its shortest decimal form); undefined for NaN/±Infinity. */
+function exactNumber(v: unknown): ExactNumber | undefined {
+  const t = typeof v === 'object' && v !== null ? (v as { _bsontype?: string })._bsontype : undefined;
+  if (t === 'Long') {
+    const b = BigInt(String(v));
+    return { neg: b < 0n, int: b < 0n ? -b : b, frac: '' };
+  }
+  const n = t === 'Decimal128' ? undefined : toNumber(v);
+  if (n !== undefined) {
+    if (!Number.isFinite(n)) return undefined;
+    if (Number.isInteger(n)) return { neg: n < 0, int: BigInt(n < 0 ? -n : n), frac: '' };
+  }
+  const m = /^([+-])?(\d+)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(n !== undefined ? String(n) : String(v));
+  if (!m) return undefined;
+  const digits = m[2] + (m[3] ?? '');
+  const exp = Number(m[4] ?? 0) - (m[3] ?? '').length;
+  let int: string, frac: string;
+  if (exp >= 0) {
+    int = digits + '0'.repeat(exp);
+    frac = '';
+  } else {
+    const padded = digits.padStart(-exp + 1, '0');
+    int = padded.slice(0, padded.length + exp);
+    frac = padded.slice(padded.length + exp).replace(/0+$/, '');
+  }
+  const i = BigInt(int);
+  return { neg: m[1] === '-' && (i !== 0n || frac !== ''), int: i, frac };
+}
+
+function sameExact(a: ExactNumber, b: ExactNumber): boolean {
+  return a.neg === b.neg && a.int === b.int && a.frac === b.frac;
+}
+
+function formatExact(e: ExactNumber): string {
+  return (e.neg ? '-' : '') + e.int.toString() + (e.frac ? '.' + e.frac : '');
+}
+
+function compareExact(a: unknown, b: unknown): number {
+  const x = exactNumber(a), y = exactNumber(b);
+  if (!x || !y) return 0;
+  if (x.neg !== y.neg) return x.neg ? -1 : 1;
+  let c = x.int === y.int ? 0 : x.int < y.int ? -1 : 1;
+  if (c === 0) {
+    const len = Math.max(x.frac.length, y.frac.length);
+    const fx = x.frac.padEnd(len, '0'), fy = y.frac.padEnd(len, '0');
+    c = fx === fy ? 0 : fx < fy ? -1 : 1;
+  }
+  return x.neg ? -c : c;
+}
+
 function cmpBytes(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(a, b);
 }
@@ -115,8 +186,11 @@ export function compareBson(a: unknown, b: unknown): number {
     return (b as TypeBound).high ? -1 : 1;
   }
   switch (ra) {
-    case 2:
-      return cmpNum(toNumber(a), toNumber(b));
+    case 2: {
+      const c = cmpNum(toNumber(a), toNumber(b));
+      // Number() rounds Long beyond 2^53 and Decimal128: break ties on the exact decimal value
+      return c !== 0 || !(isWide(a) || isWide(b)) ? c : compareExact(a, b);
+    }
     case 3: {
       const sa = typeof a === 'string' ? a : String((a as { value: string }).value);
       const sb = typeof b === 'string' ? b : String((b as { value: string }).value);
@@ -210,9 +284,16 @@ export function canonicalKey(v: unknown): string {
       return 'm';
     case 1:
       return 'N';
+    case 0.5:
+      return 'u';
     case 2: {
       const n = toNumber(v);
-      return 'n' + (n === 0 ? '0' : String(n));
+      if (!isWide(v)) return 'n' + (n === 0 ? '0' : String(n));
+      // a Long/Decimal128 that a double holds exactly keys like that double; otherwise by its exact value
+      const exact = exactNumber(v);
+      if (!exact) return 'n' + String(n);
+      const nearest = exactNumber(n);
+      return nearest && sameExact(exact, nearest) ? 'n' + (n === 0 ? '0' : String(n)) : 'D' + formatExact(exact);
     }
     case 3:
       return 's' + (typeof v === 'string' ? v : String((v as { value: string }).value));
@@ -247,23 +328,23 @@ export function canonicalKey(v: unknown): string {
 
 /**
  * All values a dotted path reaches in a document, descending through arrays the way MongoDB index
- * keys do (array elements are each a key; a missing path yields `undefined`). `multikey` tells
- * whether an array was traversed.
+ * keys do (array elements are each a key; a missing path yields `undefined`, an empty array `emptyArray`
+ * — EMPTY_ARRAY_KEY for index and sort keys). `multikey` tells whether an array was traversed.
  */
-export function pathValues(doc: unknown, path: string | string[]): { values: unknown[]; multikey: boolean } {
+export function pathValues(doc: unknown, path: string | string[], emptyArray?: unknown): { values: unknown[]; multikey: boolean } {
   const parts = typeof path === 'string' ? path.split('.') : path;
   const out: unknown[] = [];
-  const state = { multikey: false };
+  const state = { multikey: false, emptyArray };
   collect(doc, parts, 0, out, state);
   if (out.length === 0) out.push(undefined);
   return { values: out, multikey: state.multikey };
 }
 
-function collect(cur: unknown, parts: string[], i: number, out: unknown[], state: { multikey: boolean }): void {
+function collect(cur: unknown, parts: string[], i: number, out: unknown[], state: { multikey: boolean; emptyArray: unknown }): void {
   if (i === parts.length) {
     if (Array.isArray(cur)) {
       state.multikey = true;
-      if (cur.length === 0) out.push(undefined);
+      if (cur.length === 0) out.push(state.emptyArray);
       else for (const e of cur) out.push(e);
     } else out.push(cur);
     return;
@@ -326,7 +407,7 @@ export function formatValue(v: unknown): string {
     case 1:
       return 'null';
     case 2:
-      return String(toNumber(v));
+      return isWide(v) && (v as { _bsontype: string })._bsontype === 'Long' ? String(v) : String(toNumber(v));
     case 3:
       return JSON.stringify(typeof v === 'string' ? v : String((v as { value: string }).value));
     case 4: {

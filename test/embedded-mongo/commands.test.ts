@@ -102,7 +102,9 @@ describe('embedded-mongo: server and collection commands', () => {
     expect(ds.objects).to.be.at.least(2);
   });
 
-  it('acknowledges writes with { j: true } and unacknowledged writes with { w: 0 }', async () => {
+  // Only acceptance is checked: whether { j: true } fsyncs before replying is not observable through the
+  // wire (a kill -9 keeps OS-buffered writes either way); durability itself is durability.test.ts's job.
+  it('accepts writeConcern { j: true } and { w: 0 }, and both writes land', async () => {
     const c = db.collection('wc');
     await c.insertOne({ a: 1 }, { writeConcern: { w: 1, j: true } });
     await c.insertOne({ a: 2 }, { writeConcern: { w: 0 } });

@@ -5,7 +5,7 @@
 import type { Document } from 'bson';
 import { Query } from 'mingo';
 import { CommandError } from '../errors';
-import { canonicalKey, compareBson, formatValue, pathValues } from '../bson-values';
+import { canonicalKey, compareBson, EMPTY_ARRAY_KEY, formatValue, pathValues } from '../bson-values';
 import { SortedList } from './sorted-list';
 
 export interface IndexEntry {
@@ -87,7 +87,7 @@ export class CollectionIndex {
     let combos: unknown[][] = [[]];
     let allMissing = true;
     for (const f of this.fields) {
-      const { values, multikey } = pathValues(doc, f);
+      const { values, multikey } = pathValues(doc, f, EMPTY_ARRAY_KEY);
       if (multikey) this.multikey = true;
       const seen = new Set<string>();
       const uniq: unknown[] = [];
@@ -123,7 +123,7 @@ export class CollectionIndex {
     const keyValue: Document = {};
     const keyPattern: Document = {};
     this.fields.forEach((f, i) => {
-      keyValue[f] = key[i];
+      keyValue[f] = key[i] === EMPTY_ARRAY_KEY ? undefined : key[i];
       keyPattern[f] = (this.spec.key as Document)[f];
     });
     const shown = '{ ' + this.fields.map((f, i) => `${f}: ${formatValue(key[i])}`).join(', ') + ' }';

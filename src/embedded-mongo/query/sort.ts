@@ -1,7 +1,7 @@
 /** In-memory sort with MongoDB semantics: BSON type order, arrays sort by their min (asc) / max (desc) element. */
 import type { Document } from 'bson';
 import { CommandError } from '../errors';
-import { compareBson, pathValues } from '../bson-values';
+import { compareBson, EMPTY_ARRAY_KEY, pathValues } from '../bson-values';
 
 export type SortField = [path: string, dir: 1 | -1];
 
@@ -20,7 +20,7 @@ export function parseSort(sort: unknown): SortField[] {
 }
 
 export function sortKey(doc: Document, path: string, dir: 1 | -1): unknown {
-  const { values } = pathValues(doc, path);
+  const { values } = pathValues(doc, path, EMPTY_ARRAY_KEY);
   let best = values[0];
   for (let i = 1; i < values.length; i++) {
     const c = compareBson(values[i], best);

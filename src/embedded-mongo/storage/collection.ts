@@ -167,9 +167,23 @@ export class Collection {
 
   /** Loads persisted documents at startup, then builds every index in bulk. */
   loadFromStore(): void {
-    for (const { id, body } of this.store.documents(this.ns)) {
+    const rekeyed: [string, DocRecord][] = [];
+    for (const { id: stored, body } of this.store.documents(this.ns)) {
       const doc = deserialize(body);
-      this.records.set(id, { id, doc, raw: body });
+      // numeric _ids were once keyed through Number() (large Long/Decimal128 values collided); key them exactly now
+      const id = stored.startsWith('n') ? canonicalKey(doc._id) : stored;
+      const rec = { id, doc, raw: body };
+      if (id !== stored) rekeyed.push([stored, rec]);
+      this.records.set(id, rec);
+    }
+    // (after the read: SQLite cannot write while a query over the same connection is open)
+    if (rekeyed.length) {
+      this.store.transaction(() => {
+        for (const [stored, rec] of rekeyed) {
+          this.store.deleteDocument(this.ns, stored);
+          this.store.putDocument(this.ns, rec.id, rec.raw);
+        }
+      });
     }
     for (const idx of this.indexes.values()) {
       const entries: IndexEntry[] = [];
