@@ -13,6 +13,20 @@ function phoneOrThrow(input: string, field: string): string {
   return phone;
 }
 
+/** 138****5678 (E.164 in, national form out), for people who need not see the whole number. */
+function maskPhone(e164: string): string {
+  const local = e164.replace(/^\+86/, '');
+  return local.length === 11 ? `${local.slice(0, 3)}****${local.slice(7)}` : '***';
+}
+
+/**
+ * Personal RSVP links (`…/r/<token>`) let whoever holds them answer for the invitee: only admins see the token.
+ * Applied to values and to the rendered text alike.
+ */
+function maskLinks(text: string): string {
+  return text.replace(/\/r\/([A-Za-z0-9_-]{4})[A-Za-z0-9_-]*/g, '/r/$1****');
+}
+
 export function adminRoutes(services: Services): ApiRouter {
   const { clock, events, config } = services;
   const router = new ApiRouter();
@@ -24,7 +38,9 @@ export function adminRoutes(services: Services): ApiRouter {
     tags: ['sms'],
     access: ['admin', 'editor', 'organizer'],
     query: z.object({ ...pagination, phone: z.string().max(30).optional(), deliveryId: z.string().max(100).optional() }).strict(),
-    handler: async (_ctx, { query }): Promise<Page<unknown>> => {
+    handler: async (ctx, { query }): Promise<Page<unknown>> => {
+      // Editors and organizers see what went out, not whom exactly nor the invitees' personal links.
+      const reveal = ctx.state.user?.role === 'admin';
       const filter: Record<string, string> = {};
       if (query.phone) filter.phone = phoneOrThrow(query.phone, 'query.phone');
       if (query.deliveryId) filter.deliveryId = query.deliveryId;
@@ -33,7 +49,16 @@ export function adminRoutes(services: Services): ApiRouter {
         OutboxMessageModel.countDocuments(filter),
       ]);
       return {
-        items: rows.map((r) => ({ id: String(r._id), deliveryId: r.deliveryId, phone: r.phone, notification: r.notification, templateId: r.templateId, values: r.values, text: r.text, createdAt: r.createdAt })),
+        items: rows.map((r) => ({
+          id: String(r._id),
+          deliveryId: r.deliveryId,
+          phone: reveal ? r.phone : maskPhone(r.phone),
+          notification: r.notification,
+          templateId: r.templateId,
+          values: reveal ? r.values : Object.fromEntries(Object.entries(r.values ?? {}).map(([k, v]) => [k, maskLinks(String(v))])),
+          text: reveal ? r.text : maskLinks(r.text),
+          createdAt: r.createdAt,
+        })),
         page: query.page,
         pageSize: query.pageSize,
         total,

@@ -111,4 +111,28 @@ describe('SMS over HTTP: receipts, replies, outbox, opt-outs', () => {
     const reviewer = (await app.loginAs('reviewer')).token;
     expect((await app.request('GET', '/api/admin/outbox', { token: reviewer })).status).to.equal(403);
   });
+
+  it('shows editors and organizers masked numbers and RSVP links; only admins see them whole', async () => {
+    const channel = new SmsChannel({ provider: new OutboxProvider(new ManualClock()), signName: '连心', clock: new ManualClock(), logger: quietLogger });
+    const token = 'AbCdEfGhIjKlMnOpQrStUv';
+    const link = `http://lianxin.test/r/${token}`;
+    await channel.deliver({
+      ...request('ob-rsvp', []),
+      sms: { notification: 'invitation', params: { title: '交流会', time: '12月1日 14:30', venue: '三楼' }, recipients: [{ phone: '13800000051', name: '王五', params: { link } }] },
+    });
+    for (const role of ['editor', 'organizer'] as const) {
+      const token_ = (await app.loginAs(role)).token;
+      const page = await app.request('GET', '/api/admin/outbox?deliveryId=ob-rsvp', { token: token_ });
+      expect(page.status).to.equal(200);
+      const [item] = page.body.items;
+      expect(item.phone, role).to.equal('138****0051');
+      expect(JSON.stringify(page.body), role).not.to.contain(token).and.not.to.contain('13800000051');
+      expect(item.values.link).to.equal('http://lianxin.test/r/AbCd****');
+      expect(item.text).to.contain('http://lianxin.test/r/AbCd****');
+    }
+    const full = await app.request('GET', '/api/admin/outbox?deliveryId=ob-rsvp', { token: adminToken });
+    expect(full.body.items[0]).to.include({ phone: '+8613800000051' });
+    expect(full.body.items[0].values.link).to.equal(link);
+    expect(full.body.items[0].text).to.contain(link);
+  });
 });

@@ -37,6 +37,22 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
       return p && FINAL.includes(p.status) && p;
     });
 
+  it('no admin API shows an organizer the invitees\' personal RSVP links', async () => {
+    const [deputyId] = await seedDeputies(1, 60);
+    const { id } = await announced(app, organizer, { ...meetingBody(new Date('2026-11-25T08:30:00Z')), invitees: { deputyIds: [deputyId] } });
+    const [invitation] = await requestedSms(id, 'invitation');
+    const token = tokenOf(invitation.values.link);
+    const pub = await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'invitation' });
+    const list = await app.request('GET', `/api/admin/publications?kind=meeting&itemId=${id}`, { token: organizer });
+    const view = await app.request('GET', `/api/admin/publications/${String(pub._id)}`, { token: organizer });
+    const sms = view.body.deliveries.find((d: { channel: string }) => d.channel === 'sms');
+    const recipients = await app.request('GET', `/api/admin/deliveries/${sms.id}/recipients`, { token: organizer });
+    for (const res of [list, view, recipients]) {
+      expect(res.status, res.text).to.equal(200);
+      expect(res.text).not.to.contain(token);
+    }
+  });
+
   it('cancelling while a reminder waits for a retry: the reminder never goes out', async () => {
     const start = new Date('2026-11-22T08:30:00Z');
     const [deputyId] = await seedDeputies(1, 50);
