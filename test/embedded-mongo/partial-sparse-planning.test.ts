@@ -29,6 +29,20 @@ describe('embedded-mongo: query planning with sparse and partial indexes', () =>
     expect(await c.countDocuments({ dedupeKey: null })).to.equal(1000);
   });
 
+  it('uses a compound partial index filtered by $type for an equality of that type', async () => {
+    // the shape the SMS channel uses for delivery receipts
+    const c = h.db.collection('sms');
+    await c.createIndex({ providerMessageId: 1, phone: 1 }, { partialFilterExpression: { providerMessageId: { $type: 'string' } } });
+    const docs: Document[] = [];
+    for (let i = 0; i < 2000; i++) docs.push(i % 4 ? { providerMessageId: `p${i}`, phone: `1380000${i % 7}` } : { phone: '1' });
+    await c.insertMany(docs);
+    const hit = await c.find({ providerMessageId: 'p1001', phone: '13800000' }).explain('executionStats');
+    expect(planStages(hit)).to.include('IXSCAN');
+    expect(examined(hit)).to.equal(1);
+    const numeric = await c.find({ providerMessageId: 5 }).explain('executionStats');
+    expect(planStages(numeric)).to.include('COLLSCAN');
+  });
+
   it('uses a partial index whose filter is met by the query, and not one whose filter is not', async () => {
     const c = h.db.collection('states');
     await c.createIndex({ owner: 1 }, { partialFilterExpression: { status: 'published', score: { $gte: 5 } }, name: 'owner_published' });
