@@ -34,7 +34,7 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
   const settledPublication = (filter: Record<string, unknown>) =>
     waitFor('publication settled', async () => {
       const p = await Publication.findOne(filter as never).lean();
-      return p && FINAL.includes(p.status) && p;
+      return p && FINAL.includes(p.status) ? p : undefined;
     });
 
   it('no admin API shows an organizer the invitees\' personal RSVP links', async () => {
