@@ -31,6 +31,11 @@ describe('embedded-mongo: upsert seeding and conflicting update paths', () => {
     expect(await c.countDocuments()).to.equal(0);
   });
 
+  it('accepts replacement documents whose sub-documents share field names', async () => {
+    await c.replaceOne({ k: 2 }, { k: 2, a: { x: 1 }, b: { x: 2 } }, { upsert: true });
+    expect(await c.findOne({ k: 2 }, { projection: { _id: 0 } })).to.deep.equal({ k: 2, a: { x: 1 }, b: { x: 2 } });
+  });
+
   it('applies $setOnInsert next to $set on other paths, only when inserting', async () => {
     await c.updateOne({ k: 1 }, { $set: { v: 1 }, $setOnInsert: { created: 'first' } }, { upsert: true });
     await c.updateOne({ k: 1 }, { $set: { v: 2 }, $setOnInsert: { created: 'second' } }, { upsert: true });

@@ -40,7 +40,7 @@ export function validateUpdate(u: unknown): UpdateSpec {
     if (!UPDATE_OPERATORS.has(op)) throw new CommandError('FailedToParse', `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
     if (!isPlainObject(u[op])) throw new CommandError('FailedToParse', `Modifiers operate on fields but we found type ${Array.isArray(u[op]) ? 'array' : typeof u[op]} instead. For example: {$mod: {<field>: ...}} not {${op}: ${JSON.stringify(u[op])}}`);
   }
-  checkConflicts(u);
+  if (ops.length > 0) checkConflicts(u);
   return u;
 }
 
