@@ -62,6 +62,12 @@ export async function planPublication(deps: PlannerDeps, pub: PublicationDoc): P
     }
     // lean: the documents are built complete here; hydrating 10,000 recipient subdocuments would dominate planning.
     if (docs.length) await Delivery.insertMany(docs, { ordered: true, lean: true });
+    // Commit only while the plan is still ours: a planner that was too slow (its lease expired and another took
+    // over, throwing away the planned batches and writing its own) must not queue what it wrote.
+    if (!(await stillPlanning(deps, pub))) {
+      deps.logger.warn({ publicationId: String(pub._id) }, 'lost the plan lease before committing; leaving the plan to its new owner');
+      return;
+    }
     // Commit: every batch becomes claimable at once.
     await Delivery.updateMany({ publicationId: pub._id, status: 'planned' }, { $set: { status: 'queued', updatedAt: deps.clock.now() } });
   }
@@ -75,6 +81,15 @@ export async function planPublication(deps: PlannerDeps, pub: PublicationDoc): P
     { $set: { status: 'sending', planLease: null, startedAt: pub.startedAt ?? now, audienceSummary, error, updatedAt: now } },
   );
   await refreshPublication(pub._id, deps.clock);
+}
+
+/** Renews the plan lease if this planner still holds it; false when another planner took the publication over. */
+async function stillPlanning(deps: PlannerDeps, pub: PublicationDoc): Promise<boolean> {
+  const res = await Publication.updateOne(
+    { _id: pub._id, status: 'planning', 'planLease.owner': deps.owner },
+    { $set: { 'planLease.expiresAt': new Date(Date.now() + deps.leaseMs) } },
+  );
+  return res.matchedCount === 1;
 }
 
 async function buildDeliveries(deps: PlannerDeps, pub: PublicationDoc) {
