@@ -48,17 +48,28 @@ async function buildReport(month: string, now: Date, followerCounts?: FollowerCo
 
   const deliveries: MonthlyReportDoc['deliveries'] = {};
   const failures: MonthlyReportDoc['failures'] = [];
-  const sms: Record<string, number> = {};
+  // SMS reach per recipient of a batch, as its latest round says: a retry round carries only those who did not
+  // get it, so earlier rounds still speak for the others — but nobody is counted twice.
+  const smsLatest = new Map<string, { round: number; status: string }>();
   const wechat = { published: 0, broadcasts: 0 };
   const cursor = Delivery.find({ createdAt: { $gte: from, $lt: to } })
-    .select('publicationId channel status error supersededBy recipients.status')
+    .select('publicationId channel batchIndex round status error supersededBy recipients.recipient recipients.status')
     .lean()
     .cursor();
   const wechatPubIds = new Set<string>();
   for await (const d of cursor) {
+    if (d.channel === 'sms') {
+      for (const r of d.recipients ?? []) {
+        const key = `${String(d.publicationId)}:${d.batchIndex}:${r.recipient}`;
+        const prev = smsLatest.get(key);
+        if (!prev || (d.round ?? 1) > prev.round) smsLatest.set(key, { round: d.round ?? 1, status: r.status });
+      }
+    }
+    // Superseded rounds are history: deliveries and failures count the round that replaced them.
+    if (d.supersededBy) continue;
     const perChannel = (deliveries[d.channel] ??= {});
     perChannel[d.status] = (perChannel[d.status] ?? 0) + 1;
-    if ((d.status === 'failed' || d.status === 'unknown') && !d.supersededBy && failures.length < 50) {
+    if ((d.status === 'failed' || d.status === 'unknown') && failures.length < 50) {
       failures.push({
         publicationId: String(d.publicationId),
         deliveryId: String(d._id),
@@ -69,9 +80,10 @@ async function buildReport(month: string, now: Date, followerCounts?: FollowerCo
         message: d.error?.message,
       });
     }
-    if (d.channel === 'sms') for (const r of d.recipients ?? []) sms[r.status] = (sms[r.status] ?? 0) + 1;
     if (d.channel === 'wechat' && d.status === 'sent') wechatPubIds.add(String(d.publicationId));
   }
+  const sms: Record<string, number> = {};
+  for (const { status } of smsLatest.values()) sms[status] = (sms[status] ?? 0) + 1;
   if (wechatPubIds.size) {
     const modes = await Publication.find({ _id: { $in: [...wechatPubIds] } }).select('wechat').lean();
     for (const p of modes) {

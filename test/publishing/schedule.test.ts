@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import mongoose from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { ManualClock } from '../../src/clock';
 import { startService, type RunningService } from '../../src/server';
 import { DUE_JOB, MONTHLY_JOB } from '../../src/publishing/jobs';
@@ -14,11 +14,29 @@ describe('publishing: schedules', () => {
   let clock: ManualClock;
   let reviewer: string;
 
+  let publicationId: string;
+  let at: Date;
+  let statusBeforeDue: string;
+
+  // The scenario both tests read: a scheduled publication; the instance goes down, its time passes, a new
+  // instance (same database, scheduler on) starts. Set up here so that each test stands on its own.
   before(async () => {
     // Near real time: sessions expire by the database's TTL monitor, which reads the real clock.
     clock = new ManualClock(Date.now());
     app = await startTestApp({ name: 'pub_schedule', clock });
     reviewer = (await app.loginAs('reviewer')).token;
+    const id = await approvedArticle('停机期间到点的排期发布');
+    at = new Date(clock.now().getTime() + 3_600_000);
+    const res = await app.request('POST', `/api/admin/articles/${id}/publish`, { token: reviewer, body: { channels: ['microsite'], at: at.toISOString() } });
+    expect(res.status, res.text).to.equal(201);
+    expect(res.body.status).to.equal('scheduled');
+    publicationId = res.body.id;
+    // Not yet due: the tick leaves it alone.
+    await app.service.services.scheduler.runNow(DUE_JOB);
+    statusBeforeDue = (await app.request('GET', `/api/admin/publications/${publicationId}`, { token: reviewer })).body.status;
+    await app.service.stop();
+    clock.advance(2 * 3_600_000);
+    restarted = await startService({ ...app.config, schedulerEnabled: true }, { clock });
   });
   after(async () => {
     if (restarted) {
@@ -27,39 +45,28 @@ describe('publishing: schedules', () => {
     } else await app.close();
   });
 
-  it('starts a scheduled publication once, after a restart that spanned its time', async () => {
-    const id = await approvedArticle('停机期间到点的排期发布');
-    const at = new Date(clock.now().getTime() + 3_600_000);
-    const res = await app.request('POST', `/api/admin/articles/${id}/publish`, { token: reviewer, body: { channels: ['microsite'], at: at.toISOString() } });
-    expect(res.status, res.text).to.equal(201);
-    expect(res.body.status).to.equal('scheduled');
-
-    // Not yet due: the tick leaves it alone.
-    await app.service.services.scheduler.runNow(DUE_JOB);
-    const before = await app.request('GET', `/api/admin/publications/${res.body.id}`, { token: reviewer });
-    expect(before.body.status, before.text).to.equal('scheduled');
-
-    // The instance goes down; its time passes; a new instance starts (same database) with the scheduler on.
-    await app.service.stop();
-    clock.advance(2 * 3_600_000);
-    restarted = await startService({ ...app.config, schedulerEnabled: true }, { clock });
-    const base = restarted.url;
-    const get = async () => (await fetch(`${base}/api/admin/publications/${res.body.id}`, { headers: { authorization: `Bearer ${reviewer}` } })).json() as Promise<any>;
-    const done = await waitFor('sent after restart', async () => {
-      const v = await get();
+  const publicationView = async () =>
+    (await fetch(`${restarted!.url}/api/admin/publications/${publicationId}`, { headers: { authorization: `Bearer ${reviewer}` } })).json() as Promise<any>;
+  const sentAfterRestart = () =>
+    waitFor('sent after restart', async () => {
+      const v = await publicationView();
       return v.status === 'sent' && v;
     });
+
+  it('starts a scheduled publication once, after a restart that spanned its time', async () => {
+    expect(statusBeforeDue).to.equal('scheduled');
+    const done = await sentAfterRestart();
     expect(new Date(done.startedAt).getTime()).to.be.at.least(at.getTime());
 
     // More ticks, from this instance and concurrently, change nothing.
-    await Promise.all([restarted.services.scheduler.runNow(DUE_JOB), restarted.services.scheduler.runNow(DUE_JOB)]);
+    await Promise.all([restarted!.services.scheduler.runNow(DUE_JOB), restarted!.services.scheduler.runNow(DUE_JOB)]);
     await new Promise((r) => setTimeout(r, 300));
-    expect(await Delivery.countDocuments({ publicationId: res.body.id })).to.equal(1);
-    expect((await get()).deliveries[0].attempts).to.equal(1);
+    expect(await Delivery.countDocuments({ publicationId })).to.equal(1);
+    expect((await publicationView()).deliveries[0].attempts).to.equal(1);
   });
 
   it('writes the monthly summary on the 1st, once, and serves it', async () => {
-    expect(restarted, 'runs after the restart test').to.not.equal(undefined);
+    await sentAfterRestart();
     const service = restarted!;
     const base = service.url;
     // The restart above ran the job at start-up for the month before this one. Now it is the 1st of next month, 00:10 in Shanghai.
@@ -78,6 +85,19 @@ describe('publishing: schedules', () => {
       const r = await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${token}` } });
       return { status: r.status, body: (await r.json()) as any };
     };
+    // An SMS batch retried by a person: round 1 reached A and failed B; round 2 (B only) reached B.
+    const smsPub = new Types.ObjectId();
+    const round2 = new Types.ObjectId();
+    const when = new Date(clock.now().getTime() - 3_600_000);
+    const batch = (round: number, fields: Record<string, unknown>) => ({
+      publicationId: smsPub, channel: 'sms', batchIndex: 0, round, idempotencyKey: `${String(smsPub)}:sms:0${round > 1 ? `:r${round}` : ''}`,
+      attempts: 1, reconcileAttempts: 0, polls: 0, maxAttempts: 5, nextAttemptAt: when, waitFor: null, lease: null, providerIds: {},
+      actions: [], createdAt: when, updatedAt: when, ...fields,
+    });
+    await Delivery.insertMany([
+      batch(1, { status: 'failed', supersededBy: round2, error: { code: 'sms_x', message: '失败' }, recipients: [{ recipient: '+8613900000001', status: 'sent' }, { recipient: '+8613900000002', status: 'failed' }], recipientCount: 2 }),
+      batch(2, { _id: round2, status: 'sent', supersededBy: null, error: null, recipients: [{ recipient: '+8613900000002', status: 'sent' }], recipientCount: 1 }),
+    ], { lean: true });
     await Promise.all([service.services.scheduler.runNow(MONTHLY_JOB), service.services.scheduler.runNow(MONTHLY_JOB)]);
     await service.services.scheduler.runNow(MONTHLY_JOB);
     const list = await get('/api/admin/reports/monthly');
@@ -86,6 +106,10 @@ describe('publishing: schedules', () => {
     expect(march.status).to.equal(200);
     expect(march.body.itemsPublished.article).to.equal(1);
     expect(march.body.deliveries.microsite.sent).to.equal(1);
+    // The superseded round is history: one batch, sent; two numbers reached, none counted twice.
+    expect(march.body.deliveries.sms).to.deep.equal({ sent: 1 });
+    expect(march.body.reach.sms).to.deep.equal({ sent: 2 });
+    expect(march.body.failures).to.deep.equal([]);
     expect(march.body.publications.total).to.equal(1);
     expect(march.body.pageViews).to.have.keys(['itemsPublishedThisMonth', 'allPublishedItems']);
     expect((await get('/api/admin/reports/monthly/2025-01')).status).to.equal(404);
