@@ -43,6 +43,8 @@ describe('SMS over HTTP: receipts, replies, outbox, opt-outs', () => {
       await fake.controls.pushReceipts(url); // a repeated push changes nothing
       const docs = await SmsMessageModel.find({ deliveryId: 'tc-d1' }).sort({ phone: 1 }).lean();
       expect(docs.map((d) => d.status)).to.deep.equal(['delivered', 'failed']);
+      // Tencent reports Beijing wall time: read as such, it is a moment ago (not eight hours off).
+      expect(Math.abs(docs[0].receiptAt!.getTime() - Date.now())).to.be.below(60_000);
       await new Promise((r) => setTimeout(r, 20));
       const mine = receipts.filter((r) => r.deliveryId === 'tc-d1');
       expect(mine).to.have.length(2);

@@ -5,7 +5,7 @@
  * QuerySendDetails.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { sendJson, startFakeServer, type FakeHandle, type RecordedRequest, type RequestContext } from './http';
+import { sendJson, shanghai, startFakeServer, type FakeHandle, type RecordedRequest, type RequestContext } from './http';
 
 const AUTH_SHAPE = /^ACS3-HMAC-SHA256 Credential=[^,\s]+,SignedHeaders=[a-z0-9;-]+,Signature=[0-9a-f]{64}$/;
 const MAINLAND = /^(?:\+?86|0086)?(1[3-9]\d{9})$/;
@@ -43,12 +43,6 @@ function answer(ctx: RequestContext, code: string, message: string, extra: Recor
   sendJson(ctx.res, status, { Code: code, Message: message, RequestId: randomUUID(), ...extra });
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-/** Asia/Shanghai wall time "yyyy-MM-dd HH:mm:ss", as Aliyun reports it. */
-function shanghai(ms: number): string {
-  const d = new Date(ms + 8 * 3_600_000);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-}
 
 export async function startFakeAliyunSms(options: { port?: number; maxNumbersPerRequest?: number } = {}): Promise<FakeAliyunSms> {
   const state: FakeAliyunSmsState = { requests: [], sendRequests: 0, numbers: [], sends: [], maxNumbersPerRequest: options.maxNumbersPerRequest ?? 1000 };

@@ -206,3 +206,10 @@ export async function remoteState<T = Record<string, unknown>>(baseUrl: string):
   const res = await fetch(`${baseUrl}/__fake/state`);
   return (await res.json()) as T;
 }
+
+const pad = (n: number) => String(n).padStart(2, '0');
+/** Asia/Shanghai wall time "yyyy-MM-dd HH:mm:ss", as both Aliyun and Tencent report receipt times. */
+export function shanghai(ms: number): string {
+  const d = new Date(ms + 8 * 3_600_000);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}

@@ -4,7 +4,7 @@
  * name for a non-Tencent host, so the value cannot be verified), answers wrapped in `{Response:{…}}`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sendJson, startFakeServer, type FakeHandle, type RecordedRequest, type RequestContext } from './http';
+import { sendJson, shanghai, startFakeServer, type FakeHandle, type RecordedRequest, type RequestContext } from './http';
 
 const AUTH_SHAPE = /^TC3-HMAC-SHA256 Credential=[^/\s]+\/\d{4}-\d{2}-\d{2}\/[^/\s]+\/tc3_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/;
 
@@ -74,7 +74,7 @@ export async function startFakeTencentSms(options: { port?: number; maxNumbersPe
     },
     async pushReceipts(url, failed = []) {
       const body = state.sends.map((s) => ({
-        user_receive_time: new Date(s.at + 2000).toISOString().replace('T', ' ').slice(0, 19),
+        user_receive_time: shanghai(s.at + 2000), // Beijing time, as Tencent reports it
         nationcode: '86',
         mobile: s.phone.replace(/^\+86/, ''),
         report_status: failed.includes(s.phone) ? 'FAIL' : 'SUCCESS',
