@@ -214,5 +214,7 @@ describe('publishing: SMS and every channel together', () => {
     expect(second.recipients).to.deep.equal({ sent: 2 });
     const texts = sms.state.sends.filter((s) => phones.includes(s.phone)).map((s) => s.phone);
     expect(texts.sort()).to.deep.equal([...phones].sort()); // each number exactly once
+    // Looking at the publication in between did not cost the retried numbers their personal links.
+    for (const i of [1, 2]) expect(sms.state.sends.find((s) => s.phone === phones[i])!.params).to.include(`https://x.test/p/${i}`);
   });
 });
