@@ -90,4 +90,44 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
     expect(texts).to.not.include('2100003'); // the reminder template
     expect(texts).to.have.length(2); // the invitation and the cancellation
   });
+  it('moving the meeting while a reminder waits for a retry: the old-time reminder never goes out', async () => {
+    clock.set(new Date('2026-11-27T02:00:00Z'));
+    organizer = (await app.loginAs('organizer')).token; // the clock moved on: a fresh session
+    const start = new Date('2026-11-28T08:30:00Z');
+    const [deputyId] = await seedDeputies(1, 70);
+    const phone = `+86${phoneOf(70)}`;
+    const { id } = await announced(app, organizer, { ...meetingBody(start), invitees: { deputyIds: [deputyId] } });
+    const [invitation] = await requestedSms(id, 'invitation');
+    expect((await app.request('POST', `/api/public/rsvp/${tokenOf(invitation.values.link)}`, { body: { response: 'accepted' } })).status).to.equal(200);
+    await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'invitation' });
+
+    sms.controls.failRequestsWith(phone, 'RequestLimitExceeded');
+    clock.set(start.getTime() - 2 * HOUR + MINUTE);
+    await app.service.services.scheduler.runNow(REMINDER_JOB);
+    const reminder = await waitFor('reminder publication', async () => (await Publication.findOne({ kind: 'meeting', itemId: id, 'sms.notification': 'reminder' }).lean()) ?? undefined);
+    await waitFor('reminder waiting for a retry', async () => {
+      const d = await Delivery.findOne({ publicationId: reminder._id }).lean();
+      return d && d.status === 'queued' && d.attempts === 1;
+    });
+
+    organizer = (await app.loginAs('organizer')).token;
+    const current = await app.request('GET', `/api/admin/meetings/${id}`, { token: organizer });
+    const moved = await app.request('POST', `/api/admin/meetings/${id}/reschedule`, {
+      token: organizer,
+      body: { version: current.body.version, startsAt: new Date(start.getTime() + 24 * HOUR).toISOString(), note: '改期一天' },
+    });
+    expect(moved.status, moved.text).to.equal(200);
+    sms.controls.failRequestsWith(phone, null);
+    clock.advance(15 * MINUTE);
+
+    await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'change' });
+    const d = await waitFor('reminder batch settled', async () => {
+      const row = await Delivery.findOne({ publicationId: reminder._id }).lean();
+      return row && !['queued', 'sending'].includes(row.status) ? row : undefined;
+    });
+    expect(d.status).to.equal('cancelled');
+    const texts = sms.state.sends.filter((s) => s.phone === phone).map((s) => s.templateId);
+    expect(texts).to.not.include('2100003'); // the reminder template, with the old time
+    expect(texts).to.have.length(2); // the invitation and the change notice
+  });
 });
