@@ -125,6 +125,15 @@ describe('embedded-mongo: CRUD through the official driver', () => {
       expect(err.message).to.contain('positional operator did not find the match');
     });
 
+    it('a projection that excludes a nested field never changes the stored document', async () => {
+      const col = db.collection('nested_exclusion');
+      await col.insertOne({ _id: 1 as never, recipients: [{ phone: 'a', params: { link: 'L1' } }], n: 1 });
+      await col.updateOne({ _id: 1 as never }, { $set: { n: 2 } });
+      const projected = await col.find({ _id: 1 as never }, { projection: { 'recipients.params': 0 } }).toArray();
+      expect(projected).to.deep.equal([{ _id: 1, recipients: [{ phone: 'a' }], n: 2 }]);
+      expect(await col.findOne({ _id: 1 as never })).to.deep.equal({ _id: 1, recipients: [{ phone: 'a', params: { link: 'L1' } }], n: 2 });
+    });
+
     it('replaces documents, keeping _id, and refuses to change _id', async () => {
       await c.replaceOne({ _id: 2 as never }, { only: true });
       expect(await c.findOne({ _id: 2 as never })).to.deep.equal({ _id: 2, only: true });

@@ -1,6 +1,7 @@
 /** Projection through mingo; `$meta` (textScore) fields are dropped since there is no scoring. */
 import type { Document } from 'bson';
 import { Query } from 'mingo';
+import { deepClone } from '../bson-values';
 
 let EMPTY_QUERY: Query | undefined;
 
@@ -15,6 +16,10 @@ export function compileProjection(projection: Document | undefined, filter: Docu
   // The query is only needed to resolve positional `field.$` projections.
   const positional = Object.keys(spec).some((k) => k.endsWith('.$'));
   const q = positional ? new Query(filter) : (EMPTY_QUERY ??= new Query({}));
+  // mingo removes an excluded nested field in place, in sub-documents it shares with the stored document;
+  // project a copy so a read can never change what is stored.
+  const nestedExclusion = Object.entries(spec).some(([k, v]) => k.includes('.') && !v);
+  if (nestedExclusion) return (docs) => q.find(docs.map(deepClone), spec).all() as Document[];
   return (docs) => q.find(docs, spec).all() as Document[];
 }
 
