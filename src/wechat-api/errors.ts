@@ -79,6 +79,7 @@ export function toWechatApiError(err: unknown, url: string): WechatApiError {
   }
   // Network-level failures. A refused connection never reached WeChat; a timeout or reset may have.
   const refused = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/i.test(`${e?.name} ${message} ${String(e?.code ?? '')}`);
-  const safeMessage = message.replace(/access_token=[^&\s]+/g, 'access_token=***');
+  // httpx puts the whole URL in network errors; the token request carries the AppSecret in its query.
+  const safeMessage = message.replace(/([?&](?:access_token|secret|appsecret)=)[^&\s]+/gi, '$1***');
   return new WechatApiError(`WeChat ${api} request failed: ${safeMessage}`, 0, safeMessage, true, api, undefined, !refused);
 }

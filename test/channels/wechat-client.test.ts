@@ -53,6 +53,14 @@ describe('wechat-api client', () => {
     expect(fake.state.tokenFetches).to.equal(3);
   });
 
+  it('keeps the AppSecret and the access token out of network error messages', async () => {
+    const unreachable = new WechatClient('wx-unreachable', 'SEKRIT-app-secret', 'http://127.0.0.1:9', { store: new CredentialStore(), timeoutMs: 2000 });
+    const err = await unreachable.getTags().then(() => undefined, (e: unknown) => e);
+    expect(err).to.be.instanceOf(WechatApiError);
+    const e = err as WechatApiError;
+    expect(`${e.message} ${e.errmsg}`).to.contain('/cgi-bin/').and.not.contain('SEKRIT');
+  });
+
   it('can use stable_token', async () => {
     const c = new WechatClient(fake.state.appId, fake.state.appSecret, fake.url, { store: new CredentialStore(), useStableToken: true });
     await c.getTags();
