@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'test-artifacts/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'test-artifacts/**', 'scratch/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
