@@ -10,6 +10,7 @@ import { Article } from './models/article';
 import { Deputy } from './models/deputy';
 import { DeputyGroup } from './models/deputy-group';
 import { CaseStudy } from './models/case-study';
+import { PageViewMonth, shanghaiMonth } from './models/page-view-month';
 import { contentKinds } from './kinds';
 import { detailProjection, summaryProjection, toPublicItem, toSummaries } from './public-mappers';
 import type { PublicArticleSummary, PublicItemByKind, PublicSummary, PublicSummaryByKind, RelatedItems } from './public-types';
@@ -247,12 +248,20 @@ export async function relatedIdsFor(kind: ContentKind, id: string): Promise<Rela
 }
 
 /** Adds page views counted by the microsite (one write per item per batch). Ids that are not valid are ignored. */
-export async function recordViews(kind: ContentKind, counts: Record<string, number> | Map<string, number>): Promise<void> {
-  const entries = counts instanceof Map ? [...counts] : Object.entries(counts);
-  const ops = entries
-    .filter(([id, n]) => isValidObjectId(id) && Number.isInteger(n) && n > 0)
-    .map(([id, n]) => ({ updateOne: { filter: { _id: new Types.ObjectId(id) }, update: { $inc: { viewCount: n } } } }));
-  if (ops.length) await (model(kind) as any).bulkWrite(ops, { ordered: false });
+export async function recordViews(kind: ContentKind, counts: Record<string, number> | Map<string, number>, at: Date = new Date()): Promise<void> {
+  const entries = (counts instanceof Map ? [...counts] : Object.entries(counts)).filter(([id, n]) => isValidObjectId(id) && Number.isInteger(n) && n > 0);
+  const ops = entries.map(([id, n]) => ({ updateOne: { filter: { _id: new Types.ObjectId(id) }, update: { $inc: { viewCount: n } } } }));
+  if (!ops.length) return;
+  await (model(kind) as any).bulkWrite(ops, { ordered: false });
+  // The month's tally comes second: if it fails, the items' counts are not written twice by the caller's retry.
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  await PageViewMonth.updateOne({ _id: shanghaiMonth(at) }, { $inc: { total, [`byKind.${kind}`]: total } }, { upsert: true }).catch(() => undefined);
+}
+
+/** Page views recorded in one Asia/Shanghai month ("YYYY-MM"), by kind. */
+export async function monthlyViews(month: string): Promise<{ total: number; byKind: Record<string, number> }> {
+  const doc = await PageViewMonth.findById(month).lean();
+  return { total: doc?.total ?? 0, byKind: doc?.byKind ?? {} };
 }
 
 function clampInt(value: unknown, fallback: number, min: number, max: number): number {

@@ -5,6 +5,7 @@
 import type { Clock } from '../clock';
 import { NotFoundError } from '../errors';
 import { hasWorkflowKind, workflowKind } from '../content/workflow/registry';
+import { monthlyViews } from '../content/public-queries';
 import { Publication } from './models/publication';
 import { Delivery } from './models/delivery';
 import { MonthlyReport, type MonthlyReportDoc } from './models/monthly-report';
@@ -30,7 +31,8 @@ export function previousMonth(at: Date): string {
 async function buildReport(month: string, now: Date, followerCounts?: FollowerCounts): Promise<MonthlyReportDoc> {
   const { from, to } = monthBounds(month);
   const itemsPublished = { total: 0 } as MonthlyReportDoc['itemsPublished'];
-  const pageViews = { itemsPublishedThisMonth: 0, allPublishedItems: 0 };
+  const views = await monthlyViews(month);
+  const pageViews = { thisMonth: views.total, thisMonthByKind: views.byKind, itemsPublishedThisMonth: 0, allPublishedItems: 0 };
   for (const kind of KINDS) {
     if (!hasWorkflowKind(kind)) continue;
     const model = workflowKind(kind).model;

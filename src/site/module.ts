@@ -45,7 +45,7 @@ export function siteModule(services: Services): SiteModule {
   const { clock, logger, events } = services;
   const log = logger.child({ component: 'site' });
   const cache = new PageCache();
-  const views = new ViewCounter(log);
+  const views = new ViewCounter(log, () => clock.now());
   const runtime: SiteRuntime = { publicBaseUrl: services.config.publicBaseUrl, assets: loadAssets(), cache, views, now: () => clock.now() };
   installSiteRuntime(runtime);
   const relay = new InvalidationRelay((tags) => cache.invalidate(tags), clock, log);

@@ -13,7 +13,11 @@ export class ViewCounter {
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** When views happen, for the per-month tally (the service clock). */
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   hit(kind: string, id: string): void {
     if (countable.has(kind)) this.add(kind as ContentKind, id, 1);
@@ -38,7 +42,7 @@ export class ViewCounter {
     this.flushing = (async () => {
       for (const [kind, counts] of batch) {
         try {
-          await recordViews(kind, counts);
+          await recordViews(kind, counts, this.now());
         } catch (err) {
           this.logger.warn({ err, kind, items: counts.size }, 'page views not written; kept for the next flush');
           for (const [id, n] of counts) this.add(kind, id, n);

@@ -15,8 +15,11 @@ export interface MonthlyReportDoc {
   deliveries: Record<string, Record<string, number>>;
   /** The month's stopped deliveries with the provider's reason (at most 50). */
   failures: Array<{ publicationId: string; deliveryId: string; channel: string; status: string; code?: string; providerCode?: string; message?: string }>;
-  /** viewCount is cumulative: views so far of the items first published this month, and of every published item. */
-  pageViews: { itemsPublishedThisMonth: number; allPublishedItems: number };
+  /**
+   * `thisMonth`: views during the month (all kinds, and by kind). The other two are cumulative `viewCount`s: views so
+   * far of the items first published this month, and of every published item.
+   */
+  pageViews: { thisMonth: number; thisMonthByKind: Record<string, number>; itemsPublishedThisMonth: number; allPublishedItems: number };
   reach: {
     sms: Record<string, number>;
     wechat: { published: number; broadcasts: number };
