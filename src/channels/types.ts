@@ -114,6 +114,11 @@ export class ChannelError extends Error {
     super(message);
     this.name = 'ChannelError';
   }
+
+  /** Work an earlier attempt may already have done, which the provider cannot confirm: a person decides. */
+  static unverifiable(message: string, code: string): ChannelError {
+    return new ChannelError(message, code, false, undefined, undefined, true, true);
+  }
 }
 
 export interface Channel {

@@ -130,9 +130,8 @@ export async function getPublicationView(id: string, options: { revealPhones?: b
   if (!Types.ObjectId.isValid(id)) throw new NotFoundError('发布记录不存在');
   const p = await Publication.findById(id).lean();
   if (!p) throw new NotFoundError('发布记录不存在');
-  // No exclusion projection on recipients: the views never show params anyway, and the embedded engine's nested
-  // exclusion can strip them from the stored document after an update (personal RSVP links lost for a retry).
   const deliveries = await Delivery.find({ publicationId: p._id })
+    .select('-recipients.params -recipients.name')
     .sort({ channel: 1, batchIndex: 1, round: 1 })
     .lean();
   return { ...toPublicationView(p), deliveries: deliveries.map((d) => toDeliveryView(d, !!options.revealPhones)) };
@@ -157,8 +156,8 @@ export async function listPublications(filter: PublicationFilter): Promise<Page<
   if (filter.channel) query.channels = filter.channel;
   if (filter.from || filter.to) query.createdAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
   const [rows, total] = await Promise.all([
-    // No projection of audience.recipients.params (see getPublicationView): the view shows the list's size only.
     Publication.find(query)
+      .select('-audience.recipients.params')
       .sort({ createdAt: -1, _id: -1 })
       .skip((filter.page - 1) * filter.pageSize)
       .limit(filter.pageSize)

@@ -5,6 +5,8 @@
 import Router from '@koa/router';
 import type { FeatureModule, Services } from '../module';
 import type { AppState } from '../http/context';
+import type { DomainEvents } from '../events';
+import type { Logger } from '../logger';
 import { loadAssets } from './assets';
 import { PageCache } from './page-cache';
 import { ViewCounter } from './view-counter';
@@ -26,14 +28,30 @@ export interface SiteModule extends FeatureModule {
 }
 
 /**
+ * One item change: its own pages now, the pages related to it once looked up — each dropped here (`drop`) and
+ * relayed to the other instances.
+ */
+async function relayChange(event: DomainEvents['item.changed'], relay: InvalidationRelay, log: Logger, drop: (tags: string[]) => void): Promise<void> {
+  const first = immediateTags(event);
+  drop(first);
+  const more = await followUpTags(event).catch((err) => {
+    log.warn({ err, event }, 'could not look up pages related to a changed item');
+    return [];
+  });
+  if (more.length) drop(more);
+  await relay.publish([...first, ...more]);
+}
+
+/**
  * For processes that change content without serving pages (npm run seed, other scripts): tells running instances
  * which cached pages to drop, through the same relay. Returns a function that waits until every change is relayed.
  */
 export function relayItemChanges({ clock, logger, events }: Pick<Services, 'clock' | 'logger' | 'events'>): () => Promise<void> {
-  const relay = new InvalidationRelay(() => undefined, clock, logger.child({ component: 'site' }));
+  const log = logger.child({ component: 'site' });
+  const relay = new InvalidationRelay(() => undefined, clock, log);
   const pending: Promise<void>[] = [];
   events.on('item.changed', (event) => {
-    pending.push(followUpTags(event).catch(() => []).then((more) => relay.publish([...immediateTags(event), ...more])));
+    pending.push(relayChange(event, relay, log, () => undefined));
   });
   return async () => {
     await new Promise((resolve) => setImmediate(resolve)); // listeners start asynchronously
@@ -50,17 +68,7 @@ export function siteModule(services: Services): SiteModule {
   installSiteRuntime(runtime);
   const relay = new InvalidationRelay((tags) => cache.invalidate(tags), clock, log);
 
-  // Drop what the change touches now, then what it newly touches once looked up; tell the other instances both.
-  const unsubscribe = events.on('item.changed', async (event) => {
-    const first = immediateTags(event);
-    cache.invalidate(first);
-    const more = await followUpTags(event).catch((err) => {
-      log.warn({ err, event }, 'could not look up pages related to a changed item');
-      return [];
-    });
-    if (more.length) cache.invalidate(more);
-    await relay.publish([...first, ...more]);
-  });
+  const unsubscribe = events.on('item.changed', (event) => relayChange(event, relay, log, (tags) => cache.invalidate(tags)));
 
   const pages = new Router<AppState>();
   pages.get('/assets/:file', (ctx) => {

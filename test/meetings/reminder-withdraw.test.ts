@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { Types } from 'mongoose';
 import { ManualClock } from '../../src/clock';
 import { REMINDER_JOB } from '../../src/meetings/reminders';
 import { Delivery } from '../../src/publishing/models/delivery';
@@ -37,6 +38,37 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
       return p && FINAL.includes(p.status) ? p : undefined;
     });
 
+  /**
+   * A meeting at `start` with one invited deputy who accepted; the provider then throttles that number, so the
+   * 2-hour reminder goes back to the queue to be retried later. Returns the meeting, the number and the reminder.
+   */
+  async function reminderWaitingForRetry(start: Date, phoneIndex: number) {
+    const [deputyId] = await seedDeputies(1, phoneIndex);
+    const phone = `+86${phoneOf(phoneIndex)}`;
+    const { id } = await announced(app, organizer, { ...meetingBody(start), invitees: { deputyIds: [deputyId] } });
+    const [invitation] = await requestedSms(id, 'invitation');
+    const answer = await app.request('POST', `/api/public/rsvp/${tokenOf(invitation.values.link)}`, { body: { response: 'accepted' } });
+    expect(answer.status, answer.text).to.equal(200);
+    await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'invitation' });
+
+    sms.controls.failRequestsWith(phone, 'RequestLimitExceeded');
+    clock.set(start.getTime() - 2 * HOUR + MINUTE);
+    await app.service.services.scheduler.runNow(REMINDER_JOB);
+    const reminder = await waitFor('reminder publication', async () => (await Publication.findOne({ kind: 'meeting', itemId: id, 'sms.notification': 'reminder' }).lean()) ?? undefined);
+    await waitFor('reminder waiting for a retry', async () => {
+      const d = await Delivery.findOne({ publicationId: reminder._id }).lean();
+      return d && d.status === 'queued' && d.attempts === 1;
+    });
+    return { id, phone, reminder };
+  }
+
+  /** The reminder's batch once it is no longer waiting or being sent. */
+  const settledReminderBatch = (reminderId: Types.ObjectId) =>
+    waitFor('reminder batch settled', async () => {
+      const row = await Delivery.findOne({ publicationId: reminderId }).lean();
+      return row && !['queued', 'sending'].includes(row.status) ? row : undefined;
+    });
+
   it('no admin API shows an organizer the invitees\' personal RSVP links', async () => {
     const [deputyId] = await seedDeputies(1, 60);
     const { id } = await announced(app, organizer, { ...meetingBody(new Date('2026-11-25T08:30:00Z')), invitees: { deputyIds: [deputyId] } });
@@ -54,24 +86,7 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
   });
 
   it('cancelling while a reminder waits for a retry: the reminder never goes out', async () => {
-    const start = new Date('2026-11-22T08:30:00Z');
-    const [deputyId] = await seedDeputies(1, 50);
-    const phone = `+86${phoneOf(50)}`;
-    const { id } = await announced(app, organizer, { ...meetingBody(start), invitees: { deputyIds: [deputyId] } });
-    const [invitation] = await requestedSms(id, 'invitation');
-    const answer = await app.request('POST', `/api/public/rsvp/${tokenOf(invitation.values.link)}`, { body: { response: 'accepted' } });
-    expect(answer.status, answer.text).to.equal(200);
-    await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'invitation' });
-
-    // The provider throttles the reminder: its batch goes back to the queue to be retried later.
-    sms.controls.failRequestsWith(phone, 'RequestLimitExceeded');
-    clock.set(start.getTime() - 2 * HOUR + MINUTE);
-    await app.service.services.scheduler.runNow(REMINDER_JOB);
-    const reminder = await waitFor('reminder publication', async () => (await Publication.findOne({ kind: 'meeting', itemId: id, 'sms.notification': 'reminder' }).lean()) ?? undefined);
-    await waitFor('reminder waiting for a retry', async () => {
-      const d = await Delivery.findOne({ publicationId: reminder._id }).lean();
-      return d && d.status === 'queued' && d.attempts === 1;
-    });
+    const { id, phone, reminder } = await reminderWaitingForRetry(new Date('2026-11-22T08:30:00Z'), 50);
 
     const current = await app.request('GET', `/api/admin/meetings/${id}`, { token: organizer });
     const cancel = await app.request('POST', `/api/admin/meetings/${id}/cancel`, { token: organizer, body: { version: current.body.version, reason: '因故取消' } });
@@ -80,10 +95,7 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
     clock.advance(15 * MINUTE);
 
     await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'cancellation' });
-    const d = await waitFor('reminder batch settled', async () => {
-      const row = await Delivery.findOne({ publicationId: reminder._id }).lean();
-      return row && !['queued', 'sending'].includes(row.status) ? row : undefined;
-    });
+    const d = await settledReminderBatch(reminder._id);
     expect(d.status).to.equal('cancelled');
     expect((await Publication.findById(reminder._id).lean())?.status).to.equal('cancelled');
     const texts = sms.state.sends.filter((s) => s.phone === phone).map((s) => s.templateId);
@@ -94,21 +106,7 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
     clock.set(new Date('2026-11-27T02:00:00Z'));
     organizer = (await app.loginAs('organizer')).token; // the clock moved on: a fresh session
     const start = new Date('2026-11-28T08:30:00Z');
-    const [deputyId] = await seedDeputies(1, 70);
-    const phone = `+86${phoneOf(70)}`;
-    const { id } = await announced(app, organizer, { ...meetingBody(start), invitees: { deputyIds: [deputyId] } });
-    const [invitation] = await requestedSms(id, 'invitation');
-    expect((await app.request('POST', `/api/public/rsvp/${tokenOf(invitation.values.link)}`, { body: { response: 'accepted' } })).status).to.equal(200);
-    await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'invitation' });
-
-    sms.controls.failRequestsWith(phone, 'RequestLimitExceeded');
-    clock.set(start.getTime() - 2 * HOUR + MINUTE);
-    await app.service.services.scheduler.runNow(REMINDER_JOB);
-    const reminder = await waitFor('reminder publication', async () => (await Publication.findOne({ kind: 'meeting', itemId: id, 'sms.notification': 'reminder' }).lean()) ?? undefined);
-    await waitFor('reminder waiting for a retry', async () => {
-      const d = await Delivery.findOne({ publicationId: reminder._id }).lean();
-      return d && d.status === 'queued' && d.attempts === 1;
-    });
+    const { id, phone, reminder } = await reminderWaitingForRetry(start, 70);
 
     organizer = (await app.loginAs('organizer')).token;
     const current = await app.request('GET', `/api/admin/meetings/${id}`, { token: organizer });
@@ -121,10 +119,7 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
     clock.advance(15 * MINUTE);
 
     await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'change' });
-    const d = await waitFor('reminder batch settled', async () => {
-      const row = await Delivery.findOne({ publicationId: reminder._id }).lean();
-      return row && !['queued', 'sending'].includes(row.status) ? row : undefined;
-    });
+    const d = await settledReminderBatch(reminder._id);
     expect(d.status).to.equal('cancelled');
     const texts = sms.state.sends.filter((s) => s.phone === phone).map((s) => s.templateId);
     expect(texts).to.not.include('2100003'); // the reminder template, with the old time

@@ -51,14 +51,9 @@ export class WechatChannel implements Channel {
     if (progress?.msgId) return broadcastPending(progress);
     if (mode === 'publish' && progress?.stage === 'submitting') {
       // The submit may have reached WeChat; free publish has no duplicate guard, so a person decides.
-      throw new ChannelError(
+      throw ChannelError.unverifiable(
         '上次提交发布时与微信的连接中断，无法确认文章是否已发布。请在公众号后台"发表记录"中核对，确认未发布后再重试。',
         'wechat_publish_in_doubt',
-        false,
-        undefined,
-        undefined,
-        true,
-        true,
       );
     }
     if (mode === 'broadcast' && !(await this.quota.reserve(request.deliveryId))) {
