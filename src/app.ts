@@ -18,7 +18,9 @@ export interface BuiltApp {
 
 export function createApp(services: Services, modules: FeatureModule[]): BuiltApp {
   const { config, logger, metrics, clock } = services;
-  const app = new Koa<AppState>({ proxy: config.trustProxy });
+  // Behind TRUST_PROXY_HOPS proxies that each append to X-Forwarded-For, the client is that many entries from
+  // the right; whatever the client wrote further left is ignored (Koa keeps only the last maxIpsCount entries).
+  const app = new Koa<AppState>({ proxy: config.trustProxy, maxIpsCount: config.trustProxyHops });
   app.silent = true; // errors are logged by errorsMiddleware, with the request id
 
   app.use(requestContext(logger, metrics));

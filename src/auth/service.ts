@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { SessionModel, UserModel, type UserDoc } from './models';
 import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
-import { countAttempt, recordSuccess, type ThrottlePolicy } from './throttle';
+import { countAttempt, normalizeUsername, recordSuccess, type ThrottlePolicy } from './throttle';
 import type { AuthenticatedUser, Role } from './roles';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
 
@@ -87,9 +87,11 @@ export async function login(
   now: Date,
   policy: ThrottlePolicy & { tokenTtlMs: number },
 ): Promise<LoginResult> {
+  // One spelling for the counters and the lookup, so padding or full-width letters cannot dodge the lock.
+  const name = normalizeUsername(username);
   // Counted before the slow verify: parallel attempts each take a place in the count (a failure keeps it).
-  const attempt = await countAttempt(username, ip, now, policy);
-  const user = await UserModel.findOne({ username: username.toLowerCase() });
+  const attempt = await countAttempt(name, ip, now, policy);
+  const user = await UserModel.findOne({ username: name });
   const ok = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : await dummyVerify(password);
   if (!user || !ok) throw new UnauthorizedError('用户名或密码错误', 'invalid_credentials');
   await recordSuccess(attempt);
