@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { SessionModel, UserModel, type UserDoc } from './models';
-import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+import { dummyVerify, hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { countAttempt, normalizeUsername, recordSuccess, type ThrottlePolicy } from './throttle';
 import type { AuthenticatedUser, Role } from './roles';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
@@ -24,14 +24,13 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function assertPasswordStrength(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new ValidationError('密码太短', [{ field: 'body.password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
-  }
+function assertPasswordStrength(password: string, account: { username?: string; displayName?: string }): void {
+  const problem = passwordProblem(password, account);
+  if (problem) throw new ValidationError('密码太弱：请用更长、不常见的密码（不要用用户名、重复或连续的字符）', [{ field: 'body.password', message: problem }]);
 }
 
 export async function createUser(input: { username: string; password: string; role: Role; displayName?: string }): Promise<PublicUser> {
-  assertPasswordStrength(input.password);
+  assertPasswordStrength(input.password, input);
   try {
     const user = await UserModel.create({
       username: input.username,
@@ -55,7 +54,8 @@ export async function updateUser(
   if (changes.displayName) set.displayName = changes.displayName;
   if (changes.disabled !== undefined) set.disabled = changes.disabled;
   if (changes.password) {
-    assertPasswordStrength(changes.password);
+    const existing = await UserModel.findById(id).select('username displayName').lean();
+    assertPasswordStrength(changes.password, { username: existing?.username, displayName: changes.displayName ?? existing?.displayName });
     set.passwordHash = await hashPassword(changes.password);
   }
   const user = await UserModel.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' });

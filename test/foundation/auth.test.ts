@@ -63,6 +63,28 @@ describe('accounts and sessions', () => {
     expect(role.status).to.equal(400);
     expect(role.body.error.details[0].field).to.equal('body.role');
   });
+
+  it('refuses common and trivial passwords: repeats, sequences, keyboard walks, the username itself', async () => {
+    const admin = await app.loginAs('admin');
+    const weak = [
+      ['wang.editor', 'aaaaaaaaaa'],
+      ['wang.editor', '1234567890'],
+      ['wang.editor', 'qwertyuiop'],
+      ['wang.editor', 'password123'],
+      ['wang.editor2', 'wang.editor2'],
+      ['lianxin.admin', 'lianxin.admin'],
+    ];
+    for (const [username, password] of weak) {
+      const res = await app.request('POST', '/api/admin/users', { token: admin.token, body: { username, password, role: 'editor' } });
+      expect(res.status, password).to.equal(400);
+      expect(res.body.error.details[0].field).to.equal('body.password');
+    }
+    const created = await app.request('POST', '/api/admin/users', { token: admin.token, body: { username: 'wang.editor', password: 'renda-daibiao-2026', role: 'editor' } });
+    expect(created.status).to.equal(201);
+    const change = await app.request('PATCH', `/api/admin/users/${created.body.id}`, { token: admin.token, body: { password: 'wang.editor' } });
+    expect(change.status).to.equal(400);
+    expect(change.body.error.details[0].field).to.equal('body.password');
+  });
 });
 
 describe('login throttling', () => {
