@@ -5,7 +5,7 @@ import { idParams } from '../http/schemas';
 import type { AppContext } from '../http/context';
 import { CONTENT_KINDS, type ContentKind } from './enums';
 import { contentKinds } from './kinds';
-import { createSchema, listQuerySchema, restoreRevisionBody, revisionParams, transitionBody, updateSchema, type AdminListQuery } from './schemas';
+import { createSchema, listQuerySchema, purgeBody, reassignBody, restoreRevisionBody, revisionParams, transitionBody, updateSchema, type AdminListQuery } from './schemas';
 import type { ContentService } from './service';
 import { actorFromUser } from './workflow/actor';
 import { PERSON_ACTIONS, TRANSITION_RULES } from './workflow/rules';
@@ -73,11 +73,31 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
   api.add({
     method: 'delete',
     path: `${base}/:id`,
-    summary: `Delete a ${kind}: for good if never published, else soft (restorable)`,
+    summary: `Delete a ${kind} (soft: restorable, history kept). Editors: only their own, never-published items`,
     tags,
     access: EDITORS,
     params: idParams,
     handler: (ctx, { params }) => service.remove(kind, params.id, actor(ctx)),
+  });
+  api.add({
+    method: 'post',
+    path: `${base}/:id/purge`,
+    summary: `Erase a deleted ${kind} and its versions for good (admin; the transitions and this purge stay recorded)`,
+    tags,
+    access: ['admin'],
+    params: idParams,
+    body: purgeBody,
+    handler: (ctx, { params, body }) => service.purge(kind, params.id, actor(ctx), body.reason),
+  });
+  api.add({
+    method: 'post',
+    path: `${base}/:id/owner`,
+    summary: `Hand a ${kind} to another editor (reviewer or admin; recorded)`,
+    tags,
+    access: REVIEWERS,
+    params: idParams,
+    body: reassignBody,
+    handler: (ctx, { params, body }) => service.reassign(kind, params.id, body.ownerId, actor(ctx)),
   });
   api.add({
     method: 'post',

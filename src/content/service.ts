@@ -96,6 +96,14 @@ export class ContentService {
     return this.editing.remove(kind, id, actor);
   }
 
+  purge(kind: ContentKind, id: string, actor: Actor, reason: string) {
+    return this.editing.purge(kind, id, actor, reason);
+  }
+
+  async reassign(kind: ContentKind, id: string, ownerId: string, actor: Actor): Promise<Json> {
+    return adminView(await this.editing.reassign(kind, id, ownerId, actor));
+  }
+
   async undelete(kind: ContentKind, id: string, actor: Actor): Promise<Json> {
     return adminView(await this.editing.undelete(kind, id, actor));
   }
