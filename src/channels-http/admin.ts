@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { ApiRouter } from '../http/api-router';
 import { pagination, type Page } from '../http/schemas';
 import type { Services } from '../module';
+import { maskPhone } from '../phone-mask';
 import { OutboxMessageModel, SmsOptOutModel, addOptOut, normalizeChinaMobile, removeOptOut } from '../channels/sms';
 import { MassQuota } from '../channels/wechat/quota';
 
@@ -13,11 +14,6 @@ function phoneOrThrow(input: string, field: string): string {
   return phone;
 }
 
-/** 138****5678 (E.164 in, national form out), for people who need not see the whole number. */
-function maskPhone(e164: string): string {
-  const local = e164.replace(/^\+86/, '');
-  return local.length === 11 ? `${local.slice(0, 3)}****${local.slice(7)}` : '***';
-}
 
 /**
  * Personal RSVP links (`…/r/<token>`) let whoever holds them answer for the invitee: only admins see the token.

@@ -5,7 +5,7 @@ import { idParams } from '../http/schemas';
 import type { AppContext } from '../http/context';
 import { CONTENT_KINDS, type ContentKind } from './enums';
 import { contentKinds } from './kinds';
-import { createSchema, listQuerySchema, purgeBody, reassignBody, restoreRevisionBody, revisionParams, transitionBody, updateSchema, type AdminListQuery } from './schemas';
+import { createSchema, listQuerySchema, phoneRevealBody, purgeBody, reassignBody, restoreRevisionBody, revisionParams, transitionBody, updateSchema, type AdminListQuery } from './schemas';
 import type { ContentService } from './service';
 import { actorFromUser } from './workflow/actor';
 import { PERSON_ACTIONS, TRANSITION_RULES } from './workflow/rules';
@@ -58,7 +58,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     tags,
     access: READERS,
     params: idParams,
-    handler: (_ctx, { params }) => service.get(kind, params.id),
+    handler: (ctx, { params }) => service.get(kind, params.id, actor(ctx)),
   });
   api.add({
     method: 'patch',
@@ -121,6 +121,27 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
       handler: (ctx, { params, body }) => service.act(kind, params.id, action, actor(ctx), body),
     });
   }
+  if (kind === 'deputy') {
+    api.add({
+      method: 'post',
+      path: `${base}/:id/phones/reveal`,
+      summary: "A deputy's whole phone numbers (shown masked to all but admins), for a stated reason; every reveal is recorded",
+      tags,
+      access: ['reviewer', 'organizer'],
+      params: idParams,
+      body: phoneRevealBody,
+      handler: (ctx, { params, body }) => service.revealPhones(kind, params.id, actor(ctx), body.reason),
+    });
+    api.add({
+      method: 'get',
+      path: `${base}/:id/phones/reveals`,
+      summary: "Who revealed a deputy's phone numbers, when and why (admin)",
+      tags,
+      access: ['admin'],
+      params: idParams,
+      handler: (_ctx, { params }) => service.listPhoneReveals(kind, params.id),
+    });
+  }
   api.add({
     method: 'get',
     path: `${base}/:id/transitions`,
@@ -146,7 +167,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     tags,
     access: READERS,
     params: revisionParams,
-    handler: (_ctx, { params }) => service.revision(kind, params.id, params.version),
+    handler: (ctx, { params }) => service.revision(kind, params.id, params.version, actor(ctx)),
   });
   api.add({
     method: 'post',

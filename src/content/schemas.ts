@@ -176,6 +176,7 @@ export const transitionBody = z
   .object({ comment: z.string().trim().max(2000).optional(), version: z.number().int().min(1).optional() })
   .strict();
 
+export const phoneRevealBody = z.object({ reason: z.string().trim().min(2).max(500) }).strict();
 export const purgeBody = z.object({ reason: z.string().trim().min(2).max(500) }).strict();
 export const reassignBody = z.object({ ownerId: objectId }).strict();
 
