@@ -6,7 +6,11 @@
 import { TooManyRequestsError } from '../errors';
 import type { AppContext } from './context';
 
-export function rateLimit(options: { windowMs: number; max: number; key?: (ctx: AppContext) => string }) {
+/**
+ * `countIf`: count only requests whose outcome it accepts (checked after they ran), e.g. failed lookups of a
+ * secret link, so guessing is slowed while the people holding real links are not.
+ */
+export function rateLimit(options: { windowMs: number; max: number; key?: (ctx: AppContext) => string; countIf?: (ctx: AppContext) => boolean }) {
   const hits = new Map<string, { count: number; resetAt: number }>();
   return async (ctx: AppContext, next: () => Promise<unknown>) => {
     const now = Date.now();
@@ -17,8 +21,11 @@ export function rateLimit(options: { windowMs: number; max: number; key?: (ctx: 
       entry = { count: 0, resetAt: now + options.windowMs };
       hits.set(key, entry);
     }
-    entry.count += 1;
-    if (entry.count > options.max) throw new TooManyRequestsError(undefined, Math.ceil((entry.resetAt - now) / 1000));
+    if (!options.countIf) entry.count += 1;
+    if (entry.count > options.max || (options.countIf && entry.count >= options.max)) {
+      throw new TooManyRequestsError(undefined, Math.ceil((entry.resetAt - now) / 1000));
+    }
     await next();
+    if (options.countIf?.(ctx)) entry.count += 1;
   };
 }
