@@ -184,6 +184,9 @@ describe('wechat admin', () => {
       expect(bad.status).to.equal(400);
       expect(bad.body.error.message).to.contain('button[0].sub_button[0].name');
       expect(bad.body.error.details[0].field).to.equal('body.button[0].sub_button[0].name');
+      const phishing = await app.request('PUT', '/api/admin/wechat/menu', { token: editor, body: { button: [{ type: 'view', name: '领奖', url: 'https://evil.example/' }] } });
+      expect(phishing.status).to.equal(400);
+      expect(phishing.body.error.details[0].field).to.equal('body.button[0].url');
     });
 
     it('saves a valid menu and pushes it with menu/create', async () => {
