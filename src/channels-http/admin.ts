@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors';
 import { ApiRouter } from '../http/api-router';
 import { pagination, type Page } from '../http/schemas';
+import { rateLimit } from '../http/rate-limit';
 import type { Services } from '../module';
 import { maskPhone } from '../phone-mask';
 import { OutboxMessageModel, SmsOptOutModel, addOptOut, normalizeChinaMobile, removeOptOut } from '../channels/sms';
@@ -26,6 +27,13 @@ function maskLinks(text: string): string {
 export function adminRoutes(services: Services): ApiRouter {
   const { clock, events, config } = services;
   const router = new ApiRouter();
+  // Masked numbers must not be recoverable by trying the 10,000 candidates one by one: whoever is not an admin
+  // gets a few whole-number lookups per quarter hour.
+  const phoneLookups = rateLimit({
+    windowMs: 15 * 60_000,
+    max: 20,
+    key: (ctx) => (ctx.query.phone && ctx.state.user?.role !== 'admin' ? `outbox-phone:${ctx.state.user?.id}` : undefined),
+  });
 
   router.add({
     method: 'get',
@@ -34,6 +42,7 @@ export function adminRoutes(services: Services): ApiRouter {
     tags: ['sms'],
     access: ['admin', 'editor', 'organizer'],
     query: z.object({ ...pagination, phone: z.string().max(30).optional(), deliveryId: z.string().max(100).optional() }).strict(),
+    before: [phoneLookups],
     handler: async (ctx, { query }): Promise<Page<unknown>> => {
       // Editors and organizers see what went out, not whom exactly nor the invitees' personal links.
       const reveal = ctx.state.user?.role === 'admin';

@@ -10,12 +10,13 @@ import type { AppContext } from './context';
  * `countIf`: count only requests whose outcome it accepts (checked after they ran), e.g. failed lookups of a
  * secret link, so guessing is slowed while the people holding real links are not.
  */
-export function rateLimit(options: { windowMs: number; max: number; key?: (ctx: AppContext) => string; countIf?: (ctx: AppContext) => boolean }) {
+export function rateLimit(options: { windowMs: number; max: number; key?: (ctx: AppContext) => string | undefined; countIf?: (ctx: AppContext) => boolean }) {
   const hits = new Map<string, { count: number; resetAt: number }>();
   return async (ctx: AppContext, next: () => Promise<unknown>) => {
     const now = Date.now();
     if (hits.size > 10_000) for (const [k, v] of hits) if (v.resetAt <= now) hits.delete(k);
-    const key = options.key?.(ctx) ?? ctx.ip;
+    const key = options.key ? options.key(ctx) : ctx.ip;
+    if (key === undefined) return next(); // this request is not one the limiter is about
     let entry = hits.get(key);
     if (!entry || entry.resetAt <= now) {
       entry = { count: 0, resetAt: now + options.windowMs };

@@ -164,6 +164,27 @@ describe('SMS over HTTP: receipts, replies, outbox, opt-outs', () => {
   });
 });
 
+describe('SMS outbox phone search', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ name: 'sms_outbox_search' });
+  });
+  after(() => app.close());
+
+  it('takes only whole numbers, and a few lookups per quarter hour from anyone but an admin', async () => {
+    const editor = (await app.loginAs('editor')).token;
+    const admin = (await app.loginAs('admin')).token;
+    const partial = await app.request('GET', '/api/admin/outbox?phone=138', { token: editor });
+    expect(partial.status).to.equal(400);
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await app.request('GET', `/api/admin/outbox?phone=1380000${String(i).padStart(4, '0')}`, { token: editor })).status);
+    expect(statuses.filter((s) => s === 200)).to.have.length(19); // the partial number above counted too
+    expect(statuses.slice(-2)).to.deep.equal([429, 429]);
+    expect((await app.request('GET', '/api/admin/outbox', { token: editor })).status).to.equal(200); // browsing stays open
+    for (let i = 0; i < 25; i++) expect((await app.request('GET', `/api/admin/outbox?phone=1390000${String(i).padStart(4, '0')}`, { token: admin })).status).to.equal(200);
+  });
+});
+
 describe('SMS callbacks in production', () => {
   it('refuses every callback in production when no receipt token is configured', async () => {
     const prod = await startTestApp({ name: 'sms_http_prod', env: { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://lianxin.example.cn' } });
