@@ -30,7 +30,8 @@ export function createApp(services: Services, modules: FeatureModule[]): BuiltAp
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', 'https:'],
+          // No third-party images: they would tell another site who reads what (Markdown links them instead).
+          imgSrc: ["'self'", 'data:'],
           scriptSrc: ["'self'", 'https://res.wx.qq.com'],
           connectSrc: ["'self'"],
           styleSrc: ["'self'", "'unsafe-inline'"],
