@@ -70,6 +70,13 @@ export async function listUsers(): Promise<PublicUser[]> {
   return users.map(toPublicUser);
 }
 
+/** The role of an active (not disabled) user, or undefined: for other modules that hand work to a person. */
+export async function activeUserRole(id: string): Promise<Role | undefined> {
+  if (!Types.ObjectId.isValid(id)) return undefined;
+  const user = await UserModel.findOne({ _id: id, disabled: { $ne: true } }).select('role').lean();
+  return user?.role;
+}
+
 export async function countUsers(): Promise<number> {
   return UserModel.estimatedDocumentCount();
 }

@@ -145,6 +145,11 @@ describe('content: articles admin API', () => {
     expect((await app.request('POST', `/api/admin/articles/${a.id}/submit`, { token: users.editor2 })).body.error.code).to.equal('not_owner');
     expect((await app.request('DELETE', `/api/admin/articles/${a.id}`, { token: users.editor2 })).body.error.code).to.equal('not_owner');
     expectStatus(await app.request('POST', `/api/admin/articles/${a.id}/owner`, { token: users.editor, body: { ownerId: users.ids.editor2 } }), 403);
+    for (const ownerId of [users.ids.organizer, '0123456789abcdef01234567']) {
+      const wrong = await app.request('POST', `/api/admin/articles/${a.id}/owner`, { token: users.reviewer, body: { ownerId } });
+      expectStatus(wrong, 400);
+      expect(wrong.body.error.details[0].field).to.equal('body.ownerId');
+    }
     const handed = await app.request('POST', `/api/admin/articles/${a.id}/owner`, { token: users.reviewer, body: { ownerId: users.ids.editor2 } });
     expectStatus(handed, 200);
     expect(handed.body.ownerId).to.equal(users.ids.editor2);

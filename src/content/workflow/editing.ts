@@ -23,6 +23,7 @@
  */
 import { Types } from 'mongoose';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { activeUserRole } from '../../auth/service';
 import { ITEM_STATUS_LABELS, type ItemKind, type ItemStatus } from '../enums';
 import { Revision, type RevisionDoc, type RevisionReason } from '../models/history';
 import { nextFreeSlug, slugify } from '../slug';
@@ -294,7 +295,11 @@ export class EditingService {
     const spec = workflowKind(kind);
     if (!actorHasRole(actor, ['reviewer'])) throw new ForbiddenError('转交内容需要审核员或管理员', 'reassign_forbidden');
     const doc = await this.load(kind, id);
-    const owner = toObjectId(ownerId);
+    const role = await activeUserRole(ownerId);
+    if (role !== 'editor' && role !== 'admin') {
+      throw new ValidationError('只能转交给在职的编辑', [{ field: 'body.ownerId', message: 'not an active editor' }]);
+    }
+    const owner = new Types.ObjectId(ownerId);
     const updated = (await spec.model
       .findOneAndUpdate({ _id: doc._id, deletedAt: null }, { $set: { ownerId: owner } }, { returnDocument: 'after' as const })
       .lean()) as WorkflowDoc | null;
