@@ -102,7 +102,9 @@ export class WorkflowService {
     }
     // Four eyes: nobody approves words they wrote since the last approval by someone else — as author, as a
     // reviewer who rewrote them (rejecting and seeing them resubmitted changes nothing), or as an admin.
-    const authors = [...(doc.authorsSinceApproval ?? []), ...(doc.editedInReviewBy ?? [])].map(String);
+    // Items saved before authorsSinceApproval existed: their creator and last editor stand in for it.
+    const recorded = doc.authorsSinceApproval ?? (doc.approvedBy ? [] : [doc.createdBy, doc.updatedBy]);
+    const authors = [...recorded, ...(doc.editedInReviewBy ?? [])].map(String);
     if (rule.notBySubmitter && actor.id && authors.includes(actor.id)) {
       throw new ForbiddenError('不能审核通过包含自己修改的内容，请由其他审核员审核', 'self_approval');
     }
