@@ -79,7 +79,7 @@ describe('publishing: schedules', () => {
     const month = local.toISOString().slice(0, 7);
     clock.set(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 1, 0, 10) - 8 * 3_600_000);
     const password = 'pw-monthly-report-1';
-    await createUser({ username: 'monthly-reader', password, role: 'editor' });
+    await createUser({ username: 'monthly-reader', password, role: 'editor' }, clock.now());
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

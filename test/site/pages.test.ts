@@ -131,4 +131,9 @@ describe('microsite pages', () => {
     expect((await app.request('GET', `/news/${a.slug}`)).text).to.contain(`href="/news?region=${encodeURIComponent(county)}"`);
     expect((await app.request('GET', `/deputies/${d.slug}`)).text).to.contain(`href="/deputies?region=${encodeURIComponent(county)}"`);
   });
+  it("dates the footer by Beijing's calendar, whatever the server's time zone", async () => {
+    clock.set(testDate('12-31T16:30:00Z')); // 00:30 on 1 January in Beijing, still 31 December in UTC and westward
+    const page = await app.request('GET', '/no/such/page-at-new-year');
+    expect(page.text).to.contain(`· ${TEST_YEAR + 1}</p>`);
+  });
 });

@@ -80,7 +80,7 @@ export async function startTestApp(options: { env?: Record<string, string>; cloc
     async loginAs(role, displayName) {
       const username = `${role}-${randomBytes(3).toString('hex')}`;
       const password = `pw-${randomBytes(8).toString('hex')}`;
-      const user = await createUser({ username, password, role, displayName });
+      const user = await createUser({ username, password, role, displayName }, service.services.clock.now());
       const res = await request<{ token: string }>('POST', '/api/auth/login', { body: { username, password } });
       if (res.status !== 200) throw new Error(`login as ${role} failed: ${res.status} ${res.text}`);
       return { token: res.body.token, userId: user.id, username, password };

@@ -10,6 +10,9 @@ import { ManualClock } from '../../src/clock';
 /** Two calendar years after the wall clock's: far enough that a test's whole timeline stays ahead of it. */
 export const TEST_YEAR = new Date().getUTCFullYear() + 2;
 
+/** A year wholly before the wall clock's: for dates a test needs in the past of a clock that is the wall clock. */
+export const PAST_YEAR = new Date().getUTCFullYear() - 2;
+
 /** An instant in TEST_YEAR from the rest of an ISO string: `testDate('11-20T02:00:00Z')`. */
 export function testDate(monthDayTime: string): Date {
   const d = new Date(`${TEST_YEAR}-${monthDayTime}`);
