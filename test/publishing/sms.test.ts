@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TestClock } from '../support/clock';
+import { TestClock, testDate } from '../support/clock';
 import { addOptOut } from '../../src/channels/sms';
 import { Delivery } from '../../src/publishing/models/delivery';
 import * as publishing from '../../src/publishing';
@@ -18,7 +18,7 @@ describe('publishing: SMS and every channel together', () => {
   before(async () => {
     sms = await startFakeTencentSms();
     wechat = await startFakeWechat();
-    clock = new TestClock();
+    clock = new TestClock(testDate('03-10T02:00:00Z'));
     app = await startTestApp({
       name: 'pub_sms',
       clock,

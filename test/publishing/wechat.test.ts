@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TestClock } from '../support/clock';
+import { TestClock, testDate } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { startFakeWechat, type FakeWechat } from '../fakes';
 import { approvedArticle, waitFor } from './support/fixtures';
@@ -12,7 +12,7 @@ describe('publishing: WeChat official account through the pipeline', () => {
 
   before(async () => {
     fake = await startFakeWechat();
-    clock = new TestClock();
+    clock = new TestClock(testDate('03-10T02:00:00Z'));
     app = await startTestApp({
       name: 'pub_wechat',
       clock,

@@ -4,6 +4,8 @@
  * login counters and other TTL-indexed records swept while the app still holds them live: the bug of issue 11.
  * So a test clock is never behind the wall clock, and tests write their calendar dates in TEST_YEAR, two years
  * after the real one (the faked one under faketime): `${TEST_YEAR}-12-01 14:30`, `testDate('12-01T06:30:00Z')`.
+ * A test that moves its clock starts it at a fixed instant (mid-day, mid-month in Beijing, such as
+ * testDate('03-10T02:00:00Z')), not at the real now: hours added to the real now can cross a Beijing day or month.
  */
 import { ManualClock } from '../../src/clock';
 
