@@ -30,6 +30,7 @@ export function adminRoutes(services: Services): ApiRouter {
   // Masked numbers must not be recoverable by trying the 10,000 candidates one by one: whoever is not an admin
   // gets a few whole-number lookups per quarter hour.
   const phoneLookups = rateLimit({
+    clock,
     windowMs: 15 * 60_000,
     max: 20,
     key: (ctx) => (ctx.query.phone && ctx.state.user?.role !== 'admin' ? `outbox-phone:${ctx.state.user?.id}` : undefined),

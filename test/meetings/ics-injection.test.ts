@@ -1,13 +1,13 @@
 /** A meeting title cannot smuggle properties or events into the calendar file. */
 import { expect } from 'chai';
 import ical from 'node-ical';
-import { ManualClock } from '../../src/clock';
+import { TestClock, testDate } from '../support/clock';
 import { Meeting } from '../../src/meetings/models';
 import { startTestApp, type TestApp } from '../support/app';
 import { announced, HOUR, meetingBody, seedDeputies } from './support';
 
 describe('meetings: calendar file injection', () => {
-  const clock = new ManualClock(Date.now());
+  const clock = new TestClock(testDate('03-10T02:00:00Z'));
   let app: TestApp;
   let organizer: string;
   let deputyIds: string[];

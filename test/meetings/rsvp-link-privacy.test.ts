@@ -1,11 +1,11 @@
 /** The personal RSVP link stays personal: not in canonical/og:url, and guessing links is slowed down. */
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TestClock, testDate } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { announced, HOUR, meetingBody, requestedSms, seedDeputies, tokenOf } from './support';
 
 describe('meetings: RSVP link privacy', () => {
-  const clock = new ManualClock(Date.now());
+  const clock = new TestClock(testDate('03-10T02:00:00Z'));
   let app: TestApp;
   let token: string;
 

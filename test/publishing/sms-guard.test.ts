@@ -1,6 +1,6 @@
 /** What a person may send by SMS: links only to our own site (or allowed hosts); big sends only with an admin's confirmation. */
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TestClock, testDate } from '../support/clock';
 import { Publication } from '../../src/publishing/models/publication';
 import { startTestApp, type TestApp } from '../support/app';
 import { approvedArticle, deputies } from './support/fixtures';
@@ -9,7 +9,7 @@ describe('publishing: SMS links and large sends', () => {
   let app: TestApp;
   let reviewer: { token: string };
   let admin: { token: string; userId: string };
-  const clock = new ManualClock(Date.now());
+  const clock = new TestClock(testDate('03-10T02:00:00Z'));
 
   before(async () => {
     app = await startTestApp({ name: 'pub_sms_guard', clock, env: { SMS_CONFIRM_ABOVE: '5', ALLOWED_LINK_HOSTS: 'www.example.gov.cn', PUBLISHING_WORKER_ENABLED: 'false' } });

@@ -30,8 +30,8 @@ export function pageRoutes(mc: MeetingsContext): Router<AppState> {
   const router = new Router<AppState>();
   // Per address: bursts are generous (a meeting hall answering at once behind one NAT), but links that lead
   // nowhere are few, so guessing tokens stops after a handful of misses.
-  const burst = rateLimit({ windowMs: 60_000, max: 600 });
-  const misses = rateLimit({ windowMs: 15 * 60_000, max: 20, countIf: (ctx) => ctx.status === 404 });
+  const burst = rateLimit({ clock: mc.clock, windowMs: 60_000, max: 600 });
+  const misses = rateLimit({ clock: mc.clock, windowMs: 15 * 60_000, max: 20, countIf: (ctx) => ctx.status === 404 });
 
   async function show(ctx: AppContext, token: string, extra: { error?: string; done?: boolean; status?: number; draft?: { response?: string; note?: string } } = {}) {
     let state: RsvpState;
