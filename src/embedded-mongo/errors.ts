@@ -28,6 +28,16 @@ export const ErrorCodes = {
   BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
   Location40324: 40324,
+  // query / validation / views / geo (engine-compat)
+  DocumentValidationFailure: 121,
+  CommandNotSupportedOnView: 166,
+  OptionNotSupportedOnView: 167,
+  NoQueryExecutionPlans: 291,
+  Location16755: 16755,
+  Location31254: 31254,
+  Location31253: 31253,
+  Location40415: 40415,
+  Location40414: 40414,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

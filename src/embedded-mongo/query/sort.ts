@@ -19,22 +19,23 @@ export function parseSort(sort: unknown): SortField[] {
   return out;
 }
 
-export function sortKey(doc: Document, path: string, dir: 1 | -1): unknown {
+export function sortKey(doc: Document, path: string, dir: 1 | -1, cmp: (a: unknown, b: unknown) => number = compareBson): unknown {
   const { values } = pathValues(doc, path, EMPTY_ARRAY_KEY);
   let best = values[0];
   for (let i = 1; i < values.length; i++) {
-    const c = compareBson(values[i], best);
+    const c = cmp(values[i], best);
     if ((dir === 1 && c < 0) || (dir === -1 && c > 0)) best = values[i];
   }
   return best;
 }
 
-export function sortDocs<T>(items: T[], spec: SortField[], docOf: (t: T) => Document): T[] {
+/** Sorts by `spec`; `cmp` compares values (a collation's comparison; BSON order by default). */
+export function sortDocs<T>(items: T[], spec: SortField[], docOf: (t: T) => Document, cmp: (a: unknown, b: unknown) => number = compareBson): T[] {
   if (spec.length === 0) return items;
-  const keyed = items.map((item) => ({ item, keys: spec.map(([p, d]) => sortKey(docOf(item), p, d)) }));
+  const keyed = items.map((item) => ({ item, keys: spec.map(([p, d]) => sortKey(docOf(item), p, d, cmp)) }));
   keyed.sort((a, b) => {
     for (let i = 0; i < spec.length; i++) {
-      const c = compareBson(a.keys[i], b.keys[i]);
+      const c = cmp(a.keys[i], b.keys[i]);
       if (c !== 0) return c * spec[i][1];
     }
     return 0;
