@@ -33,12 +33,21 @@ describe('embedded-mongo: geospatial queries', () => {
     expect(ids(await stations.find({ loc: { $nearSphere: { $geometry: me, $maxDistance: 1500 } } }).limit(1).toArray())).to.deep.equal([1]);
   });
 
-  it('$geoWithin with $centerSphere, a GeoJSON polygon and $box', async () => {
+  it('$geoWithin with $centerSphere and a GeoJSON polygon', async () => {
     const within = async (shape: Document) => ids(await stations.find({ loc: { $geoWithin: shape } }).sort({ _id: 1 }).toArray());
     expect(await within({ $centerSphere: [[121.4903, 31.2405], 2 / 6378.1] })).to.deep.equal([1, 2, 3]);
     const square = { type: 'Polygon', coordinates: [[[121.48, 31.23], [121.52, 31.23], [121.52, 31.25], [121.48, 31.25], [121.48, 31.23]]] };
     expect(await within({ $geometry: square })).to.deep.equal([1, 3]);
-    expect(await within({ $box: [[121.4, 31.1], [121.5, 31.3]] })).to.deep.equal([1, 2, 4]);
+  });
+
+  it('legacy coordinate pairs: $box, $center, and $near with $maxDistance in coordinate units', async () => {
+    const grid = h.db.collection('grid');
+    await grid.createIndex({ pos: '2d' });
+    await grid.insertMany([{ _id: 1, pos: [1, 1] }, { _id: 2, pos: [3, 4] }, { _id: 3, pos: [10, 10] }, { _id: 4, pos: { x: 2, y: 2 } }] as Document[]);
+    const within = async (shape: Document) => ids(await grid.find({ pos: { $geoWithin: shape } }).sort({ _id: 1 }).toArray());
+    expect(await within({ $box: [[0, 0], [5, 5]] })).to.deep.equal([1, 2, 4]);
+    expect(await within({ $center: [[0, 0], 3] })).to.deep.equal([1, 4]);
+    expect(ids(await grid.find({ pos: { $near: [0, 0], $maxDistance: 5 } }).toArray())).to.deep.equal([1, 4, 2]);
   });
 
   it('$geoNear returns distances in meters with query, maxDistance and distanceField', async () => {

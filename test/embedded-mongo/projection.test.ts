@@ -36,6 +36,10 @@ describe('embedded-mongo: projections', () => {
     expect(await one({ tags: { $elemMatch: { $in: ['z', 'y'] } } })).to.deep.equal({ _id: 1, tags: ['y'] });
     expect(await one({ items: { $elemMatch: { k: { $gt: 1 } } }, name: 1 })).to.deep.equal({ _id: 1, name: 'a', items: [{ k: 2, v: 'q' }] });
     expect(await one({ scores: { $elemMatch: { $gt: 100 } } })).to.deep.equal({ _id: 1 });
+    // the $elemMatch field comes after the other included fields, whatever the document's order
+    const r = await one({ scores: { $elemMatch: { $lt: 80 } }, n: 1 });
+    expect(r).to.deep.equal({ _id: 1, n: 5, scores: [70] });
+    expect(Object.keys(r ?? {})).to.deep.equal(['_id', 'n', 'scores']);
   });
 
   it('orders fields as the document has them, _id first', async () => {

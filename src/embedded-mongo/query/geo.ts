@@ -73,6 +73,15 @@ export function docPoints(v: unknown): Pt[] {
   return [];
 }
 
+/** Legacy shapes ($box, $polygon, $center) are planar and match legacy coordinate pairs only, as in mongod. */
+export function isPlanarShape(shape: unknown): boolean {
+  return isPlainObject(shape) && (shape.$box !== undefined || shape.$polygon !== undefined || shape.$center !== undefined);
+}
+
+export function isGeoJson(v: unknown): boolean {
+  return isPlainObject(v) && typeof v.type === 'string';
+}
+
 /** Predicate for a `$geoWithin` shape (every point of the value must lie inside). */
 export function withinPredicate(shape: unknown): (p: Pt) => boolean {
   if (!isPlainObject(shape)) throw new CommandError('BadValue', '$geoWithin not a shape');

@@ -22,7 +22,7 @@ import { CommandError } from '../errors';
 import { isPlainObject, typeRank } from '../bson-values';
 import { collatedCompare, collatorFor, type Compare } from './collation';
 import { isOfType, typeAlias } from './bson-type';
-import { docPoints, intersectsPredicate, nearDistance, parseNear, withinPredicate } from './geo';
+import { docPoints, intersectsPredicate, isGeoJson, isPlanarShape, nearDistance, parseNear, withinPredicate } from './geo';
 import { compileJsonSchema } from './json-schema';
 
 type Pred = (doc: Document) => boolean;
@@ -160,7 +160,9 @@ const OVERRIDES: Record<string, (selector: string, value: unknown, options: Opti
   $nearSphere: (selector, value) => nearPredicate(selector, value, true),
   $geoWithin: (selector, value) => {
     const inside = withinPredicate(value);
+    const planar = isPlanarShape(value);
     return (doc) => pathCandidates(doc, selector).some((v) => {
+      if (planar && isGeoJson(v)) return false;
       const pts = docPoints(v);
       return pts.length > 0 && pts.every(inside);
     });
