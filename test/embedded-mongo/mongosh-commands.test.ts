@@ -67,3 +67,27 @@ describe('embedded-mongo: mongosh commands', () => {
     expect(names).to.include.members(['admin', 'config', 'local', h.db.databaseName]);
   });
 });
+
+describe('embedded-mongo: views joined and guarded', () => {
+  let h: Awaited<ReturnType<typeof openDb>>;
+  before(async () => {
+    h = await openDb('emb_views');
+    await h.db.collection('deputies').insertMany([{ _id: 1, name: '张伟', active: true }, { _id: 2, name: '李娜', active: false }] as Document[]);
+    await h.db.collection('activities').insertMany([{ _id: 10, deputy: 1 }, { _id: 11, deputy: 2 }] as Document[]);
+    await h.db.createCollection('activeDeputies', { viewOn: 'deputies', pipeline: [{ $match: { active: true } }] });
+  });
+  after(() => h.close());
+
+  it('$lookup from a view sees the view’s documents', async () => {
+    const out = await h.db.collection('activities').aggregate([{ $lookup: { from: 'activeDeputies', localField: 'deputy', foreignField: '_id', as: 'd' } }, { $sort: { _id: 1 } }]).toArray();
+    expect(out.map((a) => a.d.length)).to.deep.equal([1, 0]);
+  });
+
+  it('listIndexes, createIndexes, update and delete on a view answer 166', async () => {
+    const v = h.db.collection('activeDeputies');
+    for (const op of [() => v.listIndexes().toArray(), () => v.createIndex({ name: 1 }), () => v.updateOne({}, { $set: { x: 1 } }), () => v.deleteMany({})]) {
+      const err = await op().catch((e) => e);
+      expect(err.code).to.equal(166);
+    }
+  });
+});

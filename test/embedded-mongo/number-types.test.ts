@@ -77,3 +77,23 @@ describe('embedded-mongo: BSON types end to end', () => {
     }
   });
 });
+
+describe('embedded-mongo: $min / $max / $addToSet compare across numeric types', () => {
+  let h: Awaited<ReturnType<typeof openDb>>;
+  before(async () => (h = await openDb('emb_types_ops')));
+  after(() => h.close());
+
+  it('treats Long(5), 5 and 5.0 as one value and keeps the stored type when nothing changes', async () => {
+    const c = h.db.collection('ops');
+    await c.insertOne({ _id: 1 as never, l: Long.fromNumber(5), set: [Long.fromNumber(5), 'a'] });
+    expect((await c.updateOne({ _id: 1 as never }, { $max: { l: 3 } })).modifiedCount).to.equal(0);
+    expect((await c.updateOne({ _id: 1 as never }, { $addToSet: { set: 5 } })).modifiedCount).to.equal(0);
+    await c.updateOne({ _id: 1 as never }, { $addToSet: { set: { $each: [5.5, 'a', 'b', 'b'] } } });
+    await c.updateOne({ _id: 1 as never }, { $min: { l: 2 }, $max: { m: 1 } });
+    const doc = await c.findOne({ _id: 1 as never }, { promoteValues: false });
+    expect(doc?.set.map(String)).to.deep.equal(['5', 'a', '5.5', 'b']);
+    expect(doc?.set[0]).to.be.instanceOf(Long);
+    expect(Number(doc?.l)).to.equal(2);
+    expect(Number(doc?.m)).to.equal(1);
+  });
+});

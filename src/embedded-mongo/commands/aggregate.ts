@@ -77,6 +77,7 @@ export function runPipeline(ctx: CommandContext, collName: string | undefined, p
   const computing = rest.some((s) => !TYPE_KEEPING_STAGES.has(Object.keys(s)[0]));
   if (computing) input = input.map(promoteNumbers);
   const collectionResolver = (name: string) => {
+    if (resolveView(ctx, name)) return runPipeline(ctx, name, []).map((d) => promoteNumbers(deepClone(d)));
     const other = ctx.engine.catalog.get(ctx.db, name);
     return other ? [...other.records.values()].map((r) => promoteNumbers(deepClone(r.doc))) : [];
   };

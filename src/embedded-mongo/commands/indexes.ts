@@ -169,6 +169,7 @@ export const indexCommands: CommandTable = {
   listIndexes: {
     run(ctx, cmd) {
       const name = collectionArg(cmd, 'listIndexes');
+      assertNotView(ctx, name);
       const coll = requireCollection(ctx, name);
       const specs = [...coll.indexes.values()].map((i) => ({ doc: i.spec }));
       return ctx.engine.cursors.open(`${ctx.db}.${name}`, specs, asNumber((cmd.cursor as Document | undefined)?.batchSize));
