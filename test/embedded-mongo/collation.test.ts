@@ -97,3 +97,29 @@ describe('embedded-mongo: collation', () => {
     expect(err).to.be.instanceOf(Error);
   });
 });
+
+describe('embedded-mongo: collation and index choice', () => {
+  let h: Awaited<ReturnType<typeof openDb>>;
+  before(async () => (h = await openDb('emb_collation_plan')));
+  after(() => h.close());
+
+  it('a query without collation does not use a collated index; one with a collation gets collated results', async () => {
+    const c = h.db.collection<Document>('names');
+    await c.insertMany([{ n: 'b' }, { n: 'B' }, { n: 'a' }, { n: 'A' }]);
+    await c.createIndex({ n: 1 }, { collation: { locale: 'en', strength: 2 } });
+    // simple collation: binary comparison whatever the index
+    expect((await c.find({ n: 'a' }).toArray()).map((d) => d.n)).to.deep.equal(['a']);
+    expect((await c.find({}, { projection: { _id: 0 } }).sort({ n: 1 }).toArray()).map((d) => d.n)).to.deep.equal(['A', 'B', 'a', 'b']);
+    // the index's collation: case-insensitive equality and order
+    expect((await c.find({ n: 'a' }, { collation: { locale: 'en', strength: 2 } }).toArray()).map((d) => d.n).sort()).to.deep.equal(['A', 'a']);
+    const ci = (await c.find({}, { collation: { locale: 'en', strength: 2 } }).sort({ n: 1 }).toArray()).map((d) => d.n.toLowerCase());
+    expect(ci).to.deep.equal(['a', 'a', 'b', 'b']);
+  });
+
+  it('finds by _id on a collection with a default collation', async () => {
+    await h.db.createCollection('withDefault', { collation: { locale: 'zh' } });
+    const c = h.db.collection<Document>('withDefault');
+    const { insertedId } = await c.insertOne({ name: '张' });
+    expect((await c.findOne({ _id: insertedId }))?.name).to.equal('张');
+  });
+});

@@ -1,6 +1,7 @@
 /** Executes filter + sort + skip + limit over a collection using the planner's candidates. */
 import type { Document } from 'bson';
 import type { Collection, DocRecord } from '../storage/collection';
+import { isPlainObject } from '../bson-values';
 import { collatedCompare, collatorFor } from './collation';
 import { compileFilter } from './matcher';
 import { findNear, sortByDistance } from './near';
@@ -25,6 +26,12 @@ export interface QueryResult {
   restFilter: Document;
 }
 
+function containsString(v: unknown): boolean {
+  if (typeof v === 'string') return true;
+  if (Array.isArray(v)) return v.some(containsString);
+  return isPlainObject(v) && Object.values(v).some(containsString);
+}
+
 export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryResult {
   const collation = spec.collation ?? (coll?.options.collation as Document | undefined);
   const collator = collatorFor(collation);
@@ -34,13 +41,16 @@ export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryRe
   const skip = Math.max(0, Math.trunc(Number(spec.skip ?? 0)) || 0);
   const limit = Math.abs(Math.trunc(Number(spec.limit ?? 0)) || 0);
   const near = findNear(rest);
-  // Index keys are binary-ordered: a collated query (or a near query, which has no geo index structure yet)
-  // scans the collection so string comparisons and order follow the collation.
-  const plan = collator || near ? planQuery(coll, {}, []) : planQuery(coll, spec.filter ?? {}, sort);
+  // Index keys are binary-ordered: a collated query that compares or sorts strings (or a near query, which has
+  // no geo index structure yet) scans the collection so comparisons and order follow the collation.
+  // Without strings in the filter and without a sort (`{ _id: oid }` on a collection with a default
+  // collation), the collation cannot change the result and the indexes serve as usual.
+  const collatedStrings = !!collator && (sort.length > 0 || containsString(spec.filter));
+  const plan = collatedStrings || near ? planQuery(coll, {}, []) : planQuery(coll, spec.filter ?? {}, sort);
   let examined = 0;
   const out: DocRecord[] = [];
   // a full scan planned without the sort is in order only when there is no sort
-  if (plan.sorted && !near && (!collator || sort.length === 0)) {
+  if (plan.sorted && !near && (!collatedStrings || sort.length === 0)) {
     let skipped = 0;
     for (const rec of plan.records()) {
       examined++;
