@@ -47,7 +47,8 @@ describe('embedded-mongo: geospatial queries', () => {
     const within = async (shape: Document) => ids(await grid.find({ pos: { $geoWithin: shape } }).sort({ _id: 1 }).toArray());
     expect(await within({ $box: [[0, 0], [5, 5]] })).to.deep.equal([1, 2, 4]);
     expect(await within({ $center: [[0, 0], 3] })).to.deep.equal([1, 4]);
-    expect(ids(await grid.find({ pos: { $near: [0, 0], $maxDistance: 5 } }).toArray())).to.deep.equal([1, 4, 2]);
+    expect(ids(await grid.find({ pos: { $near: [0, 0], $maxDistance: 6 } }).toArray())).to.deep.equal([1, 4, 2]);
+    expect(ids(await grid.find({ pos: { $near: [0, 0], $maxDistance: 4 } }).toArray())).to.deep.equal([1, 4]);
   });
 
   it('$geoNear returns distances in meters with query, maxDistance and distanceField', async () => {
