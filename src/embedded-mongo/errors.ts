@@ -38,6 +38,7 @@ export const ErrorCodes = {
   Location31253: 31253,
   Location40415: 40415,
   Location40414: 40414,
+  Location15976: 15976,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

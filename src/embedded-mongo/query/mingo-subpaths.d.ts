@@ -30,3 +30,6 @@ declare module 'mingo/operators/query' {
 declare module 'mingo/operators/window' {
   export * from 'mingo/types/operators/window';
 }
+declare module 'mingo/lazy' {
+  export * from 'mingo/types/lazy';
+}

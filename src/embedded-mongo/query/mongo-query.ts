@@ -5,7 +5,9 @@
  * - `$eq $ne $gt $gte $lt $lte $in $nin $all`: BSON comparison within a type bracket (1, 1.0, Long(1) and
  *   Decimal128('1') are equal), strings through the query's collation, `$all` on a non-array field;
  * - `$type` by BSON type (int/long/double/decimal/objectId/binData/…);
- * - `$near $nearSphere $geoWithin $geoIntersects` (see geo.ts), `$jsonSchema` (json-schema.ts).
+ * - `$near $nearSphere $geoWithin $geoIntersects` (see geo.ts), `$jsonSchema` (json-schema.ts);
+ * - `$expr` evaluated over numbers (mingo's expression operators do arithmetic on JS numbers only);
+ * - the `$sort` stage in BSON order (arrays by their min/max element, mixed types by type) under the collation.
  * Every Query/Aggregator/updater of the engine is built with `engineContext()` through these helpers.
  */
 import type { Document } from 'bson';
@@ -18,6 +20,9 @@ import * as pipelineOps from 'mingo/operators/pipeline';
 import * as projectionOps from 'mingo/operators/projection';
 import * as queryOps from 'mingo/operators/query';
 import * as windowOps from 'mingo/operators/window';
+import { Lazy, type Iterator as LazyIterator } from 'mingo/lazy';
+import { promoteNumbers } from '../bson-decode';
+import { parseSort, sortDocs } from './sort';
 import { CommandError } from '../errors';
 import { isPlainObject, typeRank } from '../bson-values';
 import { collatedCompare, collatorFor, type Compare } from './collation';
@@ -180,6 +185,21 @@ const OVERRIDES: Record<string, (selector: string, value: unknown, options: Opti
   $minDistance: () => () => true,
 };
 OVERRIDES.$within = OVERRIDES.$geoWithin;
+OVERRIDES.$expr = (selector, value, options) => {
+  const inner = (queryOps.$expr as unknown as (s: string, v: unknown, o: unknown) => Pred)(selector, value, options);
+  return (doc) => inner(promoteNumbers(doc));
+};
+
+/** `$sort` as mongod orders: BSON type order, arrays by their smallest (asc) / largest (desc) element, collation for strings. */
+function sortStage(coll: LazyIterator, sortKeys: unknown, options: Options): LazyIterator {
+  const spec = parseSort(sortKeys);
+  if (spec.length === 0) {
+    if (isPlainObject(sortKeys) && Object.keys(sortKeys).length > 0) return coll; // only { $meta: 'textScore' }
+    throw new CommandError('Location15976', '$sort stage must have at least one sort key');
+  }
+  const cmp = collatedCompare(collatorFor(options?.collation));
+  return coll.transform((docs: unknown[]) => Lazy(sortDocs(docs as Document[], spec, (d) => d, cmp)));
+}
 
 function nearPredicate(selector: string, value: unknown, spherical: boolean): Pred {
   const spec = nearSpecOf(value, spherical);
@@ -215,7 +235,7 @@ export function engineContext(): Context {
   return (CONTEXT ??= Context.init({
     accumulator: accumulatorOps,
     expression: expressionOps,
-    pipeline: pipelineOps,
+    pipeline: { ...pipelineOps, $sort: sortStage },
     projection: projectionOps,
     query: { ...queryOps, ...OVERRIDES },
     window: windowOps,
