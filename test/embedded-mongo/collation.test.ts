@@ -130,13 +130,13 @@ describe('embedded-mongo: $sort stages in BSON order', () => {
   after(() => h.close());
 
   it('orders mixed types and arrays as mongod after a computing stage, and $expr sees Long values as numbers', async () => {
-    const c = h.db.collection<Document>('mixed');
-    await c.insertMany([{ _id: 1, v: 'b' }, { _id: 2, v: 2 }, { _id: 3, v: null }, { _id: 4, v: [3, 1] }, { _id: 5, v: { a: 1 } }, { _id: 6, v: 1.5 }]);
+    const c = h.db.collection('mixed');
+    await c.insertMany([{ _id: 1, v: 'b' }, { _id: 2, v: 2 }, { _id: 3, v: null }, { _id: 4, v: [3, 1] }, { _id: 5, v: { a: 1 } }, { _id: 6, v: 1.5 }] as Document[]);
     const asc = await c.aggregate([{ $project: { v: 1 } }, { $sort: { v: 1 } }]).toArray();
     expect(asc.map((d) => d._id)).to.deep.equal([3, 4, 6, 2, 1, 5]);
     const desc = await c.aggregate([{ $project: { v: 1 } }, { $sort: { v: -1 } }]).toArray();
     expect(desc.map((d) => d._id)).to.deep.equal([5, 1, 4, 2, 6, 3]);
-    await c.insertOne({ _id: 7, v: Long.fromNumber(40) });
+    await c.insertOne({ _id: 7 as never, v: Long.fromNumber(40) });
     expect((await c.find({ $expr: { $and: [{ $isNumber: '$v' }, { $gt: ['$v', 30] }] } }).toArray()).map((d) => d._id)).to.deep.equal([7]);
     expect((await c.find({ $expr: { $eq: ['$v', 40] } }).toArray()).map((d) => d._id)).to.deep.equal([7]);
   });

@@ -1,12 +1,13 @@
 /**
  * Checks a document must pass before it is stored: the collection's validator (`validator` with
  * `validationLevel` strict/moderate/off and `validationAction` error/warn, as set by create/collMod;
- * `$jsonSchema` or any query) and the GeoJSON of 2dsphere-indexed fields.
+ * `$jsonSchema` or any query) and the values of 2dsphere (GeoJSON or pairs within longitude/latitude
+ * bounds) and 2d (legacy pairs within [min, max)) indexed fields.
  */
 import type { Document } from 'bson';
 import { CommandError } from '../errors';
 import { formatValue, isPlainObject } from '../bson-values';
-import { geoKeyProblem } from '../query/geo';
+import { geoKeyProblem, legacyKeyProblem } from '../query/geo';
 import { mongoQuery, pathCandidates } from '../query/mongo-query';
 import type { Collection } from '../storage/collection';
 import type { CommandContext } from './types';
@@ -57,6 +58,14 @@ export function checkDocument(ctx: CommandContext, cmd: Document, coll: Collecti
 function checkGeoKeys(coll: Collection, doc: Document): void {
   for (const idx of coll.indexes.values()) {
     for (const [path, kind] of Object.entries(idx.spec.key as Document)) {
+      if (kind === '2d') {
+        const min = idx.spec.min === undefined ? undefined : Number(idx.spec.min);
+        const max = idx.spec.max === undefined ? undefined : Number(idx.spec.max);
+        for (const v of pathCandidates(doc, path)) {
+          const problem = legacyKeyProblem(v, min, max);
+          if (problem) throw new CommandError(problem.code, `${problem.message} :: caused by :: ${formatValue(doc)}`);
+        }
+      }
       if (kind !== '2dsphere') continue;
       for (const v of pathCandidates(doc, path)) {
         const problem = geoKeyProblem(v);

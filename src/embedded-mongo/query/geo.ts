@@ -185,3 +185,13 @@ export function geoKeyProblem(v: unknown): string | undefined {
   if (p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90) return `longitude/latitude is out of bounds, lng: ${p[0]} lat: ${p[1]}`;
   return undefined;
 }
+
+/** Why a value cannot go into a 2d index (legacy pairs within the index's [min, max) bounds), as mongod reports it. */
+export function legacyKeyProblem(v: unknown, min = -180, max = 180): { code: 'Location13026' | 'Location13027' | 'Location16804'; message: string } | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object') return { code: 'Location16804', message: 'location object expected, location array not in correct format' };
+  const p = isGeoJson(v) ? undefined : parsePoint(v);
+  if (!p) return { code: 'Location13026', message: "geo values must be 'legacy coordinate pairs' for 2d indexes" };
+  if (p.some((c) => c < min || c >= max)) return { code: 'Location13027', message: `point not in interval of [ ${min}, ${max} )` };
+  return undefined;
+}
