@@ -64,7 +64,8 @@ export function runPipeline(ctx: CommandContext, collName: string | undefined, p
   const first = pipeline[0] ? Object.keys(pipeline[0])[0] : undefined;
   if (first && SOURCE_STAGES.has(first)) {
     rest = pipeline.slice(1);
-    input = sourceStage(ctx, collName, pipeline[0], collation, command);
+    const nextLimit = pipeline[1]?.$limit;
+    input = sourceStage(ctx, collName, pipeline[0], collation, command, typeof nextLimit === 'number' && nextLimit > 0 ? nextLimit : undefined);
   } else {
     if (collName === undefined) throw new CommandError('InvalidNamespace', "{ aggregate: 1 } is only valid with $documents, $currentOp or other collectionless stages");
     const split = splitPrefix(pipeline);
@@ -93,11 +94,11 @@ export function runPipeline(ctx: CommandContext, collName: string | undefined, p
 }
 
 /** The documents a leading `$geoNear` / `$collStats` / `$currentOp` / `$documents` stage produces. */
-function sourceStage(ctx: CommandContext, collName: string | undefined, stage: Document, collation: Document | undefined, command: Document): Document[] {
+function sourceStage(ctx: CommandContext, collName: string | undefined, stage: Document, collation: Document | undefined, command: Document, top?: number): Document[] {
   const [name, spec] = Object.entries(stage)[0];
   switch (name) {
     case '$geoNear':
-      return geoNearDocuments(collName === undefined ? undefined : ctx.engine.catalog.get(ctx.db, collName), spec, collation);
+      return geoNearDocuments(collName === undefined ? undefined : ctx.engine.catalog.get(ctx.db, collName), spec, collation, top);
     case '$collStats':
       return [collStatsDocument(ctx, collName, spec)];
     case '$currentOp':

@@ -10,6 +10,7 @@ import type { Collection } from '../storage/collection';
 import { docPoints, nearDistance, parseNear } from '../query/geo';
 import { pathCandidates } from '../query/mongo-query';
 import { runQuery } from '../query/run-query';
+import { selectTop } from '../query/sort';
 
 const KNOWN = new Set(['near', 'distanceField', 'spherical', 'maxDistance', 'minDistance', 'query', 'distanceMultiplier', 'includeLocs', 'key', 'uniqueDocs', 'num', 'limit']);
 
@@ -24,7 +25,8 @@ function geoKey(coll: Collection | undefined, key: unknown): string {
   return geo[0];
 }
 
-export function geoNearDocuments(coll: Collection | undefined, spec: unknown, collation?: Document): Document[] {
+/** `top`: the pipeline keeps only that many (a `$limit` right after), so only those are sorted and copied. */
+export function geoNearDocuments(coll: Collection | undefined, spec: unknown, collation?: Document, top?: number): Document[] {
   if (!isPlainObject(spec)) throw new CommandError('BadValue', '$geoNear only takes an object as an argument');
   for (const k of Object.keys(spec)) if (!KNOWN.has(k)) throw new CommandError('BadValue', `Unknown argument to $geoNear: ${k}`);
   if (spec.near === undefined) throw new CommandError('BadValue', "$geoNear requires a 'near' option as an Array");
@@ -42,8 +44,9 @@ export function geoNearDocuments(coll: Collection | undefined, spec: unknown, co
     }
     if (best) withDistance.push({ doc: rec.doc, ...best });
   }
-  withDistance.sort((a, b) => a.d - b.d);
-  return withDistance.map(({ doc, d, loc }) => {
+  const order = (a: { d: number }, b: { d: number }) => a.d - b.d;
+  const nearest = top !== undefined && top < withDistance.length / 4 ? selectTop(withDistance, top, order) : withDistance.sort(order);
+  return nearest.map(({ doc, d, loc }) => {
     const out = deepClone(doc);
     setPath(out, spec.distanceField as string, d * multiplier);
     if (typeof spec.includeLocs === 'string') setPath(out, spec.includeLocs, deepClone(loc));

@@ -5,6 +5,7 @@ import { isPlainObject } from '../bson-values';
 import type { Collection } from '../storage/collection';
 import { docPoints, nearDistance, type NearSpec } from './geo';
 import { foldGeoSiblings, nearSpecOf, pathCandidates } from './mongo-query';
+import { selectTop } from './sort';
 
 export interface NearCondition {
   path: string;
@@ -45,9 +46,11 @@ export function checkNearIndex(coll: Collection | undefined, filter: Document): 
   }
 }
 
-/** Items ordered by distance from the near centre (nearest first). */
-export function sortByDistance<T>(items: T[], near: NearCondition, docOf: (t: T) => Document): T[] {
+/** Items ordered by distance from the near centre (nearest first); only the first `top` when given. */
+export function sortByDistance<T>(items: T[], near: NearCondition, docOf: (t: T) => Document, top?: number): T[] {
   const keyed = items.map((item) => ({ item, d: nearDistance(near.spec, pathCandidates(docOf(item), near.path).flatMap(docPoints)) ?? Infinity }));
-  keyed.sort((a, b) => a.d - b.d);
+  const order = (a: { d: number }, b: { d: number }) => a.d - b.d;
+  if (top !== undefined && top < keyed.length / 4) return selectTop(keyed, top, order).map((k) => k.item);
+  keyed.sort(order);
   return keyed.map((k) => k.item);
 }

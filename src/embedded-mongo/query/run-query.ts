@@ -68,7 +68,7 @@ export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryRe
     examined++;
     if (test(rec.doc)) out.push(rec);
   }
-  let sorted = sort.length ? sortDocs(out, sort, (r) => r.doc, collatedCompare(collator)) : near ? sortByDistance(out, near, (r) => r.doc) : out;
+  let sorted = sort.length ? sortDocs(out, sort, (r) => r.doc, collatedCompare(collator), limit ? skip + limit : undefined) : near ? sortByDistance(out, near, (r) => r.doc, limit ? skip + limit : undefined) : out;
   if (skip || limit) sorted = sorted.slice(skip, limit ? skip + limit : undefined);
   return { records: sorted, stage: plan.stage, index: plan.index, docsExamined: examined, restFilter: rest };
 }
