@@ -141,3 +141,18 @@ describe('embedded-mongo: $sort stages in BSON order', () => {
     expect((await c.find({ $expr: { $eq: ['$v', 40] } }).toArray()).map((d) => d._id)).to.deep.equal([7]);
   });
 });
+
+describe('embedded-mongo: sort + skip + limit without an index', () => {
+  let h: Awaited<ReturnType<typeof openDb>>;
+  before(async () => (h = await openDb('emb_sort_top')));
+  after(() => h.close());
+
+  it('returns the same page as a full sort would, binary and collated', async () => {
+    const c = h.db.collection('many');
+    await c.insertMany(Array.from({ length: 100 }, (_, i) => ({ _id: i, v: i % 10, s: i % 2 ? `N${i}` : `n${i}` })) as Document[]);
+    const page = await c.find({}).sort({ v: -1, _id: 1 }).skip(3).limit(7).toArray();
+    expect(page.map((d) => d._id)).to.deep.equal([39, 49, 59, 69, 79, 89, 99]);
+    const ci = await c.find({}, { collation: { locale: 'en', strength: 2, numericOrdering: true } }).sort({ s: 1 }).skip(2).limit(4).toArray();
+    expect(ci.map((d) => d._id)).to.deep.equal([2, 3, 4, 5]);
+  });
+});
