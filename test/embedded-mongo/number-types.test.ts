@@ -30,6 +30,17 @@ describe('embedded-mongo: BSON types end to end', () => {
     check((await c.aggregate([{ $match: { _id: 1 } }], raw).toArray())[0]);
   });
 
+  it('keeps nested doubles and longs (in sub-documents and arrays) through an update', async () => {
+    await c.insertOne({ _id: 3 as never, sub: { d: new Double(3), s: 'x', arr: [new Double(4), 4, Long.fromNumber(9)] } });
+    await c.updateOne({ _id: 3 as never }, { $set: { touched: true } });
+    const doc = await c.findOne({ _id: 3 as never }, raw);
+    expect(doc?.sub.d).to.be.instanceOf(Double);
+    expect(doc?.sub.arr[0]).to.be.instanceOf(Double);
+    expect(doc?.sub.arr[1]).to.be.instanceOf(Int32);
+    expect(doc?.sub.arr[2]).to.be.instanceOf(Long);
+    await c.deleteOne({ _id: 3 as never });
+  });
+
   it('matches $type by BSON type name and number', async () => {
     const ids = async (f: Document) => (await c.find(f).sort({ _id: 1 }).toArray()).map((d) => d._id);
     expect(await ids({ d: { $type: 'double' } })).to.deep.equal([1]);
