@@ -66,6 +66,11 @@ const envSchema = z.object({
   WECHAT_VERIFIED: bool.default(true),
   /** Mass sends allowed per calendar month (service account: 4) or day (subscription: 1); see reference/wechat.md. */
   WECHAT_MASS_QUOTA: z.coerce.number().int().min(0).optional(),
+  WEIBO_APP_KEY: optionalString,
+  WEIBO_APP_SECRET: optionalString,
+  /** The OAuth2 callback registered for the app (…/api/weibo/oauth/callback on this service). */
+  WEIBO_REDIRECT_URI: httpUrl.optional(),
+  WEIBO_API_BASE: httpUrl.default('https://api.weibo.com'),
 
   SMS_PROVIDER: z.enum(['outbox', 'tencent', 'aliyun']).default('outbox'),
   SMS_ENDPOINT: optionalString,
@@ -122,6 +127,7 @@ export interface Config {
     verified: boolean;
     massQuota?: number;
   };
+  weibo: { appKey?: string; appSecret?: string; redirectUri?: string; apiBase: string };
   sms: {
     provider: 'outbox' | 'tencent' | 'aliyun';
     endpoint?: string;
@@ -175,6 +181,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) {
     problems.push('WECHAT_APP_ID and WECHAT_APP_SECRET: set both or neither');
   }
+  if (new Set([!!e.WEIBO_APP_KEY, !!e.WEIBO_APP_SECRET, !!e.WEIBO_REDIRECT_URI]).size > 1) {
+    problems.push('WEIBO_APP_KEY, WEIBO_APP_SECRET and WEIBO_REDIRECT_URI: set all three or none');
+  }
   if (e.WECHAT_ENCODING_AES_KEY) {
     // Safe mode seals for the app id and signs with the token: a key alone would accept nothing, silently.
     for (const k of ['WECHAT_APP_ID', 'WECHAT_TOKEN'] as const) {
@@ -226,6 +235,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       verified: e.WECHAT_VERIFIED,
       massQuota: e.WECHAT_MASS_QUOTA,
     },
+    weibo: { appKey: e.WEIBO_APP_KEY, appSecret: e.WEIBO_APP_SECRET, redirectUri: e.WEIBO_REDIRECT_URI, apiBase: e.WEIBO_API_BASE },
     sms: {
       provider: e.SMS_PROVIDER,
       endpoint: e.SMS_ENDPOINT,
