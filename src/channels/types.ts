@@ -1,10 +1,10 @@
 /**
  * The contract between the publishing pipeline and each delivery channel.
  * A channel is an adapter: it knows its provider, nothing of HTTP routes or of the ledger's storage.
- * Adding a channel (Weibo, say) means one new folder implementing `Channel`.
+ * Adding a channel means one new folder implementing `Channel` (weibo/ is the latest).
  */
 
-export type ChannelName = 'microsite' | 'wechat' | 'sms';
+export type ChannelName = 'microsite' | 'wechat' | 'sms' | 'weibo';
 
 /** Kinds of publishable item (see ARCHITECTURE.md "item"). */
 export type ItemKind = 'article' | 'deputy' | 'group' | 'case' | 'meeting';
@@ -135,4 +135,9 @@ export interface Channel {
    * recipient who may already have it. Channels without per-recipient records omit this.
    */
   settleAbandoned?(request: DeliveryRequest): Promise<RecipientOutcome[]>;
+  /**
+   * Rules the item must meet for this channel (text length, links), checked when a publication is requested so
+   * an editor hears at once rather than from a failed delivery. Returns the problem, or undefined when fine.
+   */
+  check?(content: PublishableContent): { code: string; message: string } | undefined;
 }

@@ -39,7 +39,7 @@ export interface CreatedPublication {
   created: boolean;
 }
 
-const CHANNEL_ORDER: ChannelName[] = ['microsite', 'wechat', 'sms'];
+const CHANNEL_ORDER: ChannelName[] = ['microsite', 'wechat', 'weibo', 'sms'];
 
 export async function createPublication(input: CreatePublicationInput): Promise<CreatedPublication> {
   const { clock, wake, channels: available } = publishingRuntime();
@@ -52,6 +52,12 @@ export async function createPublication(input: CreatePublicationInput): Promise<
   if (channels.includes('wechat') && !available.has('wechat')) {
     throw new ValidationError('尚未配置微信公众号（WECHAT_APP_ID / WECHAT_APP_SECRET），无法发布到公众号', [
       { field: 'body.channels', message: 'wechat is not configured' },
+    ]);
+  }
+
+  if (channels.includes('weibo') && !available.has('weibo')) {
+    throw new ValidationError('尚未配置微博应用（WEIBO_APP_KEY / WEIBO_APP_SECRET / WEIBO_REDIRECT_URI），无法发布到微博', [
+      { field: 'body.channels', message: 'weibo is not configured' },
     ]);
   }
 
@@ -73,6 +79,7 @@ export async function createPublication(input: CreatePublicationInput): Promise<
   }
 
   const { title } = await requirePublishable(input.kind, input.itemId);
+  await publishingRuntime().checkContent?.(channels, input.kind, input.itemId);
   const now = clock.now();
   const scheduled = !!input.at && input.at.getTime() > now.getTime();
   const doc = {

@@ -9,7 +9,7 @@ import { subscriptionRoutes } from '../audiences/routes';
 import { publishingRoutes } from './routes';
 import { PublishingWorker } from './worker';
 import { setPublishingRuntime } from './runtime';
-import { buildChannels } from './channels';
+import { buildChannels, checkChannelRules } from './channels';
 import { listenForResults } from './receipts';
 import { registerPublishingJobs } from './jobs';
 import type { PlannerDeps } from './planner';
@@ -30,7 +30,7 @@ function channelCallHistogram(metrics: Services['metrics']): Histogram<string> {
 }
 
 /** Attempts before a delivery that keeps failing transiently is given up. */
-const MAX_ATTEMPTS = { microsite: 5, wechat: 5, sms: 5 } as const;
+const MAX_ATTEMPTS = { microsite: 5, wechat: 5, sms: 5, weibo: 5 } as const;
 
 export function publishingModule(services: Services): FeatureModule {
   const { config, clock, logger, events, metrics } = services;
@@ -58,7 +58,12 @@ export function publishingModule(services: Services): FeatureModule {
     settled: metrics.counter('lianxin_deliveries_settled_total', 'Deliveries settled, by channel and status', ['channel', 'status']),
     callSeconds: channelCallHistogram(metrics),
   });
-  setPublishingRuntime({ clock, wake: () => worker.wake(), channels: new Set(channels.keys()) });
+  setPublishingRuntime({
+    clock,
+    wake: () => worker.wake(),
+    channels: new Set(channels.keys()),
+    checkContent: (names, kind, itemId) => checkChannelRules(channels, names, kind, itemId, config.publicBaseUrl),
+  });
   registerPublishingJobs(services);
   let unlisten: Array<() => void> = [];
 

@@ -127,6 +127,7 @@ async function buildDeliveries(deps: PlannerDeps, pub: PublicationDoc) {
   let summary: PublicationDoc['audienceSummary'];
   if (pub.channels.includes('microsite')) docs.push(base('microsite', 0));
   if (pub.channels.includes('wechat')) docs.push(base('wechat', 0));
+  if (pub.channels.includes('weibo')) docs.push(base('weibo', 0));
   if (pub.channels.includes('sms')) {
     const resolved = await resolvePhoneAudience(pub.audience ?? {}, deps.optedOut);
     summary = resolved.summary;

@@ -33,7 +33,7 @@ const meetingAudience = z.union([z.literal(true), z.object({ meetingId: objectId
 
 const publishBody = z
   .object({
-    channels: z.array(z.enum(['microsite', 'wechat', 'sms'])).min(1).max(3),
+    channels: z.array(z.enum(['microsite', 'wechat', 'sms', 'weibo'])).min(1).max(4),
     audience: z
       .object({
         deputies: z
@@ -155,7 +155,7 @@ export function publishingRoutes({ clock, config }: Services): ApiRouter {
         status: z.enum(PUBLICATION_STATUSES).optional(),
         kind: z.enum(['article', 'deputy', 'group', 'case', 'meeting']).optional(),
         itemId: objectId.optional(),
-        channel: z.enum(['microsite', 'wechat', 'sms']).optional(),
+        channel: z.enum(['microsite', 'wechat', 'sms', 'weibo']).optional(),
         from: isoDateTime.optional(),
         to: isoDateTime.optional(),
       })

@@ -4,7 +4,7 @@
  * callers need not thread services through. Before the module is built (scripts), the system clock is used.
  */
 import { systemClock, type Clock } from '../clock';
-import type { ChannelName } from '../channels/types';
+import type { ChannelName, ItemKind } from '../channels/types';
 
 export interface PublishingRuntime {
   clock: Clock;
@@ -12,6 +12,8 @@ export interface PublishingRuntime {
   wake(): void;
   /** Channels this installation can deliver through (WeChat only when the account is configured). */
   channels: ReadonlySet<ChannelName>;
+  /** Checks the item against the chosen channels' own rules (Channel.check); throws a ValidationError. */
+  checkContent?(channels: ChannelName[], kind: ItemKind, itemId: string): Promise<void>;
 }
 
 let runtime: PublishingRuntime = { clock: systemClock, wake: () => {}, channels: new Set(['microsite', 'sms']) };
