@@ -1,8 +1,10 @@
-/** HTTP surfaces of the delivery channels: provider callbacks and the channels' admin views. */
+/** HTTP surfaces of the delivery channels: provider callbacks, the channels' admin views, the Weibo OAuth connect. */
 import type { FeatureModule, Services } from '../module';
 import { adminRoutes } from './admin';
 import { callbackRoutes } from './callbacks';
+import { registerWeiboJobs, weiboRoutes } from './weibo';
 
 export function channelsHttpModule(services: Services): FeatureModule {
-  return { name: 'channels-http', routers: [callbackRoutes(services), adminRoutes(services)] };
+  registerWeiboJobs(services);
+  return { name: 'channels-http', routers: [callbackRoutes(services), adminRoutes(services), weiboRoutes(services)] };
 }

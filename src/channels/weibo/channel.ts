@@ -107,7 +107,7 @@ export class WeiboChannel implements Channel {
   }
 
   private async requireToken(): Promise<string> {
-    const token = await usableToken();
+    const token = await usableToken(this.deps.clock.now());
     if (!token) throw new ChannelError(`无法发布到微博：${RECONNECT_MESSAGE}`, 'weibo_reconnect_needed', false);
     return token;
   }

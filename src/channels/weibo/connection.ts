@@ -1,8 +1,8 @@
 /**
  * The connected Weibo account: its OAuth2 token and expiry, kept in MongoDB so every instance uses the one token
  * (Weibo gives ordinary web apps no refresh token: when it expires an admin connects again), plus the
- * single-use `state` values of authorisations in progress. Expiry is Weibo's real seconds (wall clock) for
- * the token itself; the warning job judges "soon" against the service clock it is given.
+ * single-use `state` values of authorisations in progress. Expiry is kept and compared on the service clock
+ * (connected at now + Weibo's expires_in), so status, posting and the expiry warning agree with each other.
  */
 import mongoose, { Schema } from 'mongoose';
 
@@ -73,9 +73,9 @@ export async function markExpiryWarned(at: Date): Promise<void> {
 }
 
 /** The token to post with, or undefined when none is usable (never connected, expired by wall clock, rejected). */
-export async function usableToken(): Promise<string | undefined> {
+export async function usableToken(now: Date): Promise<string | undefined> {
   const c = await readConnection();
-  if (!c?.accessToken || c.rejectedAt || !c.expiresAt || c.expiresAt.getTime() <= Date.now()) return undefined;
+  if (!c?.accessToken || c.rejectedAt || !c.expiresAt || c.expiresAt.getTime() <= now.getTime()) return undefined;
   return c.accessToken;
 }
 
@@ -88,4 +88,41 @@ export async function consumeOAuthState(state: string, now: Date): Promise<{ cre
   const doc = await WeiboOAuthStateModel.findOneAndDelete({ _id: state }).lean();
   if (!doc || doc.expiresAt.getTime() <= now.getTime()) return undefined;
   return { createdBy: doc.createdBy };
+}
+
+/** Warn this long before the token runs out: an admin needs time to find the account's password. */
+export const EXPIRY_WARNING_MS = 7 * 24 * 3_600_000;
+
+export interface WeiboConnectionStatus {
+  connected: boolean;
+  uid?: string;
+  connectedAt?: Date;
+  connectedBy?: string;
+  expiresAt?: Date;
+  /** Runs out within EXPIRY_WARNING_MS: the console shows a warning. */
+  expiresSoon: boolean;
+  expired: boolean;
+  /** Weibo refused the token before its expiry (revoked, password changed…). */
+  rejected: boolean;
+  reconnectNeeded: boolean;
+  expiryWarnedAt?: Date;
+}
+
+export function connectionStatus(c: WeiboConnectionDoc | undefined, now: Date): WeiboConnectionStatus {
+  const expiresAt = c?.expiresAt;
+  const expired = !!expiresAt && expiresAt.getTime() <= now.getTime();
+  const rejected = !!c?.rejectedAt;
+  const connected = !!c?.accessToken && !expired && !rejected;
+  return {
+    connected,
+    ...(c?.uid ? { uid: c.uid } : {}),
+    ...(c?.connectedAt ? { connectedAt: c.connectedAt } : {}),
+    ...(c?.connectedBy ? { connectedBy: c.connectedBy } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
+    expiresSoon: connected && !!expiresAt && expiresAt.getTime() - now.getTime() <= EXPIRY_WARNING_MS,
+    expired,
+    rejected,
+    reconnectNeeded: !connected,
+    ...(c?.expiryWarnedAt ? { expiryWarnedAt: c.expiryWarnedAt } : {}),
+  };
 }

@@ -15,6 +15,9 @@ export {
   createOAuthState,
   consumeOAuthState,
   WeiboConnectionModel,
+  connectionStatus,
+  EXPIRY_WARNING_MS,
+  type WeiboConnectionStatus,
   type WeiboConnectionDoc,
 } from './connection';
 
@@ -29,3 +32,4 @@ export function createWeiboChannel(deps: { config: Config; clock: Clock; logger:
     logger: deps.logger.child({ channel: 'weibo' }),
   });
 }
+export { warnBeforeWeiboExpiry, WEIBO_EXPIRY_JOB } from './expiry';
