@@ -24,7 +24,7 @@ function checksum(s: string): number {
 }
 
 async function serve(dir: string): Promise<void> {
-  const engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+  const engine = await startEmbeddedMongo({ dbPath: dir });
   process.stdout.write(`PORT ${engine.port}\n`);
 }
 
@@ -75,7 +75,7 @@ async function round(dir: string, writers: number, startId: number, acked: Set<n
 }
 
 async function verify(dir: string, acked: Set<number>): Promise<{ present: number; missing: number[]; corrupt: number }> {
-  const engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+  const engine = await startEmbeddedMongo({ dbPath: dir });
   const client = await MongoClient.connect(engine.uri);
   try {
     const docs = await client.db('crash').collection<Doc>('docs').find().toArray();

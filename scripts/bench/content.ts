@@ -81,7 +81,7 @@ async function measure(query: AdminListQuery): Promise<{ p50: number; p99: numbe
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-content-'));
-  const engine = await startEmbeddedMongo({ dbPath: dir, host: '127.0.0.1', port: 0 });
+  const engine = await startEmbeddedMongo({ dbPath: dir });
   try {
     await mongoose.connect(`${engine.uri.replace(/\/?$/, '/')}bench_content`);
     await Article.init();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -24,7 +24,7 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
 
   it('reloads documents, indexes and unique constraints after a restart (engine only)', async () => {
     const dir = newDir();
-    let engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    let engine = await startEmbeddedMongo({ dbPath: dir });
     let client = await MongoClient.connect(engine.uri);
     const docs = Array.from({ length: 500 }, (_, i) => ({ _id: i, email: `u${i}@x`, at: new Date(i), nested: { a: [i, { b: 'x' }] } }));
     await client.db('app').collection<UserDoc>('users').createIndex({ email: 1 }, { unique: true });
@@ -35,7 +35,7 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
     await client.close();
     await engine.stop();
 
-    engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    engine = await startEmbeddedMongo({ dbPath: dir });
     client = await MongoClient.connect(engine.uri);
     try {
       const users = client.db('app').collection<UserDoc>('users');
@@ -53,20 +53,18 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
 
   it('lets only one engine own a data directory and publishes its address (engine only)', async () => {
     const dir = newDir();
-    const engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    const engine = await startEmbeddedMongo({ dbPath: dir });
     try {
-      const err = await startEmbeddedMongo({ dbPath: dir, port: 0 }).catch((e) => e);
+      const err = await startEmbeddedMongo({ dbPath: dir }).catch((e) => e);
       expect(err).to.be.instanceOf(DataDirLockedError);
-      expect(err.address).to.deep.equal({ host: '127.0.0.1', port: engine.port, pid: process.pid });
-      expect(await findRunningEngine(dir)).to.deep.equal({ host: '127.0.0.1', port: engine.port, pid: process.pid });
+      expect(err.message).to.match(/is in use by another engine process/);
+      const expected = { pid: process.pid, socket: engine.socketPath, role: 'script' };
+      expect(err.address).to.deep.equal(expected);
+      expect(await findRunningEngine(dir)).to.deep.equal(expected);
     } finally {
       await engine.stop();
     }
     expect(await findRunningEngine(dir)).to.equal(null);
-    // a stale lock left by a dead process is taken over
-    writeFileSync(path.join(dir, 'engine.lock'), '2147483646');
-    const again = await startEmbeddedMongo({ dbPath: dir, port: 0 });
-    await again.stop();
   });
 
   it('keeps every acknowledged insert across kill -9 of the engine process (engine only)', async function () {
@@ -98,7 +96,7 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
     await exited;
     expect(acked.size).to.be.greaterThan(50);
 
-    const engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    const engine = await startEmbeddedMongo({ dbPath: dir });
     const client = await MongoClient.connect(engine.uri);
     try {
       const docs = await client.db('crash').collection<{ _id: number; payload: string; n: number }>('docs').find().toArray();

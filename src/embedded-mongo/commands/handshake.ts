@@ -4,6 +4,7 @@ import { UUID, type Document } from 'bson';
 import { CommandError } from '../errors';
 import { MAX_MESSAGE_SIZE } from '../wire/framing';
 import { MAX_BSON_SIZE } from '../storage/collection';
+import { helloAuthFields } from '../auth/commands';
 import type { CommandContext, CommandTable } from './types';
 
 export const SERVER_VERSION = '7.0.0';
@@ -23,6 +24,7 @@ function hello(ctx: CommandContext, cmd: Document, legacy: boolean): Document {
     minWireVersion: 0,
     maxWireVersion: MAX_WIRE_VERSION,
     readOnly: false,
+    ...helloAuthFields(ctx, cmd),
     ok: 1,
   };
   return reply;
@@ -130,8 +132,6 @@ export const handshakeCommands: CommandTable = {
   },
   commitTransaction: { run: () => { throw new CommandError('IllegalOperation', TXN_ERROR); } },
   abortTransaction: { run: () => { throw new CommandError('IllegalOperation', TXN_ERROR); } },
-  saslStart: { run: () => { throw new CommandError('AuthenticationFailed', 'Authentication is not supported by the embedded engine; connect without credentials'); } },
-  authenticate: { run: () => { throw new CommandError('AuthenticationFailed', 'Authentication is not supported by the embedded engine; connect without credentials'); } },
 };
 
 export { TXN_ERROR };

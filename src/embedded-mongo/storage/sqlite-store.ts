@@ -14,6 +14,11 @@ export interface StoredCollection {
   options: Buffer;
 }
 
+/** The data file is held by another process (its exclusive lock did not come free in time). */
+export class StoreLockedError extends Error {}
+
+const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((err as { code?: string }).code ?? '');
+
 export class SqliteStore {
   private readonly db: SqliteDatabase;
   private readonly putDocStmt: Statement;
@@ -33,19 +38,46 @@ export class SqliteStore {
   private flushing = false;
   private closed = false;
 
-  constructor(private readonly file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    // Exclusive locking: the OS lock on the file keeps a second process out even if the lock file was ignored.
-    this.db.pragma('locking_mode = EXCLUSIVE');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS collections (ns TEXT PRIMARY KEY, options BLOB NOT NULL);
-      CREATE TABLE IF NOT EXISTS indexes (ns TEXT NOT NULL, name TEXT NOT NULL, spec BLOB NOT NULL, PRIMARY KEY (ns, name));
-      CREATE TABLE IF NOT EXISTS documents (ns TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (ns, id)) WITHOUT ROWID;
-    `);
-    // Take the exclusive lock now rather than on the first write.
-    this.db.exec('BEGIN IMMEDIATE; COMMIT;');
+  /**
+   * Opens the data file and takes its exclusive lock — the lock on the whole data directory. Two
+   * openers racing can each hold a shared lock the other needs; both back off and retry, so within
+   * `waitMs` exactly one wins and the other gets StoreLockedError.
+   */
+  static openExclusive(file: string, waitMs = 1500): SqliteStore {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      try {
+        return new SqliteStore(file);
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        if (Date.now() >= deadline) throw new StoreLockedError(`${file} is locked by another process`);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.floor(Math.random() * 40));
+      }
+    }
+  }
+
+  private constructor(private readonly file: string) {
+    // The data file and (SQLite copies the mode) its WAL are readable by the owner only.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    fs.chmodSync(file, 0o600);
+    this.db = new Database(file, { timeout: 0 });
+    try {
+      // WAL journal and, with exclusive locking, no shared-memory index: the lock is an fcntl lock on the
+      // file, released by the kernel when this process dies.
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS collections (ns TEXT PRIMARY KEY, options BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS indexes (ns TEXT NOT NULL, name TEXT NOT NULL, spec BLOB NOT NULL, PRIMARY KEY (ns, name));
+        CREATE TABLE IF NOT EXISTS documents (ns TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (ns, id)) WITHOUT ROWID;
+      `);
+      // Take the exclusive lock now rather than on the first write.
+      this.db.exec('BEGIN IMMEDIATE; COMMIT;');
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     this.putDocStmt = this.db.prepare('INSERT OR REPLACE INTO documents (ns, id, body) VALUES (?, ?, ?)');
     this.deleteDocStmt = this.db.prepare('DELETE FROM documents WHERE ns = ? AND id = ?');
     this.putCollStmt = this.db.prepare('INSERT OR REPLACE INTO collections (ns, options) VALUES (?, ?)');
