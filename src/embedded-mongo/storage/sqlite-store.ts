@@ -59,7 +59,7 @@ export class SqliteStore {
   private constructor(private readonly file: string) {
     // The data file and (SQLite copies the mode) its WAL are readable by the owner only.
     fs.closeSync(fs.openSync(file, 'a', 0o600));
-    fs.chmodSync(file, 0o600);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600); // files of an older, laxer version
     this.db = new Database(file, { timeout: 0 });
     try {
       // WAL journal and, with exclusive locking, no shared-memory index: the lock is an fcntl lock on the
