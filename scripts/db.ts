@@ -1,7 +1,7 @@
 /**
  * Standalone embedded MongoDB-compatible server, for mongosh / Compass or a separate app process:
  *   npm run db -- [--port 27017] [--dbpath ./data/db] [--host 127.0.0.1] [--user admin] [--password-file FILE]
- *                 [--no-auth] [--socket-only] [--quiet]
+ *                 [--no-auth] [--socket-only] [--cache-mb 64] [--quiet]
  * The app and scripts reach it over the Unix socket inside the data directory (no credentials: the directory is
  * the owner's only). TCP clients sign in with SCRAM-SHA-256: the password comes from --password-file, or is
  * generated once and kept in <dbpath>/tcp-password (0600). --no-auth is allowed on a loopback address only.
@@ -20,11 +20,12 @@ interface Options {
   passwordFile?: string;
   noAuth: boolean;
   socketOnly: boolean;
+  cacheMb: number;
   quiet: boolean;
 }
 
 const USAGE =
-  'usage: npm run db -- [--port 27017] [--dbpath ./data/db] [--host 127.0.0.1] [--user admin] [--password-file FILE] [--no-auth] [--socket-only] [--quiet]\n';
+  'usage: npm run db -- [--port 27017] [--dbpath ./data/db] [--host 127.0.0.1] [--user admin] [--password-file FILE] [--no-auth] [--socket-only] [--cache-mb 64] [--quiet]\n';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -32,7 +33,7 @@ function fail(message: string): never {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { port: 27017, dbPath: './data/db', host: '127.0.0.1', user: 'admin', noAuth: false, socketOnly: false, quiet: false };
+  const opts: Options = { port: 27017, dbPath: './data/db', host: '127.0.0.1', user: 'admin', noAuth: false, socketOnly: false, cacheMb: 64, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i] ?? fail(`${flag} needs a value`);
@@ -54,6 +55,9 @@ function parseArgs(argv: string[]): Options {
       case '--password-file':
         opts.passwordFile = value();
         break;
+      case '--cache-mb':
+        opts.cacheMb = Number(value());
+        break;
       case '--no-auth':
         opts.noAuth = true;
         break;
@@ -73,6 +77,7 @@ function parseArgs(argv: string[]): Options {
     }
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) fail(`invalid --port ${opts.port}`);
+  if (!Number.isInteger(opts.cacheMb) || opts.cacheMb < 1) fail(`invalid --cache-mb ${opts.cacheMb}`);
   if (opts.noAuth && !isLoopback(opts.host)) fail(`--no-auth is allowed on a loopback address only, not --host ${opts.host}`);
   if (!/^[\w.@-]{1,64}$/.test(opts.user)) fail('--user: letters, digits, . _ @ - only');
   return opts;
@@ -107,6 +112,7 @@ async function main(): Promise<void> {
     engine = await startEmbeddedMongo({
       dbPath: opts.dbPath,
       role: 'standalone',
+      cacheMb: opts.cacheMb,
       log,
       ...(opts.socketOnly
         ? {}

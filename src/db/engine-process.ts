@@ -11,7 +11,7 @@ function send(message: EngineProcessMessage): void {
 }
 
 async function main(): Promise<void> {
-  const dbPath = process.argv[2];
+  const [dbPath, cacheMb] = process.argv.slice(2);
   let engine: EmbeddedMongo | undefined;
   let stopping = false;
   const stop = () => {
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   process.on('disconnect', stop); // the parent exited (even by kill -9)
   process.on('message', (m: { type?: string }) => m?.type === 'stop' && stop());
   try {
-    engine = await startEmbeddedMongo({ dbPath, role: 'service', log: (level, msg, fields) => level !== 'debug' && send({ type: 'log', level, msg, fields }) });
+    engine = await startEmbeddedMongo({ dbPath, role: 'service', cacheMb: Number(cacheMb), log: (level, msg, fields) => level !== 'debug' && send({ type: 'log', level, msg, fields }) });
   } catch (err) {
     if (err instanceof DataDirLockedError) {
       send({ type: 'locked', message: err.message, role: err.address?.role, socket: err.address?.socket });

@@ -36,13 +36,14 @@ export class EngineSupervisor {
 
   constructor(
     private readonly dbPath: string,
+    private readonly cacheMb: number,
     private readonly logger: Logger,
   ) {}
 
   /** Starts the engine process; resolves with its socket URI once it serves. */
   start(): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = fork(ENTRY, [this.dbPath], { execArgv: childExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(ENTRY, [this.dbPath, String(this.cacheMb)], { execArgv: childExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       this.child = child;
       let ready = false;
       child.on('message', (m: EngineProcessMessage) => {

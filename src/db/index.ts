@@ -61,8 +61,8 @@ interface EmbeddedConnection {
 
 const socketUriOf = (socket: string) => `mongodb://${encodeURIComponent(socket)}/`;
 
-async function startServiceEngine(dbPath: string, logger: Logger): Promise<EmbeddedConnection> {
-  const supervisor = new EngineSupervisor(dbPath, logger);
+async function startServiceEngine(dbPath: string, cacheMb: number, logger: Logger): Promise<EmbeddedConnection> {
+  const supervisor = new EngineSupervisor(dbPath, cacheMb, logger);
   try {
     const uri = await supervisor.start();
     return { uri, stop: () => supervisor.stop(), enginePid: () => supervisor.pid };
@@ -79,11 +79,12 @@ async function startServiceEngine(dbPath: string, logger: Logger): Promise<Embed
   }
 }
 
-async function startScriptEngine(dbPath: string, logger: Logger): Promise<EmbeddedConnection> {
+async function startScriptEngine(dbPath: string, cacheMb: number, logger: Logger): Promise<EmbeddedConnection> {
   try {
     const engine: EmbeddedMongo = await startEmbeddedMongo({
       dbPath,
       role: 'script',
+      cacheMb,
       log: (level, msg, fields) => logger[level]({ ...fields, component: 'embedded-mongo' }, msg),
     });
     return { uri: engine.uri, stop: () => engine.stop() };
@@ -102,8 +103,8 @@ export async function openDatabase(config: Config, logger: Logger, role: Databas
   const embedded: EmbeddedConnection = config.mongodbUri
     ? { uri: config.mongodbUri }
     : role === 'service'
-      ? await startServiceEngine(dbPath, logger)
-      : await startScriptEngine(dbPath, logger);
+      ? await startServiceEngine(dbPath, config.dbCacheMb, logger)
+      : await startScriptEngine(dbPath, config.dbCacheMb, logger);
   const target = withDefaultDb(embedded.uri);
   try {
     await mongoose.connect(target, { serverSelectionTimeoutMS: 10_000, autoIndex: true });

@@ -1,6 +1,7 @@
 /** Shared state of one running engine: catalog, cursors, storage, and the logger. */
 import { Catalog } from './storage/catalog';
 import { CursorManager } from './cursors';
+import { DocumentCache } from './storage/document-cache';
 import type { SqliteStore } from './storage/sqlite-store';
 import type { ScramCredentials } from './auth/scram';
 
@@ -29,7 +30,15 @@ export class Engine {
   /** SCRAM-SHA-256 credentials TCP clients must present; undefined = TCP without authentication. */
   auth?: ScramCredentials;
 
-  constructor(readonly store: SqliteStore, readonly dbPath: string, readonly log: LogFn) {
-    this.catalog = new Catalog(store);
+  readonly cache: DocumentCache;
+
+  constructor(
+    readonly store: SqliteStore,
+    readonly dbPath: string,
+    readonly log: LogFn,
+    cacheBytes: number,
+  ) {
+    this.cache = new DocumentCache(cacheBytes);
+    this.catalog = new Catalog(store, this.cache);
   }
 }

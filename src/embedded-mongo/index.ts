@@ -48,6 +48,8 @@ export interface EmbeddedMongoOptions {
   tcpAuth?: { username: string; password: string } | 'none';
   /** Published in engine.addr.json so a second service can tell who owns the directory. */
   role?: EngineRole;
+  /** Bound of the document cache (deserialized documents kept in memory), in MiB. Default 64. */
+  cacheMb?: number;
   /** How long to wait for the directory's lock (a racing opener backs off). Default 1.5 s. */
   lockWaitMs?: number;
   log?: LogFn;
@@ -57,6 +59,7 @@ const SYNC_INTERVAL_MS = 100;
 const TTL_INTERVAL_MS = 1000;
 const CURSOR_REAP_INTERVAL_MS = 60_000;
 export const DATA_FILE = 'engine.sqlite';
+export const DEFAULT_CACHE_MB = 64;
 /** sockaddr_un.sun_path is 108 bytes on Linux, 104 on macOS. */
 const MAX_SOCKET_PATH = 103;
 
@@ -109,7 +112,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
       throw err;
     }
     writeLockInfo(dbPath);
-    const engine = new Engine(store, dbPath, log);
+    const engine = new Engine(store, dbPath, log, (options.cacheMb ?? DEFAULT_CACHE_MB) * 1024 * 1024);
     if (options.tcpAuth && options.tcpAuth !== 'none') engine.auth = deriveCredentials(options.tcpAuth.username, options.tcpAuth.password);
     const loadStart = Date.now();
     engine.catalog.load();

@@ -72,7 +72,7 @@ export class WireServer {
     const engine = this.engine;
     const conn: ConnectionInfo = {
       id: ++engine.connectionsTotal,
-      remote: transport === 'unix' ? 'unix socket' : `${socket.remoteAddress}:${socket.remotePort}`,
+      remote: transport === 'unix' ? 'anonymous unix socket:0' : `${socket.remoteAddress}:${socket.remotePort}`,
       transport,
       authenticated: transport === 'unix' || !engine.auth,
     };

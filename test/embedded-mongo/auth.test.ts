@@ -138,7 +138,7 @@ describe('embedded-mongo: who may connect (engine only)', function () {
 
     const db = spawnTs('scripts/db.ts', {}, ['--dbpath', dbPath, '--port', '0', '--quiet']);
     try {
-      const line = await waitFor(async () => /TCP: (mongodb:\/\/admin@127\.0\.0\.1:\d+\/) \(SCRAM-SHA-256\)/.exec(db.output()), 30_000, 'npm run db');
+      const line = await waitFor(async () => /TCP: (mongodb:\/\/admin@127\.0\.0\.1:\d+\/) \(SCRAM-SHA-256\)/.exec(db.output()) ?? undefined, 30_000, 'npm run db');
       const passwordFile = path.join(dbPath, 'tcp-password');
       expect(statSync(passwordFile).mode & 0o777).to.equal(0o600);
       const password = readFileSync(passwordFile, 'utf8').trim();

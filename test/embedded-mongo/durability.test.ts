@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import { DataDirLockedError, findRunningEngine, startEmbeddedMongo } from '../../src/embedded-mongo';
 import { embeddedEngine } from '../support/database';
@@ -45,6 +46,63 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
       expect((await users.listIndexes().toArray()).map((i) => i.name)).to.deep.equal(['_id_', 'email_1']);
       expect((await users.insertOne({ _id: 1000, email: 'u9@x' }).catch((e) => e)).code).to.equal(11000);
       expect((await client.db('other').listCollections().toArray()).map((c) => c.name)).to.deep.equal(['empty']);
+    } finally {
+      await client.close();
+      await engine.stop();
+    }
+  });
+
+  it('keeps documents and index entries on disk: a restart loads none of them and the cache stays within its bound (engine only)', async () => {
+    const dir = newDir();
+    let engine = await startEmbeddedMongo({ dbPath: dir, cacheMb: 1 });
+    let client = await MongoClient.connect(engine.uri);
+    const cacheOf = async () => ((await client.db('admin').command({ serverStatus: 1 })).wiredTiger as { cache: Record<string, number> }).cache;
+    const docs = Array.from({ length: 3000 }, (_, i) => ({ _id: i, k: i % 100, body: 'x'.repeat(2000) }));
+    const coll = () => client.db('app').collection<{ _id: number; k: number; body: string }>('big');
+    await coll().createIndex({ k: 1 });
+    for (let i = 0; i < docs.length; i += 500) await coll().insertMany(docs.slice(i, i + 500));
+    for (let i = 0; i < docs.length; i += 7) expect((await coll().findOne({ _id: i }))?.k).to.equal(i % 100);
+    let cache = await cacheOf();
+    expect(cache['maximum bytes configured']).to.equal(1024 * 1024);
+    expect(cache['bytes currently in the cache']).to.be.at.most(1024 * 1024);
+    await client.close();
+    await engine.stop();
+
+    engine = await startEmbeddedMongo({ dbPath: dir, cacheMb: 1 });
+    client = await MongoClient.connect(engine.uri);
+    try {
+      cache = await cacheOf();
+      expect(cache['documents currently in the cache']).to.equal(0);
+      expect(await coll().countDocuments()).to.equal(3000);
+      const plan = (await coll().find({ k: 42 }).explain('executionStats')) as { executionStats: { nReturned: number; totalDocsExamined: number } };
+      expect(plan.executionStats).to.include({ nReturned: 30, totalDocsExamined: 30 });
+      expect((await coll().find({ k: { $gte: 98 } }).sort({ k: -1, _id: 1 }).limit(3).toArray()).map((d) => [d.k, d._id])).to.deep.equal([[99, 99], [99, 199], [99, 299]]);
+    } finally {
+      await client.close();
+      await engine.stop();
+    }
+  });
+
+  it('builds index entries once for a data file written before they were stored (engine only)', async () => {
+    const dir = newDir();
+    let engine = await startEmbeddedMongo({ dbPath: dir });
+    let client = await MongoClient.connect(engine.uri);
+    await client.db('app').collection('users').createIndex({ email: 1 }, { unique: true });
+    await client.db('app').collection('users').insertMany([{ email: 'a@x' }, { email: 'b@x' }]);
+    await client.close();
+    await engine.stop();
+    const file = new Database(path.join(dir, 'engine.sqlite'));
+    file.exec('DROP TABLE index_entries; DROP TABLE index_trees;');
+    file.close();
+
+    engine = await startEmbeddedMongo({ dbPath: dir });
+    client = await MongoClient.connect(engine.uri);
+    try {
+      const users = client.db('app').collection('users');
+      expect((await users.insertOne({ email: 'a@x' }).catch((e) => e)).code).to.equal(11000);
+      const plan = (await users.find({ email: 'b@x' }).explain('executionStats')) as { executionStats: { nReturned: number; totalDocsExamined: number } };
+      expect(plan.executionStats).to.include({ nReturned: 1, totalDocsExamined: 1 });
+      expect((await users.listIndexes().toArray()).map((i) => i.name)).to.deep.equal(['_id_', 'email_1']);
     } finally {
       await client.close();
       await engine.stop();

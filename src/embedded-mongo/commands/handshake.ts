@@ -86,6 +86,8 @@ function serverStatus(ctx: CommandContext): Document {
     mem: { bits: 64, resident: Math.round(mem.rss / 1048576), virtual: Math.round(mem.rss / 1048576), supported: true },
     metrics: { cursor: { open: { total: e.cursors.open_count } } },
     storageEngine: { name: 'embedded-sqlite', supportsCommittedReads: false, persistent: true },
+    // the document cache, under the names mongod's WiredTiger cache uses
+    wiredTiger: { cache: { 'bytes currently in the cache': e.cache.bytes, 'maximum bytes configured': e.cache.maxBytes, 'documents currently in the cache': e.cache.entries } },
     ok: 1,
   };
 }

@@ -26,6 +26,12 @@ export class SqliteStore {
   private readonly putCollStmt: Statement;
   private readonly putIndexStmt: Statement;
   private readonly dropIndexStmt: Statement;
+  private readonly getDocStmt: Statement;
+  private readonly addEntryStmt: Statement;
+  private readonly removeEntryStmt: Statement;
+  private readonly otherHolderStmt: Statement;
+  /** Range-scan statements by direction; a busy one (an open scan) gets a sibling. */
+  private readonly scanStmts = new Map<string, Statement[]>();
   private readonly beginStmt: Statement;
   private readonly commitStmt: Statement;
   private readonly rollbackStmt: Statement;
@@ -71,6 +77,8 @@ export class SqliteStore {
         CREATE TABLE IF NOT EXISTS collections (ns TEXT PRIMARY KEY, options BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS indexes (ns TEXT NOT NULL, name TEXT NOT NULL, spec BLOB NOT NULL, PRIMARY KEY (ns, name));
         CREATE TABLE IF NOT EXISTS documents (ns TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (ns, id)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS index_trees (ix INTEGER PRIMARY KEY, ns TEXT NOT NULL, name TEXT NOT NULL, multikey INTEGER NOT NULL DEFAULT 0, UNIQUE (ns, name));
+        CREATE TABLE IF NOT EXISTS index_entries (ix INTEGER NOT NULL, key BLOB NOT NULL, id TEXT NOT NULL, PRIMARY KEY (ix, key, id)) WITHOUT ROWID;
       `);
       // Take the exclusive lock now rather than on the first write.
       this.db.exec('BEGIN IMMEDIATE; COMMIT;');
@@ -83,6 +91,10 @@ export class SqliteStore {
     this.putCollStmt = this.db.prepare('INSERT OR REPLACE INTO collections (ns, options) VALUES (?, ?)');
     this.putIndexStmt = this.db.prepare('INSERT OR REPLACE INTO indexes (ns, name, spec) VALUES (?, ?, ?)');
     this.dropIndexStmt = this.db.prepare('DELETE FROM indexes WHERE ns = ? AND name = ?');
+    this.getDocStmt = this.db.prepare('SELECT body FROM documents WHERE ns = ? AND id = ?').pluck();
+    this.addEntryStmt = this.db.prepare('INSERT OR IGNORE INTO index_entries (ix, key, id) VALUES (?, ?, ?)');
+    this.removeEntryStmt = this.db.prepare('DELETE FROM index_entries WHERE ix = ? AND key = ? AND id = ?');
+    this.otherHolderStmt = this.db.prepare('SELECT id FROM index_entries WHERE ix = ? AND key = ? AND id <> ? LIMIT 1').pluck();
     this.beginStmt = this.db.prepare('BEGIN');
     this.commitStmt = this.db.prepare('COMMIT');
     this.rollbackStmt = this.db.prepare('ROLLBACK');
@@ -126,8 +138,84 @@ export class SqliteStore {
     return this.db.prepare('SELECT ns, name, spec FROM indexes').all() as { ns: string; name: string; spec: Buffer }[];
   }
 
+  /** Every document of a collection, in _id-key order (a scan: nothing is kept). */
   *documents(ns: string): Generator<{ id: string; body: Buffer }> {
-    yield* this.db.prepare('SELECT id, body FROM documents WHERE ns = ?').iterate(ns) as Iterable<{ id: string; body: Buffer }>;
+    yield* this.statement('docs', 'SELECT id, body FROM documents WHERE ns = ? ORDER BY id').iterate(ns) as Iterable<{ id: string; body: Buffer }>;
+  }
+
+  /** Documents whose id key is greater than `after`, at most `limit` of them (batches that leave no query open). */
+  documentsAfter(ns: string, after: string, limit: number): { id: string; body: Buffer }[] {
+    return this.statement('docsAfter', 'SELECT id, body FROM documents WHERE ns = ? AND id > ? ORDER BY id LIMIT ?').all(ns, after, limit) as { id: string; body: Buffer }[];
+  }
+
+  getDocument(ns: string, id: string): Buffer | undefined {
+    return this.getDocStmt.get(ns, id) as Buffer | undefined;
+  }
+
+  countDocuments(ns: string): number {
+    return this.statement('count', 'SELECT count(*) FROM documents WHERE ns = ?').pluck().get(ns) as number;
+  }
+
+  documentBytes(ns: string): number {
+    return (this.statement('bytes', 'SELECT sum(length(body)) FROM documents WHERE ns = ?').pluck().get(ns) as number | null) ?? 0;
+  }
+
+  /** The index trees (entry sets) of every index, by namespace and name. */
+  indexTrees(): { ix: number; ns: string; name: string; multikey: number }[] {
+    return this.db.prepare('SELECT ix, ns, name, multikey FROM index_trees ORDER BY ix').all() as { ix: number; ns: string; name: string; multikey: number }[];
+  }
+
+  createIndexTree(ns: string, name: string): number {
+    this.dirty = true;
+    return Number(this.db.prepare('INSERT INTO index_trees (ns, name) VALUES (?, ?)').run(ns, name).lastInsertRowid);
+  }
+
+  dropIndexTree(ix: number): void {
+    this.db.prepare('DELETE FROM index_entries WHERE ix = ?').run(ix);
+    this.db.prepare('DELETE FROM index_trees WHERE ix = ?').run(ix);
+    this.dirty = true;
+  }
+
+  markMultikey(ix: number): void {
+    this.db.prepare('UPDATE index_trees SET multikey = 1 WHERE ix = ?').run(ix);
+    this.dirty = true;
+  }
+
+  addIndexEntry(ix: number, key: Buffer, id: string): void {
+    this.addEntryStmt.run(ix, key, id);
+    this.dirty = true;
+  }
+
+  removeIndexEntry(ix: number, key: Buffer, id: string): void {
+    this.removeEntryStmt.run(ix, key, id);
+    this.dirty = true;
+  }
+
+  /** Another document holding exactly this key in the index, if any (unique checks). */
+  otherHolder(ix: number, key: Buffer, id: string): string | undefined {
+    return this.otherHolderStmt.get(ix, key, id) as string | undefined;
+  }
+
+  countIndexEntries(ix: number): number {
+    return this.statement('countEntries', 'SELECT count(*) FROM index_entries WHERE ix = ?').pluck().get(ix) as number;
+  }
+
+  /** Document ids of index entries with lower <= key < upper, in key order (then id), or reversed. */
+  *scanIndex(ix: number, lower: Buffer, upper: Buffer, reverse: boolean): Generator<string> {
+    const stmt = reverse
+      ? this.statement('scanDesc', 'SELECT id FROM index_entries WHERE ix = ? AND key >= ? AND key < ? ORDER BY key DESC, id DESC')
+      : this.statement('scanAsc', 'SELECT id FROM index_entries WHERE ix = ? AND key >= ? AND key < ? ORDER BY key, id');
+    yield* stmt.pluck().iterate(ix, lower, upper) as Iterable<string>;
+  }
+
+  /** A cached prepared statement that is not in the middle of a scan (nested scans get their own). */
+  private statement(name: string, sql: string): Statement {
+    let pool = this.scanStmts.get(name);
+    if (!pool) this.scanStmts.set(name, (pool = []));
+    for (const s of pool) if (!s.busy) return s;
+    const s = this.db.prepare(sql);
+    pool.push(s);
+    return s;
   }
 
   putDocument(ns: string, id: string, body: Uint8Array): void {
@@ -146,6 +234,8 @@ export class SqliteStore {
   }
 
   dropCollection(ns: string): void {
+    this.db.prepare('DELETE FROM index_entries WHERE ix IN (SELECT ix FROM index_trees WHERE ns = ?)').run(ns);
+    this.db.prepare('DELETE FROM index_trees WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM documents WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM indexes WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM collections WHERE ns = ?').run(ns);
@@ -155,6 +245,7 @@ export class SqliteStore {
   renameCollection(from: string, to: string): void {
     this.db.prepare('UPDATE documents SET ns = ? WHERE ns = ?').run(to, from);
     this.db.prepare('UPDATE indexes SET ns = ? WHERE ns = ?').run(to, from);
+    this.db.prepare('UPDATE index_trees SET ns = ? WHERE ns = ?').run(to, from);
     this.db.prepare('UPDATE collections SET ns = ? WHERE ns = ?').run(to, from);
     this.dirty = true;
   }
