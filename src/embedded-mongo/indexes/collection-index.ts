@@ -18,7 +18,8 @@ export interface IndexEntry {
 export interface IndexTree {
   store: SqliteStore;
   ix: number;
-  multikey: boolean;
+  /** Bit i set: some document put an array under field i (mongod's multikey paths). */
+  multikeyFields: number;
 }
 
 const NO_LOWER = Buffer.alloc(0);
@@ -60,15 +61,21 @@ export class CollectionIndex {
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression as Document);
   }
 
-  /** Set once any document put an array under an indexed path (sorting through the index then differs from MongoDB's). */
+  /** Set once any document put an array under an indexed path (a document may then have several entries). */
   get multikey(): boolean {
-    return this.tree.multikey;
+    return this.tree.multikeyFields !== 0;
   }
 
-  private markMultikey(): void {
-    if (this.tree.multikey) return;
-    this.tree.multikey = true;
-    this.tree.store.markMultikey(this.tree.ix);
+  /** Whether documents put arrays under field `i` (sorting by that field through the index would differ from MongoDB's). */
+  fieldIsMultikey(i: number): boolean {
+    return (this.tree.multikeyFields & (1 << i)) !== 0;
+  }
+
+  private markMultikey(field: number): void {
+    const bits = this.tree.multikeyFields | (1 << field);
+    if (bits === this.tree.multikeyFields) return;
+    this.tree.multikeyFields = bits;
+    this.tree.store.markMultikey(this.tree.ix, bits);
   }
 
   get size(): number {
@@ -94,9 +101,9 @@ export class CollectionIndex {
     if (this.partial && !this.partial.test(doc)) return [];
     let combos: unknown[][] = [[]];
     let allMissing = true;
-    for (const f of this.fields) {
-      const { values, multikey } = pathValues(doc, f, EMPTY_ARRAY_KEY);
-      if (multikey) this.markMultikey();
+    for (let fi = 0; fi < this.fields.length; fi++) {
+      const { values, multikey } = pathValues(doc, this.fields[fi], EMPTY_ARRAY_KEY);
+      if (multikey) this.markMultikey(fi);
       const seen = new Set<string>();
       const uniq: unknown[] = [];
       for (const v of values) {

@@ -55,7 +55,7 @@ export class Catalog {
       for (const spec of ordered) {
         const tree = trees.get(`${ns}\u0000${String(spec.name)}`);
         const idx = tree
-          ? new CollectionIndex(spec, { store: this.store, ix: tree.ix, multikey: tree.multikey === 1 })
+          ? new CollectionIndex(spec, { store: this.store, ix: tree.ix, multikeyFields: tree.multikey })
           : this.store.transaction(() => c.buildIndex(spec));
         indexes.set(idx.name, idx);
       }

@@ -124,7 +124,7 @@ export class Collection {
   }
 
   private newIndex(spec: Document): CollectionIndex {
-    return new CollectionIndex(spec, { store: this.store, ix: this.store.createIndexTree(this.ns, String(spec.name)), multikey: false });
+    return new CollectionIndex(spec, { store: this.store, ix: this.store.createIndexTree(this.ns, String(spec.name)), multikeyFields: 0 });
   }
 
   /** A new index tree filled from the stored documents, in batches (also how a pre-index-tree data file is upgraded). */

@@ -176,8 +176,9 @@ export class SqliteStore {
     this.dirty = true;
   }
 
-  markMultikey(ix: number): void {
-    this.db.prepare('UPDATE index_trees SET multikey = 1 WHERE ix = ?').run(ix);
+  /** Records which fields of an index are multikey (a bitmask; bits are only ever added). */
+  markMultikey(ix: number, fields: number): void {
+    this.db.prepare('UPDATE index_trees SET multikey = ? WHERE ix = ?').run(fields, ix);
     this.dirty = true;
   }
 
