@@ -54,7 +54,7 @@ describe('embedded-mongo: planning with index order (multikey, null, ranges)', (
   });
 
   it('still sorts by an array field itself as MongoDB does (not in index order)', async () => {
-    const c = h.db.collection('array_sort');
+    const c = h.db.collection<{ _id: number; k: unknown }>('array_sort');
     await c.createIndex({ k: 1 });
     await c.insertMany([{ _id: 1, k: [5, 1] }, { _id: 2, k: 3 }, { _id: 3, k: [4, 6] }]);
     expect((await c.find().sort({ k: 1 }).toArray()).map((d) => d._id)).to.deep.equal([1, 2, 3]);
@@ -62,7 +62,7 @@ describe('embedded-mongo: planning with index order (multikey, null, ranges)', (
   });
 
   it('scans a date range with sort + limit in index order, in both directions', async () => {
-    const c = h.db.collection('events');
+    const c = h.db.collection<{ _id: number; at: Date }>('events');
     await c.createIndex({ at: -1, _id: -1 });
     const base = Date.UTC(2026, 2, 1);
     const docs = Array.from({ length: 3000 }, (_, i) => ({ _id: i, at: new Date(base + i * 3_600_000) }));
