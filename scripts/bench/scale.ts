@@ -166,6 +166,15 @@ function rssMb(pid: number | undefined): number {
   }
 }
 
+/** Milliseconds for the engine to open a data directory (the data-dependent part of a start). */
+async function engineOpenMs(dataDir: string): Promise<number> {
+  const t = process.hrtime.bigint();
+  const engine = await startEmbeddedMongo({ dbPath: path.join(dataDir, 'db') });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  await engine.stop();
+  return ms;
+}
+
 /** `npm start` on a data directory: seconds until /healthz answers, then idle RSS of the service and its engine. */
 async function startService(dataDir: string): Promise<{ healthzS: number; readyzS: number; rssMb: number; appMb: number; engineMb: number }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
@@ -221,12 +230,14 @@ async function main(): Promise<void> {
     const empty = await startService(emptyDir);
     const loadRate = await seedArticles(fullDir, ARTICLES);
     const full = await startService(fullDir);
+    const [openEmpty, openFull] = [await engineOpenMs(emptyDir), await engineOpenMs(fullDir)];
 
     console.log(`\nbench:scale — ${new Date().toISOString()}\n`);
     table([
       ['npm start', 'empty database', `${fmt(ARTICLES)} articles`, 'ratio', 'target'],
       ['seconds to /healthz', empty.healthzS.toFixed(2), full.healthzS.toFixed(2), `${(full.healthzS / empty.healthzS).toFixed(2)}×`, '≤ 3 s'],
       ['seconds to /readyz', empty.readyzS.toFixed(2), full.readyzS.toFixed(2), `${(full.readyzS / empty.readyzS).toFixed(2)}×`, ''],
+      ['engine open alone (ms, in process)', openEmpty.toFixed(0), openFull.toFixed(0), `${(openFull / openEmpty).toFixed(2)}×`, ''],
       ['idle RSS MB (service + engine)', empty.rssMb.toFixed(0), full.rssMb.toFixed(0), `${(full.rssMb / empty.rssMb).toFixed(2)}×`, '≤ 1.3×, < 250 MB'],
       ['  of which the engine process', empty.engineMb.toFixed(0), full.engineMb.toFixed(0), `${(full.engineMb / empty.engineMb).toFixed(2)}×`, ''],
     ]);
