@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, BadRequestError, ServiceUnavailableError } from '../errors';
+import { AppError, BadRequestError, ConflictError } from '../errors';
 import { ApiRouter } from '../http/api-router';
 import type { Services } from '../module';
 import {
@@ -29,7 +29,7 @@ export function weiboRoutes(services: Services): ApiRouter {
   const { weibo } = config;
   const configured = () => {
     if (!weibo.appKey || !weibo.appSecret || !weibo.redirectUri) {
-      throw new ServiceUnavailableError('尚未配置微博应用（WEIBO_APP_KEY / WEIBO_APP_SECRET / WEIBO_REDIRECT_URI）', 'weibo_not_configured');
+      throw new ConflictError('尚未配置微博应用（WEIBO_APP_KEY / WEIBO_APP_SECRET / WEIBO_REDIRECT_URI），无法连接微博', 'weibo_not_configured');
     }
     return { appKey: weibo.appKey, appSecret: weibo.appSecret, redirectUri: weibo.redirectUri };
   };
