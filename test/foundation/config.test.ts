@@ -30,6 +30,14 @@ describe('configuration', () => {
     expect(problemsOf({ WECHAT_ENCODING_AES_KEY: 'short' })[0]).to.contain('WECHAT_ENCODING_AES_KEY');
   });
 
+  it('takes the Weibo app as all three settings or none, with the API base defaulting to api.weibo.com', () => {
+    expect(problemsOf({ WEIBO_APP_KEY: '123', WEIBO_APP_SECRET: 's' }).join('\n')).to.contain('WEIBO_REDIRECT_URI');
+    expect(problemsOf({ WEIBO_REDIRECT_URI: 'not a url', WEIBO_APP_KEY: '1', WEIBO_APP_SECRET: 's' })[0]).to.contain('WEIBO_REDIRECT_URI');
+    const weibo = loadConfig({ WEIBO_APP_KEY: '123', WEIBO_APP_SECRET: 's', WEIBO_REDIRECT_URI: 'https://x.test/api/weibo/oauth/callback/' }).weibo;
+    expect(weibo).to.deep.equal({ appKey: '123', appSecret: 's', redirectUri: 'https://x.test/api/weibo/oauth/callback', apiBase: 'https://api.weibo.com' });
+    expect(loadConfig({}).weibo.appKey).to.equal(undefined);
+  });
+
   it('refuses an EncodingAESKey without the app id and token it works with', () => {
     const key = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
     const problems = problemsOf({ WECHAT_ENCODING_AES_KEY: key }).join('\n');

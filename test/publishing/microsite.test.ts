@@ -43,6 +43,9 @@ describe('publishing: microsite, permissions, validation', () => {
     const noAccount = await app.request('POST', `/api/admin/articles/${id}/publish`, { token: reviewer, body: { channels: ['wechat'] } });
     expect(noAccount.status).to.equal(400);
     expect(noAccount.body.error.message).to.contain('WECHAT_APP_ID');
+    const noWeibo = await app.request('POST', `/api/admin/articles/${id}/publish`, { token: reviewer, body: { channels: ['microsite', 'weibo'] } });
+    expect([noWeibo.status, noWeibo.body.error.details[0].message]).to.deep.equal([400, 'weibo is not configured']);
+    expect(noWeibo.body.error.message).to.contain('WEIBO_APP_KEY');
     const past = await app.request('POST', `/api/admin/articles/${id}/publish`, {
       token: reviewer,
       body: { channels: ['microsite'], at: new Date(Date.now() - 3_600_000).toISOString() },
