@@ -1,12 +1,13 @@
 /**
  * Runs one fake standalone, for child-process tests and benchmarks:
- *   tsx test/fakes/cli.ts wechat|tencent|aliyun [--port N] [--max-numbers N] [--app-id X --app-secret Y]
+ *   tsx test/fakes/cli.ts wechat|weibo|tencent|aliyun [--port N] [--max-numbers N] [--app-id X --app-secret Y] [--safe-host H (weibo)]
  * Prints one JSON line `{"provider","url","port"}` on stdout once listening; stops on SIGTERM/SIGINT.
  * Steer it over HTTP: POST {url}/__fake/<control> with a JSON array of arguments; GET {url}/__fake/state.
  */
 import { startFakeAliyunSms } from './aliyun-sms';
 import { startFakeTencentSms } from './tencent-sms';
 import { startFakeWechat } from './wechat';
+import { startFakeWeibo } from './weibo';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,13 +21,15 @@ async function main(): Promise<void> {
   const fake =
     provider === 'wechat'
       ? await startFakeWechat({ port, appId: arg('app-id'), appSecret: arg('app-secret') })
-      : provider === 'tencent'
-        ? await startFakeTencentSms({ port, maxNumbersPerRequest: max })
-        : provider === 'aliyun'
-          ? await startFakeAliyunSms({ port, maxNumbersPerRequest: max })
-          : undefined;
+      : provider === 'weibo'
+        ? await startFakeWeibo({ port, appKey: arg('app-id'), appSecret: arg('app-secret'), safeHost: arg('safe-host') })
+        : provider === 'tencent'
+          ? await startFakeTencentSms({ port, maxNumbersPerRequest: max })
+          : provider === 'aliyun'
+            ? await startFakeAliyunSms({ port, maxNumbersPerRequest: max })
+            : undefined;
   if (!fake) {
-    process.stderr.write('usage: tsx test/fakes/cli.ts wechat|tencent|aliyun [--port N] [--max-numbers N]\n');
+    process.stderr.write('usage: tsx test/fakes/cli.ts wechat|weibo|tencent|aliyun [--port N] [--max-numbers N]\n');
     process.exit(2);
   }
   process.stdout.write(`${JSON.stringify({ provider, url: fake.url, port: fake.port })}\n`);
