@@ -1,0 +1,69 @@
+/**
+ * Who belongs to which deputy group, for the operations modules (activities, coverage, funds): a group's members
+ * are its linked member profiles plus the deputies whose profile names the group (as meeting invitations count
+ * them). Read-only query functions; the operations modules never read the content models themselves.
+ */
+import { Types } from 'mongoose';
+import { Deputy } from './models/deputy';
+import { DeputyGroup } from './models/deputy-group';
+import type { DeputyLevel, Region } from './enums';
+
+export interface RosterDeputy {
+  id: string;
+  name: string;
+  level: DeputyLevel;
+  leader: boolean;
+}
+
+export interface RosterGroup {
+  id: string;
+  name: string;
+  region: Region;
+  roomAddress: string;
+  members: RosterDeputy[];
+}
+
+type GroupFilter = { ids?: string[]; region?: { level: 'city' | 'county' | 'township'; name: string } };
+
+/** Groups (not deleted) with their members, by id or by region; members sorted by name. */
+export async function groupRosters(filter: GroupFilter): Promise<RosterGroup[]> {
+  const query: Record<string, unknown> = { deletedAt: null };
+  if (filter.ids) query._id = { $in: filter.ids.map((id) => new Types.ObjectId(id)) };
+  if (filter.region) query[`region.${filter.region.level}`] = filter.region.name;
+  const groups = await DeputyGroup.find(query).select('name region roomAddress members.deputyId').lean();
+  if (!groups.length) return [];
+  const linked = groups.flatMap((g) => g.members.map((m) => m.deputyId).filter((id): id is Types.ObjectId => !!id));
+  const deputies = await Deputy.find({ deletedAt: null, $or: [{ _id: { $in: linked } }, { groupId: { $in: groups.map((g) => g._id) } }] })
+    .select('name level leader groupId')
+    .lean();
+  const byId = new Map(deputies.map((d) => [String(d._id), d]));
+  const named = new Map<string, string[]>();
+  for (const d of deputies) if (d.groupId) named.set(String(d.groupId), [...(named.get(String(d.groupId)) ?? []), String(d._id)]);
+  return groups.map((g) => {
+    const ids = new Set([...g.members.map((m) => (m.deputyId ? String(m.deputyId) : '')).filter(Boolean), ...(named.get(String(g._id)) ?? [])]);
+    const members = [...ids]
+      .map((id) => byId.get(id))
+      .filter((d): d is NonNullable<typeof d> => !!d)
+      .map((d) => ({ id: String(d._id), name: d.name, level: d.level, leader: !!d.leader }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.id.localeCompare(b.id));
+    return { id: String(g._id), name: g.name, region: g.region ?? {}, roomAddress: g.roomAddress ?? '', members };
+  });
+}
+
+/** Deputies by id (not deleted): name, level, leader flag. */
+export async function deputiesByIds(ids: string[]): Promise<Map<string, RosterDeputy>> {
+  const rows = await Deputy.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, deletedAt: null }).select('name level leader').lean();
+  return new Map(rows.map((d) => [String(d._id), { id: String(d._id), name: d.name, level: d.level, leader: !!d.leader }]));
+}
+
+/** Phones of deputies (private: for notices only), first number each. */
+export async function deputyPhones(ids: string[]): Promise<Map<string, string[]>> {
+  const rows = await Deputy.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) }, deletedAt: null }).select('+phones').lean();
+  return new Map(rows.map((d) => [String(d._id), d.phones ?? []]));
+}
+
+/** Sets or clears the leader flag (市县"四大家"领导) directly: an operations attribute, not reviewed publicity. */
+export async function setDeputyLeader(id: string, leader: boolean): Promise<boolean> {
+  const res = await Deputy.updateOne({ _id: new Types.ObjectId(id), deletedAt: null }, { $set: { leader } });
+  return res.matchedCount === 1;
+}
