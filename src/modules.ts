@@ -12,6 +12,7 @@ import { siteModule } from './site/module';
 import { publishingModule } from './publishing/module';
 import { channelsHttpModule } from './channels-http/module';
 import { activitiesModule } from './activities/module';
+import { coverageModule } from './coverage/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -24,5 +25,6 @@ export function buildModules(services: Services): FeatureModule[] {
     publishingModule(services),
     channelsHttpModule(services),
     activitiesModule(services),
+    coverageModule(services),
   ];
 }

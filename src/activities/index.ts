@@ -7,8 +7,10 @@
  * attendanceByDeputy(scope, period) / activitiesByGroup(scope, period) / presentByDeputy(ids, year)
  *   Counted by the database (rollups / aggregation).
  * parsePeriod(key) / periodContaining(kind, at): Asia/Shanghai periods.
+ * ratesInForce(defaults, year): the activity-fund rates of a year (read only).
  */
-export { getActivityRef, attendanceByDeputy, activitiesByGroup, presentByDeputy, type ActivityRef, type Scope, type RegionLevel, type DeputyAttendance } from './queries';
+export { getActivityRef, attendanceByDeputy, activitiesByGroup, presentByDeputy, type ActivityRef, type Scope, type RegionLevel, type DeputyAttendance, type GroupActivityCount } from './queries';
 export { recentPublicActivities, type PublicActivity } from './views';
 export { parsePeriod, periodContaining, formatShanghai, type Period, type PeriodKind, PERIOD_PATTERN } from './periods';
 export { ACTIVITY_KINDS, ACTIVITY_KIND_LABELS } from './enums';
+export { ratesInForce } from './funds/service';

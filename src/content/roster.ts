@@ -67,3 +67,15 @@ export async function setDeputyLeader(id: string, leader: boolean): Promise<bool
   const res = await Deputy.updateOne({ _id: new Types.ObjectId(id), deletedAt: null }, { $set: { leader } });
   return res.matchedCount === 1;
 }
+
+/** Townships that have deputy groups, with their county, within a place (the townships supervision must reach). */
+export async function townshipsWithGroups(region: { level: 'city' | 'county' | 'township'; name: string }): Promise<Array<{ county: string; township: string }>> {
+  const rows = await DeputyGroup.aggregate<{ _id: { county?: string; township?: string } }>([
+    { $match: { [`region.${region.level}`]: region.name, deletedAt: null } },
+    { $group: { _id: { county: '$region.county', township: '$region.township' } } },
+  ]);
+  return rows
+    .filter((r) => r._id.township)
+    .map((r) => ({ county: r._id.county ?? '', township: r._id.township! }))
+    .sort((a, b) => a.county.localeCompare(b.county, 'zh-CN') || a.township.localeCompare(b.township, 'zh-CN'));
+}

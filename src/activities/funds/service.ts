@@ -213,3 +213,8 @@ export async function recordPayment(ctx: ActivitiesContext, input: { deputyId: s
   }
   return deputyFunds(ctx, input.deputyId, input.year);
 }
+
+/** The rates that apply to a year, without storing anything (the stored rule, else the configured default). */
+export async function ratesInForce(defaults: FundRates, year: number): Promise<FundRates> {
+  return (await FundRule.findById(year).lean<FundRuleDoc>())?.rates ?? defaults;
+}
