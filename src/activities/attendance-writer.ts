@@ -26,7 +26,7 @@ export function attendanceRowsOf(a: ActivityDoc): AttendanceDoc[] {
     }));
 }
 
-/** Replaces the activity's rows with those of `next` (null: removes them); `previous` names deputies/years to refresh. */
+/** Replaces the activity's rows with those of `next` (null: removes them); `previous` names the years to refresh too. */
 export async function syncAttendance(activityId: Types.ObjectId, next: ActivityDoc | null, previous?: ActivityDoc | null): Promise<void> {
   const old = await Attendance.find({ activityId }).lean();
   const rows = next ? attendanceRowsOf(next) : [];
@@ -38,10 +38,10 @@ export async function syncAttendance(activityId: Types.ObjectId, next: ActivityD
     if (old.length) await Attendance.insertMany(old, { ordered: false });
     throw err;
   }
-  const deputies = new Map<string, Types.ObjectId>();
-  for (const r of [...old, ...rows]) deputies.set(String(r.deputyId), r.deputyId);
-  for (const p of previous?.participants ?? []) deputies.set(String(p.deputyId), p.deputyId);
+  const groups = new Map<string, Types.ObjectId>();
+  for (const a of [next, previous]) if (a) groups.set(String(a.groupId), a.groupId);
+  for (const r of old) groups.set(String(r.groupId), r.groupId);
   const years = [next, previous].filter((a): a is ActivityDoc => !!a).map((a) => periodKeysOf(a.startsAt).year);
   for (const r of old) years.push(periodKeysOf(r.date).year);
-  if (deputies.size && years.length) await refreshRollups([...deputies.values()], years);
+  if (groups.size && years.length) await refreshRollups([...groups.values()], years);
 }

@@ -4,12 +4,12 @@
  * getActivityRef(id) → { id, groupId, groupName, subject, startsAt, status, region } | null
  *   Suggestions raised at an activity store its `activityId`; this checks and describes it.
  * recentPublicActivities(groupId, limit?) → public fields of the group's latest held activities.
- * attendanceByDeputy(scope, period) / activitiesByGroup(scope, period) / presentByDeputy(ids, year)
+ * attendanceByDeputy(scope, period) / plannedByGroup(scope, period) / presentByDeputy(ids, year)
  *   Counted by the database (rollups / aggregation).
  * parsePeriod(key) / periodContaining(kind, at): Asia/Shanghai periods.
  * ratesInForce(defaults, year): the activity-fund rates of a year (read only).
  */
-export { getActivityRef, attendanceByDeputy, activitiesByGroup, presentByDeputy, type ActivityRef, type Scope, type RegionLevel, type DeputyAttendance, type GroupActivityCount } from './queries';
+export { getActivityRef, attendanceByDeputy, plannedByGroup, presentByDeputy, type ActivityRef, type Scope, type RegionLevel, type DeputyAttendance } from './queries';
 export { recentPublicActivities, type PublicActivity } from './views';
 export { parsePeriod, periodContaining, formatShanghai, type Period, type PeriodKind, PERIOD_PATTERN } from './periods';
 export { ACTIVITY_KINDS, ACTIVITY_KIND_LABELS } from './enums';

@@ -3,8 +3,8 @@
  * activities collection, never by walking attendance rows in the app.
  */
 import { Types } from 'mongoose';
-import { Activity, AttendanceRollup, type ActivityDoc } from './models';
-import type { Period } from './periods';
+import { Activity, Attendance, AttendanceRollup, type ActivityDoc, type AttendanceRollupDoc } from './models';
+import { parsePeriod, type Period } from './periods';
 
 export type RegionLevel = 'city' | 'county' | 'township';
 export interface Scope {
@@ -22,62 +22,48 @@ export interface DeputyAttendance {
   absent: number;
 }
 
-/** Attendance per deputy and group in a period within a place. */
+/**
+ * Attendance per deputy and group in a period within a place, from the rollups: a month or a year is one document
+ * per group; a quarter or half-year sums its months' documents.
+ */
 export async function attendanceByDeputy(scope: Scope, period: Period): Promise<DeputyAttendance[]> {
-  const where = { [scope.level]: scope.name };
-  type Row = { deputyId: Types.ObjectId; groupId: Types.ObjectId; level: DeputyAttendance['level']; held: number; present: number; excused: number; absent: number };
-  let rows: Row[];
-  if (period.kind === 'year' || period.kind === 'month') {
-    rows = await AttendanceRollup.find({ period: period.kind === 'year' ? String(period.year) : period.months[0], ...where })
-      .select('deputyId groupId level held present excused absent')
-      .lean<Row[]>();
-  } else {
-    const grouped = await AttendanceRollup.aggregate<{ _id: { d: Types.ObjectId; g: Types.ObjectId }; level: Row['level']; held: number; present: number; excused: number; absent: number }>([
-      { $match: { period: { $in: period.months }, ...where } },
-      {
-        $group: {
-          _id: { d: '$deputyId', g: '$groupId' },
-          level: { $first: '$level' },
-          held: { $sum: '$held' },
-          present: { $sum: '$present' },
-          excused: { $sum: '$excused' },
-          absent: { $sum: '$absent' },
-        },
-      },
-    ]);
-    rows = grouped.map((g) => ({ deputyId: g._id.d, groupId: g._id.g, level: g.level, held: g.held, present: g.present, excused: g.excused, absent: g.absent }));
+  const keys = period.kind === 'year' ? [String(period.year)] : period.months;
+  const docs = await AttendanceRollup.find({ period: keys.length === 1 ? keys[0] : { $in: keys }, [scope.level]: scope.name })
+    .select('groupId members')
+    .lean<Pick<AttendanceRollupDoc, 'groupId' | 'members'>[]>();
+  const out = new Map<string, DeputyAttendance>();
+  for (const doc of docs) {
+    const groupId = String(doc.groupId);
+    for (const m of doc.members) {
+      const key = `${groupId}|${String(m.deputyId)}`;
+      const row = out.get(key) ?? { deputyId: String(m.deputyId), groupId, level: m.level, held: 0, present: 0, excused: 0, absent: 0 };
+      row.held += m.held;
+      row.present += m.present;
+      row.excused += m.excused;
+      row.absent += m.absent;
+      out.set(key, row);
+    }
   }
-  return rows.map((r) => ({ deputyId: String(r.deputyId), groupId: String(r.groupId), level: r.level, held: r.held, present: r.present, excused: r.excused, absent: r.absent }));
+  return [...out.values()];
 }
 
-/** Present count per deputy in a year, for some deputies (funds of one deputy or group). */
+/** Present count per deputy in a year, for some deputies (funds of one deputy), counted from the attendance rows. */
 export async function presentByDeputy(deputyIds: string[], year: number): Promise<Map<string, number>> {
-  const rows = await AttendanceRollup.aggregate<{ _id: Types.ObjectId; present: number }>([
-    { $match: { deputyId: { $in: deputyIds.map((id) => new Types.ObjectId(id)) }, period: String(year) } },
-    { $group: { _id: '$deputyId', present: { $sum: '$present' } } },
+  const period = parsePeriod(String(year))!;
+  const rows = await Attendance.aggregate<{ _id: Types.ObjectId; present: number }>([
+    { $match: { deputyId: { $in: deputyIds.map((id) => new Types.ObjectId(id)) }, date: { $gte: period.start, $lt: period.end }, status: 'present' } },
+    { $group: { _id: '$deputyId', present: { $sum: 1 } } },
   ]);
   return new Map(rows.map((r) => [String(r._id), r.present]));
 }
 
-export interface GroupActivityCount {
-  groupId: string;
-  held: number;
-  planned: number;
-}
-
-/** Held and planned activities per group in a period within a place. */
-export async function activitiesByGroup(scope: Scope, period: Period): Promise<GroupActivityCount[]> {
-  const rows = await Activity.aggregate<{ _id: Types.ObjectId; held: number; planned: number }>([
-    { $match: { [`region.${scope.level}`]: scope.name, startsAt: { $gte: period.start, $lt: period.end } } },
-    {
-      $group: {
-        _id: '$groupId',
-        held: { $sum: { $cond: [{ $eq: ['$status', 'held'] }, 1, 0] } },
-        planned: { $sum: { $cond: [{ $eq: ['$status', 'planned'] }, 1, 0] } },
-      },
-    },
+/** Planned (not yet held) activities per group in a period within a place: the groups with a schedule ahead. */
+export async function plannedByGroup(scope: Scope, period: Period): Promise<Map<string, number>> {
+  const rows = await Activity.aggregate<{ _id: Types.ObjectId; planned: number }>([
+    { $match: { status: 'planned', startsAt: { $gte: period.start, $lt: period.end }, [`region.${scope.level}`]: scope.name } },
+    { $group: { _id: '$groupId', planned: { $sum: 1 } } },
   ]);
-  return rows.map((r) => ({ groupId: String(r._id), held: r.held, planned: r.planned }));
+  return new Map(rows.map((r) => [String(r._id), r.planned]));
 }
 
 export interface ActivityRef {
@@ -101,6 +87,6 @@ export async function getActivityRef(id: string): Promise<ActivityRef | null> {
 
 /** Present count per member in one group's activities of a year. */
 export async function presentInGroup(groupId: string, year: number): Promise<Map<string, number>> {
-  const rows = await AttendanceRollup.find({ period: String(year), groupId: new Types.ObjectId(groupId) }).select('deputyId present').lean();
-  return new Map(rows.map((r) => [String(r.deputyId), r.present]));
+  const doc = await AttendanceRollup.findById(`${year}|${groupId}`).select('members').lean<Pick<AttendanceRollupDoc, 'members'>>();
+  return new Map((doc?.members ?? []).map((m) => [String(m.deputyId), m.present]));
 }

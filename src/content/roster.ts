@@ -29,13 +29,19 @@ type GroupFilter = { ids?: string[]; region?: { level: 'city' | 'county' | 'town
 export async function groupRosters(filter: GroupFilter): Promise<RosterGroup[]> {
   const query: Record<string, unknown> = { deletedAt: null };
   if (filter.ids) query._id = { $in: filter.ids.map((id) => new Types.ObjectId(id)) };
-  if (filter.region) query[`region.${filter.region.level}`] = filter.region.name;
+  // regionKeys is indexed (any level); the level's own field is re-checked on the rows found.
+  if (filter.region) Object.assign(query, { regionKeys: filter.region.name, [`region.${filter.region.level}`]: filter.region.name });
   const groups = await DeputyGroup.find(query).select('name region roomAddress members.deputyId').lean();
   if (!groups.length) return [];
   const linked = groups.flatMap((g) => g.members.map((m) => m.deputyId).filter((id): id is Types.ObjectId => !!id));
-  const deputies = await Deputy.find({ deletedAt: null, $or: [{ _id: { $in: linked } }, { groupId: { $in: groups.map((g) => g._id) } }] })
-    .select('name level leader groupId')
-    .lean();
+  // Index-served queries rather than one $or: the deputies naming the groups (groupId index), then by _id only the
+  // linked members not among them.
+  const fields = 'name level leader groupId deletedAt';
+  const found = await Deputy.find({ groupId: { $in: groups.map((g) => g._id) } }).select(fields).lean();
+  const known = new Set(found.map((d) => String(d._id)));
+  const others = linked.filter((id) => !known.has(String(id)));
+  const rest = others.length ? await Deputy.find({ _id: { $in: others } }).select(fields).lean() : [];
+  const deputies = [...new Map([...found, ...rest].filter((d) => !d.deletedAt).map((d) => [String(d._id), d])).values()];
   const byId = new Map(deputies.map((d) => [String(d._id), d]));
   const named = new Map<string, string[]>();
   for (const d of deputies) if (d.groupId) named.set(String(d.groupId), [...(named.get(String(d.groupId)) ?? []), String(d._id)]);
@@ -71,7 +77,7 @@ export async function setDeputyLeader(id: string, leader: boolean): Promise<bool
 /** Townships that have deputy groups, with their county, within a place (the townships supervision must reach). */
 export async function townshipsWithGroups(region: { level: 'city' | 'county' | 'township'; name: string }): Promise<Array<{ county: string; township: string }>> {
   const rows = await DeputyGroup.aggregate<{ _id: { county?: string; township?: string } }>([
-    { $match: { [`region.${region.level}`]: region.name, deletedAt: null } },
+    { $match: { regionKeys: region.name, [`region.${region.level}`]: region.name, deletedAt: null } },
     { $group: { _id: { county: '$region.county', township: '$region.township' } } },
   ]);
   return rows

@@ -13,7 +13,7 @@
 import type { FundRates } from '../config';
 import type { RosterGroup } from '../content/roster';
 import { DEPUTY_LEVEL_LABELS } from '../content/enums';
-import type { DeputyAttendance, GroupActivityCount, Period, Scope } from '../activities';
+import type { DeputyAttendance, Period, Scope } from '../activities';
 import type { SuggestionAnswerFigures } from './suggestions-provider';
 
 export const FIGURES = ['leaders', 'attendance', 'supervision', 'suggestions', 'guarantees'] as const;
@@ -31,7 +31,8 @@ export interface CoverageData {
   period: Period;
   groups: RosterGroup[];
   attendance: DeputyAttendance[];
-  activities: GroupActivityCount[];
+  /** Planned activities per group id (held ones are read from the attendance rollups). */
+  planned: Map<string, number>;
   /** `${county}|${township}` reached by supervision. */
   reached: Set<string>;
   townships: Array<{ county: string; township: string }>;
@@ -76,7 +77,7 @@ export function restrict(data: CoverageData, level: 'county' | 'township', name:
     scope: { level, name },
     groups,
     attendance: data.attendance.filter((a) => ids.has(a.groupId)),
-    activities: data.activities.filter((a) => ids.has(a.groupId)),
+    planned: new Map([...data.planned].filter(([id]) => ids.has(id))),
     townships: data.townships.filter((t) => t[level] === name),
     suggestions: null,
   };
@@ -126,13 +127,12 @@ export function computeFigures(data: CoverageData): Figure[] {
 
   const unreached = data.townships.filter((t) => !data.reached.has(`${t.county}|${t.township}`)).map((t) => ({ ...t, reason: '本期无督导' }));
 
-  const byGroup = new Map(data.activities.map((a) => [a.groupId, a]));
+  const heldBy = new Set(data.attendance.filter((a) => a.held > 0).map((a) => a.groupId));
   const lacking = data.groups
     .map((g) => {
-      const counts = byGroup.get(g.id);
       const gaps: string[] = [];
       if (!g.roomAddress.trim()) gaps.push('place');
-      if (!counts || counts.held + counts.planned === 0) gaps.push('time');
+      if (!heldBy.has(g.id) && !data.planned.get(g.id)) gaps.push('time');
       if (!g.members.length || g.members.some((m) => !(data.rates[m.level].perActivity > 0 && data.rates[m.level].cap > 0))) gaps.push('money');
       return { g, gaps };
     })

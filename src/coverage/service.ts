@@ -1,22 +1,22 @@
 /** Loads what the coverage of a place and period is computed from: each part counted by the database. */
 import type { Config } from '../config';
 import { groupRosters, townshipsWithGroups } from '../content/roster';
-import { activitiesByGroup, attendanceByDeputy, ratesInForce, type Period, type Scope } from '../activities';
+import { plannedByGroup, attendanceByDeputy, ratesInForce, type Period, type Scope } from '../activities';
 import { townshipsReached } from './supervision';
 import { suggestionAnswers } from './suggestions-provider';
 import { computeFigures, restrict, type CoverageData, type Figure } from './figures';
 
 export async function loadCoverage(config: Config, scope: Scope, period: Period): Promise<CoverageData> {
-  const [groups, attendance, activities, townships, rates, suggestions] = await Promise.all([
+  const [groups, attendance, planned, townships, rates, suggestions] = await Promise.all([
     groupRosters({ region: scope }),
     attendanceByDeputy(scope, period),
-    activitiesByGroup(scope, period),
+    plannedByGroup(scope, period),
     townshipsWithGroups(scope),
     ratesInForce(config.activityFunds.defaultRates, period.year),
     suggestionAnswers(scope, period),
   ]);
   const reached = await townshipsReached(period, [...new Set(townships.map((t) => t.county))]);
-  return { scope, period, groups, attendance, activities, townships, reached, rates, suggestions };
+  return { scope, period, groups, attendance, planned, townships, reached, rates, suggestions };
 }
 
 export interface CoverageReport {

@@ -117,5 +117,7 @@ activitySchema.index({ groupId: 1, startsAt: -1 });
 activitySchema.index({ 'region.county': 1, startsAt: -1 });
 activitySchema.index({ 'region.township': 1, startsAt: -1 });
 activitySchema.index({ startsAt: -1, _id: -1 });
+// Plans ahead in a period (coverage: groups with a schedule).
+activitySchema.index({ status: 1, startsAt: 1 });
 
 export const Activity = (mongoose.models.Activity as mongoose.Model<ActivityDoc>) ?? mongoose.model<ActivityDoc>('Activity', activitySchema);

@@ -34,8 +34,12 @@ const attendanceSchema = new Schema<AttendanceDoc>(
 );
 // One row per member per activity; also the rows of one activity (rewritten on correction).
 attendanceSchema.index({ activityId: 1, deputyId: 1 }, { unique: true });
-// A deputy's attendance in a period (rollup refresh, the deputy's own record).
+// A deputy's attendance in a period (funds of one deputy).
 attendanceSchema.index({ deputyId: 1, date: 1 });
+// A group's attendance in a period (rollup refresh).
+attendanceSchema.index({ groupId: 1, date: 1 });
+// Raw attendance of a county in a period (detail exports; the benchmark's plain count of the same rows).
+attendanceSchema.index({ county: 1, date: 1 });
 
 export const Attendance =
   (mongoose.models.ActivityAttendance as mongoose.Model<AttendanceDoc>) ?? mongoose.model<AttendanceDoc>('ActivityAttendance', attendanceSchema);
