@@ -7,7 +7,7 @@ import { Types } from 'mongoose';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { groupRosters, type RosterGroup } from '../content/roster';
 import { loadImages } from '../content/public-mappers';
-import { Activity, Attendance, type ActivityDoc } from './models';
+import { Activity, type ActivityDoc } from './models';
 import { buildRollCall } from './roll-call';
 import { syncAttendance } from './attendance-writer';
 import { assertMayRecord, visibleGroups } from './access';
@@ -255,11 +255,6 @@ export async function getActivity(id: string, actor: Actor): Promise<AdminActivi
   const visible = visibleGroups(actor);
   if (visible && !visible.includes(String(a.groupId))) throw new NotFoundError('活动不存在');
   return toAdminView(a);
-}
-
-/** Attendance rows of one activity (what the coverage and funds count), for checking a record. */
-export async function attendanceOf(id: string): Promise<number> {
-  return Attendance.countDocuments({ activityId: new Types.ObjectId(id) });
 }
 
 function announceGroupChange(ctx: ActivitiesContext, a: ActivityDoc): void {

@@ -121,6 +121,27 @@ describe('coverage: the five full coverages with their drill-downs, CSV and char
     expect(supervision.numerators).to.deep.equal([0, 1, 0]);
   });
 
+  it('follows corrections and deletions: the figures are recounted from the attendance', async () => {
+    const fengling = () => app.request('GET', `/api/admin/coverage/missing?${q('2030-Q2', 'township', '凤岭乡')}&figure=attendance`, { token: users.organizer });
+    expect((await fengling()).body.figure).to.include({ numerator: 1, denominator: 2 });
+    const list = await app.request('GET', `/api/admin/activities?groupId=${c.groupId}`, { token: users.liaison });
+    const activity = list.body.items[0];
+    const fixed = await app.request('PATCH', `/api/admin/activities/${activity.id}`, { token: users.liaison, body: { version: activity.version, participants: rollCall(c) } });
+    expectStatus(fixed, 200);
+    expect((await fengling()).body.figure).to.include({ numerator: 2, denominator: 2 });
+    expectStatus(await app.request('DELETE', `/api/admin/activities/${activity.id}`, { token: users.liaison }), 204);
+    const after = await fengling();
+    expect(after.body.figure).to.include({ numerator: 0, denominator: 2 });
+    expect(after.body.items.map((m: any) => m.reason)).to.deep.equal(['所在小组本期未开展活动', '所在小组本期未开展活动']);
+    const guarantees = await app.request('GET', `/api/admin/coverage/missing?${q('2030-Q2', 'township', '凤岭乡')}&figure=guarantees`, { token: users.organizer });
+    expect(guarantees.body.items.map((g: any) => g.lacking)).to.deep.equal([['time']]);
+    // A plan ahead gives the group its schedule again.
+    const plan = await app.request('POST', '/api/admin/activities', { token: users.liaison, body: { groupId: c.groupId, status: 'planned', kind: 'meeting_day', subject: '代表见面日', startsAt: new Date(NOW.getTime() + 3 * DAY).toISOString() } });
+    expectStatus(plan, 201);
+    const again = await app.request('GET', `/api/admin/coverage/missing?${q('2030-Q2', 'township', '凤岭乡')}&figure=guarantees`, { token: users.organizer });
+    expect(again.body.items).to.deep.equal([]);
+  });
+
   it('refuses bad input: a period that is not one, a future or unknown township visit', async () => {
     const period = await app.request('GET', `/api/admin/coverage?${q('2030-Q5')}`, { token: users.organizer });
     expectStatus(period, 400);
