@@ -28,9 +28,12 @@ export interface DeputyAttendance {
  */
 export async function attendanceByDeputy(scope: Scope, period: Period): Promise<DeputyAttendance[]> {
   const keys = period.kind === 'year' ? [String(period.year)] : period.months;
-  const docs = await AttendanceRollup.find({ period: keys.length === 1 ? keys[0] : { $in: keys }, [scope.level]: scope.name })
-    .select('groupId members')
-    .lean<Pick<AttendanceRollupDoc, 'groupId' | 'members'>[]>();
+  // One equality query per period key: both fields of the (period, place) index bound each of them.
+  const docs = (
+    await Promise.all(
+      keys.map((key) => AttendanceRollup.find({ period: key, [scope.level]: scope.name }).select('groupId members').lean<Pick<AttendanceRollupDoc, 'groupId' | 'members'>[]>()),
+    )
+  ).flat();
   const out = new Map<string, DeputyAttendance>();
   for (const doc of docs) {
     const groupId = String(doc.groupId);

@@ -25,6 +25,14 @@ export interface RosterGroup {
 
 type GroupFilter = { ids?: string[]; region?: { level: 'city' | 'county' | 'township'; name: string } };
 
+const CHUNK = 25;
+
+async function inChunks<I, T>(ids: I[], query: (chunk: I[]) => Promise<T[]>): Promise<T[]> {
+  const chunks: I[][] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) chunks.push(ids.slice(i, i + CHUNK));
+  return (await Promise.all(chunks.map(query))).flat();
+}
+
 /** Groups (not deleted) with their members, by id or by region; members sorted by name. */
 export async function groupRosters(filter: GroupFilter): Promise<RosterGroup[]> {
   const query: Record<string, unknown> = { deletedAt: null };
@@ -35,12 +43,13 @@ export async function groupRosters(filter: GroupFilter): Promise<RosterGroup[]> 
   if (!groups.length) return [];
   const linked = groups.flatMap((g) => g.members.map((m) => m.deputyId).filter((id): id is Types.ObjectId => !!id));
   // Index-served queries rather than one $or: the deputies naming the groups (groupId index), then by _id only the
-  // linked members not among them.
+  // linked members not among them. Large $in lists go in chunks: the engine re-checks every fetched row against the
+  // whole list, so one list of 600 groups costs far more than 24 lists of 25.
   const fields = 'name level leader groupId deletedAt';
-  const found = await Deputy.find({ groupId: { $in: groups.map((g) => g._id) } }).select(fields).lean();
+  const found = await inChunks(groups.map((g) => g._id), (ids) => Deputy.find({ groupId: { $in: ids } }).select(fields).lean());
   const known = new Set(found.map((d) => String(d._id)));
   const others = linked.filter((id) => !known.has(String(id)));
-  const rest = others.length ? await Deputy.find({ _id: { $in: others } }).select(fields).lean() : [];
+  const rest = await inChunks(others, (ids) => Deputy.find({ _id: { $in: ids } }).select(fields).lean());
   const deputies = [...new Map([...found, ...rest].filter((d) => !d.deletedAt).map((d) => [String(d._id), d])).values()];
   const byId = new Map(deputies.map((d) => [String(d._id), d]));
   const named = new Map<string, string[]>();
