@@ -73,7 +73,7 @@ export function authRoutes({ config, clock }: Services): ApiRouter {
       .strict(),
     handler: async (ctx, { body }) => {
       ctx.status = 201;
-      return createUser(body);
+      return createUser(body, clock.now());
     },
   });
 
@@ -93,7 +93,7 @@ export function authRoutes({ config, clock }: Services): ApiRouter {
         groupIds: groupIds.optional(),
       })
       .strict(),
-    handler: (_ctx, { params, body }) => updateUser(params.id, body),
+    handler: (_ctx, { params, body }) => updateUser(params.id, body, clock.now()),
   });
 
   return api;

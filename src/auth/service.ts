@@ -32,7 +32,7 @@ function assertPasswordStrength(password: string): void {
   }
 }
 
-export async function createUser(input: { username: string; password: string; role: Role; displayName?: string; groupIds?: string[] }): Promise<PublicUser> {
+export async function createUser(input: { username: string; password: string; role: Role; displayName?: string; groupIds?: string[] }, now: Date): Promise<PublicUser> {
   assertPasswordStrength(input.password);
   try {
     const user = await UserModel.create({
@@ -41,6 +41,8 @@ export async function createUser(input: { username: string; password: string; ro
       role: input.role,
       groupIds: (input.groupIds ?? []).map((id) => new Types.ObjectId(id)),
       passwordHash: await hashPassword(input.password),
+      createdAt: now,
+      updatedAt: now,
     });
     return toPublicUser(user);
   } catch (err) {
@@ -52,8 +54,9 @@ export async function createUser(input: { username: string; password: string; ro
 export async function updateUser(
   id: string,
   changes: { role?: Role; displayName?: string; disabled?: boolean; password?: string; groupIds?: string[] },
+  now: Date,
 ): Promise<PublicUser> {
-  const set: Partial<UserDoc> = {};
+  const set: Partial<UserDoc> = { updatedAt: now };
   if (changes.role) set.role = changes.role;
   if (changes.groupIds) set.groupIds = changes.groupIds.map((id) => new Types.ObjectId(id));
   if (changes.displayName) set.displayName = changes.displayName;
@@ -65,7 +68,7 @@ export async function updateUser(
   const user = await UserModel.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' });
   if (!user) throw new NotFoundError('用户不存在');
   // Disabling an account or changing its password ends its sessions.
-  if (changes.disabled || changes.password) await revokeAllSessions(id);
+  if (changes.disabled || changes.password) await revokeAllSessions(id, now);
   return toPublicUser(user);
 }
 
@@ -99,7 +102,7 @@ export async function login(
   await recordSuccess(attempt);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.tokenTtlMs);
-  await SessionModel.create({ tokenHash: hashToken(token), userId: user._id, expiresAt });
+  await SessionModel.create({ tokenHash: hashToken(token), userId: user._id, expiresAt, createdAt: now });
   return { token, expiresAt, user: toPublicUser(user) };
 }
 
@@ -115,6 +118,6 @@ export async function revokeSession(sessionId: string, now: Date): Promise<void>
   await SessionModel.updateOne({ _id: new Types.ObjectId(sessionId) }, { $set: { revokedAt: now } });
 }
 
-export async function revokeAllSessions(userId: string): Promise<void> {
-  await SessionModel.updateMany({ userId: new Types.ObjectId(userId), revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
+export async function revokeAllSessions(userId: string, now: Date): Promise<void> {
+  await SessionModel.updateMany({ userId: new Types.ObjectId(userId), revokedAt: { $exists: false } }, { $set: { revokedAt: now } });
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Publication } from '../../src/publishing/models/publication';
 import type { TestApp } from '../support/app';
-import { DAY, NOW, expectStatus, heldBody, rollCall, seedGroup, signIn, startActivitiesApp, type Town, type Users } from './support';
+import { DAY, NOW, Y, expectStatus, heldBody, rollCall, seedGroup, signIn, startActivitiesApp, type Town, type Users } from './support';
 
 describe('activities: records, plans, roll call and who may write', function () {
   this.timeout(30_000);
@@ -86,7 +86,7 @@ describe('activities: records, plans, roll call and who may write', function () 
     expect(mine.body.items.every((a: any) => a.groupId === town.groupId)).to.equal(true);
     const hidden = await app.request('GET', `/api/admin/activities/${byAdmin.body.id}`, { token: users.liaison });
     expectStatus(hidden, 404);
-    const byDate = await app.request('GET', `/api/admin/activities?from=2030-06-10&to=2030-06-10&groupId=${other.groupId}`, { token: users.editor });
+    const byDate = await app.request('GET', `/api/admin/activities?from=${Y}-06-10&to=${Y}-06-10&groupId=${other.groupId}`, { token: users.editor });
     expect(byDate.body.items.map((a: any) => a.id)).to.deep.equal([byAdmin.body.id]);
   });
 

@@ -1,17 +1,16 @@
 /** Fixtures for the activities and coverage suites: a small county of groups and deputies, users per role. */
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { ManualClock } from '../../src/clock';
+import { TEST_YEAR, TestClock, testDate } from '../support/clock';
 import { Deputy } from '../../src/content/models/deputy';
 import { DeputyGroup } from '../../src/content/models/deputy-group';
 import { startTestApp, type TestApp, type TestResponse } from '../support/app';
 
 const SYSTEM_USER = new Types.ObjectId();
-/**
- * 2030-06-15 10:00 Beijing time: tests build every date from this clock. It lies ahead of the real date because
- * the engine's TTL sweep of login sessions runs on real time (a session "expired" by a past test clock vanishes).
- */
-export const NOW = new Date('2030-06-15T02:00:00Z');
+/** The tests' year (two years after the wall clock's, see test/support/clock.ts). */
+export const Y = TEST_YEAR;
+/** 15 June of the test year, 10:00 Beijing time: tests build every date from this clock. */
+export const NOW = testDate('06-15T02:00:00Z');
 export const DAY = 86_400_000;
 
 export interface Town {
@@ -70,8 +69,8 @@ export interface Users {
   otherLiaison: string;
 }
 
-export async function startActivitiesApp(name: string): Promise<{ app: TestApp; clock: ManualClock }> {
-  const clock = new ManualClock(NOW);
+export async function startActivitiesApp(name: string): Promise<{ app: TestApp; clock: TestClock }> {
+  const clock = new TestClock(NOW);
   const app = await startTestApp({ name, clock });
   return { app, clock };
 }
