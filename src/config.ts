@@ -70,6 +70,10 @@ const envSchema = z.object({
   MEETING_REMINDER_OFFSETS: durationList.default([24 * 3_600_000, 2 * 3_600_000]),
   RSVP_TOKEN_SECRET: optionalString,
 
+  /** 意见建议 answer deadlines after assignment: three months by law, six for broad or hard matters; local rules may be shorter. */
+  SUGGESTION_DEADLINE_MONTHS: z.coerce.number().int().min(1).max(12).default(3),
+  SUGGESTION_HARD_DEADLINE_MONTHS: z.coerce.number().int().min(1).max(12).default(6),
+
   /** Publishing worker: on in every instance by default; lease = how long a silent worker keeps a batch. */
   PUBLISHING_WORKER_ENABLED: bool.default(true),
   PUBLISHING_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
@@ -117,6 +121,7 @@ export interface Config {
   };
   meetings: { reminderOffsetsMs: number[]; rsvpTokenSecret?: string };
   publishing: { workerEnabled: boolean; leaseMs: number; concurrency: number };
+  suggestions: { deadlineMonths: number; hardDeadlineMonths: number };
 }
 
 export class ConfigError extends Error {
@@ -167,6 +172,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       `PUBLIC_BASE_URL=${JSON.stringify(e.PUBLIC_BASE_URL)}: in production it must be the public address citizens and WeChat reach (links, feeds, share cards), not localhost`,
     );
   }
+  if (e.SUGGESTION_HARD_DEADLINE_MONTHS < e.SUGGESTION_DEADLINE_MONTHS) {
+    problems.push('SUGGESTION_HARD_DEADLINE_MONTHS: must not be shorter than SUGGESTION_DEADLINE_MONTHS');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -210,5 +218,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     meetings: { reminderOffsetsMs: e.MEETING_REMINDER_OFFSETS, rsvpTokenSecret: e.RSVP_TOKEN_SECRET },
     publishing: { workerEnabled: e.PUBLISHING_WORKER_ENABLED, leaseMs: e.PUBLISHING_LEASE_MS, concurrency: e.PUBLISHING_CONCURRENCY },
+    suggestions: { deadlineMonths: e.SUGGESTION_DEADLINE_MONTHS, hardDeadlineMonths: e.SUGGESTION_HARD_DEADLINE_MONTHS },
   };
 }

@@ -11,6 +11,7 @@ import { meetingsModule } from './meetings/module';
 import { siteModule } from './site/module';
 import { publishingModule } from './publishing/module';
 import { channelsHttpModule } from './channels-http/module';
+import { suggestionsModule } from './suggestions/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -22,5 +23,6 @@ export function buildModules(services: Services): FeatureModule[] {
     siteModule(services),
     publishingModule(services),
     channelsHttpModule(services),
+    suggestionsModule(services),
   ];
 }

@@ -6,6 +6,8 @@ export interface UserDoc {
   username: string;
   displayName: string;
   role: Role;
+  /** For `department` users: the 承办单位 (src/suggestions) they act for. */
+  departmentId?: Types.ObjectId;
   passwordHash: string;
   disabled: boolean;
   createdAt: Date;
@@ -18,6 +20,7 @@ const userSchema = new Schema<UserDoc>(
     username: { type: String, required: true, unique: true, trim: true, lowercase: true },
     displayName: { type: String, required: true, trim: true },
     role: { type: String, required: true, enum: ROLES },
+    departmentId: { type: Schema.Types.ObjectId },
     passwordHash: { type: String, required: true },
     disabled: { type: Boolean, default: false },
     // Set from the service clock, not by mongoose (which would read the wall clock).

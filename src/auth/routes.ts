@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiRouter } from '../http/api-router';
-import { idParams } from '../http/schemas';
+import { idParams, objectId } from '../http/schemas';
 import type { Services } from '../module';
 import { ROLES } from './roles';
 import { createUser, listUsers, login, revokeSession, updateUser } from './service';
@@ -67,7 +67,13 @@ export function authRoutes({ config, clock }: Services): ApiRouter {
     access: ['admin'],
     responses: { 201: 'Created' },
     body: z
-      .object({ username, password: z.string().min(1).max(200), role: z.enum(ROLES), displayName: z.string().trim().min(1).max(60).optional() })
+      .object({
+        username,
+        password: z.string().min(1).max(200),
+        role: z.enum(ROLES),
+        displayName: z.string().trim().min(1).max(60).optional(),
+        departmentId: objectId.optional(),
+      })
       .strict(),
     handler: async (ctx, { body }) => {
       ctx.status = 201;
@@ -88,6 +94,7 @@ export function authRoutes({ config, clock }: Services): ApiRouter {
         displayName: z.string().trim().min(1).max(60).optional(),
         disabled: z.boolean().optional(),
         password: z.string().min(1).max(200).optional(),
+        departmentId: objectId.nullable().optional(),
       })
       .strict(),
     handler: (_ctx, { params, body }) => updateUser(params.id, body, clock.now()),

@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { SessionModel, UserModel, type UserDoc } from './models';
 import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
 import { countAttempt, recordSuccess, type ThrottlePolicy } from './throttle';
-import type { AuthenticatedUser, Role } from './roles';
+import { ROLES_NEEDING_DEPARTMENT, type AuthenticatedUser, type Role } from './roles';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
 
 export interface PublicUser {
@@ -12,16 +12,32 @@ export interface PublicUser {
   username: string;
   displayName: string;
   role: Role;
+  departmentId?: string;
   disabled: boolean;
   createdAt: Date;
 }
 
 export function toPublicUser(u: UserDoc): PublicUser {
-  return { id: String(u._id), username: u.username, displayName: u.displayName, role: u.role, disabled: u.disabled, createdAt: u.createdAt };
+  return {
+    id: String(u._id),
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    ...(u.departmentId ? { departmentId: String(u.departmentId) } : {}),
+    disabled: u.disabled,
+    createdAt: u.createdAt,
+  };
 }
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/** A `department` user must name its unit; other roles carry none. */
+function assertDepartmentFits(role: Role, departmentId: string | undefined): void {
+  const needs = ROLES_NEEDING_DEPARTMENT.includes(role);
+  if (needs && !departmentId) throw new ValidationError('承办单位用户必须指定所属单位', [{ field: 'body.departmentId', message: 'required for this role' }]);
+  if (!needs && departmentId) throw new ValidationError('只有承办单位用户可以指定所属单位', [{ field: 'body.departmentId', message: 'only for the department role' }]);
 }
 
 function assertPasswordStrength(password: string): void {
@@ -30,13 +46,18 @@ function assertPasswordStrength(password: string): void {
   }
 }
 
-export async function createUser(input: { username: string; password: string; role: Role; displayName?: string }, now: Date): Promise<PublicUser> {
+export async function createUser(
+  input: { username: string; password: string; role: Role; displayName?: string; departmentId?: string },
+  now: Date,
+): Promise<PublicUser> {
   assertPasswordStrength(input.password);
+  assertDepartmentFits(input.role, input.departmentId);
   try {
     const user = await UserModel.create({
       username: input.username,
       displayName: input.displayName ?? input.username,
       role: input.role,
+      ...(input.departmentId ? { departmentId: new Types.ObjectId(input.departmentId) } : {}),
       passwordHash: await hashPassword(input.password),
       createdAt: now,
       updatedAt: now,
@@ -50,10 +71,20 @@ export async function createUser(input: { username: string; password: string; ro
 
 export async function updateUser(
   id: string,
-  changes: { role?: Role; displayName?: string; disabled?: boolean; password?: string },
+  changes: { role?: Role; displayName?: string; disabled?: boolean; password?: string; departmentId?: string | null },
   now: Date,
 ): Promise<PublicUser> {
   const set: Partial<UserDoc> = { updatedAt: now };
+  const unset: Record<string, ''> = {};
+  if (changes.role || changes.departmentId !== undefined) {
+    const current = await UserModel.findById(id).lean();
+    if (!current) throw new NotFoundError('用户不存在');
+    const role = changes.role ?? current.role;
+    const departmentId = changes.departmentId === undefined ? current.departmentId && String(current.departmentId) : changes.departmentId ?? undefined;
+    assertDepartmentFits(role, departmentId);
+    if (departmentId) set.departmentId = new Types.ObjectId(departmentId);
+    else unset.departmentId = '';
+  }
   if (changes.role) set.role = changes.role;
   if (changes.displayName) set.displayName = changes.displayName;
   if (changes.disabled !== undefined) set.disabled = changes.disabled;
@@ -61,7 +92,8 @@ export async function updateUser(
     assertPasswordStrength(changes.password);
     set.passwordHash = await hashPassword(changes.password);
   }
-  const user = await UserModel.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' });
+  const update = Object.keys(unset).length ? { $set: set, $unset: unset } : { $set: set };
+  const user = await UserModel.findByIdAndUpdate(id, update, { returnDocument: 'after' });
   if (!user) throw new NotFoundError('用户不存在');
   // Disabling an account or changing its password ends its sessions.
   if (changes.disabled || changes.password) await revokeAllSessions(id, now);
@@ -107,7 +139,14 @@ export async function authenticate(token: string, now: Date): Promise<Authentica
   if (!session || session.revokedAt || session.expiresAt <= now) return undefined;
   const user = await UserModel.findById(session.userId).lean();
   if (!user || user.disabled) return undefined;
-  return { id: String(user._id), username: user.username, displayName: user.displayName, role: user.role, sessionId: String(session._id) };
+  return {
+    id: String(user._id),
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    ...(user.departmentId ? { departmentId: String(user.departmentId) } : {}),
+    sessionId: String(session._id),
+  };
 }
 
 export async function revokeSession(sessionId: string, now: Date): Promise<void> {
