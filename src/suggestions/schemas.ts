@@ -1,6 +1,8 @@
 /** Request schemas of the suggestions API. */
 import { z } from 'zod';
 import { isoDateTime, objectId, pagination, queryBoolean, queryString } from '../http/schemas';
+import { periodSchema } from './periods';
+import { RATE_GROUPINGS } from './rates';
 import { ANSWER_CLASSES, CATEGORIES, ESCALATION_KINDS, RATINGS, STATUSES } from './models';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -64,3 +66,7 @@ export const listQuery = z
   })
   .strict();
 export const overdueQuery = z.object({ county: queryString.optional(), departmentId: objectId.optional(), ...pagination }).strict();
+
+export const ratesQuery = z
+  .object({ period: periodSchema, by: z.enum(RATE_GROUPINGS).optional(), county: queryString.optional(), category: z.enum(CATEGORIES).optional() })
+  .strict();

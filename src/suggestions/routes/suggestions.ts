@@ -13,6 +13,7 @@ import {
   listQuery,
   noteBody,
   overdueQuery,
+  ratesQuery,
   rateBody,
   registerBody,
   sortBody,
@@ -31,6 +32,7 @@ import {
   transferSuggestion,
 } from '../handling';
 import { toSuggestionView } from '../views';
+import { computeRates } from '../rates';
 import type { SuggestionDoc } from '../models';
 import { actorOf } from './actor';
 import type { SuggestionsContext } from '../context';
@@ -62,6 +64,16 @@ export function suggestionRoutes(sc: SuggestionsContext): ApiRouter {
     access: READERS,
     query: overdueQuery,
     handler: (ctx, { query }) => listSuggestions({ ...query, overdue: true }, actorOf(ctx), sc.clock.now()),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/suggestions/rates',
+    summary: '交办率, 办结率, 满意率 and on-time rate for a Beijing-calendar period, in total and by county, township, department or category',
+    tags: TAGS,
+    access: LIAISON,
+    query: ratesQuery,
+    handler: (_ctx, { query }) => computeRates(query, sc.clock.now()),
   });
 
   api.add({
