@@ -2,6 +2,7 @@
 import type { FeatureModule, Services } from '../module';
 import { departmentRoutes } from './routes/departments';
 import { suggestionRoutes } from './routes/suggestions';
+import { escalateAllOverdue, OVERDUE_JOB } from './overdue-job';
 import type { SuggestionsContext } from './context';
 import './models';
 
@@ -11,5 +12,20 @@ export function suggestionsModule(services: Services): FeatureModule {
     clock: services.clock,
     logger: services.logger.child({ component: 'suggestions' }),
   };
-  return { name: 'suggestions', routers: [departmentRoutes(sc), suggestionRoutes(sc)] };
+  return {
+    name: 'suggestions',
+    routers: [departmentRoutes(sc), suggestionRoutes(sc)],
+    start() {
+      services.scheduler.register({
+        name: OVERDUE_JOB,
+        schedule: '0 8 * * *', // 08:00 Beijing, before the office's day
+        runOnStart: true,
+        leaseMs: 10 * 60_000,
+        run: async () => {
+          const result = await escalateAllOverdue(sc);
+          if (result.escalated || result.failed) sc.logger.info(result, 'overdue suggestions escalated');
+        },
+      });
+    },
+  };
 }

@@ -208,3 +208,35 @@ describe('suggestions: handling from registration to 办结', () => {
     expect(late.body.answers[0].onTime).to.equal(false);
   });
 });
+
+describe('suggestions: the daily 督办 job', () => {
+  const clock = new TestClock(testDate('03-10T02:00:00Z'));
+  let app: TestApp;
+  let staff: Staff;
+
+  before(async () => {
+    ({ app, staff } = await startSuggestionsApp('suggestions_overdue_job', clock));
+  });
+  after(() => app.close());
+
+  it('escalates each suggestion past its deadline once per round, naming itself in the trail', async () => {
+    const deputy = await createDeputy(app, staff, '赵代表');
+    const dept = await createDepartment(app, staff, '县住建局');
+    const ids: string[] = [];
+    for (const day of ['03-10', '03-20']) {
+      clock.set(testDate(`${day}T02:00:00Z`));
+      const s = await register(app, staff, [deputy]);
+      expectStatus(await app.request('POST', `/api/admin/suggestions/${s.id}/sort`, { token: staff.liaison, body: {} }), 200);
+      expectStatus(await app.request('POST', `/api/admin/suggestions/${s.id}/assign`, { token: staff.liaison, body: { leadDepartmentId: dept } }), 200);
+      ids.push(s.id);
+    }
+    const scheduler = app.service.services.scheduler;
+    clock.set(testDate('04-15T02:00:00Z')); // past the first deadline (04-10), not the second (04-20)
+    await scheduler.runNow('suggestions-overdue');
+    await scheduler.runNow('suggestions-overdue');
+    const [first, second] = await Promise.all(ids.map((id) => app.request('GET', `/api/admin/suggestions/${id}`, { token: staff.liaison })));
+    expect(first.body.escalations.map((e: any) => e.reason)).to.deep.equal(['overdue']);
+    expect(first.body.history.at(-1)).to.include({ action: 'escalate', byName: '系统督办' });
+    expect(second.body.escalations).to.deep.equal([]);
+  });
+});
