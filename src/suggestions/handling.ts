@@ -176,6 +176,28 @@ export async function answerSuggestion(
   });
 }
 
+/** 协办意见: a co-unit sends its view to the lead unit while the suggestion is being handled. */
+export async function addCoOpinion(sc: SuggestionsContext, step: Step & { text: string }): Promise<SuggestionDoc> {
+  const now = sc.clock.now();
+  const current = await loadSuggestion(step.id);
+  return transition({
+    id: step.id,
+    action: 'co_opinion',
+    from: HANDLING_STATUSES,
+    to: current.status,
+    actor: step.actor,
+    now,
+    version: step.version,
+    plan: (doc) => {
+      const unit = step.actor.departmentId;
+      if (step.actor.role !== 'department' || !unit || !doc.coDepartmentIds.some((d) => String(d) === unit)) {
+        throw new ForbiddenError('只有协办单位可以提交协办意见');
+      }
+      return { to: doc.status, push: { coOpinions: { departmentId: oid(unit), text: step.text, at: now, by: oid(step.actor.id) } } };
+    },
+  });
+}
+
 /** 满意度: recorded for the deputy. A second 不满意 opens an escalation in the same write. */
 export async function rateSuggestion(sc: SuggestionsContext, step: Step & { rating: Rating; comment: string }): Promise<SuggestionDoc> {
   const now = sc.clock.now();

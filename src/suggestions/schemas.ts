@@ -50,6 +50,7 @@ export const answerBody = z
     ...version,
   })
   .strict();
+export const coOpinionBody = z.object({ text: text(5000), ...version }).strict();
 export const rateBody = z.object({ rating: z.enum(RATINGS), comment: z.string().trim().max(1000).default(''), ...version }).strict();
 export const noteBody = z.object({ note: text(500).optional(), ...version }).strict();
 export const escalationBody = z.object({ kind: z.enum(ESCALATION_KINDS), date: isoDateTime, outcome: text(2000), ...version }).strict();

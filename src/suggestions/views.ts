@@ -30,6 +30,7 @@ export function toSuggestionView(d: SuggestionDoc, viewer: Actor) {
     assignedAt: d.assignedAt,
     deadline: d.deadline,
     transfers: d.transfers.map((t) => ({ ...t, fromDepartmentId: String(t.fromDepartmentId), toDepartmentId: String(t.toDepartmentId), by: String(t.by) })),
+    coOpinions: (d.coOpinions ?? []).map((o) => ({ ...o, departmentId: String(o.departmentId), by: String(o.by) })),
     answers: d.answers.map((a) => ({ ...a, by: String(a.by), departmentId: String(a.departmentId) })),
     ratings: d.ratings.map((r) => ({ ...r, by: String(r.by) })),
     lastRating: d.lastRating,

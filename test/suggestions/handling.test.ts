@@ -94,6 +94,12 @@ describe('suggestions: handling from registration to 办结', () => {
     const assigned = await post(staff.liaison, main.id, 'assign', { leadDepartmentId: roads, coDepartmentIds: [water] });
     expectStatus(assigned, 200);
     expect(assigned.body.status).to.equal('assigned');
+    // The co-unit sends its view to the lead; the lead may not, being no co-unit.
+    expectStatus(await post(roadsUser, main.id, 'co-opinion', { text: '本局负责路面' }), 403);
+    const opinion = await post(waterUser, main.id, 'co-opinion', { text: '涉及水毁，建议由水利局牵头' });
+    expectStatus(opinion, 200);
+    expect(opinion.body.status).to.equal('assigned');
+    expect(opinion.body.coOpinions[0]).to.include({ departmentId: water, text: '涉及水毁，建议由水利局牵头' });
     // SUGGESTION_DEADLINE_MONTHS=1: one month on the Beijing calendar from 10 March.
     expect(assigned.body.deadline).to.equal(testDate('04-10T02:00:00Z').toISOString());
 
@@ -126,7 +132,7 @@ describe('suggestions: handling from registration to 办结', () => {
     const closed = await post(staff.liaison, main.id, 'close');
     expectStatus(closed, 200);
     expect(closed.body.status).to.equal('closed');
-    expect(closed.body.history.map((h: any) => h.action)).to.deep.equal(['register', 'sort', 'assign', 'transfer', 'answer', 'rate', 'close']);
+    expect(closed.body.history.map((h: any) => h.action)).to.deep.equal(['register', 'sort', 'assign', 'co_opinion', 'transfer', 'answer', 'rate', 'close']);
     expect(closed.body.history.every((h: any) => h.at && h.byName)).to.equal(true);
   });
 

@@ -28,6 +28,14 @@ export interface Transfer {
   by: Types.ObjectId;
 }
 
+/** A co-unit's (协办) view, sent to the lead unit, which answers. */
+export interface CoOpinion {
+  departmentId: Types.ObjectId;
+  text: string;
+  at: Date;
+  by: Types.ObjectId;
+}
+
 export interface Answer {
   round: number;
   text: string;
@@ -92,6 +100,7 @@ export interface SuggestionDoc {
   assignedAt?: Date;
   deadline?: Date;
   transfers: Transfer[];
+  coOpinions: CoOpinion[];
   answers: Answer[];
   ratings: RatingRecord[];
   /** Whether the latest answer came by the deadline, kept for the on-time rate. */
@@ -135,6 +144,7 @@ const suggestionSchema = new Schema<SuggestionDoc>(
     assignedAt: Date,
     deadline: Date,
     transfers: [{ _id: false, fromDepartmentId: id, toDepartmentId: id, reason: String, at: Date, by: id }],
+    coOpinions: [{ _id: false, departmentId: id, text: String, at: Date, by: id }],
     answers: [
       {
         _id: false,

@@ -8,6 +8,7 @@ import type { AppContext } from '../../http/context';
 import {
   answerBody,
   assignBody,
+  coOpinionBody,
   escalationBody,
   escalationParams,
   listQuery,
@@ -21,6 +22,7 @@ import {
 } from '../schemas';
 import { getSuggestion, listSuggestions, registerSuggestion } from '../service';
 import {
+  addCoOpinion,
   answerSuggestion,
   assignSuggestion,
   closeSuggestion,
@@ -124,6 +126,9 @@ export function suggestionRoutes(sc: SuggestionsContext): ApiRouter {
   );
   step('answer', '答复: written answer, answer class A/B/C and the face-to-face meeting (lead department only)', ['department'], answerBody, (ctx, id, b) =>
     answerSuggestion(sc, { id, actor: actorOf(ctx), ...b }),
+  );
+  step('co-opinion', '协办意见: a co-department sends its view to the lead department', ['department'], coOpinionBody, (ctx, id, b) =>
+    addCoOpinion(sc, { id, actor: actorOf(ctx), ...b }),
   );
   step('rate', '满意度: the deputy’s 满意/基本满意/不满意 with comment; a second 不满意 opens an escalation', LIAISON, rateBody, (ctx, id, b) =>
     rateSuggestion(sc, { id, actor: actorOf(ctx), ...b }),
