@@ -22,6 +22,13 @@ describe('configuration', () => {
     expect(config.meetings.reminderOffsetsMs).to.deep.equal([24 * 3_600_000, 2 * 3_600_000]);
   });
 
+  it('takes suggestion deadlines of three and six months by default, and refuses a hard-matter deadline shorter than the ordinary one', () => {
+    expect(loadConfig({}).suggestions).to.deep.equal({ deadlineMonths: 3, hardDeadlineMonths: 6 });
+    expect(loadConfig({ SUGGESTION_DEADLINE_MONTHS: '2', SUGGESTION_HARD_DEADLINE_MONTHS: '4' }).suggestions).to.deep.equal({ deadlineMonths: 2, hardDeadlineMonths: 4 });
+    expect(problemsOf({ SUGGESTION_DEADLINE_MONTHS: '4', SUGGESTION_HARD_DEADLINE_MONTHS: '3' })[0]).to.contain('SUGGESTION_HARD_DEADLINE_MONTHS');
+    expect(problemsOf({ SUGGESTION_DEADLINE_MONTHS: '0' })[0]).to.match(/^SUGGESTION_DEADLINE_MONTHS=/);
+  });
+
   it('names the variable and what is expected', () => {
     expect(problemsOf({ PORT: 'abc' })[0]).to.match(/^PORT="abc": /);
     expect(problemsOf({ MONGODB_URI: 'postgres://x' })[0]).to.contain('MONGODB_URI').and.contain('mongodb://');
