@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { TestApp } from '../support/app';
-import { TestClock, testDate } from '../support/clock';
+import { TEST_YEAR, TestClock, testDate } from '../support/clock';
 import { createDepartment, createDeputy, departmentUser, expectStatus, register, startSuggestionsApp, type Staff } from './support';
 
 const DAY = 86_400_000;
@@ -244,5 +244,28 @@ describe('suggestions: the daily 督办 job', () => {
     expect(first.body.escalations.map((e: any) => e.reason)).to.deep.equal(['overdue']);
     expect(first.body.history.at(-1)).to.include({ action: 'escalate', byName: '系统督办' });
     expect(second.body.escalations).to.deep.equal([]);
+  });
+});
+
+describe('suggestions: deadlines on the Beijing calendar', () => {
+  // 31 January, 23:30 in Beijing (15:30 UTC): one month later is the last day of February, same Beijing time.
+  const clock = new TestClock(testDate('01-31T15:30:00Z'));
+  let app: TestApp;
+  let staff: Staff;
+
+  before(async () => {
+    ({ app, staff } = await startSuggestionsApp('suggestions_deadlines', clock));
+  });
+  after(() => app.close());
+
+  it('clamps a month-end assignment to the end of the shorter month', async () => {
+    const deputy = await createDeputy(app, staff, '钱代表');
+    const dept = await createDepartment(app, staff, '县农业农村局');
+    const s = await register(app, staff, [deputy]);
+    expectStatus(await app.request('POST', `/api/admin/suggestions/${s.id}/sort`, { token: staff.liaison, body: {} }), 200);
+    const assigned = await app.request('POST', `/api/admin/suggestions/${s.id}/assign`, { token: staff.liaison, body: { leadDepartmentId: dept } });
+    expectStatus(assigned, 200);
+    const lastOfFebruary = new Date(Date.UTC(TEST_YEAR, 2, 0)).getUTCDate();
+    expect(assigned.body.deadline).to.equal(testDate(`02-${lastOfFebruary}T15:30:00Z`).toISOString());
   });
 });
