@@ -6,6 +6,8 @@ export interface UserDoc {
   username: string;
   displayName: string;
   role: Role;
+  /** Liaison officers (联络员): the deputy groups whose activities they record. */
+  groupIds: Types.ObjectId[];
   /** For `department` users: the 承办单位 (src/suggestions) they act for. */
   departmentId?: Types.ObjectId;
   passwordHash: string;
@@ -20,6 +22,7 @@ const userSchema = new Schema<UserDoc>(
     username: { type: String, required: true, unique: true, trim: true, lowercase: true },
     displayName: { type: String, required: true, trim: true },
     role: { type: String, required: true, enum: ROLES },
+    groupIds: { type: [Schema.Types.ObjectId], default: [] },
     departmentId: { type: Schema.Types.ObjectId },
     passwordHash: { type: String, required: true },
     disabled: { type: Boolean, default: false },

@@ -2,12 +2,11 @@
 export const ROLES = ['admin', 'editor', 'reviewer', 'organizer', 'liaison', 'department'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What staff read in the console. */
 export const ROLE_LABELS: Record<Role, string> = {
   admin: '管理员',
   editor: '编辑',
   reviewer: '审核',
-  organizer: '会务',
+  organizer: '会议组织者',
   liaison: '联络员',
   department: '承办单位',
 };
@@ -20,6 +19,8 @@ export interface AuthenticatedUser {
   username: string;
   displayName: string;
   role: Role;
+  /** Deputy groups a liaison officer (联络员) looks after, set by an admin; empty for other roles. */
+  groupIds: string[];
   /** For `department` users: the 承办单位 they act for. */
   departmentId?: string;
   /** Id of the session token used, so logout can revoke exactly it. */

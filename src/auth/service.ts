@@ -12,6 +12,8 @@ export interface PublicUser {
   username: string;
   displayName: string;
   role: Role;
+  /** Liaison officers: the deputy groups they look after. */
+  groupIds: string[];
   departmentId?: string;
   disabled: boolean;
   createdAt: Date;
@@ -23,6 +25,7 @@ export function toPublicUser(u: UserDoc): PublicUser {
     username: u.username,
     displayName: u.displayName,
     role: u.role,
+    groupIds: (u.groupIds ?? []).map(String),
     ...(u.departmentId ? { departmentId: String(u.departmentId) } : {}),
     disabled: u.disabled,
     createdAt: u.createdAt,
@@ -46,7 +49,7 @@ function assertPasswordStrength(password: string, account: { username?: string; 
 }
 
 export async function createUser(
-  input: { username: string; password: string; role: Role; displayName?: string; departmentId?: string },
+  input: { username: string; password: string; role: Role; displayName?: string; groupIds?: string[]; departmentId?: string },
   now: Date,
 ): Promise<PublicUser> {
   assertPasswordStrength(input.password, input);
@@ -56,6 +59,7 @@ export async function createUser(
       username: input.username,
       displayName: input.displayName ?? input.username,
       role: input.role,
+      groupIds: (input.groupIds ?? []).map((id) => new Types.ObjectId(id)),
       ...(input.departmentId ? { departmentId: new Types.ObjectId(input.departmentId) } : {}),
       passwordHash: await hashPassword(input.password),
       createdAt: now,
@@ -70,7 +74,7 @@ export async function createUser(
 
 export async function updateUser(
   id: string,
-  changes: { role?: Role; displayName?: string; disabled?: boolean; password?: string; departmentId?: string | null },
+  changes: { role?: Role; displayName?: string; disabled?: boolean; password?: string; groupIds?: string[]; departmentId?: string | null },
   now: Date,
 ): Promise<PublicUser> {
   const set: Partial<UserDoc> = { updatedAt: now };
@@ -85,6 +89,7 @@ export async function updateUser(
     else unset.departmentId = '';
   }
   if (changes.role) set.role = changes.role;
+  if (changes.groupIds) set.groupIds = changes.groupIds.map((id) => new Types.ObjectId(id));
   if (changes.displayName) set.displayName = changes.displayName;
   if (changes.disabled !== undefined) set.disabled = changes.disabled;
   if (changes.password) {
@@ -153,6 +158,7 @@ export async function authenticate(token: string, now: Date): Promise<Authentica
     username: user.username,
     displayName: user.displayName,
     role: user.role,
+    groupIds: (user.groupIds ?? []).map(String),
     ...(user.departmentId ? { departmentId: String(user.departmentId) } : {}),
     sessionId: String(session._id),
   };
