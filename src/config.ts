@@ -20,6 +20,17 @@ const durationList = z
     }),
   );
 
+/** `scheme://host[:port]` with scheme http or https, and no path, query, fragment or credentials. */
+function isEndpointOrigin(text: string): boolean {
+  if (!/^https?:\/\//i.test(text)) return false; // without a scheme the SDKs silently pick HTTPS
+  try {
+    const u = new URL(text);
+    return Boolean(u.hostname) && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
 /** Every environment variable the service reads, with its default. The README's table mirrors this. */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -55,7 +66,14 @@ const envSchema = z.object({
   WECHAT_MASS_QUOTA: z.coerce.number().int().min(0).optional(),
 
   SMS_PROVIDER: z.enum(['outbox', 'tencent', 'aliyun']).default('outbox'),
-  SMS_ENDPOINT: optionalString,
+  /** Provider API origin: scheme, host and optional port, nothing else (e.g. https://sms.tencentcloudapi.com, http://127.0.0.1:9000). */
+  SMS_ENDPOINT: z
+    .string()
+    .trim()
+    .min(1)
+    .refine(isEndpointOrigin, 'an origin with scheme, host and optional port, nothing more: https://sms.tencentcloudapi.com or http://127.0.0.1:9000')
+    .transform((s) => new URL(s).origin)
+    .optional(),
   SMS_SIGN_NAME: z.string().min(1).default('连心'),
   SMS_RECEIPT_TOKEN: optionalString,
   /** Provider-approved template ids and wording; defaults to templates/sms/templates.json (placeholder ids). */

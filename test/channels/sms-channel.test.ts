@@ -241,6 +241,28 @@ describe('SMS channel', () => {
       expect(outcome.recipients![0].status).to.equal('unknown');
       expect(fake.state.sends).to.have.length(1);
     });
+    it('a connection never established (HTTPS spoken to a plain port, refused) is a definite failure, never doubt', async () => {
+      const tls = testConfig({ SMS_PROVIDER: 'tencent', SMS_ENDPOINT: fake.url.replace('http:', 'https:'), TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' });
+      const wrongScheme = new SmsChannel({ provider: new TencentSmsProvider(tls.sms, { timeoutSeconds: 1 }), signName: '连心', clock, logger: quietLogger });
+      const r = request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '甲' }]);
+      const err = await rejection(wrongScheme.deliver(r));
+      expect(err.code).to.equal('sms_connection_tls_failed');
+      expect(err.transient).to.equal(false);
+      expect(err.mayHaveBeenAccepted).to.equal(false);
+      expect(err.message).to.contain('SMS_ENDPOINT').and.not.contain('13800000001');
+      const rows = await SmsMessageModel.find({ deliveryId: r.deliveryId }).lean();
+      expect(rows.map((x) => x.status)).to.deep.equal(['failed', 'failed']);
+
+      const refused = testConfig({ SMS_PROVIDER: 'tencent', SMS_ENDPOINT: 'http://127.0.0.1:1', TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' });
+      const nowhere = new SmsChannel({ provider: new TencentSmsProvider(refused.sms, { timeoutSeconds: 1 }), signName: '连心', clock, logger: quietLogger });
+      const r2 = request([{ phone: phone(3), name: '甲' }]);
+      const err2 = await rejection(nowhere.deliver(r2));
+      expect(err2.mayHaveBeenAccepted).to.equal(false);
+      const settled = await nowhere.settleAbandoned(r2);
+      expect(settled.map((x) => x.status)).to.not.include('unknown');
+      expect(fake.state.requests).to.have.length(0);
+    });
+
     it('a send answered with InternalError.* or HTTP 5xx may have been accepted: numbers stay in doubt, never resent', async () => {
       for (const [i, spec] of [{ code: 'InternalError.Timeout' }, { httpStatus: 502 }].entries()) {
         fake.controls.failNext({ ...spec, match: 'SendSms' });

@@ -59,9 +59,25 @@ export interface SmsProvider {
   lookup?(deliveryId: string, items: Array<{ phone: string; attemptedAt: Date }>): Promise<Map<string, LookupResult>>;
 }
 
-/** Classifies network failures: refused connections never reached the provider; timeouts and resets may have. */
+/**
+ * Classifies network failures. A connection that was never established (refused, unknown host, unreachable, a
+ * connect timeout, a TLS handshake failure such as HTTPS spoken to a plain-HTTP port) carried no request: a definite
+ * failure, never doubt. Only a failure after the request went out (a read timeout, a reset) may have been accepted.
+ */
 export function networkFailure(err: unknown, provider: string): SmsProviderError {
-  const text = `${(err as Error)?.name ?? ''} ${(err as Error)?.message ?? String(err)} ${String((err as { code?: unknown })?.code ?? '')}`;
-  const refused = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/i.test(text);
-  return new SmsProviderError(`${provider} 短信服务无法访问：${(err as Error)?.message ?? String(err)}`, refused ? 'network_refused' : 'network_timeout', true, !refused);
+  const raw = (err as Error)?.message ?? String(err);
+  // The SDKs put the whole request URL (phone numbers included) into their messages: keep only the cause.
+  const message = raw.replace(/(?:POST|GET)?\s*https?:\/\/\S+/g, '').replace(/request to\s+failed, reason:\s*/, '').replace(/\s*failed\.$/, '').trim();
+  const text = `${(err as Error)?.name ?? ''} ${raw} ${String((err as { code?: unknown })?.code ?? '')}`;
+  if (/EPROTO|SSL routines|ERR_SSL|ERR_TLS|CERT_|UNABLE_TO_VERIFY|SELF_SIGNED|certificate/i.test(text)) {
+    return new SmsProviderError(
+      `${provider} 短信服务的 TLS 握手失败，请求未发出（请核对 SMS_ENDPOINT 的 http/https 与端口）：${message}`,
+      'connection_tls_failed',
+      false,
+    );
+  }
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|connect ETIMEDOUT/i.test(text)) {
+    return new SmsProviderError(`${provider} 短信服务无法连接，请求未发出：${message}`, 'network_refused', true);
+  }
+  return new SmsProviderError(`${provider} 短信服务无应答：${message}`, 'network_timeout', true, true);
 }

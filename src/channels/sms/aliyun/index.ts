@@ -53,7 +53,7 @@ export class AliyunSmsProvider implements SmsProvider {
   constructor(config: Config['sms'], options: { timeoutMs?: number } = {}) {
     const { accessKeyId, accessKeySecret } = config.aliyun;
     if (!accessKeyId || !accessKeySecret) throw new Error('Aliyun SMS needs ALIYUN_ACCESS_KEY_ID and ALIYUN_ACCESS_KEY_SECRET');
-    const endpoint = config.endpoint ? new URL(/^https?:\/\//.test(config.endpoint) ? config.endpoint : `https://${config.endpoint}`) : undefined;
+    const endpoint = config.endpoint ? new URL(config.endpoint) : undefined; // validated in config.ts: scheme://host[:port]
     this.client = new Dysmsapi(
       new $OpenApi.Config({
         accessKeyId,

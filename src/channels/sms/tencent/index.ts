@@ -61,7 +61,7 @@ export class TencentSmsProvider implements SmsProvider {
     const { secretId, secretKey, appId, region } = config.tencent;
     if (!secretId || !secretKey || !appId) throw new Error('Tencent SMS needs TENCENT_SECRET_ID, TENCENT_SECRET_KEY and TENCENT_SMS_APP_ID');
     this.appId = appId;
-    const endpoint = config.endpoint ? new URL(/^https?:\/\//.test(config.endpoint) ? config.endpoint : `https://${config.endpoint}`) : undefined;
+    const endpoint = config.endpoint ? new URL(config.endpoint) : undefined; // validated in config.ts: scheme://host[:port]
     this.client = new Client({
       credential: { secretId, secretKey },
       region,
