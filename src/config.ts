@@ -74,6 +74,8 @@ const envSchema = z.object({
     .refine(isEndpointOrigin, 'an origin with scheme, host and optional port, nothing more: https://sms.tencentcloudapi.com or http://127.0.0.1:9000')
     .transform((s) => new URL(s).origin)
     .optional(),
+  /** How long after a send the provider's records are complete enough that a missing message proves it was never accepted. */
+  SMS_LOOKUP_SETTLE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   SMS_SIGN_NAME: z.string().min(1).default('连心'),
   SMS_RECEIPT_TOKEN: optionalString,
   /** Provider-approved template ids and wording; defaults to templates/sms/templates.json (placeholder ids). */
@@ -126,6 +128,8 @@ export interface Config {
   sms: {
     provider: 'outbox' | 'tencent' | 'aliyun';
     endpoint?: string;
+    /** A message missing from the provider's records this long after it was handed over was never accepted. */
+    lookupSettleMs: number;
     signName: string;
     receiptToken?: string;
     /** Absolute path of the SMS template mapping; undefined = the bundled templates/sms/templates.json. */
@@ -220,6 +224,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sms: {
       provider: e.SMS_PROVIDER,
       endpoint: e.SMS_ENDPOINT,
+      lookupSettleMs: e.SMS_LOOKUP_SETTLE_SECONDS * 1000,
       signName: e.SMS_SIGN_NAME,
       receiptToken: e.SMS_RECEIPT_TOKEN,
       templatesFile: e.SMS_TEMPLATES_FILE ? path.resolve(e.SMS_TEMPLATES_FILE) : undefined,

@@ -168,9 +168,15 @@ export async function recordPermanent(clock: Clock, d: DeliveryDoc, owner: strin
   return res.matchedCount === 1;
 }
 
-/** Nobody can tell whether the provider got it: a person decides (resend or mark sent). Never re-sent by itself. */
-export async function recordUnknown(clock: Clock, d: DeliveryDoc, owner: string, message: string): Promise<boolean> {
+/**
+ * Nobody can tell whether the provider got it: a person decides (resend or mark sent). Never re-sent by itself.
+ * `settled` is what the channel knows per recipient (sent, unknown with evidence); recipients it never reached are failed.
+ */
+export async function recordUnknown(clock: Clock, d: DeliveryDoc, owner: string, message: string, settled?: RecipientOutcome[]): Promise<boolean> {
   const now = clock.now();
+  const recipients = settled
+    ? mergeRecipients(d.recipients ?? [], { status: 'failed', recipients: settled })
+    : (d.recipients ?? []).map((r) => (r.status === 'queued' ? { ...r, status: 'unknown' as const } : r));
   const res = await Delivery.updateOne(
     { _id: d._id, 'lease.owner': owner, status: { $in: ['sending', 'pending'] } },
     {
@@ -180,7 +186,7 @@ export async function recordUnknown(clock: Clock, d: DeliveryDoc, owner: string,
         lease: null,
         settledAt: now,
         updatedAt: now,
-        recipients: (d.recipients ?? []).map((r) => (r.status === 'queued' ? { ...r, status: 'unknown' } : r)),
+        recipients,
       },
     },
   );

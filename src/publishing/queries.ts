@@ -31,6 +31,8 @@ export interface DeliveryView {
   recipients: Record<string, number>;
   /** A few failed recipients with the provider's reason; the full list is paged at /api/admin/deliveries/:id/recipients. */
   failedRecipients: Array<{ recipient: string; errorCode?: string; errorMessage?: string }>;
+  /** A few recipients in doubt with the evidence (hand-off time, request id, what the provider's records said). */
+  unknownRecipients: Array<{ recipient: string; errorCode?: string; errorMessage?: string }>;
   actions: DeliveryDoc['actions'];
 }
 
@@ -94,10 +96,14 @@ export function showRecipient(recipient: string, reveal: boolean): string {
 function toDeliveryView(d: DeliveryDoc, reveal: boolean): DeliveryView {
   const counts: Record<string, number> = {};
   const failed: DeliveryView['failedRecipients'] = [];
+  const unknown: DeliveryView['unknownRecipients'] = [];
   for (const r of d.recipients ?? []) {
     counts[r.status] = (counts[r.status] ?? 0) + 1;
     if (r.status === 'failed' && failed.length < 20) {
       failed.push({ recipient: showRecipient(r.recipient, reveal), errorCode: r.errorCode, errorMessage: r.errorMessage });
+    }
+    if (r.status === 'unknown' && unknown.length < 20) {
+      unknown.push({ recipient: showRecipient(r.recipient, reveal), errorCode: r.errorCode, errorMessage: r.errorMessage });
     }
   }
   const open = d.status === 'queued' || d.status === 'planned';
@@ -122,6 +128,7 @@ function toDeliveryView(d: DeliveryDoc, reveal: boolean): DeliveryView {
     recipientCount: d.recipientCount,
     recipients: counts,
     failedRecipients: failed,
+    unknownRecipients: unknown,
     actions: d.actions ?? [],
   };
 }

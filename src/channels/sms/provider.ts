@@ -25,12 +25,34 @@ export interface ProviderResult {
   phone: string;
   ok: boolean;
   providerMessageId?: string;
+  /** The provider's id of the request that carried it (RequestId). */
+  requestId?: string;
   code?: string;
   message?: string;
 }
 
-/** Answer of a lookup for an in-doubt message: found (sent), or provably never received ('absent'). */
-export type LookupResult = { found: true; providerMessageId?: string } | { found: false };
+/** One message the provider's own records hold for a number (QuerySendDetails, PullSmsSendStatusByPhoneNumber, the outbox). */
+export interface ProviderRecord {
+  providerMessageId?: string;
+  /** What we passed along and the provider echoes (Aliyun OutId, Tencent SessionContext when enabled): the delivery id. */
+  tag?: string;
+  /** When the provider sent (or the phone received) it. */
+  at?: Date;
+  status: 'sent' | 'delivered' | 'failed';
+  errorCode?: string;
+}
+
+/** The provider's records for one number since a moment, or why they could not be read. */
+export type LookupAnswer =
+  | {
+      ok: true;
+      records: ProviderRecord[];
+      /** Every record of the window was returned (not cut by a page size). */
+      complete: boolean;
+      /** What was asked, for the evidence shown to people ("QuerySendDetails 20250901"). */
+      query: string;
+    }
+  | { ok: false; query: string; error: string };
 
 export class SmsProviderError extends Error {
   constructor(
@@ -39,6 +61,8 @@ export class SmsProviderError extends Error {
     readonly transient: boolean,
     /** No answer came back after the request was sent: the provider may have accepted it. */
     readonly mayHaveBeenAccepted = false,
+    /** The provider's id of the request, when its answer carried one (RequestId). */
+    readonly requestId?: string,
   ) {
     super(message);
     this.name = 'SmsProviderError';
@@ -53,10 +77,12 @@ export interface SmsProvider {
   readonly maxMixedParams: number;
   send(request: ProviderRequest): Promise<ProviderResult[]>;
   /**
-   * Asks the provider about messages whose send got no answer. Phones missing from the result could not be
-   * checked (they become 'unknown'). Providers without a usable query API omit this.
+   * Reads the provider's own records of each number since a moment (to settle sends that got no answer).
+   * Providers without a usable query API omit this.
    */
-  lookup?(deliveryId: string, items: Array<{ phone: string; attemptedAt: Date }>): Promise<Map<string, LookupResult>>;
+  lookup?(deliveryId: string, items: Array<{ phone: string; since: Date }>, until: Date): Promise<Map<string, LookupAnswer>>;
+  /** The records are exact the moment a send returns (the outbox): a miss proves absence without waiting. */
+  readonly lookupIsExact?: boolean;
 }
 
 /**
