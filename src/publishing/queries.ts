@@ -215,3 +215,28 @@ export async function cancelPublication(id: string, by: string): Promise<Publica
   }
   return getPublicationView(id);
 }
+
+export interface PublicationOutcome {
+  status: PublicationStatus;
+  /** A meeting's cancellation or move withdrew it before anything went out. */
+  withdrawn: boolean;
+  reason?: string;
+}
+
+/** For other modules: where each publication stands, and whether a withdrawal stopped it. */
+export async function publicationOutcomes(ids: string[]): Promise<Map<string, PublicationOutcome>> {
+  const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+  if (!valid.length) return new Map();
+  const [pubs, withdrawnBatches] = await Promise.all([
+    Publication.find({ _id: { $in: valid } }).select('status error').lean(),
+    Delivery.find({ publicationId: { $in: valid }, 'error.code': 'withdrawn' }).select('publicationId error').lean(),
+  ]);
+  const batchReason = new Map(withdrawnBatches.map((d) => [String(d.publicationId), d.error?.message]));
+  return new Map(
+    pubs.map((p) => {
+      const reason = p.error?.code === 'withdrawn' ? p.error.message : batchReason.get(String(p._id));
+      const withdrawn = p.status === 'cancelled' && reason !== undefined;
+      return [String(p._id), { status: p.status, withdrawn, ...(withdrawn ? { reason } : {}) }];
+    }),
+  );
+}

@@ -170,7 +170,7 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
   api.add({
     method: 'get',
     path: '/api/admin/meetings/:id/reminders',
-    summary: 'Reminders recorded for this meeting (sent or skipped, and why)',
+    summary: 'Reminders recorded for this meeting (sent, skipped, or withdrawn by a cancellation or move, and why)',
     tags: TAGS,
     access: ORGANIZERS,
     params: idParams,
