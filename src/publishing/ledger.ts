@@ -78,13 +78,20 @@ export function mergeRecipients(current: DeliveryDoc['recipients'], outcome: Del
 export async function recordOutcome(clock: Clock, d: DeliveryDoc, owner: string, outcome: DeliveryOutcome): Promise<DeliveryDoc['status'] | null> {
   const now = clock.now();
   const recipients = mergeRecipients(d.recipients ?? [], outcome);
+  if (outcome.deferUntil) return recordDeferred(now, d, owner, outcome, recipients);
   const inDoubt = recipients.filter((r) => r.status === 'unknown').length;
   // Some numbers may or may not have received it (an interrupted request the provider cannot confirm): a person decides.
-  const status = outcome.status === 'sent' && inDoubt > 0 ? 'unknown' : outcome.status;
+  // Nobody got it (every number skipped or refused): that is not "sent", whatever the provider call returned.
+  const reached = recipients.filter((r) => ['sent', 'delivered', 'unknown'].includes(r.status)).length;
+  const noneReached = outcome.status === 'sent' && recipients.length > 0 && reached === 0;
+  const status = outcome.status === 'sent' && inDoubt > 0 ? 'unknown' : noneReached ? 'failed' : outcome.status;
+  const firstMiss = noneReached ? recipients.find((r) => r.errorMessage) : undefined;
   const error =
     status === 'unknown'
       ? { code: 'outcome_unknown', message: `${inDoubt} 个号码的发送结果未知（发送中断且服务商无法核实）。请核实后选择“重新发送”或“标记为已发送”。` }
-      : outcome.error
+      : noneReached
+        ? { code: 'none_reached', message: `没有号码收到这条消息${firstMiss ? `（如：${firstMiss.errorMessage}）` : ''}` }
+        : outcome.error
         ? { code: outcome.error.code, message: outcome.error.message }
         : null;
   const set: Record<string, unknown> = {
@@ -105,6 +112,30 @@ export async function recordOutcome(clock: Clock, d: DeliveryDoc, owner: string,
   // through mongoose on every batch costs more than the provider call (see scripts/bench/fanout.ts).
   const res = await Delivery.collection.updateOne({ _id: d._id, 'lease.owner': owner, status: { $in: ['sending', 'pending'] } }, { $set: set });
   return res.matchedCount === 1 ? status : null;
+}
+
+/**
+ * Some recipients wait for a frequency limit: back to the queue until the earliest of them may go, without using
+ * up an attempt (waiting is not failing); the others' results are recorded already.
+ */
+async function recordDeferred(now: Date, d: DeliveryDoc, owner: string, outcome: DeliveryOutcome, recipients: DeliveryDoc['recipients']): Promise<'queued' | null> {
+  const waiting = recipients.filter((r) => r.status === 'deferred').length;
+  const res = await Delivery.collection.updateOne(
+    { _id: d._id, 'lease.owner': owner, status: 'sending' },
+    {
+      $set: {
+        status: 'queued',
+        nextAttemptAt: outcome.deferUntil,
+        attempts: Math.max(0, d.attempts - 1),
+        providerIds: { ...(d.providerIds ?? {}), ...(outcome.providerIds ?? {}) },
+        recipients,
+        error: { code: 'deferred', message: `${waiting} 个号码受发送频率限制，稍后自动发送` },
+        lease: null,
+        updatedAt: now,
+      },
+    },
+  );
+  return res.matchedCount === 1 ? 'queued' : null;
 }
 
 /** Whether a transient failure of this attempt is the last one allowed. */

@@ -240,3 +240,38 @@ export async function publicationOutcomes(ids: string[]): Promise<Map<string, Pu
     }),
   );
 }
+
+/** Where one recipient's SMS stands, for other modules (a meeting's invitations). */
+export interface RecipientDelivery {
+  publicationId: string;
+  status: DeliveryRecipient['status'] | 'cancelled';
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/**
+ * Per publication, per SMS recipient (E.164), what the current round says. A batch withdrawn or cancelled
+ * before it went out counts as 'cancelled' for those it had not reached.
+ */
+export async function smsRecipientDeliveries(publicationIds: string[]): Promise<Map<string, Map<string, RecipientDelivery>>> {
+  const valid = [...new Set(publicationIds)].filter((id) => Types.ObjectId.isValid(id));
+  const out = new Map<string, Map<string, RecipientDelivery>>();
+  if (!valid.length) return out;
+  const rows = await Delivery.find({ publicationId: { $in: valid }, channel: 'sms', supersededBy: null })
+    .select('publicationId status recipients.recipient recipients.status recipients.errorCode recipients.errorMessage')
+    .lean();
+  for (const d of rows) {
+    const byPhone = out.get(String(d.publicationId)) ?? new Map<string, RecipientDelivery>();
+    out.set(String(d.publicationId), byPhone);
+    for (const r of d.recipients ?? []) {
+      const unreached = r.status === 'queued' || r.status === 'deferred';
+      byPhone.set(r.recipient, {
+        publicationId: String(d.publicationId),
+        status: d.status === 'cancelled' && unreached ? 'cancelled' : r.status,
+        ...(r.errorCode ? { errorCode: r.errorCode } : {}),
+        ...(r.errorMessage ? { errorMessage: r.errorMessage } : {}),
+      });
+    }
+  }
+  return out;
+}

@@ -228,6 +228,11 @@ export class PublishingWorker {
       this.deps.logger.warn({ deliveryId: String(d._id) }, 'lost the lease before recording a delivery outcome');
       return;
     }
+    if (recorded === 'queued') {
+      // Held back by a frequency limit: back in the queue until it may go.
+      this.deps.logger.info({ deliveryId: String(d._id), deferUntil: outcome.deferUntil }, 'delivery deferred by a frequency limit');
+      return refreshPublication(d.publicationId, clock);
+    }
     await this.settled(d, recorded, outcome.error?.message);
   }
 
@@ -266,6 +271,7 @@ export class PublishingWorker {
       return this.settled(d, 'unknown');
     }
     const recorded = await recordOutcome(clock, d, owner, result);
+    if (recorded === 'queued') return refreshPublication(d.publicationId, clock);
     if (recorded) await this.settled(d, recorded, result.error?.message);
   }
 

@@ -7,7 +7,7 @@ import { DomainEventBus } from '../../src/events';
 import { ChannelError, type DeliveryRequest, type SmsRecipient } from '../../src/channels/types';
 import {
   AliyunSmsProvider, OutboxMessageModel, createSmsChannel, OutboxProvider, SmsChannel, SmsMessageModel, SmsOptOutModel, TencentSmsProvider,
-  addOptOut, normalizeChinaMobile, optedOutAmong,
+  addOptOut, normalizeChinaMobile, optedOutAmong, shanghaiDayStart,
 } from '../../src/channels/sms';
 import { DEFAULT_TEMPLATES_FILE } from '../../src/channels/sms/templates';
 import { startFakeAliyunSms, startFakeTencentSms, type FakeAliyunSms, type FakeTencentSms } from '../fakes';
@@ -136,20 +136,31 @@ describe('SMS channel', () => {
       expect(outcome.recipients!.find((x) => x.recipient === '+8613800000001')).to.include({ status: 'skipped', errorCode: 'opted_out' });
     });
 
-    it('applies per-number frequency limits: same template within 30 s, 10 a day', async () => {
+    it('defers, never drops, what a frequency limit holds back: same kind within 30 s, 10 a day', async () => {
       const r1 = await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
       expect(r1.recipients![0].status).to.equal('sent');
       clock.advance(10_000);
-      const r2 = await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
-      expect(r2.recipients![0]).to.include({ status: 'skipped', errorCode: 'frequency_limited' });
-      for (let i = 0; i < 9; i += 1) {
+      const second = request([{ phone: phone(5), name: '甲' }, { phone: phone(6), name: '乙' }]);
+      const r2 = await channel.deliver(second);
+      expect(r2.recipients!.find((x) => x.recipient === '+8613800000006')!.status).to.equal('sent');
+      const held = r2.recipients!.find((x) => x.recipient === '+8613800000005')!;
+      expect(held).to.include({ status: 'deferred', errorCode: 'frequency_limited' });
+      expect(r2.deferUntil!.getTime()).to.equal(clock.now().getTime() + 20_000); // 30 s after the first text
+      clock.set(r2.deferUntil!);
+      const r2b = await channel.deliver({ ...second, attempt: 2 });
+      expect(r2b.deferUntil).to.equal(undefined);
+      expect(r2b.recipients!.map((x) => x.status)).to.deep.equal(['sent', 'sent']);
+      expect(await OutboxMessageModel.countDocuments({ phone: '+8613800000006' })).to.equal(1); // not texted twice
+
+      for (let i = 0; i < 8; i += 1) {
         clock.advance(31_000);
         await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
       }
       clock.advance(31_000);
       const r12 = await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
-      expect(r12.recipients![0]).to.include({ status: 'skipped', errorCode: 'frequency_limited' });
+      expect(r12.recipients![0]).to.include({ status: 'deferred', errorCode: 'frequency_limited' });
       expect(r12.recipients![0].errorMessage).to.include('10');
+      expect(r12.deferUntil!.getTime()).to.equal(shanghaiDayStart(clock.now()).getTime() + 86_400_000);
     });
   });
 
@@ -198,6 +209,19 @@ describe('SMS channel', () => {
     it('sends one request per distinct personal value set', async () => {
       await channel.deliver(request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '乙' }, { phone: phone(3), name: '甲' }]));
       expect(fake.state.sendRequests).to.equal(2);
+    });
+
+    it("defers a number Tencent refuses for its own 30-second limit, and sends it when allowed", async () => {
+      fake.controls.failNumber('+8613800000003', 'LimitExceeded.PhoneNumberThirtySecondLimit');
+      const r = request([{ phone: phone(3), name: '甲' }, { phone: phone(4), name: '甲' }]);
+      const outcome = await channel.deliver(r);
+      expect(outcome.recipients!.find((x) => x.recipient === '+8613800000003')).to.include({ status: 'deferred' });
+      expect(outcome.deferUntil!.getTime()).to.equal(clock.now().getTime() + 30_000);
+      fake.state.numberFailures.delete('+8613800000003');
+      clock.advance(30_000);
+      const again = await channel.deliver({ ...r, attempt: 2 });
+      expect(again.recipients!.map((x) => x.status)).to.deep.equal(['sent', 'sent']);
+      expect(fake.state.sends.map((x) => x.phone)).to.deep.equal(['+8613800000004', '+8613800000003']);
     });
 
     it('reports per-number provider failures', async () => {

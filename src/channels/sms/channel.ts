@@ -45,6 +45,12 @@ interface Planned {
   values: Record<string, string>;
 }
 
+/** A number held back by a frequency limit: when it may go, and why it waits. */
+interface Deferral {
+  until: Date;
+  reason: string;
+}
+
 const COUNTED: SmsMessageDoc['status'][] = ['sending', 'sent', 'delivered', 'unknown'];
 const IN_DOUBT_MESSAGE = '发送请求未得到服务商应答，且服务商记录无法证实是否已发出，请人工确认';
 const PROVIDER_LABELS: Record<SmsProvider['name'], string> = { outbox: '短信发件箱', tencent: '腾讯云', aliyun: '阿里云' };
@@ -124,12 +130,12 @@ export class SmsChannel implements Channel {
     );
     const checking = await this.settleInDoubt(request.deliveryId, [...existing.values()].filter((d) => d.status === 'sending'), existing);
     const fresh = planned.filter((p) => !existing.has(p.phone));
-    await this.skipBlocked(request, sms.notification, fresh, existing);
-    const toSend = fresh.filter((p) => !existing.has(p.phone));
+    const deferred = await this.holdBack(request, sms.notification, fresh, existing);
+    const toSend = fresh.filter((p) => !existing.has(p.phone) && !deferred.has(p.phone));
 
     let stop: SmsProviderError | undefined;
     try {
-      stop = await this.sendAll(request, template, toSend);
+      stop = await this.sendAll(request, template, toSend, deferred);
     } finally {
       // Whatever happened, report every recorded number as it stands.
       const rows = await SmsMessageModel.find({ deliveryId: request.deliveryId, phone: { $in: planned.map((p) => p.phone) } }).lean();
@@ -146,9 +152,16 @@ export class SmsChannel implements Channel {
         true,
       );
     }
+    for (const [phone, d] of deferred) {
+      outcomes.set(phone, { recipient: phone, status: 'deferred', errorCode: 'frequency_limited', errorMessage: `${d.reason}，将于 ${shanghaiClock(d.until)} 发送` });
+    }
     const recipients = [...outcomes.values()];
     const sent = recipients.filter((r) => r.status === 'sent' || r.status === 'delivered' || r.status === 'unknown').length;
     const providerIds = { provider: this.deps.provider.name };
+    if (deferred.size && !stop) {
+      const deferUntil = new Date(Math.min(...[...deferred.values()].map((d) => d.until.getTime())));
+      return { status: 'sent', providerIds, recipients, deferUntil };
+    }
     if (stop && !sent) {
       throw new ChannelError(`短信发送失败：${stop.message}`, `sms_${stop.code}`, false, stop.code, stop.message);
     }
@@ -279,14 +292,20 @@ export class SmsChannel implements Channel {
     return `${at} 交给${label}${d.requestId ? `（请求号 ${d.requestId}）` : ''}，${d.errorMessage ?? '未得到应答（发送进程中断）'}`;
   }
 
-  /** Records opted-out and rate-limited numbers as skipped (they stay skipped for this delivery). */
-  private async skipBlocked(request: DeliveryRequest, notification: string, fresh: Planned[], existing: Map<string, SmsMessageDoc>): Promise<void> {
-    if (!fresh.length) return;
+  /**
+   * Opted-out numbers are recorded as skipped (they stay skipped for this delivery). Numbers a frequency limit holds
+   * back (the same kind within the interval, the daily cap) get no record: they are deferred until the limit
+   * allows, returned here by the moment they may go.
+   */
+  private async holdBack(request: DeliveryRequest, notification: string, fresh: Planned[], existing: Map<string, SmsMessageDoc>): Promise<Map<string, Deferral>> {
+    const deferred = new Map<string, Deferral>();
+    if (!fresh.length) return deferred;
     const now = this.deps.clock.now();
+    const interval = this.limits.sameTemplateIntervalMs;
     const phones = fresh.map((p) => p.phone);
     const optedOut = new Set((await SmsOptOutModel.find({ _id: { $in: phones } }).select('_id').lean()).map((r) => r._id));
     const dayStart = shanghaiDayStart(now);
-    const since = new Date(Math.min(dayStart.getTime(), now.getTime() - this.limits.sameTemplateIntervalMs));
+    const since = new Date(Math.min(dayStart.getTime(), now.getTime() - interval));
     const recent = await SmsMessageModel.find({
       phone: { $in: phones.filter((p) => !optedOut.has(p)) },
       attemptedAt: { $gte: since },
@@ -296,40 +315,44 @@ export class SmsChannel implements Channel {
       .select('phone notification attemptedAt')
       .lean();
     const today = new Map<string, number>();
-    const sameRecently = new Set<string>();
+    const sameUntil = new Map<string, number>();
     for (const r of recent) {
       if (r.attemptedAt >= dayStart) today.set(r.phone, (today.get(r.phone) ?? 0) + 1);
-      if (r.notification === notification && now.getTime() - r.attemptedAt.getTime() < this.limits.sameTemplateIntervalMs) sameRecently.add(r.phone);
+      const until = r.attemptedAt.getTime() + interval;
+      if (r.notification === notification && until > now.getTime()) sameUntil.set(r.phone, Math.max(sameUntil.get(r.phone) ?? 0, until));
     }
     const skipped: Array<Partial<SmsMessageDoc>> = [];
     for (const p of fresh) {
-      const reason = optedOut.has(p.phone)
-        ? (['opted_out', '该号码已退订短信'] as const)
-        : sameRecently.has(p.phone)
-          ? (['frequency_limited', `同类短信 ${Math.round(this.limits.sameTemplateIntervalMs / 1000)} 秒内只发一次`] as const)
-          : (today.get(p.phone) ?? 0) >= this.limits.perNumberDaily
-            ? (['frequency_limited', `该号码今日已收到 ${this.limits.perNumberDaily} 条短信，达到上限`] as const)
-            : undefined;
-      if (!reason) continue;
-      skipped.push({
-        deliveryId: request.deliveryId,
-        phone: p.phone,
-        notification: notification as SmsMessageDoc['notification'],
-        provider: this.deps.provider.name,
-        status: 'skipped',
-        errorCode: reason[0],
-        errorMessage: reason[1],
-        attemptedAt: now,
-        settledAt: now,
-      });
+      if (optedOut.has(p.phone)) {
+        skipped.push({
+          deliveryId: request.deliveryId,
+          phone: p.phone,
+          notification: notification as SmsMessageDoc['notification'],
+          provider: this.deps.provider.name,
+          status: 'skipped',
+          errorCode: 'opted_out',
+          errorMessage: '该号码已退订短信',
+          attemptedAt: now,
+          settledAt: now,
+        });
+      } else if ((today.get(p.phone) ?? 0) >= this.limits.perNumberDaily) {
+        deferred.set(p.phone, { until: new Date(dayStart.getTime() + 86_400_000), reason: `该号码今日已收到 ${this.limits.perNumberDaily} 条短信，达到上限` });
+      } else if (sameUntil.has(p.phone)) {
+        deferred.set(p.phone, { until: new Date(sameUntil.get(p.phone)!), reason: `同类短信 ${Math.round(interval / 1000)} 秒内只发一次` });
+      }
     }
-    if (!skipped.length) return;
-    await insertIgnoringDuplicates(skipped);
-    for (const s of skipped) existing.set(s.phone!, s as SmsMessageDoc);
+    if (skipped.length) {
+      await insertIgnoringDuplicates(skipped);
+      for (const s of skipped) existing.set(s.phone!, s as SmsMessageDoc);
+    }
+    return deferred;
   }
 
-  /** Sends in provider-sized requests; returns the permanent error that stopped the fan-out, if any. */
-  private async sendAll(request: DeliveryRequest, template: SmsTemplate, toSend: Planned[]): Promise<SmsProviderError | undefined> {
+  /**
+   * Sends in provider-sized requests; returns the permanent error that stopped the fan-out, if any. Numbers the
+   * provider refuses for its own per-number frequency limits were not accepted: they join `deferred`.
+   */
+  private async sendAll(request: DeliveryRequest, template: SmsTemplate, toSend: Planned[], deferred: Map<string, Deferral>): Promise<SmsProviderError | undefined> {
     const provider = this.deps.provider;
     const chunks = chunkForProvider(toSend, provider);
     for (const [index, chunk] of chunks.entries()) {
@@ -370,8 +393,13 @@ export class SmsChannel implements Channel {
         return e;
       }
       const settled = this.deps.clock.now();
+      const limited = results.filter((r) => !r.ok && r.code && provider.frequencyLimit?.(r.code, settled));
+      for (const r of limited) deferred.set(r.phone, { until: provider.frequencyLimit!(r.code!, settled)!, reason: r.message ?? '服务商频率限制' });
+      if (limited.length) {
+        await SmsMessageModel.deleteMany({ deliveryId: request.deliveryId, phone: { $in: limited.map((r) => r.phone) }, status: 'sending' });
+      }
       await SmsMessageModel.bulkWrite(
-        results.map((r) => ({
+        results.filter((r) => !deferred.has(r.phone)).map((r) => ({
           updateOne: {
             filter: { deliveryId: request.deliveryId, phone: r.phone, status: 'sending' },
             update: {
@@ -470,6 +498,11 @@ async function insertIgnoringDuplicates(docs: Array<Partial<SmsMessageDoc>>): Pr
 function clip(text: string, max: number): string {
   const chars = [...text.trim()];
   return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** "12月1日 14:30:05" in Asia/Shanghai, for messages people read. */
+function shanghaiClock(at: Date): string {
+  return at.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
 
 /** Midnight of `now`'s calendar day in Asia/Shanghai (UTC+8, no daylight saving). */

@@ -83,6 +83,11 @@ export interface SmsProvider {
   lookup?(deliveryId: string, items: Array<{ phone: string; since: Date }>, until: Date): Promise<Map<string, LookupAnswer>>;
   /** The records are exact the moment a send returns (the outbox): a miss proves absence without waiting. */
   readonly lookupIsExact?: boolean;
+  /**
+   * For a per-number refusal code: whether it is the provider's frequency limit for that number and when the
+   * number may be texted again (the message is deferred, never dropped); undefined for any other code.
+   */
+  frequencyLimit?(code: string, now: Date): Date | undefined;
 }
 
 /**

@@ -28,6 +28,8 @@ export interface InvitationDoc {
   response: RsvpResponse;
   note: string;
   respondedAt?: Date;
+  /** The publication whose SMS carried the current link (announce, a newcomer invite, or a resend). */
+  publicationId?: string;
   createdAt: Date;
 }
 
@@ -45,6 +47,7 @@ const invitationSchema = new Schema<InvitationDoc>(
     response: { type: String, enum: RSVP_RESPONSES, required: true, default: 'pending' },
     note: { type: String, default: '', maxlength: 200 },
     respondedAt: { type: Date },
+    publicationId: { type: String },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, strict: 'throw', collection: 'meeting_invitations' },

@@ -10,6 +10,7 @@ import { announceMeeting, inviteNewcomers } from '../announce';
 import { cancelMeeting, markHeld, rescheduleMeeting } from '../changes';
 import { listRsvps, rsvpCsv } from '../attendance';
 import { listReminders } from '../reminders';
+import { resendInvitations } from '../resend';
 import { createFollowUpDraft } from '../follow-up';
 import { syncMeetingPage } from '../publishable';
 import type { Actor, MeetingsContext } from '../context';
@@ -147,6 +148,18 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
       ctx.set('Cache-Control', 'no-store');
       return listRsvps(await findMeeting(params.id), query);
     },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/meetings/:id/invitations/resend',
+    summary: 'Resend the invitation with a new personal link: to the invitations named, or to everyone who has not answered',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    body: z.object({ invitationIds: z.array(z.string().regex(/^[0-9a-f]{24}$/, 'an invitation id')).min(1).max(2000).optional() }).strict(),
+    responses: { 200: 'Queued (resent: how many)', 409: 'The meeting is no longer live' },
+    handler: (ctx, { params, body }) => resendInvitations(mc, params.id, body, actor(ctx)),
   });
 
   api.add({

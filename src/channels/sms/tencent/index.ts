@@ -8,6 +8,7 @@
  */
 import { sms } from 'tencentcloud-sdk-nodejs-sms';
 import type { Config } from '../../../config';
+import { shanghaiDayStart } from '../channel';
 import { SmsProviderError, networkFailure, type LookupAnswer, type ProviderRecord, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
 
 const Client = sms.v20210111.Client;
@@ -38,6 +39,7 @@ const REASONS: Record<string, string> = {
   'UnauthorizedOperation.RequestIpNotInWhitelist': '服务器 IP 不在腾讯云短信白名单中',
   'LimitExceeded.PhoneNumberThirtySecondLimit': '该号码 30 秒内发送过短信，触发频率限制',
   'LimitExceeded.PhoneNumberDailyLimit': '该号码当日短信条数已达上限',
+  'LimitExceeded.PhoneNumberOneHourLimit': '该号码 1 小时内短信条数已达上限',
   'LimitExceeded.AppDailyLimit': '腾讯云短信应用的日发送量已达上限（控制台设置），今天不再发送，请明天重试或在控制台调整上限',
   'LimitExceeded.DailyLimit': '腾讯云短信日发送量已达上限，今天不再发送，请明天重试或在控制台调整上限',
   'LimitExceeded.AppMainlandChinaDailyLimit': '腾讯云短信应用的国内短信日发送量已达上限，今天不再发送，请明天重试或在控制台调整上限',
@@ -124,6 +126,16 @@ export class TencentSmsProvider implements SmsProvider {
         ? { phone: m.phone, ok: true, requestId, providerMessageId: s.SerialNo }
         : { phone: m.phone, ok: false, requestId, code: s.Code, message: tencentReason(s.Code ?? '', s.Message) };
     });
+  }
+
+  /** Per-number frequency limits Tencent applies (console-configurable): the number waits, it is not dropped. */
+  frequencyLimit(code: string, now: Date): Date | undefined {
+    if (code === 'LimitExceeded.PhoneNumberThirtySecondLimit') return new Date(now.getTime() + 30_000);
+    if (code === 'LimitExceeded.PhoneNumberOneHourLimit') return new Date(now.getTime() + 3_600_000);
+    if (code === 'LimitExceeded.PhoneNumberDailyLimit' || code === 'LimitExceeded.PhoneNumberSameContentDailyLimit') {
+      return new Date(shanghaiDayStart(now).getTime() + 86_400_000);
+    }
+    return undefined;
   }
 
   async lookup(_deliveryId: string, items: Array<{ phone: string; since: Date }>, until: Date): Promise<Map<string, LookupAnswer>> {
