@@ -13,9 +13,15 @@ export function backoffMs(attempt: number, random = Math.random): number {
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-/** How often a 'pending' delivery is polled (WeChat publish jobs whose result event never came), and for how long. */
+/**
+ * How often a 'pending' delivery is polled (WeChat publish jobs whose result event has not come), and for how long:
+ * soon at first (most jobs finish within seconds), then backing off to once a minute.
+ */
 export const PENDING_POLL_MS = 60_000;
 export const MAX_PENDING_POLLS = 60;
+export function pendingPollDelayMs(pollsSoFar: number): number {
+  return Math.min(PENDING_POLL_MS, 3_000 * 2 ** Math.max(0, pollsSoFar));
+}
 
 function leaseUntil(leaseMs: number) {
   return new Date(Date.now() + leaseMs);
@@ -102,7 +108,7 @@ export async function recordOutcome(clock: Clock, d: DeliveryDoc, owner: string,
     updatedAt: now,
   };
   if (status === 'pending') {
-    set.nextAttemptAt = new Date(now.getTime() + PENDING_POLL_MS);
+    set.nextAttemptAt = new Date(now.getTime() + pendingPollDelayMs(d.polls ?? 0));
     set.lease = null;
   } else {
     set.settledAt = now;
