@@ -5,6 +5,8 @@ import type { AuthenticatedUser } from '../auth/roles';
 export interface AppState {
   requestId: string;
   log: Logger;
+  /** When the request reached the app (epoch ms): deadlines that bound a whole request count from here. */
+  arrivedAt: number;
   /** Set by the authentication middleware when a valid bearer token came with the request. */
   user?: AuthenticatedUser;
   /** Set by routes (the microsite) that render their own 404 page instead of the JSON error. */
