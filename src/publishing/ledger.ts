@@ -74,7 +74,9 @@ export function mergeRecipients(current: DeliveryDoc['recipients'], outcome: Del
     if (o) {
       return { ...r, status: o.status, providerMessageId: o.providerMessageId, errorCode: o.errorCode, errorMessage: o.errorMessage };
     }
-    // A receipt may already have said more than "sent".
+    // A receipt may already have said more than "sent". A number held back by a frequency limit and not reached
+    // this time is settled with the batch.
+    if (r.status === 'deferred' && outcome.status === 'failed') return { ...r, status: 'failed', errorMessage: '受频率限制等待时投递已停止，未发送' };
     if (r.status === 'queued' && fallback) return { ...r, status: fallback };
     return r;
   });
@@ -198,7 +200,7 @@ export async function recordPermanent(clock: Clock, d: DeliveryDoc, owner: strin
         lease: null,
         settledAt: now,
         updatedAt: now,
-        recipients: (d.recipients ?? []).map((r) => (r.status === 'queued' ? { ...r, status: 'failed', errorCode: error.providerCode ?? error.code } : r)),
+        recipients: (d.recipients ?? []).map((r) => (r.status === 'queued' || r.status === 'deferred' ? { ...r, status: 'failed', errorCode: error.providerCode ?? error.code } : r)),
       },
     },
   );
@@ -213,7 +215,9 @@ export async function recordUnknown(clock: Clock, d: DeliveryDoc, owner: string,
   const now = clock.now();
   const recipients = settled
     ? mergeRecipients(d.recipients ?? [], { status: 'failed', recipients: settled })
-    : (d.recipients ?? []).map((r) => (r.status === 'queued' ? { ...r, status: 'unknown' as const } : r));
+    : (d.recipients ?? []).map((r) =>
+        r.status === 'queued' ? { ...r, status: 'unknown' as const } : r.status === 'deferred' ? { ...r, status: 'failed' as const } : r,
+      );
   const res = await Delivery.updateOne(
     { _id: d._id, 'lease.owner': owner, status: { $in: ['sending', 'pending'] } },
     {

@@ -153,7 +153,13 @@ export class SmsChannel implements Channel {
       );
     }
     for (const [phone, d] of deferred) {
-      outcomes.set(phone, { recipient: phone, status: 'deferred', errorCode: 'frequency_limited', errorMessage: `${d.reason}，将于 ${shanghaiClock(d.until)} 发送` });
+      // A permanent stop (the account, the template) would refuse them too: they fail with it instead of waiting.
+      outcomes.set(
+        phone,
+        stop
+          ? { recipient: phone, status: 'failed', errorCode: stop.code, errorMessage: stop.message }
+          : { recipient: phone, status: 'deferred', errorCode: 'frequency_limited', errorMessage: `${d.reason}，将于 ${shanghaiClock(d.until)} 发送` },
+      );
     }
     const recipients = [...outcomes.values()];
     const sent = recipients.filter((r) => r.status === 'sent' || r.status === 'delivered' || r.status === 'unknown').length;
