@@ -71,7 +71,7 @@ export function authRoutes({ config, clock }: Services): ApiRouter {
       .strict(),
     handler: async (ctx, { body }) => {
       ctx.status = 201;
-      return createUser(body);
+      return createUser(body, clock.now());
     },
   });
 
@@ -90,7 +90,7 @@ export function authRoutes({ config, clock }: Services): ApiRouter {
         password: z.string().min(1).max(200).optional(),
       })
       .strict(),
-    handler: (_ctx, { params, body }) => updateUser(params.id, body),
+    handler: (_ctx, { params, body }) => updateUser(params.id, body, clock.now()),
   });
 
   return api;

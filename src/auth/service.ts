@@ -30,7 +30,7 @@ function assertPasswordStrength(password: string): void {
   }
 }
 
-export async function createUser(input: { username: string; password: string; role: Role; displayName?: string }): Promise<PublicUser> {
+export async function createUser(input: { username: string; password: string; role: Role; displayName?: string }, now: Date): Promise<PublicUser> {
   assertPasswordStrength(input.password);
   try {
     const user = await UserModel.create({
@@ -38,6 +38,8 @@ export async function createUser(input: { username: string; password: string; ro
       displayName: input.displayName ?? input.username,
       role: input.role,
       passwordHash: await hashPassword(input.password),
+      createdAt: now,
+      updatedAt: now,
     });
     return toPublicUser(user);
   } catch (err) {
@@ -49,8 +51,9 @@ export async function createUser(input: { username: string; password: string; ro
 export async function updateUser(
   id: string,
   changes: { role?: Role; displayName?: string; disabled?: boolean; password?: string },
+  now: Date,
 ): Promise<PublicUser> {
-  const set: Partial<UserDoc> = {};
+  const set: Partial<UserDoc> = { updatedAt: now };
   if (changes.role) set.role = changes.role;
   if (changes.displayName) set.displayName = changes.displayName;
   if (changes.disabled !== undefined) set.disabled = changes.disabled;
@@ -61,7 +64,7 @@ export async function updateUser(
   const user = await UserModel.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' });
   if (!user) throw new NotFoundError('用户不存在');
   // Disabling an account or changing its password ends its sessions.
-  if (changes.disabled || changes.password) await revokeAllSessions(id);
+  if (changes.disabled || changes.password) await revokeAllSessions(id, now);
   return toPublicUser(user);
 }
 
@@ -95,7 +98,7 @@ export async function login(
   await recordSuccess(attempt);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.tokenTtlMs);
-  await SessionModel.create({ tokenHash: hashToken(token), userId: user._id, expiresAt });
+  await SessionModel.create({ tokenHash: hashToken(token), userId: user._id, expiresAt, createdAt: now });
   return { token, expiresAt, user: toPublicUser(user) };
 }
 
@@ -111,6 +114,6 @@ export async function revokeSession(sessionId: string, now: Date): Promise<void>
   await SessionModel.updateOne({ _id: new Types.ObjectId(sessionId) }, { $set: { revokedAt: now } });
 }
 
-export async function revokeAllSessions(userId: string): Promise<void> {
-  await SessionModel.updateMany({ userId: new Types.ObjectId(userId), revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
+export async function revokeAllSessions(userId: string, now: Date): Promise<void> {
+  await SessionModel.updateMany({ userId: new Types.ObjectId(userId), revokedAt: { $exists: false } }, { $set: { revokedAt: now } });
 }

@@ -5,7 +5,7 @@ import type { AuthenticatedUser } from '../auth/roles';
 export interface AppState {
   requestId: string;
   log: Logger;
-  /** When the request reached the app (epoch ms): deadlines that bound a whole request count from here. */
+  /** When the request reached the app (performance.now() ms, monotonic): deadlines bounding a whole request count from here. */
   arrivedAt: number;
   /** Set by the authentication middleware when a valid bearer token came with the request. */
   user?: AuthenticatedUser;

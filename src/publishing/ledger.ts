@@ -23,6 +23,10 @@ export function pendingPollDelayMs(pollsSoFar: number): number {
   return Math.min(PENDING_POLL_MS, 3_000 * 2 ** Math.max(0, pollsSoFar));
 }
 
+/**
+ * Leases are about process liveness, so they use the wall clock (as src/jobs/lease.ts does) and are only ever
+ * compared with the wall clock; due times (nextAttemptAt) are business time and follow the service clock.
+ */
 function leaseUntil(leaseMs: number) {
   return new Date(Date.now() + leaseMs);
 }

@@ -58,7 +58,7 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
     name: 'wechat',
     routers: [
       callbackRoutes({ config, clock, metrics, processor, bodyLimitBytes: options.bodyLimitBytes }),
-      adminRoutes({ keywords, followers, menu, scheduler, api }),
+      adminRoutes({ keywords, followers, menu, scheduler, clock, api }),
       jssdkRoutes({ config, clock, logger, api }),
     ],
     start() {

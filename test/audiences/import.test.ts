@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { ManualClock } from '../../src/clock';
+import { TestClock, testDate } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
 
 /** Bulk import of SMS subscribers: a dry run reports every bad row; nothing is written until all rows are good. */
 describe('audiences: subscribers bulk import (CSV, Excel)', () => {
-  const clock = new ManualClock(new Date());
+  const clock = new TestClock(testDate('03-10T02:00:00Z'));
   let app: TestApp;
   let admin: string;
 

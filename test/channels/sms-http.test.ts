@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TestClock } from '../support/clock';
 import type { DomainEvents } from '../../src/events';
 import { OutboxProvider, SmsChannel, SmsMessageModel, TencentSmsProvider, AliyunSmsProvider } from '../../src/channels/sms';
 import { startTestApp, type TestApp } from '../support/app';
@@ -34,7 +34,7 @@ describe('SMS over HTTP: receipts, replies, outbox, opt-outs', () => {
     const fake = await startFakeTencentSms();
     try {
       const config = testConfig({ SMS_PROVIDER: 'tencent', SMS_ENDPOINT: fake.url, TENCENT_SECRET_ID: 'id', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' });
-      const channel = new SmsChannel({ provider: new TencentSmsProvider(config.sms), signName: '连心', clock: new ManualClock(), logger: quietLogger });
+      const channel = new SmsChannel({ provider: new TencentSmsProvider(config.sms), signName: '连心', clock: new TestClock(), logger: quietLogger });
       await channel.deliver(request('tc-d1', ['13800000001', '13800000002']));
       const url = `${app.url}/api/callbacks/sms/tencent?token=${TOKEN}`;
       const first = await fake.controls.pushReceipts(url, ['+8613800000002']);
@@ -58,7 +58,7 @@ describe('SMS over HTTP: receipts, replies, outbox, opt-outs', () => {
     const fake = await startFakeAliyunSms();
     try {
       const config = testConfig({ SMS_PROVIDER: 'aliyun', SMS_ENDPOINT: fake.url, ALIYUN_ACCESS_KEY_ID: 'id', ALIYUN_ACCESS_KEY_SECRET: 's' });
-      const channel = new SmsChannel({ provider: new AliyunSmsProvider(config.sms), signName: '连心', clock: new ManualClock(), logger: quietLogger });
+      const channel = new SmsChannel({ provider: new AliyunSmsProvider(config.sms), signName: '连心', clock: new TestClock(), logger: quietLogger });
       await channel.deliver(request('ali-d1', ['13800000011']));
       const res = await fake.controls.pushReceipts(`${app.url}/api/callbacks/sms/aliyun?token=${TOKEN}`);
       expect(JSON.parse(res.body)).to.deep.equal({ code: 0, msg: '接收成功' });
@@ -102,7 +102,7 @@ describe('SMS over HTTP: receipts, replies, outbox, opt-outs', () => {
   });
 
   it('lists the outbox with paging for admin, editor and organizer only', async () => {
-    const channel = new SmsChannel({ provider: new OutboxProvider(new ManualClock()), signName: '连心', clock: new ManualClock(), logger: quietLogger });
+    const channel = new SmsChannel({ provider: new OutboxProvider(new TestClock()), signName: '连心', clock: new TestClock(), logger: quietLogger });
     await channel.deliver(request('ob-d1', ['13800000041', '13800000042', '13800000043']));
     const organizer = (await app.loginAs('organizer')).token;
     const page = await app.request('GET', '/api/admin/outbox?page=1&pageSize=2&deliveryId=ob-d1', { token: organizer });
@@ -115,7 +115,7 @@ describe('SMS over HTTP: receipts, replies, outbox, opt-outs', () => {
   });
 
   it('shows editors and organizers masked numbers and RSVP links; only admins see them whole', async () => {
-    const channel = new SmsChannel({ provider: new OutboxProvider(new ManualClock()), signName: '连心', clock: new ManualClock(), logger: quietLogger });
+    const channel = new SmsChannel({ provider: new OutboxProvider(new TestClock()), signName: '连心', clock: new TestClock(), logger: quietLogger });
     const token = 'AbCdEfGhIjKlMnOpQrStUv';
     const link = `http://lianxin.test/r/${token}`;
     await channel.deliver({

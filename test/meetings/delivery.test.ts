@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TestClock, testDate } from '../support/clock';
 import { Delivery } from '../../src/publishing/models/delivery';
 import { Publication } from '../../src/publishing/models/publication';
 import { startTestApp, type TestApp } from '../support/app';
@@ -12,11 +12,11 @@ const CHANGE_TEMPLATE = '2100004';
 
 /**
  * Frequency limits delay meeting texts, never drop them; the organizer sees per invitee whether the invitation
- * arrived and can resend it. The clock starts at the real time (the pipeline's leases run on it) and is driven.
+ * arrived and can resend it. The clock starts at a fixed Beijing mid-day and is driven.
  */
 describe('meetings: invitations delivered after a frequency limit, shown per invitee, resent', function () {
   this.timeout(60_000);
-  const clock = new ManualClock(new Date());
+  const clock = new TestClock(testDate('03-10T02:00:00Z'));
   let app: TestApp;
   let sms: FakeTencentSms;
   let organizer: string;

@@ -41,8 +41,11 @@ export class InboundProcessor {
     return this.options.deadlineMs;
   }
 
-  /** The plain reply XML, or `success`; never later than `deadlineAt` (epoch ms; default: deadlineMs from now). */
-  async process(msg: InboundMessage, deadlineAt = Date.now() + this.options.deadlineMs): Promise<string> {
+  /**
+   * The plain reply XML, or `success`; never later than `deadlineAt` (performance.now() ms: WeChat's limit is
+   * elapsed time, measured on the monotonic clock, not the service clock; default: deadlineMs from now).
+   */
+  async process(msg: InboundMessage, deadlineAt = performance.now() + this.options.deadlineMs): Promise<string> {
     const key = dedupeKey(msg);
     // The claim and the handler race the deadline together; what is decided below happens exactly once.
     const work = (async (): Promise<{ retryAnswer: string } | { reply: Reply | null }> => {
@@ -56,7 +59,7 @@ export class InboundProcessor {
     })();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), Math.max(0, deadlineAt - Date.now()));
+      timer = setTimeout(() => resolve('late'), Math.max(0, deadlineAt - performance.now()));
     });
     let outcome: Awaited<typeof work> | 'late';
     try {
@@ -125,7 +128,7 @@ export class InboundProcessor {
       const doc = await WechatInboundMessage.findById(key, { status: 1, reply: 1 }).lean();
       if (!doc) return SUCCESS;
       if (doc.status === 'done') return doc.reply ?? SUCCESS;
-      if (Date.now() + poll > until) return SUCCESS;
+      if (performance.now() + poll > until) return SUCCESS;
       await sleep(poll);
     }
   }

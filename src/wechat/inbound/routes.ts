@@ -179,11 +179,11 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
     handler: async (ctx, { query }) => {
       // WeChat waits 5 s for the whole request: the deadline counts from arrival and bounds everything (signature
       // bookkeeping, decryption, the message claim, the handler). Past it the answer is `success`; the work goes on.
-      const deadlineAt = (ctx.state.arrivedAt ?? Date.now()) + processor.deadlineMs;
+      const deadlineAt = (ctx.state.arrivedAt ?? performance.now()) + processor.deadlineMs;
       const work = answer(ctx, query, deadlineAt);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), Math.max(0, deadlineAt - Date.now()));
+        timer = setTimeout(() => resolve('late'), Math.max(0, deadlineAt - performance.now()));
       });
       let outcome: { type: string; body: string } | 'late';
       try {
