@@ -33,6 +33,9 @@ describe('publishing: WeChat official account through the pipeline', () => {
     await app.close();
     await fake.close();
   });
+  afterEach(() => {
+    fake.state.defaultPublishStatus = 0; // publish jobs succeed unless a test says otherwise
+  });
 
   async function publish(body: Record<string, unknown>, title?: string) {
     const id = await approvedArticle(title);
@@ -61,7 +64,6 @@ describe('publishing: WeChat official account through the pipeline', () => {
     clock.advance(6_000);
     const done = await settledWechat(id, ['sent']);
     expect(done.status).to.equal('sent');
-    fake.state.defaultPublishStatus = 0;
   });
 
   it('takes the job-result event from the /wechat callback (PUBLISHJOBFINISH)', async () => {
@@ -72,11 +74,14 @@ describe('publishing: WeChat official account through the pipeline', () => {
       `<PublishEventInfo><publish_id>${pending.providerIds.publish_id}</publish_id><publish_status>0</publish_status>` +
       '<article_id><![CDATA[ART1]]></article_id><article_detail><count>1</count><item><idx>1</idx>' +
       '<article_url><![CDATA[https://mp.weixin.qq.com/s/cb]]></article_url></item></article_detail></PublishEventInfo>';
-    const res = await app.request('POST', `/wechat?${plainQuery()}`, { rawBody: eventXml('PUBLISHJOBFINISH', { from: 'oSystem', extra: info }), headers: { 'content-type': 'text/xml' } });
+    const timestamp = Math.floor(clock.now().getTime() / 1000); // the callback is fresh by the service clock
+    const res = await app.request('POST', `/wechat?${plainQuery({ timestamp })}`, {
+      rawBody: eventXml('PUBLISHJOBFINISH', { from: 'oSystem', extra: info, createTime: timestamp }),
+      headers: { 'content-type': 'text/xml' },
+    });
     expect(res.status).to.equal(200);
     const done = await settledWechat(id, ['sent']);
     expect(done.providerIds.article_url).to.equal('https://mp.weixin.qq.com/s/cb');
-    fake.state.defaultPublishStatus = 0;
   });
 
   it('goes live on the microsite first, then free-publishes; the job-finished event completes it', async () => {
