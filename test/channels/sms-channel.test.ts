@@ -7,7 +7,7 @@ import { DomainEventBus } from '../../src/events';
 import { ChannelError, type DeliveryRequest, type SmsRecipient } from '../../src/channels/types';
 import {
   AliyunSmsProvider, OutboxMessageModel, createSmsChannel, OutboxProvider, SmsChannel, SmsMessageModel, SmsOptOutModel, TencentSmsProvider,
-  addOptOut, normalizeChinaMobile, optedOutAmong, shanghaiDayStart,
+  addOptOut, applyReceipts, normalizeChinaMobile, optedOutAmong, shanghaiDayStart,
 } from '../../src/channels/sms';
 import { DEFAULT_TEMPLATES_FILE } from '../../src/channels/sms/templates';
 import { startFakeAliyunSms, startFakeTencentSms, type FakeAliyunSms, type FakeTencentSms } from '../fakes';
@@ -276,6 +276,22 @@ describe('SMS channel', () => {
       const pulls = fake.state.requests.filter((q) => q.headers['x-tc-action'] === 'PullSmsSendStatusByPhoneNumber');
       expect(pulls).to.have.length(2);
       expect(JSON.parse(pulls[0].body.toString())).to.include({ Offset: 0, Limit: 100, SmsSdkAppId: '1400000000' });
+    });
+
+    it('a delivery receipt that arrived for an unanswered send settles it: no lookup, never resent', async () => {
+      fake.controls.failNext({ hang: true, processBeforeHang: true, match: 'SendSms' });
+      const r = request([{ phone: phone(8), name: '甲' }]);
+      await rejection(channel.deliver(r));
+      // The provider's receipt names our delivery (SessionContext) and its own serial number.
+      const sent = fake.state.sends.find((x) => x.phone === '+8613800000008')!;
+      const result = await applyReceipts(new DomainEventBus(), [
+        { provider: 'tencent', phone: sent.phone, delivered: true, providerMessageId: sent.serialNo, deliveryId: r.deliveryId, receivedAt: clock.now() },
+      ]);
+      expect(result.applied).to.equal(1);
+      const outcome = await channel.reconcile(r);
+      expect(outcome.recipients![0]).to.include({ status: 'delivered', providerMessageId: sent.serialNo });
+      expect(fake.state.requests.filter((q) => q.headers['x-tc-action'] === 'PullSmsSendStatusByPhoneNumber')).to.have.length(0);
+      expect(fake.state.sends.filter((x) => x.phone === '+8613800000008')).to.have.length(1);
     });
 
     it("a provider record that is already another message of ours is not taken for the one in doubt", async () => {
