@@ -7,7 +7,8 @@ import { authenticate } from './service';
 export function authentication(clock: Clock) {
   return async (ctx: AppContext, next: () => Promise<unknown>) => {
     const header = ctx.get('authorization');
-    if (header) {
+    // /metrics reads its own bearer token (METRICS_TOKEN, what Prometheus sends), not a user session.
+    if (header && ctx.path !== '/metrics') {
       const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
       const user = match ? await authenticate(match[1], clock.now()) : undefined;
       // A presented but invalid token is an error even on public routes: the client believes it is signed in.

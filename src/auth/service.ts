@@ -2,8 +2,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { SessionModel, UserModel, type UserDoc } from './models';
-import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
-import { countAttempt, recordSuccess, type ThrottlePolicy } from './throttle';
+import { dummyVerify, hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { countAttempt, normalizeUsername, recordSuccess, type ThrottlePolicy } from './throttle';
 import type { AuthenticatedUser, Role } from './roles';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
 
@@ -24,14 +24,13 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function assertPasswordStrength(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new ValidationError('密码太短', [{ field: 'body.password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
-  }
+function assertPasswordStrength(password: string, account: { username?: string; displayName?: string }): void {
+  const problem = passwordProblem(password, account);
+  if (problem) throw new ValidationError('密码太弱：请用更长、不常见的密码（不要用用户名、重复或连续的字符）', [{ field: 'body.password', message: problem }]);
 }
 
 export async function createUser(input: { username: string; password: string; role: Role; displayName?: string }, now: Date): Promise<PublicUser> {
-  assertPasswordStrength(input.password);
+  assertPasswordStrength(input.password, input);
   try {
     const user = await UserModel.create({
       username: input.username,
@@ -58,7 +57,8 @@ export async function updateUser(
   if (changes.displayName) set.displayName = changes.displayName;
   if (changes.disabled !== undefined) set.disabled = changes.disabled;
   if (changes.password) {
-    assertPasswordStrength(changes.password);
+    const existing = await UserModel.findById(id).select('username displayName').lean();
+    assertPasswordStrength(changes.password, { username: existing?.username, displayName: changes.displayName ?? existing?.displayName });
     set.passwordHash = await hashPassword(changes.password);
   }
   const user = await UserModel.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' });
@@ -71,6 +71,13 @@ export async function updateUser(
 export async function listUsers(): Promise<PublicUser[]> {
   const users = await UserModel.find().sort({ username: 1 }).lean();
   return users.map(toPublicUser);
+}
+
+/** The role of an active (not disabled) user, or undefined: for other modules that hand work to a person. */
+export async function activeUserRole(id: string): Promise<Role | undefined> {
+  if (!Types.ObjectId.isValid(id)) return undefined;
+  const user = await UserModel.findOne({ _id: id, disabled: { $ne: true } }).select('role').lean();
+  return user?.role;
 }
 
 export async function countUsers(): Promise<number> {
@@ -90,9 +97,11 @@ export async function login(
   now: Date,
   policy: ThrottlePolicy & { tokenTtlMs: number },
 ): Promise<LoginResult> {
+  // One spelling for the counters and the lookup, so padding or full-width letters cannot dodge the lock.
+  const name = normalizeUsername(username);
   // Counted before the slow verify: parallel attempts each take a place in the count (a failure keeps it).
-  const attempt = await countAttempt(username, ip, now, policy);
-  const user = await UserModel.findOne({ username: username.toLowerCase() });
+  const attempt = await countAttempt(name, ip, now, policy);
+  const user = await UserModel.findOne({ username: name });
   const ok = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : await dummyVerify(password);
   if (!user || !ok) throw new UnauthorizedError('用户名或密码错误', 'invalid_credentials');
   await recordSuccess(attempt);

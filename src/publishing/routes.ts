@@ -17,6 +17,8 @@ import { Delivery } from './models/delivery';
 import type { Role } from '../auth/roles';
 import type { AudienceSpec } from '../audiences/types';
 import { createPublication } from './create-publication';
+import { assertSmsLinksAllowed, largeSendConfirmation } from './sms-guard';
+import { allowedLinkHosts } from '../allowed-links';
 import { cancelPublication, getPublicationView, listDeliveryRecipients, listPublications } from './queries';
 import { actOnDelivery } from './retry';
 import { PUBLICATION_STATUSES } from './models/publication';
@@ -55,6 +57,8 @@ const publishBody = z
       .object({
         notification: z.enum(['news', 'invitation', 'reminder', 'change', 'cancellation']),
         params: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,29}$/), z.string().max(200)).optional(),
+        /** An admin confirms a send to more than SMS_CONFIRM_ABOVE recipients. */
+        confirmLargeSend: z.boolean().optional(),
       })
       .strict()
       .optional(),
@@ -92,7 +96,7 @@ function toAudience(kind: ItemKind, itemId: string, body: PublishBody): Audience
   return audience;
 }
 
-export function publishingRoutes({ clock }: Services): ApiRouter {
+export function publishingRoutes({ clock, config }: Services): ApiRouter {
   const api = new ApiRouter();
 
   for (const [segment, kind] of Object.entries(KIND_PATHS)) {
@@ -116,13 +120,20 @@ export function publishingRoutes({ clock }: Services): ApiRouter {
         if (body.wechat?.mode === 'broadcast' && !body.channels.includes('wechat')) {
           throw new ValidationError('群发设置需要选择微信渠道', [{ field: 'body.channels', message: 'wechat missing' }]);
         }
+        const audience = toAudience(kind, params.id, body);
+        let confirmation;
+        if (body.channels.includes('sms')) {
+          assertSmsLinksAllowed(body.sms?.params ?? {}, allowedLinkHosts(config));
+          const user = ctx.state.user!;
+          confirmation = await largeSendConfirmation(audience, config.sms.confirmAbove, { confirmed: body.sms?.confirmLargeSend === true, user, now: clock.now() });
+        }
         const { publication } = await createPublication({
           kind,
           itemId: params.id,
           channels: body.channels,
-          audience: toAudience(kind, params.id, body),
+          audience,
           at: body.at,
-          sms: body.sms ? { notification: body.sms.notification, params: body.sms.params } : undefined,
+          sms: body.sms ? { notification: body.sms.notification, params: body.sms.params, largeSendConfirmation: confirmation } : undefined,
           wechat: body.wechat ? { mode: body.wechat.mode, tagId: body.audience.followers && 'tagId' in body.audience.followers ? body.audience.followers.tagId : undefined } : undefined,
           createdBy: ctx.state.user!.id,
         });

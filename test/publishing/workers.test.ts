@@ -16,6 +16,7 @@ describe('publishing: worker processes (crash, race)', function () {
   let app: TestApp;
   let sms: FakeTencentSms;
   let reviewer: string;
+  let admin: string;
   const children: WorkerChild[] = [];
   let workerEnv: Record<string, string>;
 
@@ -30,6 +31,7 @@ describe('publishing: worker processes (crash, race)', function () {
     };
     app = await startTestApp({ name: 'pub_workers', env: { ...smsEnv, PUBLISHING_WORKER_ENABLED: 'false' } });
     reviewer = (await app.loginAs('reviewer')).token;
+    admin = (await app.loginAs('admin')).token;
     workerEnv = { ...smsEnv, MONGODB_URI: app.config.mongodbUri!, PUBLISHING_LEASE_MS: '1500', PUBLISHING_CONCURRENCY: '2', SMS_LOOKUP_SETTLE_SECONDS: '2' };
   });
   afterEach(async () => {
@@ -40,11 +42,12 @@ describe('publishing: worker processes (crash, race)', function () {
     await sms.close();
   });
 
-  async function publishTo(region: string, title: string): Promise<string> {
+  /** `large`: more recipients than SMS_CONFIRM_ABOVE, so an admin confirms the send. */
+  async function publishTo(region: string, title: string, large = false): Promise<string> {
     const id = await approvedArticle(title);
     const res = await app.request('POST', `/api/admin/articles/${id}/publish`, {
-      token: reviewer,
-      body: { channels: ['sms'], audience: { deputies: { regions: [region] } }, sms: { notification: 'news' } },
+      token: large ? admin : reviewer,
+      body: { channels: ['sms'], audience: { deputies: { regions: [region] } }, sms: { notification: 'news', ...(large ? { confirmLargeSend: true } : {}) } },
     });
     expect(res.status, res.text).to.equal(201);
     return res.body.id;
@@ -88,7 +91,7 @@ describe('publishing: worker processes (crash, race)', function () {
     if (point === 'accepted, unanswered') sms.controls.failNext({ hang: true, processBeforeHang: true, match: 'SendSms', count: 1 });
     if (point === 'never processed') sms.controls.failNext({ hang: true, match: 'SendSms', count: 1 });
     const requestsBefore = sms.state.requests.filter((q) => q.headers['x-tc-action'] === 'SendSms').length;
-    const pubId = await publishTo(`崩溃区${k}`, `六百人短信中途崩溃 ${k}`);
+    const pubId = await publishTo(`崩溃区${k}`, `六百人短信中途崩溃 ${k}`, true); // above SMS_CONFIRM_ABOVE: an admin confirms
     if (point === 'anywhere') await waitFor('fan-out under way', async () => receivedBy(phones).size >= 200, 30_000, 5);
     else await waitFor('the first request at the provider', async () => sms.state.requests.filter((q) => q.headers['x-tc-action'] === 'SendSms').length > requestsBefore, 30_000, 5);
     await first.kill('SIGKILL');

@@ -4,7 +4,7 @@ import { ConflictError } from '../../errors';
 import type { WechatApi } from '../api';
 import { WechatSetting } from '../models/settings';
 import type { RuleReply } from '../models/keyword-rule';
-import { clickReplyOf, forWechat, validateMenu, type Menu } from './validate';
+import { clickReplyOf, forWechat, validateMenu, type Menu, type MenuLinkRule } from './validate';
 
 export { CLICK_KEYS } from './validate';
 
@@ -46,6 +46,8 @@ export class MenuService {
   constructor(
     private readonly clock: Clock,
     private readonly publicBaseUrl: string,
+    /** Hosts (besides the microsite's) that view buttons may open: ALLOWED_LINK_HOSTS. */
+    private readonly linkHosts: string[] = [],
   ) {}
 
   /** What a tap on a click key answers, as configured in the saved menu (read at most every few seconds). */
@@ -55,6 +57,10 @@ export class MenuService {
     return clickReplyOf(this.cached.menu, key);
   }
 
+  private get linkRule(): MenuLinkRule {
+    return { publicBaseUrl: this.publicBaseUrl, hosts: this.linkHosts };
+  }
+
   async get(): Promise<StoredMenu> {
     const doc = await WechatSetting.findById('menu').lean();
     if (!doc) return { menu: defaultMenu(this.publicBaseUrl), stored: false };
@@ -62,7 +68,7 @@ export class MenuService {
   }
 
   async save(raw: unknown, userId: string): Promise<StoredMenu> {
-    const menu = validateMenu(raw);
+    const menu = validateMenu(raw, this.linkRule);
     this.cached = undefined;
     await WechatSetting.updateOne(
       { _id: 'menu' },
@@ -76,7 +82,7 @@ export class MenuService {
   async push(api: WechatApi | undefined): Promise<StoredMenu> {
     if (!api) throw new ConflictError('未配置公众号 AppID/AppSecret，无法推送菜单', 'wechat_not_configured');
     const current = await this.get();
-    const menu = validateMenu(current.menu);
+    const menu = validateMenu(current.menu, this.linkRule);
     await api.createMenu(forWechat(menu));
     const now = this.clock.now();
     await WechatSetting.updateOne(
