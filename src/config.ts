@@ -36,6 +36,29 @@ function isEndpointOrigin(text: string): boolean {
 }
 
 /** Every environment variable the service reads, with its default. The README's table mirrors this. */
+export interface FundRate {
+  /** Yuan per activity attended. */
+  perActivity: number;
+  /** Yuan per deputy per year at most. */
+  cap: number;
+}
+export type FundRates = Record<'city' | 'county' | 'township', FundRate>;
+
+/** "city=200/800,county=200/800,township=100/400": yuan per activity / cap per year, for each deputy level. */
+const fundRule = z
+  .string()
+  .regex(/^(city|county|township)=\d{1,6}\/\d{1,7}(,(city|county|township)=\d{1,6}\/\d{1,7}){2}$/, 'city=200/800,county=200/800,township=100/400')
+  .transform((s, ctx) => {
+    const rates: Partial<FundRates> = {};
+    for (const part of s.split(',')) {
+      const [level, values] = part.split('=');
+      const [perActivity, cap] = values.split('/').map(Number);
+      rates[level as keyof FundRates] = { perActivity, cap };
+    }
+    if (!rates.city || !rates.county || !rates.township) ctx.addIssue({ code: 'custom', message: 'each of city, county and township once' });
+    return rates as FundRates;
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('0.0.0.0'),
@@ -108,6 +131,9 @@ const envSchema = z.object({
   PUBLISHING_WORKER_ENABLED: bool.default(true),
   PUBLISHING_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   PUBLISHING_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+
+  /** Activity funds (活动保障) for a year not yet given its own rule: yuan per activity attended / cap per year, per level. */
+  ACTIVITY_FUND_RULE: fundRule.default(fundRule.parse('city=200/800,county=200/800,township=100/400')),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -161,6 +187,8 @@ export interface Config {
   };
   meetings: { reminderOffsetsMs: number[]; rsvpTokenSecret?: string };
   publishing: { workerEnabled: boolean; leaseMs: number; concurrency: number };
+  /** Default activity-fund rule; each year stores its own rule the first time it is used. */
+  activityFunds: { defaultRates: FundRates };
 }
 
 export class ConfigError extends Error {
@@ -265,5 +293,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     meetings: { reminderOffsetsMs: e.MEETING_REMINDER_OFFSETS, rsvpTokenSecret: e.RSVP_TOKEN_SECRET },
     publishing: { workerEnabled: e.PUBLISHING_WORKER_ENABLED, leaseMs: e.PUBLISHING_LEASE_MS, concurrency: e.PUBLISHING_CONCURRENCY },
+    activityFunds: { defaultRates: e.ACTIVITY_FUND_RULE },
   };
 }

@@ -11,6 +11,8 @@ import { meetingsModule } from './meetings/module';
 import { siteModule } from './site/module';
 import { publishingModule } from './publishing/module';
 import { channelsHttpModule } from './channels-http/module';
+import { activitiesModule } from './activities/module';
+import { coverageModule } from './coverage/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -22,5 +24,7 @@ export function buildModules(services: Services): FeatureModule[] {
     siteModule(services),
     publishingModule(services),
     channelsHttpModule(services),
+    activitiesModule(services),
+    coverageModule(services),
   ];
 }

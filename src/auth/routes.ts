@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { ApiRouter } from '../http/api-router';
-import { idParams } from '../http/schemas';
+import { idParams, objectId } from '../http/schemas';
 import type { Services } from '../module';
 import { ROLES } from './roles';
 import { createUser, listUsers, login, revokeSession, updateUser } from './service';
 
+/** Deputy groups a liaison officer (联络员) records activities for. */
+const groupIds = z.array(objectId).max(50);
 const username = z.string().trim().min(2).max(40).regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . -');
 
 export function authRoutes({ config, clock }: Services): ApiRouter {
@@ -67,7 +69,7 @@ export function authRoutes({ config, clock }: Services): ApiRouter {
     access: ['admin'],
     responses: { 201: 'Created' },
     body: z
-      .object({ username, password: z.string().min(1).max(200), role: z.enum(ROLES), displayName: z.string().trim().min(1).max(60).optional() })
+      .object({ username, password: z.string().min(1).max(200), role: z.enum(ROLES), displayName: z.string().trim().min(1).max(60).optional(), groupIds: groupIds.optional() })
       .strict(),
     handler: async (ctx, { body }) => {
       ctx.status = 201;
@@ -78,7 +80,7 @@ export function authRoutes({ config, clock }: Services): ApiRouter {
   api.add({
     method: 'patch',
     path: '/api/admin/users/:id',
-    summary: 'Change a user: role, display name, disable, reset password (ends their sessions)',
+    summary: 'Change a user: role, display name, groups a liaison looks after, disable, reset password (ends their sessions)',
     tags: ['users'],
     access: ['admin'],
     params: idParams,
@@ -88,6 +90,7 @@ export function authRoutes({ config, clock }: Services): ApiRouter {
         displayName: z.string().trim().min(1).max(60).optional(),
         disabled: z.boolean().optional(),
         password: z.string().min(1).max(200).optional(),
+        groupIds: groupIds.optional(),
       })
       .strict(),
     handler: (_ctx, { params, body }) => updateUser(params.id, body, clock.now()),

@@ -14,6 +14,7 @@ import { cachedPage, renderHtml, siteRuntime } from '../runtime';
 import { enumParam, oneOf, pageNumber, pageParam, pager, queryValue, textParam } from '../paging';
 import { articleLd, caseLd, deputyLd, groupLd } from '../structured-data';
 import { itemTag, listTag } from '../change-tags';
+import { recentPublicActivities } from '../../activities';
 
 const PAGE_SIZE = 12;
 
@@ -146,8 +147,10 @@ export function registerContentPages(router: Router<AppState>): void {
       const related = await relatedFor('group', item.id);
       const base = siteRuntime().publicBaseUrl;
       const members = item.members.map((m) => ({ ...m, levelLabel: m.level ? DEPUTY_LEVEL_LABELS[m.level] : undefined }));
+      const records = await recentPublicActivities(item.id, 10);
       const body = renderHtml(ctx.path, 'group.njk', {
         item: { ...item, members },
+        records,
         // Members are listed in full above; the related box keeps news and cases.
         related: { ...related, deputies: [] },
         meta: { title: item.name, description: item.digest, canonicalPath: item.path, image: item.cover?.cover, jsonLd: groupLd(base, item), nav: 'groups' },
