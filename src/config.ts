@@ -20,6 +20,9 @@ const durationList = z
     }),
   );
 
+/** Where the console's Vite build writes (src/console/dist, git-ignored), wherever the process was started from. */
+const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, 'console/dist');
+
 /** Every environment variable the service reads, with its default. The README's table mirrors this. */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -74,6 +77,9 @@ const envSchema = z.object({
   PUBLISHING_WORKER_ENABLED: bool.default(true),
   PUBLISHING_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   PUBLISHING_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+
+  /** The staff console's built files (served at /admin); default: the console build's output, src/console/dist. */
+  CONSOLE_DIR: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -117,6 +123,8 @@ export interface Config {
   };
   meetings: { reminderOffsetsMs: number[]; rsvpTokenSecret?: string };
   publishing: { workerEnabled: boolean; leaseMs: number; concurrency: number };
+  /** Absolute path of the staff console's build (index.html and assets/). */
+  consoleDir: string;
 }
 
 export class ConfigError extends Error {
@@ -210,5 +218,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     meetings: { reminderOffsetsMs: e.MEETING_REMINDER_OFFSETS, rsvpTokenSecret: e.RSVP_TOKEN_SECRET },
     publishing: { workerEnabled: e.PUBLISHING_WORKER_ENABLED, leaseMs: e.PUBLISHING_LEASE_MS, concurrency: e.PUBLISHING_CONCURRENCY },
+    consoleDir: e.CONSOLE_DIR ? path.resolve(e.CONSOLE_DIR) : DEFAULT_CONSOLE_DIR,
   };
 }

@@ -11,6 +11,8 @@ import { meetingsModule } from './meetings/module';
 import { siteModule } from './site/module';
 import { publishingModule } from './publishing/module';
 import { channelsHttpModule } from './channels-http/module';
+import { consoleHostModule } from './console-host/module';
+import { apiDocsModule } from './api-docs/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -22,5 +24,7 @@ export function buildModules(services: Services): FeatureModule[] {
     siteModule(services),
     publishingModule(services),
     channelsHttpModule(services),
+    consoleHostModule(services), // /admin: after the microsite, whose cached-page fast path stays first
+    apiDocsModule(services),
   ];
 }

@@ -1,7 +1,7 @@
 /** Accounts and sessions: create users, log in and out, resolve a bearer token to a user. */
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import { SessionModel, UserModel, type UserDoc } from './models';
+import { SessionModel, UserModel, type SessionKind, type UserDoc } from './models';
 import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
 import { countAttempt, recordSuccess, type ThrottlePolicy } from './throttle';
 import type { AuthenticatedUser, Role } from './roles';
@@ -24,9 +24,9 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function assertPasswordStrength(password: string): void {
+function assertPasswordStrength(password: string, field = 'body.password'): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new ValidationError('密码太短', [{ field: 'body.password', message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
+    throw new ValidationError('密码太短', [{ field, message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
   }
 }
 
@@ -85,7 +85,7 @@ export async function login(
   password: string,
   ip: string,
   now: Date,
-  policy: ThrottlePolicy & { tokenTtlMs: number },
+  policy: ThrottlePolicy & { tokenTtlMs: number; kind?: SessionKind },
 ): Promise<LoginResult> {
   // Counted before the slow verify: parallel attempts each take a place in the count (a failure keeps it).
   const attempt = await countAttempt(username, ip, now, policy);
@@ -95,7 +95,7 @@ export async function login(
   await recordSuccess(attempt);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.tokenTtlMs);
-  await SessionModel.create({ tokenHash: hashToken(token), userId: user._id, expiresAt });
+  await SessionModel.create({ tokenHash: hashToken(token), userId: user._id, expiresAt, kind: policy.kind ?? 'bearer' });
   return { token, expiresAt, user: toPublicUser(user) };
 }
 
@@ -111,6 +111,33 @@ export async function revokeSession(sessionId: string, now: Date): Promise<void>
   await SessionModel.updateOne({ _id: new Types.ObjectId(sessionId) }, { $set: { revokedAt: now } });
 }
 
-export async function revokeAllSessions(userId: string): Promise<void> {
-  await SessionModel.updateMany({ userId: new Types.ObjectId(userId), revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
+export async function revokeAllSessions(userId: string, options: { except?: string } = {}): Promise<void> {
+  const filter: Record<string, unknown> = { userId: new Types.ObjectId(userId), revokedAt: { $exists: false } };
+  if (options.except) filter._id = { $ne: new Types.ObjectId(options.except) };
+  await SessionModel.updateMany(filter, { $set: { revokedAt: new Date() } });
+}
+
+/**
+ * A signed-in user changes their own password. The current password is checked under the same throttle as a
+ * login (a stolen session must not become a password-guessing oracle); every other session of theirs ends.
+ */
+export async function changeOwnPassword(
+  user: AuthenticatedUser,
+  input: { currentPassword: string; newPassword: string },
+  ip: string,
+  now: Date,
+  policy: ThrottlePolicy,
+): Promise<void> {
+  const attempt = await countAttempt(user.username, ip, now, policy);
+  const doc = await UserModel.findById(user.id);
+  if (!doc || !(await verifyPassword(doc.passwordHash, input.currentPassword))) {
+    throw new ValidationError('当前密码不正确', [{ field: 'body.currentPassword', message: '当前密码不正确' }]);
+  }
+  await recordSuccess(attempt);
+  if (input.newPassword === input.currentPassword) {
+    throw new ValidationError('新密码不能与当前密码相同', [{ field: 'body.newPassword', message: '新密码不能与当前密码相同' }]);
+  }
+  assertPasswordStrength(input.newPassword, 'body.newPassword');
+  await UserModel.updateOne({ _id: doc._id }, { $set: { passwordHash: await hashPassword(input.newPassword) } });
+  await revokeAllSessions(user.id, { except: user.sessionId });
 }

@@ -72,7 +72,7 @@ function hasBody(ctx: AppContext): boolean {
 function accessGuard(access: Access) {
   return async (ctx: AppContext, next: () => Promise<unknown>) => {
     if (access !== 'public') {
-      if (!ctx.state.user) throw new UnauthorizedError();
+      if (!ctx.state.user) throw ctx.state.authProblem ?? new UnauthorizedError();
       if (access !== 'authenticated' && !hasRole(ctx.state.user, access)) {
         throw new ForbiddenError(`需要以下角色之一：${access.join('、')}`);
       }
