@@ -117,8 +117,11 @@ export interface DeliveryView {
   error: { code?: string; message?: string } | null;
   recipientCount: number;
   recipients: Record<string, number>;
-  failedRecipients: { phone?: string; name?: string; status?: string; reason?: string }[];
-  actions: string[];
+  failedRecipients: { recipient: string; errorCode?: string; errorMessage?: string }[];
+  /** What people already did to this delivery (retry, resend, mark_sent). */
+  actions: { action: string; by: string; at: string; note?: string }[];
+  supersededBy?: string | null;
+  waitingForMicrosite?: boolean;
 }
 
 export interface PublicationView {
@@ -143,11 +146,13 @@ export interface PublicationView {
 }
 
 export interface RecipientRow {
-  phone?: string;
+  recipient: string;
   name?: string;
   status: string;
-  reason?: string;
-  [key: string]: unknown;
+  errorCode?: string;
+  errorMessage?: string;
+  providerMessageId?: string;
+  receiptAt?: string;
 }
 
 export interface UserRow {

@@ -19,7 +19,14 @@ const state = reactive({
   loaded: new Set<string>(),
 });
 
-const PICK_LIST = '/api/admin/pick-lists';
+const PICK_LIST: Record<'regions' | 'topics' | 'users', string> = { regions: '/api/admin/regions', topics: '/api/admin/topics', users: '/api/admin/people' };
+
+/** A pick-list entry may be a string or an object naming itself. */
+function entryName(i: unknown): string {
+  if (typeof i === 'string') return i;
+  const o = (i ?? {}) as Record<string, unknown>;
+  return String(o.name ?? o.value ?? o.label ?? o.topic ?? '');
+}
 
 function uniq(values: (string | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => !!v))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
@@ -29,9 +36,10 @@ async function loadOne(name: 'regions' | 'topics' | 'users'): Promise<void> {
   if (state.loaded.has(name)) return;
   state.loaded.add(name);
   try {
-    const res = await request<{ items: unknown[] }>('GET', `${PICK_LIST}/${name}`);
-    if (name === 'users') state.users = res.items as UserRow[];
-    else state[name] = uniq(res.items.map((i) => (typeof i === 'string' ? i : String((i as { name?: string; value?: string }).name ?? (i as { value?: string }).value ?? ''))));
+    const res = await request<unknown>('GET', PICK_LIST[name]);
+    const list = (Array.isArray(res) ? res : ((res as { items?: unknown[] }).items ?? [])) as unknown[];
+    if (name === 'users') state.users = list.map((u: any) => ({ id: String(u.id), displayName: String(u.displayName ?? u.name ?? u.username) }));
+    else state[name] = uniq(list.flatMap((i: any) => (Array.isArray(i?.children) ? [entryName(i), ...i.children.map(entryName)] : [entryName(i)])));
     return;
   } catch {
     // No pick-list endpoint: gather from what the lists return.
