@@ -20,6 +20,8 @@ export default defineConfig({
   ],
   build: {
     outDir: 'dist',
+    // dist/.vite/manifest.json: which files each screen loads (read by `npm run bench:console`).
+    manifest: true,
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 800,

@@ -12,6 +12,8 @@ declare module 'vue-router' {
     public?: boolean;
     /** Breadcrumb parent title. */
     section?: string;
+    /** Which navigations keep the same view instance (default: every path gets a fresh one). */
+    viewKey?: (params: Record<string, string | string[]>) => string;
   }
 }
 
@@ -27,8 +29,8 @@ const routes: RouteRecordRaw[] = [
       { path: '', name: 'home', component: () => import('./views/DashboardView.vue'), meta: { title: '我的工作台' } },
       { path: 'password', name: 'password', component: () => import('./views/PasswordView.vue'), meta: { title: '修改密码' } },
       { path: 'content/:kind', name: 'content-list', component: () => import('./views/content/ContentList.vue'), meta: { roles: CONTENT, section: '内容管理' } },
-      { path: 'content/:kind/new', name: 'content-new', component: () => import('./views/content/ContentEdit.vue'), meta: { roles: ['editor'], section: '内容管理' } },
-      { path: 'content/:kind/:id', name: 'content-edit', component: () => import('./views/content/ContentEdit.vue'), meta: { roles: CONTENT, section: '内容管理' } },
+      // One route for new and existing items (id "new"), so a first save that gives the item its id keeps the editor.
+      { path: 'content/:kind/:id', name: 'content-edit', component: () => import('./views/content/ContentEdit.vue'), meta: { roles: CONTENT, section: '内容管理', viewKey: (p) => `edit:${p.kind}` } },
       { path: 'review', name: 'review-queue', component: () => import('./views/review/ReviewQueue.vue'), meta: { roles: ['reviewer'], title: '待审核', section: '审核发布' } },
       { path: 'review/:kind/:id', name: 'review-item', component: () => import('./views/review/ReviewItem.vue'), meta: { roles: ['reviewer'], title: '审核', section: '审核发布' } },
       { path: 'publish/:kind/:id', name: 'publish', component: () => import('./views/review/PublishView.vue'), meta: { roles: ['reviewer', 'organizer'], title: '发布', section: '审核发布' } },
