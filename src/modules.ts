@@ -13,6 +13,7 @@ import { publishingModule } from './publishing/module';
 import { channelsHttpModule } from './channels-http/module';
 import { consoleHostModule } from './console-host/module';
 import { apiDocsModule } from './api-docs/module';
+import { myWorkModule } from './my-work/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -24,6 +25,7 @@ export function buildModules(services: Services): FeatureModule[] {
     siteModule(services),
     publishingModule(services),
     channelsHttpModule(services),
+    myWorkModule(services),
     consoleHostModule(services), // /admin: after the microsite, whose cached-page fast path stays first
     apiDocsModule(services),
   ];

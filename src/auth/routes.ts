@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ApiRouter } from '../http/api-router';
-import { idParams } from '../http/schemas';
+import { idParams, queryBoolean } from '../http/schemas';
 import type { Services } from '../module';
 import { ROLES } from './roles';
-import { changeOwnPassword, createUser, listUsers, login, revokeSession, updateUser } from './service';
+import { changeOwnPassword, createUser, listUsers, login, revokeSession, staffDirectory, updateUser } from './service';
 import { clearSessionCookies, csrfTokenFor, setSessionCookies } from './cookie-session';
 import type { RouteCatalog } from '../http/route-catalog';
 import { isCrossSite } from '../http/same-origin';
@@ -74,6 +74,8 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
       return {
         ...user,
         permissions: catalog.operationsFor(ctx.state.user!),
+        /** The app's clock: the console's "today" and date-picker defaults come from here, not the browser. */
+        now: clock.now(),
         ...(auth?.via === 'cookie' ? { csrfToken: csrfTokenFor(auth.token) } : {}),
       };
     },
@@ -93,13 +95,28 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
     },
   });
 
+  const userQuery = z
+    .object({ q: z.string().trim().max(40).optional(), role: z.enum(ROLES).optional(), disabled: queryBoolean.optional() })
+    .strict();
+
   api.add({
     method: 'get',
     path: '/api/admin/users',
-    summary: 'List users',
+    summary: 'List users (?q= username or name, ?role=, ?disabled=)',
     tags: ['users'],
     access: ['admin'],
-    handler: async () => ({ items: await listUsers() }),
+    query: userQuery,
+    handler: async (_ctx, { query }) => ({ items: await listUsers(query) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/people',
+    summary: 'Staff directory for every signed-in user: id, username, display name, role (author names, people pickers)',
+    tags: ['users', 'pick-lists'],
+    access: 'authenticated',
+    query: userQuery,
+    handler: async (_ctx, { query }) => ({ items: await staffDirectory(query) }),
   });
 
   api.add({

@@ -65,9 +65,32 @@ export async function updateUser(
   return toPublicUser(user);
 }
 
-export async function listUsers(): Promise<PublicUser[]> {
-  const users = await UserModel.find().sort({ username: 1 }).lean();
+export interface UserFilter {
+  /** Substring of the username or display name. */
+  q?: string;
+  role?: Role;
+  disabled?: boolean;
+}
+
+function userFilter(f: UserFilter): Record<string, unknown> {
+  const filter: Record<string, unknown> = {};
+  if (f.role) filter.role = f.role;
+  if (f.disabled !== undefined) filter.disabled = f.disabled;
+  if (f.q) {
+    const re = { $regex: f.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
+    filter.$or = [{ username: re }, { displayName: re }];
+  }
+  return filter;
+}
+
+export async function listUsers(f: UserFilter = {}): Promise<PublicUser[]> {
+  const users = await UserModel.find(userFilter(f)).sort({ username: 1 }).lean();
   return users.map(toPublicUser);
+}
+
+/** Who is who, for any signed-in staff member: names for author columns and people pickers; nothing else. */
+export async function staffDirectory(f: UserFilter = {}): Promise<{ id: string; username: string; displayName: string; role: Role; disabled: boolean }[]> {
+  return (await listUsers(f)).map(({ id, username, displayName, role, disabled }) => ({ id, username, displayName, role, disabled }));
 }
 
 export async function countUsers(): Promise<number> {

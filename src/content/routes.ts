@@ -9,6 +9,7 @@ import { createSchema, listQuerySchema, restoreRevisionBody, revisionParams, tra
 import type { ContentService } from './service';
 import { actorFromUser } from './workflow/actor';
 import { PERSON_ACTIONS, TRANSITION_RULES } from './workflow/rules';
+import { regionsInUse, topicsInUse } from './taxonomy';
 
 const READERS = ['editor', 'reviewer', 'organizer'] as const;
 const WRITERS = ['editor'] as const;
@@ -20,7 +21,29 @@ const actor = (ctx: AppContext) => actorFromUser(ctx.state.user!);
 export function contentRoutes(service: ContentService): ApiRouter {
   const api = new ApiRouter();
   for (const kind of CONTENT_KINDS) addKindRoutes(api, service, kind);
+  addPickLists(api);
   return api;
+}
+
+/** Lists to pick from rather than type: regions and topics in use (deputies and groups: their own lists, ?q=). */
+function addPickLists(api: ApiRouter): void {
+  api.add({
+    method: 'get',
+    path: '/api/admin/regions',
+    summary: 'Regions in use across all content, as a city → county → township tree with item counts',
+    tags: ['pick-lists'],
+    access: READERS,
+    handler: async () => ({ items: await regionsInUse() }),
+  });
+  api.add({
+    method: 'get',
+    path: '/api/admin/topics',
+    summary: 'Topics in use across all content, most used first (?q= filters by substring)',
+    tags: ['pick-lists'],
+    access: READERS,
+    query: z.object({ q: z.string().trim().max(50).optional() }).strict(),
+    handler: async (_ctx, { query }) => ({ items: await topicsInUse(query.q) }),
+  });
 }
 
 function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKind): void {
@@ -36,7 +59,10 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     tags,
     access: READERS,
     query: listQuerySchema(kind) as unknown as z.ZodType<AdminListQuery>,
-    handler: (_ctx, { query }) => service.list(kind, query),
+    handler: (ctx, { query }) => {
+      const { mine, ...rest } = query;
+      return service.list(kind, mine ? { ...rest, createdBy: ctx.state.user!.id } : rest);
+    },
   });
   api.add({
     method: 'post',

@@ -147,6 +147,10 @@ export function listQuerySchema(kind: ContentKind) {
       topic: q.optional(),
       tag: q.optional(),
       q: q.optional(),
+      /** Items created by this user (the author filter). */
+      createdBy: objectId.optional(),
+      /** Items created by the signed-in user (shorthand for createdBy=<own id>). */
+      mine: boolString.optional(),
       featured: boolString.optional(),
       deleted: boolString.optional(),
       sort: z.enum(SORTS).default('-updatedAt'),
@@ -165,6 +169,8 @@ export type AdminListQuery = {
   topic?: string;
   tag?: string;
   q?: string;
+  createdBy?: string;
+  mine?: boolean;
   featured?: boolean;
   deleted?: boolean;
   sort: AdminSort;
