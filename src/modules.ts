@@ -14,6 +14,7 @@ import { channelsHttpModule } from './channels-http/module';
 import { consoleHostModule } from './console-host/module';
 import { apiDocsModule } from './api-docs/module';
 import { myWorkModule } from './my-work/module';
+import { previewModule } from './preview/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -26,6 +27,7 @@ export function buildModules(services: Services): FeatureModule[] {
     publishingModule(services),
     channelsHttpModule(services),
     myWorkModule(services),
+    previewModule(services),
     consoleHostModule(services), // /admin: after the microsite, whose cached-page fast path stays first
     apiDocsModule(services),
   ];

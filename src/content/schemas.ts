@@ -129,6 +129,14 @@ export function updateSchema(kind: ContentKind): z.ZodType<Record<string, unknow
   return z.object(shape).strict() as unknown as z.ZodType<Record<string, unknown> & { version: number }>;
 }
 
+/** Unsaved fields for a preview: like a save, every field optional and null clears one; nothing else is required. */
+export function previewFieldsSchema(kind: ContentKind): z.ZodType<Record<string, unknown>> {
+  const { fields } = fieldSets[kind];
+  const shape: Record<string, z.ZodType> = {};
+  for (const [k, s] of Object.entries(fields)) shape[k] = s.nullable().optional();
+  return z.object(shape).strict() as unknown as z.ZodType<Record<string, unknown>>;
+}
+
 export const SORTS = ['-updatedAt', 'updatedAt', '-publishedAt', 'publishedAt', 'title', '-title'] as const;
 export type AdminSort = (typeof SORTS)[number];
 
