@@ -45,6 +45,8 @@ export interface ConsoleEnv {
   signIn(role: Role, viewport?: { width: number; height: number }): Promise<WatchedPage>;
   /** A new browser, signed out. */
   newPage(viewport?: { width: number; height: number }): Promise<WatchedPage>;
+  /** After a failed test: a screenshot of every open page (test-artifacts/console/failed-*.png) and their problems. */
+  recordFailure(title: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,11 +83,14 @@ export async function startConsoleEnv(name: string): Promise<ConsoleEnv> {
     users[role] = { username, password, displayName: NAMES[role], id: user.id };
   }
   const browsers: TestBrowser[] = [];
+  const pages: WatchedPage[] = [];
 
   async function newPage(viewport = { width: 1280, height: 800 }): Promise<WatchedPage> {
     const browser = await launchBrowser({ viewport, isMobile: false });
     browsers.push(browser);
-    return browser.newPage();
+    const page = await browser.newPage();
+    pages.push(page);
+    return page;
   }
 
   return {
@@ -103,6 +108,16 @@ export async function startConsoleEnv(name: string): Promise<ConsoleEnv> {
       await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/login')), page.getByRole('button', { name: '登录' }).click()]);
       await page.getByTestId('user-menu').waitFor();
       return page;
+    },
+    async recordFailure(title) {
+      const dir = path.join(ARTIFACTS_DIR, 'console');
+      mkdirSync(dir, { recursive: true });
+      for (const [i, page] of pages.entries()) {
+        if (page.isClosed()) continue;
+        const file = path.join(dir, `failed-${title.replace(/[^\w]+/g, '-').slice(0, 40)}-${i}.png`);
+        await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+        console.error(`  page ${i} at ${page.url()} (${file}); problems: ${JSON.stringify(page.problems, null, 1)}`);
+      }
     },
     async close() {
       for (const b of browsers) await b.close().catch(() => {});
@@ -128,7 +143,9 @@ export async function shoot(page: WatchedPage, name: string): Promise<void> {
 
 /** No console errors, failed requests or HTTP errors except those the test expected (by URL part). */
 export function expectNoProblems(page: WatchedPage, expected: RegExp[] = []): void {
-  expect(page.problems.filter((p) => !expected.some((e) => e.test(p)))).to.deep.equal([]);
+  // Chromium's "Failed to load resource" repeats an "HTTP nnn: url" entry without the URL.
+  const problems = page.problems.filter((p) => !p.startsWith('console error: Failed to load resource'));
+  expect(problems.filter((p) => !expected.some((e) => e.test(p)))).to.deep.equal([]);
 }
 
 /** "YYYY-MM-DD HH:mm" in Beijing time for an instant (what the date-time picker takes). */

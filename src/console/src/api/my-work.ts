@@ -37,36 +37,65 @@ function pubRow(p: PublicationView): WorkRow {
   return { id: p.id, title: p.title, detail: p.channels.map((c) => ({ microsite: '网站', wechat: '微信', sms: '短信' })[c]).join('、'), at: p.dueAt, tag: p.statusLabel, tagType: ['failed', 'partial'].includes(p.status) ? 'danger' : 'primary', to: `/publications/${p.id}` };
 }
 
-/** Server rows ({kind, id, title, …}) from /api/admin/my-work, when the server offers it. */
-function serverRows(list: unknown): WorkRow[] {
-  if (!Array.isArray(list)) return [];
-  return list.map((r: any) => {
-    const segment = SEGMENT_OF_KIND[r.kind];
-    const to = r.publicationId || r.kind === 'publication' ? `/publications/${r.publicationId ?? r.id}` : r.kind === 'meeting' ? `/meetings/${r.id}` : segment ? `/content/${segment}/${r.id}` : '/';
-    return {
-      id: String(r.id),
-      title: String(r.title ?? r.name ?? ''),
-      detail: r.comment ? `退回意见：${r.comment}` : segment ? KINDS[segment].label : r.detail,
-      at: r.at ?? r.updatedAt ?? r.dueAt ?? r.startsAt,
-      tag: r.statusLabel ?? (r.status ? STATUS_LABELS[r.status as keyof typeof STATUS_LABELS] : undefined),
-      tagType: ['failed', 'partial', 'unknown'].includes(r.status) ? 'danger' : undefined,
-      to,
-    };
+const CHANNEL_NAMES: Record<string, string> = { microsite: '网站', wechat: '微信', sms: '短信' };
+
+function contentRow(r: any, to?: (seg: KindSegment) => string): WorkRow {
+  const seg = SEGMENT_OF_KIND[r.kind];
+  return {
+    id: String(r.id),
+    title: String(r.title ?? ''),
+    detail: r.comment ? `${r.returnedByName ?? '审核人'}退回：${r.comment}` : seg ? KINDS[seg].label : undefined,
+    at: r.returnedAt ?? r.updatedAt,
+    tag: STATUS_LABELS[r.status as keyof typeof STATUS_LABELS],
+    tagType: r.comment ? 'warning' : undefined,
+    to: seg ? (to ? to(seg) : `/content/${seg}/${r.id}`) : '/',
+  };
+}
+
+/** The sections of /api/admin/my-work this role works with, in the order a day goes. */
+function fromServer(res: Record<string, any>): WorkSection[] {
+  const out: WorkSection[] = [];
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  if (hasRole('editor')) {
+    out.push({ key: 'returned', title: '被退回修改', empty: '没有被退回的稿件', rows: list(res.returned).map((r) => contentRow(r)) });
+    out.push({ key: 'drafts', title: '我的草稿', empty: '没有草稿', rows: list(res.drafts).map((r) => contentRow(r)), more: '/content/articles' });
+    out.push({ key: 'submitted', title: '我提交的待审稿件', empty: '没有等待审核的稿件', rows: list(res.submitted).map((r) => contentRow(r)) });
+  }
+  if (hasRole('reviewer')) {
+    out.push({ key: 'review', title: '待我审核', empty: '没有待审核的稿件', rows: list(res.awaitingReview).map((r) => contentRow(r, (seg) => `/review/${seg}/${r.id}`)), more: '/review' });
+  }
+  if (hasRole('organizer') && !hasRole('editor', 'reviewer')) {
+    out.push({ key: 'meetings', title: '近期会议', empty: '近期没有会议', rows: list(res.meetings).map(meetingRow), more: '/meetings' });
+  }
+  out.push({ key: 'scheduled', title: '已排期发布', empty: '没有排期的发布', rows: list(res.scheduled).map((p) => pubRow(p as PublicationView)), more: '/publications' });
+  out.push({
+    key: 'problems',
+    title: '投递失败或状态不明',
+    empty: '最近 30 天没有异常投递',
+    rows: list(res.deliveryProblems).map((d: any) => ({
+      id: String(d.deliveryId),
+      title: String(d.title ?? ''),
+      detail: `${CHANNEL_NAMES[d.channel] ?? d.channel}${d.error?.message ? `：${d.error.message}` : ''}`,
+      at: d.settledAt,
+      tag: d.statusLabel,
+      tagType: d.status === 'failed' ? 'danger' : 'warning',
+      to: `/publications/${d.publicationId}`,
+    })),
+    more: '/publications',
   });
+  if (hasRole('organizer') && hasRole('editor', 'reviewer')) {
+    out.push({ key: 'meetings', title: '近期会议', empty: '近期没有会议', rows: list(res.meetings).map(meetingRow), more: '/meetings' });
+  }
+  return out;
+}
+
+function meetingRow(m: any): WorkRow {
+  return { id: String(m.id), title: String(m.title ?? ''), detail: m.venue, at: m.startsAt, tag: m.statusLabel ?? m.status, to: `/meetings/${m.id}` };
 }
 
 export async function loadMyWork(me: Me): Promise<WorkSection[]> {
   try {
-    const res = await request<Record<string, unknown>>('GET', '/api/admin/my-work');
-    const s = (key: string, title: string, empty: string, rows: unknown): WorkSection => ({ key, title, empty, rows: serverRows(rows) });
-    const out: WorkSection[] = [];
-    if ('drafts' in res) out.push(s('drafts', '我的草稿', '没有草稿', res.drafts));
-    if ('returned' in res) out.push(s('returned', '被退回修改', '没有被退回的稿件', res.returned));
-    if ('awaitingReview' in res || 'toReview' in res) out.push(s('review', '待我审核', '没有待审核的稿件', res.awaitingReview ?? res.toReview));
-    if ('scheduled' in res) out.push(s('scheduled', '已排期发布', '没有排期的发布', res.scheduled));
-    if ('deliveryProblems' in res || 'problems' in res) out.push(s('problems', '投递失败或状态不明', '没有异常投递', res.deliveryProblems ?? res.problems));
-    if ('meetings' in res) out.push(s('meetings', '近期会议', '近期没有会议', res.meetings));
-    if (out.length) return out;
+    return fromServer(await request<Record<string, any>>('GET', '/api/admin/my-work'));
   } catch (err) {
     if (!(err instanceof ApiError) || (err.status !== 404 && err.status !== 405)) throw err;
   }
@@ -93,13 +122,7 @@ async function composeFromLists(me: Me): Promise<WorkSection[]> {
   }
   if (hasRole('organizer')) {
     const meetings = await request<Page<Record<string, any>>>('GET', '/api/admin/meetings?pageSize=10');
-    out.push({
-      key: 'meetings',
-      title: '近期会议',
-      empty: '近期没有会议',
-      rows: meetings.items.map((m) => ({ id: m.id, title: m.title, detail: m.venue, at: m.startsAt, tag: m.statusLabel ?? m.status, to: `/meetings/${m.id}` })),
-      more: '/meetings',
-    });
+    out.push({ key: 'meetings', title: '近期会议', empty: '近期没有会议', rows: meetings.items.map(meetingRow), more: '/meetings' });
   }
   return out;
 }

@@ -1,12 +1,18 @@
 /** Who is signed in. The session itself is an httpOnly cookie the page cannot read; this holds only the profile. */
 import { reactive } from 'vue';
-import { ApiError, holdCsrfToken, request } from '../api/http';
+import { ApiError, CSRF_COOKIE, holdCsrfToken, request } from '../api/http';
 import type { Me, Role } from '../api/types';
 import { setServerNow } from '../utils/time';
 
 export const session = reactive({ user: null as Me | null, checked: false });
 
 export async function loadSession(): Promise<Me | null> {
+  // No CSRF cookie: no session either (they are set and cleared together), so no need to ask.
+  if (!document.cookie.split('; ').some((c) => c.startsWith(`${CSRF_COOKIE}=`))) {
+    session.user = null;
+    session.checked = true;
+    return null;
+  }
   try {
     const me = await request<Me>('GET', '/api/auth/me');
     session.user = me;

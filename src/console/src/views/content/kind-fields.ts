@@ -27,7 +27,7 @@ export function toForm(fields: string[], item: Record<string, unknown>): Record<
     else if (f === 'region') out[f] = { city: '', county: '', township: '', ...(v as object) };
     else if (f === 'activities') out[f] = (v as Record<string, unknown>[]).map((a) => ({ ...a, date: typeof a.date === 'string' ? a.date.slice(0, 10) : '' }));
     else if (f === 'phones') out[f] = (v as string[]).map((p) => ({ phone: p }));
-    else out[f] = structuredClone(v);
+    else out[f] = JSON.parse(JSON.stringify(v));
   }
   return out;
 }
