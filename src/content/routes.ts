@@ -16,6 +16,12 @@ const WRITERS = ['editor'] as const;
 const EDITORS = ['editor', 'reviewer'] as const;
 const REVIEWERS = ['reviewer'] as const;
 
+const version = z.coerce.number().int().min(1).max(1_000_000);
+const diffQuery = z
+  .object({ from: version.optional(), to: version.optional(), against: z.enum(['approved', 'previous']).optional() })
+  .strict()
+  .refine((q) => !(q.against === 'approved' && q.from !== undefined), { message: 'from and against=approved exclude each other', path: ['from'] });
+
 const actor = (ctx: AppContext) => actorFromUser(ctx.state.user!);
 
 export function contentRoutes(service: ContentService): ApiRouter {
@@ -163,6 +169,18 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     params: revisionParams,
     body: restoreRevisionBody,
     handler: (ctx, { params, body }) => service.restoreRevision(kind, params.id, params.version, body.version, actor(ctx)),
+  });
+  api.add({
+    method: 'get',
+    path: `${base}/:id/diff`,
+    summary:
+      `What changed in a ${kind} between two versions, field by field (text: line diff with word diff inside changed lines; ` +
+      'other fields: before/after). Default: the current version against the previous one; ?against=approved: against the last approved version',
+    tags,
+    access: READERS,
+    params: idParams,
+    query: diffQuery,
+    handler: (_ctx, { params, query }) => service.diff(kind, params.id, query),
   });
   api.add({
     method: 'get',

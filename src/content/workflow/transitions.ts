@@ -149,6 +149,11 @@ export class WorkflowService {
     const rows = await Transition.find({ kind, itemId: _id }).sort({ at: 1, _id: 1 }).lean();
     return rows.map(transitionView);
   }
+
+  /** The latest transition of this action on the item (e.g. its last approval), if any. */
+  async lastTransition(kind: ItemKind, id: string, action: WorkflowAction): Promise<TransitionDoc | null> {
+    return Transition.findOne({ kind, itemId: toObjectId(id), action }).sort({ at: -1, _id: -1 }).lean();
+  }
 }
 
 export interface TransitionView {
