@@ -40,7 +40,14 @@ describe('console: an article from draft to delivered', function () {
     writeFileSync(file, await sharp({ create: { width: 320, height: 200, channels: 3, background: '#c0392b' } }).png().toBuffer());
     await editor.getByTestId('md-image-input').setInputFiles(file);
     await editor.waitForFunction(() => (document.querySelector('#f-body') as HTMLTextAreaElement).value.includes('](/media/'));
+    // The preview is the server's own rendering: the microsite page, and the WeChat article in the second tab.
+    const site = editor.frameLocator('[data-testid="preview-microsite"]');
+    await site.getByText('代表们走进社区，面对面听取群众意见。').waitFor();
+    await site.locator('img[src*="/media/"]').waitFor({ state: 'attached' });
     await shoot(editor, 'article-edit');
+    await editor.getByRole('radio', { name: '微信图文' }).click({ force: true });
+    await editor.frameLocator('[data-testid="preview-wechat"]').getByText('代表们走进社区').first().waitFor();
+    await shoot(editor, 'article-preview-wechat');
     await editor.getByRole('button', { name: '提交审核' }).click();
     await editor.locator('.head .el-tag', { hasText: '待审核' }).waitFor();
     const articleUrl = editor.url();

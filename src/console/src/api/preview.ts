@@ -9,12 +9,25 @@ export interface PreviewResult {
   microsite: string;
   /** A complete HTML document (the WeChat article). */
   wechat: string;
+  /** What the WeChat rendering had to leave out or warns about. */
+  wechatWarnings: string[];
 }
 
-export async function renderPreview(kind: string, fields: Record<string, unknown>, itemId?: string): Promise<PreviewResult> {
-  const res = await request<Record<string, unknown>>('POST', '/api/admin/preview', { kind, ...(itemId ? { id: itemId } : {}), fields });
-  return {
-    microsite: String(res.microsite ?? res.micrositeHtml ?? res.html ?? ''),
-    wechat: String(res.wechat ?? res.wechatHtml ?? ''),
-  };
+interface PreviewResponse {
+  microsite: { html: string; path?: string };
+  wechat: { html: string; title?: string; digest?: string; droppedImages?: string[]; warnings?: (string | { message: string })[] };
+}
+
+/** The preview frame runs no script (it is sandboxed): take the page's scripts out rather than have them refused. */
+function withoutScripts(html: string): string {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  for (const el of doc.querySelectorAll('script')) el.remove();
+  return `<!doctype html>\n${doc.documentElement.outerHTML}`;
+}
+
+export async function renderPreview(segment: string, fields: Record<string, unknown>, itemId?: string): Promise<PreviewResult> {
+  const res = await request<PreviewResponse>('POST', `/api/admin/${segment}/preview`, { ...(itemId ? { id: itemId } : {}), fields });
+  const warnings = (res.wechat.warnings ?? []).map((w) => (typeof w === 'string' ? w : w.message));
+  if (res.wechat.droppedImages?.length) warnings.push(`公众号文章中将去掉 ${res.wechat.droppedImages.length} 张无法上传的图片`);
+  return { microsite: withoutScripts(res.microsite.html), wechat: withoutScripts(res.wechat.html), wechatWarnings: warnings };
 }

@@ -21,6 +21,11 @@ const state = reactive({
 
 const PICK_LIST: Record<'regions' | 'topics' | 'users', string> = { regions: '/api/admin/regions', topics: '/api/admin/topics', users: '/api/admin/people' };
 
+/** Regions come as a tree (city → county → township); every level is a choice. */
+function flatten(list: unknown[]): string[] {
+  return list.flatMap((i: any) => [entryName(i), ...(Array.isArray(i?.children) ? flatten(i.children) : [])]);
+}
+
 /** A pick-list entry may be a string or an object naming itself. */
 function entryName(i: unknown): string {
   if (typeof i === 'string') return i;
@@ -39,7 +44,7 @@ async function loadOne(name: 'regions' | 'topics' | 'users'): Promise<void> {
     const res = await request<unknown>('GET', PICK_LIST[name]);
     const list = (Array.isArray(res) ? res : ((res as { items?: unknown[] }).items ?? [])) as unknown[];
     if (name === 'users') state.users = list.map((u: any) => ({ id: String(u.id), displayName: String(u.displayName ?? u.name ?? u.username) }));
-    else state[name] = uniq(list.flatMap((i: any) => (Array.isArray(i?.children) ? [entryName(i), ...i.children.map(entryName)] : [entryName(i)])));
+    else state[name] = uniq(flatten(list));
     return;
   } catch {
     // No pick-list endpoint: gather from what the lists return.
