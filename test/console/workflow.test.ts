@@ -39,7 +39,7 @@ describe('console: an article from draft to delivered', function () {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'console-img-')), '社区座谈.png');
     writeFileSync(file, await sharp({ create: { width: 320, height: 200, channels: 3, background: '#c0392b' } }).png().toBuffer());
     await editor.getByTestId('md-image-input').setInputFiles(file);
-    await editor.waitForFunction(() => (document.querySelector('#f-body') as HTMLTextAreaElement).value.includes('](/media/'));
+    await waitFor('the uploaded image in the Markdown', async () => (await editor.locator('#f-body').inputValue()).includes('](/media/'), 30_000, 200);
     // The preview is the server's own rendering: the microsite page, and the WeChat article in the second tab.
     const site = editor.frameLocator('[data-testid="preview-microsite"]');
     await site.getByText('代表们走进社区，面对面听取群众意见。').waitFor();

@@ -17,6 +17,6 @@ try {
   process.exit(0);
 }
 const started = Date.now();
-const res = spawnSync(process.execPath, [viteBin, 'build', '--config', path.join(consoleDir, 'vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit' });
+const res = spawnSync(process.execPath, [viteBin, 'build', '--config', path.join(consoleDir, 'vite.config.mts'), '--logLevel', 'warn'], { stdio: 'inherit' });
 if (res.status !== 0) process.exit(res.status ?? 1);
 console.log(`console: built src/console/dist in ${((Date.now() - started) / 1000).toFixed(1)} s`);
