@@ -4,13 +4,13 @@
  * bearer token (Authorize) or the console's session cookie, whose CSRF token the page adds to unsafe requests.
  */
 import path from 'node:path';
-import Router from '@koa/router';
 import type { FeatureModule, Services } from '../module';
-import type { AppState } from '../http/context';
+import type { AppContext } from '../http/context';
 import { sendStaticFile, StaticDirectory } from '../http/static-files';
 
 const BUNDLE_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png', 'favicon-16x16.png']);
 const HERE = path.join(__dirname, 'static');
+const PREFIX = '/api/docs';
 
 const PAGE = `<!doctype html>
 <html lang="zh-CN">
@@ -32,22 +32,27 @@ const PAGE = `<!doctype html>
 export function apiDocsModule(_services: Services): FeatureModule {
   const bundle = new StaticDirectory(path.dirname(require.resolve('swagger-ui-dist/package.json')));
   const own = new StaticDirectory(HERE);
-  const router = new Router<AppState>();
 
-  router.get('/api/docs', (ctx) => {
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.set('Cache-Control', 'no-cache');
-    ctx.body = PAGE;
-  });
-  router.get('/api/docs/init.js', async (ctx) => {
-    const file = await own.get('init.js');
-    if (file) sendStaticFile(ctx, file, 'no-cache');
-  });
-  router.get('/api/docs/assets/:file', async (ctx) => {
-    const file = BUNDLE_FILES.has(ctx.params.file) ? await bundle.get(ctx.params.file) : undefined;
-    // The bundle changes only with the package version; revalidating keeps an upgrade visible at once.
-    if (file) sendStaticFile(ctx, file, 'public, max-age=3600');
-  });
+  // A front path rather than a router: these are static files, not API operations (the document lists only those).
+  async function docsFrontPath(ctx: AppContext, next: () => Promise<unknown>): Promise<unknown> {
+    if (!ctx.path.startsWith(PREFIX) || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+    const rest = ctx.path.slice(PREFIX.length);
+    if (rest === '' || rest === '/') {
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.body = PAGE;
+      return;
+    }
+    const file =
+      rest === '/init.js'
+        ? await own.get('init.js')
+        : rest.startsWith('/assets/') && BUNDLE_FILES.has(rest.slice('/assets/'.length))
+          ? await bundle.get(rest.slice('/assets/'.length))
+          : undefined;
+    if (!file) return next();
+    // The bundle changes only with the package version; an hour's cache, then revalidation.
+    sendStaticFile(ctx, file, rest === '/init.js' ? 'no-cache' : 'public, max-age=3600');
+  }
 
-  return { name: 'api-docs', pageRouters: [router] };
+  return { name: 'api-docs', frontMiddleware: [docsFrontPath] };
 }

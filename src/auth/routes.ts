@@ -8,6 +8,7 @@ import { clearSessionCookies, csrfTokenFor, setSessionCookies } from './cookie-s
 import type { RouteCatalog } from '../http/route-catalog';
 import { isCrossSite } from '../http/same-origin';
 import { ForbiddenError } from '../errors';
+import { loginResponse, meResponse, publicUserSchema, sessionResponse, staffList, userList } from './schemas';
 
 const username = z.string().trim().min(2).max(40).regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . -');
 
@@ -21,6 +22,7 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
   api.add({
     method: 'post',
     path: '/api/auth/login',
+    response: loginResponse,
     summary: 'Log in; returns a bearer token (for scripts; the console signs in with POST /api/auth/session)',
     tags: ['auth'],
     access: 'public',
@@ -31,6 +33,7 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
   api.add({
     method: 'post',
     path: '/api/auth/session',
+    response: sessionResponse,
     summary:
       'Console sign-in: sets the httpOnly session cookie and the CSRF cookie; returns the user, never the token. ' +
       'Same throttling and lockout as /api/auth/login. Cross-site requests are refused.',
@@ -63,6 +66,7 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
   api.add({
     method: 'get',
     path: '/api/auth/me',
+    response: meResponse,
     summary:
       'The signed-in user, and the operations ("METHOD /path") their role may call; for a console session also its CSRF token',
     tags: ['auth'],
@@ -102,6 +106,7 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
   api.add({
     method: 'get',
     path: '/api/admin/users',
+    response: userList,
     summary: 'List users (?q= username or name, ?role=, ?disabled=)',
     tags: ['users'],
     access: ['admin'],
@@ -112,6 +117,7 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
   api.add({
     method: 'get',
     path: '/api/admin/people',
+    response: staffList,
     summary: 'Staff directory for every signed-in user: id, username, display name, role (author names, people pickers)',
     tags: ['users', 'pick-lists'],
     access: 'authenticated',
@@ -122,6 +128,7 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
   api.add({
     method: 'post',
     path: '/api/admin/users',
+    response: publicUserSchema,
     summary: 'Create a user',
     tags: ['users'],
     access: ['admin'],
@@ -138,6 +145,7 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
   api.add({
     method: 'patch',
     path: '/api/admin/users/:id',
+    response: publicUserSchema,
     summary: 'Change a user: role, display name, disable, reset password (ends their sessions)',
     tags: ['users'],
     access: ['admin'],

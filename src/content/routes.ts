@@ -10,6 +10,7 @@ import type { ContentService } from './service';
 import { actorFromUser } from './workflow/actor';
 import { PERSON_ACTIONS, TRANSITION_RULES } from './workflow/rules';
 import { regionsInUse, topicsInUse } from './taxonomy';
+import { adminItem, adminPage, diffResponse, regionList, revisionDetail, revisionList, topicList, transitionList } from './response-schemas';
 
 const READERS = ['editor', 'reviewer', 'organizer'] as const;
 const WRITERS = ['editor'] as const;
@@ -37,6 +38,7 @@ function addPickLists(api: ApiRouter): void {
     method: 'get',
     path: '/api/admin/regions',
     summary: 'Regions in use across all content, as a city → county → township tree with item counts',
+    response: regionList,
     tags: ['pick-lists'],
     access: READERS,
     handler: async () => ({ items: await regionsInUse() }),
@@ -45,6 +47,7 @@ function addPickLists(api: ApiRouter): void {
     method: 'get',
     path: '/api/admin/topics',
     summary: 'Topics in use across all content, most used first (?q= filters by substring)',
+    response: topicList,
     tags: ['pick-lists'],
     access: READERS,
     query: z.object({ q: z.string().trim().max(50).optional() }).strict(),
@@ -62,6 +65,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'get',
     path: base,
     summary: `List ${spec.pathFamily} (filters, sort, page or cursor)`,
+    response: adminPage,
     tags,
     access: READERS,
     query: listQuerySchema(kind) as unknown as z.ZodType<AdminListQuery>,
@@ -74,6 +78,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'post',
     path: base,
     summary: `Create a ${kind} (as a draft)`,
+    response: adminItem,
     tags,
     access: WRITERS,
     body: createSchema(kind),
@@ -87,6 +92,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'get',
     path: `${base}/:id`,
     summary: `Read one ${kind} (private fields and viewCount included)`,
+    response: adminItem,
     tags,
     access: READERS,
     params: idParams,
@@ -96,6 +102,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'patch',
     path: `${base}/:id`,
     summary: `Save changes to a ${kind} on top of the version it was loaded at (409 when stale)`,
+    response: adminItem,
     tags,
     access: EDITORS,
     params: idParams,
@@ -115,6 +122,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'post',
     path: `${base}/:id/restore`,
     summary: `Restore a soft-deleted ${kind}`,
+    response: adminItem,
     tags,
     access: REVIEWERS,
     params: idParams,
@@ -128,6 +136,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
       summary: `${rule.label}: ${rule.from.join('|')} → ${rule.to}${rule.commentRequired ? ' (comment required)' : ''}`,
       tags,
       access: rule.roles as readonly ('editor' | 'reviewer')[],
+      response: adminItem,
       params: idParams,
       body: transitionBody.optional().transform((b) => b ?? {}),
       handler: (ctx, { params, body }) => service.act(kind, params.id, action, actor(ctx), body),
@@ -137,6 +146,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'get',
     path: `${base}/:id/transitions`,
     summary: `Workflow history of a ${kind} (who, when, from, to, comment)`,
+    response: transitionList,
     tags,
     access: READERS,
     params: idParams,
@@ -146,6 +156,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'get',
     path: `${base}/:id/revisions`,
     summary: `Saved versions of a ${kind}, newest first`,
+    response: revisionList,
     tags,
     access: READERS,
     params: idParams,
@@ -155,6 +166,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'get',
     path: `${base}/:id/revisions/:version`,
     summary: `One saved version of a ${kind}`,
+    response: revisionDetail,
     tags,
     access: READERS,
     params: revisionParams,
@@ -164,6 +176,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'post',
     path: `${base}/:id/revisions/:version/restore`,
     summary: `Make an old version the newest (body.version = the version you are looking at now)`,
+    response: adminItem,
     tags,
     access: EDITORS,
     params: revisionParams,
@@ -177,6 +190,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
       `What changed in a ${kind} between two versions, field by field (text: line diff with word diff inside changed lines; ` +
       'other fields: before/after). Default: the current version against the previous one; ?against=approved: against the last approved version',
     tags,
+    response: diffResponse,
     access: READERS,
     params: idParams,
     query: diffQuery,

@@ -9,6 +9,9 @@ import { hasRole } from '../auth/roles';
 import { awaitingReviewBy, myDrafts, mySubmitted } from '../content/my-work';
 import { deliveryProblems, upcomingPublications } from '../publishing/queries';
 import { upcomingMeetings } from '../meetings/service';
+import { returnedItem, workItem } from '../content/response-schemas';
+import { deliveryProblem, publicationView } from '../publishing/response-schemas';
+import { adminMeeting } from '../meetings/response-schemas';
 
 /** Delivery problems older than this are history, not work. */
 const PROBLEM_WINDOW_MS = 30 * 86_400_000;
@@ -24,6 +27,16 @@ export function myWorkModule({ clock }: Services): FeatureModule {
     tags: ['my-work'],
     access: 'authenticated',
     query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict(),
+    response: z.object({
+      now: z.iso.datetime(),
+      drafts: z.array(workItem),
+      returned: z.array(returnedItem),
+      submitted: z.array(workItem),
+      awaitingReview: z.array(workItem),
+      scheduled: z.array(publicationView),
+      deliveryProblems: z.array(deliveryProblem),
+      meetings: z.array(adminMeeting),
+    }),
     handler: async (ctx, { query }) => {
       const user = ctx.state.user!;
       const now = clock.now();

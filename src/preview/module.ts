@@ -11,6 +11,7 @@ import { objectId } from '../http/schemas';
 import { CONTENT_KINDS } from '../content/enums';
 import { contentKinds } from '../content/kinds';
 import { previewFieldsSchema } from '../content/schemas';
+import { previewResponse } from '../content/response-schemas';
 import { ownMediaPath, previewDoc, previewPublicItem, previewPublishable } from '../content/preview';
 import { relatedFor, type RelatedItems } from '../content/public-queries';
 import { itemPageHtml } from '../site/pages/content';
@@ -34,6 +35,7 @@ export function previewModule({ clock, config }: Services): FeatureModule {
       tags: ['preview', `content:${spec.pathFamily}`],
       access: ['editor', 'reviewer'],
       body: z.object({ id: objectId.optional(), fields: previewFieldsSchema(kind).default({}) }).strict(),
+      response: previewResponse,
       handler: async (ctx, { body }) => {
         const now = clock.now();
         const p = await previewDoc(kind, body.id, body.fields, now);

@@ -22,6 +22,7 @@ import { actOnDelivery } from './retry';
 import { PUBLICATION_STATUSES } from './models/publication';
 import { getMonthlyReport, listMonthlyReports } from './monthly-report';
 import { dryRunPublication } from './dry-run';
+import { dryRunResponse, publicationPage, publicationView } from './response-schemas';
 import { publishingRuntime } from './runtime';
 import { requirePublishable } from './items';
 
@@ -132,6 +133,7 @@ export function publishingRoutes({ clock, config }: Services): ApiRouter {
       params: idParams,
       body: publishBody,
       responses: { 201: 'Publication created', 400: 'Invalid request', 404: 'No such item', 409: 'Item not approved' },
+      response: publicationView,
       handler: async (ctx, { params, body }) => {
         checkPublishRequest(body, clock.now());
         const { publication } = await createPublication({
@@ -155,6 +157,7 @@ export function publishingRoutes({ clock, config }: Services): ApiRouter {
       access: kind === 'meeting' ? MEETING_PUBLISHERS : PUBLISHERS,
       params: idParams,
       body: publishBody,
+      response: dryRunResponse,
       handler: async (_ctx, { params, body }) => {
         checkPublishRequest(body, clock.now());
         const report = await dryRunPublication({ kind, itemId: params.id, ...requestParts(kind, params.id, body) }, { config, clock, wechatConfigured: publishingRuntime().channels.has('wechat') });
@@ -181,6 +184,7 @@ export function publishingRoutes({ clock, config }: Services): ApiRouter {
         to: isoDateTime.optional(),
       })
       .strict(),
+    response: publicationPage,
     handler: (_ctx, { query }) => listPublications(query),
   });
 
@@ -191,6 +195,7 @@ export function publishingRoutes({ clock, config }: Services): ApiRouter {
     tags: ['publishing'],
     access: READERS,
     params: idParams,
+    response: publicationView,
     handler: (ctx, { params }) => getPublicationView(params.id, { revealPhones: ctx.state.user!.role === 'admin' }),
   });
 

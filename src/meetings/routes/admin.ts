@@ -1,5 +1,6 @@
 /** /api/admin/meetings…: organizers (and admins) plan, announce, change, follow and wrap up meetings. */
 import { z } from 'zod';
+import { adminMeeting, meetingPage } from '../response-schemas';
 import { ApiRouter } from '../../http/api-router';
 import { idParams, pagination } from '../../http/schemas';
 import type { AppContext } from '../../http/context';
@@ -32,6 +33,7 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
     tags: TAGS,
     access: ORGANIZERS,
     query: z.object({ status: z.enum(MEETING_STATUSES).optional(), ...pagination }).strict(),
+    response: meetingPage,
     handler: (_ctx, { query }) => listMeetings(query),
   });
 
@@ -43,6 +45,7 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
     access: ORGANIZERS,
     body: createMeetingBody,
     responses: { 201: 'Created' },
+    response: adminMeeting,
     handler: async (ctx, { body }) => {
       ctx.status = 201;
       return createMeeting(mc, body, actor(ctx));
@@ -56,6 +59,7 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
     tags: TAGS,
     access: ORGANIZERS,
     params: idParams,
+    response: adminMeeting,
     handler: (_ctx, { params }) => getMeeting(params.id),
   });
 
