@@ -83,23 +83,13 @@ export async function unwrap<T>(call: Promise<Result>): Promise<T> {
   throw new ApiError(result.response.status, e?.code ?? `http_${result.response.status}`, e?.message ?? `服务器错误（${result.response.status}）`, e?.details ?? null);
 }
 
-/** For endpoints the generated paths type cannot express (dynamic kind segments): same middleware, same errors. */
+/**
+ * The same client for calls whose path is built at run time (the four content kinds share their endpoints under
+ * /api/admin/{articles|deputies|groups|cases}/…): same middleware (CSRF, sign-out on 401), same errors.
+ */
 export async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (UNSAFE.has(method)) headers[CSRF_HEADER] = csrfToken();
-  let response: Response;
-  try {
-    response = await fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
-    throw new ApiError(0, 'network', '网络连接失败，请检查网络后重试', null);
-  }
-  if (response.status === 401 && !url.includes('/api/auth/')) onSignedOut();
-  const text = await response.text();
-  const parsed = text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text;
-  if (response.ok) return parsed as T;
-  const e = (parsed as { error?: { code?: string; message?: string; details?: unknown } })?.error;
-  throw new ApiError(response.status, e?.code ?? `http_${response.status}`, e?.message ?? `服务器错误（${response.status}）`, e?.details ?? null);
+  const dynamic = client as unknown as { request(m: string, u: string, init: { body?: unknown }): Promise<Result> };
+  return unwrap<T>(dynamic.request(method.toLowerCase(), url, body === undefined ? {} : { body }));
 }
 
 /** Multipart upload with progress (fetch has no upload progress): XMLHttpRequest with the same cookie + CSRF. */

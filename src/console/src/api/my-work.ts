@@ -1,5 +1,5 @@
 /** The start page's lists ("my work"), as rows ready to show: what, state, when, where to go. */
-import { ApiError, request } from './http';
+import { ApiError, client, request, unwrap } from './http';
 import { KINDS, SEGMENT_OF_KIND, STATUS_LABELS, type KindSegment } from './labels';
 import type { ContentItem, Me, Page, PublicationView } from './types';
 import { hasRole } from '../stores/session';
@@ -95,7 +95,7 @@ function meetingRow(m: any): WorkRow {
 
 export async function loadMyWork(me: Me): Promise<WorkSection[]> {
   try {
-    return fromServer(await request<Record<string, any>>('GET', '/api/admin/my-work'));
+    return fromServer(await unwrap<Record<string, any>>(client.GET('/api/admin/my-work', { params: { query: { limit: 20 } } })));
   } catch (err) {
     if (!(err instanceof ApiError) || (err.status !== 404 && err.status !== 405)) throw err;
   }

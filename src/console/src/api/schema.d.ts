@@ -9,111 +9,10 @@ export interface paths {
             cookie?: never;
         };
         /** List articles (filters, sort, page or cursor) */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    deleted?: "0" | "1" | "true" | "false";
-                    featured?: "0" | "1" | "true" | "false";
-                    page?: number;
-                    pageSize?: number;
-                    q?: string;
-                    region?: string;
-                    sort?: "-updatedAt" | "updatedAt" | "-publishedAt" | "publishedAt" | "title" | "-title";
-                    status?: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
-                    tag?: string;
-                    topic?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminArticles"];
         put?: never;
         /** Create a article (as a draft) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        body?: string;
-                        byline?: string;
-                        coverMediaId?: string;
-                        digest?: string;
-                        featured?: boolean;
-                        region?: {
-                            city?: string;
-                            county?: string;
-                            township?: string;
-                        };
-                        relatedCaseIds?: string[];
-                        relatedDeputyIds?: string[];
-                        relatedGroupIds?: string[];
-                        slug?: string;
-                        title: string;
-                        topics?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description 新闻 created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminArticles"];
         delete?: never;
         options?: never;
         head?: never;
@@ -128,145 +27,15 @@ export interface paths {
             cookie?: never;
         };
         /** Read one article (private fields and viewCount included) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminArticlesId"];
         put?: never;
         post?: never;
         /** Delete a article: for good if never published, else soft (restorable) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["deleteAdminArticlesId"];
         options?: never;
         head?: never;
         /** Save changes to a article on top of the version it was loaded at (409 when stale) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        body?: string | null;
-                        byline?: string | null;
-                        coverMediaId?: string | null;
-                        digest?: string | null;
-                        featured?: boolean | null;
-                        region?: {
-                            city?: string;
-                            county?: string;
-                            township?: string;
-                        } | null;
-                        relatedCaseIds?: string[] | null;
-                        relatedDeputyIds?: string[] | null;
-                        relatedGroupIds?: string[] | null;
-                        slug?: string;
-                        title?: string;
-                        topics?: string[] | null;
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["patchAdminArticlesId"];
         trace?: never;
     };
     "/api/admin/articles/{id}/approve": {
@@ -279,50 +48,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 审核通过: in_review → approved */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminArticlesIdApprove"];
         delete?: never;
         options?: never;
         head?: never;
@@ -339,50 +65,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** 归档: draft|approved|published|withdrawn → archived */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminArticlesIdArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/articles/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** What changed in a article between two versions, field by field (text: line diff with word diff inside changed lines; other fields: before/after). Default: the current version against the previous one; ?against=approved: against the last approved version */
+        get: operations["getAdminArticlesIdDiff"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -399,111 +99,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** Publish one approved article to channels (now or at a time) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: date-time */
-                        at?: string;
-                        /** @default {} */
-                        audience?: {
-                            deputies?: {
-                                groupIds?: string[];
-                                levels?: ("city" | "county" | "township")[];
-                                regions?: string[];
-                            };
-                            followers?: {
-                                /** @constant */
-                                all: true;
-                            } | {
-                                tagId: number;
-                            };
-                            meetingAttendees?: true | {
-                                meetingId: string;
-                            };
-                            meetingInvitees?: true | {
-                                meetingId: string;
-                            };
-                            /** @constant */
-                            subscribers?: true;
-                        };
-                        channels: ("microsite" | "wechat" | "sms")[];
-                        sms?: {
-                            /** @enum {string} */
-                            notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
-                            params?: {
-                                [key: string]: string;
-                            };
-                        };
-                        wechat?: {
-                            /** @enum {string} */
-                            mode: "publish" | "broadcast";
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Publication created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Invalid request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description No such item */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Item not approved */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminArticlesIdPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/articles/{id}/publish/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        get?: never;
+        put?: never;
+        /** What publishing this article would do, sending nothing: per channel whom it reaches (SMS: after opt-outs, invalid numbers and duplicates; WeChat broadcast: subscribed followers), the exact SMS text with its length and parts against the template's limits, the WeChat mass-send quota left, and the problems that would stop it. Same body as publish. */
+        post: operations["postAdminArticlesIdPublishDryRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -520,50 +133,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 退回修改: in_review → draft (comment required) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminArticlesIdReject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -580,43 +150,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Restore a soft-deleted article */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminArticlesIdRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -631,43 +165,7 @@ export interface paths {
             cookie?: never;
         };
         /** Saved versions of a article, newest first */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminArticlesIdRevisions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -684,44 +182,7 @@ export interface paths {
             cookie?: never;
         };
         /** One saved version of a article */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminArticlesIdRevisionsVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -740,50 +201,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Make an old version the newest (body.version = the version you are looking at now) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminArticlesIdRevisionsVersionRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -800,50 +218,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 提交审核: draft|withdrawn → in_review */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminArticlesIdSubmit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -858,43 +233,7 @@ export interface paths {
             cookie?: never;
         };
         /** Workflow history of a article (who, when, from, to, comment) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminArticlesIdTransitions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -911,43 +250,7 @@ export interface paths {
             cookie?: never;
         };
         /** Page views of a article */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminArticlesIdViews"];
         put?: never;
         post?: never;
         delete?: never;
@@ -966,50 +269,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** 撤回: published|scheduled → withdrawn */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminArticlesIdWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/articles/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        get?: never;
+        put?: never;
+        /** Preview unsaved article fields (over the stored item when id is given): the microsite page HTML exactly as the site renders it, and the WeChat article HTML as the account will show it, with what WeChat would cut or drop. Nothing is saved. */
+        post: operations["postAdminArticlesPreview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1024,117 +301,10 @@ export interface paths {
             cookie?: never;
         };
         /** List cases (filters, sort, page or cursor) */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    deleted?: "0" | "1" | "true" | "false";
-                    featured?: "0" | "1" | "true" | "false";
-                    kind?: "group_activity" | "township_presidium" | "standing_committee";
-                    page?: number;
-                    pageSize?: number;
-                    q?: string;
-                    region?: string;
-                    sort?: "-updatedAt" | "updatedAt" | "-publishedAt" | "publishedAt" | "title" | "-title";
-                    status?: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
-                    tag?: string;
-                    topic?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminCases"];
         put?: never;
         /** Create a case (as a draft) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        body?: string;
-                        /** @enum {string} */
-                        caseKind: "group_activity" | "township_presidium" | "standing_committee";
-                        coverMediaId?: string;
-                        digest?: string;
-                        featured?: boolean;
-                        figures?: {
-                            label: string;
-                            value: string;
-                        }[];
-                        region?: {
-                            city?: string;
-                            county?: string;
-                            township?: string;
-                        };
-                        relatedDeputyIds?: string[];
-                        relatedGroupIds?: string[];
-                        slug?: string;
-                        summary?: string;
-                        title: string;
-                        topics?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description 典型模式 created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminCases"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1149,150 +319,15 @@ export interface paths {
             cookie?: never;
         };
         /** Read one case (private fields and viewCount included) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminCasesId"];
         put?: never;
         post?: never;
         /** Delete a case: for good if never published, else soft (restorable) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["deleteAdminCasesId"];
         options?: never;
         head?: never;
         /** Save changes to a case on top of the version it was loaded at (409 when stale) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        body?: string | null;
-                        /** @enum {string} */
-                        caseKind?: "group_activity" | "township_presidium" | "standing_committee";
-                        coverMediaId?: string | null;
-                        digest?: string | null;
-                        featured?: boolean | null;
-                        figures?: {
-                            label: string;
-                            value: string;
-                        }[] | null;
-                        region?: {
-                            city?: string;
-                            county?: string;
-                            township?: string;
-                        } | null;
-                        relatedDeputyIds?: string[] | null;
-                        relatedGroupIds?: string[] | null;
-                        slug?: string;
-                        summary?: string | null;
-                        title?: string;
-                        topics?: string[] | null;
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["patchAdminCasesId"];
         trace?: never;
     };
     "/api/admin/cases/{id}/approve": {
@@ -1305,50 +340,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 审核通过: in_review → approved */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminCasesIdApprove"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1365,50 +357,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** 归档: draft|approved|published|withdrawn → archived */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminCasesIdArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/cases/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** What changed in a case between two versions, field by field (text: line diff with word diff inside changed lines; other fields: before/after). Default: the current version against the previous one; ?against=approved: against the last approved version */
+        get: operations["getAdminCasesIdDiff"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1425,111 +391,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** Publish one approved case to channels (now or at a time) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: date-time */
-                        at?: string;
-                        /** @default {} */
-                        audience?: {
-                            deputies?: {
-                                groupIds?: string[];
-                                levels?: ("city" | "county" | "township")[];
-                                regions?: string[];
-                            };
-                            followers?: {
-                                /** @constant */
-                                all: true;
-                            } | {
-                                tagId: number;
-                            };
-                            meetingAttendees?: true | {
-                                meetingId: string;
-                            };
-                            meetingInvitees?: true | {
-                                meetingId: string;
-                            };
-                            /** @constant */
-                            subscribers?: true;
-                        };
-                        channels: ("microsite" | "wechat" | "sms")[];
-                        sms?: {
-                            /** @enum {string} */
-                            notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
-                            params?: {
-                                [key: string]: string;
-                            };
-                        };
-                        wechat?: {
-                            /** @enum {string} */
-                            mode: "publish" | "broadcast";
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Publication created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Invalid request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description No such item */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Item not approved */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminCasesIdPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/cases/{id}/publish/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        get?: never;
+        put?: never;
+        /** What publishing this case would do, sending nothing: per channel whom it reaches (SMS: after opt-outs, invalid numbers and duplicates; WeChat broadcast: subscribed followers), the exact SMS text with its length and parts against the template's limits, the WeChat mass-send quota left, and the problems that would stop it. Same body as publish. */
+        post: operations["postAdminCasesIdPublishDryRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1546,50 +425,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 退回修改: in_review → draft (comment required) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminCasesIdReject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1606,43 +442,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Restore a soft-deleted case */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminCasesIdRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1657,43 +457,7 @@ export interface paths {
             cookie?: never;
         };
         /** Saved versions of a case, newest first */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminCasesIdRevisions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1710,44 +474,7 @@ export interface paths {
             cookie?: never;
         };
         /** One saved version of a case */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminCasesIdRevisionsVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1766,50 +493,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Make an old version the newest (body.version = the version you are looking at now) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminCasesIdRevisionsVersionRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1826,50 +510,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 提交审核: draft|withdrawn → in_review */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminCasesIdSubmit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1884,43 +525,7 @@ export interface paths {
             cookie?: never;
         };
         /** Workflow history of a case (who, when, from, to, comment) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminCasesIdTransitions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1937,43 +542,7 @@ export interface paths {
             cookie?: never;
         };
         /** Page views of a case */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminCasesIdViews"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1992,50 +561,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** 撤回: published|scheduled → withdrawn */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminCasesIdWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/cases/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        get?: never;
+        put?: never;
+        /** Preview unsaved case fields (over the stored item when id is given): the microsite page HTML exactly as the site renders it, and the WeChat article HTML as the account will show it, with what WeChat would cut or drop. Nothing is saved. */
+        post: operations["postAdminCasesPreview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2050,47 +593,7 @@ export interface paths {
             cookie?: never;
         };
         /** One delivery's recipients with their status and the provider's reason, paged */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    pageSize?: number;
-                    status?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminDeliveriesIdRecipients"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2109,69 +612,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Retry a failed delivery, or decide an unknown one (resend or mark_sent) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        action?: "retry" | "resend" | "mark_sent";
-                        note?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Queued again or marked sent */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Action not valid for this delivery */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Delivery is not failed or unknown */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminDeliveriesIdRetry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2186,118 +627,10 @@ export interface paths {
             cookie?: never;
         };
         /** List deputies (filters, sort, page or cursor) */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    deleted?: "0" | "1" | "true" | "false";
-                    featured?: "0" | "1" | "true" | "false";
-                    level?: "city" | "county" | "township";
-                    page?: number;
-                    pageSize?: number;
-                    q?: string;
-                    region?: string;
-                    sort?: "-updatedAt" | "updatedAt" | "-publishedAt" | "publishedAt" | "title" | "-title";
-                    status?: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
-                    tag?: string;
-                    topic?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminDeputies"];
         put?: never;
         /** Create a deputy (as a draft) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        digest?: string;
-                        featured?: boolean;
-                        groupId?: string;
-                        highlights?: {
-                            label: string;
-                            value: string;
-                        }[];
-                        /** @enum {string} */
-                        level: "city" | "county" | "township";
-                        name: string;
-                        occupation?: string;
-                        organisation?: string;
-                        phones?: string[];
-                        photoMediaId?: string;
-                        region?: {
-                            city?: string;
-                            county?: string;
-                            township?: string;
-                        };
-                        slug?: string;
-                        story?: string;
-                        topics?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description 典型代表 created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminDeputies"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2312,151 +645,15 @@ export interface paths {
             cookie?: never;
         };
         /** Read one deputy (private fields and viewCount included) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminDeputiesId"];
         put?: never;
         post?: never;
         /** Delete a deputy: for good if never published, else soft (restorable) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["deleteAdminDeputiesId"];
         options?: never;
         head?: never;
         /** Save changes to a deputy on top of the version it was loaded at (409 when stale) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        digest?: string | null;
-                        featured?: boolean | null;
-                        groupId?: string | null;
-                        highlights?: {
-                            label: string;
-                            value: string;
-                        }[] | null;
-                        /** @enum {string} */
-                        level?: "city" | "county" | "township";
-                        name?: string;
-                        occupation?: string | null;
-                        organisation?: string | null;
-                        phones?: string[] | null;
-                        photoMediaId?: string | null;
-                        region?: {
-                            city?: string;
-                            county?: string;
-                            township?: string;
-                        } | null;
-                        slug?: string;
-                        story?: string | null;
-                        topics?: string[] | null;
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["patchAdminDeputiesId"];
         trace?: never;
     };
     "/api/admin/deputies/{id}/approve": {
@@ -2469,50 +666,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 审核通过: in_review → approved */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminDeputiesIdApprove"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2529,50 +683,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** 归档: draft|approved|published|withdrawn → archived */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminDeputiesIdArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/deputies/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** What changed in a deputy between two versions, field by field (text: line diff with word diff inside changed lines; other fields: before/after). Default: the current version against the previous one; ?against=approved: against the last approved version */
+        get: operations["getAdminDeputiesIdDiff"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2589,111 +717,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** Publish one approved deputy to channels (now or at a time) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: date-time */
-                        at?: string;
-                        /** @default {} */
-                        audience?: {
-                            deputies?: {
-                                groupIds?: string[];
-                                levels?: ("city" | "county" | "township")[];
-                                regions?: string[];
-                            };
-                            followers?: {
-                                /** @constant */
-                                all: true;
-                            } | {
-                                tagId: number;
-                            };
-                            meetingAttendees?: true | {
-                                meetingId: string;
-                            };
-                            meetingInvitees?: true | {
-                                meetingId: string;
-                            };
-                            /** @constant */
-                            subscribers?: true;
-                        };
-                        channels: ("microsite" | "wechat" | "sms")[];
-                        sms?: {
-                            /** @enum {string} */
-                            notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
-                            params?: {
-                                [key: string]: string;
-                            };
-                        };
-                        wechat?: {
-                            /** @enum {string} */
-                            mode: "publish" | "broadcast";
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Publication created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Invalid request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description No such item */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Item not approved */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminDeputiesIdPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/deputies/{id}/publish/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        get?: never;
+        put?: never;
+        /** What publishing this deputy would do, sending nothing: per channel whom it reaches (SMS: after opt-outs, invalid numbers and duplicates; WeChat broadcast: subscribed followers), the exact SMS text with its length and parts against the template's limits, the WeChat mass-send quota left, and the problems that would stop it. Same body as publish. */
+        post: operations["postAdminDeputiesIdPublishDryRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2710,50 +751,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 退回修改: in_review → draft (comment required) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminDeputiesIdReject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2770,43 +768,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Restore a soft-deleted deputy */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminDeputiesIdRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2821,43 +783,7 @@ export interface paths {
             cookie?: never;
         };
         /** Saved versions of a deputy, newest first */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminDeputiesIdRevisions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2874,44 +800,7 @@ export interface paths {
             cookie?: never;
         };
         /** One saved version of a deputy */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminDeputiesIdRevisionsVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2930,50 +819,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Make an old version the newest (body.version = the version you are looking at now) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminDeputiesIdRevisionsVersionRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2990,50 +836,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 提交审核: draft|withdrawn → in_review */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminDeputiesIdSubmit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3048,43 +851,7 @@ export interface paths {
             cookie?: never;
         };
         /** Workflow history of a deputy (who, when, from, to, comment) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminDeputiesIdTransitions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3101,43 +868,7 @@ export interface paths {
             cookie?: never;
         };
         /** Page views of a deputy */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminDeputiesIdViews"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3156,50 +887,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** 撤回: published|scheduled → withdrawn */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminDeputiesIdWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/deputies/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        get?: never;
+        put?: never;
+        /** Preview unsaved deputy fields (over the stored item when id is given): the microsite page HTML exactly as the site renders it, and the WeChat article HTML as the account will show it, with what WeChat would cut or drop. Nothing is saved. */
+        post: operations["postAdminDeputiesPreview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3214,122 +919,10 @@ export interface paths {
             cookie?: never;
         };
         /** List groups (filters, sort, page or cursor) */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    deleted?: "0" | "1" | "true" | "false";
-                    featured?: "0" | "1" | "true" | "false";
-                    page?: number;
-                    pageSize?: number;
-                    q?: string;
-                    region?: string;
-                    sort?: "-updatedAt" | "updatedAt" | "-publishedAt" | "publishedAt" | "title" | "-title";
-                    status?: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
-                    tag?: string;
-                    topic?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminGroups"];
         put?: never;
         /** Create a group (as a draft) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        activities?: {
-                            date: string;
-                            outcomes?: string;
-                            participants?: string;
-                            theme: string;
-                        }[];
-                        body?: string;
-                        coverMediaId?: string;
-                        digest?: string;
-                        featured?: boolean;
-                        members?: {
-                            deputyId?: string;
-                            /** @enum {string} */
-                            level?: "city" | "county" | "township";
-                            name: string;
-                            occupation?: string;
-                            role?: string;
-                        }[];
-                        name: string;
-                        region?: {
-                            city?: string;
-                            county?: string;
-                            township?: string;
-                        };
-                        roomAddress?: string;
-                        slug?: string;
-                        topics?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description 代表小组 created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminGroups"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3344,156 +937,15 @@ export interface paths {
             cookie?: never;
         };
         /** Read one group (private fields and viewCount included) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminGroupsId"];
         put?: never;
         post?: never;
         /** Delete a group: for good if never published, else soft (restorable) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["deleteAdminGroupsId"];
         options?: never;
         head?: never;
         /** Save changes to a group on top of the version it was loaded at (409 when stale) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        activities?: {
-                            date: string;
-                            outcomes?: string;
-                            participants?: string;
-                            theme: string;
-                        }[] | null;
-                        body?: string | null;
-                        coverMediaId?: string | null;
-                        digest?: string | null;
-                        featured?: boolean | null;
-                        members?: {
-                            deputyId?: string;
-                            /** @enum {string} */
-                            level?: "city" | "county" | "township";
-                            name: string;
-                            occupation?: string;
-                            role?: string;
-                        }[] | null;
-                        name?: string;
-                        region?: {
-                            city?: string;
-                            county?: string;
-                            township?: string;
-                        } | null;
-                        roomAddress?: string | null;
-                        slug?: string;
-                        topics?: string[] | null;
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["patchAdminGroupsId"];
         trace?: never;
     };
     "/api/admin/groups/{id}/approve": {
@@ -3506,50 +958,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 审核通过: in_review → approved */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminGroupsIdApprove"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3566,50 +975,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** 归档: draft|approved|published|withdrawn → archived */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminGroupsIdArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/groups/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** What changed in a group between two versions, field by field (text: line diff with word diff inside changed lines; other fields: before/after). Default: the current version against the previous one; ?against=approved: against the last approved version */
+        get: operations["getAdminGroupsIdDiff"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3626,111 +1009,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** Publish one approved group to channels (now or at a time) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: date-time */
-                        at?: string;
-                        /** @default {} */
-                        audience?: {
-                            deputies?: {
-                                groupIds?: string[];
-                                levels?: ("city" | "county" | "township")[];
-                                regions?: string[];
-                            };
-                            followers?: {
-                                /** @constant */
-                                all: true;
-                            } | {
-                                tagId: number;
-                            };
-                            meetingAttendees?: true | {
-                                meetingId: string;
-                            };
-                            meetingInvitees?: true | {
-                                meetingId: string;
-                            };
-                            /** @constant */
-                            subscribers?: true;
-                        };
-                        channels: ("microsite" | "wechat" | "sms")[];
-                        sms?: {
-                            /** @enum {string} */
-                            notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
-                            params?: {
-                                [key: string]: string;
-                            };
-                        };
-                        wechat?: {
-                            /** @enum {string} */
-                            mode: "publish" | "broadcast";
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Publication created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Invalid request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description No such item */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Item not approved */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminGroupsIdPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/groups/{id}/publish/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        get?: never;
+        put?: never;
+        /** What publishing this group would do, sending nothing: per channel whom it reaches (SMS: after opt-outs, invalid numbers and duplicates; WeChat broadcast: subscribed followers), the exact SMS text with its length and parts against the template's limits, the WeChat mass-send quota left, and the problems that would stop it. Same body as publish. */
+        post: operations["postAdminGroupsIdPublishDryRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3747,50 +1043,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 退回修改: in_review → draft (comment required) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminGroupsIdReject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3807,43 +1060,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Restore a soft-deleted group */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminGroupsIdRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3858,43 +1075,7 @@ export interface paths {
             cookie?: never;
         };
         /** Saved versions of a group, newest first */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminGroupsIdRevisions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3911,44 +1092,7 @@ export interface paths {
             cookie?: never;
         };
         /** One saved version of a group */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminGroupsIdRevisionsVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3967,50 +1111,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Make an old version the newest (body.version = the version you are looking at now) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    version: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminGroupsIdRevisionsVersionRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4027,50 +1128,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 提交审核: draft|withdrawn → in_review */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminGroupsIdSubmit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4085,43 +1143,7 @@ export interface paths {
             cookie?: never;
         };
         /** Workflow history of a group (who, when, from, to, comment) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminGroupsIdTransitions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4138,43 +1160,7 @@ export interface paths {
             cookie?: never;
         };
         /** Page views of a group */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminGroupsIdViews"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4193,50 +1179,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** 撤回: published|scheduled → withdrawn */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string;
-                        version?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminGroupsIdWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/groups/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        get?: never;
+        put?: never;
+        /** Preview unsaved group fields (over the stored item when id is given): the microsite page HTML exactly as the site renders it, and the WeChat article HTML as the account will show it, with what WeChat would cut or drop. Nothing is saved. */
+        post: operations["postAdminGroupsPreview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4251,105 +1211,10 @@ export interface paths {
             cookie?: never;
         };
         /** Media library, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    pageSize?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminMedia"];
         put?: never;
         /** Upload an image (multipart field "file", optional "alt"); type detected from the bytes */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "multipart/form-data": {
-                        alt?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Stored (or the existing record for identical bytes) */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Not a JPEG/PNG/WebP/GIF image */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminMedia"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4364,43 +1229,7 @@ export interface paths {
             cookie?: never;
         };
         /** One media record with its variant URLs */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminMediaId"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4417,121 +1246,10 @@ export interface paths {
             cookie?: never;
         };
         /** List meetings, latest first */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    pageSize?: number;
-                    status?: "draft" | "announced" | "changed" | "cancelled" | "held";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminMeetings"];
         put?: never;
         /** Create a meeting (draft). Times: ISO with offset, or local Asia/Shanghai "YYYY-MM-DD HH:mm" */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @default  */
-                        address?: string;
-                        /** @default [] */
-                        agenda?: {
-                            speaker?: string;
-                            time?: string;
-                            title: string;
-                        }[];
-                        /** @default null */
-                        capacity?: number | null;
-                        /** @default  */
-                        description?: string;
-                        endsAt: string;
-                        /** @default [] */
-                        featuredCaseIds?: string[];
-                        /** @default [] */
-                        featuredDeputyIds?: string[];
-                        invitees?: {
-                            /** @default [] */
-                            deputyIds?: string[];
-                            extras?: {
-                                name: string;
-                                phone: string;
-                            }[];
-                            /** @default [] */
-                            groupIds?: string[];
-                        };
-                        rsvpDeadline?: string | null;
-                        slug?: string;
-                        startsAt: string;
-                        /** @default  */
-                        theme?: string;
-                        title: string;
-                        venue: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminMeetings"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4546,156 +1264,15 @@ export interface paths {
             cookie?: never;
         };
         /** One meeting */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminMeetingsId"];
         put?: never;
         post?: never;
         /** Delete a draft meeting (announced meetings are cancelled instead) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["deleteAdminMeetingsId"];
         options?: never;
         head?: never;
         /** Edit a meeting (send the version you loaded). Once announced, time and place change through /reschedule; invitees added then are invited at once */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        address?: string;
-                        agenda?: {
-                            speaker?: string;
-                            time?: string;
-                            title: string;
-                        }[];
-                        capacity?: number | null;
-                        description?: string;
-                        endsAt?: string;
-                        featuredCaseIds?: string[];
-                        featuredDeputyIds?: string[];
-                        invitees?: {
-                            /** @default [] */
-                            deputyIds?: string[];
-                            extras?: {
-                                name: string;
-                                phone: string;
-                            }[];
-                            /** @default [] */
-                            groupIds?: string[];
-                        };
-                        rsvpDeadline?: string | null;
-                        slug?: string;
-                        startsAt?: string;
-                        theme?: string;
-                        title?: string;
-                        venue?: string;
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["patchAdminMeetingsId"];
         trace?: never;
     };
     "/api/admin/meetings/{id}/announce": {
@@ -4708,49 +1285,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Announce: page, official account, and an SMS invitation with a personal RSVP link to every invitee */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminMeetingsIdAnnounce"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4767,50 +1302,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel the meeting; those who accepted are told, RSVP closes, no more reminders */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminMeetingsIdCancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4827,52 +1319,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Draft the news article about the meeting (returns the existing draft on a second call) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Existing draft */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Draft created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminMeetingsIdFollowUp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4889,49 +1336,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark the meeting as held (after it started) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminMeetingsIdHeld"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4948,111 +1353,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** Publish one approved meeting to channels (now or at a time) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: date-time */
-                        at?: string;
-                        /** @default {} */
-                        audience?: {
-                            deputies?: {
-                                groupIds?: string[];
-                                levels?: ("city" | "county" | "township")[];
-                                regions?: string[];
-                            };
-                            followers?: {
-                                /** @constant */
-                                all: true;
-                            } | {
-                                tagId: number;
-                            };
-                            meetingAttendees?: true | {
-                                meetingId: string;
-                            };
-                            meetingInvitees?: true | {
-                                meetingId: string;
-                            };
-                            /** @constant */
-                            subscribers?: true;
-                        };
-                        channels: ("microsite" | "wechat" | "sms")[];
-                        sms?: {
-                            /** @enum {string} */
-                            notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
-                            params?: {
-                                [key: string]: string;
-                            };
-                        };
-                        wechat?: {
-                            /** @enum {string} */
-                            mode: "publish" | "broadcast";
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Publication created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Invalid request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description No such item */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Item not approved */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminMeetingsIdPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/meetings/{id}/publish/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        get?: never;
+        put?: never;
+        /** What publishing this meeting would do, sending nothing: per channel whom it reaches (SMS: after opt-outs, invalid numbers and duplicates; WeChat broadcast: subscribed followers), the exact SMS text with its length and parts against the template's limits, the WeChat mass-send quota left, and the problems that would stop it. Same body as publish. */
+        post: operations["postAdminMeetingsIdPublishDryRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5067,43 +1385,7 @@ export interface paths {
             cookie?: never;
         };
         /** Reminders recorded for this meeting (sent or skipped, and why) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminMeetingsIdReminders"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5122,56 +1404,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Move the meeting (time and/or place); those who accepted are told by SMS and the account */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        address?: string;
-                        endsAt?: string;
-                        /** @default  */
-                        note?: string;
-                        rsvpDeadline?: string | null;
-                        startsAt?: string;
-                        venue?: string;
-                        version: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminMeetingsIdReschedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5186,45 +1419,7 @@ export interface paths {
             cookie?: never;
         };
         /** Answers so far: counts and the list (live) */
-        get: {
-            parameters: {
-                query?: {
-                    response?: "pending" | "accepted" | "declined";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminMeetingsIdRsvps"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5241,45 +1436,24 @@ export interface paths {
             cookie?: never;
         };
         /** The answers as CSV (UTF-8 with BOM, opens in Excel/WPS) */
-        get: {
-            parameters: {
-                query?: {
-                    response?: "pending" | "accepted" | "declined";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        get: operations["getAdminMeetingsIdRsvpsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/my-work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** Start page of the signed-in user: own drafts, items returned with the reviewer's comment, own items waiting for review, items waiting for my review (reviewers), scheduled publications, failed or in-doubt deliveries of the last 30 days, upcoming meetings (organizers) */
+        get: operations["getAdminMyWork"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5296,46 +1470,24 @@ export interface paths {
             cookie?: never;
         };
         /** Texts stored by the outbox SMS provider (what would have been sent), newest first */
-        get: {
-            parameters: {
-                query?: {
-                    deliveryId?: string;
-                    page?: number;
-                    pageSize?: number;
-                    phone?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        get: operations["getAdminOutbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** Staff directory for every signed-in user: id, username, display name, role (author names, people pickers) */
+        get: operations["getAdminPeople"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5352,50 +1504,7 @@ export interface paths {
             cookie?: never;
         };
         /** Publications, newest first, with filters */
-        get: {
-            parameters: {
-                query?: {
-                    channel?: "microsite" | "wechat" | "sms";
-                    from?: string;
-                    itemId?: string;
-                    kind?: "article" | "deputy" | "group" | "case" | "meeting";
-                    page?: number;
-                    pageSize?: number;
-                    status?: "scheduled" | "pending" | "planning" | "sending" | "sent" | "partial" | "failed" | "cancelled";
-                    to?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminPublications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5412,43 +1521,7 @@ export interface paths {
             cookie?: never;
         };
         /** A publication with each channel's deliveries (status, attempts, provider ids and errors, recipients) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminPublicationsId"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5467,52 +1540,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel a scheduled publication (409 once it has started) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Cancelled */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Already started */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        post: operations["postAdminPublicationsIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** Regions in use across all content, as a city → county → township tree with item counts */
+        get: operations["getAdminRegions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5527,41 +1572,7 @@ export interface paths {
             cookie?: never;
         };
         /** Monthly publicity summaries (newest first) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminReportsMonthly"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5578,43 +1589,7 @@ export interface paths {
             cookie?: never;
         };
         /** One month's publicity summary */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    month: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminReportsMonthlyMonth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5631,97 +1606,10 @@ export interface paths {
             cookie?: never;
         };
         /** Numbers that opted out of SMS, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    pageSize?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminSmsOptOuts"];
         put?: never;
         /** Stop all SMS to a number */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        note?: string;
-                        phone: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Already opted out */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Opted out */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminSmsOptOuts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5739,43 +1627,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Allow SMS to a number again (only when its owner asked) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    phone: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Removed */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["deleteAdminSmsOptOutsPhone"];
         options?: never;
         head?: never;
         patch?: never;
@@ -5789,45 +1641,24 @@ export interface paths {
             cookie?: never;
         };
         /** SMS subscribers */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    pageSize?: number;
-                    status?: "active" | "unsubscribed";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
+        get: operations["getAdminSubscribers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** Topics in use across all content, most used first (?q= filters by substring) */
+        get: operations["getAdminTopics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5843,89 +1674,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        /** List users (?q= username or name, ?role=, ?disabled=) */
+        get: operations["getAdminUsers"];
         put?: never;
         /** Create a user */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        displayName?: string;
-                        password: string;
-                        /** @enum {string} */
-                        role: "admin" | "editor" | "reviewer" | "organizer";
-                        username: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminUsers"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5946,53 +1699,7 @@ export interface paths {
         options?: never;
         head?: never;
         /** Change a user: role, display name, disable, reset password (ends their sessions) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        disabled?: boolean;
-                        displayName?: string;
-                        password?: string;
-                        /** @enum {string} */
-                        role?: "admin" | "editor" | "reviewer" | "organizer";
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["patchAdminUsersId"];
         trace?: never;
     };
     "/api/admin/wechat/default-reply": {
@@ -6003,84 +1710,9 @@ export interface paths {
             cookie?: never;
         };
         /** The reply to messages no rule matches */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminWechatDefaultReply"];
         /** Set the default reply (enabled=false: no reply) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        enabled: boolean;
-                        text: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        put: operations["putAdminWechatDefaultReply"];
         post?: never;
         delete?: never;
         options?: never;
@@ -6096,46 +1728,7 @@ export interface paths {
             cookie?: never;
         };
         /** Followers (filter by subscribed or tag) */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    pageSize?: number;
-                    subscribed?: boolean | ("0" | "1" | "true" | "false");
-                    tagId?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminWechatFollowers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6152,44 +1745,7 @@ export interface paths {
             cookie?: never;
         };
         /** Follower counts now, per tag, and per day over a period (default: the last 30 days) */
-        get: {
-            parameters: {
-                query?: {
-                    from?: string;
-                    to?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminWechatFollowersCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6208,50 +1764,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Run the follower sync now (it also runs nightly) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Ran (or another instance is running it) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description WeChat API not configured */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminWechatFollowersSync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6266,111 +1779,10 @@ export interface paths {
             cookie?: never;
         };
         /** Keyword reply rules, in match order */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminWechatKeywords"];
         put?: never;
         /** Create a keyword rule (regular expressions are checked for catastrophic backtracking) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @default true */
-                        enabled?: boolean;
-                        /** @enum {string} */
-                        match: "exact" | "contains" | "regex";
-                        name: string;
-                        pattern: string;
-                        /** @default 0 */
-                        priority?: number;
-                        reply: {
-                            text: string;
-                            /** @constant */
-                            type: "text";
-                        } | {
-                            itemId: string;
-                            /** @enum {string} */
-                            kind: "article" | "deputy" | "group" | "case" | "meeting";
-                            /** @constant */
-                            type: "article";
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Invalid rule (unsafe pattern, unpublished item…) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminWechatKeywords"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6385,144 +1797,12 @@ export interface paths {
             cookie?: never;
         };
         /** One keyword rule */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminWechatKeywordsId"];
         /** Replace a keyword rule */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @default true */
-                        enabled?: boolean;
-                        /** @enum {string} */
-                        match: "exact" | "contains" | "regex";
-                        name: string;
-                        pattern: string;
-                        /** @default 0 */
-                        priority?: number;
-                        reply: {
-                            text: string;
-                            /** @constant */
-                            type: "text";
-                        } | {
-                            itemId: string;
-                            /** @enum {string} */
-                            kind: "article" | "deputy" | "group" | "case" | "meeting";
-                            /** @constant */
-                            type: "article";
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        put: operations["putAdminWechatKeywordsId"];
         post?: never;
         /** Delete a keyword rule */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["deleteAdminWechatKeywordsId"];
         options?: never;
         head?: never;
         patch?: never;
@@ -6536,41 +1816,7 @@ export interface paths {
             cookie?: never;
         };
         /** The official account's mass-send quota for the current day (subscription) or month (service) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminWechatMassQuota"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6587,92 +1833,9 @@ export interface paths {
             cookie?: never;
         };
         /** The account menu (the default one until a menu is saved) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAdminWechatMenu"];
         /** Save the account menu, validated against WeChat's limits; push it with npm run wechat:menu */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        button: unknown[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Saved */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description A button breaks a limit (the path names it) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        put: operations["putAdminWechatMenu"];
         post?: never;
         delete?: never;
         options?: never;
@@ -6690,41 +1853,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Push the saved menu to WeChat now (same as npm run wechat:menu) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postAdminWechatMenuPush"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6740,49 +1869,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in; returns a bearer token */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        password: string;
-                        username: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        /** Log in; returns a bearer token (for scripts; the console signs in with POST /api/auth/session) */
+        post: operations["postAuthLogin"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6798,42 +1886,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke the token used for this request */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Logged out */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        /** End this session: revokes the bearer token used, or the console session (and clears its cookies) */
+        post: operations["postAuthLogout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6847,44 +1901,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        /** The signed-in user, and the operations ("METHOD /path") their role may call; for a console session also its CSRF token */
+        get: operations["getAuthMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your own password (checked under the login throttle); your other sessions end, this one stays */
+        post: operations["postAuthPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Console sign-in: sets the httpOnly session cookie and the CSRF cookie; returns the user, never the token. Same throttling and lockout as /api/auth/login. Cross-site requests are refused. */
+        post: operations["postAuthSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6901,58 +1955,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Alibaba Cloud SMS delivery receipts (SmsReport, JSON array); answers {"code":0,"msg":"接收成功"} */
-        post: {
-            parameters: {
-                query?: {
-                    token?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": ({
-                        biz_id?: string;
-                        err_code?: string;
-                        err_msg?: string;
-                        out_id?: string;
-                        phone_number: string;
-                        report_time?: string;
-                        send_time?: string;
-                        success: boolean | ("true" | "false");
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postCallbacksSmsAliyun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6969,54 +1972,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Alibaba Cloud SMS inbound replies (SmsUp, JSON array); "TD"/"退订" opts the number out */
-        post: {
-            parameters: {
-                query?: {
-                    token?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": ({
-                        content: string;
-                        phone_number: string;
-                        send_time?: string;
-                        sign_name?: string;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postCallbacksSmsAliyunReply"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7033,58 +1989,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Tencent Cloud SMS delivery receipts (JSON array); answers {"result":0,"errmsg":"OK"} */
-        post: {
-            parameters: {
-                query?: {
-                    token?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": ({
-                        description?: string;
-                        errmsg?: string;
-                        mobile: string;
-                        nationcode?: string;
-                        /** @enum {string} */
-                        report_status: "SUCCESS" | "FAIL";
-                        sid: string;
-                        user_receive_time?: string;
-                    } & {
-                        [key: string]: unknown;
-                    })[];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postCallbacksSmsTencent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7101,55 +2006,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Tencent Cloud SMS inbound reply; "TD"/"退订" opts the number out */
-        post: {
-            parameters: {
-                query?: {
-                    token?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        mobile: string;
-                        nationcode?: string;
-                        sign?: string;
-                        text: string;
-                        time?: number;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postCallbacksSmsTencentReply"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7164,41 +2021,7 @@ export interface paths {
             cookie?: never;
         };
         /** This document */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getOpenapiJson"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7215,47 +2038,7 @@ export interface paths {
             cookie?: never;
         };
         /** Published model cases, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    kind?: "group_activity" | "township_presidium" | "standing_committee";
-                    page?: number;
-                    pageSize?: number;
-                    region?: string;
-                    topic?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicCases"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7272,52 +2055,7 @@ export interface paths {
             cookie?: never;
         };
         /** One published model case with its related items */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Not published */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicCasesSlug"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7334,47 +2072,7 @@ export interface paths {
             cookie?: never;
         };
         /** Published typical deputies, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    level?: "city" | "county" | "township";
-                    page?: number;
-                    pageSize?: number;
-                    region?: string;
-                    topic?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicDeputies"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7391,52 +2089,7 @@ export interface paths {
             cookie?: never;
         };
         /** One published typical deputy with its related items */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Not published */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicDeputiesSlug"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7453,46 +2106,7 @@ export interface paths {
             cookie?: never;
         };
         /** Published deputy groups, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    pageSize?: number;
-                    region?: string;
-                    topic?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicGroups"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7509,52 +2123,7 @@ export interface paths {
             cookie?: never;
         };
         /** One published deputy group with its related items */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Not published */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicGroupsSlug"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7571,44 +2140,7 @@ export interface paths {
             cookie?: never;
         };
         /** Experience-exchange meetings: upcoming (soonest first) or past (latest first) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    when?: "upcoming" | "past";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicMeetings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7625,43 +2157,7 @@ export interface paths {
             cookie?: never;
         };
         /** The meeting as an iCalendar file (Asia/Shanghai; SEQUENCE bumped on change; STATUS:CANCELLED when cancelled) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/calendar": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicMeetingsIdIcs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7678,43 +2174,7 @@ export interface paths {
             cookie?: never;
         };
         /** A public meeting (announced, changed, cancelled or held) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicMeetingsSlug"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7731,46 +2191,7 @@ export interface paths {
             cookie?: never;
         };
         /** Published news articles, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    pageSize?: number;
-                    region?: string;
-                    topic?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicNews"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7787,52 +2208,7 @@ export interface paths {
             cookie?: never;
         };
         /** One published news article with its related items */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Not published */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicNewsSlug"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7849,90 +2225,10 @@ export interface paths {
             cookie?: never;
         };
         /** The invitation behind a personal RSVP link: meeting, current answer, whether it can still change */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    token: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicRsvpToken"];
         put?: never;
         /** Answer (accepted / declined, optional note); changeable until the deadline; 409 meeting_full when no seat is left */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    token: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        note?: string;
-                        /** @enum {string} */
-                        response: "accepted" | "declined";
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postPublicRsvpToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7947,45 +2243,7 @@ export interface paths {
             cookie?: never;
         };
         /** Search published content: title matches first, then newest */
-        get: {
-            parameters: {
-                query: {
-                    page?: number;
-                    pageSize?: number;
-                    q: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicSearch"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8004,68 +2262,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Subscribe a phone number to SMS news (consent required) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @constant */
-                        consent: true;
-                        name?: string;
-                        phone: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Subscribed */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Invalid number or no consent */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Too many requests */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postPublicSubscriptions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8082,47 +2279,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Stop SMS news to a phone number */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        phone: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postPublicSubscriptionsUnsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8137,61 +2294,7 @@ export interface paths {
             cookie?: never;
         };
         /** JS-SDK config (appId, timestamp, nonceStr, signature, jsApiList) for a page on PUBLIC_BASE_URL */
-        get: {
-            parameters: {
-                query: {
-                    url: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Signed config */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description URL not on the microsite */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description WeChat API not configured or unreachable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPublicWechatJssdk"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8208,41 +2311,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness: the process is up */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getHealthz"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8259,41 +2328,7 @@ export interface paths {
             cookie?: never;
         };
         /** Prometheus metrics */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/plain": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8310,50 +2345,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: the database answers */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Ready */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Database unreachable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getReadyz"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8370,152 +2362,10 @@ export interface paths {
             cookie?: never;
         };
         /** WeChat server URL verification: echoes echostr when the signature over token, timestamp and nonce matches */
-        get: {
-            parameters: {
-                query?: {
-                    echostr?: string;
-                    encrypt_type?: string;
-                    msg_signature?: string;
-                    nonce?: string;
-                    openid?: string;
-                    signature?: string;
-                    timestamp?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description echostr */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/plain": unknown;
-                    };
-                };
-                /** @description Wrong signature or stale timestamp */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/plain": unknown;
-                    };
-                };
-                /** @description WECHAT_TOKEN not configured */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/plain": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getWechat"];
         put?: never;
         /** WeChat messages and events (plain mode, or safe mode with encrypt_type=aes and msg_signature) */
-        post: {
-            parameters: {
-                query?: {
-                    echostr?: string;
-                    encrypt_type?: string;
-                    msg_signature?: string;
-                    nonce?: string;
-                    openid?: string;
-                    signature?: string;
-                    timestamp?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "text/xml": unknown;
-                };
-            };
-            responses: {
-                /** @description Passive reply XML (encrypted envelope in safe mode), or "success" */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/xml": unknown;
-                    };
-                };
-                /** @description Malformed XML, DOCTYPE/ENTITY, or incomplete message */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/xml": unknown;
-                    };
-                };
-                /** @description Wrong signature, wrong appid, timestamp outside ±5 minutes, plain request while safe mode is configured, or a signature reused with another body */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/xml": unknown;
-                    };
-                };
-                /** @description Body over the limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/xml": unknown;
-                    };
-                };
-                /** @description WECHAT_TOKEN not configured */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/xml": unknown;
-                    };
-                };
-                /** @description Error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error?: {
-                                code: string;
-                                details: unknown;
-                                message: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["postWechat"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8525,12 +2375,8601 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
-    responses: never;
+    schemas: {
+        Error: {
+            error: {
+                /** @description Stable machine-readable code, e.g. validation_failed, version_conflict, csrf_token_invalid */
+                code: string;
+                /** @description validation_failed: the fields at fault; other codes: extra facts (retryAfterSeconds, status…) or null */
+                details: components["schemas"]["FieldProblem"][] | {
+                    [key: string]: unknown;
+                } | null;
+                /** @description For people, in Chinese */
+                message: string;
+            };
+        };
+        FieldProblem: {
+            /** @description Dotted path of the offending field, e.g. body.title or query.page */
+            field: string;
+            message: string;
+        };
+        Schema1: {
+            children: components["schemas"]["Schema1"][];
+            count: number;
+            name: string;
+        };
+    };
+    responses: {
+        /** @description Error */
+        Error: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Invalid request (validation_failed names each field in details) */
+        Error400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Not signed in, or the token / session expired */
+        Error401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Signed in without the role this needs; or a console-session request failed the CSRF checks (cross_site_request, csrf_token_invalid) */
+        Error403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No such resource */
+        Error404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Conflict with the current state (version_conflict, item_not_approved…) */
+        Error409: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too many attempts (Retry-After says when to try again) */
+        Error429: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getAdminArticles: {
+        parameters: {
+            query?: {
+                createdBy?: string;
+                cursor?: string;
+                deleted?: "0" | "1" | "true" | "false";
+                featured?: "0" | "1" | "true" | "false";
+                mine?: "0" | "1" | "true" | "false";
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                region?: string;
+                sort?: "-updatedAt" | "updatedAt" | "-publishedAt" | "publishedAt" | "title" | "-title";
+                status?: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                tag?: string;
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: ({
+                            approvedBy?: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            deletedAt?: string | null;
+                            id: string;
+                            /** Format: date-time */
+                            publishedAt?: string;
+                            /** Format: date-time */
+                            scheduledAt?: string;
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                            submittedBy?: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            updatedBy: string;
+                            /** @description Send back as version when saving (409 version_conflict when stale) */
+                            version: number;
+                            viewCount: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        nextCursor: string | null;
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                        totalCapped: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminArticles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body?: string;
+                    byline?: string;
+                    coverMediaId?: string;
+                    digest?: string;
+                    featured?: boolean;
+                    region?: {
+                        city?: string;
+                        county?: string;
+                        township?: string;
+                    };
+                    relatedCaseIds?: string[];
+                    relatedDeputyIds?: string[];
+                    relatedGroupIds?: string[];
+                    slug?: string;
+                    title: string;
+                    topics?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description 新闻 created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminArticlesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminArticlesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchAdminArticlesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body?: string | null;
+                    byline?: string | null;
+                    coverMediaId?: string | null;
+                    digest?: string | null;
+                    featured?: boolean | null;
+                    region?: {
+                        city?: string;
+                        county?: string;
+                        township?: string;
+                    } | null;
+                    relatedCaseIds?: string[] | null;
+                    relatedDeputyIds?: string[] | null;
+                    relatedGroupIds?: string[] | null;
+                    slug?: string;
+                    title?: string;
+                    topics?: string[] | null;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminArticlesIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminArticlesIdArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminArticlesIdDiff: {
+        parameters: {
+            query?: {
+                against?: "approved" | "previous";
+                from?: number;
+                to?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Names of the fields that differ */
+                        changed: string[];
+                        fields: ({
+                            added: number;
+                            changed: boolean;
+                            field: string;
+                            lines: {
+                                /** @enum {string} */
+                                op: "equal" | "insert" | "delete";
+                                text: string;
+                                words?: {
+                                    /** @enum {string} */
+                                    op: "equal" | "insert" | "delete";
+                                    text: string;
+                                }[];
+                            }[];
+                            removed: number;
+                            /** @constant */
+                            type: "text";
+                        } | {
+                            after: unknown;
+                            before: unknown;
+                            changed: boolean;
+                            field: string;
+                            /** @constant */
+                            type: "value";
+                        })[];
+                        from: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                            version: number;
+                        };
+                        to: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminArticlesIdPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    at?: string;
+                    /** @default {} */
+                    audience?: {
+                        deputies?: {
+                            groupIds?: string[];
+                            levels?: ("city" | "county" | "township")[];
+                            regions?: string[];
+                        };
+                        followers?: {
+                            /** @constant */
+                            all: true;
+                        } | {
+                            tagId: number;
+                        };
+                        meetingAttendees?: true | {
+                            meetingId: string;
+                        };
+                        meetingInvitees?: true | {
+                            meetingId: string;
+                        };
+                        /** @constant */
+                        subscribers?: true;
+                    };
+                    channels: ("microsite" | "wechat" | "sms")[];
+                    sms?: {
+                        /** @enum {string} */
+                        notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
+                        params?: {
+                            [key: string]: string;
+                        };
+                    };
+                    wechat?: {
+                        /** @enum {string} */
+                        mode: "publish" | "broadcast";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Publication created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            [key: string]: unknown;
+                        };
+                        audienceSummary?: {
+                            duplicates: number;
+                            excludedOptedOut: number;
+                            invalid: number;
+                            recipients: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        channels: ("microsite" | "wechat" | "sms")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deliveries?: {
+                            actions: {
+                                action: string;
+                                /** Format: date-time */
+                                at: string;
+                                by: string;
+                                note?: string;
+                            }[];
+                            attempts: number;
+                            batchIndex: number;
+                            /** @enum {string} */
+                            channel: "microsite" | "wechat" | "sms";
+                            error: {
+                                code: string;
+                                message: string;
+                                providerCode?: string;
+                            } | null;
+                            failedRecipients: {
+                                errorCode?: string;
+                                errorMessage?: string;
+                                recipient: string;
+                            }[];
+                            id: string;
+                            idempotencyKey: string;
+                            /** Format: date-time */
+                            lastAttemptAt?: string;
+                            maxAttempts: number;
+                            /** Format: date-time */
+                            nextAttemptAt?: string;
+                            providerIds: {
+                                [key: string]: string;
+                            };
+                            recipientCount: number;
+                            /** @description Recipients per status */
+                            recipients: {
+                                [key: string]: number;
+                            };
+                            retryOf?: string;
+                            round: number;
+                            /** Format: date-time */
+                            settledAt?: string;
+                            /** @enum {string} */
+                            status: "planned" | "queued" | "sending" | "pending" | "sent" | "failed" | "unknown" | "cancelled";
+                            statusLabel: string;
+                            supersededBy?: string;
+                            waitingForMicrosite: boolean;
+                        }[];
+                        deliveryCounts: {
+                            [key: string]: number;
+                        };
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** Format: date-time */
+                        finishedAt?: string;
+                        id: string;
+                        itemId: string;
+                        kind: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        sms?: {
+                            notification: string;
+                            params?: {
+                                [key: string]: string;
+                            };
+                        };
+                        /** Format: date-time */
+                        startedAt?: string;
+                        /** @enum {string} */
+                        status: "scheduled" | "pending" | "planning" | "sending" | "sent" | "partial" | "failed" | "cancelled";
+                        statusLabel: string;
+                        title: string;
+                        wechat?: {
+                            /** @enum {string} */
+                            mode: "publish" | "broadcast";
+                            tagId?: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminArticlesIdPublishDryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    at?: string;
+                    /** @default {} */
+                    audience?: {
+                        deputies?: {
+                            groupIds?: string[];
+                            levels?: ("city" | "county" | "township")[];
+                            regions?: string[];
+                        };
+                        followers?: {
+                            /** @constant */
+                            all: true;
+                        } | {
+                            tagId: number;
+                        };
+                        meetingAttendees?: true | {
+                            meetingId: string;
+                        };
+                        meetingInvitees?: true | {
+                            meetingId: string;
+                        };
+                        /** @constant */
+                        subscribers?: true;
+                    };
+                    channels: ("microsite" | "wechat" | "sms")[];
+                    sms?: {
+                        /** @enum {string} */
+                        notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
+                        params?: {
+                            [key: string]: string;
+                        };
+                    };
+                    wechat?: {
+                        /** @enum {string} */
+                        mode: "publish" | "broadcast";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description When it would go out; null = now */
+                        at: string | null;
+                        channels: {
+                            microsite?: {
+                                /** @constant */
+                                reach: "public";
+                                url: string;
+                            };
+                            sms?: {
+                                audience: {
+                                    duplicates: number;
+                                    excludedOptedOut: number;
+                                    invalid: number;
+                                    invalidSamples: string[];
+                                    recipients: number;
+                                };
+                                length: number;
+                                messages: number;
+                                notification: string;
+                                params: {
+                                    label: string;
+                                    length: number;
+                                    max: number;
+                                    name: string;
+                                    note?: string;
+                                    ok: boolean;
+                                    /** @enum {string} */
+                                    source: "request" | "item" | "recipient" | "missing";
+                                    value: string | null;
+                                }[];
+                                /** @description Billed messages per recipient (70 characters, then parts of 67) */
+                                parts: number;
+                                /** @enum {string} */
+                                provider: "outbox" | "tencent" | "aliyun";
+                                recipients: number;
+                                sampleRecipient: {
+                                    name: string | null;
+                                } | null;
+                                templateId: string | null;
+                                /** @description The exact text with the signature (a personal link token shown as asterisks) */
+                                text: string;
+                            };
+                            wechat?: {
+                                /** @enum {string} */
+                                mode: "publish" | "broadcast";
+                                quota: {
+                                    limit: number;
+                                    period: string;
+                                    /** @enum {string} */
+                                    periodKind: "day" | "month";
+                                    spent: boolean;
+                                    used: number;
+                                } | null;
+                                quotaLeft: number | null;
+                                /** @description Followers a broadcast reaches; null for free publish (pushed to nobody) */
+                                recipients: number | null;
+                                tagId?: number;
+                                title: string;
+                                usesQuota: boolean;
+                            };
+                        };
+                        item: {
+                            id: string;
+                            kind: string;
+                            title: string;
+                            url: string;
+                        };
+                        problems: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminArticlesIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminArticlesIdRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminArticlesIdRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                            restoredFrom: number | null;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminArticlesIdRevisionsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        at: string;
+                        by: string;
+                        data: {
+                            [key: string]: unknown;
+                        };
+                        reason: string;
+                        restoredFrom: number | null;
+                        version: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminArticlesIdRevisionsVersionRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminArticlesIdSubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminArticlesIdTransitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            action: string;
+                            /** Format: date-time */
+                            at: string;
+                            by: string | null;
+                            byName: string | null;
+                            comment: string | null;
+                            from: ("draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived") | null;
+                            id: string;
+                            /** @enum {string} */
+                            to: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminArticlesIdViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminArticlesIdWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminArticlesPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default {} */
+                    fields?: {
+                        body?: string | null;
+                        byline?: string | null;
+                        coverMediaId?: string | null;
+                        digest?: string | null;
+                        featured?: boolean | null;
+                        region?: {
+                            city?: string;
+                            county?: string;
+                            township?: string;
+                        } | null;
+                        relatedCaseIds?: string[] | null;
+                        relatedDeputyIds?: string[] | null;
+                        relatedGroupIds?: string[] | null;
+                        slug?: string | null;
+                        title?: string | null;
+                        topics?: string[] | null;
+                    };
+                    id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        microsite: {
+                            /** @description The complete microsite page */
+                            html: string;
+                            path: string;
+                        };
+                        wechat: {
+                            author?: string;
+                            digest: string;
+                            droppedImages: string[];
+                            /** @description The complete WeChat article view */
+                            html: string;
+                            title: string;
+                            warnings: string[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminCases: {
+        parameters: {
+            query?: {
+                createdBy?: string;
+                cursor?: string;
+                deleted?: "0" | "1" | "true" | "false";
+                featured?: "0" | "1" | "true" | "false";
+                kind?: "group_activity" | "township_presidium" | "standing_committee";
+                mine?: "0" | "1" | "true" | "false";
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                region?: string;
+                sort?: "-updatedAt" | "updatedAt" | "-publishedAt" | "publishedAt" | "title" | "-title";
+                status?: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                tag?: string;
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: ({
+                            approvedBy?: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            deletedAt?: string | null;
+                            id: string;
+                            /** Format: date-time */
+                            publishedAt?: string;
+                            /** Format: date-time */
+                            scheduledAt?: string;
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                            submittedBy?: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            updatedBy: string;
+                            /** @description Send back as version when saving (409 version_conflict when stale) */
+                            version: number;
+                            viewCount: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        nextCursor: string | null;
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                        totalCapped: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body?: string;
+                    /** @enum {string} */
+                    caseKind: "group_activity" | "township_presidium" | "standing_committee";
+                    coverMediaId?: string;
+                    digest?: string;
+                    featured?: boolean;
+                    figures?: {
+                        label: string;
+                        value: string;
+                    }[];
+                    region?: {
+                        city?: string;
+                        county?: string;
+                        township?: string;
+                    };
+                    relatedDeputyIds?: string[];
+                    relatedGroupIds?: string[];
+                    slug?: string;
+                    summary?: string;
+                    title: string;
+                    topics?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description 典型模式 created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminCasesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminCasesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchAdminCasesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body?: string | null;
+                    /** @enum {string} */
+                    caseKind?: "group_activity" | "township_presidium" | "standing_committee";
+                    coverMediaId?: string | null;
+                    digest?: string | null;
+                    featured?: boolean | null;
+                    figures?: {
+                        label: string;
+                        value: string;
+                    }[] | null;
+                    region?: {
+                        city?: string;
+                        county?: string;
+                        township?: string;
+                    } | null;
+                    relatedDeputyIds?: string[] | null;
+                    relatedGroupIds?: string[] | null;
+                    slug?: string;
+                    summary?: string | null;
+                    title?: string;
+                    topics?: string[] | null;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminCasesIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminCasesIdArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminCasesIdDiff: {
+        parameters: {
+            query?: {
+                against?: "approved" | "previous";
+                from?: number;
+                to?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Names of the fields that differ */
+                        changed: string[];
+                        fields: ({
+                            added: number;
+                            changed: boolean;
+                            field: string;
+                            lines: {
+                                /** @enum {string} */
+                                op: "equal" | "insert" | "delete";
+                                text: string;
+                                words?: {
+                                    /** @enum {string} */
+                                    op: "equal" | "insert" | "delete";
+                                    text: string;
+                                }[];
+                            }[];
+                            removed: number;
+                            /** @constant */
+                            type: "text";
+                        } | {
+                            after: unknown;
+                            before: unknown;
+                            changed: boolean;
+                            field: string;
+                            /** @constant */
+                            type: "value";
+                        })[];
+                        from: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                            version: number;
+                        };
+                        to: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminCasesIdPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    at?: string;
+                    /** @default {} */
+                    audience?: {
+                        deputies?: {
+                            groupIds?: string[];
+                            levels?: ("city" | "county" | "township")[];
+                            regions?: string[];
+                        };
+                        followers?: {
+                            /** @constant */
+                            all: true;
+                        } | {
+                            tagId: number;
+                        };
+                        meetingAttendees?: true | {
+                            meetingId: string;
+                        };
+                        meetingInvitees?: true | {
+                            meetingId: string;
+                        };
+                        /** @constant */
+                        subscribers?: true;
+                    };
+                    channels: ("microsite" | "wechat" | "sms")[];
+                    sms?: {
+                        /** @enum {string} */
+                        notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
+                        params?: {
+                            [key: string]: string;
+                        };
+                    };
+                    wechat?: {
+                        /** @enum {string} */
+                        mode: "publish" | "broadcast";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Publication created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            [key: string]: unknown;
+                        };
+                        audienceSummary?: {
+                            duplicates: number;
+                            excludedOptedOut: number;
+                            invalid: number;
+                            recipients: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        channels: ("microsite" | "wechat" | "sms")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deliveries?: {
+                            actions: {
+                                action: string;
+                                /** Format: date-time */
+                                at: string;
+                                by: string;
+                                note?: string;
+                            }[];
+                            attempts: number;
+                            batchIndex: number;
+                            /** @enum {string} */
+                            channel: "microsite" | "wechat" | "sms";
+                            error: {
+                                code: string;
+                                message: string;
+                                providerCode?: string;
+                            } | null;
+                            failedRecipients: {
+                                errorCode?: string;
+                                errorMessage?: string;
+                                recipient: string;
+                            }[];
+                            id: string;
+                            idempotencyKey: string;
+                            /** Format: date-time */
+                            lastAttemptAt?: string;
+                            maxAttempts: number;
+                            /** Format: date-time */
+                            nextAttemptAt?: string;
+                            providerIds: {
+                                [key: string]: string;
+                            };
+                            recipientCount: number;
+                            /** @description Recipients per status */
+                            recipients: {
+                                [key: string]: number;
+                            };
+                            retryOf?: string;
+                            round: number;
+                            /** Format: date-time */
+                            settledAt?: string;
+                            /** @enum {string} */
+                            status: "planned" | "queued" | "sending" | "pending" | "sent" | "failed" | "unknown" | "cancelled";
+                            statusLabel: string;
+                            supersededBy?: string;
+                            waitingForMicrosite: boolean;
+                        }[];
+                        deliveryCounts: {
+                            [key: string]: number;
+                        };
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** Format: date-time */
+                        finishedAt?: string;
+                        id: string;
+                        itemId: string;
+                        kind: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        sms?: {
+                            notification: string;
+                            params?: {
+                                [key: string]: string;
+                            };
+                        };
+                        /** Format: date-time */
+                        startedAt?: string;
+                        /** @enum {string} */
+                        status: "scheduled" | "pending" | "planning" | "sending" | "sent" | "partial" | "failed" | "cancelled";
+                        statusLabel: string;
+                        title: string;
+                        wechat?: {
+                            /** @enum {string} */
+                            mode: "publish" | "broadcast";
+                            tagId?: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminCasesIdPublishDryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    at?: string;
+                    /** @default {} */
+                    audience?: {
+                        deputies?: {
+                            groupIds?: string[];
+                            levels?: ("city" | "county" | "township")[];
+                            regions?: string[];
+                        };
+                        followers?: {
+                            /** @constant */
+                            all: true;
+                        } | {
+                            tagId: number;
+                        };
+                        meetingAttendees?: true | {
+                            meetingId: string;
+                        };
+                        meetingInvitees?: true | {
+                            meetingId: string;
+                        };
+                        /** @constant */
+                        subscribers?: true;
+                    };
+                    channels: ("microsite" | "wechat" | "sms")[];
+                    sms?: {
+                        /** @enum {string} */
+                        notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
+                        params?: {
+                            [key: string]: string;
+                        };
+                    };
+                    wechat?: {
+                        /** @enum {string} */
+                        mode: "publish" | "broadcast";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description When it would go out; null = now */
+                        at: string | null;
+                        channels: {
+                            microsite?: {
+                                /** @constant */
+                                reach: "public";
+                                url: string;
+                            };
+                            sms?: {
+                                audience: {
+                                    duplicates: number;
+                                    excludedOptedOut: number;
+                                    invalid: number;
+                                    invalidSamples: string[];
+                                    recipients: number;
+                                };
+                                length: number;
+                                messages: number;
+                                notification: string;
+                                params: {
+                                    label: string;
+                                    length: number;
+                                    max: number;
+                                    name: string;
+                                    note?: string;
+                                    ok: boolean;
+                                    /** @enum {string} */
+                                    source: "request" | "item" | "recipient" | "missing";
+                                    value: string | null;
+                                }[];
+                                /** @description Billed messages per recipient (70 characters, then parts of 67) */
+                                parts: number;
+                                /** @enum {string} */
+                                provider: "outbox" | "tencent" | "aliyun";
+                                recipients: number;
+                                sampleRecipient: {
+                                    name: string | null;
+                                } | null;
+                                templateId: string | null;
+                                /** @description The exact text with the signature (a personal link token shown as asterisks) */
+                                text: string;
+                            };
+                            wechat?: {
+                                /** @enum {string} */
+                                mode: "publish" | "broadcast";
+                                quota: {
+                                    limit: number;
+                                    period: string;
+                                    /** @enum {string} */
+                                    periodKind: "day" | "month";
+                                    spent: boolean;
+                                    used: number;
+                                } | null;
+                                quotaLeft: number | null;
+                                /** @description Followers a broadcast reaches; null for free publish (pushed to nobody) */
+                                recipients: number | null;
+                                tagId?: number;
+                                title: string;
+                                usesQuota: boolean;
+                            };
+                        };
+                        item: {
+                            id: string;
+                            kind: string;
+                            title: string;
+                            url: string;
+                        };
+                        problems: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminCasesIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminCasesIdRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminCasesIdRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                            restoredFrom: number | null;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminCasesIdRevisionsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        at: string;
+                        by: string;
+                        data: {
+                            [key: string]: unknown;
+                        };
+                        reason: string;
+                        restoredFrom: number | null;
+                        version: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminCasesIdRevisionsVersionRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminCasesIdSubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminCasesIdTransitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            action: string;
+                            /** Format: date-time */
+                            at: string;
+                            by: string | null;
+                            byName: string | null;
+                            comment: string | null;
+                            from: ("draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived") | null;
+                            id: string;
+                            /** @enum {string} */
+                            to: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminCasesIdViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminCasesIdWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminCasesPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default {} */
+                    fields?: {
+                        body?: string | null;
+                        caseKind?: ("group_activity" | "township_presidium" | "standing_committee") | null;
+                        coverMediaId?: string | null;
+                        digest?: string | null;
+                        featured?: boolean | null;
+                        figures?: {
+                            label: string;
+                            value: string;
+                        }[] | null;
+                        region?: {
+                            city?: string;
+                            county?: string;
+                            township?: string;
+                        } | null;
+                        relatedDeputyIds?: string[] | null;
+                        relatedGroupIds?: string[] | null;
+                        slug?: string | null;
+                        summary?: string | null;
+                        title?: string | null;
+                        topics?: string[] | null;
+                    };
+                    id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        microsite: {
+                            /** @description The complete microsite page */
+                            html: string;
+                            path: string;
+                        };
+                        wechat: {
+                            author?: string;
+                            digest: string;
+                            droppedImages: string[];
+                            /** @description The complete WeChat article view */
+                            html: string;
+                            title: string;
+                            warnings: string[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminDeliveriesIdRecipients: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeliveriesIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action?: "retry" | "resend" | "mark_sent";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Queued again or marked sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminDeputies: {
+        parameters: {
+            query?: {
+                createdBy?: string;
+                cursor?: string;
+                deleted?: "0" | "1" | "true" | "false";
+                featured?: "0" | "1" | "true" | "false";
+                level?: "city" | "county" | "township";
+                mine?: "0" | "1" | "true" | "false";
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                region?: string;
+                sort?: "-updatedAt" | "updatedAt" | "-publishedAt" | "publishedAt" | "title" | "-title";
+                status?: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                tag?: string;
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: ({
+                            approvedBy?: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            deletedAt?: string | null;
+                            id: string;
+                            /** Format: date-time */
+                            publishedAt?: string;
+                            /** Format: date-time */
+                            scheduledAt?: string;
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                            submittedBy?: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            updatedBy: string;
+                            /** @description Send back as version when saving (409 version_conflict when stale) */
+                            version: number;
+                            viewCount: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        nextCursor: string | null;
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                        totalCapped: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    digest?: string;
+                    featured?: boolean;
+                    groupId?: string;
+                    highlights?: {
+                        label: string;
+                        value: string;
+                    }[];
+                    /** @enum {string} */
+                    level: "city" | "county" | "township";
+                    name: string;
+                    occupation?: string;
+                    organisation?: string;
+                    phones?: string[];
+                    photoMediaId?: string;
+                    region?: {
+                        city?: string;
+                        county?: string;
+                        township?: string;
+                    };
+                    slug?: string;
+                    story?: string;
+                    topics?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description 典型代表 created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminDeputiesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminDeputiesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchAdminDeputiesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    digest?: string | null;
+                    featured?: boolean | null;
+                    groupId?: string | null;
+                    highlights?: {
+                        label: string;
+                        value: string;
+                    }[] | null;
+                    /** @enum {string} */
+                    level?: "city" | "county" | "township";
+                    name?: string;
+                    occupation?: string | null;
+                    organisation?: string | null;
+                    phones?: string[] | null;
+                    photoMediaId?: string | null;
+                    region?: {
+                        city?: string;
+                        county?: string;
+                        township?: string;
+                    } | null;
+                    slug?: string;
+                    story?: string | null;
+                    topics?: string[] | null;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputiesIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputiesIdArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminDeputiesIdDiff: {
+        parameters: {
+            query?: {
+                against?: "approved" | "previous";
+                from?: number;
+                to?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Names of the fields that differ */
+                        changed: string[];
+                        fields: ({
+                            added: number;
+                            changed: boolean;
+                            field: string;
+                            lines: {
+                                /** @enum {string} */
+                                op: "equal" | "insert" | "delete";
+                                text: string;
+                                words?: {
+                                    /** @enum {string} */
+                                    op: "equal" | "insert" | "delete";
+                                    text: string;
+                                }[];
+                            }[];
+                            removed: number;
+                            /** @constant */
+                            type: "text";
+                        } | {
+                            after: unknown;
+                            before: unknown;
+                            changed: boolean;
+                            field: string;
+                            /** @constant */
+                            type: "value";
+                        })[];
+                        from: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                            version: number;
+                        };
+                        to: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputiesIdPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    at?: string;
+                    /** @default {} */
+                    audience?: {
+                        deputies?: {
+                            groupIds?: string[];
+                            levels?: ("city" | "county" | "township")[];
+                            regions?: string[];
+                        };
+                        followers?: {
+                            /** @constant */
+                            all: true;
+                        } | {
+                            tagId: number;
+                        };
+                        meetingAttendees?: true | {
+                            meetingId: string;
+                        };
+                        meetingInvitees?: true | {
+                            meetingId: string;
+                        };
+                        /** @constant */
+                        subscribers?: true;
+                    };
+                    channels: ("microsite" | "wechat" | "sms")[];
+                    sms?: {
+                        /** @enum {string} */
+                        notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
+                        params?: {
+                            [key: string]: string;
+                        };
+                    };
+                    wechat?: {
+                        /** @enum {string} */
+                        mode: "publish" | "broadcast";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Publication created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            [key: string]: unknown;
+                        };
+                        audienceSummary?: {
+                            duplicates: number;
+                            excludedOptedOut: number;
+                            invalid: number;
+                            recipients: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        channels: ("microsite" | "wechat" | "sms")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deliveries?: {
+                            actions: {
+                                action: string;
+                                /** Format: date-time */
+                                at: string;
+                                by: string;
+                                note?: string;
+                            }[];
+                            attempts: number;
+                            batchIndex: number;
+                            /** @enum {string} */
+                            channel: "microsite" | "wechat" | "sms";
+                            error: {
+                                code: string;
+                                message: string;
+                                providerCode?: string;
+                            } | null;
+                            failedRecipients: {
+                                errorCode?: string;
+                                errorMessage?: string;
+                                recipient: string;
+                            }[];
+                            id: string;
+                            idempotencyKey: string;
+                            /** Format: date-time */
+                            lastAttemptAt?: string;
+                            maxAttempts: number;
+                            /** Format: date-time */
+                            nextAttemptAt?: string;
+                            providerIds: {
+                                [key: string]: string;
+                            };
+                            recipientCount: number;
+                            /** @description Recipients per status */
+                            recipients: {
+                                [key: string]: number;
+                            };
+                            retryOf?: string;
+                            round: number;
+                            /** Format: date-time */
+                            settledAt?: string;
+                            /** @enum {string} */
+                            status: "planned" | "queued" | "sending" | "pending" | "sent" | "failed" | "unknown" | "cancelled";
+                            statusLabel: string;
+                            supersededBy?: string;
+                            waitingForMicrosite: boolean;
+                        }[];
+                        deliveryCounts: {
+                            [key: string]: number;
+                        };
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** Format: date-time */
+                        finishedAt?: string;
+                        id: string;
+                        itemId: string;
+                        kind: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        sms?: {
+                            notification: string;
+                            params?: {
+                                [key: string]: string;
+                            };
+                        };
+                        /** Format: date-time */
+                        startedAt?: string;
+                        /** @enum {string} */
+                        status: "scheduled" | "pending" | "planning" | "sending" | "sent" | "partial" | "failed" | "cancelled";
+                        statusLabel: string;
+                        title: string;
+                        wechat?: {
+                            /** @enum {string} */
+                            mode: "publish" | "broadcast";
+                            tagId?: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputiesIdPublishDryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    at?: string;
+                    /** @default {} */
+                    audience?: {
+                        deputies?: {
+                            groupIds?: string[];
+                            levels?: ("city" | "county" | "township")[];
+                            regions?: string[];
+                        };
+                        followers?: {
+                            /** @constant */
+                            all: true;
+                        } | {
+                            tagId: number;
+                        };
+                        meetingAttendees?: true | {
+                            meetingId: string;
+                        };
+                        meetingInvitees?: true | {
+                            meetingId: string;
+                        };
+                        /** @constant */
+                        subscribers?: true;
+                    };
+                    channels: ("microsite" | "wechat" | "sms")[];
+                    sms?: {
+                        /** @enum {string} */
+                        notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
+                        params?: {
+                            [key: string]: string;
+                        };
+                    };
+                    wechat?: {
+                        /** @enum {string} */
+                        mode: "publish" | "broadcast";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description When it would go out; null = now */
+                        at: string | null;
+                        channels: {
+                            microsite?: {
+                                /** @constant */
+                                reach: "public";
+                                url: string;
+                            };
+                            sms?: {
+                                audience: {
+                                    duplicates: number;
+                                    excludedOptedOut: number;
+                                    invalid: number;
+                                    invalidSamples: string[];
+                                    recipients: number;
+                                };
+                                length: number;
+                                messages: number;
+                                notification: string;
+                                params: {
+                                    label: string;
+                                    length: number;
+                                    max: number;
+                                    name: string;
+                                    note?: string;
+                                    ok: boolean;
+                                    /** @enum {string} */
+                                    source: "request" | "item" | "recipient" | "missing";
+                                    value: string | null;
+                                }[];
+                                /** @description Billed messages per recipient (70 characters, then parts of 67) */
+                                parts: number;
+                                /** @enum {string} */
+                                provider: "outbox" | "tencent" | "aliyun";
+                                recipients: number;
+                                sampleRecipient: {
+                                    name: string | null;
+                                } | null;
+                                templateId: string | null;
+                                /** @description The exact text with the signature (a personal link token shown as asterisks) */
+                                text: string;
+                            };
+                            wechat?: {
+                                /** @enum {string} */
+                                mode: "publish" | "broadcast";
+                                quota: {
+                                    limit: number;
+                                    period: string;
+                                    /** @enum {string} */
+                                    periodKind: "day" | "month";
+                                    spent: boolean;
+                                    used: number;
+                                } | null;
+                                quotaLeft: number | null;
+                                /** @description Followers a broadcast reaches; null for free publish (pushed to nobody) */
+                                recipients: number | null;
+                                tagId?: number;
+                                title: string;
+                                usesQuota: boolean;
+                            };
+                        };
+                        item: {
+                            id: string;
+                            kind: string;
+                            title: string;
+                            url: string;
+                        };
+                        problems: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputiesIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputiesIdRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminDeputiesIdRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                            restoredFrom: number | null;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminDeputiesIdRevisionsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        at: string;
+                        by: string;
+                        data: {
+                            [key: string]: unknown;
+                        };
+                        reason: string;
+                        restoredFrom: number | null;
+                        version: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputiesIdRevisionsVersionRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputiesIdSubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminDeputiesIdTransitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            action: string;
+                            /** Format: date-time */
+                            at: string;
+                            by: string | null;
+                            byName: string | null;
+                            comment: string | null;
+                            from: ("draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived") | null;
+                            id: string;
+                            /** @enum {string} */
+                            to: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminDeputiesIdViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputiesIdWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputiesPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default {} */
+                    fields?: {
+                        digest?: string | null;
+                        featured?: boolean | null;
+                        groupId?: string | null;
+                        highlights?: {
+                            label: string;
+                            value: string;
+                        }[] | null;
+                        level?: ("city" | "county" | "township") | null;
+                        name?: string | null;
+                        occupation?: string | null;
+                        organisation?: string | null;
+                        phones?: string[] | null;
+                        photoMediaId?: string | null;
+                        region?: {
+                            city?: string;
+                            county?: string;
+                            township?: string;
+                        } | null;
+                        slug?: string | null;
+                        story?: string | null;
+                        topics?: string[] | null;
+                    };
+                    id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        microsite: {
+                            /** @description The complete microsite page */
+                            html: string;
+                            path: string;
+                        };
+                        wechat: {
+                            author?: string;
+                            digest: string;
+                            droppedImages: string[];
+                            /** @description The complete WeChat article view */
+                            html: string;
+                            title: string;
+                            warnings: string[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminGroups: {
+        parameters: {
+            query?: {
+                createdBy?: string;
+                cursor?: string;
+                deleted?: "0" | "1" | "true" | "false";
+                featured?: "0" | "1" | "true" | "false";
+                mine?: "0" | "1" | "true" | "false";
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                region?: string;
+                sort?: "-updatedAt" | "updatedAt" | "-publishedAt" | "publishedAt" | "title" | "-title";
+                status?: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                tag?: string;
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: ({
+                            approvedBy?: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            deletedAt?: string | null;
+                            id: string;
+                            /** Format: date-time */
+                            publishedAt?: string;
+                            /** Format: date-time */
+                            scheduledAt?: string;
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                            submittedBy?: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            updatedBy: string;
+                            /** @description Send back as version when saving (409 version_conflict when stale) */
+                            version: number;
+                            viewCount: number;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        nextCursor: string | null;
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                        totalCapped: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    activities?: {
+                        date: string;
+                        outcomes?: string;
+                        participants?: string;
+                        theme: string;
+                    }[];
+                    body?: string;
+                    coverMediaId?: string;
+                    digest?: string;
+                    featured?: boolean;
+                    members?: {
+                        deputyId?: string;
+                        /** @enum {string} */
+                        level?: "city" | "county" | "township";
+                        name: string;
+                        occupation?: string;
+                        role?: string;
+                    }[];
+                    name: string;
+                    region?: {
+                        city?: string;
+                        county?: string;
+                        township?: string;
+                    };
+                    roomAddress?: string;
+                    slug?: string;
+                    topics?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description 代表小组 created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminGroupsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminGroupsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchAdminGroupsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    activities?: {
+                        date: string;
+                        outcomes?: string;
+                        participants?: string;
+                        theme: string;
+                    }[] | null;
+                    body?: string | null;
+                    coverMediaId?: string | null;
+                    digest?: string | null;
+                    featured?: boolean | null;
+                    members?: {
+                        deputyId?: string;
+                        /** @enum {string} */
+                        level?: "city" | "county" | "township";
+                        name: string;
+                        occupation?: string;
+                        role?: string;
+                    }[] | null;
+                    name?: string;
+                    region?: {
+                        city?: string;
+                        county?: string;
+                        township?: string;
+                    } | null;
+                    roomAddress?: string | null;
+                    slug?: string;
+                    topics?: string[] | null;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminGroupsIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminGroupsIdArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminGroupsIdDiff: {
+        parameters: {
+            query?: {
+                against?: "approved" | "previous";
+                from?: number;
+                to?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Names of the fields that differ */
+                        changed: string[];
+                        fields: ({
+                            added: number;
+                            changed: boolean;
+                            field: string;
+                            lines: {
+                                /** @enum {string} */
+                                op: "equal" | "insert" | "delete";
+                                text: string;
+                                words?: {
+                                    /** @enum {string} */
+                                    op: "equal" | "insert" | "delete";
+                                    text: string;
+                                }[];
+                            }[];
+                            removed: number;
+                            /** @constant */
+                            type: "text";
+                        } | {
+                            after: unknown;
+                            before: unknown;
+                            changed: boolean;
+                            field: string;
+                            /** @constant */
+                            type: "value";
+                        })[];
+                        from: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                            version: number;
+                        };
+                        to: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                            version: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminGroupsIdPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    at?: string;
+                    /** @default {} */
+                    audience?: {
+                        deputies?: {
+                            groupIds?: string[];
+                            levels?: ("city" | "county" | "township")[];
+                            regions?: string[];
+                        };
+                        followers?: {
+                            /** @constant */
+                            all: true;
+                        } | {
+                            tagId: number;
+                        };
+                        meetingAttendees?: true | {
+                            meetingId: string;
+                        };
+                        meetingInvitees?: true | {
+                            meetingId: string;
+                        };
+                        /** @constant */
+                        subscribers?: true;
+                    };
+                    channels: ("microsite" | "wechat" | "sms")[];
+                    sms?: {
+                        /** @enum {string} */
+                        notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
+                        params?: {
+                            [key: string]: string;
+                        };
+                    };
+                    wechat?: {
+                        /** @enum {string} */
+                        mode: "publish" | "broadcast";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Publication created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            [key: string]: unknown;
+                        };
+                        audienceSummary?: {
+                            duplicates: number;
+                            excludedOptedOut: number;
+                            invalid: number;
+                            recipients: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        channels: ("microsite" | "wechat" | "sms")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deliveries?: {
+                            actions: {
+                                action: string;
+                                /** Format: date-time */
+                                at: string;
+                                by: string;
+                                note?: string;
+                            }[];
+                            attempts: number;
+                            batchIndex: number;
+                            /** @enum {string} */
+                            channel: "microsite" | "wechat" | "sms";
+                            error: {
+                                code: string;
+                                message: string;
+                                providerCode?: string;
+                            } | null;
+                            failedRecipients: {
+                                errorCode?: string;
+                                errorMessage?: string;
+                                recipient: string;
+                            }[];
+                            id: string;
+                            idempotencyKey: string;
+                            /** Format: date-time */
+                            lastAttemptAt?: string;
+                            maxAttempts: number;
+                            /** Format: date-time */
+                            nextAttemptAt?: string;
+                            providerIds: {
+                                [key: string]: string;
+                            };
+                            recipientCount: number;
+                            /** @description Recipients per status */
+                            recipients: {
+                                [key: string]: number;
+                            };
+                            retryOf?: string;
+                            round: number;
+                            /** Format: date-time */
+                            settledAt?: string;
+                            /** @enum {string} */
+                            status: "planned" | "queued" | "sending" | "pending" | "sent" | "failed" | "unknown" | "cancelled";
+                            statusLabel: string;
+                            supersededBy?: string;
+                            waitingForMicrosite: boolean;
+                        }[];
+                        deliveryCounts: {
+                            [key: string]: number;
+                        };
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** Format: date-time */
+                        finishedAt?: string;
+                        id: string;
+                        itemId: string;
+                        kind: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        sms?: {
+                            notification: string;
+                            params?: {
+                                [key: string]: string;
+                            };
+                        };
+                        /** Format: date-time */
+                        startedAt?: string;
+                        /** @enum {string} */
+                        status: "scheduled" | "pending" | "planning" | "sending" | "sent" | "partial" | "failed" | "cancelled";
+                        statusLabel: string;
+                        title: string;
+                        wechat?: {
+                            /** @enum {string} */
+                            mode: "publish" | "broadcast";
+                            tagId?: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminGroupsIdPublishDryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    at?: string;
+                    /** @default {} */
+                    audience?: {
+                        deputies?: {
+                            groupIds?: string[];
+                            levels?: ("city" | "county" | "township")[];
+                            regions?: string[];
+                        };
+                        followers?: {
+                            /** @constant */
+                            all: true;
+                        } | {
+                            tagId: number;
+                        };
+                        meetingAttendees?: true | {
+                            meetingId: string;
+                        };
+                        meetingInvitees?: true | {
+                            meetingId: string;
+                        };
+                        /** @constant */
+                        subscribers?: true;
+                    };
+                    channels: ("microsite" | "wechat" | "sms")[];
+                    sms?: {
+                        /** @enum {string} */
+                        notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
+                        params?: {
+                            [key: string]: string;
+                        };
+                    };
+                    wechat?: {
+                        /** @enum {string} */
+                        mode: "publish" | "broadcast";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description When it would go out; null = now */
+                        at: string | null;
+                        channels: {
+                            microsite?: {
+                                /** @constant */
+                                reach: "public";
+                                url: string;
+                            };
+                            sms?: {
+                                audience: {
+                                    duplicates: number;
+                                    excludedOptedOut: number;
+                                    invalid: number;
+                                    invalidSamples: string[];
+                                    recipients: number;
+                                };
+                                length: number;
+                                messages: number;
+                                notification: string;
+                                params: {
+                                    label: string;
+                                    length: number;
+                                    max: number;
+                                    name: string;
+                                    note?: string;
+                                    ok: boolean;
+                                    /** @enum {string} */
+                                    source: "request" | "item" | "recipient" | "missing";
+                                    value: string | null;
+                                }[];
+                                /** @description Billed messages per recipient (70 characters, then parts of 67) */
+                                parts: number;
+                                /** @enum {string} */
+                                provider: "outbox" | "tencent" | "aliyun";
+                                recipients: number;
+                                sampleRecipient: {
+                                    name: string | null;
+                                } | null;
+                                templateId: string | null;
+                                /** @description The exact text with the signature (a personal link token shown as asterisks) */
+                                text: string;
+                            };
+                            wechat?: {
+                                /** @enum {string} */
+                                mode: "publish" | "broadcast";
+                                quota: {
+                                    limit: number;
+                                    period: string;
+                                    /** @enum {string} */
+                                    periodKind: "day" | "month";
+                                    spent: boolean;
+                                    used: number;
+                                } | null;
+                                quotaLeft: number | null;
+                                /** @description Followers a broadcast reaches; null for free publish (pushed to nobody) */
+                                recipients: number | null;
+                                tagId?: number;
+                                title: string;
+                                usesQuota: boolean;
+                            };
+                        };
+                        item: {
+                            id: string;
+                            kind: string;
+                            title: string;
+                            url: string;
+                        };
+                        problems: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminGroupsIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminGroupsIdRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminGroupsIdRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            at: string;
+                            by: string;
+                            reason: string;
+                            restoredFrom: number | null;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminGroupsIdRevisionsVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        at: string;
+                        by: string;
+                        data: {
+                            [key: string]: unknown;
+                        };
+                        reason: string;
+                        restoredFrom: number | null;
+                        version: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminGroupsIdRevisionsVersionRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminGroupsIdSubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminGroupsIdTransitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            action: string;
+                            /** Format: date-time */
+                            at: string;
+                            by: string | null;
+                            byName: string | null;
+                            comment: string | null;
+                            from: ("draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived") | null;
+                            id: string;
+                            /** @enum {string} */
+                            to: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminGroupsIdViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminGroupsIdWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        approvedBy?: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deletedAt?: string | null;
+                        id: string;
+                        /** Format: date-time */
+                        publishedAt?: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        slug: string;
+                        /** @enum {string} */
+                        status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                        submittedBy?: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        updatedBy: string;
+                        /** @description Send back as version when saving (409 version_conflict when stale) */
+                        version: number;
+                        viewCount: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminGroupsPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    fields?: {
+                        activities?: {
+                            date: string;
+                            outcomes?: string;
+                            participants?: string;
+                            theme: string;
+                        }[] | null;
+                        body?: string | null;
+                        coverMediaId?: string | null;
+                        digest?: string | null;
+                        featured?: boolean | null;
+                        members?: {
+                            deputyId?: string;
+                            /** @enum {string} */
+                            level?: "city" | "county" | "township";
+                            name: string;
+                            occupation?: string;
+                            role?: string;
+                        }[] | null;
+                        name?: string | null;
+                        region?: {
+                            city?: string;
+                            county?: string;
+                            township?: string;
+                        } | null;
+                        roomAddress?: string | null;
+                        slug?: string | null;
+                        topics?: string[] | null;
+                    };
+                    id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        microsite: {
+                            /** @description The complete microsite page */
+                            html: string;
+                            path: string;
+                        };
+                        wechat: {
+                            author?: string;
+                            digest: string;
+                            droppedImages: string[];
+                            /** @description The complete WeChat article view */
+                            html: string;
+                            title: string;
+                            warnings: string[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminMedia: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    alt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored (or the existing record for identical bytes) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminMediaId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminMeetings: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "draft" | "announced" | "changed" | "cancelled" | "held";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            acceptedCount: number;
+                            address: string;
+                            agenda: {
+                                speaker?: string;
+                                time?: string;
+                                title: string;
+                            }[];
+                            /** Format: date-time */
+                            announcedAt?: string;
+                            /** Format: date-time */
+                            cancelledAt?: string;
+                            capacity: number | null;
+                            changes: {
+                                /** Format: date-time */
+                                at: string;
+                                kind: string;
+                                note: string;
+                                previous?: unknown;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            endsAtLocal: string;
+                            featuredCaseIds: string[];
+                            featuredDeputyIds: string[];
+                            followUpArticleId?: string;
+                            /** Format: date-time */
+                            heldAt?: string;
+                            id: string;
+                            invitees: {
+                                deputyIds: string[];
+                                extras: {
+                                    name: string;
+                                    phone: string;
+                                }[];
+                                groupIds: string[];
+                            };
+                            path: string;
+                            rsvpDeadline: string | null;
+                            sequence: number;
+                            slug: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** @description Asia/Shanghai, "YYYY-MM-DD HH:mm" */
+                            startsAtLocal: string;
+                            /** @enum {string} */
+                            status: "draft" | "announced" | "changed" | "cancelled" | "held";
+                            statusLabel: string;
+                            theme: string;
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            venue: string;
+                            version: number;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminMeetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default  */
+                    address?: string;
+                    /** @default [] */
+                    agenda?: {
+                        speaker?: string;
+                        time?: string;
+                        title: string;
+                    }[];
+                    /** @default null */
+                    capacity?: number | null;
+                    /** @default  */
+                    description?: string;
+                    endsAt: string;
+                    /** @default [] */
+                    featuredCaseIds?: string[];
+                    /** @default [] */
+                    featuredDeputyIds?: string[];
+                    invitees?: {
+                        /** @default [] */
+                        deputyIds?: string[];
+                        extras?: {
+                            name: string;
+                            phone: string;
+                        }[];
+                        /** @default [] */
+                        groupIds?: string[];
+                    };
+                    rsvpDeadline?: string | null;
+                    slug?: string;
+                    startsAt: string;
+                    /** @default  */
+                    theme?: string;
+                    title: string;
+                    venue: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        acceptedCount: number;
+                        address: string;
+                        agenda: {
+                            speaker?: string;
+                            time?: string;
+                            title: string;
+                        }[];
+                        /** Format: date-time */
+                        announcedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        capacity: number | null;
+                        changes: {
+                            /** Format: date-time */
+                            at: string;
+                            kind: string;
+                            note: string;
+                            previous?: unknown;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        description: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        endsAtLocal: string;
+                        featuredCaseIds: string[];
+                        featuredDeputyIds: string[];
+                        followUpArticleId?: string;
+                        /** Format: date-time */
+                        heldAt?: string;
+                        id: string;
+                        invitees: {
+                            deputyIds: string[];
+                            extras: {
+                                name: string;
+                                phone: string;
+                            }[];
+                            groupIds: string[];
+                        };
+                        path: string;
+                        rsvpDeadline: string | null;
+                        sequence: number;
+                        slug: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** @description Asia/Shanghai, "YYYY-MM-DD HH:mm" */
+                        startsAtLocal: string;
+                        /** @enum {string} */
+                        status: "draft" | "announced" | "changed" | "cancelled" | "held";
+                        statusLabel: string;
+                        theme: string;
+                        title: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        venue: string;
+                        version: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminMeetingsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        acceptedCount: number;
+                        address: string;
+                        agenda: {
+                            speaker?: string;
+                            time?: string;
+                            title: string;
+                        }[];
+                        /** Format: date-time */
+                        announcedAt?: string;
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        capacity: number | null;
+                        changes: {
+                            /** Format: date-time */
+                            at: string;
+                            kind: string;
+                            note: string;
+                            previous?: unknown;
+                        }[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        description: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        endsAtLocal: string;
+                        featuredCaseIds: string[];
+                        featuredDeputyIds: string[];
+                        followUpArticleId?: string;
+                        /** Format: date-time */
+                        heldAt?: string;
+                        id: string;
+                        invitees: {
+                            deputyIds: string[];
+                            extras: {
+                                name: string;
+                                phone: string;
+                            }[];
+                            groupIds: string[];
+                        };
+                        path: string;
+                        rsvpDeadline: string | null;
+                        sequence: number;
+                        slug: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** @description Asia/Shanghai, "YYYY-MM-DD HH:mm" */
+                        startsAtLocal: string;
+                        /** @enum {string} */
+                        status: "draft" | "announced" | "changed" | "cancelled" | "held";
+                        statusLabel: string;
+                        theme: string;
+                        title: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        venue: string;
+                        version: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminMeetingsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchAdminMeetingsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    address?: string;
+                    agenda?: {
+                        speaker?: string;
+                        time?: string;
+                        title: string;
+                    }[];
+                    capacity?: number | null;
+                    description?: string;
+                    endsAt?: string;
+                    featuredCaseIds?: string[];
+                    featuredDeputyIds?: string[];
+                    invitees?: {
+                        /** @default [] */
+                        deputyIds?: string[];
+                        extras?: {
+                            name: string;
+                            phone: string;
+                        }[];
+                        /** @default [] */
+                        groupIds?: string[];
+                    };
+                    rsvpDeadline?: string | null;
+                    slug?: string;
+                    startsAt?: string;
+                    theme?: string;
+                    title?: string;
+                    venue?: string;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminMeetingsIdAnnounce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminMeetingsIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminMeetingsIdFollowUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Existing draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Draft created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminMeetingsIdHeld: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminMeetingsIdPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    at?: string;
+                    /** @default {} */
+                    audience?: {
+                        deputies?: {
+                            groupIds?: string[];
+                            levels?: ("city" | "county" | "township")[];
+                            regions?: string[];
+                        };
+                        followers?: {
+                            /** @constant */
+                            all: true;
+                        } | {
+                            tagId: number;
+                        };
+                        meetingAttendees?: true | {
+                            meetingId: string;
+                        };
+                        meetingInvitees?: true | {
+                            meetingId: string;
+                        };
+                        /** @constant */
+                        subscribers?: true;
+                    };
+                    channels: ("microsite" | "wechat" | "sms")[];
+                    sms?: {
+                        /** @enum {string} */
+                        notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
+                        params?: {
+                            [key: string]: string;
+                        };
+                    };
+                    wechat?: {
+                        /** @enum {string} */
+                        mode: "publish" | "broadcast";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Publication created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            [key: string]: unknown;
+                        };
+                        audienceSummary?: {
+                            duplicates: number;
+                            excludedOptedOut: number;
+                            invalid: number;
+                            recipients: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        channels: ("microsite" | "wechat" | "sms")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deliveries?: {
+                            actions: {
+                                action: string;
+                                /** Format: date-time */
+                                at: string;
+                                by: string;
+                                note?: string;
+                            }[];
+                            attempts: number;
+                            batchIndex: number;
+                            /** @enum {string} */
+                            channel: "microsite" | "wechat" | "sms";
+                            error: {
+                                code: string;
+                                message: string;
+                                providerCode?: string;
+                            } | null;
+                            failedRecipients: {
+                                errorCode?: string;
+                                errorMessage?: string;
+                                recipient: string;
+                            }[];
+                            id: string;
+                            idempotencyKey: string;
+                            /** Format: date-time */
+                            lastAttemptAt?: string;
+                            maxAttempts: number;
+                            /** Format: date-time */
+                            nextAttemptAt?: string;
+                            providerIds: {
+                                [key: string]: string;
+                            };
+                            recipientCount: number;
+                            /** @description Recipients per status */
+                            recipients: {
+                                [key: string]: number;
+                            };
+                            retryOf?: string;
+                            round: number;
+                            /** Format: date-time */
+                            settledAt?: string;
+                            /** @enum {string} */
+                            status: "planned" | "queued" | "sending" | "pending" | "sent" | "failed" | "unknown" | "cancelled";
+                            statusLabel: string;
+                            supersededBy?: string;
+                            waitingForMicrosite: boolean;
+                        }[];
+                        deliveryCounts: {
+                            [key: string]: number;
+                        };
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** Format: date-time */
+                        finishedAt?: string;
+                        id: string;
+                        itemId: string;
+                        kind: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        sms?: {
+                            notification: string;
+                            params?: {
+                                [key: string]: string;
+                            };
+                        };
+                        /** Format: date-time */
+                        startedAt?: string;
+                        /** @enum {string} */
+                        status: "scheduled" | "pending" | "planning" | "sending" | "sent" | "partial" | "failed" | "cancelled";
+                        statusLabel: string;
+                        title: string;
+                        wechat?: {
+                            /** @enum {string} */
+                            mode: "publish" | "broadcast";
+                            tagId?: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminMeetingsIdPublishDryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    at?: string;
+                    /** @default {} */
+                    audience?: {
+                        deputies?: {
+                            groupIds?: string[];
+                            levels?: ("city" | "county" | "township")[];
+                            regions?: string[];
+                        };
+                        followers?: {
+                            /** @constant */
+                            all: true;
+                        } | {
+                            tagId: number;
+                        };
+                        meetingAttendees?: true | {
+                            meetingId: string;
+                        };
+                        meetingInvitees?: true | {
+                            meetingId: string;
+                        };
+                        /** @constant */
+                        subscribers?: true;
+                    };
+                    channels: ("microsite" | "wechat" | "sms")[];
+                    sms?: {
+                        /** @enum {string} */
+                        notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
+                        params?: {
+                            [key: string]: string;
+                        };
+                    };
+                    wechat?: {
+                        /** @enum {string} */
+                        mode: "publish" | "broadcast";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description When it would go out; null = now */
+                        at: string | null;
+                        channels: {
+                            microsite?: {
+                                /** @constant */
+                                reach: "public";
+                                url: string;
+                            };
+                            sms?: {
+                                audience: {
+                                    duplicates: number;
+                                    excludedOptedOut: number;
+                                    invalid: number;
+                                    invalidSamples: string[];
+                                    recipients: number;
+                                };
+                                length: number;
+                                messages: number;
+                                notification: string;
+                                params: {
+                                    label: string;
+                                    length: number;
+                                    max: number;
+                                    name: string;
+                                    note?: string;
+                                    ok: boolean;
+                                    /** @enum {string} */
+                                    source: "request" | "item" | "recipient" | "missing";
+                                    value: string | null;
+                                }[];
+                                /** @description Billed messages per recipient (70 characters, then parts of 67) */
+                                parts: number;
+                                /** @enum {string} */
+                                provider: "outbox" | "tencent" | "aliyun";
+                                recipients: number;
+                                sampleRecipient: {
+                                    name: string | null;
+                                } | null;
+                                templateId: string | null;
+                                /** @description The exact text with the signature (a personal link token shown as asterisks) */
+                                text: string;
+                            };
+                            wechat?: {
+                                /** @enum {string} */
+                                mode: "publish" | "broadcast";
+                                quota: {
+                                    limit: number;
+                                    period: string;
+                                    /** @enum {string} */
+                                    periodKind: "day" | "month";
+                                    spent: boolean;
+                                    used: number;
+                                } | null;
+                                quotaLeft: number | null;
+                                /** @description Followers a broadcast reaches; null for free publish (pushed to nobody) */
+                                recipients: number | null;
+                                tagId?: number;
+                                title: string;
+                                usesQuota: boolean;
+                            };
+                        };
+                        item: {
+                            id: string;
+                            kind: string;
+                            title: string;
+                            url: string;
+                        };
+                        problems: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminMeetingsIdReminders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminMeetingsIdReschedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    address?: string;
+                    endsAt?: string;
+                    /** @default  */
+                    note?: string;
+                    rsvpDeadline?: string | null;
+                    startsAt?: string;
+                    venue?: string;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminMeetingsIdRsvps: {
+        parameters: {
+            query?: {
+                response?: "pending" | "accepted" | "declined";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminMeetingsIdRsvpsCsv: {
+        parameters: {
+            query?: {
+                response?: "pending" | "accepted" | "declined";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminMyWork: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        awaitingReview: {
+                            createdBy: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "article" | "deputy" | "group" | "case";
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                            statusLabel: string;
+                            submittedBy?: string;
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                        }[];
+                        deliveryProblems: {
+                            actions: ("retry" | "resend" | "mark_sent")[];
+                            /** @enum {string} */
+                            channel: "microsite" | "wechat" | "sms";
+                            deliveryId: string;
+                            error: {
+                                code: string;
+                                message: string;
+                                providerCode?: string;
+                            } | null;
+                            itemId: string;
+                            kind: string;
+                            publicationId: string;
+                            recipientCount: number;
+                            /** Format: date-time */
+                            settledAt?: string;
+                            /** @enum {string} */
+                            status: "failed" | "unknown";
+                            statusLabel: string;
+                            title: string;
+                        }[];
+                        drafts: {
+                            createdBy: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "article" | "deputy" | "group" | "case";
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                            statusLabel: string;
+                            submittedBy?: string;
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                        }[];
+                        meetings: {
+                            acceptedCount: number;
+                            address: string;
+                            agenda: {
+                                speaker?: string;
+                                time?: string;
+                                title: string;
+                            }[];
+                            /** Format: date-time */
+                            announcedAt?: string;
+                            /** Format: date-time */
+                            cancelledAt?: string;
+                            capacity: number | null;
+                            changes: {
+                                /** Format: date-time */
+                                at: string;
+                                kind: string;
+                                note: string;
+                                previous?: unknown;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            endsAtLocal: string;
+                            featuredCaseIds: string[];
+                            featuredDeputyIds: string[];
+                            followUpArticleId?: string;
+                            /** Format: date-time */
+                            heldAt?: string;
+                            id: string;
+                            invitees: {
+                                deputyIds: string[];
+                                extras: {
+                                    name: string;
+                                    phone: string;
+                                }[];
+                                groupIds: string[];
+                            };
+                            path: string;
+                            rsvpDeadline: string | null;
+                            sequence: number;
+                            slug: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** @description Asia/Shanghai, "YYYY-MM-DD HH:mm" */
+                            startsAtLocal: string;
+                            /** @enum {string} */
+                            status: "draft" | "announced" | "changed" | "cancelled" | "held";
+                            statusLabel: string;
+                            theme: string;
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            venue: string;
+                            version: number;
+                        }[];
+                        /** Format: date-time */
+                        now: string;
+                        returned: {
+                            comment: string;
+                            createdBy: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "article" | "deputy" | "group" | "case";
+                            /** Format: date-time */
+                            returnedAt: string;
+                            returnedBy?: string;
+                            returnedByName?: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                            statusLabel: string;
+                            submittedBy?: string;
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                        }[];
+                        scheduled: {
+                            audience: {
+                                [key: string]: unknown;
+                            };
+                            audienceSummary?: {
+                                duplicates: number;
+                                excludedOptedOut: number;
+                                invalid: number;
+                                recipients: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            cancelledAt?: string;
+                            channels: ("microsite" | "wechat" | "sms")[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            deliveries?: {
+                                actions: {
+                                    action: string;
+                                    /** Format: date-time */
+                                    at: string;
+                                    by: string;
+                                    note?: string;
+                                }[];
+                                attempts: number;
+                                batchIndex: number;
+                                /** @enum {string} */
+                                channel: "microsite" | "wechat" | "sms";
+                                error: {
+                                    code: string;
+                                    message: string;
+                                    providerCode?: string;
+                                } | null;
+                                failedRecipients: {
+                                    errorCode?: string;
+                                    errorMessage?: string;
+                                    recipient: string;
+                                }[];
+                                id: string;
+                                idempotencyKey: string;
+                                /** Format: date-time */
+                                lastAttemptAt?: string;
+                                maxAttempts: number;
+                                /** Format: date-time */
+                                nextAttemptAt?: string;
+                                providerIds: {
+                                    [key: string]: string;
+                                };
+                                recipientCount: number;
+                                /** @description Recipients per status */
+                                recipients: {
+                                    [key: string]: number;
+                                };
+                                retryOf?: string;
+                                round: number;
+                                /** Format: date-time */
+                                settledAt?: string;
+                                /** @enum {string} */
+                                status: "planned" | "queued" | "sending" | "pending" | "sent" | "failed" | "unknown" | "cancelled";
+                                statusLabel: string;
+                                supersededBy?: string;
+                                waitingForMicrosite: boolean;
+                            }[];
+                            deliveryCounts: {
+                                [key: string]: number;
+                            };
+                            /** Format: date-time */
+                            dueAt: string;
+                            /** Format: date-time */
+                            finishedAt?: string;
+                            id: string;
+                            itemId: string;
+                            kind: string;
+                            /** Format: date-time */
+                            scheduledAt?: string;
+                            sms?: {
+                                notification: string;
+                                params?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            startedAt?: string;
+                            /** @enum {string} */
+                            status: "scheduled" | "pending" | "planning" | "sending" | "sent" | "partial" | "failed" | "cancelled";
+                            statusLabel: string;
+                            title: string;
+                            wechat?: {
+                                /** @enum {string} */
+                                mode: "publish" | "broadcast";
+                                tagId?: number;
+                            };
+                        }[];
+                        submitted: {
+                            createdBy: string;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "article" | "deputy" | "group" | "case";
+                            /** @enum {string} */
+                            status: "draft" | "in_review" | "approved" | "scheduled" | "published" | "withdrawn" | "archived";
+                            statusLabel: string;
+                            submittedBy?: string;
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminOutbox: {
+        parameters: {
+            query?: {
+                deliveryId?: string;
+                page?: number;
+                pageSize?: number;
+                phone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminPeople: {
+        parameters: {
+            query?: {
+                disabled?: boolean | ("0" | "1" | "true" | "false");
+                q?: string;
+                role?: "admin" | "editor" | "reviewer" | "organizer";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            disabled: boolean;
+                            displayName: string;
+                            id: string;
+                            /** @enum {string} */
+                            role: "admin" | "editor" | "reviewer" | "organizer";
+                            username: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminPublications: {
+        parameters: {
+            query?: {
+                channel?: "microsite" | "wechat" | "sms";
+                from?: string;
+                itemId?: string;
+                kind?: "article" | "deputy" | "group" | "case" | "meeting";
+                page?: number;
+                pageSize?: number;
+                status?: "scheduled" | "pending" | "planning" | "sending" | "sent" | "partial" | "failed" | "cancelled";
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            audience: {
+                                [key: string]: unknown;
+                            };
+                            audienceSummary?: {
+                                duplicates: number;
+                                excludedOptedOut: number;
+                                invalid: number;
+                                recipients: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            cancelledAt?: string;
+                            channels: ("microsite" | "wechat" | "sms")[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            deliveries?: {
+                                actions: {
+                                    action: string;
+                                    /** Format: date-time */
+                                    at: string;
+                                    by: string;
+                                    note?: string;
+                                }[];
+                                attempts: number;
+                                batchIndex: number;
+                                /** @enum {string} */
+                                channel: "microsite" | "wechat" | "sms";
+                                error: {
+                                    code: string;
+                                    message: string;
+                                    providerCode?: string;
+                                } | null;
+                                failedRecipients: {
+                                    errorCode?: string;
+                                    errorMessage?: string;
+                                    recipient: string;
+                                }[];
+                                id: string;
+                                idempotencyKey: string;
+                                /** Format: date-time */
+                                lastAttemptAt?: string;
+                                maxAttempts: number;
+                                /** Format: date-time */
+                                nextAttemptAt?: string;
+                                providerIds: {
+                                    [key: string]: string;
+                                };
+                                recipientCount: number;
+                                /** @description Recipients per status */
+                                recipients: {
+                                    [key: string]: number;
+                                };
+                                retryOf?: string;
+                                round: number;
+                                /** Format: date-time */
+                                settledAt?: string;
+                                /** @enum {string} */
+                                status: "planned" | "queued" | "sending" | "pending" | "sent" | "failed" | "unknown" | "cancelled";
+                                statusLabel: string;
+                                supersededBy?: string;
+                                waitingForMicrosite: boolean;
+                            }[];
+                            deliveryCounts: {
+                                [key: string]: number;
+                            };
+                            /** Format: date-time */
+                            dueAt: string;
+                            /** Format: date-time */
+                            finishedAt?: string;
+                            id: string;
+                            itemId: string;
+                            kind: string;
+                            /** Format: date-time */
+                            scheduledAt?: string;
+                            sms?: {
+                                notification: string;
+                                params?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            startedAt?: string;
+                            /** @enum {string} */
+                            status: "scheduled" | "pending" | "planning" | "sending" | "sent" | "partial" | "failed" | "cancelled";
+                            statusLabel: string;
+                            title: string;
+                            wechat?: {
+                                /** @enum {string} */
+                                mode: "publish" | "broadcast";
+                                tagId?: number;
+                            };
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminPublicationsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            [key: string]: unknown;
+                        };
+                        audienceSummary?: {
+                            duplicates: number;
+                            excludedOptedOut: number;
+                            invalid: number;
+                            recipients: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /** Format: date-time */
+                        cancelledAt?: string;
+                        channels: ("microsite" | "wechat" | "sms")[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        createdBy: string;
+                        deliveries?: {
+                            actions: {
+                                action: string;
+                                /** Format: date-time */
+                                at: string;
+                                by: string;
+                                note?: string;
+                            }[];
+                            attempts: number;
+                            batchIndex: number;
+                            /** @enum {string} */
+                            channel: "microsite" | "wechat" | "sms";
+                            error: {
+                                code: string;
+                                message: string;
+                                providerCode?: string;
+                            } | null;
+                            failedRecipients: {
+                                errorCode?: string;
+                                errorMessage?: string;
+                                recipient: string;
+                            }[];
+                            id: string;
+                            idempotencyKey: string;
+                            /** Format: date-time */
+                            lastAttemptAt?: string;
+                            maxAttempts: number;
+                            /** Format: date-time */
+                            nextAttemptAt?: string;
+                            providerIds: {
+                                [key: string]: string;
+                            };
+                            recipientCount: number;
+                            /** @description Recipients per status */
+                            recipients: {
+                                [key: string]: number;
+                            };
+                            retryOf?: string;
+                            round: number;
+                            /** Format: date-time */
+                            settledAt?: string;
+                            /** @enum {string} */
+                            status: "planned" | "queued" | "sending" | "pending" | "sent" | "failed" | "unknown" | "cancelled";
+                            statusLabel: string;
+                            supersededBy?: string;
+                            waitingForMicrosite: boolean;
+                        }[];
+                        deliveryCounts: {
+                            [key: string]: number;
+                        };
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** Format: date-time */
+                        finishedAt?: string;
+                        id: string;
+                        itemId: string;
+                        kind: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        sms?: {
+                            notification: string;
+                            params?: {
+                                [key: string]: string;
+                            };
+                        };
+                        /** Format: date-time */
+                        startedAt?: string;
+                        /** @enum {string} */
+                        status: "scheduled" | "pending" | "planning" | "sending" | "sent" | "partial" | "failed" | "cancelled";
+                        statusLabel: string;
+                        title: string;
+                        wechat?: {
+                            /** @enum {string} */
+                            mode: "publish" | "broadcast";
+                            tagId?: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminPublicationsIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminRegions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Schema1"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminReportsMonthly: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminReportsMonthlyMonth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSmsOptOuts: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSmsOptOuts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                    phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Already opted out */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Opted out */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminSmsOptOutsPhone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phone: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSubscribers: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "active" | "unsubscribed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminTopics: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            count: number;
+                            name: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminUsers: {
+        parameters: {
+            query?: {
+                disabled?: boolean | ("0" | "1" | "true" | "false");
+                q?: string;
+                role?: "admin" | "editor" | "reviewer" | "organizer";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            disabled: boolean;
+                            displayName: string;
+                            id: string;
+                            /** @enum {string} */
+                            role: "admin" | "editor" | "reviewer" | "organizer";
+                            username: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    displayName?: string;
+                    password: string;
+                    /** @enum {string} */
+                    role: "admin" | "editor" | "reviewer" | "organizer";
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        disabled: boolean;
+                        displayName: string;
+                        id: string;
+                        /** @enum {string} */
+                        role: "admin" | "editor" | "reviewer" | "organizer";
+                        username: string;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchAdminUsersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    disabled?: boolean;
+                    displayName?: string;
+                    password?: string;
+                    /** @enum {string} */
+                    role?: "admin" | "editor" | "reviewer" | "organizer";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        disabled: boolean;
+                        displayName: string;
+                        id: string;
+                        /** @enum {string} */
+                        role: "admin" | "editor" | "reviewer" | "organizer";
+                        username: string;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminWechatDefaultReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putAdminWechatDefaultReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled: boolean;
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminWechatFollowers: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                subscribed?: boolean | ("0" | "1" | "true" | "false");
+                tagId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminWechatFollowersCounts: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminWechatFollowersSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ran (or another instance is running it) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminWechatKeywords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminWechatKeywords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @enum {string} */
+                    match: "exact" | "contains" | "regex";
+                    name: string;
+                    pattern: string;
+                    /** @default 0 */
+                    priority?: number;
+                    reply: {
+                        text: string;
+                        /** @constant */
+                        type: "text";
+                    } | {
+                        itemId: string;
+                        /** @enum {string} */
+                        kind: "article" | "deputy" | "group" | "case" | "meeting";
+                        /** @constant */
+                        type: "article";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminWechatKeywordsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putAdminWechatKeywordsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @enum {string} */
+                    match: "exact" | "contains" | "regex";
+                    name: string;
+                    pattern: string;
+                    /** @default 0 */
+                    priority?: number;
+                    reply: {
+                        text: string;
+                        /** @constant */
+                        type: "text";
+                    } | {
+                        itemId: string;
+                        /** @enum {string} */
+                        kind: "article" | "deputy" | "group" | "case" | "meeting";
+                        /** @constant */
+                        type: "article";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminWechatKeywordsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminWechatMassQuota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminWechatMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putAdminWechatMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    button: unknown[];
+                };
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminWechatMenuPush: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAuthLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        expiresAt: string;
+                        token: string;
+                        user: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            disabled: boolean;
+                            displayName: string;
+                            id: string;
+                            /** @enum {string} */
+                            role: "admin" | "editor" | "reviewer" | "organizer";
+                            username: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAuthLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logged out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAuthMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Present for a console (cookie) session */
+                        csrfToken?: string;
+                        displayName: string;
+                        id: string;
+                        /**
+                         * Format: date-time
+                         * @description The application's clock
+                         */
+                        now: string;
+                        /** @description Operations this user may call, as "METHOD /openapi/path" */
+                        permissions: string[];
+                        /** @enum {string} */
+                        role: "admin" | "editor" | "reviewer" | "organizer";
+                        username: string;
+                    };
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAuthPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword: string;
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Password changed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAuthSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Send as X-CSRF-Token on unsafe requests (also in the lianxin_csrf cookie) */
+                        csrfToken: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        user: {
+                            /** Format: date-time */
+                            createdAt: string;
+                            disabled: boolean;
+                            displayName: string;
+                            id: string;
+                            /** @enum {string} */
+                            role: "admin" | "editor" | "reviewer" | "organizer";
+                            username: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postCallbacksSmsAliyun: {
+        parameters: {
+            query?: {
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": ({
+                    biz_id?: string;
+                    err_code?: string;
+                    err_msg?: string;
+                    out_id?: string;
+                    phone_number: string;
+                    report_time?: string;
+                    send_time?: string;
+                    success: boolean | ("true" | "false");
+                } & {
+                    [key: string]: unknown;
+                })[];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postCallbacksSmsAliyunReply: {
+        parameters: {
+            query?: {
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": ({
+                    content: string;
+                    phone_number: string;
+                    send_time?: string;
+                    sign_name?: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postCallbacksSmsTencent: {
+        parameters: {
+            query?: {
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": ({
+                    description?: string;
+                    errmsg?: string;
+                    mobile: string;
+                    nationcode?: string;
+                    /** @enum {string} */
+                    report_status: "SUCCESS" | "FAIL";
+                    sid: string;
+                    user_receive_time?: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postCallbacksSmsTencentReply: {
+        parameters: {
+            query?: {
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    mobile: string;
+                    nationcode?: string;
+                    sign?: string;
+                    text: string;
+                    time?: number;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getOpenapiJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicCases: {
+        parameters: {
+            query?: {
+                kind?: "group_activity" | "township_presidium" | "standing_committee";
+                page?: number;
+                pageSize?: number;
+                region?: string;
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicCasesSlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicDeputies: {
+        parameters: {
+            query?: {
+                level?: "city" | "county" | "township";
+                page?: number;
+                pageSize?: number;
+                region?: string;
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicDeputiesSlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicGroups: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                region?: string;
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicGroupsSlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicMeetings: {
+        parameters: {
+            query?: {
+                limit?: number;
+                when?: "upcoming" | "past";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicMeetingsIdIcs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicMeetingsSlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicNews: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                region?: string;
+                topic?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicNewsSlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicRsvpToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPublicRsvpToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                    /** @enum {string} */
+                    response: "accepted" | "declined";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicSearch: {
+        parameters: {
+            query: {
+                page?: number;
+                pageSize?: number;
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPublicSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    consent: true;
+                    name?: string;
+                    phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Subscribed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            429: components["responses"]["Error429"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPublicSubscriptionsUnsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicWechatJssdk: {
+        parameters: {
+            query: {
+                url: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed config */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            503: components["responses"]["Error"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getHealthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getReadyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            503: components["responses"]["Error"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getWechat: {
+        parameters: {
+            query?: {
+                echostr?: string;
+                encrypt_type?: string;
+                msg_signature?: string;
+                nonce?: string;
+                openid?: string;
+                signature?: string;
+                timestamp?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description echostr */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["Error400"];
+            403: components["responses"]["Error403"];
+            503: components["responses"]["Error"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postWechat: {
+        parameters: {
+            query?: {
+                echostr?: string;
+                encrypt_type?: string;
+                msg_signature?: string;
+                nonce?: string;
+                openid?: string;
+                signature?: string;
+                timestamp?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/xml": unknown;
+            };
+        };
+        responses: {
+            /** @description Passive reply XML (encrypted envelope in safe mode), or "success" */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            400: components["responses"]["Error400"];
+            403: components["responses"]["Error403"];
+            413: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+            default: components["responses"]["Error"];
+        };
+    };
+}

@@ -1,6 +1,6 @@
 /** Who is signed in. The session itself is an httpOnly cookie the page cannot read; this holds only the profile. */
 import { reactive } from 'vue';
-import { ApiError, CSRF_COOKIE, holdCsrfToken, request } from '../api/http';
+import { ApiError, CSRF_COOKIE, client, holdCsrfToken, unwrap } from '../api/http';
 import type { Me, Role } from '../api/types';
 import { setServerNow } from '../utils/time';
 
@@ -14,7 +14,7 @@ export async function loadSession(): Promise<Me | null> {
     return null;
   }
   try {
-    const me = await request<Me>('GET', '/api/auth/me');
+    const me = await unwrap<Me>(client.GET('/api/auth/me'));
     session.user = me;
     holdCsrfToken(me.csrfToken);
     setServerNow(me.now);
@@ -33,7 +33,7 @@ export function clearSession(): void {
 }
 
 export async function signIn(username: string, password: string): Promise<Me> {
-  const res = await request<{ user: Me; csrfToken: string }>('POST', '/api/auth/session', { username, password });
+  const res = await unwrap<{ user: Me; csrfToken: string }>(client.POST('/api/auth/session', { body: { username, password } }));
   holdCsrfToken(res.csrfToken);
   // /me adds the clock and permissions the sign-in answer lacks.
   return (await loadSession()) ?? res.user;
@@ -41,7 +41,7 @@ export async function signIn(username: string, password: string): Promise<Me> {
 
 export async function signOut(): Promise<void> {
   try {
-    await request('POST', '/api/auth/logout');
+    await unwrap(client.POST('/api/auth/logout'));
   } finally {
     clearSession();
   }
