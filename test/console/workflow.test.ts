@@ -88,6 +88,9 @@ describe('console: an article from draft to delivered', function () {
     await picker.fill(dueText);
     await picker.press('Enter');
     await reviewer.getByTestId('dry-run').click(); // closes the picker
+    // Before sending: how many get the SMS, and its exact text.
+    await reviewer.getByTestId('sms-recipients').getByText('3', { exact: true }).waitFor();
+    expect(await reviewer.getByTestId('sms-text').textContent()).to.include('代表进社区 倾听民声');
     await shoot(reviewer, 'publish');
     await reviewer.getByTestId('publish-submit').click();
     await reviewer.waitForURL(/\/admin\/publications\//);

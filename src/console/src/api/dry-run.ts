@@ -1,45 +1,71 @@
 /** What a publication would do, asked of the server before sending: recipients, SMS text and length, quota left. */
 import { ApiError, request } from './http';
 
-export interface DryRun {
-  available: boolean;
-  recipients?: Record<string, number>;
-  total?: number;
-  excluded?: { optedOut?: number; invalid?: number; duplicates?: number };
-  sms?: { text: string; length: number; limit: number; parts?: number };
-  quota?: { limit: number; used: number; left: number; periodKind?: string };
-  warnings: string[];
-  raw?: unknown;
+export interface SmsParamCheck {
+  name: string;
+  label?: string;
+  value: string;
+  length: number;
+  max?: number;
+  ok: boolean;
+  note?: string;
 }
 
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' ? v : undefined;
+export interface DryRun {
+  available: boolean;
+  micrositeUrl?: string;
+  wechat?: { mode: string; recipients: number | null; usesQuota: boolean; quotaLeft: number | null; quotaLimit?: number };
+  sms?: {
+    text: string;
+    length: number;
+    parts: number;
+    recipients: number;
+    messages: number;
+    params: SmsParamCheck[];
+    excluded: { optedOut: number; invalid: number; duplicates: number };
+  };
+  problems: { field: string; message: string }[];
+}
+
+interface DryRunResponse {
+  channels: {
+    microsite?: { url: string };
+    wechat?: { mode: string; recipients: number | null; quota: { limit?: number } | null; quotaLeft: number | null; usesQuota: boolean };
+    sms?: {
+      text: string;
+      length: number;
+      parts: number;
+      params: SmsParamCheck[];
+      audience: { recipients: number; excludedOptedOut: number; invalid: number; duplicates: number };
+      recipients: number;
+      messages: number;
+    };
+  };
+  problems: { field: string; message: string }[];
 }
 
 export async function dryRun(segment: string, id: string, body: Record<string, unknown>): Promise<DryRun> {
-  let res: any;
+  let res: DryRunResponse;
   try {
-    res = await request<any>('POST', `/api/admin/${segment}/${id}/publish/dry-run`, body);
+    res = await request<DryRunResponse>('POST', `/api/admin/${segment}/${id}/publish/dry-run`, body);
   } catch (err) {
-    if (err instanceof ApiError && (err.status === 404 || err.status === 405)) return { available: false, warnings: [] };
+    if (err instanceof ApiError && (err.status === 404 || err.status === 405)) return { available: false, problems: [] };
     throw err;
   }
-  const recipients: Record<string, number> = {};
-  const per = res.recipients ?? res.channels ?? {};
-  for (const [k, v] of Object.entries(per)) {
-    const n = typeof v === 'number' ? v : num((v as any)?.recipients ?? (v as any)?.count ?? (v as any)?.total);
-    if (n !== undefined) recipients[k] = n;
-  }
-  const smsSrc = res.sms ?? {};
-  const quotaSrc = res.quota ?? res.wechat?.quota ?? res.massQuota;
+  const { microsite, wechat, sms } = res.channels;
   return {
     available: true,
-    recipients,
-    total: num(res.total ?? res.audience?.recipients ?? res.recipientCount),
-    excluded: { optedOut: num(res.audience?.excludedOptedOut ?? res.excluded?.optedOut), invalid: num(res.audience?.invalid ?? res.excluded?.invalid), duplicates: num(res.audience?.duplicates ?? res.excluded?.duplicates) },
-    sms: smsSrc.text ? { text: smsSrc.text, length: num(smsSrc.length) ?? [...smsSrc.text].length, limit: num(smsSrc.limit ?? smsSrc.maxLength) ?? 0, parts: num(smsSrc.parts ?? smsSrc.segments) } : undefined,
-    quota: quotaSrc ? { limit: quotaSrc.limit, used: quotaSrc.used, left: num(quotaSrc.left ?? quotaSrc.remaining) ?? quotaSrc.limit - quotaSrc.used, periodKind: quotaSrc.periodKind } : undefined,
-    warnings: Array.isArray(res.warnings) ? res.warnings.map((w: any) => (typeof w === 'string' ? w : w.message)) : [],
-    raw: res,
+    micrositeUrl: microsite?.url,
+    wechat: wechat && { mode: wechat.mode, recipients: wechat.recipients, usesQuota: wechat.usesQuota, quotaLeft: wechat.quotaLeft, quotaLimit: wechat.quota?.limit },
+    sms: sms && {
+      text: sms.text,
+      length: sms.length,
+      parts: sms.parts,
+      recipients: sms.recipients,
+      messages: sms.messages,
+      params: sms.params ?? [],
+      excluded: { optedOut: sms.audience?.excludedOptedOut ?? 0, invalid: sms.audience?.invalid ?? 0, duplicates: sms.audience?.duplicates ?? 0 },
+    },
+    problems: res.problems ?? [],
   };
 }

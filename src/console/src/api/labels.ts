@@ -91,7 +91,7 @@ export function chineseFieldMessage(message: string): string {
   if (/a phone number/.test(m)) return '请输入正确的电话号码';
   if (/lower-case letters, digits and single hyphens/.test(m)) return '只能用小写字母、数字和单个连字符，如 tuo-pin-gong-jian';
   if (/Invalid option|Invalid enum/i.test(m)) return '请选择列表中的一项';
-  if (/Unrecognized key/i.test(m)) return '不支持的字段';
+  if (/Unrecognized key|unknown field/i.test(m)) return '不支持的字段';
   if (/expected number/.test(m)) return '请输入数字';
   if (/^[\x00-\x7f]*$/.test(m)) return `格式不正确（${m}）`;
   return m;
