@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors';
 import { ApiRouter } from '../http/api-router';
-import { pagination, type Page } from '../http/schemas';
+import { pagination, queryBoolean, type Page } from '../http/schemas';
+import { channelStatus } from './status';
 import type { Services } from '../module';
 import { OutboxMessageModel, SmsOptOutModel, addOptOut, normalizeChinaMobile, removeOptOut } from '../channels/sms';
 import { MassQuota } from '../channels/wechat/quota';
@@ -111,6 +112,18 @@ export function adminRoutes(services: Services): ApiRouter {
       if (!(await removeOptOut(phone))) throw new NotFoundError('该号码不在退订名单中');
       ctx.status = 204;
     },
+  });
+
+  router.add({
+    method: 'get',
+    path: '/api/admin/channels/status',
+    summary:
+      'Channel status for admins: microsite address, WeChat credentials set / callbacks / cached access token (?check=true: ' +
+      'fetch one from WeChat now) / mass-send quota, SMS provider and set-up, opt-out count, and warnings in Chinese. Never shows secrets',
+    tags: ['channels'],
+    access: ['admin'],
+    query: z.object({ check: queryBoolean.optional() }).strict(),
+    handler: (_ctx, { query }) => channelStatus(config, clock, { checkToken: !!query.check }),
   });
 
   router.add({

@@ -2,6 +2,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { INVITEE_SOURCE_LABELS, Invitation, RSVP_RESPONSE_LABELS, RSVP_RESPONSES, type InvitationDoc, type MeetingDoc, type RsvpResponse } from './models';
 import { formatLocal } from './time';
+import { Types } from 'mongoose';
+import { ConflictError, NotFoundError } from '../errors';
 
 export interface RsvpRow {
   id: string;
@@ -15,10 +17,11 @@ export interface RsvpRow {
   responseLabel: string;
   note: string;
   respondedAt?: Date;
+  checkedInAt?: Date;
 }
 
 export interface RsvpSummary {
-  counts: Record<RsvpResponse, number> & { invited: number };
+  counts: Record<RsvpResponse, number> & { invited: number; checkedIn: number };
   capacity: number | null;
   /** Seats taken according to the seat counter (equals counts.accepted unless a write was interrupted). */
   seatsTaken: number;
@@ -30,8 +33,11 @@ const ORDER: Record<RsvpResponse, number> = { accepted: 0, pending: 1, declined:
 
 export async function listRsvps(m: MeetingDoc, filter: { response?: RsvpResponse } = {}): Promise<RsvpSummary> {
   const rows = await Invitation.find({ meetingId: m._id }).sort({ phone: 1 }).lean<InvitationDoc[]>();
-  const counts = { invited: rows.length, pending: 0, accepted: 0, declined: 0 } as RsvpSummary['counts'];
-  for (const r of rows) counts[r.response] += 1;
+  const counts = { invited: rows.length, pending: 0, accepted: 0, declined: 0, checkedIn: 0 } as RsvpSummary['counts'];
+  for (const r of rows) {
+    counts[r.response] += 1;
+    if (r.checkedInAt) counts.checkedIn += 1;
+  }
   const items = rows
     .filter((r) => !filter.response || r.response === filter.response)
     .sort((a, b) => ORDER[a.response] - ORDER[b.response] || (a.respondedAt?.getTime() ?? 0) - (b.respondedAt?.getTime() ?? 0))
@@ -47,6 +53,7 @@ export async function listRsvps(m: MeetingDoc, filter: { response?: RsvpResponse
       responseLabel: RSVP_RESPONSE_LABELS[r.response],
       note: r.note,
       respondedAt: r.respondedAt,
+      checkedInAt: r.checkedInAt,
     }));
   return {
     counts,
@@ -78,3 +85,18 @@ export function rsvpCsv(summary: RsvpSummary): string {
 }
 
 export { RSVP_RESPONSES };
+
+/**
+ * Checks an invitee in at the meeting (or undoes it). Only for announced, changed or held meetings: a draft has no
+ * invitees yet and a cancelled one no attendance.
+ */
+export async function setCheckIn(m: MeetingDoc, invitationId: string, present: boolean, by: string, now: Date): Promise<RsvpRow> {
+  if (!['announced', 'changed', 'held'].includes(m.status)) {
+    throw new ConflictError(m.status === 'cancelled' ? '会议已取消，不能签到' : '会议尚未发布，不能签到', 'meeting_not_live');
+  }
+  const update = present ? { $set: { checkedInAt: now, checkedInBy: by } } : { $unset: { checkedInAt: 1, checkedInBy: 1 } };
+  const updated = await Invitation.findOneAndUpdate({ _id: new Types.ObjectId(invitationId), meetingId: m._id }, update, { returnDocument: 'after' }).lean<InvitationDoc>();
+  if (!updated) throw new NotFoundError('该会议没有这位受邀人');
+  const row = (await listRsvps(m)).items.find((r) => r.id === invitationId);
+  return row!;
+}

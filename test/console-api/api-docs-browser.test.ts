@@ -23,7 +23,7 @@ describe('API docs in a browser', () => {
     });
     await page.goto(`${app.url}/api/docs`);
     // Swagger UI renders the tags progressively: wait for the content ones (≥ 10 tags in our document).
-    await page.waitForFunction(() => document.querySelectorAll('.opblock-tag').length >= 10, undefined, { timeout: 90_000 });
+    await page.waitForFunction("document.querySelectorAll('.opblock-tag').length >= 10", undefined, { timeout: 90_000 });
     expect(await page.locator('.opblock-tag').allInnerTexts()).to.include.members(['auth', 'my-work', 'preview', 'publishing']);
     expect(await page.locator('.info .title').innerText()).to.include('lianxin');
     await saveScreenshot(page, 'api-docs');

@@ -28,6 +28,9 @@ export interface InvitationDoc {
   response: RsvpResponse;
   note: string;
   respondedAt?: Date;
+  /** Set when the organizer checks the invitee in at the meeting. */
+  checkedInAt?: Date;
+  checkedInBy?: string;
   createdAt: Date;
 }
 
@@ -45,6 +48,8 @@ const invitationSchema = new Schema<InvitationDoc>(
     response: { type: String, enum: RSVP_RESPONSES, required: true, default: 'pending' },
     note: { type: String, default: '', maxlength: 200 },
     respondedAt: { type: Date },
+    checkedInAt: { type: Date },
+    checkedInBy: { type: String },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, strict: 'throw', collection: 'meeting_invitations' },

@@ -2,14 +2,14 @@
 import { z } from 'zod';
 import { adminMeeting, meetingPage } from '../response-schemas';
 import { ApiRouter } from '../../http/api-router';
-import { idParams, pagination } from '../../http/schemas';
+import { idParams, objectId, pagination } from '../../http/schemas';
 import type { AppContext } from '../../http/context';
 import { MEETING_STATUSES, RSVP_RESPONSES } from '../models';
 import { cancelBody, createMeetingBody, rescheduleBody, updateMeetingBody, versionBody } from '../schemas';
 import { createMeeting, deleteMeeting, findMeeting, getMeeting, isLive, listMeetings, updateMeeting } from '../service';
 import { announceMeeting, inviteNewcomers } from '../announce';
 import { cancelMeeting, markHeld, rescheduleMeeting } from '../changes';
-import { listRsvps, rsvpCsv } from '../attendance';
+import { listRsvps, rsvpCsv, setCheckIn } from '../attendance';
 import { listReminders } from '../reminders';
 import { createFollowUpDraft } from '../follow-up';
 import { syncMeetingPage } from '../publishable';
@@ -151,6 +151,17 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
       ctx.set('Cache-Control', 'no-store');
       return listRsvps(await findMeeting(params.id), query);
     },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/meetings/:id/check-ins',
+    summary: 'Check an invitee in at the meeting (present: true) or undo it (false); the RSVP list shows checkedInAt and counts.checkedIn',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    body: z.object({ invitationId: objectId, present: z.boolean() }).strict(),
+    handler: async (ctx, { params, body }) => setCheckIn(await findMeeting(params.id), body.invitationId, body.present, ctx.state.user!.username, mc.clock.now()),
   });
 
   api.add({
