@@ -585,6 +585,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/channels/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Channel status for admins: microsite address, WeChat credentials set / callbacks / cached access token (?check=true: fetch one from WeChat now) / mass-send quota, SMS provider and set-up, opt-out count, and warnings in Chinese. Never shows secrets */
+        get: operations["getAdminChannelsStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/deliveries/{id}/recipients": {
         parameters: {
             query?: never;
@@ -4996,6 +5013,32 @@ export interface operations {
                             warnings: string[];
                         };
                     };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminChannelsStatus: {
+        parameters: {
+            query?: {
+                check?: boolean | ("0" | "1" | "true" | "false");
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             400: components["responses"]["Error400"];

@@ -34,10 +34,11 @@ function diffSeq<T>(a: T[], b: T[]): { kind: Piece['kind']; value: T }[] {
         out.push({ kind: 'same', value: am[i] });
         i++;
         j++;
-      } else if (j < bm.length && (i === am.length || t[i * w + j + 1] >= t[(i + 1) * w + j])) {
-        out.push({ kind: 'ins', value: bm[j++] });
-      } else {
+      } else if (i < am.length && (j === bm.length || t[(i + 1) * w + j] >= t[i * w + j + 1])) {
+        // Removals before insertions, so a changed line reads old → new (and can be refined to characters).
         out.push({ kind: 'del', value: am[i++] });
+      } else {
+        out.push({ kind: 'ins', value: bm[j++] });
       }
     }
   }

@@ -24,6 +24,8 @@ export function toForm(fields: string[], item: Record<string, unknown>): Record<
   for (const f of fields) {
     const v = item[f];
     if (v === undefined || v === null) out[f] = emptyValue(f);
+    // A digest the server derived from the body is not the editor's: the form leaves it empty (and so derived).
+    else if (f === 'digest' && item.digestAuto) out[f] = '';
     else if (f === 'region') out[f] = { city: '', county: '', township: '', ...(v as object) };
     else if (f === 'activities') out[f] = (v as Record<string, unknown>[]).map((a) => ({ ...a, date: typeof a.date === 'string' ? a.date.slice(0, 10) : '' }));
     else if (f === 'phones') out[f] = (v as string[]).map((p) => ({ phone: p }));
@@ -58,7 +60,10 @@ export function changedFields(fields: string[], form: Record<string, unknown>, s
   for (const f of fields) {
     const now = toApi(f, form[f]);
     const before = toApi(f, saved[f]);
-    if (JSON.stringify(now ?? null) !== JSON.stringify(before ?? null)) out[f] = now === undefined ? null : now;
+    if (JSON.stringify(now ?? null) === JSON.stringify(before ?? null)) continue;
+    // An emptied slug means "keep the one it has" (the API allocates slugs and never clears them).
+    if (f === 'slug' && now === undefined) continue;
+    out[f] = now === undefined ? null : now;
   }
   return out;
 }
