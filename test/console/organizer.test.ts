@@ -62,6 +62,10 @@ describe('console: organizer', function () {
     await page.getByTestId('rsvp-table').getByText('准时参加').waitFor({ timeout: 20_000 });
     const counts = await page.getByTestId('rsvp-counts').textContent();
     expect(counts).to.match(/座位 1 \/ 30，剩余 29/);
+    // Check-in at the door.
+    await page.getByTestId('rsvp-table').getByRole('row', { name: /代表700/ }).getByRole('button', { name: '签到' }).click();
+    await page.getByTestId('rsvp-table').getByRole('row', { name: /代表700/ }).getByRole('button', { name: '撤销' }).waitFor();
+    expect(await page.getByTestId('rsvp-counts').textContent()).to.match(/已签到\s*1/);
     await shoot(page, 'meeting-detail');
 
     await page.getByRole('menuitem', { name: '会议列表' }).click().catch(async () => {

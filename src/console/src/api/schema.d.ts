@@ -1326,6 +1326,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/meetings/{id}/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check an invitee in at the meeting (present: true) or undo it (false); the RSVP list shows checkedInAt and counts.checkedIn */
+        post: operations["postAdminMeetingsIdCheckIns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/meetings/{id}/follow-up": {
         parameters: {
             query?: never;
@@ -5038,7 +5055,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        /** Format: date-time */
+                        checkedAt: string;
+                        microsite: {
+                            /** @constant */
+                            configured: true;
+                            https: boolean;
+                            publicBaseUrl: string;
+                        };
+                        sms: {
+                            credentials: boolean;
+                            optOuts: number;
+                            /** @enum {string} */
+                            provider: "outbox" | "tencent" | "aliyun";
+                            receiptToken: boolean;
+                            signName: string;
+                            /** @enum {string} */
+                            templates: "bundled" | "custom";
+                        };
+                        warnings: string[];
+                        wechat: {
+                            /** @enum {string} */
+                            accountType: "subscription" | "service";
+                            appId: string | null;
+                            callbackToken: boolean;
+                            configured: boolean;
+                            massQuota: {
+                                limit: number;
+                                period: string;
+                                /** @enum {string} */
+                                periodKind: "day" | "month";
+                                spent: boolean;
+                                used: number;
+                            } | null;
+                            plainCallbacksAllowed: boolean;
+                            safeMode: boolean;
+                            token: {
+                                cached: boolean;
+                                check: {
+                                    error?: string;
+                                    ok: boolean;
+                                } | null;
+                                expiresAt: string | null;
+                            };
+                            verified: boolean;
+                        };
+                    };
                 };
             };
             400: components["responses"]["Error400"];
@@ -8214,6 +8277,56 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    postAdminMeetingsIdCheckIns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    invitationId: string;
+                    present: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        checkedInAt?: string;
+                        deputyId?: string;
+                        groupId?: string;
+                        id: string;
+                        name: string;
+                        note: string;
+                        phone: string;
+                        /** Format: date-time */
+                        respondedAt?: string;
+                        /** @enum {string} */
+                        response: "pending" | "accepted" | "declined";
+                        responseLabel: string;
+                        source: string;
+                        sourceLabel: string;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
     postAdminMeetingsIdFollowUp: {
         parameters: {
             query?: never;
@@ -8672,7 +8785,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        capacity: number | null;
+                        counts: {
+                            accepted: number;
+                            checkedIn: number;
+                            declined: number;
+                            invited: number;
+                            pending: number;
+                        };
+                        items: {
+                            /** Format: date-time */
+                            checkedInAt?: string;
+                            deputyId?: string;
+                            groupId?: string;
+                            id: string;
+                            name: string;
+                            note: string;
+                            phone: string;
+                            /** Format: date-time */
+                            respondedAt?: string;
+                            /** @enum {string} */
+                            response: "pending" | "accepted" | "declined";
+                            responseLabel: string;
+                            source: string;
+                            sourceLabel: string;
+                        }[];
+                        seatsLeft: number | null;
+                        seatsTaken: number;
+                    };
                 };
             };
             400: components["responses"]["Error400"];
@@ -9999,7 +10140,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        limit: number;
+                        period: string;
+                        /** @enum {string} */
+                        periodKind: "day" | "month";
+                        spent: boolean;
+                        used: number;
+                    };
                 };
             };
             401: components["responses"]["Error401"];
