@@ -86,7 +86,8 @@ export async function startConsoleEnv(name: string): Promise<ConsoleEnv> {
   const pages: WatchedPage[] = [];
 
   async function newPage(viewport = { width: 1280, height: 800 }): Promise<WatchedPage> {
-    const browser = await launchBrowser({ viewport, isMobile: false });
+    // Desktop pixels (scale 1): the console's full-page screenshots stay quick to take and to look at.
+    const browser = await launchBrowser({ viewport, isMobile: false, deviceScaleFactor: 1 });
     browsers.push(browser);
     const page = await browser.newPage();
     pages.push(page);
