@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { ApiRouter } from '../http/api-router';
 import { pagination, queryBoolean, type Page } from '../http/schemas';
 import { channelStatus } from './status';
+import { channelStatusResponse, massQuotaStatus } from './response-schemas';
 import type { Services } from '../module';
 import { OutboxMessageModel, SmsOptOutModel, addOptOut, normalizeChinaMobile, removeOptOut } from '../channels/sms';
 import { MassQuota } from '../channels/wechat/quota';
@@ -123,6 +124,7 @@ export function adminRoutes(services: Services): ApiRouter {
     tags: ['channels'],
     access: ['admin'],
     query: z.object({ check: queryBoolean.optional() }).strict(),
+    response: channelStatusResponse,
     handler: (_ctx, { query }) => channelStatus(config, clock, { checkToken: !!query.check }),
   });
 
@@ -132,6 +134,7 @@ export function adminRoutes(services: Services): ApiRouter {
     summary: "The official account's mass-send quota for the current day (subscription) or month (service)",
     tags: ['wechat'],
     access: ['admin', 'editor'],
+    response: massQuotaStatus,
     handler: async () => new MassQuota(config.wechat, clock).status(),
   });
 

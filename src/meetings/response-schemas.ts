@@ -38,3 +38,26 @@ export const adminMeeting = z.object({
 });
 
 export const meetingPage = z.object({ items: z.array(adminMeeting), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });
+
+export const rsvpRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  phone: z.string(),
+  source: z.string(),
+  sourceLabel: z.string(),
+  deputyId: z.string().optional(),
+  groupId: z.string().optional(),
+  response: z.enum(['pending', 'accepted', 'declined']),
+  responseLabel: z.string(),
+  note: z.string(),
+  respondedAt: date.optional(),
+  checkedInAt: date.optional(),
+});
+
+export const rsvpSummary = z.object({
+  counts: z.object({ invited: z.number().int(), pending: z.number().int(), accepted: z.number().int(), declined: z.number().int(), checkedIn: z.number().int() }),
+  capacity: z.number().int().nullable(),
+  seatsTaken: z.number().int(),
+  seatsLeft: z.number().int().nullable(),
+  items: z.array(rsvpRow),
+});

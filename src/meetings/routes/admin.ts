@@ -1,6 +1,6 @@
 /** /api/admin/meetings…: organizers (and admins) plan, announce, change, follow and wrap up meetings. */
 import { z } from 'zod';
-import { adminMeeting, meetingPage } from '../response-schemas';
+import { adminMeeting, meetingPage, rsvpRow, rsvpSummary } from '../response-schemas';
 import { ApiRouter } from '../../http/api-router';
 import { idParams, objectId, pagination } from '../../http/schemas';
 import type { AppContext } from '../../http/context';
@@ -147,6 +147,7 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
     access: ORGANIZERS,
     params: idParams,
     query: z.object({ response: z.enum(RSVP_RESPONSES).optional() }).strict(),
+    response: rsvpSummary,
     handler: async (ctx, { params, query }) => {
       ctx.set('Cache-Control', 'no-store');
       return listRsvps(await findMeeting(params.id), query);
@@ -161,6 +162,7 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
     access: ORGANIZERS,
     params: idParams,
     body: z.object({ invitationId: objectId, present: z.boolean() }).strict(),
+    response: rsvpRow,
     handler: async (ctx, { params, body }) => setCheckIn(await findMeeting(params.id), body.invitationId, body.present, ctx.state.user!.username, mc.clock.now()),
   });
 
