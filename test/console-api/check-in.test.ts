@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../src/clock';
 import { startTestApp, type TestApp } from '../support/app';
-import { announced, HOUR, meetingBody, seedDeputies } from '../meetings/support';
+import { announced, meetingBody, seedDeputies } from '../meetings/support';
+import { HOUR, nextWholeHour } from './support';
 
-const START = new Date(Math.ceil(Date.now() / HOUR) * HOUR);
+const START = nextWholeHour();
 
 describe('POST /api/admin/meetings/:id/check-ins', () => {
   let app: TestApp;

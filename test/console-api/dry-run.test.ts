@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../src/clock';
 import { startTestApp, type TestApp } from '../support/app';
+import { HOUR, nextWholeHour } from './support';
 import { startFakeWechat, type FakeWechat } from '../fakes';
 import { approvedArticle, deputies, phoneOf } from '../publishing/support/fixtures';
 
-const HOUR = 3_600_000;
-const START = new Date(Math.ceil(Date.now() / HOUR) * HOUR);
+const START = nextWholeHour();
 
 describe('POST /api/admin/{kind}/:id/publish/dry-run', () => {
   let app: TestApp;

@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../src/clock';
 import { startTestApp, type TestApp } from '../support/app';
+import { HOUR, nextWholeHour } from './support';
 import { startFakeWechat, type FakeWechat } from '../fakes';
 import { waitFor } from '../publishing/support/fixtures';
 
-const HOUR = 3_600_000;
-// Sessions expire by the database's TTL monitor in real time: the test clock starts now (a whole hour), not in the past.
-const START = new Date(Math.ceil(Date.now() / HOUR) * HOUR);
+const START = nextWholeHour();
 
 describe('GET /api/admin/my-work', () => {
   let app: TestApp;

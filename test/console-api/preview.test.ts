@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../src/clock';
 import { startTestApp, type TestApp } from '../support/app';
+import { nextWholeHour } from './support';
 import { waitFor } from '../publishing/support/fixtures';
 
-const HOUR = 3_600_000;
-const START = new Date(Math.ceil(Date.now() / HOUR) * HOUR);
+const START = nextWholeHour();
 
 describe('POST /api/admin/{kind}/preview', () => {
   let app: TestApp;

@@ -59,3 +59,10 @@ export async function signInAs(app: TestApp, role: Role, displayName?: string) {
   if (res.status !== 200) throw new Error(`cookie sign-in as ${role} failed: ${res.status} ${res.text}`);
   return { client, userId: user.id, username, password };
 }
+
+export const HOUR = 3_600_000;
+/**
+ * Where the test clock starts: the next whole hour from now. Not a fixed past date, because sessions expire by the
+ * database's TTL monitor in real time.
+ */
+export const nextWholeHour = (): Date => new Date(Math.ceil(Date.now() / HOUR) * HOUR);
