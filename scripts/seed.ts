@@ -38,7 +38,7 @@ async function ensureUsers(): Promise<Record<Role, Actor>> {
     let doc = await UserModel.findOne({ username: u.username }).lean();
     if (!doc) {
       const password = randomBytes(12).toString('base64url');
-      await createUser({ ...u, password });
+      await createUser({ ...u, password }, systemClock.now());
       created.push(`  ${u.username.padEnd(16)} ${u.role.padEnd(10)} ${password}`);
       doc = await UserModel.findOne({ username: u.username }).lean();
     }

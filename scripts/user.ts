@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../src/auth/roles';
 import { createUser, listUsers, updateUser } from '../src/auth/service';
 import { UserModel } from '../src/auth/models';
+import { systemClock } from '../src/clock';
 import { AppError } from '../src/errors';
 import { readPassword, runScript } from './cli';
 
@@ -39,18 +40,18 @@ void runScript(async () => {
         if (!values.username) throw new Error(`--username is required\n${usage}`);
         if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
         const password = await readPassword(values['password-stdin']!);
-        const user = await createUser({ username: values.username, password, role: values.role as Role, displayName: values['display-name'] });
+        const user = await createUser({ username: values.username, password, role: values.role as Role, displayName: values['display-name'] }, systemClock.now());
         console.log(`created ${user.role} ${user.username} (${user.id})`);
         break;
       }
       case 'set-password': {
         const id = await findId(values.username);
-        await updateUser(id, { password: await readPassword(values['password-stdin']!, 'New password: ') });
+        await updateUser(id, { password: await readPassword(values['password-stdin']!, 'New password: ') }, systemClock.now());
         console.log(`password changed for ${values.username}; their sessions were ended`);
         break;
       }
       case 'disable': {
-        await updateUser(await findId(values.username), { disabled: true });
+        await updateUser(await findId(values.username), { disabled: true }, systemClock.now());
         console.log(`disabled ${values.username}`);
         break;
       }

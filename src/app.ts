@@ -18,7 +18,9 @@ export interface BuiltApp {
 
 export function createApp(services: Services, modules: FeatureModule[]): BuiltApp {
   const { config, logger, metrics, clock } = services;
-  const app = new Koa<AppState>({ proxy: config.trustProxy });
+  // Behind TRUST_PROXY_HOPS proxies that each append to X-Forwarded-For, the client is that many entries from
+  // the right; whatever the client wrote further left is ignored (Koa keeps only the last maxIpsCount entries).
+  const app = new Koa<AppState>({ proxy: config.trustProxy, maxIpsCount: config.trustProxyHops });
   app.silent = true; // errors are logged by errorsMiddleware, with the request id
 
   app.use(requestContext(logger, metrics));
@@ -28,7 +30,8 @@ export function createApp(services: Services, modules: FeatureModule[]): BuiltAp
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', 'https:'],
+          // No third-party images: they would tell another site who reads what (Markdown links them instead).
+          imgSrc: ["'self'", 'data:'],
           scriptSrc: ["'self'", 'https://res.wx.qq.com'],
           connectSrc: ["'self'"],
           styleSrc: ["'self'", "'unsafe-inline'"],

@@ -10,6 +10,10 @@ const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const optionalString = z.string().trim().min(1).optional();
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
+const hostList = z
+  .string()
+  .regex(/^\s*[a-z0-9.-]+(:\d+)?\s*(,\s*[a-z0-9.-]+(:\d+)?\s*)*$/i, 'a comma-separated list of host names such as "www.example.gov.cn,m.example.gov.cn"')
+  .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()));
 const durationList = z
   .string()
   .regex(/^\s*\d+\s*[mhd]\s*(,\s*\d+\s*[mhd]\s*)*$/, 'a comma-separated list of durations such as "24h,2h" or "30m"')
@@ -43,6 +47,15 @@ const envSchema = z.object({
   TOKEN_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
   SCHEDULER_ENABLED: bool.default(true),
   TRUST_PROXY: bool.default(false),
+  /** Reverse proxies in front of the app that append to X-Forwarded-For; the client is this many entries from the right. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+  /** Hosts besides PUBLIC_BASE_URL's that links in SMS texts and WeChat menu buttons may point to (comma-separated). */
+  ALLOWED_LINK_HOSTS: hostList.default([]),
+  /** A publication reaching more SMS recipients than this needs an admin's confirmation. */
+  SMS_CONFIRM_ABOVE: z.coerce.number().int().min(1).default(500),
+  /** /metrics: a bearer token scrapers send, and/or client addresses allowed without it. Neither set: loopback only. */
+  METRICS_TOKEN: z.string().trim().min(16, 'at least 16 characters').optional(),
+  METRICS_ALLOW: z.string().trim().optional().transform((s) => (s ? s.split(',').map((a) => a.trim()).filter(Boolean) : [])),
 
   WECHAT_APP_ID: optionalString,
   WECHAT_APP_SECRET: optionalString,
@@ -96,6 +109,10 @@ export interface Config {
   mediaMaxBytes: number;
   shutdownTimeoutMs: number;
   trustProxy: boolean;
+  trustProxyHops: number;
+  /** Hosts (lower-case, optional :port) links may point to besides PUBLIC_BASE_URL's. */
+  allowedLinkHosts: string[];
+  metrics: { token?: string; allow: string[] };
   schedulerEnabled: boolean;
   auth: { loginMaxFailures: number; loginLockMs: number; tokenTtlMs: number };
   wechat: {
@@ -116,6 +133,8 @@ export interface Config {
     endpoint?: string;
     signName: string;
     receiptToken?: string;
+    /** Recipients above which an SMS publication needs an admin's confirmation (SMS_CONFIRM_ABOVE). */
+    confirmAbove: number;
     /** Absolute path of the SMS template mapping; undefined = the bundled templates/sms/templates.json. */
     templatesFile?: string;
     tencent: { secretId?: string; secretKey?: string; appId?: string; region: string };
@@ -175,6 +194,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       `PUBLIC_BASE_URL=${JSON.stringify(e.PUBLIC_BASE_URL)}: in production it must be the public address citizens and WeChat reach (links, feeds, share cards), not localhost`,
     );
   }
+  if (e.NODE_ENV === 'production' && e.SMS_PROVIDER !== 'outbox' && (e.SMS_RECEIPT_TOKEN ?? '').length < 16) {
+    // Neither Tencent nor Aliyun signs its HTTP pushes: the secret in the callback URL is all that tells a real
+    // receipt or TD reply from a forged one.
+    problems.push(`SMS_RECEIPT_TOKEN: required in production with SMS_PROVIDER=${e.SMS_PROVIDER} (at least 16 random characters, put in the callback URLs as ?token=)`);
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -189,6 +213,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mediaMaxBytes: Math.round(e.MEDIA_MAX_MB * 1024 * 1024),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    allowedLinkHosts: e.ALLOWED_LINK_HOSTS,
+    metrics: { token: e.METRICS_TOKEN, allow: e.METRICS_ALLOW },
     schedulerEnabled: e.SCHEDULER_ENABLED,
     auth: {
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
@@ -212,6 +239,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       endpoint: e.SMS_ENDPOINT,
       signName: e.SMS_SIGN_NAME,
       receiptToken: e.SMS_RECEIPT_TOKEN,
+      confirmAbove: e.SMS_CONFIRM_ABOVE,
       templatesFile: e.SMS_TEMPLATES_FILE ? path.resolve(e.SMS_TEMPLATES_FILE) : undefined,
       tencent: { secretId: e.TENCENT_SECRET_ID, secretKey: e.TENCENT_SECRET_KEY, appId: e.TENCENT_SMS_APP_ID, region: e.TENCENT_SMS_REGION },
       aliyun: { accessKeyId: e.ALIYUN_ACCESS_KEY_ID, accessKeySecret: e.ALIYUN_ACCESS_KEY_SECRET },

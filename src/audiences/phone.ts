@@ -8,7 +8,4 @@ import { normalizeChinaMobile } from '../channels/sms/phone';
 export const normalisePhone = normalizeChinaMobile;
 
 /** 138****5678, for lists people read. */
-export function maskPhone(e164: string): string {
-  const local = e164.replace(/^\+86/, '');
-  return local.length === 11 ? `${local.slice(0, 3)}****${local.slice(7)}` : '***';
-}
+export { maskPhone } from '../phone-mask';

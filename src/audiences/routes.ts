@@ -9,7 +9,7 @@ import { subscribe, unsubscribe, listSubscribers } from './subscribers';
 export function subscriptionRoutes({ clock }: Services): ApiRouter {
   const api = new ApiRouter();
   // Sign-ups are cheap to abuse (someone else's number): a tight per-address limit.
-  const limit = rateLimit({ windowMs: 60_000, max: 10 });
+  const limit = rateLimit({ clock, windowMs: 60_000, max: 10 });
 
   api.add({
     method: 'post',

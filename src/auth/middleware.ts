@@ -19,7 +19,8 @@ export interface AuthenticationOptions {
 export function authentication(clock: Clock, options: AuthenticationOptions) {
   return async (ctx: AppContext, next: () => Promise<unknown>) => {
     const header = ctx.get('authorization');
-    if (header) {
+    // /metrics reads its own bearer token (METRICS_TOKEN, what Prometheus sends), not a user session.
+    if (header && ctx.path !== '/metrics') {
       const match = /^Bearer (.+)$/.exec(header);
       const user = match && SESSION_TOKEN_PATTERN.test(match[1]) ? await authenticate(match[1], clock.now()) : undefined;
       // A presented but invalid token is an error even on public routes: the client believes it is signed in.

@@ -20,8 +20,11 @@ const userSchema = new Schema<UserDoc>(
     role: { type: String, required: true, enum: ROLES },
     passwordHash: { type: String, required: true },
     disabled: { type: Boolean, default: false },
+    // Set from the service clock, not by mongoose (which would read the wall clock).
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
   },
-  { timestamps: true, collection: 'users' },
+  { collection: 'users' },
 );
 
 export const UserModel = (mongoose.models.User as mongoose.Model<UserDoc>) ?? mongoose.model<UserDoc>('User', userSchema);
@@ -46,11 +49,13 @@ const sessionSchema = new Schema<SessionDoc>(
     tokenHash: { type: String, required: true, unique: true },
     userId: { type: Schema.Types.ObjectId, required: true, index: true },
     kind: { type: String, enum: ['bearer', 'cookie'] },
-    // TTL: expired sessions disappear by themselves.
+    // TTL: expired sessions disappear by themselves. The TTL monitor reads the database's wall clock, so it only
+    // tidies up: whether a session has expired is decided by authenticate() against the service clock.
     expiresAt: { type: Date, required: true, index: { expireAfterSeconds: 0 } },
     revokedAt: { type: Date },
+    createdAt: { type: Date, required: true },
   },
-  { timestamps: { createdAt: true, updatedAt: false }, collection: 'sessions' },
+  { collection: 'sessions' },
 );
 
 export const SessionModel = (mongoose.models.Session as mongoose.Model<SessionDoc>) ?? mongoose.model<SessionDoc>('Session', sessionSchema);
@@ -68,7 +73,8 @@ const throttleSchema = new Schema<LoginThrottleDoc>(
     _id: { type: String, required: true },
     failures: { type: Number, default: 0 },
     lockedUntil: { type: Date },
-    // TTL: counters reset themselves after a quiet period.
+    // TTL: counters reset themselves after a quiet period (housekeeping by the database's wall clock; the lock
+    // itself is judged against the service clock in throttle.ts).
     expiresAt: { type: Date, required: true, index: { expireAfterSeconds: 0 } },
   },
   { versionKey: false, collection: 'login_throttle' },

@@ -1,9 +1,42 @@
-/** Password hashing with Argon2id (memory-hard), OWASP-recommended parameters. */
+/** Password hashing with Argon2id (memory-hard), OWASP-recommended parameters; and the strength rule. */
 import argon2 from 'argon2';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import * as zxcvbnEn from '@zxcvbn-ts/language-en';
 
 const options = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export const MIN_PASSWORD_LENGTH = 10;
+/** zxcvbn score (0–4) a password needs: 3 = "safely unguessable", about 10^8 guesses or more. */
+export const MIN_PASSWORD_SCORE = 3;
+/** Words anyone would try first against this service. */
+const SERVICE_WORDS = ['lianxin', 'renda', 'rendadaibiao', 'daibiao', 'admin', 'administrator', 'editor', 'reviewer', 'organizer'];
+
+let estimator: ZxcvbnFactory | undefined;
+function strength(): ZxcvbnFactory {
+  // Built on first use: ranking the dictionaries (common passwords, names, English words, keyboard patterns) takes a moment.
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
+    graphs: zxcvbnCommon.adjacencyGraphs,
+    translations: zxcvbnEn.translations,
+  });
+  return estimator;
+}
+
+/**
+ * Why a password is refused (for the details of a 400), or undefined. Beyond a minimum length, zxcvbn estimates
+ * how many guesses it takes, knowing common passwords, keyboard walks, repeats (ten identical characters),
+ * sequences, dates, and the account's own name, so "aaaaaaaaaa", "1234567890" and the username all fail.
+ */
+export function passwordProblem(password: string, account: { username?: string; displayName?: string } = {}): string | undefined {
+  if (password.length < MIN_PASSWORD_LENGTH) return `at least ${MIN_PASSWORD_LENGTH} characters`;
+  const own = [account.username, account.displayName].filter((w): w is string => Boolean(w));
+  if (own.some((w) => password.trim().toLowerCase() === w.trim().toLowerCase())) return 'must not be the username or display name';
+  const result = strength().check(password.slice(0, 200), [...own, ...SERVICE_WORDS]);
+  if (result.score >= MIN_PASSWORD_SCORE) return undefined;
+  const hint = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
+  return `too easy to guess${hint ? `: ${hint}` : ''}`;
+}
 
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, options);

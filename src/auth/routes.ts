@@ -138,7 +138,7 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
       .strict(),
     handler: async (ctx, { body }) => {
       ctx.status = 201;
-      return createUser(body);
+      return createUser(body, clock.now());
     },
   });
 
@@ -158,7 +158,7 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
         password: z.string().min(1).max(200).optional(),
       })
       .strict(),
-    handler: (_ctx, { params, body }) => updateUser(params.id, body),
+    handler: (_ctx, { params, body }) => updateUser(params.id, body, clock.now()),
   });
 
   return api;

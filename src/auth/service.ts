@@ -2,8 +2,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { SessionModel, UserModel, type SessionKind, type UserDoc } from './models';
-import { dummyVerify, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
-import { countAttempt, recordSuccess, type ThrottlePolicy } from './throttle';
+import { dummyVerify, hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { countAttempt, normalizeUsername, recordSuccess, type ThrottlePolicy } from './throttle';
 import type { AuthenticatedUser, Role } from './roles';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
 
@@ -24,20 +24,21 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function assertPasswordStrength(password: string, field = 'body.password'): void {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new ValidationError('密码太短', [{ field, message: `at least ${MIN_PASSWORD_LENGTH} characters` }]);
-  }
+function assertPasswordStrength(password: string, account: { username?: string; displayName?: string }, field = 'body.password'): void {
+  const problem = passwordProblem(password, account);
+  if (problem) throw new ValidationError('密码太弱：请用更长、不常见的密码（不要用用户名、重复或连续的字符）', [{ field, message: problem }]);
 }
 
-export async function createUser(input: { username: string; password: string; role: Role; displayName?: string }): Promise<PublicUser> {
-  assertPasswordStrength(input.password);
+export async function createUser(input: { username: string; password: string; role: Role; displayName?: string }, now: Date): Promise<PublicUser> {
+  assertPasswordStrength(input.password, input);
   try {
     const user = await UserModel.create({
       username: input.username,
       displayName: input.displayName ?? input.username,
       role: input.role,
       passwordHash: await hashPassword(input.password),
+      createdAt: now,
+      updatedAt: now,
     });
     return toPublicUser(user);
   } catch (err) {
@@ -49,19 +50,21 @@ export async function createUser(input: { username: string; password: string; ro
 export async function updateUser(
   id: string,
   changes: { role?: Role; displayName?: string; disabled?: boolean; password?: string },
+  now: Date,
 ): Promise<PublicUser> {
-  const set: Partial<UserDoc> = {};
+  const set: Partial<UserDoc> = { updatedAt: now };
   if (changes.role) set.role = changes.role;
   if (changes.displayName) set.displayName = changes.displayName;
   if (changes.disabled !== undefined) set.disabled = changes.disabled;
   if (changes.password) {
-    assertPasswordStrength(changes.password);
+    const existing = await UserModel.findById(id).select('username displayName').lean();
+    assertPasswordStrength(changes.password, { username: existing?.username, displayName: changes.displayName ?? existing?.displayName });
     set.passwordHash = await hashPassword(changes.password);
   }
   const user = await UserModel.findByIdAndUpdate(id, { $set: set }, { returnDocument: 'after' });
   if (!user) throw new NotFoundError('用户不存在');
   // Disabling an account or changing its password ends its sessions.
-  if (changes.disabled || changes.password) await revokeAllSessions(id);
+  if (changes.disabled || changes.password) await revokeAllSessions(id, now);
   return toPublicUser(user);
 }
 
@@ -93,6 +96,13 @@ export async function staffDirectory(f: UserFilter = {}): Promise<{ id: string; 
   return (await listUsers(f)).map(({ id, username, displayName, role, disabled }) => ({ id, username, displayName, role, disabled }));
 }
 
+/** The role of an active (not disabled) user, or undefined: for other modules that hand work to a person. */
+export async function activeUserRole(id: string): Promise<Role | undefined> {
+  if (!Types.ObjectId.isValid(id)) return undefined;
+  const user = await UserModel.findOne({ _id: id, disabled: { $ne: true } }).select('role').lean();
+  return user?.role;
+}
+
 export async function countUsers(): Promise<number> {
   return UserModel.estimatedDocumentCount();
 }
@@ -110,15 +120,17 @@ export async function login(
   now: Date,
   policy: ThrottlePolicy & { tokenTtlMs: number; kind?: SessionKind },
 ): Promise<LoginResult> {
+  // One spelling for the counters and the lookup, so padding or full-width letters cannot dodge the lock.
+  const name = normalizeUsername(username);
   // Counted before the slow verify: parallel attempts each take a place in the count (a failure keeps it).
-  const attempt = await countAttempt(username, ip, now, policy);
-  const user = await UserModel.findOne({ username: username.toLowerCase() });
+  const attempt = await countAttempt(name, ip, now, policy);
+  const user = await UserModel.findOne({ username: name });
   const ok = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : await dummyVerify(password);
   if (!user || !ok) throw new UnauthorizedError('用户名或密码错误', 'invalid_credentials');
   await recordSuccess(attempt);
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.tokenTtlMs);
-  await SessionModel.create({ tokenHash: hashToken(token), userId: user._id, expiresAt, kind: policy.kind ?? 'bearer' });
+  await SessionModel.create({ tokenHash: hashToken(token), userId: user._id, expiresAt, createdAt: now, kind: policy.kind ?? 'bearer' });
   return { token, expiresAt, user: toPublicUser(user) };
 }
 
@@ -134,10 +146,10 @@ export async function revokeSession(sessionId: string, now: Date): Promise<void>
   await SessionModel.updateOne({ _id: new Types.ObjectId(sessionId) }, { $set: { revokedAt: now } });
 }
 
-export async function revokeAllSessions(userId: string, options: { except?: string } = {}): Promise<void> {
+export async function revokeAllSessions(userId: string, now: Date, options: { except?: string } = {}): Promise<void> {
   const filter: Record<string, unknown> = { userId: new Types.ObjectId(userId), revokedAt: { $exists: false } };
   if (options.except) filter._id = { $ne: new Types.ObjectId(options.except) };
-  await SessionModel.updateMany(filter, { $set: { revokedAt: new Date() } });
+  await SessionModel.updateMany(filter, { $set: { revokedAt: now } });
 }
 
 /**
@@ -151,7 +163,7 @@ export async function changeOwnPassword(
   now: Date,
   policy: ThrottlePolicy,
 ): Promise<void> {
-  const attempt = await countAttempt(user.username, ip, now, policy);
+  const attempt = await countAttempt(normalizeUsername(user.username), ip, now, policy);
   const doc = await UserModel.findById(user.id);
   if (!doc || !(await verifyPassword(doc.passwordHash, input.currentPassword))) {
     throw new ValidationError('当前密码不正确', [{ field: 'body.currentPassword', message: '当前密码不正确' }]);
@@ -160,7 +172,7 @@ export async function changeOwnPassword(
   if (input.newPassword === input.currentPassword) {
     throw new ValidationError('新密码不能与当前密码相同', [{ field: 'body.newPassword', message: '新密码不能与当前密码相同' }]);
   }
-  assertPasswordStrength(input.newPassword, 'body.newPassword');
+  assertPasswordStrength(input.newPassword, { username: doc.username, displayName: doc.displayName }, 'body.newPassword');
   await UserModel.updateOne({ _id: doc._id }, { $set: { passwordHash: await hashPassword(input.newPassword) } });
-  await revokeAllSessions(user.id, { except: user.sessionId });
+  await revokeAllSessions(user.id, now, { except: user.sessionId });
 }

@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors';
 import { ApiRouter } from '../http/api-router';
 import { pagination, queryBoolean, type Page } from '../http/schemas';
+import { rateLimit } from '../http/rate-limit';
 import { channelStatus } from './status';
 import { channelStatusResponse, massQuotaStatus } from './response-schemas';
 import type { Services } from '../module';
+import { maskPhone } from '../phone-mask';
 import { OutboxMessageModel, SmsOptOutModel, addOptOut, normalizeChinaMobile, removeOptOut } from '../channels/sms';
 import { MassQuota } from '../channels/wechat/quota';
 
@@ -15,11 +17,6 @@ function phoneOrThrow(input: string, field: string): string {
   return phone;
 }
 
-/** 138****5678 (E.164 in, national form out), for people who need not see the whole number. */
-function maskPhone(e164: string): string {
-  const local = e164.replace(/^\+86/, '');
-  return local.length === 11 ? `${local.slice(0, 3)}****${local.slice(7)}` : '***';
-}
 
 /**
  * Personal RSVP links (`…/r/<token>`) let whoever holds them answer for the invitee: only admins see the token.
@@ -32,6 +29,14 @@ function maskLinks(text: string): string {
 export function adminRoutes(services: Services): ApiRouter {
   const { clock, events, config } = services;
   const router = new ApiRouter();
+  // Masked numbers must not be recoverable by trying the 10,000 candidates one by one: whoever is not an admin
+  // gets a few whole-number lookups per quarter hour.
+  const phoneLookups = rateLimit({
+    clock,
+    windowMs: 15 * 60_000,
+    max: 20,
+    key: (ctx) => (ctx.query.phone && ctx.state.user?.role !== 'admin' ? `outbox-phone:${ctx.state.user?.id}` : undefined),
+  });
 
   router.add({
     method: 'get',
@@ -40,6 +45,7 @@ export function adminRoutes(services: Services): ApiRouter {
     tags: ['sms'],
     access: ['admin', 'editor', 'organizer'],
     query: z.object({ ...pagination, phone: z.string().max(30).optional(), deliveryId: z.string().max(100).optional() }).strict(),
+    before: [phoneLookups],
     handler: async (ctx, { query }): Promise<Page<unknown>> => {
       // Editors and organizers see what went out, not whom exactly nor the invitees' personal links.
       const reveal = ctx.state.user?.role === 'admin';

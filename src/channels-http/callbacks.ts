@@ -1,15 +1,18 @@
 /**
  * Provider pushes: delivery receipts and inbound replies, one route per provider, each answering exactly what
- * its provider expects. Neither Tencent nor Aliyun signs these pushes, so the callback URL carries a shared
- * secret (`?token=SMS_RECEIPT_TOKEN`); with the variable set, a push without it gets 401. Bodies are accepted
- * with unknown fields (providers add fields over time) but every field we read is validated.
+ * its provider expects. Neither Tencent nor Aliyun signs these HTTP pushes (their documented formats carry no
+ * signature; Aliyun's only authenticated alternative is pulling from its MNS queue), so the callback URL carries
+ * a shared secret (`?token=SMS_RECEIPT_TOKEN`): with the variable set, a push without it gets 401; unset, the
+ * callbacks are refused in production (start-up already refuses a real provider without it) and open only in
+ * development and tests. A "TD" reply opts a number out only if that provider texted it for us. Bodies are
+ * accepted with unknown fields (providers add fields over time) but every field we read is validated.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { UnauthorizedError } from '../errors';
 import { ApiRouter } from '../http/api-router';
 import type { Services } from '../module';
-import { addOptOut, applyReceipts, isOptOutReply, normalizeChinaMobile, parseShanghaiTime, type Receipt } from '../channels/sms';
+import { addOptOut, applyReceipts, isOptOutReply, normalizeChinaMobile, parseShanghaiTime, wasTextedBy, type Receipt } from '../channels/sms';
 
 const tokenQuery = z.object({ token: z.string().max(200).optional() });
 
@@ -43,14 +46,21 @@ export function callbackRoutes(services: Services): ApiRouter {
   const log = logger.child({ component: 'sms-callbacks' });
   const checkToken = (given: string | undefined) => {
     const expected = config.sms.receiptToken;
-    if (!expected) return;
+    if (!expected) {
+      if (config.env === 'production') throw new UnauthorizedError('短信回调未配置令牌（SMS_RECEIPT_TOKEN）', 'callback_token_not_configured');
+      return;
+    }
     const a = Buffer.from(given ?? '');
     const b = Buffer.from(expected);
     if (a.length !== b.length || !timingSafeEqual(a, b)) throw new UnauthorizedError('回调令牌无效', 'invalid_callback_token');
   };
-  const optOut = async (phone: string, text: string) => {
+  const optOut = async (provider: 'tencent' | 'aliyun', phone: string, text: string) => {
     const e164 = normalizeChinaMobile(phone);
     if (!e164 || !isOptOutReply(text)) return false;
+    if (!(await wasTextedBy(provider, e164))) {
+      log.warn({ provider }, 'opt-out reply from a number we never texted: ignored');
+      return false;
+    }
     return addOptOut(events, e164, { source: 'reply', note: text.slice(0, 100) }, clock.now());
   };
   const router = new ApiRouter();
@@ -119,7 +129,7 @@ export function callbackRoutes(services: Services): ApiRouter {
     body: tencentReply,
     handler: async (_ctx, { query, body }) => {
       checkToken(query.token);
-      await optOut(body.mobile, body.text);
+      await optOut('tencent', body.mobile, body.text);
       return TENCENT_OK;
     },
   });
@@ -134,7 +144,7 @@ export function callbackRoutes(services: Services): ApiRouter {
     body: z.array(aliyunReply).max(10_000),
     handler: async (_ctx, { query, body }) => {
       checkToken(query.token);
-      for (const r of body) await optOut(r.phone_number, r.content);
+      for (const r of body) await optOut('aliyun', r.phone_number, r.content);
       return ALIYUN_OK;
     },
   });

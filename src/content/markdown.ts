@@ -2,6 +2,8 @@
  * Markdown → HTML for the microsite (the WeChat channel renders the same source its own way).
  * Raw HTML is never passed through (`html: false` escapes it), and every link and image URL goes through
  * an allow-list: http(s), mailto, tel, site-relative paths, and data: only for raster images.
+ * Images on other sites are not embedded: a reader's browser would fetch them from a third party, which could
+ * track who reads what. They become a plain link ("图片：…") the reader may choose to open.
  */
 import MarkdownIt from 'markdown-it';
 
@@ -45,7 +47,12 @@ function createRenderer(): MarkdownIt.MarkdownIt {
   const defaultImage = md.renderer.rules.image!;
   md.renderer.rules.image = (tokens, idx, options, env, self) => {
     const token = tokens[idx];
-    if (!isSafeUrl(String(token.attrGet('src') ?? ''), 'image')) token.attrSet('src', '');
+    const src = String(token.attrGet('src') ?? '');
+    if (/^(https?:)?\/\//i.test(canonical(src))) {
+      const alt = md.utils.escapeHtml(token.content || src);
+      return isSafeUrl(src, 'link') ? `<a href="${md.utils.escapeHtml(src)}" rel="noopener nofollow noreferrer" target="_blank">图片：${alt}</a>` : `图片：${alt}`;
+    }
+    if (!isSafeUrl(src, 'image')) token.attrSet('src', '');
     token.attrSet('loading', 'lazy');
     return defaultImage(tokens, idx, options, env, self);
   };

@@ -248,7 +248,7 @@ export async function relatedIdsFor(kind: ContentKind, id: string): Promise<Rela
 }
 
 /** Adds page views counted by the microsite (one write per item per batch). Ids that are not valid are ignored. */
-export async function recordViews(kind: ContentKind, counts: Record<string, number> | Map<string, number>, at: Date = new Date()): Promise<void> {
+export async function recordViews(kind: ContentKind, counts: Record<string, number> | Map<string, number>, at: Date): Promise<void> {
   const entries = (counts instanceof Map ? [...counts] : Object.entries(counts)).filter(([id, n]) => isValidObjectId(id) && Number.isInteger(n) && n > 0);
   const ops = entries.map(([id, n]) => ({ updateOne: { filter: { _id: new Types.ObjectId(id) }, update: { $inc: { viewCount: n } } } }));
   if (!ops.length) return;

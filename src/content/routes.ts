@@ -5,7 +5,7 @@ import { idParams } from '../http/schemas';
 import type { AppContext } from '../http/context';
 import { CONTENT_KINDS, type ContentKind } from './enums';
 import { contentKinds } from './kinds';
-import { createSchema, listQuerySchema, restoreRevisionBody, revisionParams, transitionBody, updateSchema, type AdminListQuery } from './schemas';
+import { createSchema, listQuerySchema, phoneRevealBody, purgeBody, reassignBody, restoreRevisionBody, revisionParams, transitionBody, updateSchema, type AdminListQuery } from './schemas';
 import type { ContentService } from './service';
 import { actorFromUser } from './workflow/actor';
 import { PERSON_ACTIONS, TRANSITION_RULES } from './workflow/rules';
@@ -96,7 +96,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     tags,
     access: READERS,
     params: idParams,
-    handler: (_ctx, { params }) => service.get(kind, params.id),
+    handler: (ctx, { params }) => service.get(kind, params.id, actor(ctx)),
   });
   api.add({
     method: 'patch',
@@ -112,11 +112,31 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
   api.add({
     method: 'delete',
     path: `${base}/:id`,
-    summary: `Delete a ${kind}: for good if never published, else soft (restorable)`,
+    summary: `Delete a ${kind} (soft: restorable, history kept). Editors: only their own, never-published items`,
     tags,
     access: EDITORS,
     params: idParams,
     handler: (ctx, { params }) => service.remove(kind, params.id, actor(ctx)),
+  });
+  api.add({
+    method: 'post',
+    path: `${base}/:id/purge`,
+    summary: `Erase a deleted ${kind} and its versions for good (admin; the transitions and this purge stay recorded)`,
+    tags,
+    access: ['admin'],
+    params: idParams,
+    body: purgeBody,
+    handler: (ctx, { params, body }) => service.purge(kind, params.id, actor(ctx), body.reason),
+  });
+  api.add({
+    method: 'post',
+    path: `${base}/:id/owner`,
+    summary: `Hand a ${kind} to another editor (reviewer or admin; recorded)`,
+    tags,
+    access: REVIEWERS,
+    params: idParams,
+    body: reassignBody,
+    handler: (ctx, { params, body }) => service.reassign(kind, params.id, body.ownerId, actor(ctx)),
   });
   api.add({
     method: 'post',
@@ -140,6 +160,27 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
       params: idParams,
       body: transitionBody.optional().transform((b) => b ?? {}),
       handler: (ctx, { params, body }) => service.act(kind, params.id, action, actor(ctx), body),
+    });
+  }
+  if (kind === 'deputy') {
+    api.add({
+      method: 'post',
+      path: `${base}/:id/phones/reveal`,
+      summary: "A deputy's whole phone numbers (shown masked to all but admins), for a stated reason; every reveal is recorded",
+      tags,
+      access: ['reviewer', 'organizer'],
+      params: idParams,
+      body: phoneRevealBody,
+      handler: (ctx, { params, body }) => service.revealPhones(kind, params.id, actor(ctx), body.reason),
+    });
+    api.add({
+      method: 'get',
+      path: `${base}/:id/phones/reveals`,
+      summary: "Who revealed a deputy's phone numbers, when and why (admin)",
+      tags,
+      access: ['admin'],
+      params: idParams,
+      handler: (_ctx, { params }) => service.listPhoneReveals(kind, params.id),
     });
   }
   api.add({
@@ -170,7 +211,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     tags,
     access: READERS,
     params: revisionParams,
-    handler: (_ctx, { params }) => service.revision(kind, params.id, params.version),
+    handler: (ctx, { params }) => service.revision(kind, params.id, params.version, actor(ctx)),
   });
   api.add({
     method: 'post',

@@ -190,5 +190,9 @@ export const transitionBody = z
   .object({ comment: z.string().trim().max(2000).optional(), version: z.number().int().min(1).optional() })
   .strict();
 
+export const phoneRevealBody = z.object({ reason: z.string().trim().min(2).max(500) }).strict();
+export const purgeBody = z.object({ reason: z.string().trim().min(2).max(500) }).strict();
+export const reassignBody = z.object({ ownerId: objectId }).strict();
+
 export const restoreRevisionBody = z.object({ version: z.number().int().min(1) }).strict();
 export const revisionParams = z.object({ id: objectId, version: z.coerce.number().int().min(1).max(1_000_000) }).strict();

@@ -13,9 +13,20 @@ import type { AdminListQuery } from './schemas';
 import { EditingService, type RevisionSummary } from './workflow/editing';
 import { WorkflowService, type TransitionView, type WorkflowDeps } from './workflow/transitions';
 import type { Actor } from './workflow/actor';
+import { maskPhone } from '../phone-mask';
+import { PhoneReveal } from './models/phone-reveal';
 import type { PersonAction } from './workflow/rules';
 
 type Json = Record<string, unknown>;
+
+/**
+ * Deputies' phone numbers are whole for admins only; everyone else sees 138****5678 wherever the admin API shows
+ * an item or one of its revisions, and asks for the whole numbers explicitly (revealPhones, audited).
+ */
+function forViewer(view: Json, viewer: Actor): Json {
+  if (viewer.role === 'admin' || !Array.isArray(view.phones)) return view;
+  return { ...view, phones: (view.phones as string[]).map(maskPhone) };
+}
 
 /** Which id fields point at which collection, to refuse dangling references with the field named. */
 const references: Record<ContentKind, { field: string; kind: ContentKind | 'media'; many: boolean }[]> = {
@@ -41,7 +52,7 @@ export class ContentService {
   readonly editing: EditingService;
   readonly workflow: WorkflowService;
 
-  constructor(deps: WorkflowDeps) {
+  constructor(private readonly deps: WorkflowDeps) {
     this.editing = new EditingService(deps);
     this.workflow = new WorkflowService(deps);
   }
@@ -78,31 +89,53 @@ export class ContentService {
     return listAdmin(kind, query);
   }
 
-  async get(kind: ContentKind, id: string): Promise<Json> {
-    return adminView(await this.editing.load(kind, id, { includeDeleted: true }));
+  async get(kind: ContentKind, id: string, viewer: Actor): Promise<Json> {
+    return forViewer(adminView(await this.editing.load(kind, id, { includeDeleted: true })), viewer);
+  }
+
+  /** A deputy's whole phone numbers, for a stated reason; every reveal is recorded (listPhoneReveals). */
+  async revealPhones(kind: ContentKind, id: string, viewer: Actor, reason: string): Promise<{ phones: string[] }> {
+    const doc = await this.editing.load(kind, id);
+    if (!viewer.id) throw new NotFoundError('未找到该内容');
+    await PhoneReveal.create({ kind, itemId: doc._id, by: new Types.ObjectId(viewer.id), byName: viewer.name, role: viewer.role, reason, at: this.deps.clock.now() });
+    return { phones: ((doc as Json).phones as string[] | undefined) ?? [] };
+  }
+
+  async listPhoneReveals(kind: ContentKind, id: string): Promise<{ items: Json[] }> {
+    const doc = await this.editing.load(kind, id, { includeDeleted: true });
+    const rows = await PhoneReveal.find({ kind, itemId: doc._id }).sort({ at: -1 }).limit(500).lean();
+    return { items: rows.map((r) => ({ by: String(r.by), byName: r.byName ?? null, role: r.role, reason: r.reason, at: r.at })) };
   }
 
   async create(kind: ContentKind, input: Json, actor: Actor): Promise<Json> {
     await this.checkReferences(kind, input);
-    return adminView(await this.editing.create(kind, this.normalise(input), actor));
+    return forViewer(adminView(await this.editing.create(kind, this.normalise(input), actor)), actor);
   }
 
   async update(kind: ContentKind, id: string, input: Json & { version: number }, actor: Actor): Promise<Json> {
     const { version, ...patch } = input;
     await this.checkReferences(kind, patch);
-    return adminView(await this.editing.update(kind, id, version, this.normalise(patch), actor));
+    return forViewer(adminView(await this.editing.update(kind, id, version, this.normalise(patch), actor)), actor);
   }
 
   async remove(kind: ContentKind, id: string, actor: Actor) {
     return this.editing.remove(kind, id, actor);
   }
 
+  purge(kind: ContentKind, id: string, actor: Actor, reason: string) {
+    return this.editing.purge(kind, id, actor, reason);
+  }
+
+  async reassign(kind: ContentKind, id: string, ownerId: string, actor: Actor): Promise<Json> {
+    return forViewer(adminView(await this.editing.reassign(kind, id, ownerId, actor)), actor);
+  }
+
   async undelete(kind: ContentKind, id: string, actor: Actor): Promise<Json> {
-    return adminView(await this.editing.undelete(kind, id, actor));
+    return forViewer(adminView(await this.editing.undelete(kind, id, actor)), actor);
   }
 
   async act(kind: ContentKind, id: string, action: PersonAction, actor: Actor, body: { comment?: string; version?: number }): Promise<Json> {
-    return adminView(await this.workflow.transition(kind, id, action, actor, body));
+    return forViewer(adminView(await this.workflow.transition(kind, id, action, actor, body)), actor);
   }
 
   transitions(kind: ContentKind, id: string): Promise<TransitionView[]> {
@@ -113,13 +146,14 @@ export class ContentService {
     return this.editing.listRevisions(kind, id);
   }
 
-  async revision(kind: ContentKind, id: string, version: number): Promise<Json> {
+  async revision(kind: ContentKind, id: string, version: number, viewer: Actor): Promise<Json> {
     const rev = await this.editing.getRevision(kind, id, version);
-    return { version: rev.version, reason: rev.reason, by: String(rev.by), at: rev.at, restoredFrom: rev.restoredFrom ?? null, data: JSON.parse(JSON.stringify(rev.data)) };
+    const data = forViewer(JSON.parse(JSON.stringify(rev.data)) as Json, viewer);
+    return { version: rev.version, reason: rev.reason, by: String(rev.by), at: rev.at, restoredFrom: rev.restoredFrom ?? null, data };
   }
 
   async restoreRevision(kind: ContentKind, id: string, version: number, baseVersion: number, actor: Actor): Promise<Json> {
-    return adminView(await this.editing.restoreRevision(kind, id, version, baseVersion, actor));
+    return forViewer(adminView(await this.editing.restoreRevision(kind, id, version, baseVersion, actor)), actor);
   }
 
   /**

@@ -28,6 +28,20 @@ export const ErrorCodes = {
   BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
   Location40324: 40324,
+  // query / validation / views / geo (engine-compat)
+  DocumentValidationFailure: 121,
+  CommandNotSupportedOnView: 166,
+  OptionNotSupportedOnView: 167,
+  NoQueryExecutionPlans: 291,
+  Location16755: 16755,
+  Location13026: 13026,
+  Location13027: 13027,
+  Location16804: 16804,
+  Location31254: 31254,
+  Location31253: 31253,
+  Location40415: 40415,
+  Location40414: 40414,
+  Location15976: 15976,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCodes;

@@ -2,6 +2,7 @@
  * Time-driven jobs on node-cron. Each run first takes a MongoDB lease named after the job, so when several
  * instances tick at once exactly one does the work. Jobs must be written to catch up: they look for what is
  * due (due <= now) rather than assuming they ran at the previous tick, so downtime delays work, never skips it.
+ * The ticks come in real (wall-clock) time; what is due is judged by each job against the service clock.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger';

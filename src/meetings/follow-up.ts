@@ -89,6 +89,7 @@ export async function createFollowUpDraft(
       relatedCaseIds: m.featuredCaseIds,
     },
     actorFromUser(user),
+    { unassigned: user.role !== 'editor' }, // an organizer's draft is for the editors to finish
   );
   // Two clicks at once: the first link wins; the loser's fresh draft is removed again.
   const linked = await Meeting.updateOne(

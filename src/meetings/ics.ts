@@ -26,9 +26,17 @@ export function meetingUid(m: Pick<MeetingDoc, '_id'>, publicBaseUrl: string): s
   return `meeting-${String(m._id)}@${new URL(publicBaseUrl).hostname}`;
 }
 
+/**
+ * An RFC 5545 TEXT value. ical-generator escapes event properties but writes the calendar's NAME and
+ * X-WR-CALNAME as given, so a line break in a title would start new properties (or a whole forged event).
+ */
+function icsText(value: string): string {
+  return value.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, '\\n').replace(/[\u0000-\u001f\u007f]/g, '');
+}
+
 export function meetingIcs(m: MeetingDoc, publicBaseUrl: string): string {
   const url = absoluteUrl(publicBaseUrl, itemPath('meeting', m.slug));
-  const cal = ical({ prodId: { company: 'lianxin', product: 'meetings', language: 'ZH' }, name: m.title });
+  const cal = ical({ prodId: { company: 'lianxin', product: 'meetings', language: 'ZH' }, name: icsText(m.title) });
   cal.method(ICalCalendarMethod.PUBLISH);
   // Name left null: a calendar-level zone would make ical-generator write DTSTAMP in local time (RFC 5545 wants UTC).
   cal.timezone({ name: null, generator: (tz) => (tz === CAMPAIGN_TIME_ZONE ? SHANGHAI_VTIMEZONE : null) });

@@ -24,8 +24,11 @@ const invitees = z
   })
   .strict();
 
+/** One line of text: titles end up in calendar files, SMS and page titles, where a line break means something. */
+const oneLine = (max: number) => z.string().trim().max(max).regex(/^[^\p{Cc}]*$/u, 'one line, without control characters');
+
 const fields = {
-  title: z.string().trim().min(1).max(100),
+  title: oneLine(100).min(1),
   theme: z.string().trim().max(200),
   description: z.string().max(50_000),
   startsAt: meetingTime,

@@ -8,6 +8,7 @@ import { hasPhoneAudience, type AudienceSpec } from '../audiences/types';
 import { Publication, type PublicationDoc } from './models/publication';
 import { markItemScheduled, requirePublishable } from './items';
 import { publishingRuntime } from './runtime';
+import type { LargeSendConfirmation } from './sms-guard';
 
 export interface CreatePublicationInput {
   kind: ItemKind;
@@ -22,6 +23,8 @@ export interface CreatePublicationInput {
     params?: Record<string, string>;
     /** Explicit recipients (added to the audience), each with optional personal params. */
     recipients?: AudienceRecipient[];
+    /** An admin's confirmation of a send above SMS_CONFIRM_ABOVE recipients, kept in the publication. */
+    largeSendConfirmation?: LargeSendConfirmation;
   };
   /** publish: free publish (no push). broadcast: mass send to all followers or `tagId` (consumes the quota). */
   wechat?: { mode: 'publish' | 'broadcast'; tagId?: number };
@@ -79,7 +82,15 @@ export async function createPublication(input: CreatePublicationInput): Promise<
     title,
     channels,
     audience,
-    ...(channels.includes('sms') ? { sms: { notification: input.sms?.notification ?? 'news', params: input.sms?.params ?? {} } } : {}),
+    ...(channels.includes('sms')
+      ? {
+          sms: {
+            notification: input.sms?.notification ?? 'news',
+            params: input.sms?.params ?? {},
+            ...(input.sms?.largeSendConfirmation ? { largeSendConfirmation: input.sms.largeSendConfirmation } : {}),
+          },
+        }
+      : {}),
     ...(wechat ? { wechat } : {}),
     status: scheduled ? 'scheduled' : 'pending',
     ...(scheduled ? { scheduledAt: input.at } : {}),

@@ -17,6 +17,10 @@ export function backoffMs(attempt: number, random = Math.random): number {
 export const PENDING_POLL_MS = 60_000;
 export const MAX_PENDING_POLLS = 60;
 
+/**
+ * Leases are about process liveness, so they use the wall clock (as src/jobs/lease.ts does) and are only ever
+ * compared with the wall clock; due times (nextAttemptAt) are business time and follow the service clock.
+ */
 function leaseUntil(leaseMs: number) {
   return new Date(Date.now() + leaseMs);
 }

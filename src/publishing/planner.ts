@@ -31,6 +31,7 @@ export function idempotencyKey(publicationId: string, channel: ChannelName, batc
 
 /** Takes one publication that needs planning (pending, or planning with an expired lease); null when none. */
 export async function claimPublicationToPlan(deps: PlannerDeps): Promise<PublicationDoc | null> {
+  // The plan lease is about process liveness: wall clock, like every lease (src/jobs/lease.ts).
   const wallNow = new Date();
   return Publication.findOneAndUpdate(
     { $or: [{ status: 'pending' }, { status: 'planning', 'planLease.expiresAt': { $lte: wallNow } }] },

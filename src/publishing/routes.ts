@@ -17,6 +17,8 @@ import { Delivery } from './models/delivery';
 import type { Role } from '../auth/roles';
 import type { AudienceSpec } from '../audiences/types';
 import { createPublication } from './create-publication';
+import { assertSmsLinksAllowed, largeSendConfirmation } from './sms-guard';
+import { allowedLinkHosts } from '../allowed-links';
 import { cancelPublication, getPublicationView, listDeliveryRecipients, listPublications } from './queries';
 import { actOnDelivery } from './retry';
 import { PUBLICATION_STATUSES } from './models/publication';
@@ -59,6 +61,8 @@ const publishBody = z
       .object({
         notification: z.enum(['news', 'invitation', 'reminder', 'change', 'cancellation']),
         params: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,29}$/), z.string().max(200)).optional(),
+        /** An admin confirms a send to more than SMS_CONFIRM_ABOVE recipients. */
+        confirmLargeSend: z.boolean().optional(),
       })
       .strict()
       .optional(),
@@ -136,10 +140,18 @@ export function publishingRoutes({ clock, config }: Services): ApiRouter {
       response: publicationView,
       handler: async (ctx, { params, body }) => {
         checkPublishRequest(body, clock.now());
+        const parts = requestParts(kind, params.id, body);
+        let confirmation;
+        if (body.channels.includes('sms')) {
+          assertSmsLinksAllowed(body.sms?.params ?? {}, allowedLinkHosts(config));
+          const user = ctx.state.user!;
+          confirmation = await largeSendConfirmation(parts.audience, config.sms.confirmAbove, { confirmed: body.sms?.confirmLargeSend === true, user, now: clock.now() });
+        }
         const { publication } = await createPublication({
           kind,
           itemId: params.id,
-          ...requestParts(kind, params.id, body),
+          ...parts,
+          sms: parts.sms ? { ...parts.sms, largeSendConfirmation: confirmation } : undefined,
           createdBy: ctx.state.user!.id,
         });
         ctx.status = 201;

@@ -145,12 +145,13 @@ export class PublishingWorker {
   private async publicationOf(d: DeliveryDoc): Promise<{ pub: PublicationDoc; content: PublishableContent }> {
     const key = String(d.publicationId);
     const cached = this.cache.get(key);
-    if (cached?.content && Date.now() - cached.at < 5_000) return { pub: cached.pub, content: cached.content };
+    // A few seconds of process time (monotonic), not the service clock: it only spares re-reading for each batch.
+    if (cached?.content && performance.now() - cached.at < 5_000) return { pub: cached.pub, content: cached.content };
     const pub = await Publication.findById(d.publicationId).lean();
     if (!pub) throw new AppError(404, 'publication_missing', '发布记录已不存在');
     const content = await contentFor(pub.kind, pub.itemId, this.deps.publicBaseUrl);
     if (this.cache.size > 100) this.cache.clear();
-    this.cache.set(key, { at: Date.now(), pub, content });
+    this.cache.set(key, { at: performance.now(), pub, content });
     return { pub, content };
   }
 

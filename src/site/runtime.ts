@@ -62,7 +62,8 @@ export function layoutData(requestPath: string, meta: PageMeta = {}): Record<str
     cssHref: rt.assets.css.href,
     shareScriptHref: rt.assets.shareScript?.href,
     meta: { ...meta, title: meta.title ? `${meta.title} - ${SITE_NAME}` : SITE_NAME, ogTitle: meta.title ?? SITE_NAME, canonical, image, description: meta.description ?? SITE_DESCRIPTION },
-    year: rt.now().getFullYear(),
+    // The Beijing calendar's year (UTC+8, no daylight saving), whatever the server's own zone.
+    year: new Date(rt.now().getTime() + 8 * 3_600_000).getUTCFullYear(),
   };
 }
 

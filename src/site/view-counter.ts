@@ -16,7 +16,7 @@ export class ViewCounter {
   constructor(
     private readonly logger: Logger,
     /** When views happen, for the per-month tally (the service clock). */
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date,
   ) {}
 
   hit(kind: string, id: string): void {

@@ -2,6 +2,8 @@
  * Access token and JS-SDK tickets, cached in MongoDB and shared by every instance: WeChat invalidates the
  * previous token five minutes after a new fetch, so instances must not fetch their own. A refresh takes a
  * short lease on the credential's document first; whoever loses the race waits for the winner's value.
+ * Wall clock on purpose: a token's lifetime is WeChat's real seconds (`expires_in`) and the refresh lease is about
+ * process liveness; both are written and compared only here, never against the service clock's business time.
  */
 import mongoose, { Schema } from 'mongoose';
 import { randomUUID } from 'node:crypto';
@@ -107,7 +109,7 @@ export class CredentialStore {
   }
 
   private async refreshShared(id: string, fetch: () => Promise<{ value: string; expiresInSeconds: number }>): Promise<CachedCredential> {
-    const deadline = Date.now() + this.waitMs;
+    const deadline = performance.now() + this.waitMs;
     for (let round = 0; ; round += 1) {
       const current = await this.get(id);
       if (current) return current;
@@ -130,7 +132,7 @@ export class CredentialStore {
           throw err;
         }
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for another instance to refresh ${id.split(':')[0]}`);
+      if (performance.now() > deadline) throw new Error(`timed out waiting for another instance to refresh ${id.split(':')[0]}`);
       await sleep(Math.min(50 * 2 ** round, 500));
     }
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ApiRouter } from '../http/api-router';
 import { idParams, isoDateTime, objectId, pagination, queryBoolean } from '../http/schemas';
 import type { Scheduler } from '../jobs/scheduler';
+import type { Clock } from '../clock';
 import { ConflictError } from '../errors';
 import type { WechatApi } from './api';
 import { followerCountsBetween } from './followers/counts';
@@ -36,10 +37,11 @@ export interface AdminRouteDeps {
   followers: FollowerService;
   menu: MenuService;
   scheduler: Scheduler;
+  clock: Clock;
   api: () => WechatApi | undefined;
 }
 
-export function adminRoutes({ keywords, followers, menu, scheduler, api: getApi }: AdminRouteDeps): ApiRouter {
+export function adminRoutes({ keywords, followers, menu, scheduler, clock, api: getApi }: AdminRouteDeps): ApiRouter {
   const api = new ApiRouter();
   const tags = ['wechat'];
 
@@ -132,7 +134,7 @@ export function adminRoutes({ keywords, followers, menu, scheduler, api: getApi 
     access: EDITORS,
     query: z.object({ from: isoDateTime.optional(), to: isoDateTime.optional() }).strict(),
     handler: async (_ctx, { query }) => {
-      const to = query.to ?? new Date();
+      const to = query.to ?? clock.now();
       const from = query.from ?? new Date(to.getTime() - 30 * 86_400_000);
       return { ...(await followers.counts()), daily: await followerCountsBetween(from, to) };
     },

@@ -15,6 +15,7 @@ import { callbackRoutes } from './inbound/routes';
 import { jssdkRoutes } from './jssdk/routes';
 import { KeywordService } from './keywords/service';
 import { MenuService } from './menu/service';
+import { allowedLinkHosts } from '../allowed-links';
 
 export interface WechatModuleOptions {
   /** Time a handler gets before the callback answers `success` and follows up later (default 4 s; WeChat waits 5 s). */
@@ -37,7 +38,7 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
   const content = options.content ?? publishedContent;
   const replies = new ContentReplies(content, config.publicBaseUrl, clock);
   const keywords = new KeywordService(clock, content);
-  const menu = new MenuService(clock, config.publicBaseUrl);
+  const menu = new MenuService(clock, config.publicBaseUrl, allowedLinkHosts(config));
   const handlers = new InboundHandlers({ clock, events, replies, keywords, followers, extraTextHandlers: options.extraTextHandlers });
 
   const followUp: FollowUp = async (msg, reply) => {
@@ -58,7 +59,7 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
     name: 'wechat',
     routers: [
       callbackRoutes({ config, clock, metrics, processor, bodyLimitBytes: options.bodyLimitBytes }),
-      adminRoutes({ keywords, followers, menu, scheduler, api }),
+      adminRoutes({ keywords, followers, menu, scheduler, clock, api }),
       jssdkRoutes({ config, clock, logger, api }),
     ],
     start() {

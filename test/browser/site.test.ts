@@ -1,6 +1,7 @@
 /** The microsite in a real browser at a phone viewport: navigation, rendering, metadata, no errors; screenshots. */
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
+import { TEST_YEAR } from '../support/clock';
 import { seed } from '../site/support';
 import { launchBrowser, saveScreenshot, type TestBrowser } from './support';
 
@@ -44,8 +45,8 @@ describe('microsite in Chromium (375 × 812)', function () {
         title: '代表小组活动经验交流会',
         theme: '交流代表小组活动的好做法',
         description: '会议将交流**典型模式**。',
-        startsAt: '2030-06-01 09:00',
-        endsAt: '2030-06-01 11:30',
+        startsAt: `${TEST_YEAR}-06-01 09:00`,
+        endsAt: `${TEST_YEAR}-06-01 11:30`,
         venue: '市人大常委会第一会议室',
         address: '南宁市青秀区民族大道 1 号',
         agenda: [{ time: '09:00', title: '开幕致辞' }, { time: '09:30', title: '典型发言', speaker: '李秀英' }],

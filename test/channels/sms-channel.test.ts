@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ManualClock } from '../../src/clock';
+import { TestClock, testDate } from '../support/clock';
 import { DomainEventBus } from '../../src/events';
 import { ChannelError, type DeliveryRequest, type SmsRecipient } from '../../src/channels/types';
 import {
@@ -34,9 +34,9 @@ async function rejection(p: Promise<unknown>): Promise<ChannelError> {
 
 describe('SMS channel', () => {
   useTestDatabase('sms_channel');
-  let clock: ManualClock;
+  let clock: TestClock;
   beforeEach(async () => {
-    clock = new ManualClock(new Date('2025-09-01T02:00:00Z'));
+    clock = new TestClock(testDate('09-01T02:00:00Z'));
     await Promise.all([SmsMessageModel.deleteMany({}), SmsOptOutModel.deleteMany({})]);
   });
 

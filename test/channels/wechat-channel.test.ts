@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TestClock, testDate } from '../support/clock';
 import { ChannelError, type DeliveryRequest } from '../../src/channels/types';
 import { FREEPUBLISH_UNAUTHORIZED_MESSAGE, WechatChannel, WechatMassQuotaModel } from '../../src/channels/wechat';
 import { CredentialStore, WechatClient } from '../../src/wechat-api';
@@ -38,7 +38,7 @@ describe('WeChat channel', () => {
   useTestDatabase('wechat_channel');
   let fake: FakeWechat;
   let channel: WechatChannel;
-  let clock: ManualClock;
+  let clock: TestClock;
   let png: string;
 
   before(async () => {
@@ -46,7 +46,7 @@ describe('WeChat channel', () => {
   });
   beforeEach(async () => {
     fake = await startFakeWechat();
-    clock = new ManualClock(new Date('2025-09-01T02:00:00Z'));
+    clock = new TestClock(testDate('09-01T02:00:00Z'));
     await WechatMassQuotaModel.deleteMany({});
     const config = testConfig({ WECHAT_APP_ID: fake.state.appId, WECHAT_APP_SECRET: fake.state.appSecret, WECHAT_API_BASE: fake.url });
     const client = new WechatClient(fake.state.appId, fake.state.appSecret, fake.url, { store: new CredentialStore(), timeoutMs: 1000 });

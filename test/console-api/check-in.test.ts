@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TestClock } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { announced, meetingBody, seedDeputies } from '../meetings/support';
 import { HOUR, nextWholeHour } from './support';
@@ -8,7 +8,7 @@ const START = nextWholeHour();
 
 describe('POST /api/admin/meetings/:id/check-ins', () => {
   let app: TestApp;
-  const clock = new ManualClock(START);
+  const clock = new TestClock(START);
   let organizer: string;
   let meetingId: string;
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TestClock } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { HOUR, nextWholeHour } from './support';
 import { startFakeWechat, type FakeWechat } from '../fakes';
@@ -10,7 +10,7 @@ const START = nextWholeHour();
 describe('GET /api/admin/my-work', () => {
   let app: TestApp;
   let fake: FakeWechat;
-  const clock = new ManualClock(START);
+  const clock = new TestClock(START);
   let editor: { token: string; userId: string };
   let reviewer: { token: string; userId: string };
   let organizer: { token: string };

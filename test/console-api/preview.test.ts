@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TestClock } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { nextWholeHour } from './support';
 import { waitFor } from '../publishing/support/fixtures';
@@ -8,7 +8,7 @@ const START = nextWholeHour();
 
 describe('POST /api/admin/{kind}/preview', () => {
   let app: TestApp;
-  const clock = new ManualClock(START);
+  const clock = new TestClock(START);
   let editor: string;
   let reviewer: string;
   let organizer: string;

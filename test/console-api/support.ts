@@ -53,7 +53,7 @@ export class CookieClient {
 export async function signInAs(app: TestApp, role: Role, displayName?: string) {
   const username = `${role}-${randomBytes(3).toString('hex')}`;
   const password = `pw-${randomBytes(8).toString('hex')}`;
-  const user = await createUser({ username, password, role, displayName });
+  const user = await createUser({ username, password, role, displayName }, app.service.services.clock.now());
   const client = new CookieClient(app);
   const res = await client.signIn(username, password);
   if (res.status !== 200) throw new Error(`cookie sign-in as ${role} failed: ${res.status} ${res.text}`);

@@ -1,6 +1,6 @@
 /**
  * The staff console in Chromium against the real app: the built console (built here if missing), the app on the
- * test's ManualClock with the fake WeChat and SMS providers, users of each role, and sign-in through the form.
+ * test's TestClock (a fixed day in TEST_YEAR) with the fake WeChat and SMS providers, users of each role, and sign-in through the form.
  *
  *   const env = await startConsoleEnv('console_editor');
  *   const page = await env.signIn('editor');          // a fresh browser context, signed in through /admin/login
@@ -11,10 +11,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
 import { createUser } from '../../src/auth/service';
 import type { Role } from '../../src/auth/roles';
 import { startTestApp, type TestApp } from '../support/app';
+import { TestClock, testDate } from '../support/clock';
 import { startFakeTencentSms, startFakeWechat, type FakeTencentSms, type FakeWechat } from '../fakes';
 import { ARTIFACTS_DIR, launchBrowser, type TestBrowser, type WatchedPage } from '../browser/support';
 
@@ -37,7 +37,7 @@ export interface Staff {
 
 export interface ConsoleEnv {
   app: TestApp;
-  clock: ManualClock;
+  clock: TestClock;
   wechat: FakeWechat;
   sms: FakeTencentSms;
   users: Record<Role, Staff>;
@@ -56,9 +56,9 @@ export async function startConsoleEnv(name: string): Promise<ConsoleEnv> {
   ensureConsoleBuilt();
   const wechat = await startFakeWechat();
   const sms = await startFakeTencentSms();
-  // Near real time, as the other suites: sessions expire by the engine's TTL monitor and cookies by the browser's
-  // clock, both real. Every date the test enters is computed from this clock, never from today's date.
-  const clock = new ManualClock(Math.floor(Date.now() / 60_000) * 60_000);
+  // A fixed mid-day in Beijing in TEST_YEAR (ahead of the wall clock, which the engine's TTL monitor and the
+  // browser's cookie expiry go by). Every date a test enters is computed from this clock, never from today's date.
+  const clock = new TestClock(testDate('03-10T02:00:00Z'));
   const app = await startTestApp({
     name,
     clock,
@@ -79,7 +79,7 @@ export async function startConsoleEnv(name: string): Promise<ConsoleEnv> {
   for (const role of ['admin', 'editor', 'reviewer', 'organizer'] as Role[]) {
     const username = `${role}-${randomBytes(3).toString('hex')}`;
     const password = `pw-${randomBytes(8).toString('hex')}`;
-    const user = await createUser({ username, password, role, displayName: NAMES[role] });
+    const user = await createUser({ username, password, role, displayName: NAMES[role] }, clock.now());
     users[role] = { username, password, displayName: NAMES[role], id: user.id };
   }
   const browsers: TestBrowser[] = [];

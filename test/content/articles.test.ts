@@ -118,12 +118,45 @@ describe('content: articles admin API', () => {
     expectStatus(await create({ title: '管理员' }, users.admin), 201);
   });
 
-  it('hard-deletes a never-published draft', async () => {
+  it('deletes softly, keeping the history; only an admin purges, and the purge is recorded', async () => {
     const { body: a } = await create({ title: '删除草稿' });
     const del = await app.request('DELETE', `/api/admin/articles/${a.id}`, { token: users.editor });
     expectStatus(del, 200);
-    expect(del.body).to.deep.equal({ deleted: 'hard' });
+    expect(del.body).to.deep.equal({ deleted: 'soft' });
+    const list = await app.request('GET', '/api/admin/articles?q=删除草稿', { token: users.editor });
+    expect(list.body.items).to.have.length(0);
+    const history = await app.request('GET', `/api/admin/articles/${a.id}/transitions`, { token: users.editor });
+    expect(history.body.items.map((t: { action: string }) => t.action)).to.deep.equal(['create', 'delete']);
+    expectStatus(await app.request('GET', `/api/admin/articles/${a.id}/revisions`, { token: users.editor }), 200);
+
+    expectStatus(await app.request('POST', `/api/admin/articles/${a.id}/purge`, { token: users.reviewer, body: { reason: '重复稿件' } }), 403);
+    expectStatus(await app.request('POST', `/api/admin/articles/${a.id}/purge`, { token: users.admin, body: {} }), 400); // a reason is required
+    expectStatus(await app.request('POST', `/api/admin/articles/${a.id}/purge`, { token: users.admin, body: { reason: '重复稿件' } }), 200);
     expectStatus(await app.request('GET', `/api/admin/articles/${a.id}`, { token: users.editor }), 404);
+    const trail = await app.request('GET', `/api/admin/articles/${a.id}/transitions`, { token: users.editor });
+    expect(trail.body.items.map((t: { action: string }) => t.action)).to.deep.equal(['create', 'delete', 'purge']);
+    expect(trail.body.items[2]).to.include({ by: users.ids.admin, comment: '重复稿件' });
+  });
+
+  it("lets editors change only their own items, until a reviewer hands one over", async () => {
+    const { body: a } = await create({ title: '小王的稿子' });
+    const patch = (token: string, version: number) => app.request('PATCH', `/api/admin/articles/${a.id}`, { token, body: { version, title: `小王的稿子 v${version + 1}` } });
+    expect((await patch(users.editor2, 1)).body.error.code).to.equal('not_owner');
+    expect((await app.request('POST', `/api/admin/articles/${a.id}/submit`, { token: users.editor2 })).body.error.code).to.equal('not_owner');
+    expect((await app.request('DELETE', `/api/admin/articles/${a.id}`, { token: users.editor2 })).body.error.code).to.equal('not_owner');
+    expectStatus(await app.request('POST', `/api/admin/articles/${a.id}/owner`, { token: users.editor, body: { ownerId: users.ids.editor2 } }), 403);
+    for (const ownerId of [users.ids.organizer, '0123456789abcdef01234567']) {
+      const wrong = await app.request('POST', `/api/admin/articles/${a.id}/owner`, { token: users.reviewer, body: { ownerId } });
+      expectStatus(wrong, 400);
+      expect(wrong.body.error.details[0].field).to.equal('body.ownerId');
+    }
+    const handed = await app.request('POST', `/api/admin/articles/${a.id}/owner`, { token: users.reviewer, body: { ownerId: users.ids.editor2 } });
+    expectStatus(handed, 200);
+    expect(handed.body.ownerId).to.equal(users.ids.editor2);
+    expectStatus(await patch(users.editor2, 1), 200);
+    expect((await patch(users.editor, 2)).body.error.code).to.equal('not_owner');
+    const history = await app.request('GET', `/api/admin/articles/${a.id}/transitions`, { token: users.editor });
+    expect(history.body.items.map((t: { action: string }) => t.action)).to.include('reassign');
   });
 
   describe('list', () => {

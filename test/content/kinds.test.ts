@@ -39,7 +39,7 @@ describe('content: deputies, groups and cases', () => {
     });
     expectStatus(res, 201);
     expect(res.body.slug).to.equal('li-ming');
-    expect(res.body.phones).to.deep.equal(['13800138000']);
+    expect(res.body.phones).to.deep.equal(['138****8000']); // even its author sees it masked
     const list = await app.request('GET', '/api/admin/deputies?level=county', { token: users.organizer });
     expect(list.body.items).to.have.length(1);
     expect(list.body.items[0]).to.not.have.property('phones');
@@ -53,6 +53,31 @@ describe('content: deputies, groups and cases', () => {
     expect(page.total).to.equal(1);
     expect(JSON.stringify(page)).to.not.contain('13800138000');
     expect((await listPublished('deputy', { level: 'city' })).total).to.equal(0);
+  });
+
+  it("masks deputies' phones for all but admins, in the item and its revisions; a reveal is explicit and audited", async () => {
+    const created = await app.request('POST', '/api/admin/deputies', { token: users.editor, body: { name: '王芳', level: 'township', phones: ['139 0013 9000'] } });
+    expectStatus(created, 201);
+    const id = created.body.id;
+    for (const token of [users.editor, users.reviewer, users.organizer]) {
+      const one = await app.request('GET', `/api/admin/deputies/${id}`, { token });
+      expect(one.body.phones).to.deep.equal(['139****9000']);
+      const rev = await app.request('GET', `/api/admin/deputies/${id}/revisions/1`, { token });
+      expect(rev.body.data.phones).to.deep.equal(['139****9000']);
+      expect(JSON.stringify([one.body, rev.body])).not.to.contain('00139000');
+    }
+    expect((await app.request('GET', `/api/admin/deputies/${id}`, { token: users.admin })).body.phones).to.deep.equal(['139 0013 9000']);
+    expect((await app.request('GET', `/api/admin/deputies/${id}/revisions/1`, { token: users.admin })).body.data.phones).to.deep.equal(['139 0013 9000']);
+
+    expectStatus(await app.request('POST', `/api/admin/deputies/${id}/phones/reveal`, { token: users.editor, body: { reason: '核对' } }), 403);
+    expectStatus(await app.request('POST', `/api/admin/deputies/${id}/phones/reveal`, { token: users.organizer, body: {} }), 400);
+    const revealed = await app.request('POST', `/api/admin/deputies/${id}/phones/reveal`, { token: users.organizer, body: { reason: '电话通知参会' } });
+    expectStatus(revealed, 200);
+    expect(revealed.body.phones).to.deep.equal(['139 0013 9000']);
+    expectStatus(await app.request('GET', `/api/admin/deputies/${id}/phones/reveals`, { token: users.organizer }), 403);
+    const audit = await app.request('GET', `/api/admin/deputies/${id}/phones/reveals`, { token: users.admin });
+    expect(audit.body.items).to.have.length(1);
+    expect(audit.body.items[0]).to.include({ by: users.ids.organizer, role: 'organizer', reason: '电话通知参会' });
   });
 
   it('group: members and activity records, linked profiles shown when published', async () => {

@@ -49,6 +49,13 @@ describe('content: Markdown rendering', () => {
     expect(html).to.contain('<img src="/media/abc.jpg" alt="农场" loading="lazy">');
     expect(html).to.contain('href="tel:12345"');
     expect(html).to.contain('href="mailto:a@b.cn"');
+    // Third-party images would let another site see who reads what: they become plain links, never <img>.
+    for (const src of ['https://tracker.example/pixel.gif?u=1', 'http://tracker.example/p.png', '//tracker.example/p.png']) {
+      const ext = renderMarkdown(`![照片](${src})`);
+      expect(ext, src).not.to.contain('<img');
+      if (!src.startsWith('//')) expect(ext, src).to.contain('图片：照片'); // protocol-relative stays literal text
+    }
+    expect(renderMarkdown('![照片](https://tracker.example/p.png)')).to.contain('href="https://tracker.example/p.png" rel="noopener nofollow noreferrer"');
     expect(renderMarkdown('![p](data:image/png;base64,iVBORw0KGgo=)')).to.contain('src="data:image/png;base64');
   });
 

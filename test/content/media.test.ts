@@ -62,6 +62,28 @@ describe('content: media upload', () => {
     expectStatus(svg, 415);
   });
 
+  it('answers 400 for a truncated JPEG or a corrupt PNG, and stores nothing', async () => {
+    const before = (await app.request('GET', '/api/admin/media', { token: editor })).body.total;
+    const truncated = photo.subarray(0, Math.floor(photo.length * 0.6));
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#3366aa' } }).png().toBuffer();
+    const brokenHeader = Buffer.from(png);
+    brokenHeader.fill(0x41, 12, 30); // IHDR overwritten: recognisably a PNG, but unreadable
+    const brokenData = Buffer.from(png);
+    const idat = brokenData.indexOf('IDAT');
+    brokenData.fill(0x00, idat + 6, idat + 20); // compressed pixel data damaged (CRC no longer matches)
+    const cases = [
+      [truncated, 'cut.jpg', 'image/jpeg'],
+      [brokenHeader, 'broken-header.png', 'image/png'],
+      [brokenData, 'broken-data.png', 'image/png'],
+    ] as const;
+    for (const [bytes, name, type] of cases) {
+      const res = await upload(form(bytes, name, type));
+      expect(res.status, name).to.equal(400);
+      expect(res.body.error.code).to.equal('invalid_image');
+    }
+    expect((await app.request('GET', '/api/admin/media', { token: editor })).body.total).to.equal(before);
+  });
+
   it('refuses files over the size limit with 413', async () => {
     const noise = await sharp(randomBytes(300 * 300 * 3), { raw: { width: 300, height: 300, channels: 3 } }).png().toBuffer();
     expect(noise.length).to.be.greaterThan(app.config.mediaMaxBytes);

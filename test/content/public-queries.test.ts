@@ -55,8 +55,9 @@ describe('content: public queries', () => {
   });
 
   it('adds page views in batches, visible to admins', async () => {
-    await recordViews('article', { [ids.new]: 5, 'not-an-id': 3 });
-    await recordViews('article', new Map([[ids.new, 2]]));
+    const now = app.service.services.clock.now();
+    await recordViews('article', { [ids.new]: 5, 'not-an-id': 3 }, now);
+    await recordViews('article', new Map([[ids.new, 2]]), now);
     const views = await app.request('GET', `/api/admin/articles/${ids.new}/views`, { token: users.organizer });
     expect(views.body).to.deep.equal({ id: ids.new, viewCount: 7 });
     expect((await latestPublished('article', 1))[0].viewCount).to.equal(7);

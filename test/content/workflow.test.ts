@@ -123,7 +123,7 @@ describe('content: review workflow, revisions and deletion', () => {
     const own = await act(c.id, 'approve', users.reviewer);
     expectStatus(own, 403);
     expect(own.body.error.code).to.equal('self_approval');
-    expect(own.body.error.message).to.equal('不能审核通过自己修改过的内容，请由其他审核员审核');
+    expect(own.body.error.message).to.equal('不能审核通过包含自己修改的内容，请由其他审核员审核');
     expectStatus(await act(c.id, 'approve', users.admin), 200);
 
     // An approved item that changes needs approving again — and not by whoever changed it.
@@ -137,16 +137,35 @@ describe('content: review workflow, revisions and deletion', () => {
     const editorSave = await app.request('PATCH', `${base}/${byEditor.id}`, { token: users.editor, body: { version: 1, summary: '编辑再改' } });
     expect(editorSave.body.status).to.equal('draft');
 
-    // A new round of review starts clean: after a reject and a resubmission the reviewer may approve again.
+    // Rejecting and seeing it resubmitted does not wash a reviewer's edits out: still not theirs to approve.
     const again = await newCase('重新提交');
     await act(again.id, 'submit', users.editor);
     await app.request('PATCH', `${base}/${again.id}`, { token: users.reviewer, body: { version: 1, summary: '改' } });
     expectStatus(await act(again.id, 'reject', users.reviewer, { comment: '请作者确认修改' }), 200);
     expectStatus(await act(again.id, 'submit', users.editor), 200);
+    expect((await act(again.id, 'approve', users.reviewer)).body.error.code).to.equal('self_approval');
+    expectStatus(await act(again.id, 'approve', users.admin), 200);
+    // After someone else's approval, a later round is clean for that reviewer again.
+    await app.request('PATCH', `${base}/${again.id}`, { token: users.editor, body: { version: 2, summary: '作者再改' } });
+    await act(again.id, 'submit', users.editor);
     expectStatus(await act(again.id, 'approve', users.reviewer), 200);
   });
 
-  it('edits a live item only by a reviewer, live at once; scheduled items are locked', async () => {
+  it('never lets an admin approve what they wrote, nor a reviewer who drafted it', async () => {
+    const byAdmin = await app.request('POST', base, { token: users.admin, body: { title: '管理员撰写', caseKind: 'group_activity', body: '正文' } });
+    expectStatus(byAdmin, 201);
+    await act(byAdmin.body.id, 'submit', users.admin);
+    expect((await act(byAdmin.body.id, 'approve', users.admin)).body.error.code).to.equal('self_approval');
+    expectStatus(await act(byAdmin.body.id, 'approve', users.reviewer), 200);
+
+    // A reviewer who rewrote a draft (before it was ever submitted) cannot approve it once the author submits.
+    const c = await newCase('审核员改草稿');
+    expectStatus(await app.request('PATCH', `${base}/${c.id}`, { token: users.reviewer, body: { version: 1, body: '审核员先改写了草稿' } }), 200);
+    expectStatus(await act(c.id, 'submit', users.editor), 200);
+    expect((await act(c.id, 'approve', users.reviewer)).body.error.code).to.equal('self_approval');
+  });
+
+  it('edits a live item only by a reviewer, and the edit goes through review; scheduled items are locked', async () => {
     const c = await newCase('已发布修改');
     await act(c.id, 'submit', users.editor);
     await act(c.id, 'approve', users.reviewer);
@@ -158,8 +177,12 @@ describe('content: review workflow, revisions and deletion', () => {
     expectStatus(byReviewer, 400); // the slug is fixed once published
     const ok = await app.request('PATCH', `${base}/${c.id}`, { token: users.reviewer, body: { version: 1, summary: '审核员改已发布' } });
     expectStatus(ok, 200);
-    expect(ok.body).to.include({ status: 'published', version: 2, slug: c.slug });
-    expect(changes.filter((e) => e.id === c.id).map((e) => e.reason)).to.deep.equal(['published', 'updated']);
+    // Unapproved words never go live: the item leaves the site until someone else approves the change.
+    expect(ok.body).to.include({ status: 'in_review', version: 2, slug: c.slug });
+    expect(changes.filter((e) => e.id === c.id).map((e) => e.reason)).to.deep.equal(['published', 'withdrawn']);
+    expect((await act(c.id, 'approve', users.reviewer)).body.error.code).to.equal('self_approval');
+    expectStatus(await act(c.id, 'approve', users.admin), 200);
+    expect(await hooks.markPublished('case', c.id)).to.include({ status: 'published', version: 2 });
 
     const s = await newCase('已排期');
     await act(s.id, 'submit', users.editor);

@@ -63,6 +63,28 @@ describe('accounts and sessions', () => {
     expect(role.status).to.equal(400);
     expect(role.body.error.details[0].field).to.equal('body.role');
   });
+
+  it('refuses common and trivial passwords: repeats, sequences, keyboard walks, the username itself', async () => {
+    const admin = await app.loginAs('admin');
+    const weak = [
+      ['wang.editor', 'aaaaaaaaaa'],
+      ['wang.editor', '1234567890'],
+      ['wang.editor', 'qwertyuiop'],
+      ['wang.editor', 'password123'],
+      ['wang.editor2', 'wang.editor2'],
+      ['lianxin.admin', 'lianxin.admin'],
+    ];
+    for (const [username, password] of weak) {
+      const res = await app.request('POST', '/api/admin/users', { token: admin.token, body: { username, password, role: 'editor' } });
+      expect(res.status, password).to.equal(400);
+      expect(res.body.error.details[0].field).to.equal('body.password');
+    }
+    const created = await app.request('POST', '/api/admin/users', { token: admin.token, body: { username: 'wang.editor', password: 'renda-daibiao-2026', role: 'editor' } });
+    expect(created.status).to.equal(201);
+    const change = await app.request('PATCH', `/api/admin/users/${created.body.id}`, { token: admin.token, body: { password: 'wang.editor' } });
+    expect(change.status).to.equal(400);
+    expect(change.body.error.details[0].field).to.equal('body.password');
+  });
 });
 
 describe('login throttling', () => {
@@ -91,5 +113,54 @@ describe('login throttling', () => {
     expect((await attempt(user.username, user.password)).status).to.equal(200);
     for (let i = 0; i < 3; i++) expect((await attempt(user.username, 'wrong-password')).status).to.equal(401);
     expect((await attempt(user.username, user.password)).status).to.equal(200);
+  });
+});
+
+describe('login throttling: normalised usernames, username × address locks, proxies', () => {
+  // 3 failures per username and address; 30 per username from anywhere; 12 per address.
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ name: 'auth_throttle_pairs', env: { LOGIN_MAX_FAILURES: '3', TRUST_PROXY: 'true' } });
+  });
+  after(() => app.close());
+
+  /** The client at `address`, behind one proxy that appended it to whatever the client sent. */
+  const from = (address: string, username: string, password: string, spoofed?: string) =>
+    app.request('POST', '/api/auth/login', {
+      body: { username, password },
+      headers: { 'x-forwarded-for': spoofed ? `${spoofed}, ${address}` : address },
+    });
+
+  it('counts padded, upper-case and full-width spellings of a username as the same username', async () => {
+    const victim = await app.loginAs('editor');
+    const spellings = [` ${victim.username}`, `${victim.username}   `, `\t${victim.username.toUpperCase()}`, victim.username.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))];
+    const statuses = [];
+    for (const name of spellings) statuses.push((await from('10.0.0.1', name, 'wrong-password')).status);
+    expect(statuses).to.deep.equal([401, 401, 401, 429]);
+    expect((await from('10.0.0.1', victim.username, victim.password)).status).to.equal(429);
+  });
+
+  it('a stranger locks only their own address out of an account, not its owner elsewhere', async () => {
+    const owner = await app.loginAs('reviewer');
+    for (let i = 0; i < 6; i++) await from('10.0.0.2', owner.username, 'wrong-password');
+    expect((await from('10.0.0.2', owner.username, owner.password)).status).to.equal(429);
+    expect((await from('10.0.0.3', owner.username, owner.password)).status).to.equal(200);
+  });
+
+  it('still locks an account guessed at from many addresses, at the slower account-wide limit', async () => {
+    const target = await app.loginAs('editor');
+    const statuses = [];
+    for (let i = 0; i < 31; i++) statuses.push((await from(`10.1.${i}.1`, target.username, 'wrong-password')).status);
+    expect(statuses.slice(0, 30).every((s) => s === 401)).to.equal(true);
+    expect(statuses[30]).to.equal(429);
+    expect((await from('10.2.0.1', target.username, target.password)).status).to.equal(429);
+  });
+
+  it('takes the address the trusted proxy saw, not what the client put in front of it', async () => {
+    // 12 failures per address: a client rotating the left-most X-Forwarded-For entry is still one address.
+    const statuses = [];
+    for (let i = 0; i < 13; i++) statuses.push((await from('10.0.0.9', `nobody-${i}`, 'wrong-password', `203.0.113.${i}`)).status);
+    expect(statuses.slice(0, 12).every((s) => s === 401)).to.equal(true);
+    expect(statuses[12]).to.equal(429);
   });
 });

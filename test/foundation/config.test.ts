@@ -59,6 +59,23 @@ describe('configuration', () => {
     expect(config.publicBaseUrl).to.equal('https://lianxin.example.cn');
   });
 
+  it('refuses a real SMS provider in production without the receipt secret', () => {
+    const prod = { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://lianxin.example.cn' };
+    const tencent = { ...prod, SMS_PROVIDER: 'tencent', TENCENT_SECRET_ID: 'id', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' };
+    expect(problemsOf(tencent).join('\n')).to.contain('SMS_RECEIPT_TOKEN');
+    expect(problemsOf({ ...tencent, SMS_RECEIPT_TOKEN: 'short' }).join('\n')).to.contain('SMS_RECEIPT_TOKEN');
+    expect(problemsOf({ ...prod, SMS_PROVIDER: 'aliyun', ALIYUN_ACCESS_KEY_ID: 'id', ALIYUN_ACCESS_KEY_SECRET: 's' }).join('\n')).to.contain('SMS_RECEIPT_TOKEN');
+    expect(loadConfig({ ...tencent, SMS_RECEIPT_TOKEN: 'a-long-random-secret-1234' }).sms.receiptToken).to.equal('a-long-random-secret-1234');
+    expect(loadConfig(prod).sms.provider).to.equal('outbox'); // the outbox receives no pushes
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, ...tencent, MONGODB_URI: '', SMS_RECEIPT_TOKEN: '' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).to.equal(78);
+    expect(result.stderr).to.contain('SMS_RECEIPT_TOKEN');
+  });
+
   it('stops `npm start` with a clear message on an invalid value', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: { ...process.env, PORT: 'eighty', MONGODB_URI: '' },

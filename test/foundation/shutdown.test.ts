@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import http from 'node:http';
+import { spawn } from 'node:child_process';
 import { mongoUriFor, uniqueDbName } from '../support/database';
-import { exitOf, freePort, spawnTs, waitFor } from '../support/process';
+import { exitOf, freePort, projectRoot, spawnTs, waitFor } from '../support/process';
 
 describe('graceful shutdown', () => {
   it('finishes an in-flight request on SIGTERM, then exits 0', async function () {
@@ -47,6 +48,29 @@ describe('graceful shutdown', () => {
       expect(refused).to.equal(true);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it('stops when a supervisor signals the `npm start` process itself (no orphaned app)', async function () {
+    this.timeout(60_000);
+    const port = await freePort();
+    const npm = spawn('npm', ['start'], {
+      cwd: projectRoot,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MONGODB_URI: mongoUriFor(uniqueDbName('npm_start')), SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    npm.stdout.on('data', (d) => (output += d));
+    npm.stderr.on('data', (d) => (output += d));
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 30_000, 'npm start to serve /healthz');
+      npm.kill('SIGTERM');
+      await exitOf(npm);
+      expect(output).to.contain('"msg":"stopped"'); // the app itself shut down gracefully
+      const refused = await waitFor(() => fetch(`http://127.0.0.1:${port}/healthz`).then(() => false, () => true), 10_000, 'the port to close');
+      expect(refused).to.equal(true);
+    } finally {
+      npm.kill('SIGKILL');
     }
   });
 });

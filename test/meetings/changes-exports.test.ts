@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import ical from 'node-ical';
 import { parse } from 'csv-parse/sync';
-import { ManualClock } from '../../src/clock';
+import { TEST_YEAR, TestClock } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { announced, HOUR, meetingBody, meetingPublications, requestedSms, seedCase, seedDeputies, tokenOf } from './support';
 
 describe('meetings: changes, calendar, CSV, follow-up', () => {
-  const clock = new ManualClock(new Date('2026-11-20T02:00:00Z'));
+  const clock = new TestClock(new Date(`${TEST_YEAR}-11-20T02:00:00Z`));
   let app: TestApp;
   let organizer: string;
   let deputyIds: string[];
@@ -46,7 +46,7 @@ describe('meetings: changes, calendar, CSV, follow-up', () => {
   };
 
   it('rescheduling notifies those who accepted, shows on the page and bumps the calendar SEQUENCE', async () => {
-    const start = new Date('2026-12-01T06:30:00Z');
+    const start = new Date(`${TEST_YEAR}-12-01T06:30:00Z`);
     const { id, token } = await meetingWithAttendee(start);
     const before = await ics(id);
     expect(before.start.toISOString()).to.equal(start.toISOString());
@@ -56,10 +56,10 @@ describe('meetings: changes, calendar, CSV, follow-up', () => {
     const current = (await app.request('GET', `/api/admin/meetings/${id}`, { token: organizer })).body;
     const moved = await app.request('POST', `/api/admin/meetings/${id}/reschedule`, {
       token: organizer,
-      body: { version: current.version, startsAt: '2026-12-02 15:00', venue: '区会议中心二号厅', note: '与全区大会时间冲突' },
+      body: { version: current.version, startsAt: `${TEST_YEAR}-12-02 15:00`, venue: '区会议中心二号厅', note: '与全区大会时间冲突' },
     });
     expect(moved.status).to.equal(200);
-    expect(moved.body).to.include({ status: 'changed', startsAtLocal: '2026-12-02 15:00', endsAtLocal: '2026-12-02 17:00', sequence: 1 });
+    expect(moved.body).to.include({ status: 'changed', startsAtLocal: `${TEST_YEAR}-12-02 15:00`, endsAtLocal: `${TEST_YEAR}-12-02 17:00`, sequence: 1 });
 
     const change = (await meetingPublications(app, organizer, id)).filter((p) => p.sms?.notification === 'change');
     expect(change).to.have.length(1);
@@ -67,7 +67,7 @@ describe('meetings: changes, calendar, CSV, follow-up', () => {
     expect(change[0].sms!.params).to.include({ time: '12月2日 15:00', venue: '区会议中心二号厅' });
 
     const after = await ics(id);
-    expect(after.start.toISOString()).to.equal('2026-12-02T07:00:00.000Z');
+    expect(after.start.toISOString()).to.equal(`${TEST_YEAR}-12-02T07:00:00.000Z`);
     expect(String(after.sequence)).to.equal('1');
     expect(after.location).to.include('区会议中心二号厅');
 
@@ -83,7 +83,7 @@ describe('meetings: changes, calendar, CSV, follow-up', () => {
   });
 
   it('cancelling notifies those who accepted, closes RSVP and marks the calendar event CANCELLED', async () => {
-    const { id, token } = await meetingWithAttendee(new Date('2026-12-05T06:30:00Z'));
+    const { id, token } = await meetingWithAttendee(new Date(`${TEST_YEAR}-12-05T06:30:00Z`));
     const current = (await app.request('GET', `/api/admin/meetings/${id}`, { token: organizer })).body;
     const cancelled = await app.request('POST', `/api/admin/meetings/${id}/cancel`, { token: organizer, body: { version: current.version, reason: '天气原因' } });
     expect(cancelled.status).to.equal(200);
@@ -102,7 +102,7 @@ describe('meetings: changes, calendar, CSV, follow-up', () => {
   });
 
   it('exports the answers as CSV with a BOM that round-trips, formulas neutralised', async () => {
-    const { id } = await meetingWithAttendee(new Date('2026-12-06T06:30:00Z'));
+    const { id } = await meetingWithAttendee(new Date(`${TEST_YEAR}-12-06T06:30:00Z`));
     const res = await app.request('GET', `/api/admin/meetings/${id}/rsvps.csv`, { token: organizer });
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.match(/^text\/csv/);
@@ -119,7 +119,7 @@ describe('meetings: changes, calendar, CSV, follow-up', () => {
   });
 
   it('drafts the follow-up article once the meeting is over, and returns the same draft on a second call', async () => {
-    const start = new Date('2026-12-07T06:30:00Z');
+    const start = new Date(`${TEST_YEAR}-12-07T06:30:00Z`);
     const { id } = await meetingWithAttendee(start);
     const early = await app.request('POST', `/api/admin/meetings/${id}/follow-up`, { token: organizer });
     expect(early.status).to.equal(409);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
-import { ManualClock } from '../../src/clock';
+import { TEST_YEAR, TestClock } from '../support/clock';
 import { REMINDER_JOB } from '../../src/meetings/reminders';
 import { Delivery } from '../../src/publishing/models/delivery';
 import { Publication } from '../../src/publishing/models/publication';
@@ -13,7 +13,7 @@ const MINUTE = 60_000;
 const FINAL = ['sent', 'partial', 'failed', 'cancelled'];
 
 describe('meetings: a change withdraws reminders that have not gone out', () => {
-  const clock = new ManualClock(new Date('2026-11-21T02:00:00Z'));
+  const clock = new TestClock(new Date(`${TEST_YEAR}-11-21T02:00:00Z`));
   let app: TestApp;
   let sms: FakeTencentSms;
   let organizer: string;
@@ -71,7 +71,7 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
 
   it('no admin API shows an organizer the invitees\' personal RSVP links', async () => {
     const [deputyId] = await seedDeputies(1, 60);
-    const { id } = await announced(app, organizer, { ...meetingBody(new Date('2026-11-25T08:30:00Z')), invitees: { deputyIds: [deputyId] } });
+    const { id } = await announced(app, organizer, { ...meetingBody(new Date(`${TEST_YEAR}-11-25T08:30:00Z`)), invitees: { deputyIds: [deputyId] } });
     const [invitation] = await requestedSms(id, 'invitation');
     const token = tokenOf(invitation.values.link);
     const pub = await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'invitation' });
@@ -86,7 +86,7 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
   });
 
   it('cancelling while a reminder waits for a retry: the reminder never goes out', async () => {
-    const { id, phone, reminder } = await reminderWaitingForRetry(new Date('2026-11-22T08:30:00Z'), 50);
+    const { id, phone, reminder } = await reminderWaitingForRetry(new Date(`${TEST_YEAR}-11-22T08:30:00Z`), 50);
 
     const current = await app.request('GET', `/api/admin/meetings/${id}`, { token: organizer });
     const cancel = await app.request('POST', `/api/admin/meetings/${id}/cancel`, { token: organizer, body: { version: current.body.version, reason: '因故取消' } });
@@ -103,9 +103,9 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
     expect(texts).to.have.length(2); // the invitation and the cancellation
   });
   it('moving the meeting while a reminder waits for a retry: the old-time reminder never goes out', async () => {
-    clock.set(new Date('2026-11-27T02:00:00Z'));
+    clock.set(new Date(`${TEST_YEAR}-11-27T02:00:00Z`));
     organizer = (await app.loginAs('organizer')).token; // the clock moved on: a fresh session
-    const start = new Date('2026-11-28T08:30:00Z');
+    const start = new Date(`${TEST_YEAR}-11-28T08:30:00Z`);
     const { id, phone, reminder } = await reminderWaitingForRetry(start, 70);
 
     organizer = (await app.loginAs('organizer')).token;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TEST_YEAR, TestClock } from '../support/clock';
 import { startService, type RunningService } from '../../src/server';
 import { REMINDER_JOB } from '../../src/meetings/reminders';
 import { Publication } from '../../src/publishing/models/publication';
@@ -13,7 +13,7 @@ async function reminderPublications(meetingId: string) {
 }
 
 describe('meetings: reminders', () => {
-  const clock = new ManualClock(new Date('2026-11-20T02:00:00Z'));
+  const clock = new TestClock(new Date(`${TEST_YEAR}-11-20T02:00:00Z`));
   let app: TestApp;
   let organizer: string;
   let deputyIds: string[];
@@ -43,8 +43,8 @@ describe('meetings: reminders', () => {
   }
 
   it('after downtime sends only the latest due reminder, and only before the meeting', async () => {
-    clock.set(new Date('2026-11-24T02:00:00Z'));
-    const start = new Date('2026-11-26T06:30:00Z');
+    clock.set(new Date(`${TEST_YEAR}-11-24T02:00:00Z`));
+    const start = new Date(`${TEST_YEAR}-11-26T06:30:00Z`);
     const id = await meetingWithAnswers(start, [deputyIds[2]]);
     const scheduler = (restarted ?? app.service).services.scheduler;
 
@@ -61,8 +61,8 @@ describe('meetings: reminders', () => {
   });
 
   it('sends no reminder after a cancellation', async () => {
-    clock.set(new Date('2026-11-21T02:00:00Z'));
-    const start = new Date('2026-11-22T08:30:00Z');
+    clock.set(new Date(`${TEST_YEAR}-11-21T02:00:00Z`));
+    const start = new Date(`${TEST_YEAR}-11-22T08:30:00Z`);
     const id = await meetingWithAnswers(start, [deputyIds[3]]);
     const svc = restarted ?? app.service;
     const current = (await (await fetch(`${svc.url}/api/admin/meetings/${id}`, { headers: { authorization: `Bearer ${organizer}` } })).json()) as { version: number };
@@ -79,8 +79,8 @@ describe('meetings: reminders', () => {
 
   // Last: it restarts the service, and the helpers above talk to the first one.
   it('sends each reminder once at its time, to those who accepted, and survives a restart', async () => {
-    clock.set(new Date('2026-11-20T02:00:00Z'));
-    const start = new Date('2026-11-23T06:30:00Z');
+    clock.set(new Date(`${TEST_YEAR}-11-20T02:00:00Z`));
+    const start = new Date(`${TEST_YEAR}-11-23T06:30:00Z`);
     const id = await meetingWithAnswers(start, [deputyIds[0], deputyIds[1]]);
     const scheduler = () => (restarted ?? app.service).services.scheduler;
 

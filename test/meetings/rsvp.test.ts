@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TEST_YEAR, TestClock } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { announced, HOUR, meetingBody, meetingPublications, requestedSms, seedCase, seedDeputies, seedGroup, tokenOf } from './support';
 
 describe('meetings: create, announce, RSVP', () => {
-  const clock = new ManualClock(new Date('2026-11-20T02:00:00Z'));
+  const clock = new TestClock(new Date(`${TEST_YEAR}-11-20T02:00:00Z`));
   let app: TestApp;
   let organizer: string;
   let deputyIds: string[];
@@ -15,22 +15,22 @@ describe('meetings: create, announce, RSVP', () => {
     deputyIds = await seedDeputies(6);
   });
   after(() => app.close());
-  beforeEach(() => clock.set(new Date('2026-11-20T02:00:00Z')));
+  beforeEach(() => clock.set(new Date(`${TEST_YEAR}-11-20T02:00:00Z`)));
 
   it('accepts local Asia/Shanghai times, stores instants, and refuses bad input field by field', async () => {
     const ok = await app.request('POST', '/api/admin/meetings', {
       token: organizer,
-      body: { ...meetingBody(new Date()), startsAt: '2026-12-01 14:30', endsAt: '2026-12-01T16:30:00+08:00' },
+      body: { ...meetingBody(clock.now()), startsAt: `${TEST_YEAR}-12-01 14:30`, endsAt: `${TEST_YEAR}-12-01T16:30:00+08:00` },
     });
     expect(ok.status).to.equal(201);
-    expect(ok.body.startsAt).to.equal('2026-12-01T06:30:00.000Z');
-    expect(ok.body.startsAtLocal).to.equal('2026-12-01 14:30');
+    expect(ok.body.startsAt).to.equal(`${TEST_YEAR}-12-01T06:30:00.000Z`);
+    expect(ok.body.startsAtLocal).to.equal(`${TEST_YEAR}-12-01 14:30`);
     expect(ok.body.status).to.equal('draft');
     expect(ok.body.slug).to.match(/^dai-biao-xiao-zu/);
 
     const bad = await app.request('POST', '/api/admin/meetings', {
       token: organizer,
-      body: { ...meetingBody(new Date()), startsAt: '2026-02-30 14:00', capacity: 0, colour: 'red', invitees: { extras: [{ name: '张三', phone: '12345' }] } },
+      body: { ...meetingBody(clock.now()), startsAt: `${TEST_YEAR}-02-30 14:00`, capacity: 0, colour: 'red', invitees: { extras: [{ name: '张三', phone: '12345' }] } },
     });
     expect(bad.status).to.equal(400);
     const fields = bad.body.error.details.map((d: { field: string }) => d.field);
@@ -38,13 +38,13 @@ describe('meetings: create, announce, RSVP', () => {
 
     const unknownIds = await app.request('POST', '/api/admin/meetings', {
       token: organizer,
-      body: { ...meetingBody(new Date('2026-12-01T06:30:00Z')), featuredCaseIds: ['0123456789abcdef01234567'] },
+      body: { ...meetingBody(new Date(`${TEST_YEAR}-12-01T06:30:00Z`)), featuredCaseIds: ['0123456789abcdef01234567'] },
     });
     expect(unknownIds.status).to.equal(400);
     expect(unknownIds.body.error.details[0].field).to.equal('body.featuredCaseIds.0');
 
     const editor = await app.loginAs('editor');
-    const forbidden = await app.request('POST', '/api/admin/meetings', { token: editor.token, body: meetingBody(new Date('2026-12-01T06:30:00Z')) });
+    const forbidden = await app.request('POST', '/api/admin/meetings', { token: editor.token, body: meetingBody(new Date(`${TEST_YEAR}-12-01T06:30:00Z`)) });
     expect(forbidden.status).to.equal(403);
   });
 
@@ -52,7 +52,7 @@ describe('meetings: create, announce, RSVP', () => {
     const groupId = await seedGroup('东湖代表小组', [deputyIds[1], deputyIds[2]]);
     const caseId = await seedCase('代表小组“月月谈”');
     const { id, announce } = await announced(app, organizer, {
-      ...meetingBody(new Date('2026-12-01T06:30:00Z')),
+      ...meetingBody(new Date(`${TEST_YEAR}-12-01T06:30:00Z`)),
       featuredCaseIds: [caseId],
       invitees: { deputyIds: [deputyIds[0], deputyIds[1]], groupIds: [groupId], extras: [{ name: '李四', phone: '+86 138-0013-8000' }] },
     });
@@ -84,11 +84,11 @@ describe('meetings: create, announce, RSVP', () => {
   });
 
   it('accept, change to decline, change back; read-only after the deadline', async () => {
-    const start = new Date('2026-12-02T06:30:00Z');
+    const start = new Date(`${TEST_YEAR}-12-02T06:30:00Z`);
     const { id } = await announced(app, organizer, {
       ...meetingBody(start),
       capacity: 10,
-      rsvpDeadline: '2026-12-01 18:00',
+      rsvpDeadline: `${TEST_YEAR}-12-01 18:00`,
       invitees: { deputyIds: [deputyIds[3]] },
     });
     const token = tokenOf((await requestedSms(id, 'invitation'))[0].values.link);
@@ -108,7 +108,7 @@ describe('meetings: create, announce, RSVP', () => {
     const crossSite = await app.request('POST', `/api/public/rsvp/${token}`, { body: { response: 'declined' }, headers: { origin: 'https://evil.example' } });
     expect(crossSite.status).to.equal(403);
 
-    clock.set(new Date('2026-12-01T10:00:01Z')); // 18:00:01 in Shanghai
+    clock.set(new Date(`${TEST_YEAR}-12-01T10:00:01Z`)); // 18:00:01 in Shanghai
     const late = await answer('declined');
     expect(late.status).to.equal(409);
     expect(late.body.error.code).to.equal('rsvp_closed');
@@ -124,7 +124,7 @@ describe('meetings: create, announce, RSVP', () => {
   it('200 people answering at once for 50 seats: exactly 50 accepted', async function () {
     this.timeout(60_000);
     const many = await seedDeputies(200, 1000);
-    const { id } = await announced(app, organizer, { ...meetingBody(new Date('2026-12-03T06:30:00Z')), capacity: 50, invitees: { deputyIds: many } });
+    const { id } = await announced(app, organizer, { ...meetingBody(new Date(`${TEST_YEAR}-12-03T06:30:00Z`)), capacity: 50, invitees: { deputyIds: many } });
     const links = (await requestedSms(id, 'invitation')).map((s) => tokenOf(s.values.link));
     expect(links).to.have.length(200);
     const results = await Promise.all(links.map((t) => app.request('POST', `/api/public/rsvp/${t}`, { body: { response: 'accepted' } })));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TestClock, testDate } from '../support/clock';
 import * as publishing from '../../src/publishing';
 import { planPublication } from '../../src/publishing/planner';
 import { Delivery } from '../../src/publishing/models/delivery';
@@ -9,7 +9,7 @@ import { approvedArticle } from './support/fixtures';
 
 describe('publishing: planner', () => {
   let app: TestApp;
-  const clock = new ManualClock(Date.now());
+  const clock = new TestClock(testDate('03-10T02:00:00Z'));
 
   before(async () => {
     app = await startTestApp({ name: 'pub_planner', clock });

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import mongoose, { Types } from 'mongoose';
-import { ManualClock } from '../../src/clock';
 import { startService, type RunningService } from '../../src/server';
 import { DUE_JOB, MONTHLY_JOB } from '../../src/publishing/jobs';
 import { Delivery } from '../../src/publishing/models/delivery';
@@ -8,12 +7,13 @@ import { createUser } from '../../src/auth/service';
 import { Article } from '../../src/content/models/article';
 import { siteRuntime } from '../../src/site';
 import { startTestApp, type TestApp } from '../support/app';
+import { TEST_YEAR, TestClock, testDate } from '../support/clock';
 import { approvedArticle, waitFor } from './support/fixtures';
 
 describe('publishing: schedules', () => {
   let app: TestApp;
   let restarted: RunningService | undefined;
-  let clock: ManualClock;
+  let clock: TestClock;
   let reviewer: string;
 
   let publicationId: string;
@@ -23,8 +23,8 @@ describe('publishing: schedules', () => {
   // The scenario both tests read: a scheduled publication; the instance goes down, its time passes, a new
   // instance (same database, scheduler on) starts. Set up here so that each test stands on its own.
   before(async () => {
-    // Near real time: sessions expire by the database's TTL monitor, which reads the real clock.
-    clock = new ManualClock(Date.now());
+    // Mid-month in Beijing: the scenario's hours never straddle a month, whatever the real time of day.
+    clock = new TestClock(testDate('03-10T02:00:00Z'));
     app = await startTestApp({ name: 'pub_schedule', clock });
     reviewer = (await app.loginAs('reviewer')).token;
     const id = await approvedArticle('停机期间到点的排期发布');
@@ -80,7 +80,7 @@ describe('publishing: schedules', () => {
     const month = local.toISOString().slice(0, 7);
     clock.set(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 1, 0, 10) - 8 * 3_600_000);
     const password = 'pw-monthly-report-1';
-    await createUser({ username: 'monthly-reader', password, role: 'editor' });
+    await createUser({ username: 'monthly-reader', password, role: 'editor' }, clock.now());
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -118,7 +118,7 @@ describe('publishing: schedules', () => {
     expect(march.body.failures).to.deep.equal([]);
     expect(march.body.publications.total).to.equal(1);
     expect(march.body.pageViews).to.deep.include({ thisMonth: 3, thisMonthByKind: { article: 3 }, itemsPublishedThisMonth: 3 });
-    expect((await get('/api/admin/reports/monthly/2025-01')).status).to.equal(404);
-    expect((await get('/api/admin/reports/monthly/2025-13')).status).to.equal(400);
+    expect((await get(`/api/admin/reports/monthly/${TEST_YEAR - 10}-01`)).status).to.equal(404); // long before the clock
+    expect((await get(`/api/admin/reports/monthly/${TEST_YEAR}-13`)).status).to.equal(400);
   });
 });

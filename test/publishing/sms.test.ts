@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TestClock, testDate } from '../support/clock';
 import { addOptOut } from '../../src/channels/sms';
 import { Delivery } from '../../src/publishing/models/delivery';
 import * as publishing from '../../src/publishing';
@@ -11,14 +11,14 @@ describe('publishing: SMS and every channel together', () => {
   let app: TestApp;
   let sms: FakeTencentSms;
   let wechat: FakeWechat;
-  let clock: ManualClock;
+  let clock: TestClock;
   let reviewer: string;
   let admin: string;
 
   before(async () => {
     sms = await startFakeTencentSms();
     wechat = await startFakeWechat();
-    clock = new ManualClock(Date.now());
+    clock = new TestClock(testDate('03-10T02:00:00Z'));
     app = await startTestApp({
       name: 'pub_sms',
       clock,

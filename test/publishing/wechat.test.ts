@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../src/clock';
+import { TestClock, testDate } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { startFakeWechat, type FakeWechat } from '../fakes';
 import { approvedArticle, waitFor } from './support/fixtures';
@@ -7,12 +7,12 @@ import { approvedArticle, waitFor } from './support/fixtures';
 describe('publishing: WeChat official account through the pipeline', () => {
   let app: TestApp;
   let fake: FakeWechat;
-  let clock: ManualClock;
+  let clock: TestClock;
   let reviewer: string;
 
   before(async () => {
     fake = await startFakeWechat();
-    clock = new ManualClock(Date.now());
+    clock = new TestClock(testDate('03-10T02:00:00Z'));
     app = await startTestApp({
       name: 'pub_wechat',
       clock,

@@ -15,6 +15,7 @@ describe('publishing: worker processes (crash, race)', function () {
   let app: TestApp;
   let sms: FakeTencentSms;
   let reviewer: string;
+  let admin: string;
   const children: WorkerChild[] = [];
   let workerEnv: Record<string, string>;
 
@@ -29,6 +30,7 @@ describe('publishing: worker processes (crash, race)', function () {
     };
     app = await startTestApp({ name: 'pub_workers', env: { ...smsEnv, PUBLISHING_WORKER_ENABLED: 'false' } });
     reviewer = (await app.loginAs('reviewer')).token;
+    admin = (await app.loginAs('admin')).token;
     workerEnv = { ...smsEnv, MONGODB_URI: app.config.mongodbUri!, PUBLISHING_LEASE_MS: '1500', PUBLISHING_CONCURRENCY: '2' };
   });
   afterEach(async () => {
@@ -39,11 +41,12 @@ describe('publishing: worker processes (crash, race)', function () {
     await sms.close();
   });
 
-  async function publishTo(region: string, title: string): Promise<string> {
+  /** `large`: more recipients than SMS_CONFIRM_ABOVE, so an admin confirms the send. */
+  async function publishTo(region: string, title: string, large = false): Promise<string> {
     const id = await approvedArticle(title);
     const res = await app.request('POST', `/api/admin/articles/${id}/publish`, {
-      token: reviewer,
-      body: { channels: ['sms'], audience: { deputies: { regions: [region] } }, sms: { notification: 'news' } },
+      token: large ? admin : reviewer,
+      body: { channels: ['sms'], audience: { deputies: { regions: [region] } }, sms: { notification: 'news', ...(large ? { confirmLargeSend: true } : {}) } },
     });
     expect(res.status, res.text).to.equal(201);
     return res.body.id;
@@ -75,7 +78,7 @@ describe('publishing: worker processes (crash, race)', function () {
     children.push(first);
     // The first request is accepted by the provider but never answered: the worker dies waiting for it.
     sms.controls.failNext({ hang: true, processBeforeHang: true, match: 'SendSms', count: 1 });
-    const pubId = await publishTo('崩溃区', '千人短信中途崩溃');
+    const pubId = await publishTo('崩溃区', '千人短信中途崩溃', true);
 
     await waitFor('fan-out under way', async () => receivedCounts('+8613910').size >= 600, 30_000, 5);
     await first.kill('SIGKILL');

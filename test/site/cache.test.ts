@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { get } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { Types } from 'mongoose';
 import { Article } from '../../src/content/models/article';
 import * as hooks from '../../src/content/publication-hooks';
 import { VIEW_FLUSH_MS } from '../../src/site/module';
@@ -120,6 +121,13 @@ describe('microsite page cache', () => {
     expect((await app.request('GET', `/news/${a.slug}`)).text).to.contain('旧正文');
     expect((await app.request('GET', '/news')).text).to.contain('修改前的标题');
     await contentService(app).update('article', a.id, { version: a.version, title: '修改后的标题', body: '新正文' }, reviewer);
+    // Unapproved words never go live: the page leaves the site while the change is reviewed...
+    expect((await app.request('GET', `/news/${a.slug}`)).status).to.equal(404);
+    expect((await app.request('GET', '/news')).text).not.to.contain('修改前的标题');
+    // ...and comes back, changed, once someone else approved it and it is published again.
+    const admin = { id: new Types.ObjectId().toHexString(), role: 'admin' as const, name: '管理员' };
+    await contentService(app).act('article', a.id, 'approve', admin, {});
+    await hooks.markPublished('article', a.id);
     const page = await app.request('GET', `/news/${a.slug}`);
     expect(page.text).to.contain('新正文').and.to.contain('修改后的标题');
     expect((await app.request('GET', '/news')).text).to.contain('修改后的标题').and.not.to.contain('修改前的标题');

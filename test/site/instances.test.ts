@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
+import { machineTimeEnv } from '../support/process';
 import { contentService, eventually, reviewer, seed } from './support';
 
 function startOtherInstance(mongodbUri: string, dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
   const root = path.resolve(__dirname, '../..');
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', MONGODB_URI: mongodbUri, DATA_DIR: dataDir, LOG_LEVEL: 'info', SCHEDULER_ENABLED: 'false', PUBLIC_BASE_URL: 'http://lianxin.test' },
+    env: { ...machineTimeEnv(), PATH: process.env.PATH, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', MONGODB_URI: mongodbUri, DATA_DIR: dataDir, LOG_LEVEL: 'info', SCHEDULER_ENABLED: 'false', PUBLIC_BASE_URL: 'http://lianxin.test' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

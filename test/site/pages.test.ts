@@ -1,8 +1,8 @@
 /** Pages, feeds and discovery: 404 page, RSS and sitemap that parse, robots.txt, metadata, search ranking. */
 import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
-import { ManualClock } from '../../src/clock';
 import { startTestApp, type TestApp } from '../support/app';
+import { TEST_YEAR, TestClock, testDate } from '../support/clock';
 import { seed } from './support';
 
 const parser = new XMLParser({ ignoreAttributes: false });
@@ -14,7 +14,7 @@ function metaContent(html: string, property: string): string | undefined {
 
 describe('microsite pages', () => {
   let app: TestApp;
-  const clock = new ManualClock(new Date('2026-11-01T02:00:00Z'));
+  const clock = new TestClock(testDate('11-01T02:00:00Z'));
   const slugs: Record<string, string> = {};
 
   before(async () => {
@@ -26,7 +26,7 @@ describe('microsite pages', () => {
     clock.advance(3_600_000);
     slugs.bodyOnly = (await seed(app, 'article', { title: '代表小组进村入户', body: '帮助群众巩固脱贫成果 <script>alert(1)</script>' })).slug;
     slugs.deputy = (await seed(app, 'deputy', { name: '王建国', level: 'city', story: '事迹。' })).slug;
-    slugs.group = (await seed(app, 'group', { name: '青秀区第一代表小组', members: [{ name: '王建国', role: '组长' }], activities: [{ date: '2026-10-01', theme: '走访', participants: '全体', outcomes: '收集建议 12 条' }] })).slug;
+    slugs.group = (await seed(app, 'group', { name: '青秀区第一代表小组', members: [{ name: '王建国', role: '组长' }], activities: [{ date: `${TEST_YEAR}-10-01`, theme: '走访', participants: '全体', outcomes: '收集建议 12 条' }] })).slug;
     slugs.case = (await seed(app, 'case', { title: '代表小组活动模式：一月一主题', caseKind: 'group_activity', summary: '每月一个主题。' })).slug;
   });
   after(async () => app?.close());
@@ -102,7 +102,7 @@ describe('microsite pages', () => {
     const items = [rss.rss.channel.item].flat();
     expect(items).to.have.length(3);
     expect(items[0].link).to.equal(`http://lianxin.test/news/${slugs.bodyOnly}`);
-    expect(new Date(items[0].pubDate).toISOString()).to.equal('2026-11-01T04:00:00.000Z');
+    expect(new Date(items[0].pubDate).toISOString()).to.equal(`${TEST_YEAR}-11-01T04:00:00.000Z`);
 
     const sitemap = await app.request('GET', '/sitemap.xml');
     expect(sitemap.status).to.equal(200);
@@ -130,5 +130,10 @@ describe('microsite pages', () => {
     const d = await seed(app, 'deputy', { name: '特殊地名代表', level: 'county', story: '事迹', region: { county } });
     expect((await app.request('GET', `/news/${a.slug}`)).text).to.contain(`href="/news?region=${encodeURIComponent(county)}"`);
     expect((await app.request('GET', `/deputies/${d.slug}`)).text).to.contain(`href="/deputies?region=${encodeURIComponent(county)}"`);
+  });
+  it("dates the footer by Beijing's calendar, whatever the server's time zone", async () => {
+    clock.set(testDate('12-31T16:30:00Z')); // 00:30 on 1 January in Beijing, still 31 December in UTC and westward
+    const page = await app.request('GET', '/no/such/page-at-new-year');
+    expect(page.text).to.contain(`· ${TEST_YEAR + 1}</p>`);
   });
 });

@@ -8,7 +8,7 @@ import type { TestApp } from '../support/app';
 import { ContentService } from '../../src/content/service';
 import * as hooks from '../../src/content/publication-hooks';
 import type { ContentKind } from '../../src/content/enums';
-import type { Actor } from '../../src/content/workflow/actor';
+import { SYSTEM_ACTOR, type Actor } from '../../src/content/workflow/actor';
 import { SiteInvalidation } from '../../src/site/invalidation-relay';
 
 export const editor: Actor = { id: new Types.ObjectId().toHexString(), role: 'editor', name: '编辑小王' };
@@ -52,7 +52,7 @@ export async function seed(app: TestApp, kind: ContentKind, input: Record<string
 }
 
 async function view(content: ContentService, kind: ContentKind, id: string): Promise<Seeded> {
-  const doc = (await content.get(kind, id)) as { id: string; slug: string; version: number };
+  const doc = (await content.get(kind, id, SYSTEM_ACTOR)) as { id: string; slug: string; version: number };
   return { id: doc.id, slug: doc.slug, version: doc.version };
 }
 

@@ -32,10 +32,10 @@ describe('microsite visibility', () => {
     const created = (await content.create('article', { title: '代表走访脱贫户', body: '第一稿', relatedDeputyIds: [deputy.id] }, editor)) as { id: string };
     await content.act('article', created.id, 'submit', editor, {});
     await content.act('article', created.id, 'reject', reviewer, { comment: REVIEW_COMMENT });
-    const current = (await content.get('article', created.id)) as { version: number };
+    const current = (await content.get('article', created.id, editor)) as { version: number };
     await content.update('article', created.id, { version: current.version, body: '修改后的正文：代表走访脱贫户。' }, editor);
     const published = await seed(app, 'article', { title: '另一篇已发布' });
-    articleSlug = ((await content.get('article', created.id)) as { slug: string }).slug;
+    articleSlug = ((await content.get('article', created.id, editor)) as { slug: string }).slug;
     await content.act('article', created.id, 'submit', editor, {});
     await content.act('article', created.id, 'approve', reviewer, {});
     await hooks.markPublished('article', created.id);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { loadConfig, type Config } from '../../src/config';
-import type { Clock } from '../../src/clock';
+import type { TestClock } from './clock';
 import { startService, type RunningService } from '../../src/server';
 import { createUser } from '../../src/auth/service';
 import type { Role } from '../../src/auth/roles';
@@ -40,7 +40,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { env?: Record<string, string>; clock?: Clock; name?: string } = {}): Promise<TestApp> {
+export async function startTestApp(options: { env?: Record<string, string>; clock?: TestClock; name?: string } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lianxin-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -80,7 +80,7 @@ export async function startTestApp(options: { env?: Record<string, string>; cloc
     async loginAs(role, displayName) {
       const username = `${role}-${randomBytes(3).toString('hex')}`;
       const password = `pw-${randomBytes(8).toString('hex')}`;
-      const user = await createUser({ username, password, role, displayName });
+      const user = await createUser({ username, password, role, displayName }, service.services.clock.now());
       const res = await request<{ token: string }>('POST', '/api/auth/login', { body: { username, password } });
       if (res.status !== 200) throw new Error(`login as ${role} failed: ${res.status} ${res.text}`);
       return { token: res.body.token, userId: user.id, username, password };

@@ -5,6 +5,21 @@ import path from 'node:path';
 
 export const projectRoot = path.resolve(__dirname, '../..');
 
+/**
+ * The parts of this process's environment that set the machine's time: the zone (TZ) and libfaketime's
+ * (LD_PRELOAD, FAKETIME…) when the suite runs under `faketime`. A child started with a clean environment gets them,
+ * so it lives on the same machine as its parent: instances a year apart would be a different test.
+ */
+export function machineTimeEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    if (name === 'TZ' || name.startsWith('FAKETIME') || name === 'DONT_FAKE_MONOTONIC') env[name] = value;
+    if (name === 'LD_PRELOAD' && value.includes('faketime')) env[name] = value;
+  }
+  return env;
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();

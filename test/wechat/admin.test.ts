@@ -68,7 +68,7 @@ describe('wechat admin', () => {
       for (const pattern of ['(a|a)*$', '(\\w|\\d)+$', '\\s*\\s*\\s*\\s*x$']) {
         const refused = await rule({ name: '坏', match: 'regex', pattern, reply: { type: 'text', text: 'x' } });
         expect(refused.status, pattern).to.equal(400);
-        expect(refused.body.error.message, pattern).to.match(/灾难性回溯/);
+        expect(refused.body.error.message, pattern).to.match(/灾难性回溯|成倍增长/);
         expect(refused.body.error.details[0].field).to.equal('body.pattern');
         const changed = await app.request('PUT', `/api/admin/wechat/keywords/${ok.body.id}`, {
           token: editor,
@@ -76,8 +76,15 @@ describe('wechat admin', () => {
         });
         expect(changed.status, pattern).to.equal(400);
       }
-      // Quadratic at worst, and messages are capped in length: accepted.
-      expect((await rule({ name: '代表会议', match: 'regex', pattern: '代表.*会议', reply: { type: 'text', text: '会议安排' } })).status).to.equal(201);
+      // Polynomial under backtracking is refused too ((.*a){14} was called "quadratic" and stalled for seconds);
+      // the same rule with a bounded gap is linear and accepted.
+      for (const pattern of ['(.*a){14}', '代表.*会议']) {
+        const refused = await rule({ name: '坏', match: 'regex', pattern, reply: { type: 'text', text: 'x' } });
+        expect(refused.status, pattern).to.equal(400);
+        expect(refused.body.error.message, pattern).to.match(/成倍增长/);
+      }
+      expect((await rule({ name: '代表会议', match: 'regex', pattern: '代表.{0,20}会议', reply: { type: 'text', text: '会议安排' } })).status).to.equal(201);
+      expect((await say('请问代表什么时候开会议'))?.Content).to.equal('会议安排');
       const invalid = await rule({ name: '坏', match: 'regex', pattern: '([', reply: { type: 'text', text: 'x' } });
       expect(invalid.status).to.equal(400);
       expect(invalid.body.error.message).to.match(/语法错误/);
@@ -177,6 +184,9 @@ describe('wechat admin', () => {
       expect(bad.status).to.equal(400);
       expect(bad.body.error.message).to.contain('button[0].sub_button[0].name');
       expect(bad.body.error.details[0].field).to.equal('body.button[0].sub_button[0].name');
+      const phishing = await app.request('PUT', '/api/admin/wechat/menu', { token: editor, body: { button: [{ type: 'view', name: '领奖', url: 'https://evil.example/' }] } });
+      expect(phishing.status).to.equal(400);
+      expect(phishing.body.error.details[0].field).to.equal('body.button[0].url');
     });
 
     it('saves a valid menu and pushes it with menu/create', async () => {

@@ -36,11 +36,29 @@ describe('menu validation', () => {
     expect(problems(sub('字'.repeat(21)))[0]).to.match(/^body\.button\[1\]\.sub_button\[1\]\.name: name 超过 60 字节/);
   });
 
+  it('lets view buttons open only the microsite or https pages on the allowed hosts', () => {
+    const rule = { publicBaseUrl: 'http://lianxin.test', hosts: ['lianxin.test', 'www.example.gov.cn'] };
+    const urlProblems = (url: string) => {
+      try {
+        validateMenu({ button: [{ type: 'view', name: 'a', url }] }, rule);
+        return [];
+      } catch (err) {
+        return ((err as ValidationError).details as { field: string }[]).map((p) => p.field);
+      }
+    };
+    expect(urlProblems('http://lianxin.test/meetings')).to.deep.equal([]); // the microsite itself, as configured
+    expect(urlProblems('https://www.example.gov.cn/notice')).to.deep.equal([]);
+    for (const url of ['https://evil.example/phish', 'http://www.example.gov.cn/', 'https://lianxin.test.evil.example/', 'http://lianxin.test@evil.example/']) {
+      expect(urlProblems(url), url).to.deep.equal(['body.button[0].url']);
+    }
+  });
+
   it('checks each type’s required fields and their limits', () => {
     expect(problems({ button: [{ type: 'click', name: 'a' }] })[0]).to.equal('body.button[0].key: key 必填');
     expect(problems({ button: [{ type: 'click', name: 'a', key: 'K'.repeat(129) }] })[0]).to.match(/^body\.button\[0\]\.key: key 超过 128 字节/);
     expect(problems({ button: [{ type: 'view', name: 'a', url: `https://x.cn/${'p'.repeat(1020)}` }] })[0]).to.match(/^body\.button\[0\]\.url: url 超过 1024 字节/);
-    expect(problems({ button: [{ type: 'view', name: 'a', url: 'ftp://x.cn' }] })[0]).to.match(/url 必须是 http/);
+    expect(problems({ button: [{ type: 'view', name: 'a', url: 'ftp://x.cn' }] })[0]).to.match(/url 必须是 https/);
+    expect(problems({ button: [{ type: 'view', name: 'a', url: 'http://x.cn' }] })[0]).to.match(/url 必须是 https/);
     expect(problems({ button: [{ type: 'teleport', name: 'a' }] })[0]).to.match(/^body\.button\[0\]\.type: type 必须是/);
     expect(problems({ button: [{ type: 'miniprogram', name: 'a', url: 'https://x.cn' }] })).to.include('body.button[0].appid: appid 必填');
     expect(problems({ button: [{ type: 'click', name: 'a', key: 'K', colour: 'red' }] })).to.include('body.button[0].colour: unknown field');

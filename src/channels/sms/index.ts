@@ -16,7 +16,7 @@ export { TencentSmsProvider } from './tencent';
 export { AliyunSmsProvider } from './aliyun';
 export { SmsProviderError, type SmsProvider } from './provider';
 export { normalizeChinaMobile, nationalNumber } from './phone';
-export { optedOutAmong, addOptOut, removeOptOut, isOptOutReply } from './opt-out';
+export { optedOutAmong, addOptOut, removeOptOut, isOptOutReply, wasTextedBy } from './opt-out';
 export { applyReceipts, parseShanghaiTime, type Receipt } from './receipts';
 export { loadSmsTemplates, renderSmsText, type SmsTemplate, type SmsTemplates } from './templates';
 

@@ -1,6 +1,6 @@
 /** Opt-outs: numbers that asked (TD / 退订) or were flagged by an admin never receive another text. */
 import type { DomainEventBus } from '../../events';
-import { SmsOptOutModel, type SmsOptOutDoc } from './models';
+import { SmsMessageModel, SmsOptOutModel, type SmsOptOutDoc } from './models';
 import { normalizeChinaMobile } from './phone';
 
 /** Replies that mean "stop" (compared after trimming, case-insensitively). */
@@ -37,4 +37,12 @@ export async function addOptOut(
 
 export async function removeOptOut(phone: string): Promise<boolean> {
   return (await SmsOptOutModel.deleteOne({ _id: phone })).deletedCount > 0;
+}
+
+/**
+ * Whether this provider ever handed a text to this number (E.164) for us. A reply can only answer a text we
+ * sent, so an opt-out "reply" for any other number is forged or misrouted and is ignored.
+ */
+export async function wasTextedBy(provider: string, phone: string): Promise<boolean> {
+  return Boolean(await SmsMessageModel.exists({ phone, provider, status: { $in: ['sent', 'delivered', 'unknown', 'sending'] } }));
 }

@@ -98,8 +98,8 @@ export class WechatChannel implements Channel {
     const { client, logger } = this.deps;
     const { content } = request;
     const id = request.deliveryId;
-    await saveProgress(id, { mode, stage: 'preparing', images: progress?.images ?? {} });
-    const images = await uploadBodyImages(client, content, { ...(progress?.images ?? {}) }, (imgs) => saveProgress(id, { images: imgs }), logger);
+    await saveProgress(this.deps.clock, id, { mode, stage: 'preparing', images: progress?.images ?? {} });
+    const images = await uploadBodyImages(client, content, { ...(progress?.images ?? {}) }, (imgs) => saveProgress(this.deps.clock, id, { images: imgs }), logger);
     const { html, droppedImages } = renderWechatArticle(content.markdown, { images, footerText: '点击左下角「阅读原文」查看完整内容' });
     if (droppedImages.length) logger.info({ deliveryId: id, droppedImages }, 'images left out of the WeChat article');
     if (html.length >= WECHAT_LIMITS.contentChars || Buffer.byteLength(html) >= WECHAT_LIMITS.contentBytes) {
@@ -110,7 +110,7 @@ export class WechatChannel implements Channel {
       );
     }
     const thumbMediaId = progress?.thumbMediaId ?? (await uploadCover(client, content.coverImagePath, logger));
-    await saveProgress(id, { thumbMediaId });
+    await saveProgress(this.deps.clock, id, { thumbMediaId });
     const { media_id } = await client.addDraft([
       {
         article_type: 'news',
@@ -124,20 +124,20 @@ export class WechatChannel implements Channel {
         only_fans_can_comment: 0,
       },
     ]);
-    await saveProgress(id, { draftMediaId: media_id });
+    await saveProgress(this.deps.clock, id, { draftMediaId: media_id });
     return media_id;
   }
 
   private async publish(request: DeliveryRequest, draftMediaId: string): Promise<DeliveryOutcome> {
     const id = request.deliveryId;
-    await saveProgress(id, { stage: 'submitting' });
+    await saveProgress(this.deps.clock, id, { stage: 'submitting' });
     try {
       const { publish_id, msg_data_id } = await this.deps.client.submitFreePublish(draftMediaId);
-      await saveProgress(id, { stage: 'submitted', publishId: publish_id, ...(msg_data_id ? { msgDataId: msg_data_id } : {}) });
+      await saveProgress(this.deps.clock, id, { stage: 'submitted', publishId: publish_id, ...(msg_data_id ? { msgDataId: msg_data_id } : {}) });
       return { status: 'pending', providerIds: { publish_id, media_id: draftMediaId, ...(msg_data_id ? { msg_data_id } : {}) } };
     } catch (err) {
       // Only an unanswered request leaves the stage 'submitting' (in doubt); a refusal means nothing happened.
-      if (!(err instanceof WechatApiError && err.mayHaveBeenAccepted)) await saveProgress(id, { stage: 'preparing' });
+      if (!(err instanceof WechatApiError && err.mayHaveBeenAccepted)) await saveProgress(this.deps.clock, id, { stage: 'preparing' });
       throw err;
     }
   }
@@ -145,23 +145,23 @@ export class WechatChannel implements Channel {
   private async broadcast(request: DeliveryRequest, draftMediaId: string): Promise<DeliveryOutcome> {
     const id = request.deliveryId;
     const tagId = request.wechat?.tagId;
-    await saveProgress(id, { stage: 'sending' });
+    await saveProgress(this.deps.clock, id, { stage: 'sending' });
     try {
       const res = await this.deps.client.massSendNews(draftMediaId, tagId === undefined ? true : tagId, clientMsgId(request.idempotencyKey), 0);
       const msgId = String(res.msg_id);
       const msgDataId = res.msg_data_id === undefined ? undefined : String(res.msg_data_id);
-      await saveProgress(id, { stage: 'sent', msgId, ...(msgDataId ? { msgDataId } : {}) });
+      await saveProgress(this.deps.clock, id, { stage: 'sent', msgId, ...(msgDataId ? { msgDataId } : {}) });
       return { status: 'pending', providerIds: { msg_id: msgId, media_id: draftMediaId, ...(msgDataId ? { msg_data_id: msgDataId } : {}) } };
     } catch (err) {
       if (err instanceof WechatApiError && err.errcode === 45065) {
         // clientmsgid exist: an earlier attempt of this very delivery was sent. WeChat returns its msg_id.
         const msgId = err.data?.msg_id === undefined ? undefined : String(err.data.msg_id);
         this.deps.logger.info({ deliveryId: id, msgId }, 'WeChat refused a duplicate mass send (45065): already sent');
-        await saveProgress(id, { stage: 'sent', ...(msgId ? { msgId } : {}) });
+        await saveProgress(this.deps.clock, id, { stage: 'sent', ...(msgId ? { msgId } : {}) });
         return { status: msgId ? 'pending' : 'sent', providerIds: { media_id: draftMediaId, ...(msgId ? { msg_id: msgId } : {}), duplicate: '45065' } };
       }
       if (err instanceof WechatApiError && err.errcode === 45028) await this.quota.markSpent();
-      if (!(err instanceof WechatApiError && err.mayHaveBeenAccepted)) await saveProgress(id, { stage: 'preparing' });
+      if (!(err instanceof WechatApiError && err.mayHaveBeenAccepted)) await saveProgress(this.deps.clock, id, { stage: 'preparing' });
       throw err;
     }
   }

@@ -2,6 +2,7 @@
  * What a WeChat delivery has already done, so a retry or a reconcile resumes instead of repeating: uploaded
  * images and cover, the draft, and — before and after the one call that reaches followers — its stage.
  */
+import type { Clock } from '../../clock';
 import mongoose, { Schema } from 'mongoose';
 
 export type WechatStage = 'preparing' | 'submitting' | 'submitted' | 'sending' | 'sent';
@@ -41,6 +42,6 @@ const schema = new Schema<WechatProgressDoc>(
 export const WechatProgressModel =
   (mongoose.models.WechatDeliveryProgress as mongoose.Model<WechatProgressDoc>) ?? mongoose.model<WechatProgressDoc>('WechatDeliveryProgress', schema);
 
-export async function saveProgress(id: string, fields: Partial<Omit<WechatProgressDoc, '_id'>>): Promise<void> {
-  await WechatProgressModel.updateOne({ _id: id }, { $set: { ...fields, updatedAt: new Date() } }, { upsert: true });
+export async function saveProgress(clock: Clock, id: string, fields: Partial<Omit<WechatProgressDoc, '_id'>>): Promise<void> {
+  await WechatProgressModel.updateOne({ _id: id }, { $set: { ...fields, updatedAt: clock.now() } }, { upsert: true });
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { Types } from 'mongoose';
 import type { Clock } from '../../clock';
-import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../errors';
+import { BadRequestError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../errors';
 import { Media, type MediaDoc, type MediaFormat, type MediaVariant, type MediaVariantName } from '../models/media';
 import { publicImage } from '../public-mappers';
 import { toObjectId } from '../workflow/transitions';
@@ -30,6 +30,14 @@ export interface UploadInput {
   alt?: string;
 }
 
+/** Leading bytes of the formats we accept (null = any byte): such a file that does not decode is damaged, not foreign. */
+const IMAGE_SIGNATURES: (number | null)[][] = [
+  [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], // PNG
+  [0xff, 0xd8, 0xff], // JPEG
+  [0x47, 0x49, 0x46, 0x38], // GIF8
+  [0x52, 0x49, 0x46, 0x46, null, null, null, null, 0x57, 0x45, 0x42, 0x50], // RIFF….WEBP
+];
+
 export class MediaService {
   constructor(
     private readonly storage: MediaStorage,
@@ -41,6 +49,9 @@ export class MediaService {
     try {
       meta = await sharp(bytes, { limitInputPixels: MAX_PIXELS }).metadata();
     } catch {
+      if (IMAGE_SIGNATURES.some((sig) => sig.every((b, i) => b === null || bytes[i] === b))) {
+        throw new BadRequestError('图片文件已损坏或不完整，请重新导出后上传', 'invalid_image');
+      }
       throw new UnsupportedMediaTypeError('只能上传 JPEG、PNG、WebP 或 GIF 图片', { accepted: Object.values(FORMATS).map((f) => f.contentType) });
     }
     const info = meta.format ? FORMATS[meta.format] : undefined;
@@ -65,14 +76,17 @@ export class MediaService {
         let pipeline = sharp(input.bytes, { limitInputPixels: MAX_PIXELS, animated }).rotate();
         if (name !== 'original') pipeline = pipeline.resize({ width: WIDTHS[name], withoutEnlargement: true });
         pipeline = pipeline.toFormat(type.format, type.format === 'jpeg' ? { quality: 85, mozjpeg: true } : type.format === 'webp' ? { quality: 85 } : {});
-        const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+        const { data, info } = await pipeline.toBuffer({ resolveWithObject: true }).catch((err: Error) => {
+          // The header was readable but the pixels are not (a truncated JPEG, a PNG with a broken chunk): bad input.
+          if (err?.message?.includes('pixel limit')) throw new UnsupportedMediaTypeError('图片尺寸过大');
+          throw new BadRequestError('图片文件已损坏或不完整，请重新导出后上传', 'invalid_image');
+        });
         const key = `${stem}-${name}.${type.ext}`;
         await this.storage.put(key, data, type.contentType);
         variants.push({ name, key, width: info.width, height: animated ? (info.pageHeight ?? info.height) : info.height, bytes: data.length, contentType: type.contentType });
       }
     } catch (err) {
       await Promise.all(variants.map((v) => this.storage.remove(v.key).catch(() => {})));
-      if ((err as Error)?.message?.includes('pixel limit')) throw new UnsupportedMediaTypeError('图片尺寸过大');
       throw err;
     }
     const original = variants[0];

@@ -52,6 +52,8 @@ export const WORKFLOW_ACTIONS = [
   'edit',
   'delete',
   'restore',
+  'reassign',
+  'purge',
 ] as const;
 export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 

@@ -23,8 +23,15 @@ export interface PublishableFields {
   /** The author who submitted for review: they cannot approve it themselves. */
   submittedBy?: Types.ObjectId;
   approvedBy?: Types.ObjectId;
-  /** People other than the submitter who saved the item during this round of review: they cannot approve it. */
+  /** Legacy (before authorsSinceApproval): people other than the submitter who saved during one review round. */
   editedInReviewBy?: Types.ObjectId[];
+  /**
+   * Everyone who wrote, saved or submitted the item since its last approval: none of them may approve it (four
+   * eyes). Cleared by an approval; a rejection keeps it, so a reviewer who rewrote a draft cannot approve it later.
+   */
+  authorsSinceApproval?: Types.ObjectId[];
+  /** The editor responsible for the item: editors change only their own (reviewers and admins reassign). Legacy: createdBy. */
+  ownerId?: Types.ObjectId;
   /** Page views, added in batches by the microsite. */
   viewCount: number;
   createdAt: Date;
@@ -66,6 +73,8 @@ export function publishablePlugin(schema: Schema): void {
     submittedBy: { type: Schema.Types.ObjectId },
     approvedBy: { type: Schema.Types.ObjectId },
     editedInReviewBy: { type: [Schema.Types.ObjectId], default: undefined },
+    authorsSinceApproval: { type: [Schema.Types.ObjectId], default: undefined },
+    ownerId: { type: Schema.Types.ObjectId },
     viewCount: { type: Number, default: 0, min: 0 },
     // Set by the services from the injected clock (tests drive time), not by mongoose.
     createdAt: { type: Date, required: true },

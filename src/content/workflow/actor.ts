@@ -14,6 +14,19 @@ export function actorFromUser(user: { id: string; displayName?: string; username
   return { id: user.id, name: user.displayName || user.username, role: user.role };
 }
 
+/** The editor responsible for an item (legacy items: whoever created it). */
+export function ownerOf(doc: { ownerId?: unknown; createdBy?: unknown }): string {
+  return String(doc.ownerId ?? doc.createdBy ?? '');
+}
+
+/**
+ * Editors change (save, submit, restore, delete) only items they own; reviewers, admins and the system any item.
+ */
+export function mayChange(actor: Actor, doc: { ownerId?: unknown; createdBy?: unknown }): boolean {
+  // ownerId null: an unassigned draft (e.g. an organizer's meeting follow-up) that any editor may work on.
+  return actor.role !== 'editor' || doc.ownerId === null || ownerOf(doc) === actor.id;
+}
+
 /** Admin passes every role check; the system passes the checks of system steps only (see rules). */
 export function actorHasRole(actor: Actor, roles: readonly Role[]): boolean {
   return actor.role === 'admin' || (actor.role !== 'system' && roles.includes(actor.role));

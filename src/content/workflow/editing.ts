@@ -10,19 +10,24 @@
  * Edits and status (documented policy, like Ghost but with review):
  *   - draft: saved as is.
  *   - in_review / approved: an editor's save sends the item back to draft (the approval was for other words);
- *     a reviewer's or admin's save leaves it (or puts it back) in_review: changed words must be approved again,
- *     and never by the person who changed them (they are recorded in editedInReviewBy until the next submit).
- *   - published: only reviewers and admins may save, and the change is live at once (a new revision,
- *     an 'edit' transition, an 'item.changed' event). Editors withdraw first or ask a reviewer.
+ *     a reviewer's or admin's save leaves it (or puts it back) in_review: changed words must be approved again.
+ *   - published: only reviewers and admins may save, and the change goes through review like any other: the
+ *     item leaves the public site (in_review) until someone else approves it and it is published again.
+ *     Editors withdraw first or ask a reviewer.
+ *   Four eyes: everyone who saves (or creates, or submits) is recorded in authorsSinceApproval, which only an
+ *   approval clears; none of them may approve (transitions.ts).
+ *   Ownership: editors save, restore and delete only items they own (ownerId, set at creation; reviewers and
+ *   admins reassign). Deleting is always soft and keeps revisions and transitions; only an admin purges.
  *   - scheduled: refused (409) — cancel the schedule first, so what goes live is what was approved.
  *   - withdrawn / archived: a save brings the item back to draft, to go through review again.
  */
 import { Types } from 'mongoose';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
+import { activeUserRole } from '../../auth/service';
 import { ITEM_STATUS_LABELS, type ItemKind, type ItemStatus } from '../enums';
-import { Revision, Transition, type RevisionDoc, type RevisionReason } from '../models/history';
+import { Revision, type RevisionDoc, type RevisionReason } from '../models/history';
 import { nextFreeSlug, slugify } from '../slug';
-import { actorHasRole, type Actor } from './actor';
+import { actorHasRole, mayChange, type Actor } from './actor';
 import { workflowKind, type WorkflowDoc, type WorkflowKind } from './registry';
 import { EDIT_ROLES, LIVE_EDIT_ROLES, LOCKED_STATUSES } from './rules';
 import { publicFaceReason, recordTransition, toObjectId, type WorkflowDeps } from './transitions';
@@ -52,7 +57,7 @@ function mapMongooseError(err: unknown): never {
  */
 function statusAfterSave(from: ItemStatus, reviewerSave: boolean): ItemStatus {
   if (from === 'withdrawn' || from === 'archived') return 'draft';
-  if (from === 'in_review' || from === 'approved') return reviewerSave ? 'in_review' : 'draft';
+  if (from === 'in_review' || from === 'approved' || from === 'published') return reviewerSave ? 'in_review' : 'draft';
   return from;
 }
 
@@ -88,7 +93,8 @@ export class EditingService {
     return nextFreeSlug(base, rows.map((r: any) => r.slug));
   }
 
-  async create(kind: ItemKind, data: Record<string, unknown>, actor: Actor): Promise<WorkflowDoc> {
+  /** `unassigned`: no owner, so any editor may take the draft on (drafts written for editors by other roles). */
+  async create(kind: ItemKind, data: Record<string, unknown>, actor: Actor, options: { unassigned?: boolean } = {}): Promise<WorkflowDoc> {
     const spec = workflowKind(kind);
     const now = this.deps.clock.now();
     const _id = new Types.ObjectId();
@@ -105,6 +111,8 @@ export class EditingService {
           status: 'draft',
           version: 1,
           deletedAt: null,
+          ownerId: options.unassigned ? null : userId,
+          authorsSinceApproval: [userId],
           createdBy: userId,
           updatedBy: userId,
           createdAt: now,
@@ -154,6 +162,7 @@ export class EditingService {
     if (doc.version !== baseVersion) {
       throw new ConflictError('内容已被他人修改，请刷新后在最新版本上修改', 'version_conflict', { currentVersion: doc.version, baseVersion });
     }
+    if (!mayChange(actor, doc)) throw new ForbiddenError('只能修改自己负责的内容，请联系审核员转交', 'not_owner');
     const from = doc.status;
     if (LOCKED_STATUSES.includes(from)) throw new ConflictError('已排期发布的内容不能修改，请先取消定时发布', 'locked_status', { status: from });
     if (from === 'published' && !actorHasRole(actor, LIVE_EDIT_ROLES)) {
@@ -161,8 +170,6 @@ export class EditingService {
     }
     const reviewerSave = actorHasRole(actor, LIVE_EDIT_ROLES);
     const to = statusAfterSave(from, reviewerSave);
-    // Whoever changes the words under review (other than their submitter) may not approve them afterwards.
-    const reviewedEdit = to === 'in_review' && String(doc.submittedBy ?? '') !== actor.id;
 
     const changes: Record<string, unknown> = {};
     const clears: Record<string, 1> = {};
@@ -177,7 +184,7 @@ export class EditingService {
     } else delete changes.slug;
     delete clears.slug;
     delete clears[spec.titleField];
-    if (from === 'approved') clears.approvedBy = 1; // the approval was for other words
+    if (from === 'approved' || from === 'published') clears.approvedBy = 1; // the approval was for other words
 
     const now = this.deps.clock.now();
     const version = baseVersion + 1;
@@ -195,7 +202,7 @@ export class EditingService {
           {
             $set: { ...changes, status: to, version, updatedBy: new Types.ObjectId(actor.id), updatedAt: now },
             ...(Object.keys(clears).length ? { $unset: clears } : {}),
-            ...(reviewedEdit ? { $addToSet: { editedInReviewBy: new Types.ObjectId(actor.id) } } : {}),
+            $addToSet: { authorsSinceApproval: new Types.ObjectId(actor.id) },
           },
           { returnDocument: 'after' as const, runValidators: true },
         )
@@ -208,7 +215,7 @@ export class EditingService {
     if (!updated) throw new ConflictError('内容已被他人修改，请刷新后在最新版本上修改', 'version_conflict', { baseVersion });
     await writeRevision({ kind, itemId: _id, version, reason, data: this.snapshot(spec, merged), by: new Types.ObjectId(actor.id), at: now, restoredFrom });
     if (from !== to || from === 'published') {
-      const comment = from !== to ? `修改后状态由「${ITEM_STATUS_LABELS[from]}」变为「${ITEM_STATUS_LABELS[to]}」` : '修改已发布内容';
+      const comment = `修改后状态由「${ITEM_STATUS_LABELS[from]}」变为「${ITEM_STATUS_LABELS[to]}」`;
       await recordTransition(kind, _id, 'edit', from, to, actor, now, version, comment);
     }
     const face = publicFaceReason('edit', from, to);
@@ -243,30 +250,63 @@ export class EditingService {
   }
 
   /**
-   * Never-published items are deleted for good (with their history); anything that was ever published is
-   * soft-deleted (restorable). Live or scheduled items must be withdrawn first.
+   * Soft delete, for every item: it disappears everywhere but keeps its revisions and transitions, and a reviewer
+   * can restore it. Editors delete only their own items, and only items that never went live; anything ever
+   * published takes a reviewer. Live or scheduled items must be withdrawn first. Only an admin purges (below).
    */
-  async remove(kind: ItemKind, id: string, actor: Actor): Promise<{ deleted: 'hard' | 'soft' }> {
+  async remove(kind: ItemKind, id: string, actor: Actor): Promise<{ deleted: 'soft' }> {
     const spec = workflowKind(kind);
     const doc = await this.load(kind, id);
     if (doc.status === 'published' || LOCKED_STATUSES.includes(doc.status)) {
       throw new ConflictError(`「${ITEM_STATUS_LABELS[doc.status]}」的内容不能删除，请先撤回`, 'locked_status', { status: doc.status });
     }
+    if (!actorHasRole(actor, ['editor', 'reviewer'])) throw new ForbiddenError();
+    if (!mayChange(actor, doc)) throw new ForbiddenError('只能删除自己负责的内容', 'not_owner');
+    if (doc.firstPublishedAt && !actorHasRole(actor, ['reviewer'])) throw new ForbiddenError('发布过的内容需由审核员或管理员删除', 'delete_forbidden');
     const _id = doc._id;
-    if (!doc.firstPublishedAt) {
-      if (!actorHasRole(actor, ['editor', 'reviewer'])) throw new ForbiddenError();
-      const res = await spec.model.deleteOne({ _id, version: doc.version, status: doc.status, firstPublishedAt: { $exists: false } });
-      if (res.deletedCount !== 1) throw new ConflictError('内容刚刚被他人修改，请刷新后重试', 'concurrent_change');
-      await Promise.all([Revision.deleteMany({ kind, itemId: _id }), Transition.deleteMany({ kind, itemId: _id })]);
-      return { deleted: 'hard' };
-    }
-    if (!actorHasRole(actor, ['reviewer'])) throw new ForbiddenError('发布过的内容需由审核员或管理员删除', 'delete_forbidden');
     const now = this.deps.clock.now();
-    const updated = await spec.model.findOneAndUpdate({ _id, status: doc.status, deletedAt: null }, { $set: { deletedAt: now } }, { returnDocument: 'after' as const }).lean();
+    const updated = await spec.model
+      .findOneAndUpdate({ _id, status: doc.status, version: doc.version, deletedAt: null }, { $set: { deletedAt: now } }, { returnDocument: 'after' as const })
+      .lean();
     if (!updated) throw new ConflictError('内容刚刚被他人修改，请刷新后重试', 'concurrent_change');
     await recordTransition(kind, _id, 'delete', doc.status, doc.status, actor, now, doc.version);
-    this.deps.events.emit('item.changed', { kind, id: String(_id), slug: doc.slug, reason: 'deleted' });
+    if (doc.firstPublishedAt) this.deps.events.emit('item.changed', { kind, id: String(_id), slug: doc.slug, reason: 'deleted' });
     return { deleted: 'soft' };
+  }
+
+  /**
+   * Erases a soft-deleted item and its saved versions for good (admin only, e.g. on a legal request). The
+   * transitions stay, with a 'purge' entry naming who did it and why: the audit trail outlives the content.
+   */
+  async purge(kind: ItemKind, id: string, actor: Actor, reason: string): Promise<{ purged: true }> {
+    const spec = workflowKind(kind);
+    if (actor.role !== 'admin') throw new ForbiddenError('只有管理员可以彻底删除内容', 'purge_forbidden');
+    const doc = await this.load(kind, id, { includeDeleted: true });
+    if (!doc.deletedAt) throw new ConflictError('请先删除该内容，再彻底清除', 'not_deleted');
+    const res = await spec.model.deleteOne({ _id: doc._id, deletedAt: { $ne: null } });
+    if (res.deletedCount !== 1) throw new ConflictError('内容刚刚被他人修改，请刷新后重试', 'concurrent_change');
+    await Revision.deleteMany({ kind, itemId: doc._id });
+    await recordTransition(kind, doc._id, 'purge', doc.status, doc.status, actor, this.deps.clock.now(), doc.version, reason);
+    return { purged: true };
+  }
+
+  /** Hands an item to another editor (reviewers and admins), recorded as a 'reassign' transition. */
+  async reassign(kind: ItemKind, id: string, ownerId: string, actor: Actor): Promise<WorkflowDoc> {
+    const spec = workflowKind(kind);
+    if (!actorHasRole(actor, ['reviewer'])) throw new ForbiddenError('转交内容需要审核员或管理员', 'reassign_forbidden');
+    const doc = await this.load(kind, id);
+    const role = await activeUserRole(ownerId);
+    if (role !== 'editor' && role !== 'admin') {
+      throw new ValidationError('只能转交给在职的编辑', [{ field: 'body.ownerId', message: 'not an active editor' }]);
+    }
+    const owner = new Types.ObjectId(ownerId);
+    const updated = (await spec.model
+      .findOneAndUpdate({ _id: doc._id, deletedAt: null }, { $set: { ownerId: owner } }, { returnDocument: 'after' as const })
+      .lean()) as WorkflowDoc | null;
+    if (!updated) throw new ConflictError('内容刚刚被他人修改，请刷新后重试', 'concurrent_change');
+    const comment = `负责人由 ${String(doc.ownerId ?? doc.createdBy)} 转交给 ${ownerId}`;
+    await recordTransition(kind, doc._id, 'reassign', doc.status, doc.status, actor, this.deps.clock.now(), doc.version, comment);
+    return updated;
   }
 
   /** Brings a soft-deleted item back, in the (non-live) status it had. */

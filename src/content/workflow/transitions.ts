@@ -9,7 +9,7 @@ import type { DomainEventBus } from '../../events';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../errors';
 import { ITEM_STATUS_LABELS, type ItemKind, type ItemStatus } from '../enums';
 import { Transition, type TransitionDoc, type WorkflowAction } from '../models/history';
-import { actorHasRole, type Actor } from './actor';
+import { actorHasRole, mayChange, type Actor } from './actor';
 import { workflowKind, type WorkflowDoc } from './registry';
 import { TRANSITION_RULES, type TransitionAction } from './rules';
 
@@ -100,18 +100,29 @@ export class WorkflowService {
     if (rule.notBySubmitter && actor.id && doc.submittedBy && String(doc.submittedBy) === actor.id) {
       throw new ForbiddenError('不能审核自己提交的内容', 'self_approval');
     }
-    if (rule.notBySubmitter && actor.id && (doc.editedInReviewBy ?? []).some((by) => String(by) === actor.id)) {
-      throw new ForbiddenError('不能审核通过自己修改过的内容，请由其他审核员审核', 'self_approval');
+    // Four eyes: nobody approves words they wrote since the last approval by someone else — as author, as a
+    // reviewer who rewrote them (rejecting and seeing them resubmitted changes nothing), or as an admin.
+    // Items saved before authorsSinceApproval existed: their creator and last editor stand in for it.
+    const recorded = doc.authorsSinceApproval ?? (doc.approvedBy ? [] : [doc.createdBy, doc.updatedBy]);
+    const authors = [...recorded, ...(doc.editedInReviewBy ?? [])].map(String);
+    if (rule.notBySubmitter && actor.id && authors.includes(actor.id)) {
+      throw new ForbiddenError('不能审核通过包含自己修改的内容，请由其他审核员审核', 'self_approval');
     }
+    if (action === 'submit' && !mayChange(actor, doc)) throw new ForbiddenError('只能提交自己负责的内容', 'not_owner');
 
     const now = this.deps.clock.now();
     const set: Record<string, unknown> = { status: rule.to };
     const unset: Record<string, 1> = {};
+    const addToSet: Record<string, unknown> = {};
     if (action === 'submit') {
       set.submittedBy = actor.id ? new Types.ObjectId(actor.id) : undefined;
-      unset.editedInReviewBy = 1; // a new round of review
+      if (actor.id) addToSet.authorsSinceApproval = new Types.ObjectId(actor.id);
     }
-    if (action === 'approve' && actor.id) set.approvedBy = new Types.ObjectId(actor.id);
+    if (action === 'approve') {
+      if (actor.id) set.approvedBy = new Types.ObjectId(actor.id);
+      set.authorsSinceApproval = []; // approved by someone else: later edits start a new count
+      unset.editedInReviewBy = 1;
+    }
     if (action === 'reject') unset.approvedBy = 1;
     if (action === 'publish') {
       const at = options.at ?? now;
@@ -129,7 +140,7 @@ export class WorkflowService {
     const updated = (await spec.model
       .findOneAndUpdate(
         { _id, status: doc.status, deletedAt: null, version: doc.version },
-        { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+        { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}), ...(Object.keys(addToSet).length ? { $addToSet: addToSet } : {}) },
         { returnDocument: 'after' as const },
       )
       .lean()) as WorkflowDoc | null;
@@ -144,9 +155,9 @@ export class WorkflowService {
   async listTransitions(kind: ItemKind, id: string): Promise<TransitionView[]> {
     const spec = workflowKind(kind);
     const _id = toObjectId(id);
-    const exists = await spec.model.exists({ _id });
-    if (!exists) throw new NotFoundError(`未找到该${spec.label}`);
     const rows = await Transition.find({ kind, itemId: _id }).sort({ at: 1, _id: 1 }).lean();
+    // A purged item's trail outlives it; with neither item nor trail, there is nothing by that id.
+    if (!rows.length && !(await spec.model.exists({ _id }))) throw new NotFoundError(`未找到该${spec.label}`);
     return rows.map(transitionView);
   }
 

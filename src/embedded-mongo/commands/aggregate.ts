@@ -5,29 +5,35 @@
  * `$merge` and server-introspection stages answer an error.
  */
 import { ObjectId, type Document } from 'bson';
-import { Aggregator } from 'mingo';
 import { CommandError } from '../errors';
 import { deepClone, isPlainObject } from '../bson-values';
+import { promoteNumbers } from '../bson-decode';
+import { mongoAggregator } from '../query/mongo-query';
 import { runQuery, type QuerySpec } from '../query/run-query';
+import { geoNearDocuments } from './geo-near';
+import { collStatsDocument, currentOps } from './introspection';
+import { assertNotView, resolveView } from './views';
 import { idFirst } from '../query/update';
 import { validateCollectionName } from '../storage/catalog';
 import { explainFind } from './read';
-import { asNumber, type CommandContext, type CommandTable } from './types';
+import { asDoc, asNumber, type CommandContext, type CommandTable } from './types';
 
 const UNSUPPORTED_STAGES: Record<string, string> = {
   $merge: '$merge is not supported by the embedded engine; use $out or write the results from the client',
-  $collStats: '$collStats is not supported by the embedded engine; use the collStats command',
   $indexStats: '$indexStats is not supported by the embedded engine',
-  $currentOp: '$currentOp is not supported by the embedded engine',
   $listSessions: '$listSessions is not supported by the embedded engine',
   $listLocalSessions: '$listLocalSessions is not supported by the embedded engine',
   $changeStream: 'change streams are only supported on replica sets',
   $search: '$search requires MongoDB Atlas',
-  $geoNear: '$geoNear is not supported by the embedded engine',
 };
 
 // Stages that only read their input; anything else may modify documents in place, so inputs are cloned.
 const READ_ONLY_STAGES = new Set(['$match', '$sort', '$skip', '$limit', '$count', '$group', '$project', '$sortByCount', '$sample']);
+// Stages that pass values through untouched: with only these, Double/Long values keep their BSON type.
+// Anything that computes or sorts gets numbers (mingo's arithmetic and ordering work on JS numbers).
+const TYPE_KEEPING_STAGES = new Set(['$match', '$skip', '$limit', '$unset', '$count', '$unwind', '$sample']);
+// Stages that must come first and produce the pipeline's input themselves.
+const SOURCE_STAGES = new Set(['$geoNear', '$collStats', '$currentOp', '$documents']);
 
 function splitPrefix(pipeline: Document[]): { spec: QuerySpec; rest: Document[] } {
   const spec: QuerySpec = {};
@@ -41,35 +47,66 @@ function splitPrefix(pipeline: Document[]): { spec: QuerySpec; rest: Document[] 
   return { spec, rest: pipeline.slice(i) };
 }
 
-export function runPipeline(ctx: CommandContext, collName: string | undefined, pipeline: Document[]): Document[] {
+export function runPipeline(ctx: CommandContext, collName: string | undefined, pipeline: Document[], collation?: Document, command: Document = {}): Document[] {
   for (const stage of pipeline) {
     if (!isPlainObject(stage) || Object.keys(stage).length !== 1) throw new CommandError('FailedToParse', 'A pipeline stage specification object must contain exactly one field.');
     const name = Object.keys(stage)[0];
     if (UNSUPPORTED_STAGES[name]) throw new CommandError('CommandNotSupported', UNSUPPORTED_STAGES[name]);
     if (name === '$out' && stage !== pipeline[pipeline.length - 1]) throw new CommandError('BadValue', '$out can only be the final stage in the pipeline');
+    if (SOURCE_STAGES.has(name) && stage !== pipeline[0]) throw new CommandError('BadValue', `${name} is only valid as the first stage in a pipeline`);
   }
+  const view = collName !== undefined ? resolveView(ctx, collName) : undefined;
+  if (view) return runPipeline(ctx, view.source, [...view.pipeline, ...pipeline], collation ?? view.collation, command);
   const coll = collName !== undefined ? ctx.engine.catalog.get(ctx.db, collName) : undefined;
-  const { spec, rest } = splitPrefix(pipeline);
-  const res = runQuery(coll, spec);
-  const mutating = rest.some((s) => !READ_ONLY_STAGES.has(Object.keys(s)[0]));
-  let input: Document[] = res.records.map((r) => (mutating ? deepClone(r.doc) : r.doc));
-  if (collName === undefined) {
-    const first = pipeline[0];
-    if (first?.$documents) input = [];
-    else throw new CommandError('CommandNotSupported', 'aggregate with { aggregate: 1 } only supports $documents in the embedded engine');
+  collation ??= coll?.options.collation as Document | undefined;
+  let input: Document[];
+  let rest: Document[];
+  const first = pipeline[0] ? Object.keys(pipeline[0])[0] : undefined;
+  if (first && SOURCE_STAGES.has(first)) {
+    rest = pipeline.slice(1);
+    const nextLimit = pipeline[1]?.$limit;
+    input = sourceStage(ctx, collName, pipeline[0], collation, command, typeof nextLimit === 'number' && nextLimit > 0 ? nextLimit : undefined);
+  } else {
+    if (collName === undefined) throw new CommandError('InvalidNamespace', "{ aggregate: 1 } is only valid with $documents, $currentOp or other collectionless stages");
+    const split = splitPrefix(pipeline);
+    rest = split.rest;
+    const res = runQuery(coll, { ...split.spec, collation });
+    const mutating = rest.some((s) => !READ_ONLY_STAGES.has(Object.keys(s)[0]));
+    input = res.records.map((r) => (mutating ? deepClone(r.doc) : r.doc));
   }
   if (rest.length === 0) return input;
+  const computing = rest.some((s) => !TYPE_KEEPING_STAGES.has(Object.keys(s)[0]));
+  if (computing) input = input.map(promoteNumbers);
   const collectionResolver = (name: string) => {
+    if (resolveView(ctx, name)) return runPipeline(ctx, name, []).map((d) => promoteNumbers(deepClone(d)));
     const other = ctx.engine.catalog.get(ctx.db, name);
-    return other ? [...other.records.values()].map((r) => deepClone(r.doc)) : [];
+    return other ? [...other.records.values()].map((r) => promoteNumbers(deepClone(r.doc))) : [];
   };
   try {
-    return new Aggregator(rest, { collectionResolver }).run(input) as Document[];
+    return mongoAggregator(rest, { collectionResolver, collation }).run(input) as Document[];
   } catch (err) {
+    if (err instanceof CommandError) throw err;
     const msg = err instanceof Error ? err.message : String(err);
     const m = /unregistered pipeline operator (\$\w+)/.exec(msg);
     if (m) throw new CommandError('Location40324', `Unrecognized pipeline stage name: '${m[1]}'`);
     throw err;
+  }
+}
+
+/** The documents a leading `$geoNear` / `$collStats` / `$currentOp` / `$documents` stage produces. */
+function sourceStage(ctx: CommandContext, collName: string | undefined, stage: Document, collation: Document | undefined, command: Document, top?: number): Document[] {
+  const [name, spec] = Object.entries(stage)[0];
+  switch (name) {
+    case '$geoNear':
+      return geoNearDocuments(collName === undefined ? undefined : ctx.engine.catalog.get(ctx.db, collName), spec, collation, top);
+    case '$collStats':
+      return [collStatsDocument(ctx, collName, spec)];
+    case '$currentOp':
+      if (ctx.db !== 'admin' || collName !== undefined) throw new CommandError('InvalidNamespace', "$currentOp must be run against the 'admin' database with {aggregate: 1}");
+      return currentOps(ctx, command);
+    default:
+      if (!Array.isArray(spec)) throw new CommandError('TypeMismatch', 'error parsing $documents: expected an array');
+      return (spec as Document[]).map(deepClone);
   }
 }
 
@@ -105,7 +142,9 @@ function aggregate(ctx: CommandContext, cmd: Document): Document {
     if (!out) throw new CommandError('CommandNotSupported', '$out to another database is not supported by the embedded engine');
     pipeline = pipeline.slice(0, -1);
   }
-  const results = runPipeline(ctx, typeof target === 'string' ? target : undefined, pipeline);
+  if (typeof target === 'string' && out) assertNotView(ctx, out);
+  const collation = cmd.collation === undefined ? undefined : asDoc(cmd.collation, 'collation');
+  const results = runPipeline(ctx, typeof target === 'string' ? target : undefined, pipeline, collation, cmd);
   const ns = `${ctx.db}.${typeof target === 'string' ? target : '$cmd.aggregate'}`;
   if (out) {
     writeOut(ctx, out, results);

@@ -4,7 +4,13 @@ import { Query } from 'mingo';
 import { CommandError } from '../errors';
 import { splitNs, validateCollectionName } from '../storage/catalog';
 import { ID_INDEX_SPEC } from '../storage/collection';
+import { normaliseCollation } from '../query/collation';
 import { asDoc, asNumber, collectionArg, type CommandTable } from './types';
+import { checkValidatorSpec } from './validation';
+import { isView, viewOptions } from './views';
+
+/** Databases mongod always has; `show dbs` lists them. */
+const SYSTEM_DATABASES = ['admin', 'config', 'local'];
 
 export const collectionCommands: CommandTable = {
   create: {
@@ -12,12 +18,20 @@ export const collectionCommands: CommandTable = {
     run(ctx, cmd) {
       const name = validateCollectionName(collectionArg(cmd, 'create'));
       if (ctx.engine.catalog.get(ctx.db, name)) throw new CommandError('NamespaceExists', `Collection ${ctx.db}.${name} already exists.`);
-      if (cmd.viewOn !== undefined) throw new CommandError('CommandNotSupported', 'views are not supported by the embedded engine');
+      if (cmd.viewOn !== undefined) {
+        ctx.engine.catalog.ensure(ctx.db, name, viewOptions(cmd));
+        return { ok: 1 };
+      }
       const options: Document = {};
       for (const [k, v] of Object.entries(cmd)) {
         if (k === 'create' || k.startsWith('$') || k === 'lsid' || k === 'writeConcern' || k === 'txnNumber') continue;
         options[k] = v;
       }
+      if (options.collation !== undefined) {
+        options.collation = normaliseCollation(asDoc(options.collation, 'collation') ?? {});
+        if (options.collation.locale === 'simple') delete options.collation;
+      }
+      checkValidatorSpec(options);
       ctx.engine.catalog.ensure(ctx.db, name, options);
       return { ok: 1 };
     },
@@ -45,6 +59,7 @@ export const collectionCommands: CommandTable = {
       const nameOnly = cmd.nameOnly === true;
       let infos: Document[] = ctx.engine.catalog.collections(ctx.db).map((c) => {
         const { uuid, ...options } = c.options;
+        if (isView(c)) return nameOnly ? { name: c.name, type: 'view' } : { name: c.name, type: 'view', options, info: { readOnly: true } };
         return nameOnly
           ? { name: c.name, type: 'collection' }
           : { name: c.name, type: 'collection', options, info: { readOnly: false, uuid: uuid ?? c.uuid }, idIndex: ID_INDEX_SPEC };
@@ -57,8 +72,10 @@ export const collectionCommands: CommandTable = {
   listDatabases: {
     run(ctx, cmd) {
       const filter = asDoc(cmd.filter, 'filter');
-      let dbs: Document[] = ctx.engine.catalog.databases().map((name) => {
-        const size = ctx.engine.catalog.collections(name).reduce((n, c) => n + c.dataSize(), 0);
+      const names = [...new Set([...SYSTEM_DATABASES, ...ctx.engine.catalog.databases()])].sort();
+      let dbs: Document[] = names.map((name) => {
+        // mongod's system databases always hold something (users, sessions, the startup log)
+        const size = ctx.engine.catalog.collections(name).reduce((n, c) => n + c.dataSize(), 0) + (SYSTEM_DATABASES.includes(name) ? 8192 : 0);
         return cmd.nameOnly === true ? { name } : { name, sizeOnDisk: size, empty: size === 0 };
       });
       if (filter && Object.keys(filter).length) dbs = new Query(filter).find(dbs).all() as Document[];

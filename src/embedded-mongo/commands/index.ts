@@ -5,6 +5,7 @@ import { aggregateCommands } from './aggregate';
 import { collectionCommands } from './collections';
 import { handshakeCommands, TXN_ERROR } from './handshake';
 import { indexCommands } from './indexes';
+import { introspectionCommands } from './introspection';
 import { readCommands } from './read';
 import { statsCommands } from './stats';
 import { writeCommands } from './write';
@@ -18,6 +19,7 @@ const COMMANDS: CommandTable = {
   ...indexCommands,
   ...aggregateCommands,
   ...statsCommands,
+  ...introspectionCommands,
 };
 
 /** Runs one command; never throws — failures become `{ ok: 0, ... }` documents. */

@@ -4,7 +4,10 @@ import { CommandError } from '../errors';
 import { compareBson, typeRank } from '../bson-values';
 import { defaultIndexName } from '../indexes/collection-index';
 import type { Collection } from '../storage/collection';
+import { normaliseCollation } from '../query/collation';
 import { asNumber, collectionArg, type CommandContext, type CommandTable } from './types';
+import { checkValidatorSpec } from './validation';
+import { assertNotView } from './views';
 
 const OPTION_KEYS = ['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds'];
 
@@ -23,6 +26,11 @@ function normalizeSpec(raw: Document): Document {
   const spec: Document = { v: 2, key, name };
   for (const [k, v] of Object.entries(raw)) if (k !== 'key' && k !== 'name' && k !== 'v' && k !== 'background' && k !== 'ns') spec[k] = v;
   if (spec.expireAfterSeconds !== undefined) spec.expireAfterSeconds = checkTtl(spec.expireAfterSeconds, spec, 'CannotCreateIndex');
+  if (spec.collation !== undefined) {
+    if (!spec.collation || typeof spec.collation !== 'object') throw new CommandError('TypeMismatch', "BSON field 'collation' is the wrong type, expected type 'object'");
+    spec.collation = normaliseCollation(spec.collation as Document);
+    if (spec.collation.locale === 'simple') delete spec.collation;
+  }
   if (isText && !spec.weights) spec.weights = Object.fromEntries(Object.entries(key as Document).filter(([, v]) => v === 'text').map(([f]) => [f, 1]));
   return spec;
 }
@@ -60,6 +68,7 @@ function createIndexes(ctx: CommandContext, cmd: Document): Document {
   const name = collectionArg(cmd, 'createIndexes');
   if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0) throw new CommandError('BadValue', 'Must specify at least one index to create');
   // Every spec is checked before the collection is created implicitly.
+  assertNotView(ctx, name);
   const specs = (cmd.indexes as unknown[]).map((raw) => normalizeSpec(raw as Document));
   const existed = !!ctx.engine.catalog.get(ctx.db, name);
   const coll = ctx.engine.catalog.ensure(ctx.db, name);
@@ -125,11 +134,17 @@ function dropIndexes(ctx: CommandContext, cmd: Document, field: string): Documen
   return { nIndexesWas, ok: 1 };
 }
 
-/** collMod: only index TTL/hidden changes are applied; validators and other options are stored and ignored. */
+/** collMod: index TTL/hidden changes, and the collection's validator / validationLevel / validationAction. */
 function collMod(ctx: CommandContext, cmd: Document): Document {
   const name = collectionArg(cmd, 'collMod');
   const coll = requireCollection(ctx, name);
   const reply: Document = {};
+  const validation: Document = {};
+  for (const k of ['validator', 'validationLevel', 'validationAction']) if (cmd[k] !== undefined) validation[k] = cmd[k];
+  if (Object.keys(validation).length) {
+    checkValidatorSpec(validation);
+    ctx.engine.catalog.setOptions(coll, { ...coll.options, ...validation });
+  }
   const change = cmd.index as Document | undefined;
   if (change) {
     const idx = [...coll.indexes.values()].find((i) => (change.name !== undefined ? i.name === change.name : compareBson(i.spec.key, change.keyPattern) === 0));
@@ -154,6 +169,7 @@ export const indexCommands: CommandTable = {
   listIndexes: {
     run(ctx, cmd) {
       const name = collectionArg(cmd, 'listIndexes');
+      assertNotView(ctx, name);
       const coll = requireCollection(ctx, name);
       const specs = [...coll.indexes.values()].map((i) => ({ doc: i.spec }));
       return ctx.engine.cursors.open(`${ctx.db}.${name}`, specs, asNumber((cmd.cursor as Document | undefined)?.batchSize));

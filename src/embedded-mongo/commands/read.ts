@@ -1,9 +1,12 @@
 /** find, getMore, killCursors, count, distinct. */
 import { Long, type Document } from 'bson';
 import { CommandError } from '../errors';
-import { canonicalKey, compareBson, pathValues } from '../bson-values';
+import { pathValues } from '../bson-values';
+import { collatedCompare, collatorFor } from '../query/collation';
 import { runQuery } from '../query/run-query';
+import { runPipeline } from './aggregate';
 import { compileProjection } from './projection';
+import { resolveView } from './views';
 import { asDoc, asNumber, collectionArg, type CommandTable } from './types';
 
 export const readCommands: CommandTable = {
@@ -13,10 +16,13 @@ export const readCommands: CommandTable = {
       const coll = ctx.engine.catalog.get(ctx.db, name);
       const filter = asDoc(cmd.filter, 'filter') ?? {};
       const limit = asNumber(cmd.limit) ?? 0;
-      const res = runQuery(coll, { filter, sort: asDoc(cmd.sort, 'sort'), skip: asNumber(cmd.skip), limit: Math.abs(limit) });
-      const project = compileProjection(asDoc(cmd.projection, 'projection'), res.restFilter);
       const batchSize = asNumber(cmd.batchSize);
       if (batchSize !== undefined && batchSize < 0) throw new CommandError('BadValue', 'BatchSize value must be non-negative');
+      const collation = asDoc(cmd.collation, 'collation');
+      const spec = { filter, sort: asDoc(cmd.sort, 'sort'), skip: asNumber(cmd.skip), limit: Math.abs(limit), collation };
+      const view = resolveView(ctx, name);
+      const res = view ? { records: runPipeline(ctx, name, viewStages(spec), collation).map((doc) => ({ doc })), restFilter: filter } : runQuery(coll, spec);
+      const project = compileProjection(asDoc(cmd.projection, 'projection'), res.restFilter);
       return ctx.engine.cursors.open(`${ctx.db}.${name}`, res.records, batchSize, { project, singleBatch: cmd.singleBatch === true || limit < 0 });
     },
   },
@@ -44,10 +50,12 @@ export const readCommands: CommandTable = {
       const query = asDoc(cmd.query, 'query') ?? {};
       const skip = asNumber(cmd.skip) ?? 0;
       const limit = Math.abs(asNumber(cmd.limit) ?? 0);
-      if (!coll) return { n: 0, ok: 1 };
+      const collation = asDoc(cmd.collation, 'collation');
       let n: number;
-      if (Object.keys(query).length === 0) n = coll.records.size;
-      else n = runQuery(coll, { filter: query }).records.length;
+      if (resolveView(ctx, name)) n = runPipeline(ctx, name, viewStages({ filter: query, collation }), collation).length;
+      else if (!coll) return { n: 0, ok: 1 };
+      else if (Object.keys(query).length === 0) n = coll.records.size;
+      else n = runQuery(coll, { filter: query, collation }).records.length;
       n = Math.max(0, n - skip);
       if (limit) n = Math.min(n, limit);
       return { n, ok: 1 };
@@ -58,27 +66,35 @@ export const readCommands: CommandTable = {
       const name = collectionArg(cmd, 'distinct');
       if (typeof cmd.key !== 'string') throw new CommandError('TypeMismatch', "BSON field 'distinct.key' is missing but a required field");
       const coll = ctx.engine.catalog.get(ctx.db, name);
-      const res = runQuery(coll, { filter: asDoc(cmd.query, 'query') ?? {} });
-      const seen = new Map<string, unknown>();
-      for (const rec of res.records) {
-        for (const v of pathValues(rec.doc, cmd.key).values) {
-          if (v === undefined) continue;
-          const k = canonicalKey(v);
-          if (!seen.has(k)) seen.set(k, v);
-        }
-      }
-      const values = [...seen.values()].sort(compareBson);
+      const filter = asDoc(cmd.query, 'query') ?? {};
+      const collation = asDoc(cmd.collation, 'collation') ?? (coll?.options.collation as Document | undefined);
+      const docs = resolveView(ctx, name) ? runPipeline(ctx, name, viewStages({ filter, collation }), collation) : runQuery(coll, { filter, collation }).records.map((r) => r.doc);
+      const all: unknown[] = [];
+      for (const doc of docs) for (const v of pathValues(doc, cmd.key).values) if (v !== undefined) all.push(v);
+      // sorted under the collation, equal neighbours (1 and 1.0; 'a' and 'A' at strength 2) collapse to the first
+      const cmp = collatedCompare(collatorFor(collation));
+      const values = all.sort(cmp).filter((v, i) => i === 0 || cmp(all[i - 1], v) !== 0);
       return { values, ok: 1 };
     },
   },
 };
+
+/** A find/count/distinct on a view as the stages appended to the view's pipeline. */
+function viewStages(spec: { filter?: Document; sort?: Document; skip?: number; limit?: number; collation?: Document }): Document[] {
+  const stages: Document[] = [];
+  if (spec.filter && Object.keys(spec.filter).length) stages.push({ $match: spec.filter });
+  if (spec.sort && Object.keys(spec.sort).length) stages.push({ $sort: spec.sort });
+  if (spec.skip) stages.push({ $skip: spec.skip });
+  if (spec.limit) stages.push({ $limit: spec.limit });
+  return stages;
+}
 
 export function explainFind(ctx: Parameters<CommandTable[string]['run']>[0], cmd: Document): Document {
   const name = String(cmd.find ?? cmd.count ?? cmd.aggregate ?? cmd.distinct ?? '');
   const coll = ctx.engine.catalog.get(ctx.db, name);
   const started = Date.now();
   const filter = (cmd.filter ?? cmd.query ?? {}) as Document;
-  const res = runQuery(coll, { filter, sort: cmd.sort as Document | undefined, skip: asNumber(cmd.skip), limit: Math.abs(asNumber(cmd.limit) ?? 0) });
+  const res = runQuery(coll, { filter, sort: cmd.sort as Document | undefined, skip: asNumber(cmd.skip), limit: Math.abs(asNumber(cmd.limit) ?? 0), collation: cmd.collation as Document | undefined });
   const scan = res.stage === 'COLLSCAN' ? { stage: 'COLLSCAN' } : { stage: 'FETCH', inputStage: { stage: res.stage === 'IDHACK' ? 'IDHACK' : 'IXSCAN', indexName: res.index } };
   return {
     queryPlanner: { namespace: `${ctx.db}.${name}`, parsedQuery: filter, winningPlan: scan, rejectedPlans: [] },

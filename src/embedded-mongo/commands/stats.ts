@@ -1,41 +1,48 @@
 /** collStats, dbStats, explain, validate — basic figures computed from the in-memory catalog. */
 import type { Document } from 'bson';
 import { CommandError } from '../errors';
+import type { Collection } from '../storage/collection';
 import { explainFind } from './read';
+import { isView } from './views';
 import { asNumber, collectionArg, type CommandTable } from './types';
+
+/** A collection's storage figures, as collStats and `$collStats: { storageStats }` report them. */
+export function storageStats(coll: Collection, scale: number): Document {
+  const size = coll.dataSize();
+  const count = coll.records.size;
+  const indexSizes: Document = {};
+  for (const idx of coll.indexes.values()) indexSizes[idx.name] = Math.round((idx.size * 32) / scale);
+  const totalIndexSize = Object.values(indexSizes).reduce((n: number, v) => n + (v as number), 0);
+  return {
+    ns: coll.ns,
+    count,
+    size: Math.round(size / scale),
+    avgObjSize: count ? Math.round(size / count) : 0,
+    storageSize: Math.round(size / scale),
+    freeStorageSize: 0,
+    nindexes: coll.indexes.size,
+    totalIndexSize,
+    totalSize: Math.round(size / scale) + totalIndexSize,
+    indexSizes,
+    capped: false,
+    scaleFactor: scale,
+  };
+}
 
 export const statsCommands: CommandTable = {
   collStats: {
     run(ctx, cmd) {
       const name = collectionArg(cmd, 'collStats');
       const coll = ctx.engine.catalog.get(ctx.db, name);
-      if (!coll) throw new CommandError('NamespaceNotFound', `ns not found: ${ctx.db}.${name}`);
-      const scale = asNumber(cmd.scale) ?? 1;
-      const size = coll.dataSize();
-      const count = coll.records.size;
-      const indexSizes: Document = {};
-      for (const idx of coll.indexes.values()) indexSizes[idx.name] = Math.round((idx.size * 32) / scale);
-      const totalIndexSize = Object.values(indexSizes).reduce((n: number, v) => n + (v as number), 0);
-      return {
-        ns: coll.ns,
-        count,
-        size: Math.round(size / scale),
-        avgObjSize: count ? Math.round(size / count) : 0,
-        storageSize: Math.round(size / scale),
-        nindexes: coll.indexes.size,
-        totalIndexSize,
-        totalSize: Math.round(size / scale) + totalIndexSize,
-        indexSizes,
-        capped: false,
-        scaleFactor: scale,
-        ok: 1,
-      };
+      if (!coll || isView(coll)) throw new CommandError('NamespaceNotFound', `ns not found: ${ctx.db}.${name}`);
+      return { ...storageStats(coll, asNumber(cmd.scale) ?? 1), ok: 1 };
     },
   },
   dbStats: {
     run(ctx, cmd) {
       const scale = asNumber(cmd.scale) ?? 1;
-      const colls = ctx.engine.catalog.collections(ctx.db);
+      const all = ctx.engine.catalog.collections(ctx.db);
+      const colls = all.filter((c) => !isView(c));
       const objects = colls.reduce((n, c) => n + c.records.size, 0);
       const dataSize = colls.reduce((n, c) => n + c.dataSize(), 0);
       const indexes = colls.reduce((n, c) => n + c.indexes.size, 0);
@@ -43,7 +50,7 @@ export const statsCommands: CommandTable = {
       return {
         db: ctx.db,
         collections: colls.length,
-        views: 0,
+        views: all.length - colls.length,
         objects,
         avgObjSize: objects ? dataSize / objects : 0,
         dataSize: dataSize / scale,

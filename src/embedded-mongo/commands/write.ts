@@ -9,6 +9,8 @@ import { runQuery } from '../query/run-query';
 import { applyUpdate, buildUpsertDocument, idFirst, isReplacement, validateUpdate } from '../query/update';
 import type { Collection } from '../storage/collection';
 import { projectOne } from './projection';
+import { checkDocument } from './validation';
+import { assertNotView } from './views';
 import { asDoc, collectionArg, type CommandContext, type CommandTable } from './types';
 
 function statements(cmd: Document, field: string): Document[] {
@@ -28,6 +30,7 @@ function insert(ctx: CommandContext, cmd: Document): Document {
   const docs = statements(cmd, 'documents');
   const raws = ctx.rawSequences.get('documents');
   const ordered = cmd.ordered !== false;
+  assertNotView(ctx, name);
   const coll = ctx.engine.catalog.ensure(ctx.db, name);
   const writeErrors: Document[] = [];
   let n = 0;
@@ -44,6 +47,7 @@ function insert(ctx: CommandContext, cmd: Document): Document {
         raw = undefined;
       }
       checkId(doc._id);
+      checkDocument(ctx, cmd, coll, doc);
       coll.insert(doc, raw);
       n++;
     } catch (err) {
@@ -57,6 +61,7 @@ function insert(ctx: CommandContext, cmd: Document): Document {
 function update(ctx: CommandContext, cmd: Document): Document {
   const name = collectionArg(cmd, 'update');
   const stmts = statements(cmd, 'updates');
+  assertNotView(ctx, name);
   const ordered = cmd.ordered !== false;
   const writeErrors: Document[] = [];
   const upserted: Document[] = [];
@@ -70,12 +75,14 @@ function update(ctx: CommandContext, cmd: Document): Document {
       if (multi && isReplacement(u)) throw new CommandError('FailedToParse', 'multi update is not supported for replacement-style update');
       const arrayFilters = Array.isArray(s.arrayFilters) ? (s.arrayFilters as Document[]) : undefined;
       const coll = ctx.engine.catalog.get(ctx.db, name);
-      const res = runQuery(coll, { filter: q, sort: asDoc(s.sort, 'sort'), limit: multi ? 0 : 1 });
+      const res = runQuery(coll, { filter: q, sort: asDoc(s.sort, 'sort'), limit: multi ? 0 : 1, collation: asDoc(s.collation, 'collation') });
       if (res.records.length === 0) {
         if (s.upsert === true) {
           const doc = buildUpsertDocument(q, u, arrayFilters);
           checkId(doc._id);
-          ctx.engine.catalog.ensure(ctx.db, name).insert(doc);
+          const target = ctx.engine.catalog.ensure(ctx.db, name);
+          checkDocument(ctx, cmd, target, doc);
+          target.insert(doc);
           n++;
           upserted.push({ index: i, _id: doc._id });
         }
@@ -85,6 +92,7 @@ function update(ctx: CommandContext, cmd: Document): Document {
         const next = applyUpdate(rec.doc, u, { query: res.restFilter, arrayFilters });
         n++;
         if (next) {
+          checkDocument(ctx, cmd, coll as Collection, next, rec.doc);
           (coll as Collection).replace(rec, next);
           nModified++;
         }
@@ -104,6 +112,7 @@ function update(ctx: CommandContext, cmd: Document): Document {
 function del(ctx: CommandContext, cmd: Document): Document {
   const name = collectionArg(cmd, 'delete');
   const stmts = statements(cmd, 'deletes');
+  assertNotView(ctx, name);
   const ordered = cmd.ordered !== false;
   const writeErrors: Document[] = [];
   let n = 0;
@@ -113,7 +122,7 @@ function del(ctx: CommandContext, cmd: Document): Document {
       const coll = ctx.engine.catalog.get(ctx.db, name);
       const limit = Number(s.limit ?? 0);
       if (limit !== 0 && limit !== 1) throw new CommandError('FailedToParse', 'The limit field in delete objects must be 0 or 1. Got ' + limit);
-      const res = runQuery(coll, { filter: asDoc(s.q, 'q') ?? {}, limit });
+      const res = runQuery(coll, { filter: asDoc(s.q, 'q') ?? {}, limit, collation: asDoc(s.collation, 'collation') });
       for (const rec of res.records) {
         coll!.remove(rec);
         n++;
@@ -135,8 +144,9 @@ function findAndModify(ctx: CommandContext, cmd: Document): Document {
   if (remove && cmd.update !== undefined) throw new CommandError('FailedToParse', 'Cannot specify both an update and remove=true');
   if (!remove && cmd.update === undefined) throw new CommandError('FailedToParse', 'Either an update or remove=true must be specified');
   if (remove && cmd.new === true) throw new CommandError('FailedToParse', 'Cannot specify both new=true and remove=true; \'remove\' always returns the deleted document');
+  assertNotView(ctx, name);
   const coll = ctx.engine.catalog.get(ctx.db, name);
-  const res = runQuery(coll, { filter: query, sort: asDoc(cmd.sort, 'sort'), limit: 1 });
+  const res = runQuery(coll, { filter: query, sort: asDoc(cmd.sort, 'sort'), limit: 1, collation: asDoc(cmd.collation, 'collation') });
   const rec = res.records[0];
   const project = (d: Document | null) => (d ? projectOne(d, fields, res.restFilter) : null);
   // An invalid projection must fail before anything is written (mongod parses it up front).
@@ -149,13 +159,16 @@ function findAndModify(ctx: CommandContext, cmd: Document): Document {
   const arrayFilters = Array.isArray(cmd.arrayFilters) ? (cmd.arrayFilters as Document[]) : undefined;
   if (rec) {
     const next = applyUpdate(rec.doc, u, { query: res.restFilter, arrayFilters });
+    if (next) checkDocument(ctx, cmd, coll!, next, rec.doc);
     const stored = next ? coll!.replace(rec, next).doc : rec.doc;
     return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(cmd.new === true ? stored : rec.doc), ok: 1 };
   }
   if (cmd.upsert === true) {
     const doc = buildUpsertDocument(query, u, arrayFilters);
     checkId(doc._id);
-    ctx.engine.catalog.ensure(ctx.db, name).insert(doc);
+    const target = ctx.engine.catalog.ensure(ctx.db, name);
+    checkDocument(ctx, cmd, target, doc);
+    target.insert(doc);
     return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: cmd.new === true ? project(doc) : null, ok: 1 };
   }
   return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };

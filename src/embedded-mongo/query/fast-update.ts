@@ -6,6 +6,7 @@
  */
 import type { Document } from 'bson';
 import { compareBson, isPlainObject, typeRank } from '../bson-values';
+import { addNumbers, numericKind } from './numeric';
 
 const FAST_OPS = new Set(['$set', '$unset', '$inc']);
 
@@ -41,9 +42,9 @@ export function fastUpdate(doc: Document, modifier: Document): Document | null |
       if (op === '$unset') {
         if (cur === undefined || !(last in (cur as Document))) continue;
       } else if (op === '$inc') {
-        if (typeof arg !== 'number' || (old !== undefined && typeof old !== 'number')) return undefined;
-        value = (old ?? 0) + arg;
-        if (old !== undefined && value === old && Object.is(value, old)) continue;
+        if (typeRank(arg) !== 2 || (old !== undefined && typeRank(old) !== 2)) return undefined;
+        value = old === undefined ? arg : addNumbers(old, arg);
+        if (old !== undefined && numericKind(old) === numericKind(value) && compareBson(old, value) === 0) continue;
       } else {
         value = arg;
         if (old !== undefined && typeRank(old) === typeRank(arg) && compareBson(old, arg) === 0 && sameShape(old, arg)) continue;

@@ -4,10 +4,12 @@
  * breaks, so substring matching is the useful behaviour; there is no stemming or textScore ranking).
  */
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import { CommandError } from '../errors';
 import type { Collection } from '../storage/collection';
 import { compileFastFilter } from './fast-match';
+import { collatorFor } from './collation';
+import { checkNearIndex } from './near';
+import { mongoQuery } from './mongo-query';
 
 export type Predicate = (doc: Document) => boolean;
 
@@ -17,7 +19,7 @@ export interface CompiledFilter {
   rest: Document;
 }
 
-export function compileFilter(coll: Collection | undefined, filter: Document | undefined): CompiledFilter {
+export function compileFilter(coll: Collection | undefined, filter: Document | undefined, collation?: Document): CompiledFilter {
   if (!filter || typeof filter !== 'object' || Array.isArray(filter)) {
     if (filter === undefined || filter === null) return { test: () => true, rest: {} };
     throw new CommandError('TypeMismatch', "BSON field 'filter' is the wrong type, expected type 'object'");
@@ -30,9 +32,11 @@ export function compileFilter(coll: Collection | undefined, filter: Document | u
     text = compileText(coll, $text as Document);
   }
   if (Object.keys(rest).length === 0) return { test: text ?? (() => true), rest };
-  const fast = compileFastFilter(rest);
+  const collated = collatorFor(collation) !== undefined;
+  const fast = collated ? undefined : compileFastFilter(rest);
   if (fast) return { test: text ? (d: Document) => text(d) && fast(d) : fast, rest };
-  const q = new Query(rest);
+  checkNearIndex(coll, rest);
+  const q = mongoQuery(rest, collated ? collation : undefined);
   const test = text ? (d: Document) => text(d) && q.test(d) : (d: Document) => q.test(d);
   return { test, rest };
 }

@@ -4,9 +4,9 @@
  * while mongod allows any number of them (`{$set: {'a.$.x': 1, 'a.$.y': 2}}`).
  */
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import { CommandError } from '../errors';
 import { getPath, isPlainObject, setPath } from '../bson-values';
+import { mongoQuery } from './mongo-query';
 
 const POSITIONAL = /^(.*?)\.\$(?=\.|$)/;
 
@@ -38,12 +38,12 @@ export function resolvePositional(doc: Document, modifier: Document, query: Docu
 }
 
 /** Index of the first element of the array at `prefix` that satisfies the query's conditions on that array. */
-function matchedIndex(doc: Document, prefix: string, query: Document): number | undefined {
+export function matchedIndex(doc: Document, prefix: string, query: Document): number | undefined {
   const array = getPath(doc, prefix);
   if (!Array.isArray(array)) return undefined;
   const conditions = conditionsOn(prefix, query);
   if (conditions.length === 0) return undefined;
-  const q = new Query({ $and: conditions });
+  const q = mongoQuery({ $and: conditions });
   for (let i = 0; i < array.length; i++) {
     const probe: Document = {};
     setPath(probe, prefix, [array[i]]);

@@ -1,7 +1,10 @@
 /** Executes filter + sort + skip + limit over a collection using the planner's candidates. */
 import type { Document } from 'bson';
 import type { Collection, DocRecord } from '../storage/collection';
+import { isPlainObject } from '../bson-values';
+import { collatedCompare, collatorFor } from './collation';
 import { compileFilter } from './matcher';
+import { findNear, sortByDistance } from './near';
 import { planQuery } from './planner';
 import { parseSort, sortDocs } from './sort';
 
@@ -10,6 +13,8 @@ export interface QuerySpec {
   sort?: Document;
   skip?: number;
   limit?: number; // 0 or undefined = no limit
+  /** The command's collation (the collection's default applies when absent). */
+  collation?: Document;
 }
 
 export interface QueryResult {
@@ -21,16 +26,31 @@ export interface QueryResult {
   restFilter: Document;
 }
 
+function containsString(v: unknown): boolean {
+  if (typeof v === 'string') return true;
+  if (Array.isArray(v)) return v.some(containsString);
+  return isPlainObject(v) && Object.values(v).some(containsString);
+}
+
 export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryResult {
-  const { test, rest } = compileFilter(coll, spec.filter);
+  const collation = spec.collation ?? (coll?.options.collation as Document | undefined);
+  const collator = collatorFor(collation);
+  const { test, rest } = compileFilter(coll, spec.filter, collation);
   if (!coll) return { records: [], stage: 'EOF', docsExamined: 0, restFilter: rest };
   const sort = parseSort(spec.sort);
   const skip = Math.max(0, Math.trunc(Number(spec.skip ?? 0)) || 0);
   const limit = Math.abs(Math.trunc(Number(spec.limit ?? 0)) || 0);
-  const plan = planQuery(coll, spec.filter ?? {}, sort);
+  const near = findNear(rest);
+  // Index keys are binary-ordered: a collated query that compares or sorts strings (or a near query, which has
+  // no geo index structure yet) scans the collection so comparisons and order follow the collation.
+  // Without strings in the filter and without a sort (`{ _id: oid }` on a collection with a default
+  // collation), the collation cannot change the result and the indexes serve as usual.
+  const collatedStrings = !!collator && (sort.length > 0 || containsString(spec.filter));
+  const plan = collatedStrings || near ? planQuery(coll, {}, []) : planQuery(coll, spec.filter ?? {}, sort);
   let examined = 0;
   const out: DocRecord[] = [];
-  if (plan.sorted) {
+  // a full scan planned without the sort is in order only when there is no sort
+  if (plan.sorted && !near && (!collatedStrings || sort.length === 0)) {
     let skipped = 0;
     for (const rec of plan.records()) {
       examined++;
@@ -48,7 +68,7 @@ export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryRe
     examined++;
     if (test(rec.doc)) out.push(rec);
   }
-  let sorted = sortDocs(out, sort, (r) => r.doc);
+  let sorted = sort.length ? sortDocs(out, sort, (r) => r.doc, collatedCompare(collator), limit ? skip + limit : undefined) : near ? sortByDistance(out, near, (r) => r.doc, limit ? skip + limit : undefined) : out;
   if (skip || limit) sorted = sorted.slice(skip, limit ? skip + limit : undefined);
   return { records: sorted, stage: plan.stage, index: plan.index, docsExamined: examined, restFilter: rest };
 }

@@ -4,12 +4,15 @@
  * pipeline-style updates through mingo's Aggregator. Builds upsert seed documents from the query.
  */
 import { ObjectId, type Document } from 'bson';
-import { Aggregator, update as mingoUpdate } from 'mingo';
+import { update as mingoUpdate } from 'mingo/updater';
 import { CommandError } from '../errors';
 import { fastUpdate } from './fast-update';
 import { compareBson, deepClone, formatValue, getPath, isOperatorObject, isPlainObject, setPath, typeRank } from '../bson-values';
 import { hasPositional, resolvePositional } from './positional';
 import { checkUpdateTypes } from './update-checks';
+import { expandArrayFilters, hasArrayFilterPaths } from './array-filters';
+import { engineContext, mongoAggregator } from './mongo-query';
+import { applyTypedOps, TYPED_OPS } from './typed-updates';
 
 const UPDATE_OPERATORS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$rename', '$currentDate', '$bit', '$setOnInsert']);
 const PIPELINE_UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
@@ -84,7 +87,7 @@ function immutableIdError(): CommandError {
 export function applyUpdate(doc: Document, u: UpdateSpec, opts: { query: Document; arrayFilters?: Document[]; isInsert?: boolean }): Document | null {
   let next: Document;
   if (Array.isArray(u)) {
-    next = new Aggregator(u).run([deepClone(doc)])[0] as Document;
+    next = mongoAggregator(u).run([deepClone(doc)])[0] as Document;
   } else if (isReplacement(u)) {
     if (u._id !== undefined && doc._id !== undefined && compareBson(u._id, doc._id) !== 0) {
       throw new CommandError('ImmutableField', `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(u._id)}`);
@@ -104,6 +107,12 @@ export function applyUpdate(doc: Document, u: UpdateSpec, opts: { query: Documen
         if (!unchanged && doc._id !== undefined) throw immutableIdError();
       }
     }
+    // `$set` of the unchanged `_id` is allowed (mongoose sends it); mingo would refuse it
+    if (doc._id !== undefined && isPlainObject(modifier.$set) && '_id' in modifier.$set) {
+      const { _id: _same, ...others } = modifier.$set;
+      modifier.$set = others;
+      if (Object.keys(others).length === 0) delete modifier.$set;
+    }
     const fast = fastUpdate(doc, modifier);
     if (fast !== undefined) {
       if (fast === null) return opts.isInsert ? idFirst(doc) : null;
@@ -117,10 +126,14 @@ export function applyUpdate(doc: Document, u: UpdateSpec, opts: { query: Documen
       }
     }
     if (Object.keys(modifier).length > 0) {
-      const resolved = hasPositional(modifier) ? resolvePositional(doc, modifier, opts.query) : modifier;
+      let resolved = hasPositional(modifier) ? resolvePositional(doc, modifier, opts.query) : modifier;
+      if (hasArrayFilterPaths(resolved) || opts.arrayFilters?.length) resolved = expandArrayFilters(doc, resolved, opts.arrayFilters);
       checkUpdateTypes(doc, resolved);
-      const changed = mingoUpdate(next, resolved, opts.arrayFilters, undefined, { cloneMode: 'copy' });
-      if (changed.length === 0 && !opts.isInsert && sameAsBefore(doc, next)) return null;
+      const typedChanged = applyTypedOps(next, resolved);
+      const rest: Document = {};
+      for (const [op, args] of Object.entries(resolved)) if (!(TYPED_OPS as readonly string[]).includes(op) && Object.keys(args as Document).length) rest[op] = args;
+      const changed = Object.keys(rest).length ? mingoUpdate(next, rest, [], undefined, { cloneMode: 'copy', queryOptions: { context: engineContext() } as never }) : [];
+      if (!typedChanged && changed.length === 0 && !opts.isInsert && sameAsBefore(doc, next)) return null;
     } else if (!opts.isInsert) return null;
   }
   if (doc._id !== undefined && (next._id === undefined || compareBson(next._id, doc._id) !== 0)) {

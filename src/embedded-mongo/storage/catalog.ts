@@ -69,6 +69,16 @@ export class Catalog {
     return c;
   }
 
+  /** Replaces a collection's options (collMod: validator, validationLevel/Action), persisted with the command. */
+  setOptions(c: Collection, options: Document): void {
+    const before = c.options;
+    c.options = { ...options, uuid: c.uuid };
+    this.store.putCollection(c.ns, serialize(c.options));
+    this.store.onRollback(() => {
+      c.options = before;
+    });
+  }
+
   collections(db: string): Collection[] {
     return [...(this.dbs.get(db)?.values() ?? [])];
   }

@@ -3,7 +3,8 @@
  * written through to the SQLite store inside the caller's transaction. Documents are immutable
  * once stored: updates build a new object, so open cursors keep a consistent view of each document.
  */
-import { serialize, deserialize, UUID, type Document } from 'bson';
+import { serialize, UUID, type Document } from 'bson';
+import { decodeDocument } from '../bson-decode';
 import { CommandError } from '../errors';
 import { canonicalKey } from '../bson-values';
 import { CollectionIndex, type IndexEntry } from '../indexes/collection-index';
@@ -169,7 +170,7 @@ export class Collection {
   loadFromStore(): void {
     const rekeyed: [string, DocRecord][] = [];
     for (const { id: stored, body } of this.store.documents(this.ns)) {
-      const doc = deserialize(body);
+      const doc = decodeDocument(body);
       // numeric _ids were once keyed through Number() (large Long/Decimal128 values collided); key them exactly now
       const id = stored.startsWith('n') ? canonicalKey(doc._id) : stored;
       const rec = { id, doc, raw: body };

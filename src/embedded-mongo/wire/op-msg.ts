@@ -2,7 +2,8 @@
  * OP_MSG: flagBits, then sections — kind 0 (the command body) and kind 1 (a named document
  * sequence, used by drivers for insert/update/delete batches) — and an optional CRC-32C trailer.
  */
-import { deserialize, type Document } from 'bson';
+import type { Document } from 'bson';
+import { decodeDocument } from '../bson-decode';
 import { FramingError, OP_MSG, writeHeader } from './framing';
 
 export const CHECKSUM_PRESENT = 1 << 0;
@@ -32,7 +33,7 @@ export function parseOpMsg(message: Buffer): OpMsgRequest {
       const size = message.readInt32LE(pos);
       if (size < 5 || pos + size > end) throw new FramingError('OP_MSG body section overruns the message');
       if (body) throw new FramingError('OP_MSG has more than one body section');
-      body = deserialize(message.subarray(pos, pos + size), DESERIALIZE_OPTIONS);
+      body = decodeDocument(message.subarray(pos, pos + size), DESERIALIZE_OPTIONS);
       pos += size;
     } else if (kind === 1) {
       const size = message.readInt32LE(pos);
@@ -57,7 +58,7 @@ export function parseOpMsg(message: Buffer): OpMsgRequest {
     }
   }
   if (!body) throw new FramingError('OP_MSG without a body section');
-  for (const [id, raws] of rawSequences) body[id] = raws.map((r) => deserialize(r, DESERIALIZE_OPTIONS));
+  for (const [id, raws] of rawSequences) body[id] = raws.map((r) => decodeDocument(r, DESERIALIZE_OPTIONS));
   return { flags, body, rawSequences };
 }
 

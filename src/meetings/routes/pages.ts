@@ -8,6 +8,7 @@ import Router from '@koa/router';
 import getRawBody from 'raw-body';
 import type { AppContext, AppState } from '../../http/context';
 import { AppError, BadRequestError } from '../../errors';
+import { rateLimit } from '../../http/rate-limit';
 import { renderPage } from '../../site';
 import { getPublicMeeting } from '../../site/meetings-source';
 import { respond, viewRsvp, type RsvpState } from '../rsvp';
@@ -27,6 +28,10 @@ async function readForm(ctx: AppContext): Promise<URLSearchParams> {
 
 export function pageRoutes(mc: MeetingsContext): Router<AppState> {
   const router = new Router<AppState>();
+  // Per address: bursts are generous (a meeting hall answering at once behind one NAT), but links that lead
+  // nowhere are few, so guessing tokens stops after a handful of misses.
+  const burst = rateLimit({ clock: mc.clock, windowMs: 60_000, max: 600 });
+  const misses = rateLimit({ clock: mc.clock, windowMs: 15 * 60_000, max: 20, countIf: (ctx) => ctx.status === 404 });
 
   async function show(ctx: AppContext, token: string, extra: { error?: string; done?: boolean; status?: number; draft?: { response?: string; note?: string } } = {}) {
     let state: RsvpState;
@@ -34,7 +39,7 @@ export function pageRoutes(mc: MeetingsContext): Router<AppState> {
       state = await viewRsvp(mc, token);
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
-      return renderPage(ctx, 'meetings/rsvp-error.njk', { message: err.message, meta: { title: '报名链接', noindex: true } }, err.status);
+      return renderPage(ctx, 'meetings/rsvp-error.njk', { message: err.message, meta: { title: '报名链接', noindex: true, canonicalPath: '/meetings' } }, err.status);
     }
     const item = await getPublicMeeting(state.meeting.slug, mc.clock.now());
     renderPage(
@@ -51,7 +56,8 @@ export function pageRoutes(mc: MeetingsContext): Router<AppState> {
         error: extra.error,
         done: extra.done,
         draft: extra.draft ?? { response: state.invitee.response, note: state.invitee.note },
-        meta: { title: `报名：${state.meeting.title}`, noindex: true, nav: 'meetings' },
+        // The personal token must not travel in canonical or og:url (a share would hand the link on).
+        meta: { title: `报名：${state.meeting.title}`, noindex: true, nav: 'meetings', canonicalPath: item?.path ?? '/meetings' },
       },
       extra.status ?? 200,
     );
@@ -60,11 +66,11 @@ export function pageRoutes(mc: MeetingsContext): Router<AppState> {
     ctx.set('Referrer-Policy', 'same-origin');
   }
 
-  router.get('/r/:token', async (ctx) => {
+  router.get('/r/:token', burst, misses, async (ctx) => {
     await show(ctx, ctx.params.token, { done: ctx.query.done === '1' });
   });
 
-  router.post('/r/:token', async (ctx) => {
+  router.post('/r/:token', burst, misses, async (ctx) => {
     const token = ctx.params.token;
     let draft: { response?: string; note?: string } | undefined;
     try {

@@ -26,7 +26,7 @@ export async function findPublicMeeting(filter: { _id: string } | { slug: string
 export function publicRoutes(mc: MeetingsContext): ApiRouter {
   const api = new ApiRouter();
   // Bursts against one instance: generous for a meeting hall answering at once behind one NAT address.
-  const limit = rateLimit({ windowMs: 60_000, max: 600 });
+  const limit = rateLimit({ clock: mc.clock, windowMs: 60_000, max: 600 });
 
   api.add({
     method: 'get',

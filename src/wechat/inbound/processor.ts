@@ -38,11 +38,12 @@ export class InboundProcessor {
 
   /** The plain reply XML, or `success`. */
   async process(msg: InboundMessage): Promise<string> {
-    const started = Date.now();
+    // WeChat's 5-second limit is elapsed time, measured on the monotonic clock (not the service clock).
+    const started = performance.now();
     const key = dedupeKey(msg);
     if (!(await this.claim(key, msg))) return this.answerRetry(key);
     // The deadline counts from arrival: a slow claim leaves the handler less time, never WeChat more waiting.
-    const remaining = Math.max(0, this.options.deadlineMs - (Date.now() - started));
+    const remaining = Math.max(0, this.options.deadlineMs - (performance.now() - started));
 
     const work = this.handlers.handle(msg);
     let timer: NodeJS.Timeout | undefined;
@@ -108,13 +109,13 @@ export class InboundProcessor {
 
   /** A retry: the stored reply once the first delivery has one; `success` if it is still working at the deadline. */
   private async answerRetry(key: string): Promise<string> {
-    const until = Date.now() + this.options.deadlineMs;
+    const until = performance.now() + this.options.deadlineMs;
     const poll = this.options.retryPollMs ?? 50;
     for (;;) {
       const doc = await WechatInboundMessage.findById(key, { status: 1, reply: 1 }).lean();
       if (!doc) return SUCCESS;
       if (doc.status === 'done') return doc.reply ?? SUCCESS;
-      if (Date.now() + poll > until) return SUCCESS;
+      if (performance.now() + poll > until) return SUCCESS;
       await sleep(poll);
     }
   }

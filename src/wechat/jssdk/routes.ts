@@ -21,7 +21,7 @@ export function jssdkRoutes(deps: { config: Config; clock: Clock; logger: Logger
     tags: ['wechat'],
     access: 'public',
     query: z.object({ url: z.string().min(1).max(2048) }).strict(),
-    before: [rateLimit({ windowMs: 60_000, max: 120 })],
+    before: [rateLimit({ clock, windowMs: 60_000, max: 120 })],
     responses: { 200: 'Signed config', 400: 'URL not on the microsite', 503: 'WeChat API not configured or unreachable' },
     handler: async (ctx, { query }) => {
       const url = signableUrl(query.url, config.publicBaseUrl);

@@ -1,14 +1,16 @@
 /**
- * Editors may write regular expressions; a catastrophic one would let a single citizen's message stall the event loop.
- * Star-height checks (safe-regex) only see nested quantifiers and miss `(a|a)*$` or `\s*\s*\s*x$`, so patterns are
- * checked at save time by recheck, a real ReDoS analyser (automata theory plus fuzzing): bounded length, valid syntax,
- * and a worst case no worse than quadratic. Messages are bounded too (WeChat text ≤ 2048 bytes; we match at most
- * MAX_INPUT characters), so a quadratic pattern costs at most MAX_INPUT² steps (well under a millisecond).
+ * Editors may write regular expressions. They are matched on RE2 (see matcher.ts), which cannot backtrack, so no
+ * pattern can stall the event loop; still, a pattern is refused at save time when its worst case under a
+ * backtracking engine is anything but linear, so rules stay portable and cheap: recheck, a real ReDoS analyser
+ * (automata theory plus fuzzing), judges it, and polynomial verdicts are refused as well as exponential ones
+ * (recheck reports `(.*a){14}` as "degree 2" while V8 needs n^14 steps for it, so a degree cannot be trusted).
+ * An unanchored `代表.*会议` is polynomial under backtracking; a bounded gap (`代表.{0,20}会议`) is not.
+ * Patterns must also be valid for both engines (RE2 has no look-around and no back-references), and bounded.
  */
 import { check } from 'recheck';
+import { compileRe2 } from './matcher';
 
 export const MAX_PATTERN_LENGTH = 200;
-export const MAX_INPUT = 600;
 /** Case-insensitive; `u` so that character classes treat emoji and rare CJK as one character. */
 export const REGEX_FLAGS = 'iu';
 /** Analysis bound; a pattern recheck cannot settle in this time is refused. */
@@ -16,6 +18,8 @@ const CHECK_TIMEOUT_MS = 5_000;
 
 const UNCHECKED = '正则表达式暂时无法检查，请稍后重试或改用「包含」匹配';
 const CATASTROPHIC = '正则表达式可能导致灾难性回溯（例如 (a+)+、(a|a)*、\\s*\\s*x 这类重叠的重复），请改写得更简单';
+const POLYNOMIAL =
+  '正则表达式在最坏情况下耗时随消息长度成倍增长（例如 (.*a){14}、代表.*会议），请限定间隔长度（如 代表.{0,20}会议）、以 ^ 开头（如 ^代表.*会议）或改用「包含」匹配';
 
 /** The worst-case cost recheck finds, reduced to whether it is acceptable given MAX_INPUT. */
 async function backtrackingProblem(pattern: string): Promise<string | undefined> {
@@ -26,9 +30,7 @@ async function backtrackingProblem(pattern: string): Promise<string | undefined>
     return UNCHECKED;
   }
   if (verdict.status === 'safe') return undefined;
-  if (verdict.status === 'vulnerable' && verdict.complexity.type === 'polynomial' && verdict.complexity.degree <= 2) {
-    return undefined;
-  }
+  if (verdict.status === 'vulnerable' && verdict.complexity.type === 'polynomial') return POLYNOMIAL;
   if (verdict.status === 'unknown') return '正则表达式过于复杂，无法确认不会导致灾难性回溯，请改写得更简单';
   return CATASTROPHIC;
 }
@@ -43,6 +45,11 @@ export async function regexProblem(pattern: string): Promise<string | undefined>
   }
   // Back-references make matching NP-hard in general; keyword rules never need them.
   if (/\\[1-9]|\\k</.test(pattern)) return '正则表达式不允许使用反向引用';
+  try {
+    compileRe2(pattern);
+  } catch (err) {
+    return `正则表达式使用了不支持的语法（不支持前后断言 (?=…) (?<=…) 等）：${(err as Error).message}`;
+  }
   return backtrackingProblem(pattern);
 }
 

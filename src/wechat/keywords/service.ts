@@ -54,6 +54,7 @@ function view(doc: KeywordRuleDoc): RuleView {
 }
 
 /** Rules are re-read at most this often by each instance (edits on this instance apply at once). */
+// Cache age is elapsed process time (monotonic), not the calendar: the service clock is for what "now" means to people.
 const CACHE_MS = 5_000;
 
 export class KeywordService {
@@ -121,7 +122,7 @@ export class KeywordService {
   }
 
   private async compiled(): Promise<CompiledRule<RuleView>[]> {
-    const now = Date.now();
+    const now = performance.now();
     if (this.cache && now - this.cache.loadedAt < CACHE_MS) return this.cache.rules;
     this.loading ??= (async () => {
       try {
@@ -136,7 +137,7 @@ export class KeywordService {
             // A pattern that no longer compiles (stored before a guard change) is skipped, never fatal.
           }
         }
-        this.cache = { loadedAt: Date.now(), rules };
+        this.cache = { loadedAt: performance.now(), rules };
         return rules;
       } finally {
         this.loading = undefined;
@@ -159,7 +160,7 @@ export class KeywordService {
   }
 
   async defaultReply(): Promise<DefaultReply> {
-    const now = Date.now();
+    const now = performance.now();
     if (this.defaultCache && now - this.defaultCache.loadedAt < CACHE_MS) return this.defaultCache.value;
     const doc = await WechatSetting.findById('defaultReply').lean();
     const value = (doc?.value as DefaultReply | undefined) ?? BUILTIN_DEFAULT_REPLY;

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock';
 import { ConflictError } from '../../errors';
 import type { WechatApi } from '../api';
 import { WechatSetting } from '../models/settings';
-import { validateMenu, type Menu } from './validate';
+import { validateMenu, type Menu, type MenuLinkRule } from './validate';
 
 /** The CLICK keys the callback understands (src/wechat/inbound/handlers.ts). */
 export const CLICK_KEYS = ['LATEST_NEWS', 'TYPICAL_DEPUTIES', 'MODEL_CASES', 'UPCOMING_MEETINGS'] as const;
@@ -43,7 +43,13 @@ export class MenuService {
   constructor(
     private readonly clock: Clock,
     private readonly publicBaseUrl: string,
+    /** Hosts (besides the microsite's) that view buttons may open: ALLOWED_LINK_HOSTS. */
+    private readonly linkHosts: string[] = [],
   ) {}
+
+  private get linkRule(): MenuLinkRule {
+    return { publicBaseUrl: this.publicBaseUrl, hosts: this.linkHosts };
+  }
 
   async get(): Promise<StoredMenu> {
     const doc = await WechatSetting.findById('menu').lean();
@@ -52,7 +58,7 @@ export class MenuService {
   }
 
   async save(raw: unknown, userId: string): Promise<StoredMenu> {
-    const menu = validateMenu(raw);
+    const menu = validateMenu(raw, this.linkRule);
     await WechatSetting.updateOne(
       { _id: 'menu' },
       { $set: { value: menu, updatedBy: userId, updatedAt: this.clock.now() }, $unset: { pushedAt: 1 } },
@@ -65,7 +71,7 @@ export class MenuService {
   async push(api: WechatApi | undefined): Promise<StoredMenu> {
     if (!api) throw new ConflictError('未配置公众号 AppID/AppSecret，无法推送菜单', 'wechat_not_configured');
     const current = await this.get();
-    const menu = validateMenu(current.menu);
+    const menu = validateMenu(current.menu, this.linkRule);
     await api.createMenu(menu);
     const now = this.clock.now();
     await WechatSetting.updateOne(

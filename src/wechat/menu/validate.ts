@@ -9,6 +9,7 @@
  * 1024, and developers report 60 working in practice
  * (https://developers.weixin.qq.com/community/personal/oCJUsw_Sugvk3MCgBSTsCaKSLnPg/question), so we follow it.
  */
+import { isAllowedHttpsLink } from '../../allowed-links';
 import { ValidationError, type FieldProblem } from '../../errors';
 
 export const MENU_LIMITS = {
@@ -54,7 +55,20 @@ function checkString(b: Record<string, unknown>, field: string, path: string, ma
   return v;
 }
 
-function checkAction(b: Record<string, unknown>, path: string, problems: FieldProblem[]): MenuButton | undefined {
+/** Where menu links may go: https on the allowed hosts, or the microsite itself (PUBLIC_BASE_URL, whatever its scheme). */
+export interface MenuLinkRule {
+  publicBaseUrl: string;
+  hosts: string[];
+}
+
+function linkProblem(url: string, rule: MenuLinkRule | undefined): string | undefined {
+  if (rule && (url === rule.publicBaseUrl || url.startsWith(`${rule.publicBaseUrl}/`))) return undefined;
+  if (!/^https:\/\/[^\s]+$/i.test(url)) return 'url 必须是 https:// 开头的网址';
+  if (rule && !isAllowedHttpsLink(url, rule.hosts)) return `url 只能是本站或允许的网站（${rule.hosts.join('、')}）的 https:// 网址`;
+  return undefined;
+}
+
+function checkAction(b: Record<string, unknown>, path: string, problems: FieldProblem[], rule?: MenuLinkRule): MenuButton | undefined {
   const type = b.type;
   if (typeof type !== 'string' || !(BUTTON_TYPES as readonly string[]).includes(type)) {
     problems.push({ field: `${path}.type`, message: `type 必须是 ${BUTTON_TYPES.join('、')} 之一` });
@@ -64,7 +78,8 @@ function checkAction(b: Record<string, unknown>, path: string, problems: FieldPr
   if ((KEY_TYPES as readonly string[]).includes(type)) out.key = checkString(b, 'key', path, MENU_LIMITS.keyBytes, problems);
   if (type === 'view' || type === 'miniprogram') {
     const url = checkString(b, 'url', path, MENU_LIMITS.urlBytes, problems);
-    if (url && !/^https?:\/\/[^\s]+$/i.test(url)) problems.push({ field: `${path}.url`, message: 'url 必须是 http:// 或 https:// 开头的网址' });
+    const problem = url ? linkProblem(url, rule) : undefined;
+    if (problem) problems.push({ field: `${path}.url`, message: problem });
     out.url = url;
   }
   if (type === 'miniprogram') {
@@ -76,7 +91,7 @@ function checkAction(b: Record<string, unknown>, path: string, problems: FieldPr
   return out;
 }
 
-function checkButton(raw: unknown, path: string, sub: boolean, problems: FieldProblem[]): MenuButton | undefined {
+function checkButton(raw: unknown, path: string, sub: boolean, problems: FieldProblem[], rule?: MenuLinkRule): MenuButton | undefined {
   if (!isObject(raw)) {
     problems.push({ field: path, message: '每个按钮必须是一个对象' });
     return undefined;
@@ -94,22 +109,22 @@ function checkButton(raw: unknown, path: string, sub: boolean, problems: FieldPr
       return undefined;
     }
     if (raw.type !== undefined) problems.push({ field: `${path}.type`, message: '包含子菜单的按钮不能设置 type' });
-    const subs = list.map((s, i) => checkButton(s, `${path}.sub_button[${i}]`, true, problems));
+    const subs = list.map((s, i) => checkButton(s, `${path}.sub_button[${i}]`, true, problems, rule));
     return { name: name ?? '', sub_button: subs.filter((s): s is MenuButton => !!s) };
   }
-  const action = checkAction(raw, path, problems);
+  const action = checkAction(raw, path, problems, rule);
   return action && { ...action, name: name ?? '' };
 }
 
 /** The menu with only WeChat's fields, or a ValidationError listing every problem by button path. */
-export function validateMenu(raw: unknown): Menu {
+export function validateMenu(raw: unknown, rule?: MenuLinkRule): Menu {
   const problems: FieldProblem[] = [];
   const buttons = isObject(raw) ? raw.button : undefined;
   let out: MenuButton[] = [];
   if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > MENU_LIMITS.buttons) {
     problems.push({ field: 'button', message: `一级菜单应为 1～${MENU_LIMITS.buttons} 个` });
   } else {
-    out = buttons.map((b, i) => checkButton(b, `button[${i}]`, false, problems)).filter((b): b is MenuButton => !!b);
+    out = buttons.map((b, i) => checkButton(b, `button[${i}]`, false, problems, rule)).filter((b): b is MenuButton => !!b);
   }
   if (problems.length) {
     const first = problems[0];

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { machineTimeEnv } from '../../support/process';
 
 export interface WorkerChild {
   url: string;
@@ -17,6 +18,7 @@ export function spawnWorker(env: Record<string, string>): Promise<WorkerChild> {
     cwd: root,
     // Only what the service reads: a clean environment, so nothing from the parent's shell leaks in.
     env: {
+      ...machineTimeEnv(),
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
       HOST: '127.0.0.1',

@@ -1,0 +1,55 @@
+/**
+ * The `$geoNear` aggregation stage: the documents matching `query`, nearest first, each with its distance
+ * in `distanceField` (meters for a GeoJSON `near`; radians for a legacy pair with `spherical`, else
+ * coordinate units), limited by `minDistance`/`maxDistance`. Computed over a scan (no geo index structure).
+ */
+import type { Document } from 'bson';
+import { CommandError } from '../errors';
+import { deepClone, isPlainObject, setPath } from '../bson-values';
+import type { Collection } from '../storage/collection';
+import { docPoints, nearDistance, parseNear } from '../query/geo';
+import { pathCandidates } from '../query/mongo-query';
+import { runQuery } from '../query/run-query';
+import { selectTop } from '../query/sort';
+
+const KNOWN = new Set(['near', 'distanceField', 'spherical', 'maxDistance', 'minDistance', 'query', 'distanceMultiplier', 'includeLocs', 'key', 'uniqueDocs', 'num', 'limit']);
+
+function geoKey(coll: Collection | undefined, key: unknown): string {
+  const geo = [...(coll?.indexes.values() ?? [])].flatMap((i) => Object.entries(i.spec.key as Document).filter(([, t]) => t === '2dsphere' || t === '2d').map(([f]) => f));
+  if (typeof key === 'string') {
+    if (!geo.includes(key)) throw new CommandError('NoQueryExecutionPlans', `$geoNear requires a 2d or 2dsphere index on '${key}', but none were found`);
+    return key;
+  }
+  if (geo.length === 0) throw new CommandError('NoQueryExecutionPlans', '$geoNear requires a 2d or 2dsphere index, but none were found');
+  if (geo.length > 1) throw new CommandError('IndexNotFound', `There is more than one 2dsphere index on ${coll?.ns}; unsure which to use for $geoNear`);
+  return geo[0];
+}
+
+/** `top`: the pipeline keeps only that many (a `$limit` right after), so only those are sorted and copied. */
+export function geoNearDocuments(coll: Collection | undefined, spec: unknown, collation?: Document, top?: number): Document[] {
+  if (!isPlainObject(spec)) throw new CommandError('BadValue', '$geoNear only takes an object as an argument');
+  for (const k of Object.keys(spec)) if (!KNOWN.has(k)) throw new CommandError('BadValue', `Unknown argument to $geoNear: ${k}`);
+  if (spec.near === undefined) throw new CommandError('BadValue', "$geoNear requires a 'near' option as an Array");
+  if (typeof spec.distanceField !== 'string' || !spec.distanceField) throw new CommandError('BadValue', "$geoNear requires a 'distanceField' option as a String");
+  const path = geoKey(coll, spec.key);
+  const near = parseNear(spec.near, spec.spherical === true, { $maxDistance: spec.maxDistance, $minDistance: spec.minDistance });
+  const multiplier = spec.distanceMultiplier === undefined ? 1 : Number(spec.distanceMultiplier);
+  const matched = runQuery(coll, { filter: isPlainObject(spec.query) ? spec.query : {}, collation }).records;
+  const withDistance: { doc: Document; d: number; loc: unknown }[] = [];
+  for (const rec of matched) {
+    let best: { d: number; loc: unknown } | undefined;
+    for (const value of pathCandidates(rec.doc, path)) {
+      const d = nearDistance(near, docPoints(value));
+      if (d !== undefined && (!best || d < best.d)) best = { d, loc: value };
+    }
+    if (best) withDistance.push({ doc: rec.doc, ...best });
+  }
+  const order = (a: { d: number }, b: { d: number }) => a.d - b.d;
+  const nearest = top !== undefined && top < withDistance.length / 4 ? selectTop(withDistance, top, order) : withDistance.sort(order);
+  return nearest.map(({ doc, d, loc }) => {
+    const out = deepClone(doc);
+    setPath(out, spec.distanceField as string, d * multiplier);
+    if (typeof spec.includeLocs === 'string') setPath(out, spec.includeLocs, deepClone(loc));
+    return out;
+  });
+}
