@@ -88,5 +88,6 @@ export function mySubmitted(userId: string, limit = 20): Promise<WorkItem[]> {
 /** Items in review this user may decide: not submitted by them, not changed by them in this round. */
 export async function awaitingReviewBy(userId: string, limit = 20): Promise<WorkItem[]> {
   const me = new Types.ObjectId(userId);
-  return find({ status: 'in_review', submittedBy: { $ne: me }, editedInReviewBy: { $ne: me } }, limit);
+  // The same four-eyes rule as approve: not what I submitted, rewrote in review, or wrote since the last approval.
+  return find({ status: 'in_review', submittedBy: { $ne: me }, editedInReviewBy: { $ne: me }, authorsSinceApproval: { $ne: me } }, limit);
 }
