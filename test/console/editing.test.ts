@@ -38,7 +38,7 @@ describe('console: editing safety', function () {
     await page.getByLabel('网址别名（留空自动生成）').fill('');
 
     // Someone else saves a newer version meanwhile.
-    const other = (await env.app.loginAs('editor')).token;
+    const other = (await env.app.loginAs('reviewer')).token; // a reviewer may correct anyone's draft
     const current = await env.app.request('GET', `/api/admin/articles/${id}`, { token: other });
     const theirs = await env.app.request('PATCH', `/api/admin/articles/${id}`, { token: other, body: { version: current.body.version, body: '主席团组织代表开展集中视察，听取群众意见。' } });
     expect(theirs.status, theirs.text).to.equal(200);
@@ -55,8 +55,9 @@ describe('console: editing safety', function () {
 
     await page.getByRole('button', { name: '版本记录' }).click();
     const drawer = page.getByRole('dialog', { name: '版本记录' });
-    await drawer.locator('ins.diff-ins').first().waitFor();
-    expect(await drawer.locator('ins.diff-ins').first().textContent()).to.include('形成视察报告');
+    // The newest version against the one before: the words that came in are marked, those that went out struck.
+    await drawer.locator('pre.diff ins.diff-ins', { hasText: '形成视察报告' }).first().waitFor();
+    await drawer.locator('pre.diff del.diff-del', { hasText: '听取群众意见' }).first().waitFor();
     await shoot(page, 'article-revisions');
     expectNoProblems(page, [/HTTP 400: .*\/api\/admin\/articles\//, /HTTP 409: .*\/api\/admin\/articles\//]);
   });

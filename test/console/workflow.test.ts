@@ -45,7 +45,7 @@ describe('console: an article from draft to delivered', function () {
     await site.getByText('代表们走进社区，面对面听取群众意见。').waitFor();
     await site.locator('img[src*="/media/"]').waitFor({ state: 'attached' });
     await shoot(editor, 'article-edit');
-    await editor.getByRole('radio', { name: '微信图文' }).click({ force: true });
+    await editor.locator('.preview-head').getByText('微信图文').click();
     await editor.frameLocator('[data-testid="preview-wechat"]').getByText('代表们走进社区').first().waitFor();
     await shoot(editor, 'article-preview-wechat');
     await editor.getByRole('button', { name: '提交审核' }).click();
