@@ -24,26 +24,26 @@ function checksum(s: string): number {
 }
 
 async function serve(dir: string): Promise<void> {
-  const engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
-  process.stdout.write(`PORT ${engine.port}\n`);
+  const engine = await startEmbeddedMongo({ dbPath: dir });
+  process.stdout.write(`URI ${engine.uri}\n`);
 }
 
-function startChild(dir: string): Promise<{ child: ChildProcess; port: number }> {
+function startChild(dir: string): Promise<{ child: ChildProcess; uri: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
-      const m = /PORT (\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
+      const m = /URI (\S+)/.exec(out);
+      if (m) resolve({ child, uri: m[1] });
     });
     child.on('exit', (code) => reject(new Error(`engine child exited early (${code})`)));
   });
 }
 
 async function round(dir: string, writers: number, startId: number, acked: Set<number>): Promise<number> {
-  const { child, port } = await startChild(dir);
-  const client = await MongoClient.connect(`mongodb://127.0.0.1:${port}/`, { maxPoolSize: writers, retryWrites: false, serverSelectionTimeoutMS: 2000 });
+  const { child, uri } = await startChild(dir);
+  const client = await MongoClient.connect(uri, { maxPoolSize: writers, retryWrites: false, serverSelectionTimeoutMS: 2000 });
   const coll = client.db('crash').collection<Doc>('docs');
   let next = startId;
   let stop = false;
@@ -75,7 +75,7 @@ async function round(dir: string, writers: number, startId: number, acked: Set<n
 }
 
 async function verify(dir: string, acked: Set<number>): Promise<{ present: number; missing: number[]; corrupt: number }> {
-  const engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+  const engine = await startEmbeddedMongo({ dbPath: dir });
   const client = await MongoClient.connect(engine.uri);
   try {
     const docs = await client.db('crash').collection<Doc>('docs').find().toArray();

@@ -37,6 +37,7 @@ const envSchema = z.object({
     .regex(/^mongodb(\+srv)?:\/\//, 'a MongoDB connection string starting with mongodb:// or mongodb+srv://')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  DB_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
   PUBLIC_BASE_URL: httpUrl.default('http://localhost:3000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
@@ -103,6 +104,8 @@ export interface Config {
   port: number;
   mongodbUri?: string;
   dataDir: string;
+  /** Embedded engine: bound of its document cache, in MiB. */
+  dbCacheMb: number;
   publicBaseUrl: string;
   logLevel: Env['LOG_LEVEL'];
   bodyLimitBytes: number;
@@ -207,6 +210,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     mongodbUri: e.MONGODB_URI,
     dataDir: path.resolve(e.DATA_DIR),
+    dbCacheMb: e.DB_CACHE_MB,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,

@@ -2,6 +2,7 @@
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig } from './config';
 import { startService } from './server';
+import { DatabaseInUseError } from './db';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
@@ -15,14 +16,23 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const service = await startService(config);
+  let service;
+  try {
+    service = await startService(config);
+  } catch (err) {
+    if (err instanceof DatabaseInUseError) {
+      process.stderr.write(`lianxin cannot start: ${err.message}\n`);
+      process.exit(3);
+    }
+    throw err;
+  }
   let signalled = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       if (signalled) return;
       signalled = true;
       service.services.logger.info({ signal }, 'shutting down');
-      void service.stop().then(() => process.exit(0));
+      void service!.stop().then(() => process.exit(0));
     });
   }
 }

@@ -40,7 +40,7 @@ export async function startService(config: Config, options: { clock?: Clock; log
   };
   // Modules are built before the database opens so that every model is registered and its indexes get built.
   const modules = buildModules(services);
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, 'service');
   for (const m of modules) await m.start?.();
 
   const { app } = createApp(services, modules);

@@ -37,7 +37,7 @@ async function timed(ops: number, fn: (i: number) => Promise<unknown>): Promise<
 
 /** The engine in its own process (`npm run db`), as mongosh/Compass or a second app process would use it. */
 async function startChildEngine(dir: string): Promise<{ uri: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'db.ts'), '--port', '0', '--dbpath', dir, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'db.ts'), '--socket-only', '--dbpath', dir, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const uri = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -58,7 +58,7 @@ async function startChildEngine(dir: string): Promise<{ uri: string; stop(): Pro
 
 async function benchEngine(n: number, mode: 'inproc' | 'child'): Promise<Result> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-engine-'));
-  const engine = mode === 'child' ? await startChildEngine(dir) : await startEmbeddedMongo({ dbPath: dir, port: 0 });
+  const engine = mode === 'child' ? await startChildEngine(dir) : await startEmbeddedMongo({ dbPath: dir });
   const client = await MongoClient.connect(engine.uri);
   try {
     const c = client.db('bench').collection('docs');

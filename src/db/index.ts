@@ -1,78 +1,130 @@
 /**
  * The one data path: mongoose over the MongoDB wire protocol.
- * With MONGODB_URI set we connect to that server. Without it we start the embedded engine on loopback with its
- * data under DATA_DIR/db — or, when another process (a running `npm start`) already owns that directory,
- * connect to the engine that process runs, so scripts work the same whether or not the service is up.
+ * With MONGODB_URI set we connect to that server. Without it the embedded engine serves DATA_DIR/db over a Unix
+ * socket inside that (owner-only) directory:
+ * - the service (`npm start`) runs it in a child process it supervises, off its own event loop, and refuses to start
+ *   when another service or script already owns the directory (it attaches only to a standalone `npm run db`);
+ * - scripts start it in their own process, or attach to the engine that owns the directory.
+ * The driver reconnects by itself when the engine comes back on the same socket (restarted by the supervisor or by
+ * whoever runs `npm run db`); meanwhile /readyz answers 503.
  */
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { DataDirLockedError, startEmbeddedMongo, type EmbeddedMongo } from '../embedded-mongo';
+import { EngineLockedError, EngineSupervisor } from './engine-supervisor';
 
 export interface Database {
   /** Where mongoose is connected (credentials removed). */
   description: string;
-  /** True when this process runs the embedded engine itself. */
+  /** True when this process runs the embedded engine itself (in process or as its supervised child). */
   ownsEngine: boolean;
+  /** The supervised engine process's pid, when the service runs one. */
+  enginePid?(): number | undefined;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Who is opening the database: the long-running service, or a one-off script. */
+export type DatabaseRole = 'service' | 'script';
+
+/** Another service (or a script) owns the data directory: a second service must not share it. */
+export class DatabaseInUseError extends Error {
+  constructor(dbPath: string, detail: string) {
+    super(
+      `${detail}\nOnly one lianxin service may run on a data directory (${dbPath}): stop the other one, or give this one ` +
+        `its own DATA_DIR. Scripts (npm run seed, npm run user…) attach to the running service's engine.`,
+    );
+    this.name = 'DatabaseInUseError';
+  }
+}
+
 const DEFAULT_DB_NAME = 'lianxin';
 
-function withDefaultDb(uri: string): string {
-  const url = new URL(uri.replace(/^mongodb(\+srv)?:/, 'http:'));
-  if (url.pathname && url.pathname !== '/') return uri;
-  const [base, query] = uri.split('?');
-  return `${base.replace(/\/?$/, '/')}${DEFAULT_DB_NAME}${query ? `?${query}` : ''}`;
+/** Adds the default database name when the connection string names none (works for socket hosts, which URL cannot parse). */
+export function withDefaultDb(uri: string): string {
+  const m = /^(mongodb(?:\+srv)?:\/\/[^/?]*)(\/[^?]*)?(\?.*)?$/.exec(uri);
+  if (!m || (m[2] && m[2] !== '/')) return uri;
+  return `${m[1]}/${DEFAULT_DB_NAME}${m[3] ?? ''}`;
 }
 
 function redact(uri: string): string {
   return uri.replace(/\/\/[^@/]*@/, '//***@');
 }
 
-async function startOrAttachEmbedded(config: Config, logger: Logger): Promise<{ uri: string; engine?: EmbeddedMongo }> {
-  const dbPath = path.join(config.dataDir, 'db');
+interface EmbeddedConnection {
+  uri: string;
+  stop?: () => Promise<void>;
+  enginePid?: () => number | undefined;
+}
+
+const socketUriOf = (socket: string) => `mongodb://${encodeURIComponent(socket)}/`;
+
+async function startServiceEngine(dbPath: string, cacheMb: number, logger: Logger): Promise<EmbeddedConnection> {
+  const supervisor = new EngineSupervisor(dbPath, cacheMb, logger);
   try {
-    const engine = await startEmbeddedMongo({
+    const uri = await supervisor.start();
+    return { uri, stop: () => supervisor.stop(), enginePid: () => supervisor.pid };
+  } catch (err) {
+    if (err instanceof EngineLockedError) {
+      if (err.role === 'standalone' && err.socket) {
+        logger.info({ socket: err.socket }, 'data directory is served by npm run db; connecting to it');
+        return { uri: socketUriOf(err.socket) };
+      }
+      throw new DatabaseInUseError(dbPath, err.message);
+    }
+    await supervisor.stop();
+    throw err;
+  }
+}
+
+async function startScriptEngine(dbPath: string, cacheMb: number, logger: Logger): Promise<EmbeddedConnection> {
+  try {
+    const engine: EmbeddedMongo = await startEmbeddedMongo({
       dbPath,
-      host: '127.0.0.1',
-      port: 0,
+      role: 'script',
+      cacheMb,
       log: (level, msg, fields) => logger[level]({ ...fields, component: 'embedded-mongo' }, msg),
     });
-    return { uri: engine.uri, engine };
+    return { uri: engine.uri, stop: () => engine.stop() };
   } catch (err) {
     if (err instanceof DataDirLockedError && err.address) {
       logger.info({ address: err.address }, 'data directory is owned by a running engine; connecting to it');
-      return { uri: `mongodb://${err.address.host}:${err.address.port}/` };
+      return { uri: socketUriOf(err.address.socket) };
     }
     throw err;
   }
 }
 
 /** Connects the default mongoose connection; call once per process. */
-export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
-  const { uri, engine } = config.mongodbUri ? { uri: config.mongodbUri, engine: undefined } : await startOrAttachEmbedded(config, logger);
-  const target = withDefaultDb(uri);
+export async function openDatabase(config: Config, logger: Logger, role: DatabaseRole = 'script'): Promise<Database> {
+  const dbPath = path.join(config.dataDir, 'db');
+  const embedded: EmbeddedConnection = config.mongodbUri
+    ? { uri: config.mongodbUri }
+    : role === 'service'
+      ? await startServiceEngine(dbPath, config.dbCacheMb, logger)
+      : await startScriptEngine(dbPath, config.dbCacheMb, logger);
+  const target = withDefaultDb(embedded.uri);
   try {
     await mongoose.connect(target, { serverSelectionTimeoutMS: 10_000, autoIndex: true });
     // Build every registered model's indexes before serving: unique constraints must hold from the first request.
     await Promise.all(Object.values(mongoose.models).map((m) => m.init()));
   } catch (err) {
-    await engine?.stop().catch(() => {});
+    await embedded.stop?.().catch(() => {});
     throw err;
   }
   logger.info({ database: redact(target), embedded: !config.mongodbUri }, 'database connected');
   return {
     description: redact(target),
-    ownsEngine: !!engine,
+    ownsEngine: !!embedded.stop,
+    enginePid: embedded.enginePid,
     async ping() {
       await mongoose.connection.db!.admin().ping();
     },
     async close() {
       await mongoose.disconnect();
-      await engine?.stop();
+      await embedded.stop?.();
     },
   };
 }

@@ -6,6 +6,7 @@ export const ErrorCodes = {
   BadValue: 2,
   FailedToParse: 9,
   Unauthorized: 13,
+  ProtocolError: 17,
   TypeMismatch: 14,
   AuthenticationFailed: 18,
   IllegalOperation: 20,

@@ -1,100 +1,85 @@
 /**
- * Ownership of a data directory: `engine.lock` holds the owner's pid (taken over when that pid is
- * dead) and `engine.addr.json` its address, so a second process can find and connect to the
- * running engine instead of opening the files itself.
+ * Ownership of a data directory. The lock itself is the storage's exclusive lock (SQLite
+ * `locking_mode=EXCLUSIVE`, an fcntl lock on `engine.sqlite`): the kernel releases it when its holder
+ * dies, however it dies and whatever becomes of its pid. `engine.lock` (the owner's pid) and
+ * `engine.addr.json` (where it listens) are information for people and for clients looking for the
+ * running engine; nothing decides ownership from them.
  */
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
+/** Who runs the engine: the service (`npm start`), `npm run db`, or a one-off script. */
+export type EngineRole = 'service' | 'standalone' | 'script';
+
 export interface EngineAddress {
-  host: string;
-  port: number;
   pid: number;
+  /** Unix domain socket inside the data directory (always served). */
+  socket: string;
+  /** Optional TCP listener (`npm run db`). */
+  host?: string;
+  port?: number;
+  role?: EngineRole;
 }
 
 export class DataDirLockedError extends Error {
+  /** The owner's published address, when it answers. */
   address?: EngineAddress;
-  constructor(dbPath: string, pid?: number, address?: EngineAddress) {
+  constructor(dbPath: string, address?: EngineAddress, pid?: number) {
+    const owner = address ?? (pid ? { pid } : undefined);
     super(
-      `data directory ${dbPath} is in use by another engine process${pid ? ` (pid ${pid})` : ''}` +
-        (address ? `; it serves mongodb://${address.host}:${address.port}/` : ''),
+      `data directory ${dbPath} is in use by another engine process` +
+        (owner ? ` (pid ${owner.pid}${address?.role ? `, ${describeRole(address.role)}` : ''})` : '') +
+        (address ? `; it serves ${address.socket}${address.port ? ` and ${address.host}:${address.port}` : ''}` : ''),
     );
     this.name = 'DataDirLockedError';
     this.address = address;
   }
 }
 
-const LOCK_FILE = 'engine.lock';
-const ADDRESS_FILE = 'engine.addr.json';
-const heldHere = new Set<string>();
-
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function describeRole(role: EngineRole): string {
+  return role === 'service' ? 'the lianxin service' : role === 'standalone' ? 'npm run db' : 'a script';
 }
 
-function readPid(file: string): number | undefined {
+export const LOCK_FILE = 'engine.lock';
+export const ADDRESS_FILE = 'engine.addr.json';
+export const SOCKET_FILE = 'engine.sock';
+
+/** Directories this process holds (a second engine in the same process gets the same clear error). */
+const heldHere = new Set<string>();
+
+export function holdInProcess(dir: string): () => void {
+  if (heldHere.has(dir)) throw new DataDirLockedError(dir, readAddress(dir), process.pid);
+  heldHere.add(dir);
+  return () => heldHere.delete(dir);
+}
+
+/** Writes `engine.lock` (the pid, for people). Called only once the storage lock is held. */
+export function writeLockInfo(dbPath: string): void {
+  writePrivateFile(path.join(dbPath, LOCK_FILE), `${process.pid}\n`);
+}
+
+export function removeLockInfo(dbPath: string): void {
+  const file = path.join(dbPath, LOCK_FILE);
   try {
-    const n = Number.parseInt(fs.readFileSync(file, 'utf8').trim(), 10);
-    return Number.isFinite(n) ? n : undefined;
+    if (Number.parseInt(fs.readFileSync(file, 'utf8'), 10) === process.pid) fs.rmSync(file, { force: true });
   } catch {
-    return undefined;
+    /* already gone */
   }
 }
 
 export function readAddress(dbPath: string): EngineAddress | undefined {
   try {
     const a = JSON.parse(fs.readFileSync(path.join(dbPath, ADDRESS_FILE), 'utf8')) as EngineAddress;
-    return typeof a.host === 'string' && typeof a.port === 'number' && typeof a.pid === 'number' ? a : undefined;
+    return typeof a.socket === 'string' && typeof a.pid === 'number' ? a : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Takes the lock or throws DataDirLockedError (with the owner's address when it has published one). */
-export function acquireLock(dbPath: string): () => void {
-  const dir = path.resolve(dbPath);
-  const file = path.join(dir, LOCK_FILE);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    if (heldHere.has(dir)) throw new DataDirLockedError(dir, process.pid, readAddress(dir));
-    try {
-      const fd = fs.openSync(file, 'wx');
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
-      heldHere.add(dir);
-      return () => {
-        heldHere.delete(dir);
-        if (readPid(file) === process.pid) fs.rmSync(file, { force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const owner = readPid(file);
-    if (owner !== undefined && owner !== process.pid && pidAlive(owner)) {
-      const addr = readAddress(dir);
-      throw new DataDirLockedError(dir, owner, addr && addr.pid === owner ? addr : undefined);
-    }
-    if (owner === undefined && attempt === 0) {
-      // A lock file being written right now has no pid yet: give its writer a moment.
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-      continue;
-    }
-    // Stale lock from a dead process: take it over.
-    fs.rmSync(file, { force: true });
-    fs.rmSync(path.join(dir, ADDRESS_FILE), { force: true });
-  }
-  throw new DataDirLockedError(dir);
-}
-
 export function writeAddress(dbPath: string, address: EngineAddress): void {
   const file = path.join(dbPath, ADDRESS_FILE);
-  fs.writeFileSync(file + '.tmp', JSON.stringify(address));
+  writePrivateFile(file + '.tmp', JSON.stringify(address));
   fs.renameSync(file + '.tmp', file);
 }
 
@@ -103,9 +88,20 @@ export function removeAddress(dbPath: string): void {
   if (a && a.pid === process.pid) fs.rmSync(path.join(dbPath, ADDRESS_FILE), { force: true });
 }
 
-function portAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+/** Creates or replaces a file readable by its owner only (0600, whatever the umask). */
+export function writePrivateFile(file: string, content: string): void {
+  const fd = fs.openSync(file, 'w', 0o600);
+  try {
+    fs.fchmodSync(fd, 0o600);
+    fs.writeSync(fd, content);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function socketAnswers(address: EngineAddress, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect({ host, port });
+    const s = net.connect({ path: address.socket });
     const done = (ok: boolean) => {
       s.destroy();
       resolve(ok);
@@ -116,8 +112,9 @@ function portAnswers(host: string, port: number, timeoutMs = 1000): Promise<bool
   });
 }
 
+/** The running owner's address when its socket answers (a dead owner's leftover files say nothing). */
 export async function findRunningEngine(dbPath: string): Promise<EngineAddress | null> {
   const addr = readAddress(path.resolve(dbPath));
-  if (!addr || !pidAlive(addr.pid)) return null;
-  return (await portAnswers(addr.host, addr.port)) ? addr : null;
+  if (!addr) return null;
+  return (await socketAnswers(addr)) ? addr : null;
 }

@@ -1,13 +1,14 @@
 /**
- * TCP front end: frames messages per connection, dispatches OP_MSG / OP_QUERY commands and writes
- * replies. Bad input (oversized or malformed messages, unknown opcodes) closes only that
+ * Wire front end on a Unix domain socket (always) and optionally TCP: frames messages per connection,
+ * dispatches OP_MSG / OP_QUERY commands and writes replies. Bad input (oversized or malformed messages, unknown opcodes) closes only that
  * connection; a client vanishing mid-message just drops its buffered bytes.
  */
+import fs from 'node:fs';
 import net from 'node:net';
 import { serialize, type Document } from 'bson';
 import { runCommand } from './commands';
 import { RawReply } from './cursors';
-import type { Engine } from './engine';
+import type { ConnectionInfo, Engine, Transport } from './engine';
 import type { CommandResult } from './commands/types';
 import { FramingError, MessageReader, OP_MSG, OP_QUERY, type MessageHeader } from './wire/framing';
 import { encodeOpMsg, MORE_TO_COME, parseOpMsg } from './wire/op-msg';
@@ -25,37 +26,59 @@ function encodeResult(result: CommandResult): Buffer {
 }
 
 export class WireServer {
-  private readonly server: net.Server;
+  private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket>();
 
-  constructor(private readonly engine: Engine) {
-    this.server = net.createServer((socket) => this.accept(socket));
-    this.server.on('error', (err) => engine.log('error', 'server error', { error: err.message }));
+  constructor(private readonly engine: Engine) {}
+
+  /** Listens on a Unix domain socket, readable and writable by the owner only. */
+  async listenSocket(socketPath: string): Promise<void> {
+    fs.rmSync(socketPath, { force: true }); // a dead owner's socket file (we hold the directory's lock)
+    const server = this.createServer('unix');
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    fs.chmodSync(socketPath, 0o600);
   }
 
-  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+  listenTcp(host: string, port: number): Promise<{ host: string; port: number }> {
+    const server = this.createServer('tcp');
     return new Promise((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(port, host, () => {
-        this.server.off('error', onError);
-        const addr = this.server.address() as net.AddressInfo;
-        resolve({ host, port: addr.port });
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve({ host, port: (server.address() as net.AddressInfo).port });
       });
     });
   }
 
   close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => undefined);
   }
 
-  private accept(socket: net.Socket): void {
+  private createServer(transport: Transport): net.Server {
+    const server = net.createServer((socket) => this.accept(socket, transport));
+    server.on('error', (err) => this.engine.log('error', 'server error', { error: err.message }));
+    this.servers.push(server);
+    return server;
+  }
+
+  private accept(socket: net.Socket, transport: Transport): void {
     const engine = this.engine;
-    const conn = { id: ++engine.connectionsTotal, remote: `${socket.remoteAddress}:${socket.remotePort}` };
+    const conn: ConnectionInfo = {
+      id: ++engine.connectionsTotal,
+      remote: transport === 'unix' ? 'anonymous unix socket:0' : `${socket.remoteAddress}:${socket.remotePort}`,
+      transport,
+      authenticated: transport === 'unix' || !engine.auth,
+    };
     engine.connectionsCurrent++;
     this.sockets.add(socket);
-    socket.setNoDelay(true);
+    if (transport === 'tcp') socket.setNoDelay(true);
     const reader = new MessageReader();
     socket.on('data', (data) => {
       try {
@@ -72,7 +95,7 @@ export class WireServer {
     });
   }
 
-  private handle(socket: net.Socket, conn: { id: number; remote: string }, header: MessageHeader, message: Buffer): void {
+  private handle(socket: net.Socket, conn: ConnectionInfo, header: MessageHeader, message: Buffer): void {
     const ctx = { engine: this.engine, conn, rawSequences: new Map<string, Buffer[]>() };
     if (header.opCode === OP_MSG) {
       const req = parseOpMsg(message);

@@ -1,7 +1,6 @@
 /** TTL monitor: deletes documents whose indexed date is older than `expireAfterSeconds` (like mongod's, but every second). */
 import { TypeBound } from './bson-values';
 import type { Engine } from './engine';
-import type { DocRecord } from './storage/collection';
 
 export function sweepExpired(engine: Engine, now = Date.now()): number {
   let removed = 0;
@@ -11,16 +10,16 @@ export function sweepExpired(engine: Engine, now = Date.now()): number {
       const cutoff = new Date(now - idx.expireAfterSeconds * 1000);
       const low = { key: [new TypeBound(9, false)], inclusive: true };
       const high = { key: [cutoff], inclusive: false };
-      const expired = new Map<string, DocRecord>();
-      for (const e of idx.dirs[0] > 0 ? idx.scan(low, high) : idx.scan(high, low)) {
-        const rec = coll.records.get(e.id);
-        if (rec) expired.set(e.id, rec);
-      }
-      if (expired.size === 0) continue;
+      // ids first: nothing may be written while the index scan is open
+      const expired = [...new Set(Array.from(idx.dirs[0] > 0 ? idx.scan(low, high) : idx.scan(high, low), (e) => e.id))];
+      if (expired.length === 0) continue;
       engine.store.transaction(() => {
-        for (const rec of expired.values()) if (coll.records.get(rec.id) === rec) coll.remove(rec);
+        for (const id of expired) {
+          const rec = coll.records.get(id);
+          if (rec) coll.remove(rec);
+        }
       });
-      removed += expired.size;
+      removed += expired.length;
     }
   }
   return removed;

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import { DataDirLockedError, findRunningEngine, startEmbeddedMongo } from '../../src/embedded-mongo';
 import { embeddedEngine } from '../support/database';
@@ -24,7 +25,7 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
 
   it('reloads documents, indexes and unique constraints after a restart (engine only)', async () => {
     const dir = newDir();
-    let engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    let engine = await startEmbeddedMongo({ dbPath: dir });
     let client = await MongoClient.connect(engine.uri);
     const docs = Array.from({ length: 500 }, (_, i) => ({ _id: i, email: `u${i}@x`, at: new Date(i), nested: { a: [i, { b: 'x' }] } }));
     await client.db('app').collection<UserDoc>('users').createIndex({ email: 1 }, { unique: true });
@@ -35,7 +36,7 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
     await client.close();
     await engine.stop();
 
-    engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    engine = await startEmbeddedMongo({ dbPath: dir });
     client = await MongoClient.connect(engine.uri);
     try {
       const users = client.db('app').collection<UserDoc>('users');
@@ -51,22 +52,77 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
     }
   });
 
+  it('keeps documents and index entries on disk: a restart loads none of them and the cache stays within its bound (engine only)', async () => {
+    const dir = newDir();
+    let engine = await startEmbeddedMongo({ dbPath: dir, cacheMb: 1 });
+    let client = await MongoClient.connect(engine.uri);
+    const cacheOf = async () => ((await client.db('admin').command({ serverStatus: 1 })).wiredTiger as { cache: Record<string, number> }).cache;
+    const docs = Array.from({ length: 3000 }, (_, i) => ({ _id: i, k: i % 100, body: 'x'.repeat(2000) }));
+    const coll = () => client.db('app').collection<{ _id: number; k: number; body: string }>('big');
+    await coll().createIndex({ k: 1 });
+    for (let i = 0; i < docs.length; i += 500) await coll().insertMany(docs.slice(i, i + 500));
+    for (let i = 0; i < docs.length; i += 7) expect((await coll().findOne({ _id: i }))?.k).to.equal(i % 100);
+    let cache = await cacheOf();
+    expect(cache['maximum bytes configured']).to.equal(1024 * 1024);
+    expect(cache['bytes currently in the cache']).to.be.at.most(1024 * 1024);
+    await client.close();
+    await engine.stop();
+
+    engine = await startEmbeddedMongo({ dbPath: dir, cacheMb: 1 });
+    client = await MongoClient.connect(engine.uri);
+    try {
+      cache = await cacheOf();
+      expect(cache['documents currently in the cache']).to.equal(0);
+      expect(await coll().countDocuments()).to.equal(3000);
+      const plan = (await coll().find({ k: 42 }).explain('executionStats')) as { executionStats: { nReturned: number; totalDocsExamined: number } };
+      expect(plan.executionStats).to.include({ nReturned: 30, totalDocsExamined: 30 });
+      expect((await coll().find({ k: { $gte: 98 } }).sort({ k: -1, _id: 1 }).limit(3).toArray()).map((d) => [d.k, d._id])).to.deep.equal([[99, 99], [99, 199], [99, 299]]);
+    } finally {
+      await client.close();
+      await engine.stop();
+    }
+  });
+
+  it('builds index entries once for a data file written before they were stored (engine only)', async () => {
+    const dir = newDir();
+    let engine = await startEmbeddedMongo({ dbPath: dir });
+    let client = await MongoClient.connect(engine.uri);
+    await client.db('app').collection('users').createIndex({ email: 1 }, { unique: true });
+    await client.db('app').collection('users').insertMany([{ email: 'a@x' }, { email: 'b@x' }]);
+    await client.close();
+    await engine.stop();
+    const file = new Database(path.join(dir, 'engine.sqlite'));
+    file.exec('DROP TABLE index_entries; DROP TABLE index_trees;');
+    file.close();
+
+    engine = await startEmbeddedMongo({ dbPath: dir });
+    client = await MongoClient.connect(engine.uri);
+    try {
+      const users = client.db('app').collection('users');
+      expect((await users.insertOne({ email: 'a@x' }).catch((e) => e)).code).to.equal(11000);
+      const plan = (await users.find({ email: 'b@x' }).explain('executionStats')) as { executionStats: { nReturned: number; totalDocsExamined: number } };
+      expect(plan.executionStats).to.include({ nReturned: 1, totalDocsExamined: 1 });
+      expect((await users.listIndexes().toArray()).map((i) => i.name)).to.deep.equal(['_id_', 'email_1']);
+    } finally {
+      await client.close();
+      await engine.stop();
+    }
+  });
+
   it('lets only one engine own a data directory and publishes its address (engine only)', async () => {
     const dir = newDir();
-    const engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    const engine = await startEmbeddedMongo({ dbPath: dir });
     try {
-      const err = await startEmbeddedMongo({ dbPath: dir, port: 0 }).catch((e) => e);
+      const err = await startEmbeddedMongo({ dbPath: dir }).catch((e) => e);
       expect(err).to.be.instanceOf(DataDirLockedError);
-      expect(err.address).to.deep.equal({ host: '127.0.0.1', port: engine.port, pid: process.pid });
-      expect(await findRunningEngine(dir)).to.deep.equal({ host: '127.0.0.1', port: engine.port, pid: process.pid });
+      expect(err.message).to.match(/is in use by another engine process/);
+      const expected = { pid: process.pid, socket: engine.socketPath, role: 'script' };
+      expect(err.address).to.deep.equal(expected);
+      expect(await findRunningEngine(dir)).to.deep.equal(expected);
     } finally {
       await engine.stop();
     }
     expect(await findRunningEngine(dir)).to.equal(null);
-    // a stale lock left by a dead process is taken over
-    writeFileSync(path.join(dir, 'engine.lock'), '2147483646');
-    const again = await startEmbeddedMongo({ dbPath: dir, port: 0 });
-    await again.stop();
   });
 
   it('keeps every acknowledged insert across kill -9 of the engine process (engine only)', async function () {
@@ -98,7 +154,7 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
     await exited;
     expect(acked.size).to.be.greaterThan(50);
 
-    const engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    const engine = await startEmbeddedMongo({ dbPath: dir });
     const client = await MongoClient.connect(engine.uri);
     try {
       const docs = await client.db('crash').collection<{ _id: number; payload: string; n: number }>('docs').find().toArray();

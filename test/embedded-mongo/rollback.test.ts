@@ -22,7 +22,7 @@ describe('embedded-mongo: failed write commands roll back memory and disk togeth
     const dir = mkdtempSync(path.join(tmpdir(), 'lianxin-rollback-'));
     dirs.push(dir);
     for (const phase of ['act', 'restart'] as const) {
-      const engine = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+      const engine = await startEmbeddedMongo({ dbPath: dir });
       const client = await MongoClient.connect(engine.uri);
       try {
         const db = client.db('app');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import net from 'node:net';
 import { BSON, MongoClient } from 'mongodb';
-import { embeddedEngine, mongoUriFor, uniqueDbName } from '../support/database';
+import { embeddedEngine, mongoUriFor, serverSocketAddress, uniqueDbName } from '../support/database';
 
 const OP_MSG = 2013;
 
@@ -25,9 +25,8 @@ function opMsg(body: object, sequences: Record<string, Uint8Array[]> = {}, opCod
 
 /** Sends bytes and resolves with the first reply document, or 'closed' if the server hangs up. */
 function exchange(bytes: Buffer, timeoutMs = 5000): Promise<'closed' | Record<string, unknown>> {
-  const { hostname, port } = new URL(mongoUriFor('x'));
   return new Promise((resolve, reject) => {
-    const s = net.connect({ host: hostname, port: Number(port) });
+    const s = net.connect(serverSocketAddress());
     let buf = Buffer.alloc(0);
     const timer = setTimeout(() => {
       s.destroy();
@@ -86,10 +85,9 @@ describe('embedded-mongo: wire protocol limits and bad input', () => {
   });
 
   it('survives a client disconnecting mid-message', async () => {
-    const { hostname, port } = new URL(mongoUriFor('x'));
     const full = opMsg({ ping: 1, $db: db });
     await new Promise<void>((resolve) => {
-      const s = net.connect({ host: hostname, port: Number(port) }, () => {
+      const s = net.connect(serverSocketAddress(), () => {
         s.write(full.subarray(0, 20));
         s.destroy();
         resolve();

@@ -1,6 +1,6 @@
 /**
  * One database server per mocha process: a real MongoDB when MONGODB_URI is set,
- * otherwise the embedded engine on an ephemeral loopback port with a temporary data directory.
+ * otherwise the embedded engine on its Unix socket in a temporary data directory (as the app reaches it).
  * Each test file asks for its own fresh database name, so files never see each other's data.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +20,7 @@ export async function startTestDatabase(): Promise<void> {
     return;
   }
   engineDir = mkdtempSync(path.join(tmpdir(), 'lianxin-test-db-'));
-  engine = await startEmbeddedMongo({ dbPath: engineDir, host: '127.0.0.1', port: 0 });
+  engine = await startEmbeddedMongo({ dbPath: engineDir });
   serverUri = engine.uri;
 }
 
@@ -43,6 +43,14 @@ export function mongoUriFor(dbName: string): string {
   const url = new URL(serverUri);
   url.pathname = `/${dbName}`;
   return url.toString();
+}
+
+/** Where to open a raw connection to the server (wire-level tests): the engine's Unix socket, or host and port. */
+export function serverSocketAddress(): { path: string } | { host: string; port: number } {
+  if (!serverUri) throw new Error('test database not started (test/setup.ts should have done it)');
+  const url = new URL(serverUri);
+  if (url.hostname.includes('%2F')) return { path: decodeURIComponent(url.hostname) };
+  return { host: url.hostname, port: Number(url.port || 27017) };
 }
 
 /** Whether the suite runs against the embedded engine (some engine-only checks need its data directory). */

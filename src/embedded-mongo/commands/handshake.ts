@@ -4,6 +4,7 @@ import { UUID, type Document } from 'bson';
 import { CommandError } from '../errors';
 import { MAX_MESSAGE_SIZE } from '../wire/framing';
 import { MAX_BSON_SIZE } from '../storage/collection';
+import { helloAuthFields } from '../auth/commands';
 import type { CommandContext, CommandTable } from './types';
 
 export const SERVER_VERSION = '7.0.0';
@@ -23,6 +24,7 @@ function hello(ctx: CommandContext, cmd: Document, legacy: boolean): Document {
     minWireVersion: 0,
     maxWireVersion: MAX_WIRE_VERSION,
     readOnly: false,
+    ...helloAuthFields(ctx, cmd),
     ok: 1,
   };
   return reply;
@@ -84,6 +86,8 @@ function serverStatus(ctx: CommandContext): Document {
     mem: { bits: 64, resident: Math.round(mem.rss / 1048576), virtual: Math.round(mem.rss / 1048576), supported: true },
     metrics: { cursor: { open: { total: e.cursors.open_count } } },
     storageEngine: { name: 'embedded-sqlite', supportsCommittedReads: false, persistent: true },
+    // the document cache, under the names mongod's WiredTiger cache uses
+    wiredTiger: { cache: { 'bytes currently in the cache': e.cache.bytes, 'maximum bytes configured': e.cache.maxBytes, 'documents currently in the cache': e.cache.entries } },
     ok: 1,
   };
 }
@@ -130,8 +134,6 @@ export const handshakeCommands: CommandTable = {
   },
   commitTransaction: { run: () => { throw new CommandError('IllegalOperation', TXN_ERROR); } },
   abortTransaction: { run: () => { throw new CommandError('IllegalOperation', TXN_ERROR); } },
-  saslStart: { run: () => { throw new CommandError('AuthenticationFailed', 'Authentication is not supported by the embedded engine; connect without credentials'); } },
-  authenticate: { run: () => { throw new CommandError('AuthenticationFailed', 'Authentication is not supported by the embedded engine; connect without credentials'); } },
 };
 
 export { TXN_ERROR };

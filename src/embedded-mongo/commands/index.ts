@@ -1,6 +1,7 @@
 /** Command dispatch: name lookup (case-sensitive, as mongod), transaction rejection, write concern `j`. */
 import type { Document } from 'bson';
 import { CommandError, toCommandError } from '../errors';
+import { authCommands, checkAuthorized } from '../auth/commands';
 import { aggregateCommands } from './aggregate';
 import { collectionCommands } from './collections';
 import { handshakeCommands, TXN_ERROR } from './handshake';
@@ -20,6 +21,7 @@ const COMMANDS: CommandTable = {
   ...aggregateCommands,
   ...statsCommands,
   ...introspectionCommands,
+  ...authCommands,
 };
 
 /** Runs one command; never throws — failures become `{ ok: 0, ... }` documents. */
@@ -27,6 +29,7 @@ export function runCommand(ctx: Omit<CommandContext, 'db'>, cmd: Document, defau
   const name = Object.keys(cmd)[0];
   try {
     if (name === undefined) throw new CommandError('CommandNotFound', "no such command: ''");
+    checkAuthorized(ctx, name);
     if (cmd.startTransaction !== undefined || cmd.autocommit !== undefined) throw new CommandError('IllegalOperation', TXN_ERROR);
     const def = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!def) throw new CommandError('CommandNotFound', `no such command: '${name}'`);

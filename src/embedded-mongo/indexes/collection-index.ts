@@ -1,17 +1,29 @@
 /**
  * One index of a collection: its spec (as listIndexes shows it), key extraction (multikey, sparse,
- * partial) and an ordered list of entries used for uniqueness checks, range scans and sorted scans.
+ * partial) and its entries on disk — (encoded key, _id key) rows of one SQLite index tree, in BSON order
+ * (key-encoding.ts) — used for uniqueness checks, range scans and sorted scans.
  */
 import type { Document } from 'bson';
 import { Query } from 'mingo';
 import { CommandError } from '../errors';
-import { canonicalKey, compareBson, EMPTY_ARRAY_KEY, formatValue, pathValues } from '../bson-values';
-import { SortedList } from './sorted-list';
+import { canonicalKey, EMPTY_ARRAY_KEY, formatValue, pathValues } from '../bson-values';
+import type { SqliteStore } from '../storage/sqlite-store';
+import { afterPrefix, encodeKey } from './key-encoding';
 
 export interface IndexEntry {
-  key: unknown[];
   id: string; // canonical _id key of the document
 }
+
+/** Where an index's entries live: one tree (`ix`) of the store's index_entries table. */
+export interface IndexTree {
+  store: SqliteStore;
+  ix: number;
+  /** Bit i set: some document put an array under field i (mongod's multikey paths). */
+  multikeyFields: number;
+}
+
+const NO_LOWER = Buffer.alloc(0);
+const NO_UPPER = Buffer.from([0xff]);
 
 export interface KeyBound {
   key: unknown[]; // prefix of the index key (already in index field order)
@@ -30,12 +42,12 @@ export class CollectionIndex {
   readonly kind: IndexKind;
   readonly expireAfterSeconds?: number;
   readonly partial?: Query;
-  /** Set once any document put an array under an indexed path (sorting through the index then differs from MongoDB's). */
-  multikey = false;
-  private readonly list: SortedList<IndexEntry>;
   private readonly partialParts = new Map<string, Query>();
 
-  constructor(spec: Document) {
+  constructor(
+    spec: Document,
+    readonly tree: IndexTree,
+  ) {
     this.spec = spec;
     this.name = String(spec.name);
     const key = spec.key as Document;
@@ -47,24 +59,27 @@ export class CollectionIndex {
     this.sparse = spec.sparse === true;
     if (typeof spec.expireAfterSeconds === 'number') this.expireAfterSeconds = spec.expireAfterSeconds;
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression as Document);
-    const dirs = this.dirs;
-    const dir0 = dirs[0];
-    // single-field indexes (the common case) skip the per-field loop
-    this.list = new SortedList<IndexEntry>(
-      dirs.length === 1
-        ? (a, b) => {
-            const c = compareBson(a.key[0], b.key[0]);
-            return c !== 0 ? (dir0 < 0 ? -c : c) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-          }
-        : (a, b) => {
-            const c = compareKeys(a.key, b.key, dirs);
-            return c !== 0 ? c : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-          },
-    );
+  }
+
+  /** Set once any document put an array under an indexed path (a document may then have several entries). */
+  get multikey(): boolean {
+    return this.tree.multikeyFields !== 0;
+  }
+
+  /** Whether documents put arrays under field `i` (sorting by that field through the index would differ from MongoDB's). */
+  fieldIsMultikey(i: number): boolean {
+    return (this.tree.multikeyFields & (1 << i)) !== 0;
+  }
+
+  private markMultikey(field: number): void {
+    const bits = this.tree.multikeyFields | (1 << field);
+    if (bits === this.tree.multikeyFields) return;
+    this.tree.multikeyFields = bits;
+    this.tree.store.markMultikey(this.tree.ix, bits);
   }
 
   get size(): number {
-    return this.list.size;
+    return this.tree.store.countIndexEntries(this.tree.ix);
   }
 
   /** Usable for query planning: the index holds an entry for every document. */
@@ -86,9 +101,9 @@ export class CollectionIndex {
     if (this.partial && !this.partial.test(doc)) return [];
     let combos: unknown[][] = [[]];
     let allMissing = true;
-    for (const f of this.fields) {
-      const { values, multikey } = pathValues(doc, f, EMPTY_ARRAY_KEY);
-      if (multikey) this.multikey = true;
+    for (let fi = 0; fi < this.fields.length; fi++) {
+      const { values, multikey } = pathValues(doc, this.fields[fi], EMPTY_ARRAY_KEY);
+      if (multikey) this.markMultikey(fi);
       const seen = new Set<string>();
       const uniq: unknown[] = [];
       for (const v of values) {
@@ -110,12 +125,7 @@ export class CollectionIndex {
   checkUnique(ns: string, keys: unknown[][], id: string): void {
     if (!this.unique) return;
     for (const key of keys) {
-      for (const e of this.list.scan(
-        (x) => compareKeys(x.key, key, this.dirs) >= 0,
-        (x) => compareKeys(x.key, key, this.dirs) <= 0,
-      )) {
-        if (e.id !== id) throw this.duplicateError(ns, key);
-      }
+      if (this.tree.store.otherHolder(this.tree.ix, encodeKey(key, this.dirs), id) !== undefined) throw this.duplicateError(ns, key);
     }
   }
 
@@ -131,52 +141,20 @@ export class CollectionIndex {
   }
 
   add(keys: unknown[][], id: string): void {
-    for (const key of keys) this.list.insert({ key, id });
+    for (const key of keys) this.tree.store.addIndexEntry(this.tree.ix, encodeKey(key, this.dirs), id);
   }
 
   remove(keys: unknown[][], id: string): void {
-    for (const key of keys) this.list.remove({ key, id });
+    for (const key of keys) this.tree.store.removeIndexEntry(this.tree.ix, encodeKey(key, this.dirs), id);
   }
 
-  bulkLoad(entries: IndexEntry[]): void {
-    this.list.bulkLoad(entries);
+  /** Entries between two key prefixes (either may be open), in index order or reversed, read from disk as the scan goes. */
+  *scan(start: KeyBound | undefined, end: KeyBound | undefined, reverse = false): Generator<IndexEntry> {
+    const lower = start ? (start.inclusive ? encodeKey(start.key, this.dirs) : afterPrefix(encodeKey(start.key, this.dirs))) : NO_LOWER;
+    const upper = end ? (end.inclusive ? afterPrefix(encodeKey(end.key, this.dirs)) : encodeKey(end.key, this.dirs)) : NO_UPPER;
+    if (Buffer.compare(lower, upper) >= 0) return;
+    for (const id of this.tree.store.scanIndex(this.tree.ix, lower, upper, reverse)) yield { id };
   }
-
-  clear(): void {
-    this.list.clear();
-  }
-
-  /** Entries between two key prefixes (either may be open), in index order or reversed. */
-  scan(start: KeyBound | undefined, end: KeyBound | undefined, reverse = false): Generator<IndexEntry> {
-    const dirs = this.dirs;
-    const atOrAfterStart = start
-      ? (x: IndexEntry) => {
-          const c = compareKeys(x.key, start.key, dirs);
-          return start.inclusive ? c >= 0 : c > 0;
-        }
-      : () => true;
-    const beforeEnd = end
-      ? (x: IndexEntry) => {
-          const c = compareKeys(x.key, end.key, dirs);
-          return end.inclusive ? c <= 0 : c < 0;
-        }
-      : () => true;
-    return this.list.scan(atOrAfterStart, beforeEnd, reverse);
-  }
-
-  entries(): Iterable<IndexEntry> {
-    return this.list;
-  }
-}
-
-/** Compares index keys on their common prefix, honouring each field's direction. */
-export function compareKeys(a: unknown[], b: unknown[], dirs: number[]): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const c = compareBson(a[i], b[i]);
-    if (c !== 0) return dirs[i] < 0 ? -c : c;
-  }
-  return 0;
 }
 
 /** Default index name as mongod derives it: `{ a: 1, b: -1 }` → `a_1_b_-1`. */

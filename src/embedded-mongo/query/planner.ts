@@ -21,6 +21,8 @@ export interface Plan {
 interface FieldCond {
   eq?: unknown;
   hasEq: boolean;
+  /** The equality is with null: it matches documents without the field too (their index key is null). */
+  nullEq?: boolean;
   in?: unknown[];
   lower?: { v: unknown; inclusive: boolean };
   upper?: { v: unknown; inclusive: boolean };
@@ -47,11 +49,13 @@ function conditionsOf(filter: Document): Map<string, FieldCond> {
       if (isOperatorObject(v)) {
         for (const [op, arg] of Object.entries(v)) {
           if (op === '$eq' && indexable(arg)) Object.assign(c, { eq: arg, hasEq: true });
+          else if (op === '$eq' && arg === null) Object.assign(c, { eq: null, hasEq: true, nullEq: true });
           else if (op === '$in' && Array.isArray(arg) && arg.length > 0 && arg.every(indexable)) c.in = arg;
           else if ((op === '$gt' || op === '$gte') && indexable(arg) && !isPlainObject(arg)) c.lower = { v: arg, inclusive: op === '$gte' };
           else if ((op === '$lt' || op === '$lte') && indexable(arg) && !isPlainObject(arg)) c.upper = { v: arg, inclusive: op === '$lte' };
         }
       } else if (indexable(v)) Object.assign(c, { eq: v, hasEq: true });
+      else if (v === null) Object.assign(c, { eq: null, hasEq: true, nullEq: true });
       conds.set(k, c);
     }
   };
@@ -108,7 +112,7 @@ function candidateFor(idx: CollectionIndex, conds: Map<string, FieldCond>, sort:
     }
     score = 50;
   } else if (next) {
-    const r = rangeBounds(next, idx.dirs[k], idx.multikey);
+    const r = rangeBounds(next, idx.dirs[k], idx.fieldIsMultikey(k));
     if (r) {
       scans = [[prefix(r[0]), prefix(r[1])]];
       score += 10;
@@ -116,9 +120,11 @@ function candidateFor(idx: CollectionIndex, conds: Map<string, FieldCond>, sort:
   }
   if (!scans && k > 0) scans = [[prefix(undefined), prefix(undefined)]];
 
-  // Can the index order satisfy the sort? Sort fields must follow the equality prefix.
+  // Can the index order satisfy the sort? Sort fields must follow the equality prefix and hold no arrays
+  // (an equality on a multikey field is one point, so it does not disturb the order of what follows).
   let sorted = false, reverse = false;
-  if (sort.length > 0 && !idx.multikey && k + sort.length <= idx.fields.length && (!scans || scans.length === 1)) {
+  const sortFieldsFlat = sort.every((_, i) => !idx.fieldIsMultikey(k + i));
+  if (sort.length > 0 && sortFieldsFlat && k + sort.length <= idx.fields.length && (!scans || scans.length === 1)) {
     let fwd = true, rev = true;
     sort.forEach(([p, d], i) => {
       if (idx.fields[k + i] !== p) fwd = rev = false;
@@ -137,7 +143,7 @@ function candidateFor(idx: CollectionIndex, conds: Map<string, FieldCond>, sort:
 
 /** A condition that restricts the field to a non-null value, so the document has the field. */
 function requiresField(c: FieldCond | undefined): boolean {
-  return !!c && (c.hasEq || c.in !== undefined || c.lower !== undefined || c.upper !== undefined);
+  return !!c && ((c.hasEq && !c.nullEq) || c.in !== undefined || c.lower !== undefined || c.upper !== undefined);
 }
 
 const POSITIVE_OPS = new Set(['$eq', '$gt', '$gte', '$lt', '$lte', '$type', '$in', '$exists']);
@@ -171,7 +177,7 @@ function holdsAllMatches(idx: CollectionIndex, conds: Map<string, FieldCond>): b
   }
   if (Object.keys(rest).length === 0) return true;
   const witness: Document = {};
-  for (const [path, c] of conds) if (c.hasEq && !Array.isArray(c.eq)) setPath(witness, path, c.eq);
+  for (const [path, c] of conds) if (c.hasEq && !c.nullEq && !Array.isArray(c.eq)) setPath(witness, path, c.eq);
   return idx.partialTest(rest, witness);
 }
 

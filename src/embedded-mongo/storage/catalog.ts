@@ -1,7 +1,9 @@
 /** Databases and their collections, loaded from the store at startup and kept in step with it. */
 import { serialize, deserialize, type Document } from 'bson';
 import { CommandError } from '../errors';
-import { Collection } from './collection';
+import { CollectionIndex } from '../indexes/collection-index';
+import { Collection, ID_INDEX_SPEC } from './collection';
+import type { DocumentCache } from './document-cache';
 import type { SqliteStore } from './sqlite-store';
 
 export function splitNs(ns: string): [string, string] {
@@ -26,19 +28,39 @@ export function validateCollectionName(name: unknown): string {
 export class Catalog {
   private readonly dbs = new Map<string, Map<string, Collection>>();
 
-  constructor(readonly store: SqliteStore) {}
+  constructor(
+    readonly store: SqliteStore,
+    private readonly cache: DocumentCache,
+  ) {}
 
+  /**
+   * Opens the stored collections and their indexes — names, specs and index trees only: documents and index
+   * entries stay on disk. An index without a tree (a data file written before index trees) is built once, here.
+   */
   load(): void {
+    const trees = new Map<string, { ix: number; multikey: number }>();
+    for (const t of this.store.indexTrees()) trees.set(`${t.ns}\u0000${t.name}`, t);
+    const specs = new Map<string, Document[]>();
+    for (const { ns, name, spec } of this.store.indexes()) {
+      if (name === '_id_') continue;
+      if (!specs.has(ns)) specs.set(ns, []);
+      specs.get(ns)!.push(deserialize(spec));
+    }
+    const treeOrder = (ns: string, spec: Document) => trees.get(`${ns}\u0000${String(spec.name)}`)?.ix ?? Number.MAX_SAFE_INTEGER;
     for (const { ns, options } of this.store.collections()) {
       const [db, name] = splitNs(ns);
-      this.attach(new Collection(db, name, this.store, deserialize(options)));
+      const indexes = new Map<string, CollectionIndex>();
+      const c = new Collection(db, name, this.store, this.cache, deserialize(options), indexes);
+      const ordered = [ID_INDEX_SPEC, ...(specs.get(ns) ?? []).sort((a, b) => treeOrder(ns, a) - treeOrder(ns, b))];
+      for (const spec of ordered) {
+        const tree = trees.get(`${ns}\u0000${String(spec.name)}`);
+        const idx = tree
+          ? new CollectionIndex(spec, { store: this.store, ix: tree.ix, multikeyFields: tree.multikey })
+          : this.store.transaction(() => c.buildIndex(spec));
+        indexes.set(idx.name, idx);
+      }
+      this.attach(c);
     }
-    for (const { ns, name, spec } of this.store.indexes()) {
-      const [db, coll] = splitNs(ns);
-      const c = this.get(db, coll);
-      if (c && name !== '_id_') c.addIndex(deserialize(spec), false);
-    }
-    for (const colls of this.dbs.values()) for (const c of colls.values()) c.loadFromStore();
   }
 
   private attach(c: Collection): void {
@@ -61,7 +83,7 @@ export class Catalog {
     if (existing) return existing;
     validateDbName(db);
     validateCollectionName(name);
-    const c = new Collection(db, name, this.store, {});
+    const c = new Collection(db, name, this.store, this.cache, {});
     c.options = { ...options, uuid: c.uuid };
     this.store.putCollection(c.ns, serialize(c.options));
     this.attach(c);
@@ -106,10 +128,7 @@ export class Catalog {
   }
 
   rename(from: Collection, toDb: string, toName: string): void {
-    const c = new Collection(toDb, toName, this.store, from.options);
-    for (const [name, idx] of from.indexes) if (name !== '_id_') c.indexes.set(name, idx);
-    for (const [k, v] of from.records) c.records.set(k, v);
-    for (const idx of c.indexes.values()) if (idx.name === '_id_') idx.bulkLoad([...from.idIndex.entries()]);
+    const c = from.renamedTo(toDb, toName);
     this.store.renameCollection(from.ns, c.ns);
     this.detach(from);
     this.attach(c);

@@ -1,13 +1,16 @@
 /**
- * A collection kept fully in memory (documents by canonical _id plus its indexes), with every change
- * written through to the SQLite store inside the caller's transaction. Documents are immutable
- * once stored: updates build a new object, so open cursors keep a consistent view of each document.
+ * A collection: its documents (on disk, through the bounded cache — document-table.ts) and its indexes
+ * (entries on disk in BSON order — collection-index.ts). Every change is written inside the caller's
+ * transaction; a rollback undoes the disk side and the few in-memory facts (cache, count, index list)
+ * register their own undo. Documents are immutable once stored: updates build a new object.
  */
 import { serialize, UUID, type Document } from 'bson';
 import { decodeDocument } from '../bson-decode';
 import { CommandError } from '../errors';
 import { canonicalKey } from '../bson-values';
-import { CollectionIndex, type IndexEntry } from '../indexes/collection-index';
+import { CollectionIndex } from '../indexes/collection-index';
+import type { DocumentCache } from './document-cache';
+import { DocumentTable } from './document-table';
 import type { SqliteStore } from './sqlite-store';
 
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
@@ -25,19 +28,26 @@ export function toBuffer(u8: Uint8Array): Buffer {
 
 export const ID_INDEX_SPEC = { v: 2, key: { _id: 1 }, name: '_id_' };
 
+/** Documents read per batch when an index is built over existing documents (no query stays open while writing). */
+const BUILD_BATCH = 2000;
+
 export class Collection {
-  readonly records = new Map<string, DocRecord>();
-  readonly indexes = new Map<string, CollectionIndex>();
+  readonly records: DocumentTable;
+  readonly indexes: Map<string, CollectionIndex>;
   readonly uuid: UUID;
 
+  /** `indexes` are the collection's existing indexes (loaded or renamed); without them a new `_id_` index is created. */
   constructor(
     readonly dbName: string,
     readonly name: string,
     private readonly store: SqliteStore,
+    private readonly cache: DocumentCache,
     public options: Document = {},
+    indexes?: Map<string, CollectionIndex>,
   ) {
     this.uuid = options.uuid instanceof UUID ? options.uuid : new UUID();
-    this.indexes.set('_id_', new CollectionIndex(ID_INDEX_SPEC));
+    this.records = new DocumentTable(() => this.ns, store, cache);
+    this.indexes = indexes ?? new Map([['_id_', this.newIndex(ID_INDEX_SPEC)]]);
   }
 
   get ns(): string {
@@ -60,10 +70,8 @@ export class Collection {
     if (this.records.has(id)) throw this.idIndex.duplicateError(this.ns, [doc._id]);
     const keys = this.computeKeys(doc, id);
     const rec: DocRecord = { id, doc, raw: bytes };
-    this.store.putDocument(this.ns, id, bytes);
+    this.records.put(rec, undefined);
     for (const [idx, k] of keys) idx.add(k, id);
-    this.records.set(id, rec);
-    this.store.onRollback(() => this.unlink(rec));
     return rec;
   }
 
@@ -73,38 +81,20 @@ export class Collection {
     if (bytes.length > MAX_BSON_SIZE) throw new CommandError('BSONObjectTooLarge', `Resulting document after update is larger than ${MAX_BSON_SIZE}`);
     const newKeys = this.computeKeys(doc, old.id);
     const rec: DocRecord = { id: old.id, doc, raw: bytes };
-    this.store.putDocument(this.ns, old.id, bytes);
-    this.swapInMemory(old, rec, newKeys);
-    this.store.onRollback(() => this.swapInMemory(rec, old));
+    this.records.put(rec, old);
+    for (const [idx, keys] of newKeys) {
+      if (idx.name === '_id_') continue;
+      const oldKeys = idx.keysFor(old.doc);
+      if (sameKeys(oldKeys, keys)) continue;
+      idx.remove(oldKeys, old.id);
+      idx.add(keys, old.id);
+    }
     return rec;
   }
 
   remove(rec: DocRecord): void {
-    this.store.deleteDocument(this.ns, rec.id);
-    this.unlink(rec);
-    this.store.onRollback(() => this.link(rec));
-  }
-
-  /** In-memory half of replace (also its undo): moves index entries from `from`'s keys to `to`'s. */
-  private swapInMemory(from: DocRecord, to: DocRecord, toKeys?: [CollectionIndex, unknown[][]][]): void {
-    for (const [idx, keys] of toKeys ?? [...this.indexes.values()].map((i): [CollectionIndex, unknown[][]] => [i, i.keysFor(to.doc)])) {
-      if (idx.name === '_id_') continue;
-      const oldKeys = idx.keysFor(from.doc);
-      if (sameKeys(oldKeys, keys)) continue;
-      idx.remove(oldKeys, from.id);
-      idx.add(keys, from.id);
-    }
-    this.records.set(to.id, to);
-  }
-
-  private link(rec: DocRecord): void {
-    for (const idx of this.indexes.values()) idx.add(idx.keysFor(rec.doc), rec.id);
-    this.records.set(rec.id, rec);
-  }
-
-  private unlink(rec: DocRecord): void {
     for (const idx of this.indexes.values()) idx.remove(idx.keysFor(rec.doc), rec.id);
-    this.records.delete(rec.id);
+    this.records.delete(rec);
   }
 
   /** Index keys of `doc` for every index, after checking unique constraints against other documents. */
@@ -118,39 +108,46 @@ export class Collection {
     return out;
   }
 
-  /** Builds a new index over the current documents; throws E11000 (and adds nothing) on duplicates. */
-  addIndex(spec: Document, persist = true): CollectionIndex {
+  /** Builds a new index over the current documents; throws E11000 (and the transaction keeps nothing) on duplicates. */
+  addIndex(spec: Document): CollectionIndex {
     const idx = this.buildIndex(spec);
-    if (persist) this.store.putIndex(this.ns, idx.name, serialize(spec));
+    this.store.putIndex(this.ns, idx.name, serialize(spec));
     this.restoreIndexes([...this.indexes.entries(), [idx.name, idx]]);
     return idx;
   }
 
-  /** Rebuilds index `name` with a changed spec (collMod), keeping its place in listIndexes. */
+  /** Changes an index's options (collMod: TTL, hidden) — same keys, same entries — keeping its place in listIndexes. */
   replaceIndex(name: string, spec: Document): CollectionIndex {
-    const idx = this.buildIndex(spec);
+    const idx = new CollectionIndex(spec, this.indexes.get(name)!.tree);
     this.store.putIndex(this.ns, name, serialize(spec));
     this.restoreIndexes([...this.indexes.entries()].map(([n, i]): [string, CollectionIndex] => (n === name ? [n, idx] : [n, i])));
     return idx;
   }
 
-  private buildIndex(spec: Document): CollectionIndex {
-    const idx = new CollectionIndex(spec);
-    const entries: IndexEntry[] = [];
-    for (const rec of this.records.values()) for (const key of idx.keysFor(rec.doc)) entries.push({ key, id: rec.id });
-    idx.bulkLoad(entries);
-    if (idx.unique) {
-      let prev: IndexEntry | undefined;
-      for (const e of idx.entries()) {
-        if (prev && prev.id !== e.id && sameKeys([prev.key], [e.key])) throw idx.duplicateError(this.ns, e.key);
-        prev = e;
+  private newIndex(spec: Document): CollectionIndex {
+    return new CollectionIndex(spec, { store: this.store, ix: this.store.createIndexTree(this.ns, String(spec.name)), multikeyFields: 0 });
+  }
+
+  /** A new index tree filled from the stored documents, in batches (also how a pre-index-tree data file is upgraded). */
+  buildIndex(spec: Document): CollectionIndex {
+    const idx = this.newIndex(spec);
+    let after = '';
+    for (;;) {
+      const batch = this.store.documentsAfter(this.ns, after, BUILD_BATCH);
+      if (batch.length === 0) break;
+      for (const { id, body } of batch) {
+        const keys = idx.keysFor(decodeDocument(body));
+        if (idx.unique) idx.checkUnique(this.ns, keys, id);
+        idx.add(keys, id);
       }
+      after = batch[batch.length - 1].id;
     }
     return idx;
   }
 
   dropIndex(name: string): void {
     this.store.dropIndex(this.ns, name);
+    this.store.dropIndexTree(this.indexes.get(name)!.tree.ix);
     this.restoreIndexes([...this.indexes.entries()].filter(([n]) => n !== name));
   }
 
@@ -166,37 +163,13 @@ export class Collection {
     for (const [n, i] of entries) this.indexes.set(n, i);
   }
 
-  /** Loads persisted documents at startup, then builds every index in bulk. */
-  loadFromStore(): void {
-    const rekeyed: [string, DocRecord][] = [];
-    for (const { id: stored, body } of this.store.documents(this.ns)) {
-      const doc = decodeDocument(body);
-      // numeric _ids were once keyed through Number() (large Long/Decimal128 values collided); key them exactly now
-      const id = stored.startsWith('n') ? canonicalKey(doc._id) : stored;
-      const rec = { id, doc, raw: body };
-      if (id !== stored) rekeyed.push([stored, rec]);
-      this.records.set(id, rec);
-    }
-    // (after the read: SQLite cannot write while a query over the same connection is open)
-    if (rekeyed.length) {
-      this.store.transaction(() => {
-        for (const [stored, rec] of rekeyed) {
-          this.store.deleteDocument(this.ns, stored);
-          this.store.putDocument(this.ns, rec.id, rec.raw);
-        }
-      });
-    }
-    for (const idx of this.indexes.values()) {
-      const entries: IndexEntry[] = [];
-      for (const rec of this.records.values()) for (const key of idx.keysFor(rec.doc)) entries.push({ key, id: rec.id });
-      idx.bulkLoad(entries);
-    }
+  /** The same stored collection under another name (its documents and index trees moved with it). */
+  renamedTo(dbName: string, name: string): Collection {
+    return new Collection(dbName, name, this.store, this.cache, this.options, new Map(this.indexes));
   }
 
   dataSize(): number {
-    let n = 0;
-    for (const r of this.records.values()) n += r.raw.length;
-    return n;
+    return this.records.dataSize();
   }
 }
 

@@ -14,6 +14,11 @@ export interface StoredCollection {
   options: Buffer;
 }
 
+/** The data file is held by another process (its exclusive lock did not come free in time). */
+export class StoreLockedError extends Error {}
+
+const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((err as { code?: string }).code ?? '');
+
 export class SqliteStore {
   private readonly db: SqliteDatabase;
   private readonly putDocStmt: Statement;
@@ -21,6 +26,12 @@ export class SqliteStore {
   private readonly putCollStmt: Statement;
   private readonly putIndexStmt: Statement;
   private readonly dropIndexStmt: Statement;
+  private readonly getDocStmt: Statement;
+  private readonly addEntryStmt: Statement;
+  private readonly removeEntryStmt: Statement;
+  private readonly otherHolderStmt: Statement;
+  /** Range-scan statements by direction; a busy one (an open scan) gets a sibling. */
+  private readonly scanStmts = new Map<string, Statement[]>();
   private readonly beginStmt: Statement;
   private readonly commitStmt: Statement;
   private readonly rollbackStmt: Statement;
@@ -33,24 +44,59 @@ export class SqliteStore {
   private flushing = false;
   private closed = false;
 
-  constructor(private readonly file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    // Exclusive locking: the OS lock on the file keeps a second process out even if the lock file was ignored.
-    this.db.pragma('locking_mode = EXCLUSIVE');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS collections (ns TEXT PRIMARY KEY, options BLOB NOT NULL);
-      CREATE TABLE IF NOT EXISTS indexes (ns TEXT NOT NULL, name TEXT NOT NULL, spec BLOB NOT NULL, PRIMARY KEY (ns, name));
-      CREATE TABLE IF NOT EXISTS documents (ns TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (ns, id)) WITHOUT ROWID;
-    `);
-    // Take the exclusive lock now rather than on the first write.
-    this.db.exec('BEGIN IMMEDIATE; COMMIT;');
+  /**
+   * Opens the data file and takes its exclusive lock — the lock on the whole data directory. Two
+   * openers racing can each hold a shared lock the other needs; both back off and retry, so within
+   * `waitMs` exactly one wins and the other gets StoreLockedError.
+   */
+  static openExclusive(file: string, waitMs = 1500): SqliteStore {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      try {
+        return new SqliteStore(file);
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        if (Date.now() >= deadline) throw new StoreLockedError(`${file} is locked by another process`);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.floor(Math.random() * 40));
+      }
+    }
+  }
+
+  private constructor(private readonly file: string) {
+    // The data file and (SQLite copies the mode) its WAL are readable by the owner only.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600); // files of an older, laxer version
+    this.db = new Database(file, { timeout: 0 });
+    try {
+      // WAL journal and, with exclusive locking, no shared-memory index: the lock is an fcntl lock on the
+      // file, released by the kernel when this process dies.
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      // 16 MiB of pages (default 2 MiB): index inserts land all over index_entries; beyond this the OS cache serves.
+      this.db.pragma('cache_size = -16384');
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS collections (ns TEXT PRIMARY KEY, options BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS indexes (ns TEXT NOT NULL, name TEXT NOT NULL, spec BLOB NOT NULL, PRIMARY KEY (ns, name));
+        CREATE TABLE IF NOT EXISTS documents (ns TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (ns, id)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS index_trees (ix INTEGER PRIMARY KEY, ns TEXT NOT NULL, name TEXT NOT NULL, multikey INTEGER NOT NULL DEFAULT 0, UNIQUE (ns, name));
+        CREATE TABLE IF NOT EXISTS index_entries (ix INTEGER NOT NULL, key BLOB NOT NULL, id TEXT NOT NULL, PRIMARY KEY (ix, key, id)) WITHOUT ROWID;
+      `);
+      // Take the exclusive lock now rather than on the first write.
+      this.db.exec('BEGIN IMMEDIATE; COMMIT;');
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     this.putDocStmt = this.db.prepare('INSERT OR REPLACE INTO documents (ns, id, body) VALUES (?, ?, ?)');
     this.deleteDocStmt = this.db.prepare('DELETE FROM documents WHERE ns = ? AND id = ?');
     this.putCollStmt = this.db.prepare('INSERT OR REPLACE INTO collections (ns, options) VALUES (?, ?)');
     this.putIndexStmt = this.db.prepare('INSERT OR REPLACE INTO indexes (ns, name, spec) VALUES (?, ?, ?)');
     this.dropIndexStmt = this.db.prepare('DELETE FROM indexes WHERE ns = ? AND name = ?');
+    this.getDocStmt = this.db.prepare('SELECT body FROM documents WHERE ns = ? AND id = ?').pluck();
+    this.addEntryStmt = this.db.prepare('INSERT OR IGNORE INTO index_entries (ix, key, id) VALUES (?, ?, ?)');
+    this.removeEntryStmt = this.db.prepare('DELETE FROM index_entries WHERE ix = ? AND key = ? AND id = ?');
+    this.otherHolderStmt = this.db.prepare('SELECT id FROM index_entries WHERE ix = ? AND key = ? AND id <> ? LIMIT 1').pluck();
     this.beginStmt = this.db.prepare('BEGIN');
     this.commitStmt = this.db.prepare('COMMIT');
     this.rollbackStmt = this.db.prepare('ROLLBACK');
@@ -94,8 +140,85 @@ export class SqliteStore {
     return this.db.prepare('SELECT ns, name, spec FROM indexes').all() as { ns: string; name: string; spec: Buffer }[];
   }
 
+  /** Every document of a collection, in _id-key order (a scan: nothing is kept). */
   *documents(ns: string): Generator<{ id: string; body: Buffer }> {
-    yield* this.db.prepare('SELECT id, body FROM documents WHERE ns = ?').iterate(ns) as Iterable<{ id: string; body: Buffer }>;
+    yield* this.statement('docs', 'SELECT id, body FROM documents WHERE ns = ? ORDER BY id').iterate(ns) as Iterable<{ id: string; body: Buffer }>;
+  }
+
+  /** Documents whose id key is greater than `after`, at most `limit` of them (batches that leave no query open). */
+  documentsAfter(ns: string, after: string, limit: number): { id: string; body: Buffer }[] {
+    return this.statement('docsAfter', 'SELECT id, body FROM documents WHERE ns = ? AND id > ? ORDER BY id LIMIT ?').all(ns, after, limit) as { id: string; body: Buffer }[];
+  }
+
+  getDocument(ns: string, id: string): Buffer | undefined {
+    return this.getDocStmt.get(ns, id) as Buffer | undefined;
+  }
+
+  countDocuments(ns: string): number {
+    return this.statement('count', 'SELECT count(*) FROM documents WHERE ns = ?').pluck().get(ns) as number;
+  }
+
+  documentBytes(ns: string): number {
+    return (this.statement('bytes', 'SELECT sum(length(body)) FROM documents WHERE ns = ?').pluck().get(ns) as number | null) ?? 0;
+  }
+
+  /** The index trees (entry sets) of every index, by namespace and name. */
+  indexTrees(): { ix: number; ns: string; name: string; multikey: number }[] {
+    return this.db.prepare('SELECT ix, ns, name, multikey FROM index_trees ORDER BY ix').all() as { ix: number; ns: string; name: string; multikey: number }[];
+  }
+
+  createIndexTree(ns: string, name: string): number {
+    this.dirty = true;
+    return Number(this.db.prepare('INSERT INTO index_trees (ns, name) VALUES (?, ?)').run(ns, name).lastInsertRowid);
+  }
+
+  dropIndexTree(ix: number): void {
+    this.db.prepare('DELETE FROM index_entries WHERE ix = ?').run(ix);
+    this.db.prepare('DELETE FROM index_trees WHERE ix = ?').run(ix);
+    this.dirty = true;
+  }
+
+  /** Records which fields of an index are multikey (a bitmask; bits are only ever added). */
+  markMultikey(ix: number, fields: number): void {
+    this.db.prepare('UPDATE index_trees SET multikey = ? WHERE ix = ?').run(fields, ix);
+    this.dirty = true;
+  }
+
+  addIndexEntry(ix: number, key: Buffer, id: string): void {
+    this.addEntryStmt.run(ix, key, id);
+    this.dirty = true;
+  }
+
+  removeIndexEntry(ix: number, key: Buffer, id: string): void {
+    this.removeEntryStmt.run(ix, key, id);
+    this.dirty = true;
+  }
+
+  /** Another document holding exactly this key in the index, if any (unique checks). */
+  otherHolder(ix: number, key: Buffer, id: string): string | undefined {
+    return this.otherHolderStmt.get(ix, key, id) as string | undefined;
+  }
+
+  countIndexEntries(ix: number): number {
+    return this.statement('countEntries', 'SELECT count(*) FROM index_entries WHERE ix = ?').pluck().get(ix) as number;
+  }
+
+  /** Document ids of index entries with lower <= key < upper, in key order (then id), or reversed. */
+  *scanIndex(ix: number, lower: Buffer, upper: Buffer, reverse: boolean): Generator<string> {
+    const stmt = reverse
+      ? this.statement('scanDesc', 'SELECT id FROM index_entries WHERE ix = ? AND key >= ? AND key < ? ORDER BY key DESC, id DESC')
+      : this.statement('scanAsc', 'SELECT id FROM index_entries WHERE ix = ? AND key >= ? AND key < ? ORDER BY key, id');
+    yield* stmt.pluck().iterate(ix, lower, upper) as Iterable<string>;
+  }
+
+  /** A cached prepared statement that is not in the middle of a scan (nested scans get their own). */
+  private statement(name: string, sql: string): Statement {
+    let pool = this.scanStmts.get(name);
+    if (!pool) this.scanStmts.set(name, (pool = []));
+    for (const s of pool) if (!s.busy) return s;
+    const s = this.db.prepare(sql);
+    pool.push(s);
+    return s;
   }
 
   putDocument(ns: string, id: string, body: Uint8Array): void {
@@ -114,6 +237,8 @@ export class SqliteStore {
   }
 
   dropCollection(ns: string): void {
+    this.db.prepare('DELETE FROM index_entries WHERE ix IN (SELECT ix FROM index_trees WHERE ns = ?)').run(ns);
+    this.db.prepare('DELETE FROM index_trees WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM documents WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM indexes WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM collections WHERE ns = ?').run(ns);
@@ -123,6 +248,7 @@ export class SqliteStore {
   renameCollection(from: string, to: string): void {
     this.db.prepare('UPDATE documents SET ns = ? WHERE ns = ?').run(to, from);
     this.db.prepare('UPDATE indexes SET ns = ? WHERE ns = ?').run(to, from);
+    this.db.prepare('UPDATE index_trees SET ns = ? WHERE ns = ?').run(to, from);
     this.db.prepare('UPDATE collections SET ns = ? WHERE ns = ?').run(to, from);
     this.dirty = true;
   }

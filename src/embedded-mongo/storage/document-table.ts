@@ -1,0 +1,73 @@
+/**
+ * A collection's documents as stored: read from SQLite by canonical _id key through the engine's bounded cache,
+ * written through inside the caller's transaction. Documents are immutable once stored (updates build a new
+ * object), so a cached record can be shared by any number of cursors.
+ */
+import { decodeDocument } from '../bson-decode';
+import type { DocumentCache } from './document-cache';
+import type { SqliteStore } from './sqlite-store';
+import type { DocRecord } from './collection';
+
+let nextTableId = 1;
+
+export class DocumentTable {
+  /** Cache keys are per table instance, so a dropped or renamed collection's entries can never be served again. */
+  private readonly prefix = `${nextTableId++}\u0000`;
+  private count?: number;
+
+  constructor(
+    private readonly ns: () => string,
+    private readonly store: SqliteStore,
+    private readonly cache: DocumentCache,
+  ) {}
+
+  get(id: string): DocRecord | undefined {
+    const hit = this.cache.get(this.prefix + id);
+    if (hit) return hit;
+    const body = this.store.getDocument(this.ns(), id);
+    if (!body) return undefined;
+    const rec: DocRecord = { id, doc: decodeDocument(body), raw: body };
+    this.cache.set(this.prefix + id, rec);
+    return rec;
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  /** Every document in _id-key order, read as the scan goes (scans do not fill the cache). */
+  *values(): Generator<DocRecord> {
+    for (const { id, body } of this.store.documents(this.ns())) {
+      yield this.cache.get(this.prefix + id) ?? { id, doc: decodeDocument(body), raw: body };
+    }
+  }
+
+  get size(): number {
+    return (this.count ??= this.store.countDocuments(this.ns()));
+  }
+
+  dataSize(): number {
+    return this.store.documentBytes(this.ns());
+  }
+
+  put(rec: DocRecord, previous: DocRecord | undefined): void {
+    this.store.putDocument(this.ns(), rec.id, rec.raw);
+    this.cache.set(this.prefix + rec.id, rec);
+    if (!previous) this.adjustCount(1);
+    this.store.onRollback(() => {
+      this.cache.delete(this.prefix + rec.id);
+      if (!previous) this.adjustCount(-1);
+    });
+  }
+
+  delete(rec: DocRecord): void {
+    this.store.deleteDocument(this.ns(), rec.id);
+    this.cache.delete(this.prefix + rec.id);
+    this.adjustCount(-1);
+    this.store.onRollback(() => this.adjustCount(1));
+  }
+
+  private adjustCount(by: number): void {
+    if (this.count !== undefined) this.count += by;
+  }
+}
