@@ -30,7 +30,7 @@ export interface paths {
         get: operations["getAdminArticlesId"];
         put?: never;
         post?: never;
-        /** Delete a article: for good if never published, else soft (restorable) */
+        /** Delete a article (soft: restorable, history kept). Editors: only their own, never-published items */
         delete: operations["deleteAdminArticlesId"];
         options?: never;
         head?: never;
@@ -89,6 +89,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/articles/{id}/owner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand a article to another editor (reviewer or admin; recorded) */
+        post: operations["postAdminArticlesIdOwner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/articles/{id}/publish": {
         parameters: {
             query?: never;
@@ -117,6 +134,23 @@ export interface paths {
         put?: never;
         /** What publishing this article would do, sending nothing: per channel whom it reaches (SMS: after opt-outs, invalid numbers and duplicates; WeChat broadcast: subscribed followers), the exact SMS text with its length and parts against the template's limits, the WeChat mass-send quota left, and the problems that would stop it. Same body as publish. */
         post: operations["postAdminArticlesIdPublishDryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/articles/{id}/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a deleted article and its versions for good (admin; the transitions and this purge stay recorded) */
+        post: operations["postAdminArticlesIdPurge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -322,7 +356,7 @@ export interface paths {
         get: operations["getAdminCasesId"];
         put?: never;
         post?: never;
-        /** Delete a case: for good if never published, else soft (restorable) */
+        /** Delete a case (soft: restorable, history kept). Editors: only their own, never-published items */
         delete: operations["deleteAdminCasesId"];
         options?: never;
         head?: never;
@@ -381,6 +415,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/cases/{id}/owner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand a case to another editor (reviewer or admin; recorded) */
+        post: operations["postAdminCasesIdOwner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/cases/{id}/publish": {
         parameters: {
             query?: never;
@@ -409,6 +460,23 @@ export interface paths {
         put?: never;
         /** What publishing this case would do, sending nothing: per channel whom it reaches (SMS: after opt-outs, invalid numbers and duplicates; WeChat broadcast: subscribed followers), the exact SMS text with its length and parts against the template's limits, the WeChat mass-send quota left, and the problems that would stop it. Same body as publish. */
         post: operations["postAdminCasesIdPublishDryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/cases/{id}/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a deleted case and its versions for good (admin; the transitions and this purge stay recorded) */
+        post: operations["postAdminCasesIdPurge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -665,7 +733,7 @@ export interface paths {
         get: operations["getAdminDeputiesId"];
         put?: never;
         post?: never;
-        /** Delete a deputy: for good if never published, else soft (restorable) */
+        /** Delete a deputy (soft: restorable, history kept). Editors: only their own, never-published items */
         delete: operations["deleteAdminDeputiesId"];
         options?: never;
         head?: never;
@@ -724,6 +792,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/deputies/{id}/owner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand a deputy to another editor (reviewer or admin; recorded) */
+        post: operations["postAdminDeputiesIdOwner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/deputies/{id}/phones/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A deputy's whole phone numbers (shown masked to all but admins), for a stated reason; every reveal is recorded */
+        post: operations["postAdminDeputiesIdPhonesReveal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/deputies/{id}/phones/reveals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who revealed a deputy's phone numbers, when and why (admin) */
+        get: operations["getAdminDeputiesIdPhonesReveals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/deputies/{id}/publish": {
         parameters: {
             query?: never;
@@ -752,6 +871,23 @@ export interface paths {
         put?: never;
         /** What publishing this deputy would do, sending nothing: per channel whom it reaches (SMS: after opt-outs, invalid numbers and duplicates; WeChat broadcast: subscribed followers), the exact SMS text with its length and parts against the template's limits, the WeChat mass-send quota left, and the problems that would stop it. Same body as publish. */
         post: operations["postAdminDeputiesIdPublishDryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/deputies/{id}/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a deleted deputy and its versions for good (admin; the transitions and this purge stay recorded) */
+        post: operations["postAdminDeputiesIdPurge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -957,7 +1093,7 @@ export interface paths {
         get: operations["getAdminGroupsId"];
         put?: never;
         post?: never;
-        /** Delete a group: for good if never published, else soft (restorable) */
+        /** Delete a group (soft: restorable, history kept). Editors: only their own, never-published items */
         delete: operations["deleteAdminGroupsId"];
         options?: never;
         head?: never;
@@ -1016,6 +1152,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/groups/{id}/owner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand a group to another editor (reviewer or admin; recorded) */
+        post: operations["postAdminGroupsIdOwner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/groups/{id}/publish": {
         parameters: {
             query?: never;
@@ -1044,6 +1197,23 @@ export interface paths {
         put?: never;
         /** What publishing this group would do, sending nothing: per channel whom it reaches (SMS: after opt-outs, invalid numbers and duplicates; WeChat broadcast: subscribed followers), the exact SMS text with its length and parts against the template's limits, the WeChat mass-send quota left, and the problems that would stop it. Same body as publish. */
         post: operations["postAdminGroupsIdPublishDryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/groups/{id}/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a deleted group and its versions for good (admin; the transitions and this purge stay recorded) */
+        post: operations["postAdminGroupsIdPurge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2361,7 +2531,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /** Prometheus metrics (METRICS_TOKEN as a bearer token, an address in METRICS_ALLOW, or loopback when neither is set) */
         get: operations["getMetrics"];
         put?: never;
         post?: never;
@@ -2977,6 +3147,39 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    postAdminArticlesIdOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ownerId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
     postAdminArticlesIdPublish: {
         parameters: {
             query?: never;
@@ -3015,6 +3218,7 @@ export interface operations {
                     };
                     channels: ("microsite" | "wechat" | "sms")[];
                     sms?: {
+                        confirmLargeSend?: boolean;
                         /** @enum {string} */
                         notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
                         params?: {
@@ -3178,6 +3382,7 @@ export interface operations {
                     };
                     channels: ("microsite" | "wechat" | "sms")[];
                     sms?: {
+                        confirmLargeSend?: boolean;
                         /** @enum {string} */
                         notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
                         params?: {
@@ -3271,6 +3476,39 @@ export interface operations {
                             message: string;
                         }[];
                     };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminArticlesIdPurge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             400: components["responses"]["Error400"];
@@ -4247,6 +4485,39 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    postAdminCasesIdOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ownerId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
     postAdminCasesIdPublish: {
         parameters: {
             query?: never;
@@ -4285,6 +4556,7 @@ export interface operations {
                     };
                     channels: ("microsite" | "wechat" | "sms")[];
                     sms?: {
+                        confirmLargeSend?: boolean;
                         /** @enum {string} */
                         notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
                         params?: {
@@ -4448,6 +4720,7 @@ export interface operations {
                     };
                     channels: ("microsite" | "wechat" | "sms")[];
                     sms?: {
+                        confirmLargeSend?: boolean;
                         /** @enum {string} */
                         notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
                         params?: {
@@ -4541,6 +4814,39 @@ export interface operations {
                             message: string;
                         }[];
                     };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminCasesIdPurge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             400: components["responses"]["Error400"];
@@ -5662,6 +5968,99 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    postAdminDeputiesIdOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ownerId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputiesIdPhonesReveal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminDeputiesIdPhonesReveals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
     postAdminDeputiesIdPublish: {
         parameters: {
             query?: never;
@@ -5700,6 +6099,7 @@ export interface operations {
                     };
                     channels: ("microsite" | "wechat" | "sms")[];
                     sms?: {
+                        confirmLargeSend?: boolean;
                         /** @enum {string} */
                         notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
                         params?: {
@@ -5863,6 +6263,7 @@ export interface operations {
                     };
                     channels: ("microsite" | "wechat" | "sms")[];
                     sms?: {
+                        confirmLargeSend?: boolean;
                         /** @enum {string} */
                         notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
                         params?: {
@@ -5956,6 +6357,39 @@ export interface operations {
                             message: string;
                         }[];
                     };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminDeputiesIdPurge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             400: components["responses"]["Error400"];
@@ -6948,6 +7382,39 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    postAdminGroupsIdOwner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ownerId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
     postAdminGroupsIdPublish: {
         parameters: {
             query?: never;
@@ -6986,6 +7453,7 @@ export interface operations {
                     };
                     channels: ("microsite" | "wechat" | "sms")[];
                     sms?: {
+                        confirmLargeSend?: boolean;
                         /** @enum {string} */
                         notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
                         params?: {
@@ -7149,6 +7617,7 @@ export interface operations {
                     };
                     channels: ("microsite" | "wechat" | "sms")[];
                     sms?: {
+                        confirmLargeSend?: boolean;
                         /** @enum {string} */
                         notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
                         params?: {
@@ -7242,6 +7711,39 @@ export interface operations {
                             message: string;
                         }[];
                     };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminGroupsIdPurge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             400: components["responses"]["Error400"];
@@ -8434,6 +8936,7 @@ export interface operations {
                     };
                     channels: ("microsite" | "wechat" | "sms")[];
                     sms?: {
+                        confirmLargeSend?: boolean;
                         /** @enum {string} */
                         notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
                         params?: {
@@ -8597,6 +9100,7 @@ export interface operations {
                     };
                     channels: ("microsite" | "wechat" | "sms")[];
                     sms?: {
+                        confirmLargeSend?: boolean;
                         /** @enum {string} */
                         notification: "news" | "invitation" | "reminder" | "change" | "cancellation";
                         params?: {
