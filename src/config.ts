@@ -28,6 +28,29 @@ const durationList = z
 const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, 'console/dist');
 
 /** Every environment variable the service reads, with its default. The README's table mirrors this. */
+export interface FundRate {
+  /** Yuan per activity attended. */
+  perActivity: number;
+  /** Yuan per deputy per year at most. */
+  cap: number;
+}
+export type FundRates = Record<'city' | 'county' | 'township', FundRate>;
+
+/** "city=200/800,county=200/800,township=100/400": yuan per activity / cap per year, for each deputy level. */
+const fundRule = z
+  .string()
+  .regex(/^(city|county|township)=\d{1,6}\/\d{1,7}(,(city|county|township)=\d{1,6}\/\d{1,7}){2}$/, 'city=200/800,county=200/800,township=100/400')
+  .transform((s, ctx) => {
+    const rates: Partial<FundRates> = {};
+    for (const part of s.split(',')) {
+      const [level, values] = part.split('=');
+      const [perActivity, cap] = values.split('/').map(Number);
+      rates[level as keyof FundRates] = { perActivity, cap };
+    }
+    if (!rates.city || !rates.county || !rates.township) ctx.addIssue({ code: 'custom', message: 'each of city, county and township once' });
+    return rates as FundRates;
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('0.0.0.0'),
@@ -94,6 +117,8 @@ const envSchema = z.object({
 
   /** The staff console's built files (served at /admin); default: the console build's output, src/console/dist. */
   CONSOLE_DIR: optionalString,
+  /** Activity funds (活动保障) for a year not yet given its own rule: yuan per activity attended / cap per year, per level. */
+  ACTIVITY_FUND_RULE: fundRule.default(fundRule.parse('city=200/800,county=200/800,township=100/400')),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -147,6 +172,8 @@ export interface Config {
   publishing: { workerEnabled: boolean; leaseMs: number; concurrency: number };
   /** Absolute path of the staff console's build (index.html and assets/). */
   consoleDir: string;
+  /** Default activity-fund rule; each year stores its own rule the first time it is used. */
+  activityFunds: { defaultRates: FundRates };
 }
 
 export class ConfigError extends Error {
@@ -251,5 +278,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     meetings: { reminderOffsetsMs: e.MEETING_REMINDER_OFFSETS, rsvpTokenSecret: e.RSVP_TOKEN_SECRET },
     publishing: { workerEnabled: e.PUBLISHING_WORKER_ENABLED, leaseMs: e.PUBLISHING_LEASE_MS, concurrency: e.PUBLISHING_CONCURRENCY },
     consoleDir: e.CONSOLE_DIR ? path.resolve(e.CONSOLE_DIR) : DEFAULT_CONSOLE_DIR,
+    activityFunds: { defaultRates: e.ACTIVITY_FUND_RULE },
   };
 }

@@ -11,6 +11,8 @@ import { meetingsModule } from './meetings/module';
 import { siteModule } from './site/module';
 import { publishingModule } from './publishing/module';
 import { channelsHttpModule } from './channels-http/module';
+import { activitiesModule } from './activities/module';
+import { coverageModule } from './coverage/module';
 import { consoleHostModule } from './console-host/module';
 import { apiDocsModule } from './api-docs/module';
 import { myWorkModule } from './my-work/module';
@@ -26,6 +28,8 @@ export function buildModules(services: Services): FeatureModule[] {
     siteModule(services),
     publishingModule(services),
     channelsHttpModule(services),
+    activitiesModule(services),
+    coverageModule(services),
     myWorkModule(services),
     previewModule(services),
     consoleHostModule(services), // /admin: after the microsite, whose cached-page fast path stays first

@@ -7,6 +7,8 @@ const sections: Record<ItemKind, string> = {
   group: 'groups',
   case: 'cases',
   meeting: 'meetings',
+  // Activity notices go out by SMS only and carry no link; the group page lists held activities.
+  activity: 'groups',
 };
 
 /** Site-relative path of an item, e.g. `/news/tuo-pin-gong-jian`. */

@@ -6,6 +6,8 @@ export interface UserDoc {
   username: string;
   displayName: string;
   role: Role;
+  /** Liaison officers (联络员): the deputy groups whose activities they record. */
+  groupIds: Types.ObjectId[];
   passwordHash: string;
   disabled: boolean;
   createdAt: Date;
@@ -18,6 +20,7 @@ const userSchema = new Schema<UserDoc>(
     username: { type: String, required: true, unique: true, trim: true, lowercase: true },
     displayName: { type: String, required: true, trim: true },
     role: { type: String, required: true, enum: ROLES },
+    groupIds: { type: [Schema.Types.ObjectId], default: [] },
     passwordHash: { type: String, required: true },
     disabled: { type: Boolean, default: false },
     // Set from the service clock, not by mongoose (which would read the wall clock).

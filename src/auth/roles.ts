@@ -1,12 +1,22 @@
 /** The people who use the admin side, and what each may do. `admin` passes every role check. */
-export const ROLES = ['admin', 'editor', 'reviewer', 'organizer'] as const;
+export const ROLES = ['admin', 'editor', 'reviewer', 'organizer', 'liaison'] as const;
 export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: '管理员',
+  editor: '编辑',
+  reviewer: '审核',
+  organizer: '会议组织者',
+  liaison: '联络员',
+};
 
 export interface AuthenticatedUser {
   id: string;
   username: string;
   displayName: string;
   role: Role;
+  /** Deputy groups a liaison officer (联络员) looks after, set by an admin; empty for other roles. */
+  groupIds: string[];
   /** Id of the session token used, so logout can revoke exactly it. */
   sessionId: string;
 }

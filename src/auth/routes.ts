@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiRouter } from '../http/api-router';
-import { idParams, queryBoolean } from '../http/schemas';
+import { idParams, objectId, queryBoolean } from '../http/schemas';
 import type { Services } from '../module';
 import { ROLES } from './roles';
 import { changeOwnPassword, createUser, listUsers, login, revokeSession, staffDirectory, updateUser } from './service';
@@ -10,6 +10,8 @@ import { isCrossSite } from '../http/same-origin';
 import { ForbiddenError } from '../errors';
 import { loginResponse, meResponse, publicUserSchema, sessionResponse, staffList, userList } from './schemas';
 
+/** Deputy groups a liaison officer (联络员) records activities for. */
+const groupIds = z.array(objectId).max(50);
 const username = z.string().trim().min(2).max(40).regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . -');
 
 const credentials = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) }).strict();
@@ -134,7 +136,7 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
     access: ['admin'],
     responses: { 201: 'Created' },
     body: z
-      .object({ username, password: z.string().min(1).max(200), role: z.enum(ROLES), displayName: z.string().trim().min(1).max(60).optional() })
+      .object({ username, password: z.string().min(1).max(200), role: z.enum(ROLES), displayName: z.string().trim().min(1).max(60).optional(), groupIds: groupIds.optional() })
       .strict(),
     handler: async (ctx, { body }) => {
       ctx.status = 201;
@@ -146,7 +148,7 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
     method: 'patch',
     path: '/api/admin/users/:id',
     response: publicUserSchema,
-    summary: 'Change a user: role, display name, disable, reset password (ends their sessions)',
+    summary: 'Change a user: role, display name, groups a liaison looks after, disable, reset password (ends their sessions)',
     tags: ['users'],
     access: ['admin'],
     params: idParams,
@@ -156,6 +158,7 @@ export function authRoutes({ config, clock }: Services, catalog: RouteCatalog): 
         displayName: z.string().trim().min(1).max(60).optional(),
         disabled: z.boolean().optional(),
         password: z.string().min(1).max(200).optional(),
+        groupIds: groupIds.optional(),
       })
       .strict(),
     handler: (_ctx, { params, body }) => updateUser(params.id, body, clock.now()),

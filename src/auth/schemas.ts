@@ -7,6 +7,8 @@ export const publicUserSchema = z.object({
   username: z.string(),
   displayName: z.string(),
   role: z.enum(ROLES),
+  /** Deputy groups a liaison (联络员) records activities for; empty for other roles. */
+  groupIds: z.array(z.string()),
   disabled: z.boolean(),
   createdAt: z.iso.datetime(),
 });

@@ -12,12 +12,14 @@ export interface PublicUser {
   username: string;
   displayName: string;
   role: Role;
+  /** Liaison officers: the deputy groups they look after. */
+  groupIds: string[];
   disabled: boolean;
   createdAt: Date;
 }
 
 export function toPublicUser(u: UserDoc): PublicUser {
-  return { id: String(u._id), username: u.username, displayName: u.displayName, role: u.role, disabled: u.disabled, createdAt: u.createdAt };
+  return { id: String(u._id), username: u.username, displayName: u.displayName, role: u.role, groupIds: (u.groupIds ?? []).map(String), disabled: u.disabled, createdAt: u.createdAt };
 }
 
 function hashToken(token: string): string {
@@ -29,13 +31,14 @@ function assertPasswordStrength(password: string, account: { username?: string; 
   if (problem) throw new ValidationError('密码太弱：请用更长、不常见的密码（不要用用户名、重复或连续的字符）', [{ field, message: problem }]);
 }
 
-export async function createUser(input: { username: string; password: string; role: Role; displayName?: string }, now: Date): Promise<PublicUser> {
+export async function createUser(input: { username: string; password: string; role: Role; displayName?: string; groupIds?: string[] }, now: Date): Promise<PublicUser> {
   assertPasswordStrength(input.password, input);
   try {
     const user = await UserModel.create({
       username: input.username,
       displayName: input.displayName ?? input.username,
       role: input.role,
+      groupIds: (input.groupIds ?? []).map((id) => new Types.ObjectId(id)),
       passwordHash: await hashPassword(input.password),
       createdAt: now,
       updatedAt: now,
@@ -49,11 +52,12 @@ export async function createUser(input: { username: string; password: string; ro
 
 export async function updateUser(
   id: string,
-  changes: { role?: Role; displayName?: string; disabled?: boolean; password?: string },
+  changes: { role?: Role; displayName?: string; disabled?: boolean; password?: string; groupIds?: string[] },
   now: Date,
 ): Promise<PublicUser> {
   const set: Partial<UserDoc> = { updatedAt: now };
   if (changes.role) set.role = changes.role;
+  if (changes.groupIds) set.groupIds = changes.groupIds.map((id) => new Types.ObjectId(id));
   if (changes.displayName) set.displayName = changes.displayName;
   if (changes.disabled !== undefined) set.disabled = changes.disabled;
   if (changes.password) {
@@ -139,7 +143,7 @@ export async function authenticate(token: string, now: Date): Promise<Authentica
   if (!session || session.revokedAt || session.expiresAt <= now) return undefined;
   const user = await UserModel.findById(session.userId).lean();
   if (!user || user.disabled) return undefined;
-  return { id: String(user._id), username: user.username, displayName: user.displayName, role: user.role, sessionId: String(session._id) };
+  return { id: String(user._id), username: user.username, displayName: user.displayName, role: user.role, groupIds: (user.groupIds ?? []).map(String), sessionId: String(session._id) };
 }
 
 export async function revokeSession(sessionId: string, now: Date): Promise<void> {

@@ -7,7 +7,8 @@
 export type ChannelName = 'microsite' | 'wechat' | 'sms';
 
 /** Kinds of publishable item (see ARCHITECTURE.md "item"). */
-export type ItemKind = 'article' | 'deputy' | 'group' | 'case' | 'meeting';
+/** 'activity' is a planned group activity's notice: sent by SMS only, never shown on the microsite. */
+export type ItemKind = 'article' | 'deputy' | 'group' | 'case' | 'meeting' | 'activity';
 
 /** What a channel needs to know about the item, already resolved by the pipeline. */
 export interface PublishableContent {
@@ -28,7 +29,7 @@ export interface PublishableContent {
 }
 
 /** SMS notification kinds; each maps to a provider template (templates/sms/). */
-export type SmsNotificationKind = 'news' | 'invitation' | 'reminder' | 'change' | 'cancellation';
+export type SmsNotificationKind = 'news' | 'invitation' | 'reminder' | 'change' | 'cancellation' | 'activity_notice';
 
 export interface SmsRecipient {
   /** Phone number as stored; the channel normalises it to E.164 (+86…). */

@@ -43,7 +43,7 @@ export const contentKinds: Record<ContentKind, WorkflowKind & { kind: ContentKin
     derive: deriveFrom('story'),
     label: '典型代表',
     pathFamily: 'deputies',
-    editableFields: ['name', 'slug', 'level', 'region', 'groupId', 'occupation', 'organisation', 'photoMediaId', 'digest', 'story', 'highlights', 'topics', 'featured', 'phones', ...derived],
+    editableFields: ['name', 'slug', 'level', 'region', 'groupId', 'occupation', 'organisation', 'photoMediaId', 'digest', 'story', 'highlights', 'topics', 'featured', 'leader', 'phones', ...derived],
   },
   group: {
     kind: 'group',

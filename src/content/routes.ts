@@ -8,6 +8,8 @@ import { contentKinds } from './kinds';
 import { createSchema, listQuerySchema, phoneRevealBody, purgeBody, reassignBody, restoreRevisionBody, revisionParams, transitionBody, updateSchema, type AdminListQuery } from './schemas';
 import type { ContentService } from './service';
 import { actorFromUser } from './workflow/actor';
+import { setDeputyLeader } from './roster';
+import { NotFoundError } from '../errors';
 import { PERSON_ACTIONS, TRANSITION_RULES } from './workflow/rules';
 import { regionsInUse, topicsInUse } from './taxonomy';
 import { adminItem, adminPage, diffResponse, regionList, revisionDetail, revisionList, topicList, transitionList } from './response-schemas';
@@ -29,6 +31,19 @@ export function contentRoutes(service: ContentService): ApiRouter {
   const api = new ApiRouter();
   for (const kind of CONTENT_KINDS) addKindRoutes(api, service, kind);
   addPickLists(api);
+  api.add({
+    method: 'put',
+    path: '/api/admin/deputies/:id/leader',
+    summary: 'Mark or unmark a deputy as a city/county "four bodies" leader (市县"四大家"领导), counted by coverage; no review needed',
+    tags: ['content:deputies'],
+    access: ['admin'],
+    params: idParams,
+    body: z.object({ leader: z.boolean() }).strict(),
+    handler: async (_ctx, { params, body }) => {
+      if (!(await setDeputyLeader(params.id, body.leader))) throw new NotFoundError('代表不存在');
+      return { id: params.id, leader: body.leader };
+    },
+  });
   return api;
 }
 

@@ -56,6 +56,7 @@ const fieldSets = {
       highlights: z.array(highlight).max(12),
       topics,
       featured: z.boolean(),
+      leader: z.boolean(),
       phones: z.array(phone).max(5),
     },
     required: ['name', 'level'],

@@ -56,6 +56,7 @@ describe('routes', () => {
   });
 
   it('admits exactly the declared roles on every route family', async function () {
+    // One request per route and role: the loop grows with every module and role added.
     this.timeout(120_000);
     for (const route of declared.filter((r) => Array.isArray(r.access))) {
       const allowed = route.access as readonly string[];

@@ -37,7 +37,8 @@ export function mediaRoutes(service: MediaService, maxBytes: number): ApiRouter 
     path: '/api/admin/media',
     summary: 'Upload an image (multipart field "file", optional "alt"); type detected from the bytes',
     tags,
-    access: ['editor', 'reviewer'],
+    // Liaison officers upload the photos of their groups' activities.
+    access: ['editor', 'reviewer', 'liaison'],
     requestType: 'multipart/form-data',
     before: [uploadMiddleware(maxBytes)],
     body: z.object({ alt: z.string().trim().max(200).optional() }).strict(),

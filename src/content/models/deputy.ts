@@ -31,6 +31,8 @@ export interface DeputyDoc extends PublishableFields, RegionFields {
   highlights: Highlight[];
   topics: string[];
   featured: boolean;
+  /** A leader of the city or county "four bodies" (市县"四大家"领导: Party committee, congress, government, CPPCC). */
+  leader: boolean;
   /** Private: for notifications only. `select: false` keeps them out of every query that does not ask by name. */
   phones: string[];
 }
@@ -49,6 +51,7 @@ const deputySchema = new Schema<DeputyDoc>(
     highlights: { type: [highlightSchema], default: [] },
     topics: { type: [String], default: [] },
     featured: { type: Boolean, default: false },
+    leader: { type: Boolean, default: false },
     phones: { type: [String], default: [], select: false },
   },
   { ...publishableSchemaOptions, collection: 'deputies' },

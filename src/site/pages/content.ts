@@ -20,6 +20,7 @@ import { cachedPage, renderHtml, siteRuntime } from '../runtime';
 import { enumParam, oneOf, pageNumber, pageParam, pager, queryValue, textParam } from '../paging';
 import { articleLd, caseLd, deputyLd, groupLd } from '../structured-data';
 import { itemTag, listTag } from '../change-tags';
+import { recentPublicActivities } from '../../activities';
 
 const PAGE_SIZE = 12;
 
@@ -41,12 +42,13 @@ function relatedTags(related: RelatedItems): string[] {
 }
 
 type Adjacent = { previous?: PublicArticleSummary; next?: PublicArticleSummary };
+type GroupActivities = Awaited<ReturnType<typeof recentPublicActivities>>;
 
 /**
  * The HTML of one item's page. The routes below and the editors' preview (src/preview/) both render through here,
  * so a preview is exactly the page readers will get.
  */
-export function itemPageHtml<K extends ContentKind>(requestPath: string, kind: K, item: PublicItemByKind[K], related: RelatedItems, adjacent: Adjacent = {}): string {
+export function itemPageHtml<K extends ContentKind>(requestPath: string, kind: K, item: PublicItemByKind[K], related: RelatedItems, adjacent: Adjacent = {}, groupActivities: GroupActivities = []): string {
   const base = siteRuntime().publicBaseUrl;
   switch (kind) {
     case 'article': {
@@ -79,6 +81,7 @@ export function itemPageHtml<K extends ContentKind>(requestPath: string, kind: K
       const members = g.members.map((m) => ({ ...m, levelLabel: m.level ? DEPUTY_LEVEL_LABELS[m.level] : undefined }));
       return renderHtml(requestPath, 'group.njk', {
         item: { ...g, members },
+        records: groupActivities,
         // Members are listed in full above; the related box keeps news and cases.
         related: { ...related, deputies: [] },
         meta: { title: g.name, description: g.digest, canonicalPath: g.path, image: g.cover?.cover, jsonLd: groupLd(base, g), nav: 'groups' },
@@ -186,7 +189,8 @@ export function registerContentPages(router: Router<AppState>): void {
       const item = await getPublishedBySlug('group', ctx.params.slug);
       if (!item) return null;
       const related = await relatedFor('group', item.id);
-      const body = itemPageHtml(ctx.path, 'group', item, related);
+      const records = await recentPublicActivities(item.id, 10);
+      const body = itemPageHtml(ctx.path, 'group', item, related, {}, records);
       // Member links appear only for published deputies: any deputy change may add or remove one.
       return { body, tags: [itemTag('group', item.id), listTag('deputy'), ...relatedTags(related)], view: { kind: 'group', id: item.id } };
     }),

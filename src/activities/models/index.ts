@@ -1,0 +1,4 @@
+export * from './activity';
+export * from './attendance';
+export * from './rollup';
+export * from './notice';

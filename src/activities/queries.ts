@@ -1,0 +1,95 @@
+/**
+ * Figures other modules read (coverage, funds, reports), counted by the database from the rollups and the
+ * activities collection, never by walking attendance rows in the app.
+ */
+import { Types } from 'mongoose';
+import { Activity, Attendance, AttendanceRollup, type ActivityDoc, type AttendanceRollupDoc } from './models';
+import { parsePeriod, type Period } from './periods';
+
+export type RegionLevel = 'city' | 'county' | 'township';
+export interface Scope {
+  level: RegionLevel;
+  name: string;
+}
+
+export interface DeputyAttendance {
+  deputyId: string;
+  groupId: string;
+  level: 'city' | 'county' | 'township';
+  held: number;
+  present: number;
+  excused: number;
+  absent: number;
+}
+
+/**
+ * Attendance per deputy and group in a period within a place, from the rollups: a month or a year is one document
+ * per group; a quarter or half-year sums its months' documents.
+ */
+export async function attendanceByDeputy(scope: Scope, period: Period): Promise<DeputyAttendance[]> {
+  const keys = period.kind === 'year' ? [String(period.year)] : period.months;
+  // One equality query per period key: both fields of the (period, place) index bound each of them.
+  const docs = (
+    await Promise.all(
+      keys.map((key) => AttendanceRollup.find({ period: key, [scope.level]: scope.name }).select('groupId members').lean<Pick<AttendanceRollupDoc, 'groupId' | 'members'>[]>()),
+    )
+  ).flat();
+  const out = new Map<string, DeputyAttendance>();
+  for (const doc of docs) {
+    const groupId = String(doc.groupId);
+    for (const m of doc.members) {
+      const key = `${groupId}|${String(m.deputyId)}`;
+      const row = out.get(key) ?? { deputyId: String(m.deputyId), groupId, level: m.level, held: 0, present: 0, excused: 0, absent: 0 };
+      row.held += m.held;
+      row.present += m.present;
+      row.excused += m.excused;
+      row.absent += m.absent;
+      out.set(key, row);
+    }
+  }
+  return [...out.values()];
+}
+
+/** Present count per deputy in a year, for some deputies (funds of one deputy), counted from the attendance rows. */
+export async function presentByDeputy(deputyIds: string[], year: number): Promise<Map<string, number>> {
+  const period = parsePeriod(String(year))!;
+  const rows = await Attendance.aggregate<{ _id: Types.ObjectId; present: number }>([
+    { $match: { deputyId: { $in: deputyIds.map((id) => new Types.ObjectId(id)) }, date: { $gte: period.start, $lt: period.end }, status: 'present' } },
+    { $group: { _id: '$deputyId', present: { $sum: 1 } } },
+  ]);
+  return new Map(rows.map((r) => [String(r._id), r.present]));
+}
+
+/** Planned (not yet held) activities per group in a period within a place: the groups with a schedule ahead. */
+export async function plannedByGroup(scope: Scope, period: Period): Promise<Map<string, number>> {
+  const rows = await Activity.aggregate<{ _id: Types.ObjectId; planned: number }>([
+    { $match: { status: 'planned', startsAt: { $gte: period.start, $lt: period.end }, [`region.${scope.level}`]: scope.name } },
+    { $group: { _id: '$groupId', planned: { $sum: 1 } } },
+  ]);
+  return new Map(rows.map((r) => [String(r._id), r.planned]));
+}
+
+export interface ActivityRef {
+  id: string;
+  groupId: string;
+  groupName: string;
+  subject: string;
+  startsAt: Date;
+  status: ActivityDoc['status'];
+  region: ActivityDoc['region'];
+}
+
+/** The linking point for suggestions raised at an activity: the activity's identity, or null when there is none. */
+export async function getActivityRef(id: string): Promise<ActivityRef | null> {
+  if (!/^[0-9a-f]{24}$/i.test(id)) return null;
+  const a = await Activity.findById(new Types.ObjectId(id)).select('groupId groupName subject startsAt status region').lean<ActivityDoc>();
+  return a
+    ? { id: String(a._id), groupId: String(a.groupId), groupName: a.groupName, subject: a.subject, startsAt: a.startsAt, status: a.status, region: a.region ?? {} }
+    : null;
+}
+
+/** Present count per member in one group's activities of a year. */
+export async function presentInGroup(groupId: string, year: number): Promise<Map<string, number>> {
+  const doc = await AttendanceRollup.findById(`${year}|${groupId}`).select('members').lean<Pick<AttendanceRollupDoc, 'members'>>();
+  return new Map((doc?.members ?? []).map((m) => [String(m.deputyId), m.present]));
+}

@@ -1,0 +1,27 @@
+/**
+ * "Every suggestion answered" (件件有答复) is measured by the suggestions module, built separately. It plugs its
+ * figures in here by registering a provider; until one is registered (or when it answers null) the coverage
+ * reports the figure as not yet measured rather than inventing one.
+ */
+import type { Period, Scope } from '../activities';
+
+export interface SuggestionAnswerFigures {
+  /** Suggestions due an answer in the period within the place. */
+  total: number;
+  answered: number;
+  /** Those without an answer, for the drill-down. */
+  unanswered: Array<{ id: string; title: string; raisedAt?: Date; department?: string; activityId?: string }>;
+}
+
+export type SuggestionAnswerProvider = (scope: Scope, period: Period) => Promise<SuggestionAnswerFigures | null>;
+
+let provider: SuggestionAnswerProvider | null = null;
+
+/** Called by the suggestions module at start; a second registration replaces the first. */
+export function registerSuggestionAnswerProvider(next: SuggestionAnswerProvider | null): void {
+  provider = next;
+}
+
+export async function suggestionAnswers(scope: Scope, period: Period): Promise<SuggestionAnswerFigures | null> {
+  return provider ? provider(scope, period) : null;
+}
