@@ -34,6 +34,8 @@ function isEndpointOrigin(text: string): boolean {
     return false;
   }
 }
+/** Where the console's Vite build writes (src/console/dist, git-ignored), wherever the process was started from. */
+const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, 'console/dist');
 
 /** Every environment variable the service reads, with its default. The README's table mirrors this. */
 export interface FundRate {
@@ -132,6 +134,8 @@ const envSchema = z.object({
   PUBLISHING_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   PUBLISHING_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
 
+  /** The staff console's built files (served at /admin); default: the console build's output, src/console/dist. */
+  CONSOLE_DIR: optionalString,
   /** Activity funds (活动保障) for a year not yet given its own rule: yuan per activity attended / cap per year, per level. */
   ACTIVITY_FUND_RULE: fundRule.default(fundRule.parse('city=200/800,county=200/800,township=100/400')),
 });
@@ -187,6 +191,8 @@ export interface Config {
   };
   meetings: { reminderOffsetsMs: number[]; rsvpTokenSecret?: string };
   publishing: { workerEnabled: boolean; leaseMs: number; concurrency: number };
+  /** Absolute path of the staff console's build (index.html and assets/). */
+  consoleDir: string;
   /** Default activity-fund rule; each year stores its own rule the first time it is used. */
   activityFunds: { defaultRates: FundRates };
 }
@@ -293,6 +299,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     meetings: { reminderOffsetsMs: e.MEETING_REMINDER_OFFSETS, rsvpTokenSecret: e.RSVP_TOKEN_SECRET },
     publishing: { workerEnabled: e.PUBLISHING_WORKER_ENABLED, leaseMs: e.PUBLISHING_LEASE_MS, concurrency: e.PUBLISHING_CONCURRENCY },
+    consoleDir: e.CONSOLE_DIR ? path.resolve(e.CONSOLE_DIR) : DEFAULT_CONSOLE_DIR,
     activityFunds: { defaultRates: e.ACTIVITY_FUND_RULE },
   };
 }

@@ -3,6 +3,8 @@ import { stringify } from 'csv-stringify/sync';
 import { INVITEE_SOURCE_LABELS, Invitation, RSVP_RESPONSE_LABELS, RSVP_RESPONSES, type InvitationDoc, type MeetingDoc, type RsvpResponse } from './models';
 import { smsRecipientDeliveries, type RecipientDelivery } from '../publishing';
 import { formatLocal } from './time';
+import { Types } from 'mongoose';
+import { ConflictError, NotFoundError } from '../errors';
 
 /** Where an invitee's invitation text stands, in the organizer's words. */
 export const INVITATION_SMS_STATES = ['waiting', 'sent', 'delivered', 'not_delivered', 'unknown'] as const;
@@ -51,10 +53,11 @@ export interface RsvpRow {
   respondedAt?: Date;
   /** Whether the invitation text (with the personal link) arrived; resend it with POST …/invitations/resend. */
   sms: InvitationSms;
+  checkedInAt?: Date;
 }
 
 export interface RsvpSummary {
-  counts: Record<RsvpResponse, number> & { invited: number };
+  counts: Record<RsvpResponse, number> & { invited: number; checkedIn: number };
   /** Invitation texts by state: `not_delivered` and `unknown` ones can be resent. */
   smsCounts: Record<InvitationSmsState, number>;
   capacity: number | null;
@@ -68,8 +71,11 @@ const ORDER: Record<RsvpResponse, number> = { accepted: 0, pending: 1, declined:
 
 export async function listRsvps(m: MeetingDoc, filter: { response?: RsvpResponse } = {}): Promise<RsvpSummary> {
   const rows = await Invitation.find({ meetingId: m._id }).sort({ phone: 1 }).lean<InvitationDoc[]>();
-  const counts = { invited: rows.length, pending: 0, accepted: 0, declined: 0 } as RsvpSummary['counts'];
-  for (const r of rows) counts[r.response] += 1;
+  const counts = { invited: rows.length, pending: 0, accepted: 0, declined: 0, checkedIn: 0 } as RsvpSummary['counts'];
+  for (const r of rows) {
+    counts[r.response] += 1;
+    if (r.checkedInAt) counts.checkedIn += 1;
+  }
   const deliveries = await smsRecipientDeliveries(rows.map((r) => r.publicationId).filter((id): id is string => Boolean(id)));
   const smsById = new Map(rows.map((r) => [String(r._id), smsOf(r, deliveries)]));
   const smsCounts = Object.fromEntries(INVITATION_SMS_STATES.map((k) => [k, 0])) as Record<InvitationSmsState, number>;
@@ -90,6 +96,7 @@ export async function listRsvps(m: MeetingDoc, filter: { response?: RsvpResponse
       note: r.note,
       respondedAt: r.respondedAt,
       sms: smsById.get(String(r._id))!,
+      checkedInAt: r.checkedInAt,
     }));
   return {
     counts,
@@ -123,3 +130,18 @@ export function rsvpCsv(summary: RsvpSummary): string {
 }
 
 export { RSVP_RESPONSES };
+
+/**
+ * Checks an invitee in at the meeting (or undoes it). Only for announced, changed or held meetings: a draft has no
+ * invitees yet and a cancelled one no attendance.
+ */
+export async function setCheckIn(m: MeetingDoc, invitationId: string, present: boolean, by: string, now: Date): Promise<RsvpRow> {
+  if (!['announced', 'changed', 'held'].includes(m.status)) {
+    throw new ConflictError(m.status === 'cancelled' ? '会议已取消，不能签到' : '会议尚未发布，不能签到', 'meeting_not_live');
+  }
+  const update = present ? { $set: { checkedInAt: now, checkedInBy: by } } : { $unset: { checkedInAt: 1, checkedInBy: 1 } };
+  const updated = await Invitation.findOneAndUpdate({ _id: new Types.ObjectId(invitationId), meetingId: m._id }, update, { returnDocument: 'after' }).lean<InvitationDoc>();
+  if (!updated) throw new NotFoundError('该会议没有这位受邀人');
+  const row = (await listRsvps(m)).items.find((r) => r.id === invitationId);
+  return row!;
+}

@@ -275,3 +275,59 @@ export async function smsRecipientDeliveries(publicationIds: string[]): Promise<
   }
   return out;
 }
+
+/** Publications waiting for their time, soonest first. */
+export async function upcomingPublications(limit: number): Promise<PublicationView[]> {
+  const rows = await Publication.find({ status: 'scheduled' }).select('-audience.recipients.params').sort({ dueAt: 1, _id: 1 }).limit(limit).lean();
+  return rows.map(toPublicationView);
+}
+
+export interface DeliveryProblem {
+  deliveryId: string;
+  publicationId: string;
+  kind: string;
+  itemId: string;
+  title: string;
+  channel: string;
+  status: 'failed' | 'unknown';
+  statusLabel: string;
+  error: DeliveryDoc['error'];
+  recipientCount: number;
+  settledAt?: Date;
+  /** What a person may do next (POST /api/admin/deliveries/:id/retry with one of these). */
+  actions: string[];
+}
+
+/**
+ * Deliveries that failed or whose outcome is in doubt (`unknown`: interrupted, the provider could not say), settled
+ * since `since`, that no later round has taken over — the ones a person still has to decide about.
+ */
+export async function deliveryProblems(since: Date, limit: number): Promise<DeliveryProblem[]> {
+  const rows = await Delivery.find({ status: { $in: ['failed', 'unknown'] }, supersededBy: null, settledAt: { $gte: since } })
+    .select('publicationId channel status error recipientCount settledAt')
+    .sort({ settledAt: -1, _id: -1 })
+    .limit(limit)
+    .lean();
+  const pubs = await Publication.find({ _id: { $in: [...new Set(rows.map((r) => String(r.publicationId)))].map((id) => new Types.ObjectId(id)) } })
+    .select('kind itemId title')
+    .lean();
+  const byId = new Map(pubs.map((p) => [String(p._id), p]));
+  return rows.map((d) => {
+    const p = byId.get(String(d.publicationId));
+    const status = d.status as 'failed' | 'unknown';
+    return {
+      deliveryId: String(d._id),
+      publicationId: String(d.publicationId),
+      kind: p?.kind ?? '',
+      itemId: p?.itemId ?? '',
+      title: p?.title ?? '',
+      channel: d.channel,
+      status,
+      statusLabel: DELIVERY_STATUS_LABELS[status],
+      error: d.error ?? null,
+      recipientCount: d.recipientCount,
+      settledAt: d.settledAt,
+      actions: status === 'unknown' ? ['resend', 'mark_sent'] : ['retry'],
+    };
+  });
+}

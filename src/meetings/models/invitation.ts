@@ -30,6 +30,9 @@ export interface InvitationDoc {
   respondedAt?: Date;
   /** The publication whose SMS carried the current link (announce, a newcomer invite, or a resend). */
   publicationId?: string;
+  /** Set when the organizer checks the invitee in at the meeting. */
+  checkedInAt?: Date;
+  checkedInBy?: string;
   createdAt: Date;
 }
 
@@ -48,6 +51,8 @@ const invitationSchema = new Schema<InvitationDoc>(
     note: { type: String, default: '', maxlength: 200 },
     respondedAt: { type: Date },
     publicationId: { type: String },
+    checkedInAt: { type: Date },
+    checkedInBy: { type: String },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, strict: 'throw', collection: 'meeting_invitations' },
