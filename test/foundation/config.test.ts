@@ -60,6 +60,15 @@ describe('configuration', () => {
     expect(problems.join('\n')).to.contain('TENCENT_SECRET_ID').and.contain('TENCENT_SECRET_KEY').and.contain('TENCENT_SMS_APP_ID');
   });
 
+  it('takes SMS_ENDPOINT only as scheme://host[:port], naming the expected form', () => {
+    for (const bad of ['127.0.0.1:9000', 'sms.tencentcloudapi.com', 'ftp://sms.example.cn', 'https://sms.example.cn/v1', 'http://127.0.0.1:9000/?x=1', 'https://u:p@sms.example.cn']) {
+      const problem = problemsOf({ SMS_ENDPOINT: bad })[0];
+      expect(problem, bad).to.contain('SMS_ENDPOINT').and.contain('https://sms.tencentcloudapi.com').and.contain('http://127.0.0.1:9000');
+    }
+    expect(loadConfig({ SMS_ENDPOINT: 'http://127.0.0.1:9000' }).sms.endpoint).to.equal('http://127.0.0.1:9000');
+    expect(loadConfig({ SMS_ENDPOINT: 'https://dysmsapi.aliyuncs.com/' }).sms.endpoint).to.equal('https://dysmsapi.aliyuncs.com');
+  });
+
   it('parses durations and normalises the public base URL', () => {
     const config = loadConfig({ MEETING_REMINDER_OFFSETS: '1d, 30m', PUBLIC_BASE_URL: 'https://lianxin.example.cn/' });
     expect(config.meetings.reminderOffsetsMs).to.deep.equal([86_400_000, 1_800_000]);
