@@ -1,6 +1,6 @@
 /**
  * Manage accounts from the command line (works whether or not the service is running):
- *   npm run user -- create --username NAME --role admin|editor|reviewer|organizer|liaison [--display-name 名字] [--password-stdin]
+ *   npm run user -- create --username NAME --role admin|editor|reviewer|organizer|liaison|department [--department-id ID] [--display-name 名字] [--password-stdin]
  *   npm run user -- set-password --username NAME [--password-stdin]
  *   npm run user -- disable --username NAME
  *   npm run user -- list
@@ -13,7 +13,7 @@ import { systemClock } from '../src/clock';
 import { AppError } from '../src/errors';
 import { readPassword, runScript } from './cli';
 
-const usage = 'usage: npm run user -- create --username NAME --role ROLE [--display-name NAME] [--password-stdin] | set-password --username NAME | disable --username NAME | list';
+const usage = 'usage: npm run user -- create --username NAME --role ROLE [--department-id ID] [--display-name NAME] [--password-stdin] | set-password --username NAME | disable --username NAME | list';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -21,6 +21,7 @@ const { values, positionals } = parseArgs({
     username: { type: 'string' },
     role: { type: 'string' },
     'display-name': { type: 'string' },
+    'department-id': { type: 'string' },
     'password-stdin': { type: 'boolean', default: false },
   },
 });
@@ -40,7 +41,12 @@ void runScript(async () => {
         if (!values.username) throw new Error(`--username is required\n${usage}`);
         if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
         const password = await readPassword(values['password-stdin']!);
-        const user = await createUser({ username: values.username, password, role: values.role as Role, displayName: values['display-name'] }, systemClock.now());
+        const departmentId = values['department-id'];
+        if (departmentId !== undefined && !/^[0-9a-f]{24}$/i.test(departmentId)) throw new Error('--department-id must be a 24-character hexadecimal id');
+        const user = await createUser(
+          { username: values.username, password, role: values.role as Role, displayName: values['display-name'], departmentId },
+          systemClock.now(),
+        );
         console.log(`created ${user.role} ${user.username} (${user.id})`);
         break;
       }

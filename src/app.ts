@@ -49,7 +49,7 @@ export function createApp(services: Services, modules: FeatureModule[]): BuiltAp
       encoding: 'utf-8',
     }),
   );
-  app.use(authentication(clock));
+  app.use(authentication(clock, { publicBaseUrl: config.publicBaseUrl, secureCookies: config.env === 'production' }));
 
   const apiRouters = modules.flatMap((m) => m.routers ?? []);
   const openapi = new ApiRouter();
@@ -64,6 +64,7 @@ export function createApp(services: Services, modules: FeatureModule[]): BuiltAp
     handler: () => (document ??= buildOpenApiDocument([...routes, ...openapi.routes], config.publicBaseUrl)),
   });
   routes.push(...openapi.routes);
+  for (const m of modules) m.onRoutes?.(routes);
 
   for (const r of [...apiRouters, openapi]) {
     app.use(r.router.routes());

@@ -24,6 +24,19 @@ const durationList = z
     }),
   );
 
+/** `scheme://host[:port]` with scheme http or https, and no path, query, fragment or credentials. */
+function isEndpointOrigin(text: string): boolean {
+  if (!/^https?:\/\//i.test(text)) return false; // without a scheme the SDKs silently pick HTTPS
+  try {
+    const u = new URL(text);
+    return Boolean(u.hostname) && (u.pathname === '/' || u.pathname === '') && !u.search && !u.hash && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+/** Where the console's Vite build writes (src/console/dist, git-ignored), wherever the process was started from. */
+const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, 'console/dist');
+
 /** Every environment variable the service reads, with its default. The README's table mirrors this. */
 export interface FundRate {
   /** Yuan per activity attended. */
@@ -97,7 +110,16 @@ const envSchema = z.object({
   WEIBO_API_BASE: httpUrl.default('https://api.weibo.com'),
 
   SMS_PROVIDER: z.enum(['outbox', 'tencent', 'aliyun']).default('outbox'),
-  SMS_ENDPOINT: optionalString,
+  /** Provider API origin: scheme, host and optional port, nothing else (e.g. https://sms.tencentcloudapi.com, http://127.0.0.1:9000). */
+  SMS_ENDPOINT: z
+    .string()
+    .trim()
+    .min(1)
+    .refine(isEndpointOrigin, 'an origin with scheme, host and optional port, nothing more: https://sms.tencentcloudapi.com or http://127.0.0.1:9000')
+    .transform((s) => new URL(s).origin)
+    .optional(),
+  /** How long after a send the provider's records are complete enough that a missing message proves it was never accepted. */
+  SMS_LOOKUP_SETTLE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   SMS_SIGN_NAME: z.string().min(1).default('连心'),
   SMS_RECEIPT_TOKEN: optionalString,
   /** Provider-approved template ids and wording; defaults to templates/sms/templates.json (placeholder ids). */
@@ -112,11 +134,17 @@ const envSchema = z.object({
   MEETING_REMINDER_OFFSETS: durationList.default([24 * 3_600_000, 2 * 3_600_000]),
   RSVP_TOKEN_SECRET: optionalString,
 
+  /** 意见建议 answer deadlines after assignment: three months by law, six for broad or hard matters; local rules may be shorter. */
+  SUGGESTION_DEADLINE_MONTHS: z.coerce.number().int().min(1).max(12).default(3),
+  SUGGESTION_HARD_DEADLINE_MONTHS: z.coerce.number().int().min(1).max(12).default(6),
+
   /** Publishing worker: on in every instance by default; lease = how long a silent worker keeps a batch. */
   PUBLISHING_WORKER_ENABLED: bool.default(true),
   PUBLISHING_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   PUBLISHING_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
 
+  /** The staff console's built files (served at /admin); default: the console build's output, src/console/dist. */
+  CONSOLE_DIR: optionalString,
   /** Activity funds (活动保障) for a year not yet given its own rule: yuan per activity attended / cap per year, per level. */
   ACTIVITY_FUND_RULE: fundRule.default(fundRule.parse('city=200/800,county=200/800,township=100/400')),
 });
@@ -160,6 +188,8 @@ export interface Config {
   sms: {
     provider: 'outbox' | 'tencent' | 'aliyun';
     endpoint?: string;
+    /** A message missing from the provider's records this long after it was handed over was never accepted. */
+    lookupSettleMs: number;
     signName: string;
     receiptToken?: string;
     /** Recipients above which an SMS publication needs an admin's confirmation (SMS_CONFIRM_ABOVE). */
@@ -171,6 +201,9 @@ export interface Config {
   };
   meetings: { reminderOffsetsMs: number[]; rsvpTokenSecret?: string };
   publishing: { workerEnabled: boolean; leaseMs: number; concurrency: number };
+  suggestions: { deadlineMonths: number; hardDeadlineMonths: number };
+  /** Absolute path of the staff console's build (index.html and assets/). */
+  consoleDir: string;
   /** Default activity-fund rule; each year stores its own rule the first time it is used. */
   activityFunds: { defaultRates: FundRates };
 }
@@ -226,6 +259,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       `PUBLIC_BASE_URL=${JSON.stringify(e.PUBLIC_BASE_URL)}: in production it must be the public address citizens and WeChat reach (links, feeds, share cards), not localhost`,
     );
   }
+  if (e.SUGGESTION_HARD_DEADLINE_MONTHS < e.SUGGESTION_DEADLINE_MONTHS) {
+    problems.push('SUGGESTION_HARD_DEADLINE_MONTHS: must not be shorter than SUGGESTION_DEADLINE_MONTHS');
+  }
   if (e.NODE_ENV === 'production' && e.SMS_PROVIDER !== 'outbox' && (e.SMS_RECEIPT_TOKEN ?? '').length < 16) {
     // Neither Tencent nor Aliyun signs its HTTP pushes: the secret in the callback URL is all that tells a real
     // receipt or TD reply from a forged one.
@@ -271,6 +307,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sms: {
       provider: e.SMS_PROVIDER,
       endpoint: e.SMS_ENDPOINT,
+      lookupSettleMs: e.SMS_LOOKUP_SETTLE_SECONDS * 1000,
       signName: e.SMS_SIGN_NAME,
       receiptToken: e.SMS_RECEIPT_TOKEN,
       confirmAbove: e.SMS_CONFIRM_ABOVE,
@@ -280,6 +317,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     meetings: { reminderOffsetsMs: e.MEETING_REMINDER_OFFSETS, rsvpTokenSecret: e.RSVP_TOKEN_SECRET },
     publishing: { workerEnabled: e.PUBLISHING_WORKER_ENABLED, leaseMs: e.PUBLISHING_LEASE_MS, concurrency: e.PUBLISHING_CONCURRENCY },
+    suggestions: { deadlineMonths: e.SUGGESTION_DEADLINE_MONTHS, hardDeadlineMonths: e.SUGGESTION_HARD_DEADLINE_MONTHS },
+    consoleDir: e.CONSOLE_DIR ? path.resolve(e.CONSOLE_DIR) : DEFAULT_CONSOLE_DIR,
     activityFunds: { defaultRates: e.ACTIVITY_FUND_RULE },
   };
 }

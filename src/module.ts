@@ -7,7 +7,7 @@ import type { Clock } from './clock';
 import type { Logger } from './logger';
 import type { DomainEventBus } from './events';
 import type { Metrics } from './http/metrics';
-import type { ApiRouter } from './http/api-router';
+import type { ApiRouter, RouteDefinition } from './http/api-router';
 import type { Scheduler } from './jobs/scheduler';
 import type { RouterInstance } from '@koa/router';
 import type { AppContext, AppState } from './http/context';
@@ -32,6 +32,8 @@ export interface FeatureModule {
    * authentication and routing — for answers that need none of those (the microsite's cached pages).
    */
   frontMiddleware?: ((ctx: AppContext, next: () => Promise<unknown>) => unknown)[];
+  /** Receives every declared route of the app once they are all mounted (for modules that describe the API). */
+  onRoutes?(routes: RouteDefinition[]): void;
   /** Called once the database is connected and before the server listens (register jobs, start workers…). */
   start?(): Promise<void> | void;
   /** Called on shutdown after the server stopped accepting requests; finish or hand back in-flight work. */

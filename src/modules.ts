@@ -13,6 +13,11 @@ import { publishingModule } from './publishing/module';
 import { channelsHttpModule } from './channels-http/module';
 import { activitiesModule } from './activities/module';
 import { coverageModule } from './coverage/module';
+import { consoleHostModule } from './console-host/module';
+import { apiDocsModule } from './api-docs/module';
+import { myWorkModule } from './my-work/module';
+import { previewModule } from './preview/module';
+import { suggestionsModule } from './suggestions/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -26,5 +31,10 @@ export function buildModules(services: Services): FeatureModule[] {
     channelsHttpModule(services),
     activitiesModule(services),
     coverageModule(services),
+    suggestionsModule(services),
+    myWorkModule(services),
+    previewModule(services),
+    consoleHostModule(services), // /admin: after the microsite, whose cached-page fast path stays first
+    apiDocsModule(services),
   ];
 }

@@ -11,8 +11,12 @@ export interface SubscriberDoc {
   name?: string;
   status: 'active' | 'unsubscribed';
   consentAt: Date;
-  /** Where the consent came from: 'web' (the public form), 'admin'. */
+  /** Where the consent came from: 'web' (the public form), 'admin', 'import' (a bulk import). */
   source: string;
+  /** For imports: how the consent was obtained (e.g. the paper form of a reception day), as the admin stated it. */
+  consentSource?: string;
+  /** For imports: the admin who imported the number. */
+  importedBy?: string;
   unsubscribedAt?: Date | null;
   /** 'request' (the form), 'sms' (a TD / 退订 reply), 'admin'. */
   unsubscribeReason?: string;
@@ -27,6 +31,8 @@ const subscriberSchema = new Schema<SubscriberDoc>(
     status: { type: String, enum: ['active', 'unsubscribed'], required: true },
     consentAt: { type: Date, required: true },
     source: { type: String, required: true },
+    consentSource: { type: String, maxlength: 100 },
+    importedBy: String,
     unsubscribedAt: { type: Date, default: null },
     unsubscribeReason: String,
     createdAt: { type: Date, required: true },

@@ -56,6 +56,7 @@ export interface SubscriberView {
   name?: string;
   status: SubscriberDoc['status'];
   source: string;
+  consentSource?: string;
   consentAt: Date;
   unsubscribedAt?: Date | null;
   unsubscribeReason?: string;
@@ -74,6 +75,7 @@ export async function listSubscribers(filter: { status?: 'active' | 'unsubscribe
     name: r.name,
     status: r.status,
     source: r.source,
+    consentSource: r.consentSource,
     consentAt: r.consentAt,
     unsubscribedAt: r.unsubscribedAt,
     unsubscribeReason: r.unsubscribeReason,

@@ -8,6 +8,8 @@ export interface UserDoc {
   role: Role;
   /** Liaison officers (联络员): the deputy groups whose activities they record. */
   groupIds: Types.ObjectId[];
+  /** For `department` users: the 承办单位 (src/suggestions) they act for. */
+  departmentId?: Types.ObjectId;
   passwordHash: string;
   disabled: boolean;
   createdAt: Date;
@@ -21,6 +23,7 @@ const userSchema = new Schema<UserDoc>(
     displayName: { type: String, required: true, trim: true },
     role: { type: String, required: true, enum: ROLES },
     groupIds: { type: [Schema.Types.ObjectId], default: [] },
+    departmentId: { type: Schema.Types.ObjectId },
     passwordHash: { type: String, required: true },
     disabled: { type: Boolean, default: false },
     // Set from the service clock, not by mongoose (which would read the wall clock).
@@ -32,10 +35,14 @@ const userSchema = new Schema<UserDoc>(
 
 export const UserModel = (mongoose.models.User as mongoose.Model<UserDoc>) ?? mongoose.model<UserDoc>('User', userSchema);
 
+/** bearer: a token handed to a script; cookie: the console's httpOnly session cookie. */
+export type SessionKind = 'bearer' | 'cookie';
+
 /** A login session. Only a hash of the bearer token is stored, so a database leak does not leak sessions. */
 export interface SessionDoc {
   _id: Types.ObjectId;
   tokenHash: string;
+  kind?: SessionKind;
   userId: Types.ObjectId;
   expiresAt: Date;
   revokedAt?: Date;
@@ -47,6 +54,7 @@ const sessionSchema = new Schema<SessionDoc>(
     // Every authenticated request looks its session up by token hash.
     tokenHash: { type: String, required: true, unique: true },
     userId: { type: Schema.Types.ObjectId, required: true, index: true },
+    kind: { type: String, enum: ['bearer', 'cookie'] },
     // TTL: expired sessions disappear by themselves. The TTL monitor reads the database's wall clock, so it only
     // tidies up: whether a session has expired is decided by authenticate() against the service clock.
     expiresAt: { type: Date, required: true, index: { expireAfterSeconds: 0 } },

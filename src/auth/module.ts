@@ -1,11 +1,14 @@
 import type { FeatureModule, Services } from '../module';
 import { authRoutes } from './routes';
 import { countUsers } from './service';
+import { RouteCatalog } from '../http/route-catalog';
 
 export function authModule(services: Services): FeatureModule {
+  const catalog = new RouteCatalog();
   return {
     name: 'auth',
-    routers: [authRoutes(services)],
+    routers: [authRoutes(services, catalog)],
+    onRoutes: (routes) => catalog.install(routes),
     async start() {
       if ((await countUsers()) === 0) {
         services.logger.warn('no users yet — create the first admin with: npm run user -- create --username admin --role admin');

@@ -1,5 +1,5 @@
 /** The people who use the admin side, and what each may do. `admin` passes every role check. */
-export const ROLES = ['admin', 'editor', 'reviewer', 'organizer', 'liaison'] as const;
+export const ROLES = ['admin', 'editor', 'reviewer', 'organizer', 'liaison', 'department'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -8,7 +8,11 @@ export const ROLE_LABELS: Record<Role, string> = {
   reviewer: '审核',
   organizer: '会议组织者',
   liaison: '联络员',
+  department: '承办单位',
 };
+
+/** Roles whose users act for one unit and must name it (a `department` user answers for its 承办单位). */
+export const ROLES_NEEDING_DEPARTMENT: readonly Role[] = ['department'];
 
 export interface AuthenticatedUser {
   id: string;
@@ -17,6 +21,8 @@ export interface AuthenticatedUser {
   role: Role;
   /** Deputy groups a liaison officer (联络员) looks after, set by an admin; empty for other roles. */
   groupIds: string[];
+  /** For `department` users: the 承办单位 they act for. */
+  departmentId?: string;
   /** Id of the session token used, so logout can revoke exactly it. */
   sessionId: string;
 }

@@ -2,8 +2,10 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors';
 import { ApiRouter } from '../http/api-router';
-import { pagination, type Page } from '../http/schemas';
+import { pagination, queryBoolean, type Page } from '../http/schemas';
 import { rateLimit } from '../http/rate-limit';
+import { channelStatus } from './status';
+import { channelStatusResponse, massQuotaStatus } from './response-schemas';
 import type { Services } from '../module';
 import { maskPhone } from '../phone-mask';
 import { OutboxMessageModel, SmsOptOutModel, addOptOut, normalizeChinaMobile, removeOptOut } from '../channels/sms';
@@ -121,10 +123,24 @@ export function adminRoutes(services: Services): ApiRouter {
 
   router.add({
     method: 'get',
+    path: '/api/admin/channels/status',
+    summary:
+      'Channel status for admins: microsite address, WeChat credentials set / callbacks / cached access token (?check=true: ' +
+      'fetch one from WeChat now) / mass-send quota, SMS provider and set-up, opt-out count, and warnings in Chinese. Never shows secrets',
+    tags: ['channels'],
+    access: ['admin'],
+    query: z.object({ check: queryBoolean.optional() }).strict(),
+    response: channelStatusResponse,
+    handler: (_ctx, { query }) => channelStatus(config, clock, { checkToken: !!query.check }),
+  });
+
+  router.add({
+    method: 'get',
     path: '/api/admin/wechat/mass-quota',
     summary: "The official account's mass-send quota for the current day (subscription) or month (service)",
     tags: ['wechat'],
     access: ['admin', 'editor'],
+    response: massQuotaStatus,
     handler: async () => new MassQuota(config.wechat, clock).status(),
   });
 

@@ -64,7 +64,8 @@ export interface DeliveryRequest {
   wechat?: WechatRequest;
 }
 
-export type RecipientStatus = 'sent' | 'failed' | 'skipped' | 'delivered' | 'unknown';
+/** deferred: held back by a frequency limit (ours or the provider's); sent when the limit allows, never dropped. */
+export type RecipientStatus = 'sent' | 'failed' | 'skipped' | 'delivered' | 'unknown' | 'deferred';
 
 export interface RecipientOutcome {
   /** E.164 phone or openid. */
@@ -86,6 +87,11 @@ export interface DeliveryOutcome {
   providerIds?: Record<string, string>;
   recipients?: RecipientOutcome[];
   error?: { code: string; message: string };
+  /**
+   * Some recipients are held back by a frequency limit: the delivery goes back to the queue until then (without
+   * using up an attempt) and sends to them, and only them, when the limit allows.
+   */
+  deferUntil?: Date;
 }
 
 /**

@@ -47,6 +47,7 @@ export function buildFilter(kind: ContentKind, query: AdminListQuery): FilterQue
   if (query.featured !== undefined) filter.featured = query.featured;
   if (kind === 'deputy' && query.level) filter.level = query.level;
   if (kind === 'case' && query.kind) filter.caseKind = query.kind;
+  if (query.createdBy) filter.createdBy = new Types.ObjectId(query.createdBy);
   if (query.q) filter[spec.titleField] = { $regex: escapeRegex(query.q), $options: 'i' };
   return filter;
 }

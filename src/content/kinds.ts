@@ -20,7 +20,9 @@ function deriveFrom(bodyField: string) {
     };
   };
 }
-const derived = ['digestAuto', 'regionKeys'];
+/** Computed on every save (never typed by editors): left out of diffs. */
+export const DERIVED_FIELDS = ['digestAuto', 'regionKeys'];
+const derived = DERIVED_FIELDS;
 
 export const contentKinds: Record<ContentKind, WorkflowKind & { kind: ContentKind; pathFamily: string }> = {
   article: {

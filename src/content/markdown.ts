@@ -88,3 +88,8 @@ export function digestFrom(src: string, max = 120): string {
   if (chars.length <= max) return chars.join('');
   return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
 }
+
+/** The digest the channels get: the editor's, else one derived from the body; never over the WeChat limit. */
+export function channelDigest(digest: string | undefined, markdown: string, max: number): string {
+  return Array.from(digest || digestFrom(markdown, max)).slice(0, max).join('');
+}

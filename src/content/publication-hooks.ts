@@ -11,7 +11,7 @@ import { NotFoundError } from '../errors';
 import { absoluteUrl, itemPath } from '../urls';
 import './kinds';
 import { DIGEST_MAX, type ItemKind, type ItemStatus } from './enums';
-import { digestFrom } from './markdown';
+import { channelDigest } from './markdown';
 import { MEDIA_KEY_PATTERN, type MediaStorage } from './media/storage';
 import { Media } from './models/media';
 import { SYSTEM_ACTOR, type Actor } from './workflow/actor';
@@ -98,7 +98,7 @@ export function createPublicationHooks(deps: PublicationHookDeps): PublicationHo
       const doc: any = await spec.model.findOne({ _id: toObjectId(id), deletedAt: null }).lean();
       if (!doc) throw new NotFoundError(`未找到该${spec.label}`);
       const markdown: string = doc[spec.bodyField] ?? '';
-      const digest = Array.from((doc.digest as string | undefined) || digestFrom(markdown, DIGEST_MAX)).slice(0, DIGEST_MAX).join('');
+      const digest = channelDigest(doc.digest as string | undefined, markdown, DIGEST_MAX);
       const coverImagePath = await mediaFile(doc.coverMediaId ?? doc.photoMediaId, 'cover');
       return {
         kind,

@@ -11,17 +11,26 @@ import { actorFromUser } from './workflow/actor';
 import { setDeputyLeader } from './roster';
 import { NotFoundError } from '../errors';
 import { PERSON_ACTIONS, TRANSITION_RULES } from './workflow/rules';
+import { regionsInUse, topicsInUse } from './taxonomy';
+import { adminItem, adminPage, diffResponse, regionList, revisionDetail, revisionList, topicList, transitionList } from './response-schemas';
 
 const READERS = ['editor', 'reviewer', 'organizer'] as const;
 const WRITERS = ['editor'] as const;
 const EDITORS = ['editor', 'reviewer'] as const;
 const REVIEWERS = ['reviewer'] as const;
 
+const version = z.coerce.number().int().min(1).max(1_000_000);
+const diffQuery = z
+  .object({ from: version.optional(), to: version.optional(), against: z.enum(['approved', 'previous']).optional() })
+  .strict()
+  .refine((q) => !(q.against === 'approved' && q.from !== undefined), { message: 'from and against=approved exclude each other', path: ['from'] });
+
 const actor = (ctx: AppContext) => actorFromUser(ctx.state.user!);
 
 export function contentRoutes(service: ContentService): ApiRouter {
   const api = new ApiRouter();
   for (const kind of CONTENT_KINDS) addKindRoutes(api, service, kind);
+  addPickLists(api);
   api.add({
     method: 'put',
     path: '/api/admin/deputies/:id/leader',
@@ -38,6 +47,29 @@ export function contentRoutes(service: ContentService): ApiRouter {
   return api;
 }
 
+/** Lists to pick from rather than type: regions and topics in use (deputies and groups: their own lists, ?q=). */
+function addPickLists(api: ApiRouter): void {
+  api.add({
+    method: 'get',
+    path: '/api/admin/regions',
+    summary: 'Regions in use across all content, as a city → county → township tree with item counts',
+    response: regionList,
+    tags: ['pick-lists'],
+    access: READERS,
+    handler: async () => ({ items: await regionsInUse() }),
+  });
+  api.add({
+    method: 'get',
+    path: '/api/admin/topics',
+    summary: 'Topics in use across all content, most used first (?q= filters by substring)',
+    response: topicList,
+    tags: ['pick-lists'],
+    access: READERS,
+    query: z.object({ q: z.string().trim().max(50).optional() }).strict(),
+    handler: async (_ctx, { query }) => ({ items: await topicsInUse(query.q) }),
+  });
+}
+
 function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKind): void {
   const spec = contentKinds[kind];
   const base = `/api/admin/${spec.pathFamily}`;
@@ -48,15 +80,20 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'get',
     path: base,
     summary: `List ${spec.pathFamily} (filters, sort, page or cursor)`,
+    response: adminPage,
     tags,
     access: READERS,
     query: listQuerySchema(kind) as unknown as z.ZodType<AdminListQuery>,
-    handler: (_ctx, { query }) => service.list(kind, query),
+    handler: (ctx, { query }) => {
+      const { mine, ...rest } = query;
+      return service.list(kind, mine ? { ...rest, createdBy: ctx.state.user!.id } : rest);
+    },
   });
   api.add({
     method: 'post',
     path: base,
     summary: `Create a ${kind} (as a draft)`,
+    response: adminItem,
     tags,
     access: WRITERS,
     body: createSchema(kind),
@@ -70,6 +107,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'get',
     path: `${base}/:id`,
     summary: `Read one ${kind} (private fields and viewCount included)`,
+    response: adminItem,
     tags,
     access: READERS,
     params: idParams,
@@ -79,6 +117,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'patch',
     path: `${base}/:id`,
     summary: `Save changes to a ${kind} on top of the version it was loaded at (409 when stale)`,
+    response: adminItem,
     tags,
     access: EDITORS,
     params: idParams,
@@ -118,6 +157,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'post',
     path: `${base}/:id/restore`,
     summary: `Restore a soft-deleted ${kind}`,
+    response: adminItem,
     tags,
     access: REVIEWERS,
     params: idParams,
@@ -131,6 +171,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
       summary: `${rule.label}: ${rule.from.join('|')} → ${rule.to}${rule.commentRequired ? ' (comment required)' : ''}`,
       tags,
       access: rule.roles as readonly ('editor' | 'reviewer')[],
+      response: adminItem,
       params: idParams,
       body: transitionBody.optional().transform((b) => b ?? {}),
       handler: (ctx, { params, body }) => service.act(kind, params.id, action, actor(ctx), body),
@@ -161,6 +202,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'get',
     path: `${base}/:id/transitions`,
     summary: `Workflow history of a ${kind} (who, when, from, to, comment)`,
+    response: transitionList,
     tags,
     access: READERS,
     params: idParams,
@@ -170,6 +212,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'get',
     path: `${base}/:id/revisions`,
     summary: `Saved versions of a ${kind}, newest first`,
+    response: revisionList,
     tags,
     access: READERS,
     params: idParams,
@@ -179,6 +222,7 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'get',
     path: `${base}/:id/revisions/:version`,
     summary: `One saved version of a ${kind}`,
+    response: revisionDetail,
     tags,
     access: READERS,
     params: revisionParams,
@@ -188,11 +232,25 @@ function addKindRoutes(api: ApiRouter, service: ContentService, kind: ContentKin
     method: 'post',
     path: `${base}/:id/revisions/:version/restore`,
     summary: `Make an old version the newest (body.version = the version you are looking at now)`,
+    response: adminItem,
     tags,
     access: EDITORS,
     params: revisionParams,
     body: restoreRevisionBody,
     handler: (ctx, { params, body }) => service.restoreRevision(kind, params.id, params.version, body.version, actor(ctx)),
+  });
+  api.add({
+    method: 'get',
+    path: `${base}/:id/diff`,
+    summary:
+      `What changed in a ${kind} between two versions, field by field (text: line diff with word diff inside changed lines; ` +
+      'other fields: before/after). Default: the current version against the previous one; ?against=approved: against the last approved version',
+    tags,
+    response: diffResponse,
+    access: READERS,
+    params: idParams,
+    query: diffQuery,
+    handler: (_ctx, { params, query }) => service.diff(kind, params.id, query),
   });
   api.add({
     method: 'get',

@@ -130,6 +130,14 @@ export function updateSchema(kind: ContentKind): z.ZodType<Record<string, unknow
   return z.object(shape).strict() as unknown as z.ZodType<Record<string, unknown> & { version: number }>;
 }
 
+/** Unsaved fields for a preview: like a save, every field optional and null clears one; nothing else is required. */
+export function previewFieldsSchema(kind: ContentKind): z.ZodType<Record<string, unknown>> {
+  const { fields } = fieldSets[kind];
+  const shape: Record<string, z.ZodType> = {};
+  for (const [k, s] of Object.entries(fields)) shape[k] = s.nullable().optional();
+  return z.object(shape).strict() as unknown as z.ZodType<Record<string, unknown>>;
+}
+
 export const SORTS = ['-updatedAt', 'updatedAt', '-publishedAt', 'publishedAt', 'title', '-title'] as const;
 export type AdminSort = (typeof SORTS)[number];
 
@@ -148,6 +156,10 @@ export function listQuerySchema(kind: ContentKind) {
       topic: q.optional(),
       tag: q.optional(),
       q: q.optional(),
+      /** Items created by this user (the author filter). */
+      createdBy: objectId.optional(),
+      /** Items created by the signed-in user (shorthand for createdBy=<own id>). */
+      mine: boolString.optional(),
       featured: boolString.optional(),
       deleted: boolString.optional(),
       sort: z.enum(SORTS).default('-updatedAt'),
@@ -166,6 +178,8 @@ export type AdminListQuery = {
   topic?: string;
   tag?: string;
   q?: string;
+  createdBy?: string;
+  mine?: boolean;
   featured?: boolean;
   deleted?: boolean;
   sort: AdminSort;

@@ -3,9 +3,10 @@
  * then the generic editing and workflow services. Routes call this; it calls models.
  */
 import { Types } from 'mongoose';
-import { ValidationError, type FieldProblem } from '../errors';
+import { NotFoundError, ValidationError, type FieldProblem } from '../errors';
 import type { ContentKind } from './enums';
-import { contentKinds } from './kinds';
+import { contentKinds, DERIVED_FIELDS } from './kinds';
+import { diffFields } from './diff';
 import { adminView, listAdmin, type AdminPage } from './admin-list';
 import { Media } from './models/media';
 import type { AdminListQuery } from './schemas';
@@ -14,7 +15,6 @@ import { WorkflowService, type TransitionView, type WorkflowDeps } from './workf
 import type { Actor } from './workflow/actor';
 import { maskPhone } from '../phone-mask';
 import { PhoneReveal } from './models/phone-reveal';
-import { NotFoundError } from '../errors';
 import type { PersonAction } from './workflow/rules';
 
 type Json = Record<string, unknown>;
@@ -154,6 +154,31 @@ export class ContentService {
 
   async restoreRevision(kind: ContentKind, id: string, version: number, baseVersion: number, actor: Actor): Promise<Json> {
     return forViewer(adminView(await this.editing.restoreRevision(kind, id, version, baseVersion, actor)), actor);
+  }
+
+  /**
+   * What changed between two versions (default: the current version against the one before it; `against: 'approved'`
+   * compares with the version a reviewer last approved).
+   */
+  async diff(kind: ContentKind, id: string, q: { from?: number; to?: number; against?: 'approved' | 'previous' }): Promise<Json> {
+    const doc = await this.editing.load(kind, id, { includeDeleted: true });
+    const to = q.to ?? doc.version;
+    let from = q.from;
+    if (q.against === 'approved') {
+      const approval = await this.workflow.lastTransition(kind, id, 'approve');
+      if (!approval) throw new NotFoundError('该条目还没有审核通过的版本', 'no_approved_version');
+      from = approval.version;
+    }
+    from ??= Math.max(1, to - 1);
+    const [a, b] = await Promise.all([this.editing.getRevision(kind, id, from), this.editing.getRevision(kind, id, to)]);
+    const order = contentKinds[kind].editableFields.filter((f) => !DERIVED_FIELDS.includes(f));
+    // A digest both versions derived from the body is not an edit of its own.
+    const derivedDigest = a.data.digestAuto !== false && b.data.digestAuto !== false;
+    const skip = (k: string) => DERIVED_FIELDS.includes(k) || (derivedDigest && k === 'digest');
+    const strip = (data: Json) => Object.fromEntries(Object.entries(JSON.parse(JSON.stringify(data)) as Json).filter(([k]) => !skip(k)));
+    const fields = diffFields(strip(a.data), strip(b.data), order.filter((f) => !skip(f)));
+    const meta = (r: typeof a) => ({ version: r.version, reason: r.reason, by: String(r.by), at: r.at });
+    return { from: meta(a), to: meta(b), changed: fields.filter((f) => f.changed).map((f) => f.field), fields };
   }
 
   async views(kind: ContentKind, id: string): Promise<{ id: string; viewCount: number }> {

@@ -32,6 +32,8 @@ export interface RouteDefinition<P = any, Q = any, B = any> {
   requestType?: string;
   /** Status → description, for the OpenAPI document. Defaults to 200 "OK". */
   responses?: Record<number, string>;
+  /** Schema of the success response body, for the OpenAPI document (typed clients). Not enforced at run time. */
+  response?: z.ZodType;
   /** Response media type for the OpenAPI document (default application/json). */
   responseType?: string;
   /** Extra middleware run after access checks and before validation (e.g. multipart parsing). */
@@ -72,7 +74,7 @@ function hasBody(ctx: AppContext): boolean {
 function accessGuard(access: Access) {
   return async (ctx: AppContext, next: () => Promise<unknown>) => {
     if (access !== 'public') {
-      if (!ctx.state.user) throw new UnauthorizedError();
+      if (!ctx.state.user) throw ctx.state.authProblem ?? new UnauthorizedError();
       if (access !== 'authenticated' && !hasRole(ctx.state.user, access)) {
         throw new ForbiddenError(`需要以下角色之一：${access.join('、')}`);
       }
@@ -81,9 +83,12 @@ function accessGuard(access: Access) {
   };
 }
 
+/** Zod's own messages in Chinese, for the staff who read them next to the field (schemas' own messages stand). */
+const chineseMessages = z.locales.zhCN().localeError;
+
 function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: string): T | undefined {
   if (!schema) return undefined;
-  const result = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
+  const result = schema.safeParse(value ?? (part === 'body' ? undefined : {}), { error: chineseMessages });
   if (result.success) return result.data;
   throw new ValidationError(`请求${partLabel[part] ?? part}无效`, toFieldProblems(result.error, part));
 }

@@ -8,6 +8,7 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function requestContext(logger: Logger, metrics: Metrics) {
   return async (ctx: AppContext, next: () => Promise<unknown>) => {
+    ctx.state.arrivedAt = performance.now();
     const incoming = ctx.get('x-request-id');
     const requestId = SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;

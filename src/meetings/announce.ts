@@ -15,6 +15,7 @@ import { toAdminView, type AdminMeetingView } from './views';
 import type { Actor, MeetingsContext } from './context';
 
 export interface InvitationReport {
+  /** Invitations written; their texts go out in the background — whether each arrived is in the RSVP list (`sms`). */
   invited: number;
   alreadyInvited: number;
   /** People who could not be invited (no usable mobile number), for the organizer to follow up. */
@@ -22,7 +23,7 @@ export interface InvitationReport {
   publicationId?: string;
 }
 
-interface Issued {
+export interface Issued {
   person: ResolvedInvitee;
   token: string;
 }
@@ -61,7 +62,13 @@ async function issueInvitations(ctx: MeetingsContext, m: MeetingDoc, people: Res
   return { issued: issued.filter((_, i) => mine.has(docs[i].tokenHash)), already: people.length - fresh.length + (fresh.length - mine.size) };
 }
 
-function recipientsOf(ctx: MeetingsContext, issued: Issued[]) {
+/** Remembers which publication carries each invitation's link, so the RSVP list can say whether it arrived. */
+export async function linkInvitations(m: MeetingDoc, issued: Issued[], publicationId: string): Promise<void> {
+  if (!issued.length) return;
+  await Invitation.updateMany({ meetingId: m._id, phone: { $in: issued.map((i) => i.person.phone) } }, { $set: { publicationId } });
+}
+
+export function recipientsOf(ctx: MeetingsContext, issued: Issued[]) {
   return issued.map(({ person, token }) => ({
     phone: person.phone,
     name: person.name,
@@ -101,6 +108,7 @@ export async function announceMeeting(ctx: MeetingsContext, id: string, version:
       createdBy: actor.id,
       ...(recipients.length ? {} : { noSms: true }),
     });
+    await linkInvitations(meeting, issued, publicationId);
     ctx.events.emit('item.changed', { kind: 'meeting', id, slug: meeting.slug, reason: 'published' });
     return { ...toAdminView(meeting), invitations: { invited: issued.length, alreadyInvited: already, unreachable, publicationId } };
   } catch (err) {
@@ -126,5 +134,6 @@ export async function inviteNewcomers(ctx: MeetingsContext, m: MeetingDoc, actor
     createdBy: actor.id,
     smsOnly: true,
   });
+  await linkInvitations(m, issued, publicationId);
   return { invited: issued.length, alreadyInvited: already, unreachable, publicationId };
 }

@@ -8,6 +8,7 @@
  */
 import type { Types } from 'mongoose';
 import { Invitation, LIVE_STATUSES, Meeting, Reminder, type MeetingDoc, type ReminderDoc } from './models';
+import { publicationOutcomes } from '../publishing';
 import { sendMeetingNotice } from './notify';
 import type { MeetingsContext } from './context';
 
@@ -109,15 +110,24 @@ async function retryStaleClaims(ctx: MeetingsContext, now: Date): Promise<number
   return sent;
 }
 
+/** The meeting's reminders; one whose messages a cancellation or a move withdrew before they went out shows 'withdrawn'. */
 export async function listReminders(meetingId: Types.ObjectId) {
   const rows = await Reminder.find({ meetingId }).sort({ startsAt: 1, offsetMs: -1 }).lean<ReminderDoc[]>();
-  return rows.map((r) => ({
+  const outcomes = await publicationOutcomes(rows.map((r) => r.publicationId).filter((id): id is string => Boolean(id)));
+  return rows.map((r) => {
+    const outcome = r.publicationId ? outcomes.get(r.publicationId) : undefined;
+    return outcome?.withdrawn ? { ...viewOf(r), status: 'withdrawn' as const, reason: outcome.reason } : viewOf(r);
+  });
+}
+
+function viewOf(r: ReminderDoc) {
+  return {
     startsAt: r.startsAt,
     offsetMs: r.offsetMs,
     dueAt: r.dueAt,
-    status: r.status,
+    status: r.status as ReminderDoc['status'] | 'withdrawn',
     reason: r.reason,
     publicationId: r.publicationId,
     recipientCount: r.recipientCount,
-  }));
+  };
 }

@@ -138,3 +138,12 @@ export async function deleteMeeting(id: string): Promise<void> {
 export function isLive(status: MeetingStatus): boolean {
   return LIVE_STATUSES.includes(status);
 }
+
+/** Meetings still to come (drafts and live ones), soonest first: the organizer's start page. */
+export async function upcomingMeetings(now: Date, limit: number): Promise<AdminMeetingView[]> {
+  const docs = await Meeting.find({ status: { $in: ['draft', ...LIVE_STATUSES] }, endsAt: { $gte: now } })
+    .sort({ startsAt: 1, _id: 1 })
+    .limit(limit)
+    .lean<MeetingDoc[]>();
+  return docs.map(toAdminView);
+}

@@ -24,6 +24,14 @@
 export { createPublication, type CreatePublicationInput, type CreatedPublication } from './create-publication';
 export { registerAudienceResolver, type AudienceRecipient, type AudienceResolver } from '../audiences/registry';
 export type { AudienceSpec } from '../audiences/types';
-export { cancelPublication, getPublicationView, type PublicationView } from './queries';
+export {
+  cancelPublication,
+  getPublicationView,
+  publicationOutcomes,
+  smsRecipientDeliveries,
+  type PublicationOutcome,
+  type PublicationView,
+  type RecipientDelivery,
+} from './queries';
 export type { PublicationStatus } from './models/publication';
 export { withdrawPublications, type WithdrawFilter } from './withdraw';

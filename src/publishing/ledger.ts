@@ -13,9 +13,15 @@ export function backoffMs(attempt: number, random = Math.random): number {
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-/** How often a 'pending' delivery is polled (WeChat publish jobs whose result event never came), and for how long. */
+/**
+ * How often a 'pending' delivery is polled (WeChat publish jobs whose result event has not come), and for how long:
+ * soon at first (most jobs finish within seconds), then backing off to once a minute.
+ */
 export const PENDING_POLL_MS = 60_000;
 export const MAX_PENDING_POLLS = 60;
+export function pendingPollDelayMs(pollsSoFar: number): number {
+  return Math.min(PENDING_POLL_MS, 3_000 * 2 ** Math.max(0, pollsSoFar));
+}
 
 /**
  * Leases are about process liveness, so they use the wall clock (as src/jobs/lease.ts does) and are only ever
@@ -72,7 +78,9 @@ export function mergeRecipients(current: DeliveryDoc['recipients'], outcome: Del
     if (o) {
       return { ...r, status: o.status, providerMessageId: o.providerMessageId, errorCode: o.errorCode, errorMessage: o.errorMessage };
     }
-    // A receipt may already have said more than "sent".
+    // A receipt may already have said more than "sent". A number held back by a frequency limit and not reached
+    // this time is settled with the batch.
+    if (r.status === 'deferred' && outcome.status === 'failed') return { ...r, status: 'failed', errorMessage: '受频率限制等待时投递已停止，未发送' };
     if (r.status === 'queued' && fallback) return { ...r, status: fallback };
     return r;
   });
@@ -82,13 +90,20 @@ export function mergeRecipients(current: DeliveryDoc['recipients'], outcome: Del
 export async function recordOutcome(clock: Clock, d: DeliveryDoc, owner: string, outcome: DeliveryOutcome): Promise<DeliveryDoc['status'] | null> {
   const now = clock.now();
   const recipients = mergeRecipients(d.recipients ?? [], outcome);
+  if (outcome.deferUntil) return recordDeferred(now, d, owner, outcome, recipients);
   const inDoubt = recipients.filter((r) => r.status === 'unknown').length;
   // Some numbers may or may not have received it (an interrupted request the provider cannot confirm): a person decides.
-  const status = outcome.status === 'sent' && inDoubt > 0 ? 'unknown' : outcome.status;
+  // Nobody got it (every number skipped or refused): that is not "sent", whatever the provider call returned.
+  const reached = recipients.filter((r) => ['sent', 'delivered', 'unknown'].includes(r.status)).length;
+  const noneReached = outcome.status === 'sent' && recipients.length > 0 && reached === 0;
+  const status = outcome.status === 'sent' && inDoubt > 0 ? 'unknown' : noneReached ? 'failed' : outcome.status;
+  const firstMiss = noneReached ? recipients.find((r) => r.errorMessage) : undefined;
   const error =
     status === 'unknown'
       ? { code: 'outcome_unknown', message: `${inDoubt} 个号码的发送结果未知（发送中断且服务商无法核实）。请核实后选择“重新发送”或“标记为已发送”。` }
-      : outcome.error
+      : noneReached
+        ? { code: 'none_reached', message: `没有号码收到这条消息${firstMiss ? `（如：${firstMiss.errorMessage}）` : ''}` }
+        : outcome.error
         ? { code: outcome.error.code, message: outcome.error.message }
         : null;
   const set: Record<string, unknown> = {
@@ -99,7 +114,7 @@ export async function recordOutcome(clock: Clock, d: DeliveryDoc, owner: string,
     updatedAt: now,
   };
   if (status === 'pending') {
-    set.nextAttemptAt = new Date(now.getTime() + PENDING_POLL_MS);
+    set.nextAttemptAt = new Date(now.getTime() + pendingPollDelayMs(d.polls ?? 0));
     set.lease = null;
   } else {
     set.settledAt = now;
@@ -109,6 +124,30 @@ export async function recordOutcome(clock: Clock, d: DeliveryDoc, owner: string,
   // through mongoose on every batch costs more than the provider call (see scripts/bench/fanout.ts).
   const res = await Delivery.collection.updateOne({ _id: d._id, 'lease.owner': owner, status: { $in: ['sending', 'pending'] } }, { $set: set });
   return res.matchedCount === 1 ? status : null;
+}
+
+/**
+ * Some recipients wait for a frequency limit: back to the queue until the earliest of them may go, without using
+ * up an attempt (waiting is not failing); the others' results are recorded already.
+ */
+async function recordDeferred(now: Date, d: DeliveryDoc, owner: string, outcome: DeliveryOutcome, recipients: DeliveryDoc['recipients']): Promise<'queued' | null> {
+  const waiting = recipients.filter((r) => r.status === 'deferred').length;
+  const res = await Delivery.collection.updateOne(
+    { _id: d._id, 'lease.owner': owner, status: 'sending' },
+    {
+      $set: {
+        status: 'queued',
+        nextAttemptAt: outcome.deferUntil,
+        attempts: Math.max(0, d.attempts - 1),
+        providerIds: { ...(d.providerIds ?? {}), ...(outcome.providerIds ?? {}) },
+        recipients,
+        error: { code: 'deferred', message: `${waiting} 个号码受发送频率限制，稍后自动发送` },
+        lease: null,
+        updatedAt: now,
+      },
+    },
+  );
+  return res.matchedCount === 1 ? 'queued' : null;
 }
 
 /** Whether a transient failure of this attempt is the last one allowed. */
@@ -165,16 +204,24 @@ export async function recordPermanent(clock: Clock, d: DeliveryDoc, owner: strin
         lease: null,
         settledAt: now,
         updatedAt: now,
-        recipients: (d.recipients ?? []).map((r) => (r.status === 'queued' ? { ...r, status: 'failed', errorCode: error.providerCode ?? error.code } : r)),
+        recipients: (d.recipients ?? []).map((r) => (r.status === 'queued' || r.status === 'deferred' ? { ...r, status: 'failed', errorCode: error.providerCode ?? error.code } : r)),
       },
     },
   );
   return res.matchedCount === 1;
 }
 
-/** Nobody can tell whether the provider got it: a person decides (resend or mark sent). Never re-sent by itself. */
-export async function recordUnknown(clock: Clock, d: DeliveryDoc, owner: string, message: string): Promise<boolean> {
+/**
+ * Nobody can tell whether the provider got it: a person decides (resend or mark sent). Never re-sent by itself.
+ * `settled` is what the channel knows per recipient (sent, unknown with evidence); recipients it never reached are failed.
+ */
+export async function recordUnknown(clock: Clock, d: DeliveryDoc, owner: string, message: string, settled?: RecipientOutcome[]): Promise<boolean> {
   const now = clock.now();
+  const recipients = settled
+    ? mergeRecipients(d.recipients ?? [], { status: 'failed', recipients: settled })
+    : (d.recipients ?? []).map((r) =>
+        r.status === 'queued' ? { ...r, status: 'unknown' as const } : r.status === 'deferred' ? { ...r, status: 'failed' as const } : r,
+      );
   const res = await Delivery.updateOne(
     { _id: d._id, 'lease.owner': owner, status: { $in: ['sending', 'pending'] } },
     {
@@ -184,7 +231,7 @@ export async function recordUnknown(clock: Clock, d: DeliveryDoc, owner: string,
         lease: null,
         settledAt: now,
         updatedAt: now,
-        recipients: (d.recipients ?? []).map((r) => (r.status === 'queued' ? { ...r, status: 'unknown' } : r)),
+        recipients,
       },
     },
   );

@@ -31,6 +31,8 @@ export interface DeliveryView {
   recipients: Record<string, number>;
   /** A few failed recipients with the provider's reason; the full list is paged at /api/admin/deliveries/:id/recipients. */
   failedRecipients: Array<{ recipient: string; errorCode?: string; errorMessage?: string }>;
+  /** A few recipients in doubt with the evidence (hand-off time, request id, what the provider's records said). */
+  unknownRecipients: Array<{ recipient: string; errorCode?: string; errorMessage?: string }>;
   actions: DeliveryDoc['actions'];
 }
 
@@ -94,10 +96,14 @@ export function showRecipient(recipient: string, reveal: boolean): string {
 function toDeliveryView(d: DeliveryDoc, reveal: boolean): DeliveryView {
   const counts: Record<string, number> = {};
   const failed: DeliveryView['failedRecipients'] = [];
+  const unknown: DeliveryView['unknownRecipients'] = [];
   for (const r of d.recipients ?? []) {
     counts[r.status] = (counts[r.status] ?? 0) + 1;
     if (r.status === 'failed' && failed.length < 20) {
       failed.push({ recipient: showRecipient(r.recipient, reveal), errorCode: r.errorCode, errorMessage: r.errorMessage });
+    }
+    if (r.status === 'unknown' && unknown.length < 20) {
+      unknown.push({ recipient: showRecipient(r.recipient, reveal), errorCode: r.errorCode, errorMessage: r.errorMessage });
     }
   }
   const open = d.status === 'queued' || d.status === 'planned';
@@ -122,6 +128,7 @@ function toDeliveryView(d: DeliveryDoc, reveal: boolean): DeliveryView {
     recipientCount: d.recipientCount,
     recipients: counts,
     failedRecipients: failed,
+    unknownRecipients: unknown,
     actions: d.actions ?? [],
   };
 }
@@ -207,4 +214,120 @@ export async function cancelPublication(id: string, by: string): Promise<Publica
     if (!another) await markItemUnscheduled(updated.kind, updated.itemId);
   }
   return getPublicationView(id);
+}
+
+export interface PublicationOutcome {
+  status: PublicationStatus;
+  /** A meeting's cancellation or move withdrew it before anything went out. */
+  withdrawn: boolean;
+  reason?: string;
+}
+
+/** For other modules: where each publication stands, and whether a withdrawal stopped it. */
+export async function publicationOutcomes(ids: string[]): Promise<Map<string, PublicationOutcome>> {
+  const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+  if (!valid.length) return new Map();
+  const [pubs, withdrawnBatches] = await Promise.all([
+    Publication.find({ _id: { $in: valid } }).select('status error').lean(),
+    Delivery.find({ publicationId: { $in: valid }, 'error.code': 'withdrawn' }).select('publicationId error').lean(),
+  ]);
+  const batchReason = new Map(withdrawnBatches.map((d) => [String(d.publicationId), d.error?.message]));
+  return new Map(
+    pubs.map((p) => {
+      const reason = p.error?.code === 'withdrawn' ? p.error.message : batchReason.get(String(p._id));
+      const withdrawn = p.status === 'cancelled' && reason !== undefined;
+      return [String(p._id), { status: p.status, withdrawn, ...(withdrawn ? { reason } : {}) }];
+    }),
+  );
+}
+
+/** Where one recipient's SMS stands, for other modules (a meeting's invitations). */
+export interface RecipientDelivery {
+  publicationId: string;
+  status: DeliveryRecipient['status'] | 'cancelled';
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/**
+ * Per publication, per SMS recipient (E.164), what the current round says. A batch withdrawn or cancelled
+ * before it went out counts as 'cancelled' for those it had not reached.
+ */
+export async function smsRecipientDeliveries(publicationIds: string[]): Promise<Map<string, Map<string, RecipientDelivery>>> {
+  const valid = [...new Set(publicationIds)].filter((id) => Types.ObjectId.isValid(id));
+  const out = new Map<string, Map<string, RecipientDelivery>>();
+  if (!valid.length) return out;
+  const rows = await Delivery.find({ publicationId: { $in: valid }, channel: 'sms', supersededBy: null })
+    .select('publicationId status recipients.recipient recipients.status recipients.errorCode recipients.errorMessage')
+    .lean();
+  for (const d of rows) {
+    const byPhone = out.get(String(d.publicationId)) ?? new Map<string, RecipientDelivery>();
+    out.set(String(d.publicationId), byPhone);
+    for (const r of d.recipients ?? []) {
+      const unreached = r.status === 'queued' || r.status === 'deferred';
+      byPhone.set(r.recipient, {
+        publicationId: String(d.publicationId),
+        status: d.status === 'cancelled' && unreached ? 'cancelled' : r.status,
+        ...(r.errorCode ? { errorCode: r.errorCode } : {}),
+        ...(r.errorMessage ? { errorMessage: r.errorMessage } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Publications waiting for their time, soonest first. */
+export async function upcomingPublications(limit: number): Promise<PublicationView[]> {
+  const rows = await Publication.find({ status: 'scheduled' }).select('-audience.recipients.params').sort({ dueAt: 1, _id: 1 }).limit(limit).lean();
+  return rows.map(toPublicationView);
+}
+
+export interface DeliveryProblem {
+  deliveryId: string;
+  publicationId: string;
+  kind: string;
+  itemId: string;
+  title: string;
+  channel: string;
+  status: 'failed' | 'unknown';
+  statusLabel: string;
+  error: DeliveryDoc['error'];
+  recipientCount: number;
+  settledAt?: Date;
+  /** What a person may do next (POST /api/admin/deliveries/:id/retry with one of these). */
+  actions: string[];
+}
+
+/**
+ * Deliveries that failed or whose outcome is in doubt (`unknown`: interrupted, the provider could not say), settled
+ * since `since`, that no later round has taken over — the ones a person still has to decide about.
+ */
+export async function deliveryProblems(since: Date, limit: number): Promise<DeliveryProblem[]> {
+  const rows = await Delivery.find({ status: { $in: ['failed', 'unknown'] }, supersededBy: null, settledAt: { $gte: since } })
+    .select('publicationId channel status error recipientCount settledAt')
+    .sort({ settledAt: -1, _id: -1 })
+    .limit(limit)
+    .lean();
+  const pubs = await Publication.find({ _id: { $in: [...new Set(rows.map((r) => String(r.publicationId)))].map((id) => new Types.ObjectId(id)) } })
+    .select('kind itemId title')
+    .lean();
+  const byId = new Map(pubs.map((p) => [String(p._id), p]));
+  return rows.map((d) => {
+    const p = byId.get(String(d.publicationId));
+    const status = d.status as 'failed' | 'unknown';
+    return {
+      deliveryId: String(d._id),
+      publicationId: String(d.publicationId),
+      kind: p?.kind ?? '',
+      itemId: p?.itemId ?? '',
+      title: p?.title ?? '',
+      channel: d.channel,
+      status,
+      statusLabel: DELIVERY_STATUS_LABELS[status],
+      error: d.error ?? null,
+      recipientCount: d.recipientCount,
+      settledAt: d.settledAt,
+      actions: status === 'unknown' ? ['resend', 'mark_sent'] : ['retry'],
+    };
+  });
 }

@@ -71,7 +71,13 @@ export function listenForResults(events: DomainEventBus, clock: Clock, logger: L
       if (!(await applySmsReceipt(receipt))) logger.debug({ deliveryId: receipt.deliveryId }, 'SMS receipt matched no delivery');
     }),
     events.on('wechat.jobFinished', async (job) => {
-      if (!(await applyWechatJob(clock, job))) logger.info({ publishId: job.publishId, msgId: job.msgId }, 'WeChat job result matched no pending delivery');
+      // The event can overtake our own record of the submit (publish_id is stored once WeChat's answer is in):
+      // look again for a few seconds before giving up on it (the status poll still covers it).
+      for (let i = 0; i < 10; i++) {
+        if (await applyWechatJob(clock, job)) return;
+        await new Promise((r) => setTimeout(r, 500).unref());
+      }
+      logger.info({ publishId: job.publishId, msgId: job.msgId }, 'WeChat job result matched no pending delivery');
     }),
     events.on('sms.optedOut', async ({ phone }) => {
       await unsubscribe(clock, phone, 'sms');

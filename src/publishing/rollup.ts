@@ -15,7 +15,11 @@ export async function refreshPublication(publicationId: Types.ObjectId | string,
   let status: PublicationStatus;
   if (open) status = 'sending';
   else if (rows.length === 0) status = 'failed'; // nobody to send to (an empty audience)
-  else if (rows.every((r) => r.status === 'sent')) status = 'sent';
+  else if (rows.every((r) => r.status === 'sent')) {
+    // Done only if everyone got it: a batch that went out with numbers refused or skipped is partial.
+    const missed = await Delivery.exists({ publicationId, supersededBy: null, status: 'sent', 'recipients.status': { $in: ['failed', 'skipped'] } });
+    status = missed ? 'partial' : 'sent';
+  }
   else if (rows.every((r) => r.status === 'cancelled')) status = 'cancelled'; // withdrawn before anything went out
   else if (rows.every((r) => r.status === 'failed' || r.status === 'cancelled')) status = 'failed';
   else status = 'partial';

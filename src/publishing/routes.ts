@@ -23,6 +23,10 @@ import { cancelPublication, getPublicationView, listDeliveryRecipients, listPubl
 import { actOnDelivery } from './retry';
 import { PUBLICATION_STATUSES } from './models/publication';
 import { getMonthlyReport, listMonthlyReports } from './monthly-report';
+import { dryRunPublication } from './dry-run';
+import { dryRunResponse, publicationPage, publicationView } from './response-schemas';
+import { publishingRuntime } from './runtime';
+import { requirePublishable } from './items';
 
 const KIND_PATHS: Record<string, ItemKind> = { articles: 'article', deputies: 'deputy', groups: 'group', cases: 'case', meetings: 'meeting' };
 const PUBLISHERS: readonly Role[] = ['reviewer'];
@@ -96,6 +100,30 @@ function toAudience(kind: ItemKind, itemId: string, body: PublishBody): Audience
   return audience;
 }
 
+/** The request checks publish and its dry run share (the rest is createPublication's). */
+function checkPublishRequest(body: PublishBody, nowDate: Date): void {
+  const now = nowDate.getTime();
+  if (body.at && body.at.getTime() < now - 60_000) {
+    throw new ValidationError('发布时间已过', [{ field: 'body.at', message: 'in the past' }]);
+  }
+  if (body.at && body.at.getTime() > now + 366 * 86_400_000) {
+    throw new ValidationError('发布时间不能超过一年以后', [{ field: 'body.at', message: 'too far ahead' }]);
+  }
+  if (body.wechat?.mode === 'broadcast' && !body.channels.includes('wechat')) {
+    throw new ValidationError('群发设置需要选择微信渠道', [{ field: 'body.channels', message: 'wechat missing' }]);
+  }
+}
+
+function requestParts(kind: ItemKind, itemId: string, body: PublishBody) {
+  return {
+    channels: body.channels,
+    audience: toAudience(kind, itemId, body),
+    at: body.at,
+    sms: body.sms ? { notification: body.sms.notification, params: body.sms.params } : undefined,
+    wechat: body.wechat ? { mode: body.wechat.mode, tagId: body.audience.followers && 'tagId' in body.audience.followers ? body.audience.followers.tagId : undefined } : undefined,
+  };
+}
+
 export function publishingRoutes({ clock, config }: Services): ApiRouter {
   const api = new ApiRouter();
 
@@ -109,36 +137,44 @@ export function publishingRoutes({ clock, config }: Services): ApiRouter {
       params: idParams,
       body: publishBody,
       responses: { 201: 'Publication created', 400: 'Invalid request', 404: 'No such item', 409: 'Item not approved' },
+      response: publicationView,
       handler: async (ctx, { params, body }) => {
-        const now = clock.now().getTime();
-        if (body.at && body.at.getTime() < now - 60_000) {
-          throw new ValidationError('发布时间已过', [{ field: 'body.at', message: 'in the past' }]);
-        }
-        if (body.at && body.at.getTime() > now + 366 * 86_400_000) {
-          throw new ValidationError('发布时间不能超过一年以后', [{ field: 'body.at', message: 'too far ahead' }]);
-        }
-        if (body.wechat?.mode === 'broadcast' && !body.channels.includes('wechat')) {
-          throw new ValidationError('群发设置需要选择微信渠道', [{ field: 'body.channels', message: 'wechat missing' }]);
-        }
-        const audience = toAudience(kind, params.id, body);
+        checkPublishRequest(body, clock.now());
+        const parts = requestParts(kind, params.id, body);
         let confirmation;
         if (body.channels.includes('sms')) {
           assertSmsLinksAllowed(body.sms?.params ?? {}, allowedLinkHosts(config));
           const user = ctx.state.user!;
-          confirmation = await largeSendConfirmation(audience, config.sms.confirmAbove, { confirmed: body.sms?.confirmLargeSend === true, user, now: clock.now() });
+          confirmation = await largeSendConfirmation(parts.audience, config.sms.confirmAbove, { confirmed: body.sms?.confirmLargeSend === true, user, now: clock.now() });
         }
         const { publication } = await createPublication({
           kind,
           itemId: params.id,
-          channels: body.channels,
-          audience,
-          at: body.at,
-          sms: body.sms ? { notification: body.sms.notification, params: body.sms.params, largeSendConfirmation: confirmation } : undefined,
-          wechat: body.wechat ? { mode: body.wechat.mode, tagId: body.audience.followers && 'tagId' in body.audience.followers ? body.audience.followers.tagId : undefined } : undefined,
+          ...parts,
+          sms: parts.sms ? { ...parts.sms, largeSendConfirmation: confirmation } : undefined,
           createdBy: ctx.state.user!.id,
         });
         ctx.status = 201;
         return getPublicationView(String(publication._id), { revealPhones: ctx.state.user!.role === 'admin' });
+      },
+    });
+    api.add({
+      method: 'post',
+      path: `/api/admin/${segment}/:id/publish/dry-run`,
+      summary:
+        `What publishing this ${kind} would do, sending nothing: per channel whom it reaches (SMS: after opt-outs, invalid numbers ` +
+        'and duplicates; WeChat broadcast: subscribed followers), the exact SMS text with its length and parts against the ' +
+        "template's limits, the WeChat mass-send quota left, and the problems that would stop it. Same body as publish.",
+      tags: ['publishing'],
+      access: kind === 'meeting' ? MEETING_PUBLISHERS : PUBLISHERS,
+      params: idParams,
+      body: publishBody,
+      response: dryRunResponse,
+      handler: async (_ctx, { params, body }) => {
+        checkPublishRequest(body, clock.now());
+        const report = await dryRunPublication({ kind, itemId: params.id, ...requestParts(kind, params.id, body) }, { config, clock, wechatConfigured: publishingRuntime().channels.has('wechat') });
+        await requirePublishable(kind, params.id).catch((err: Error) => report.problems.unshift({ field: 'item', message: err.message }));
+        return report;
       },
     });
   }
@@ -160,6 +196,7 @@ export function publishingRoutes({ clock, config }: Services): ApiRouter {
         to: isoDateTime.optional(),
       })
       .strict(),
+    response: publicationPage,
     handler: (_ctx, { query }) => listPublications(query),
   });
 
@@ -170,6 +207,7 @@ export function publishingRoutes({ clock, config }: Services): ApiRouter {
     tags: ['publishing'],
     access: READERS,
     params: idParams,
+    response: publicationView,
     handler: (ctx, { params }) => getPublicationView(params.id, { revealPhones: ctx.state.user!.role === 'admin' }),
   });
 

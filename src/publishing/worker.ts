@@ -229,6 +229,11 @@ export class PublishingWorker {
       this.deps.logger.warn({ deliveryId: String(d._id) }, 'lost the lease before recording a delivery outcome');
       return;
     }
+    if (recorded === 'queued') {
+      // Held back by a frequency limit: back in the queue until it may go.
+      this.deps.logger.info({ deliveryId: String(d._id), deferUntil: outcome.deferUntil }, 'delivery deferred by a frequency limit');
+      return refreshPublication(d.publicationId, clock);
+    }
     await this.settled(d, recorded, outcome.error?.message);
   }
 
@@ -247,23 +252,27 @@ export class PublishingWorker {
   private async reconcile(d: DeliveryDoc): Promise<void> {
     const { clock, owner } = this.deps;
     let result;
+    let request: DeliveryRequest | undefined;
     try {
       const { pub, content } = await this.publicationOf(d);
-      result = await this.channelOf(d).reconcile(this.requestFor(d, pub, content), d.providerIds ?? {});
+      request = this.requestFor(d, pub, content);
+      result = await this.channelOf(d).reconcile(request, d.providerIds ?? {});
     } catch (err) {
       if ((d.reconcileAttempts ?? 0) < MAX_RECONCILE_ATTEMPTS && !(err instanceof ChannelError && !err.transient)) {
-        // Leave it 'sending'; the lease expires again and someone asks once more.
+        // Leave it 'sending'; the lease expires again and someone asks once more (the provider's records may be late).
         this.deps.logger.warn({ err, deliveryId: String(d._id) }, 'reconciliation failed; will ask again');
         return;
       }
       result = 'unknown' as const;
     }
     if (result === 'unknown') {
-      await recordUnknown(clock, d, owner, INTERRUPTED_MESSAGE);
+      const settledRecipients = request ? await this.settleAbandoned(this.channelOf(d), request) : undefined;
+      await recordUnknown(clock, d, owner, INTERRUPTED_MESSAGE, settledRecipients);
       this.deps.logger.warn({ deliveryId: String(d._id), channel: d.channel }, 'interrupted delivery could not be reconciled; marked unknown');
       return this.settled(d, 'unknown');
     }
     const recorded = await recordOutcome(clock, d, owner, result);
+    if (recorded === 'queued') return refreshPublication(d.publicationId, clock);
     if (recorded) await this.settled(d, recorded, result.error?.message);
   }
 

@@ -19,6 +19,10 @@ export interface Opened {
   key: string;
 }
 
+function wellFormed(opened: { message: string; id: string }): boolean {
+  return /^\s*<(xml|\?xml)[\s>/]/.test(opened.message) && /^[\x21-\x7e]{1,64}$/.test(opened.id);
+}
+
 export class WechatCrypto {
   private readonly keys: string[];
 
@@ -40,7 +44,9 @@ export class WechatCrypto {
         continue; // wrong key or corrupt ciphertext: try the next key
       }
       if (opened.id === this.appId) return { message: opened.message, key };
-      wrongAppId = true;
+      // A wrong key rarely throws (CBC yields garbage, the padding often passes): only a well-formed envelope
+      // (an XML message, a printable id) names a foreign appid; anything else is a decryption failure.
+      if (wellFormed(opened)) wrongAppId = true;
     }
     throw new EnvelopeError(wrongAppId ? 'wrong_appid' : 'undecryptable');
   }

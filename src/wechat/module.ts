@@ -39,7 +39,7 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
   const replies = new ContentReplies(content, config.publicBaseUrl, clock);
   const keywords = new KeywordService(clock, content);
   const menu = new MenuService(clock, config.publicBaseUrl, allowedLinkHosts(config));
-  const handlers = new InboundHandlers({ clock, events, replies, keywords, followers, extraTextHandlers: options.extraTextHandlers });
+  const handlers = new InboundHandlers({ clock, events, replies, keywords, followers, menu, extraTextHandlers: options.extraTextHandlers });
 
   const followUp: FollowUp = async (msg, reply) => {
     const client = api();

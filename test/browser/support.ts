@@ -37,7 +37,7 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { viewport?: { width: number; height: number }; isMobile?: boolean } = {}): Promise<TestBrowser> {
+export async function launchBrowser(options: { viewport?: { width: number; height: number }; isMobile?: boolean; deviceScaleFactor?: number } = {}): Promise<TestBrowser> {
   const profile = mkdtempSync(path.join(tmpdir(), 'lianxin-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -46,7 +46,7 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
     viewport: options.viewport ?? { width: 375, height: 812 },
     isMobile: options.isMobile ?? true,
     hasTouch: options.isMobile ?? true,
-    deviceScaleFactor: 2,
+    deviceScaleFactor: options.deviceScaleFactor ?? 2,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });

@@ -7,7 +7,7 @@ import { DomainEventBus } from '../../src/events';
 import { ChannelError, type DeliveryRequest, type SmsRecipient } from '../../src/channels/types';
 import {
   AliyunSmsProvider, OutboxMessageModel, createSmsChannel, OutboxProvider, SmsChannel, SmsMessageModel, SmsOptOutModel, TencentSmsProvider,
-  addOptOut, normalizeChinaMobile, optedOutAmong,
+  addOptOut, applyReceipts, normalizeChinaMobile, optedOutAmong, shanghaiDayStart,
 } from '../../src/channels/sms';
 import { DEFAULT_TEMPLATES_FILE } from '../../src/channels/sms/templates';
 import { startFakeAliyunSms, startFakeTencentSms, type FakeAliyunSms, type FakeTencentSms } from '../fakes';
@@ -76,15 +76,19 @@ describe('SMS channel', () => {
 
     it('settles in-doubt records exactly after a crash (outbox knows what it stored)', async () => {
       const r = request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '乙' }]);
-      // A crash left one number claimed but never stored, another stored but not settled.
+      // A crash left one number claimed but never handed over, one handed over but never stored, a third stored but not settled.
       await SmsMessageModel.insertMany([
         { deliveryId: r.deliveryId, phone: '+8613800000001', notification: 'reminder', provider: 'outbox', status: 'sending', attemptedAt: clock.now() },
-        { deliveryId: r.deliveryId, phone: '+8613800000002', notification: 'reminder', provider: 'outbox', status: 'sending', attemptedAt: clock.now() },
+        { deliveryId: r.deliveryId, phone: '+8613800000002', notification: 'reminder', provider: 'outbox', status: 'sending', attemptedAt: clock.now(), handedAt: clock.now() },
+        { deliveryId: r.deliveryId, phone: '+8613800000003', notification: 'reminder', provider: 'outbox', status: 'sending', attemptedAt: clock.now(), handedAt: clock.now() },
       ]);
-      await OutboxMessageModel.create({ deliveryId: r.deliveryId, phone: '+8613800000002', notification: 'reminder', templateId: 't', values: {}, text: 'x', createdAt: clock.now() });
+      await OutboxMessageModel.create({ deliveryId: r.deliveryId, phone: '+8613800000003', notification: 'reminder', templateId: 't', values: {}, text: 'x', createdAt: clock.now() });
+      r.sms!.recipients.push({ phone: phone(3), name: '丙' });
       const outcome = await channel.reconcile(r);
-      expect(outcome.recipients!.map((x) => x.status)).to.deep.equal(['sent', 'sent']);
-      expect(await OutboxMessageModel.countDocuments({ deliveryId: r.deliveryId })).to.equal(2);
+      expect(outcome.recipients!.map((x) => x.status)).to.deep.equal(['sent', 'sent', 'sent']);
+      expect(await OutboxMessageModel.countDocuments({ deliveryId: r.deliveryId })).to.equal(3);
+      const third = await SmsMessageModel.findOne({ deliveryId: r.deliveryId, phone: '+8613800000003' }).lean();
+      expect(third!.evidence).to.contain('短信发件箱');
     });
 
     it('refuses a shared parameter that is too long, naming the field', async () => {
@@ -132,20 +136,31 @@ describe('SMS channel', () => {
       expect(outcome.recipients!.find((x) => x.recipient === '+8613800000001')).to.include({ status: 'skipped', errorCode: 'opted_out' });
     });
 
-    it('applies per-number frequency limits: same template within 30 s, 10 a day', async () => {
+    it('defers, never drops, what a frequency limit holds back: same kind within 30 s, 10 a day', async () => {
       const r1 = await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
       expect(r1.recipients![0].status).to.equal('sent');
       clock.advance(10_000);
-      const r2 = await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
-      expect(r2.recipients![0]).to.include({ status: 'skipped', errorCode: 'frequency_limited' });
-      for (let i = 0; i < 9; i += 1) {
+      const second = request([{ phone: phone(5), name: '甲' }, { phone: phone(6), name: '乙' }]);
+      const r2 = await channel.deliver(second);
+      expect(r2.recipients!.find((x) => x.recipient === '+8613800000006')!.status).to.equal('sent');
+      const held = r2.recipients!.find((x) => x.recipient === '+8613800000005')!;
+      expect(held).to.include({ status: 'deferred', errorCode: 'frequency_limited' });
+      expect(r2.deferUntil!.getTime()).to.equal(clock.now().getTime() + 20_000); // 30 s after the first text
+      clock.set(r2.deferUntil!);
+      const r2b = await channel.deliver({ ...second, attempt: 2 });
+      expect(r2b.deferUntil).to.equal(undefined);
+      expect(r2b.recipients!.map((x) => x.status)).to.deep.equal(['sent', 'sent']);
+      expect(await OutboxMessageModel.countDocuments({ phone: '+8613800000006' })).to.equal(1); // not texted twice
+
+      for (let i = 0; i < 8; i += 1) {
         clock.advance(31_000);
         await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
       }
       clock.advance(31_000);
       const r12 = await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
-      expect(r12.recipients![0]).to.include({ status: 'skipped', errorCode: 'frequency_limited' });
+      expect(r12.recipients![0]).to.include({ status: 'deferred', errorCode: 'frequency_limited' });
       expect(r12.recipients![0].errorMessage).to.include('10');
+      expect(r12.deferUntil!.getTime()).to.equal(shanghaiDayStart(clock.now()).getTime() + 86_400_000);
     });
   });
 
@@ -154,6 +169,7 @@ describe('SMS channel', () => {
     let channel: SmsChannel;
     beforeEach(async () => {
       fake = await startFakeTencentSms();
+      clock.set(Date.now()); // PullSmsSendStatusByPhoneNumber asks by the provider's own send time
       const config = testConfig({ SMS_PROVIDER: 'tencent', SMS_ENDPOINT: fake.url, TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' });
       channel = new SmsChannel({ provider: new TencentSmsProvider(config.sms, { timeoutSeconds: 1 }), signName: '连心', clock, logger: quietLogger });
     });
@@ -195,6 +211,19 @@ describe('SMS channel', () => {
       expect(fake.state.sendRequests).to.equal(2);
     });
 
+    it("defers a number Tencent refuses for its own 30-second limit, and sends it when allowed", async () => {
+      fake.controls.failNumber('+8613800000003', 'LimitExceeded.PhoneNumberThirtySecondLimit');
+      const r = request([{ phone: phone(3), name: '甲' }, { phone: phone(4), name: '甲' }]);
+      const outcome = await channel.deliver(r);
+      expect(outcome.recipients!.find((x) => x.recipient === '+8613800000003')).to.include({ status: 'deferred' });
+      expect(outcome.deferUntil!.getTime()).to.equal(clock.now().getTime() + 30_000);
+      fake.state.numberFailures.delete('+8613800000003');
+      clock.advance(30_000);
+      const again = await channel.deliver({ ...r, attempt: 2 });
+      expect(again.recipients!.map((x) => x.status)).to.deep.equal(['sent', 'sent']);
+      expect(fake.state.sends.map((x) => x.phone)).to.deep.equal(['+8613800000004', '+8613800000003']);
+    });
+
     it('reports per-number provider failures', async () => {
       fake.controls.failNumber('+8613800000002', 'FailedOperation.PhoneNumberInBlacklist');
       const outcome = await channel.deliver(request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '甲' }]));
@@ -232,26 +261,102 @@ describe('SMS channel', () => {
       expect(err.message).to.include('模板');
     });
 
-    it('an unanswered request leaves numbers in doubt: reported unknown, never resent', async () => {
+    it('an unanswered request is settled from PullSmsSendStatusByPhoneNumber: found → sent with the evidence, never resent', async () => {
       fake.controls.failNext({ hang: true, processBeforeHang: true, match: 'SendSms' });
-      const r = request([{ phone: phone(1), name: '甲' }]);
+      const r = request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '甲' }]);
       const err = await rejection(channel.deliver(r));
       expect(err.mayHaveBeenAccepted).to.equal(true);
       const outcome = await channel.reconcile(r);
-      expect(outcome.recipients![0].status).to.equal('unknown');
-      expect(fake.state.sends).to.have.length(1);
+      expect(outcome.recipients!.map((x) => x.status)).to.deep.equal(['delivered', 'delivered']); // the fake reports DELIVRD
+      expect(outcome.recipients![0].providerMessageId).to.equal(fake.state.sends[0].serialNo);
+      expect(fake.state.sends).to.have.length(2);
+      const row = await SmsMessageModel.findOne({ deliveryId: r.deliveryId, phone: '+8613800000001' }).lean();
+      expect(row!.handedAt).to.be.instanceOf(Date);
+      expect(row!.evidence).to.contain('PullSmsSendStatusByPhoneNumber').and.contain(fake.state.sends[0].serialNo);
+      const pulls = fake.state.requests.filter((q) => q.headers['x-tc-action'] === 'PullSmsSendStatusByPhoneNumber');
+      expect(pulls).to.have.length(2);
+      expect(JSON.parse(pulls[0].body.toString())).to.include({ Offset: 0, Limit: 100, SmsSdkAppId: '1400000000' });
     });
-    it('a send answered with InternalError.* or HTTP 5xx may have been accepted: numbers stay in doubt, never resent', async () => {
+
+    it('a delivery receipt that arrived for an unanswered send settles it: no lookup, never resent', async () => {
+      fake.controls.failNext({ hang: true, processBeforeHang: true, match: 'SendSms' });
+      const r = request([{ phone: phone(8), name: '甲' }]);
+      await rejection(channel.deliver(r));
+      // The provider's receipt names our delivery (SessionContext) and its own serial number.
+      const sent = fake.state.sends.find((x) => x.phone === '+8613800000008')!;
+      const result = await applyReceipts(new DomainEventBus(), [
+        { provider: 'tencent', phone: sent.phone, delivered: true, providerMessageId: sent.serialNo, deliveryId: r.deliveryId, receivedAt: clock.now() },
+      ]);
+      expect(result.applied).to.equal(1);
+      const outcome = await channel.reconcile(r);
+      expect(outcome.recipients![0]).to.include({ status: 'delivered', providerMessageId: sent.serialNo });
+      expect(fake.state.requests.filter((q) => q.headers['x-tc-action'] === 'PullSmsSendStatusByPhoneNumber')).to.have.length(0);
+      expect(fake.state.sends.filter((x) => x.phone === '+8613800000008')).to.have.length(1);
+    });
+
+    it("a provider record that is already another message of ours is not taken for the one in doubt", async () => {
+      await channel.deliver(request([{ phone: phone(5), name: '甲' }])); // an earlier text to the same number, answered
+      clock.advance(31_000); // past the same-kind limit; the earlier text is still inside the lookup window
+      fake.controls.failNext({ hang: true, match: 'SendSms' }); // reached the provider's door, never processed
+      const r = request([{ phone: phone(5), name: '甲' }]);
+      await rejection(channel.deliver(r));
+      // Too early to call a miss proof: the delivery is asked about again later.
+      const early = await rejection(channel.deliver({ ...r, attempt: 2 }));
+      expect(early.code).to.equal('sms_in_doubt_checking');
+      expect(early.transient).to.equal(true);
+      clock.advance(61_000);
+      const outcome = await channel.deliver({ ...r, attempt: 3 });
+      expect(outcome.recipients![0].status).to.equal('sent');
+      expect(fake.state.sends.filter((x) => x.phone === '+8613800000005')).to.have.length(2);
+    });
+
+    it('what the provider records cannot tell by the last attempt is unknown, with the evidence per number', async () => {
+      fake.controls.failNext({ code: 'InternalError.Timeout', match: 'SendSms' });
+      const r = request([{ phone: phone(7), name: '甲' }]);
+      await rejection(channel.deliver(r));
+      fake.controls.failNext({ httpStatus: 503, match: 'PullSmsSendStatusByPhoneNumber' });
+      expect((await rejection(channel.deliver({ ...r, attempt: 2 }))).code).to.equal('sms_in_doubt_checking');
+      const settled = await channel.settleAbandoned(r);
+      expect(settled[0].status).to.equal('unknown');
+      expect(settled[0].errorMessage).to.contain('交给腾讯云').and.contain('PullSmsSendStatusByPhoneNumber').and.contain('失败');
+      expect(fake.state.sends).to.have.length(0);
+    });
+
+    it('a connection never established (HTTPS spoken to a plain port, refused) is a definite failure, never doubt', async () => {
+      const tls = testConfig({ SMS_PROVIDER: 'tencent', SMS_ENDPOINT: fake.url.replace('http:', 'https:'), TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' });
+      const wrongScheme = new SmsChannel({ provider: new TencentSmsProvider(tls.sms, { timeoutSeconds: 1 }), signName: '连心', clock, logger: quietLogger });
+      const r = request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '甲' }]);
+      const err = await rejection(wrongScheme.deliver(r));
+      expect(err.code).to.equal('sms_connection_tls_failed');
+      expect(err.transient).to.equal(false);
+      expect(err.mayHaveBeenAccepted).to.equal(false);
+      expect(err.message).to.contain('SMS_ENDPOINT').and.not.contain('13800000001');
+      const rows = await SmsMessageModel.find({ deliveryId: r.deliveryId }).lean();
+      expect(rows.map((x) => x.status)).to.deep.equal(['failed', 'failed']);
+
+      const refused = testConfig({ SMS_PROVIDER: 'tencent', SMS_ENDPOINT: 'http://127.0.0.1:1', TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' });
+      const nowhere = new SmsChannel({ provider: new TencentSmsProvider(refused.sms, { timeoutSeconds: 1 }), signName: '连心', clock, logger: quietLogger });
+      const r2 = request([{ phone: phone(3), name: '甲' }]);
+      const err2 = await rejection(nowhere.deliver(r2));
+      expect(err2.mayHaveBeenAccepted).to.equal(false);
+      const settled = await nowhere.settleAbandoned(r2);
+      expect(settled.map((x) => x.status)).to.not.include('unknown');
+      expect(fake.state.requests).to.have.length(0);
+    });
+
+    it('a send answered with InternalError.* or HTTP 5xx is looked up: once the records prove it never arrived, it is sent once', async () => {
       for (const [i, spec] of [{ code: 'InternalError.Timeout' }, { httpStatus: 502 }].entries()) {
         fake.controls.failNext({ ...spec, match: 'SendSms' });
         const r = request([{ phone: phone(10 + i), name: '甲' }]);
         const err = await rejection(channel.deliver(r));
         expect(err.transient, JSON.stringify(spec)).to.equal(true);
         expect(err.mayHaveBeenAccepted, JSON.stringify(spec)).to.equal(true);
-        const outcome = await channel.deliver({ ...r, attempt: 2 });
-        expect(outcome.recipients![0].status, JSON.stringify(spec)).to.equal('unknown');
+        expect((await rejection(channel.deliver({ ...r, attempt: 2 }))).code, JSON.stringify(spec)).to.equal('sms_in_doubt_checking');
+        clock.advance(61_000);
+        const outcome = await channel.deliver({ ...r, attempt: 3 });
+        expect(outcome.recipients![0].status, JSON.stringify(spec)).to.equal('sent');
       }
-      expect(fake.state.sendRequests).to.equal(0);
+      expect(fake.state.sends.map((x) => x.phone)).to.deep.equal(['+8613800000010', '+8613800000011']);
     });
   });
 
@@ -300,20 +405,23 @@ describe('SMS channel', () => {
       const r = request([{ phone: phone(1), name: '甲' }]);
       await rejection(channel.deliver(r));
       const outcome = await channel.reconcile(r);
-      expect(outcome.recipients![0].status).to.equal('sent');
+      expect(outcome.recipients![0].status).to.equal('delivered'); // QuerySendDetails: SendStatus 3
       expect(fake.state.sends).to.have.length(1);
     });
-    it('a send answered with isp.SYSTEM_ERROR or HTTP 5xx is looked up, not resent', async () => {
+    it('a send answered with isp.SYSTEM_ERROR or HTTP 5xx is looked up: sent only once QuerySendDetails proves it never arrived', async () => {
       for (const [i, spec] of [{ code: 'isp.SYSTEM_ERROR' }, { httpStatus: 500 }].entries()) {
         fake.controls.failNext({ ...spec, match: 'SendSms' });
         const r = request([{ phone: phone(10 + i), name: '甲' }]);
         const err = await rejection(channel.deliver(r));
         expect(err.mayHaveBeenAccepted, JSON.stringify(spec)).to.equal(true);
-        const outcome = await channel.deliver({ ...r, attempt: 2 });
-        // QuerySendDetails did not find it (the fake never took it); a miss is not proof, so a person decides.
-        expect(outcome.recipients![0].status, JSON.stringify(spec)).to.equal('unknown');
+        const early = await rejection(channel.deliver({ ...r, attempt: 2 }));
+        expect(early.code, JSON.stringify(spec)).to.equal('sms_in_doubt_checking');
+        expect(fake.state.sends, JSON.stringify(spec)).to.have.length(i);
+        clock.advance(61_000);
+        const outcome = await channel.deliver({ ...r, attempt: 3 });
+        expect(outcome.recipients![0].status, JSON.stringify(spec)).to.equal('sent');
       }
-      expect(fake.state.sends).to.have.length(0);
+      expect(fake.state.sends.map((x) => x.phone)).to.deep.equal(['13800000010', '13800000011']);
     });
   });
 });

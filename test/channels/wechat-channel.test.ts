@@ -110,6 +110,24 @@ describe('WeChat channel', () => {
     expect(err.message).to.include('群发');
   });
 
+  it('explains 48001 for the call it came from: from the publish-status check it is not "unverified account"', async () => {
+    const r = request();
+    const outcome = await channel.deliver(r);
+    fake.controls.failNext({ code: 48001, match: 'freepublish/get' });
+    const err = await rejection(channel.reconcile(r, outcome.providerIds!));
+    expect(err.providerCode).to.equal('48001');
+    expect(err.code).to.equal('wechat_48001');
+    expect(err.message).to.include('查询发布状态').and.include('并不说明文章没有发出');
+    expect(err.message).not.to.include(FREEPUBLISH_UNAUTHORIZED_MESSAGE);
+    expect(err.message).not.to.include('认证');
+
+    const broadcast = request({ wechat: { mode: 'broadcast' } });
+    const sent = await channel.deliver(broadcast);
+    fake.controls.failNext({ code: 48001, match: 'mass/get' });
+    const massErr = await rejection(channel.reconcile(broadcast, sent.providerIds!));
+    expect(massErr.message).to.include('查询群发状态').and.not.include('发布"接口权限');
+  });
+
   it('surfaces permanent failures with the provider code', async () => {
     fake.controls.failNext({ code: 45009, match: 'draft/add' });
     const quota = await rejection(channel.deliver(request()));

@@ -51,7 +51,9 @@ function error(ctx: RequestContext, code: string, message: string): void {
   sendJson(ctx.res, 200, { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } });
 }
 
-export async function startFakeTencentSms(options: { port?: number; maxNumbersPerRequest?: number } = {}): Promise<FakeTencentSms> {
+export async function startFakeTencentSms(
+  options: { port?: number; maxNumbersPerRequest?: number; /** Echo SessionContext in pulled statuses (Tencent enables it on request). */ echoSessionContext?: boolean } = {},
+): Promise<FakeTencentSms> {
   const state: FakeTencentSmsState = {
     requests: [],
     sendRequests: 0,
@@ -107,12 +109,42 @@ export async function startFakeTencentSms(options: { port?: number; maxNumbersPe
       }
       if (action === 'SendSms') return sendSms(ctx, body);
       if (action === 'PullSmsSendStatus') return sendJson(ctx.res, 200, { Response: { PullSmsSendStatusSet: [], RequestId: randomUUID() } });
+      if (action === 'PullSmsSendStatusByPhoneNumber') return pullByPhone(ctx, body);
       return error(ctx, 'InvalidAction', `action ${action} is not supported by the fake`);
     },
     failureResponder(ctx, spec) {
       error(ctx, String(spec.code ?? 'InternalError.OtherError'), spec.message ?? '其他错误');
     },
   });
+
+  /**
+   * PullSmsSendStatusByPhoneNumber (2021-01-11): BeginTime/EndTime in Unix seconds, Offset fixed at 0, Limit ≤ 100,
+   * PhoneNumber in E.164. Every accepted message of the number in the window, oldest first, as PullSmsSendStatus.
+   */
+  function pullByPhone(ctx: RequestContext, body: Record<string, unknown>): void {
+    for (const k of ['BeginTime', 'Offset', 'Limit', 'PhoneNumber', 'SmsSdkAppId']) {
+      if (body[k] === undefined || body[k] === '') return error(ctx, 'MissingParameter', `${k} is required`);
+    }
+    const begin = Number(body.BeginTime) * 1000;
+    const end = body.EndTime === undefined ? Infinity : Number(body.EndTime) * 1000 + 999;
+    const limit = Number(body.Limit);
+    if (!(limit >= 1 && limit <= 100)) return error(ctx, 'InvalidParameterValue.InvalidLimit', 'Limit 取值 1–100');
+    if (Date.now() - begin > 7 * 86_400_000) return error(ctx, 'InvalidParameterValue.InvalidStartTime', '最大可拉取当前时期前7天的数据');
+    const set = state.sends
+      .filter((s) => s.phone === body.PhoneNumber && s.at >= begin && s.at <= end)
+      .slice(0, limit)
+      .map((s) => ({
+        UserReceiveTime: Math.floor((s.at + 2000) / 1000),
+        CountryCode: '86',
+        SubscriberNumber: s.phone.replace(/^\+86/, ''),
+        PhoneNumber: s.phone,
+        SerialNo: s.serialNo,
+        ReportStatus: 'SUCCESS',
+        Description: 'DELIVRD',
+        SessionContext: options.echoSessionContext ? (s.sessionContext ?? '') : '',
+      }));
+    sendJson(ctx.res, 200, { Response: { PullSmsSendStatusSet: set, RequestId: randomUUID() } });
+  }
 
   function sendSms(ctx: RequestContext, body: Record<string, unknown>): void {
     const phones = body.PhoneNumberSet;

@@ -22,6 +22,13 @@ describe('configuration', () => {
     expect(config.meetings.reminderOffsetsMs).to.deep.equal([24 * 3_600_000, 2 * 3_600_000]);
   });
 
+  it('takes suggestion deadlines of three and six months by default, and refuses a hard-matter deadline shorter than the ordinary one', () => {
+    expect(loadConfig({}).suggestions).to.deep.equal({ deadlineMonths: 3, hardDeadlineMonths: 6 });
+    expect(loadConfig({ SUGGESTION_DEADLINE_MONTHS: '2', SUGGESTION_HARD_DEADLINE_MONTHS: '4' }).suggestions).to.deep.equal({ deadlineMonths: 2, hardDeadlineMonths: 4 });
+    expect(problemsOf({ SUGGESTION_DEADLINE_MONTHS: '4', SUGGESTION_HARD_DEADLINE_MONTHS: '3' })[0]).to.contain('SUGGESTION_HARD_DEADLINE_MONTHS');
+    expect(problemsOf({ SUGGESTION_DEADLINE_MONTHS: '0' })[0]).to.match(/^SUGGESTION_DEADLINE_MONTHS=/);
+  });
+
   it('names the variable and what is expected', () => {
     expect(problemsOf({ PORT: 'abc' })[0]).to.match(/^PORT="abc": /);
     expect(problemsOf({ MONGODB_URI: 'postgres://x' })[0]).to.contain('MONGODB_URI').and.contain('mongodb://');
@@ -59,6 +66,15 @@ describe('configuration', () => {
   it('reports every missing credential of the chosen SMS provider', () => {
     const problems = problemsOf({ SMS_PROVIDER: 'tencent' });
     expect(problems.join('\n')).to.contain('TENCENT_SECRET_ID').and.contain('TENCENT_SECRET_KEY').and.contain('TENCENT_SMS_APP_ID');
+  });
+
+  it('takes SMS_ENDPOINT only as scheme://host[:port], naming the expected form', () => {
+    for (const bad of ['127.0.0.1:9000', 'sms.tencentcloudapi.com', 'ftp://sms.example.cn', 'https://sms.example.cn/v1', 'http://127.0.0.1:9000/?x=1', 'https://u:p@sms.example.cn']) {
+      const problem = problemsOf({ SMS_ENDPOINT: bad })[0];
+      expect(problem, bad).to.contain('SMS_ENDPOINT').and.contain('https://sms.tencentcloudapi.com').and.contain('http://127.0.0.1:9000');
+    }
+    expect(loadConfig({ SMS_ENDPOINT: 'http://127.0.0.1:9000' }).sms.endpoint).to.equal('http://127.0.0.1:9000');
+    expect(loadConfig({ SMS_ENDPOINT: 'https://dysmsapi.aliyuncs.com/' }).sms.endpoint).to.equal('https://dysmsapi.aliyuncs.com');
   });
 
   it('parses durations and normalises the public base URL', () => {

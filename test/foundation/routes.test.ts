@@ -46,7 +46,9 @@ describe('routes', () => {
     expect([...documented].filter((r) => !registered.has(r)), 'documented but not registered').to.deep.equal([]);
   });
 
-  it('refuses anonymous callers on every non-public route', async () => {
+  // These walk every route (×4 roles): several hundred requests, more than the default timeout on a busy machine.
+  it('refuses anonymous callers on every non-public route', async function () {
+    this.timeout(120_000);
     for (const route of declared.filter((r) => r.access !== 'public')) {
       const res = await app.request(route.method.toUpperCase(), samplePath(route.path), { body: route.method === 'get' ? undefined : {} });
       expect(res.status, `${route.method} ${route.path}`).to.equal(401);

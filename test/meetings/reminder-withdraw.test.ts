@@ -101,6 +101,12 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
     const texts = sms.state.sends.filter((s) => s.phone === phone).map((s) => s.templateId);
     expect(texts).to.not.include('2100003'); // the reminder template
     expect(texts).to.have.length(2); // the invitation and the cancellation
+
+    const listed = await app.request('GET', `/api/admin/meetings/${id}/reminders`, { token: organizer });
+    expect(listed.status, listed.text).to.equal(200);
+    const row = listed.body.items.find((r: { publicationId?: string }) => r.publicationId === String(reminder._id));
+    expect(row.status).to.equal('withdrawn');
+    expect(row.reason).to.be.a('string').and.not.equal('');
   });
   it('moving the meeting while a reminder waits for a retry: the old-time reminder never goes out', async () => {
     clock.set(new Date(`${TEST_YEAR}-11-27T02:00:00Z`));
@@ -124,5 +130,7 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
     const texts = sms.state.sends.filter((s) => s.phone === phone).map((s) => s.templateId);
     expect(texts).to.not.include('2100003'); // the reminder template, with the old time
     expect(texts).to.have.length(2); // the invitation and the change notice
+    const listed = await app.request('GET', `/api/admin/meetings/${id}/reminders`, { token: organizer });
+    expect(listed.body.items.find((r: { publicationId?: string }) => r.publicationId === String(reminder._id)).status).to.equal('withdrawn');
   });
 });

@@ -3,6 +3,8 @@ import { TestClock, testDate } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { startFakeWechat, type FakeWechat } from '../fakes';
 import { approvedArticle, waitFor } from './support/fixtures';
+import { Delivery } from '../../src/publishing/models/delivery';
+import { TOKEN, eventXml, plainQuery } from '../wechat/support';
 
 describe('publishing: WeChat official account through the pipeline', () => {
   let app: TestApp;
@@ -22,6 +24,7 @@ describe('publishing: WeChat official account through the pipeline', () => {
         WECHAT_API_BASE: fake.url,
         WECHAT_ACCOUNT_TYPE: 'subscription',
         WECHAT_MASS_QUOTA: '1',
+        WECHAT_TOKEN: TOKEN,
       },
     });
     reviewer = (await app.loginAs('reviewer')).token;
@@ -29,6 +32,9 @@ describe('publishing: WeChat official account through the pipeline', () => {
   after(async () => {
     await app.close();
     await fake.close();
+  });
+  afterEach(() => {
+    fake.state.defaultPublishStatus = 0; // publish jobs succeed unless a test says otherwise
   });
 
   async function publish(body: Record<string, unknown>, title?: string) {
@@ -44,6 +50,39 @@ describe('publishing: WeChat official account through the pipeline', () => {
       const d = await wechatDelivery(id);
       return d && statuses.includes(d.status) && d;
     });
+
+  it('polls a pending publish soon (seconds, not a minute), then backs off', async () => {
+    fake.state.defaultPublishStatus = 1; // publishing
+    const id = await publish({ channels: ['wechat'], wechat: { mode: 'publish' } }, '尽快查询发布结果');
+    const pending = await settledWechat(id, ['pending']);
+    const row = await Delivery.findById(pending.id).lean();
+    expect(row!.nextAttemptAt.getTime() - clock.now().getTime()).to.equal(3_000);
+    clock.advance(3_000); // first poll: still publishing → next in 6 s
+    await waitFor('second poll scheduled', async () => (await Delivery.findById(pending.id).lean())!.polls === 1);
+    await waitFor('backed off', async () => (await Delivery.findById(pending.id).lean())!.nextAttemptAt.getTime() - clock.now().getTime() === 6_000);
+    fake.state.publishes.get(pending.providerIds.publish_id)!.status = 0;
+    clock.advance(6_000);
+    const done = await settledWechat(id, ['sent']);
+    expect(done.status).to.equal('sent');
+  });
+
+  it('takes the job-result event from the /wechat callback (PUBLISHJOBFINISH)', async () => {
+    fake.state.defaultPublishStatus = 1;
+    const id = await publish({ channels: ['wechat'], wechat: { mode: 'publish' } }, '回调带来发布结果');
+    const pending = await settledWechat(id, ['pending']);
+    const info =
+      `<PublishEventInfo><publish_id>${pending.providerIds.publish_id}</publish_id><publish_status>0</publish_status>` +
+      '<article_id><![CDATA[ART1]]></article_id><article_detail><count>1</count><item><idx>1</idx>' +
+      '<article_url><![CDATA[https://mp.weixin.qq.com/s/cb]]></article_url></item></article_detail></PublishEventInfo>';
+    const timestamp = Math.floor(clock.now().getTime() / 1000); // the callback is fresh by the service clock
+    const res = await app.request('POST', `/wechat?${plainQuery({ timestamp })}`, {
+      rawBody: eventXml('PUBLISHJOBFINISH', { from: 'oSystem', extra: info, createTime: timestamp }),
+      headers: { 'content-type': 'text/xml' },
+    });
+    expect(res.status).to.equal(200);
+    const done = await settledWechat(id, ['sent']);
+    expect(done.providerIds.article_url).to.equal('https://mp.weixin.qq.com/s/cb');
+  });
 
   it('goes live on the microsite first, then free-publishes; the job-finished event completes it', async () => {
     const id = await publish({ channels: ['microsite', 'wechat'], wechat: { mode: 'publish' } }, '先上线微站再发公众号');

@@ -35,8 +35,11 @@ export interface TestApp {
   service: RunningService;
   dataDir: string;
   request<T = any>(method: string, urlPath: string, options?: RequestOptions): Promise<TestResponse<T>>;
-  /** Creates a user with this role (unique username) and returns a bearer token for it. */
-  loginAs(role: Role, displayName?: string): Promise<{ token: string; userId: string; username: string; password: string }>;
+  /**
+   * Creates a user with this role (unique username) and returns a bearer token for it. A `department` user
+   * acts for `departmentId`, by default a fresh id naming no unit (it then sees nothing).
+   */
+  loginAs(role: Role, displayName?: string, departmentId?: string): Promise<{ token: string; userId: string; username: string; password: string }>;
   close(): Promise<void>;
 }
 
@@ -77,10 +80,11 @@ export async function startTestApp(options: { env?: Record<string, string>; cloc
     service,
     dataDir,
     request,
-    async loginAs(role, displayName) {
+    async loginAs(role, displayName, departmentId) {
       const username = `${role}-${randomBytes(3).toString('hex')}`;
       const password = `pw-${randomBytes(8).toString('hex')}`;
-      const user = await createUser({ username, password, role, displayName }, service.services.clock.now());
+      const unit = role === 'department' ? { departmentId: departmentId ?? randomBytes(12).toString('hex') } : {};
+      const user = await createUser({ username, password, role, displayName, ...unit }, service.services.clock.now());
       const res = await request<{ token: string }>('POST', '/api/auth/login', { body: { username, password } });
       if (res.status !== 200) throw new Error(`login as ${role} failed: ${res.status} ${res.text}`);
       return { token: res.body.token, userId: user.id, username, password };

@@ -202,6 +202,41 @@ describe('wechat admin', () => {
     });
   });
 
+  describe('menu click replies', () => {
+    const click = async (key: string, from: string) => {
+      const res = await app.request('POST', `/wechat?${plainQuery()}`, { rawBody: eventXml('CLICK', { from, key }), headers: { 'content-type': 'text/xml' } });
+      return res.text === 'success' ? undefined : parseWechatXml(res.text);
+    };
+
+    it('routes a custom click key to the reply configured on its button, and never sends our replies to WeChat', async () => {
+      const articleId = await publishedArticle('代表联络站开放时间');
+      const menu = {
+        button: [
+          { type: 'click', name: '联系我们', key: 'CONTACT_US', reply: { type: 'text', text: '联系电话：0571-12345678' } },
+          { name: '更多', sub_button: [{ type: 'click', name: '联络站', key: 'LIAISON_STATION', reply: { type: 'article', kind: 'article', itemId: articleId } }] },
+        ],
+      };
+      const saved = await app.request('PUT', '/api/admin/wechat/menu', { token: editor, body: menu });
+      expect(saved.status, saved.text).to.equal(200);
+      expect((await click('CONTACT_US', 'oMenu01'))?.Content).to.equal('联系电话：0571-12345678');
+      const card = await click('LIAISON_STATION', 'oMenu02');
+      expect(card?.MsgType).to.equal('news');
+      expect(JSON.stringify(card)).to.contain('代表联络站开放时间');
+
+      const pushed = await app.request('POST', '/api/admin/wechat/menu/push', { token: admin });
+      expect(pushed.status, pushed.text).to.equal(200);
+      expect(JSON.stringify(fake.state.menu)).not.to.contain('reply').and.not.to.contain('0571');
+      expect((fake.state.menu as { button: Array<{ key?: string }> }).button[0].key).to.equal('CONTACT_US');
+    });
+
+    it('refuses a click key that nothing would answer, naming the button', async () => {
+      const bad = await app.request('PUT', '/api/admin/wechat/menu', { token: editor, body: { button: [{ type: 'click', name: '活动', key: 'EVENTS' }] } });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.details[0].field).to.equal('body.button[0].reply');
+      expect(bad.body.error.message).to.contain('EVENTS');
+    });
+  });
+
   describe('JS-SDK config', () => {
     it('signs microsite URLs with the shared jsapi_ticket, without the fragment', async () => {
       const url = 'http://lianxin.test/news/a?from=timeline';

@@ -64,6 +64,21 @@ describe('wechat AES envelope', () => {
     expect(() => new WechatCrypto(APP, KEY).open(sealedWithOld)).to.throw(EnvelopeError);
   });
 
+  it('names a wrong EncodingAESKey a decryption failure, never a foreign appid', () => {
+    const other = 'ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut';
+    const reasons = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const sealed = new WechatCrypto(APP, other).seal(`<xml><Content><![CDATA[第 ${i} 条]]></Content></xml>`);
+      try {
+        new WechatCrypto(APP, KEY).open(sealed);
+        reasons.add('opened');
+      } catch (err) {
+        reasons.add((err as EnvelopeError).reason);
+      }
+    }
+    expect([...reasons]).to.deep.equal(['undecryptable']);
+  });
+
   it('refuses garbage ciphertext', () => {
     expect(() => new WechatCrypto(APP, KEY).open('bm90IGEgY2lwaGVy')).to.throw(EnvelopeError);
   });

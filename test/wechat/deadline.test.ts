@@ -102,6 +102,30 @@ describe('wechat deadline', () => {
     expect(slowRuns).to.equal(1);
   });
 
+  it('bounds the whole request from its arrival: a body still arriving at the deadline gets `success`, the reply follows', async () => {
+    const xml = textXml('帮助', { from: 'oSlowBody01' });
+    const bytes = Buffer.from(xml);
+    const url = new URL(`${base}/wechat?${plainQuery()}`);
+    const started = Date.now();
+    const answered = await new Promise<{ ms: number; text: string }>((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', headers: { 'content-type': 'text/xml', 'content-length': String(bytes.length) } }, (res) => {
+        const ms = Date.now() - started;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ ms, text: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', reject);
+      // A slow network: half the body now, the rest well after the deadline.
+      req.write(bytes.subarray(0, 40));
+      setTimeout(() => req.end(bytes.subarray(40)), SLOW_MS);
+    });
+    expect(answered.text).to.equal('success');
+    expect(answered.ms, 'answered at the deadline counted from arrival').to.be.below(SLOW_MS);
+    // The work went on after the answer: the reply arrives as a customer-service message.
+    const sent = await waitFor(() => (fake.state.customMessages as Array<Record<string, unknown>>).find((m) => m.touser === 'oSlowBody01'));
+    expect(sent.msgtype).to.equal('text');
+  });
+
   it('answers fast handlers directly, within the deadline', async () => {
     const res = await post(textXml('帮助', { from: 'oFast01' }));
     expect(res.text).to.contain('<MsgType><![CDATA[text]]></MsgType>');

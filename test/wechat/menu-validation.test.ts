@@ -29,9 +29,9 @@ describe('menu validation', () => {
   });
 
   it('measures names in bytes: 16 for buttons, 60 for sub-buttons', () => {
-    expect(problems({ button: [{ type: 'click', name: '一二三四五', key: 'K' }] })).to.deep.equal([]); // 15 bytes
-    expect(problems({ button: [{ type: 'click', name: '一二三四五六', key: 'K' }] })[0]).to.match(/^body\.button\[0\]\.name: name 超过 16 字节（当前 18 字节）/);
-    const sub = (name: string) => ({ button: [{ type: 'click', name: 'a', key: 'K' }, { name: '更多', sub_button: [{ type: 'click', name: 'ok', key: 'K' }, { type: 'click', name, key: 'K2' }] }] });
+    expect(problems({ button: [{ type: 'click', name: '一二三四五', key: 'LATEST_NEWS' }] })).to.deep.equal([]); // 15 bytes
+    expect(problems({ button: [{ type: 'click', name: '一二三四五六', key: 'LATEST_NEWS' }] })[0]).to.match(/^body\.button\[0\]\.name: name 超过 16 字节（当前 18 字节）/);
+    const sub = (name: string) => ({ button: [{ type: 'click', name: 'a', key: 'LATEST_NEWS' }, { name: '更多', sub_button: [{ type: 'click', name: 'ok', key: 'LATEST_NEWS' }, { type: 'click', name, key: 'MODEL_CASES' }] }] });
     expect(problems(sub('字'.repeat(20)))).to.deep.equal([]); // 60 bytes
     expect(problems(sub('字'.repeat(21)))[0]).to.match(/^body\.button\[1\]\.sub_button\[1\]\.name: name 超过 60 字节/);
   });
@@ -61,13 +61,13 @@ describe('menu validation', () => {
     expect(problems({ button: [{ type: 'view', name: 'a', url: 'http://x.cn' }] })[0]).to.match(/url 必须是 https/);
     expect(problems({ button: [{ type: 'teleport', name: 'a' }] })[0]).to.match(/^body\.button\[0\]\.type: type 必须是/);
     expect(problems({ button: [{ type: 'miniprogram', name: 'a', url: 'https://x.cn' }] })).to.include('body.button[0].appid: appid 必填');
-    expect(problems({ button: [{ type: 'click', name: 'a', key: 'K', colour: 'red' }] })).to.include('body.button[0].colour: unknown field');
+    expect(problems({ button: [{ type: 'click', name: 'a', key: 'LATEST_NEWS', colour: 'red' }] })).to.include('body.button[0].colour: unknown field');
   });
 
   it('refuses nested sub-menus and typed parents', () => {
-    const nested = { button: [{ name: 'a', sub_button: [{ name: 'b', sub_button: [{ type: 'click', name: 'c', key: 'K' }] }] }] };
+    const nested = { button: [{ name: 'a', sub_button: [{ name: 'b', sub_button: [{ type: 'click', name: 'c', key: 'LATEST_NEWS' }] }] }] };
     expect(problems(nested)[0]).to.equal('body.button[0].sub_button[0].sub_button: 二级菜单不能再包含子菜单');
-    const typed = { button: [{ type: 'click', key: 'K', name: 'a', sub_button: [{ type: 'click', name: 'c', key: 'K' }] }] };
+    const typed = { button: [{ type: 'click', key: 'LATEST_NEWS', name: 'a', sub_button: [{ type: 'click', name: 'c', key: 'LATEST_NEWS' }] }] };
     expect(problems(typed)).to.include('body.button[0].type: 包含子菜单的按钮不能设置 type');
   });
 });

@@ -3,17 +3,21 @@
  * check each value's length, normalise numbers (+86), honour opt-outs and per-number frequency limits, then send
  * through the provider in requests of its maximum size and record every number's outcome.
  *
- * Exactly once per number: each number gets an SmsMessage record ('sending') before its request and is settled
- * after. Calling deliver again for the same delivery (a retry, or reconcile after a crash) sends only to numbers
- * without a record; numbers left 'sending' are in doubt and are looked up at the provider (outbox: exactly;
- * Aliyun: QuerySendDetails) or reported 'unknown' (Tencent) — never sent twice.
+ * Exactly once per number: each number gets an SmsMessage record ('sending') before its request, marked `handedAt`
+ * the moment the request is handed to the provider, and settled (with the provider's RequestId) after. Calling
+ * deliver again for the same delivery (a retry, or reconcile after a crash) sends only to numbers without a record.
+ * A 'sending' record never handed over is sent now. A handed one is in doubt and is settled from the provider's own
+ * records (outbox: exactly; Aliyun QuerySendDetails; Tencent PullSmsSendStatusByPhoneNumber), and receipts already
+ * received settle it too: found → sent; missing once the records are complete (SMS_LOOKUP_SETTLE_SECONDS after the
+ * hand-off) → never accepted, sent now; otherwise it is asked again later, and what still cannot be told when the
+ * pipeline gives up becomes 'unknown' with the evidence per number. Never sent twice.
  */
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import { ChannelError, type Channel, type DeliveryOutcome, type DeliveryRequest, type RecipientOutcome, type SmsRecipient } from '../types';
 import { SmsMessageModel, SmsOptOutModel, type SmsMessageDoc } from './models';
 import { normalizeChinaMobile } from './phone';
-import { SmsProviderError, type ProviderMessage, type SmsProvider } from './provider';
+import { SmsProviderError, type LookupAnswer, type ProviderMessage, type ProviderRecord, type SmsProvider } from './provider';
 import { charLength, loadSmsTemplates, type SmsTemplate, type SmsTemplates } from './templates';
 
 export interface SmsLimits {
@@ -32,6 +36,8 @@ export interface SmsChannelDeps {
   logger: Logger;
   templates?: SmsTemplates;
   limits?: SmsLimits;
+  /** A message missing from the provider's records this long after its hand-off was never accepted (default 60 s). */
+  lookupSettleMs?: number;
 }
 
 interface Planned {
@@ -39,8 +45,17 @@ interface Planned {
   values: Record<string, string>;
 }
 
+/** A number held back by a frequency limit: when it may go, and why it waits. */
+interface Deferral {
+  until: Date;
+  reason: string;
+}
+
 const COUNTED: SmsMessageDoc['status'][] = ['sending', 'sent', 'delivered', 'unknown'];
-const IN_DOUBT_MESSAGE = '发送请求未得到服务商应答，且无法向服务商核实是否已发出，请人工确认';
+const IN_DOUBT_MESSAGE = '发送请求未得到服务商应答，且服务商记录无法证实是否已发出，请人工确认';
+const PROVIDER_LABELS: Record<SmsProvider['name'], string> = { outbox: '短信发件箱', tencent: '腾讯云', aliyun: '阿里云' };
+/** How far before the hand-off an untagged provider record may be dated (clock skew between us and the provider). */
+const SKEW_MS = 60_000;
 
 export class SmsChannel implements Channel {
   readonly name = 'sms' as const;
@@ -65,12 +80,25 @@ export class SmsChannel implements Channel {
     return this.run(request);
   }
 
-  /** The pipeline gave up: numbers whose request got no answer become 'unknown'; every recorded number is reported. */
+  /**
+   * The pipeline gave up: numbers never handed to the provider are forgotten (they count as not sent); handed ones
+   * whose fate the provider's records could not tell become 'unknown' with the evidence. Every recorded number is reported.
+   */
   async settleAbandoned(request: DeliveryRequest): Promise<RecipientOutcome[]> {
-    await SmsMessageModel.updateMany(
-      { deliveryId: request.deliveryId, status: 'sending' },
-      { $set: { status: 'unknown', settledAt: this.deps.clock.now(), errorCode: 'in_doubt', errorMessage: IN_DOUBT_MESSAGE } },
-    );
+    const now = this.deps.clock.now();
+    await SmsMessageModel.deleteMany({ deliveryId: request.deliveryId, status: 'sending', handedAt: { $exists: false } });
+    const stuck = await SmsMessageModel.find({ deliveryId: request.deliveryId, status: 'sending' }).lean();
+    if (stuck.length) {
+      await SmsMessageModel.bulkWrite(
+        stuck.map((d) => ({
+          updateOne: {
+            filter: { _id: d._id, status: 'sending' },
+            update: { $set: { status: 'unknown', settledAt: now, errorCode: 'in_doubt', errorMessage: `${IN_DOUBT_MESSAGE}。${d.evidence ?? this.handOff(d)}` } },
+          },
+        })),
+        { ordered: false },
+      );
+    }
     const rows = await SmsMessageModel.find({ deliveryId: request.deliveryId }).lean();
     return rows.map(toOutcome);
   }
@@ -100,22 +128,46 @@ export class SmsChannel implements Channel {
     const existing = new Map(
       (await SmsMessageModel.find({ deliveryId: request.deliveryId, phone: { $in: planned.map((p) => p.phone) } }).lean()).map((d) => [d.phone, d]),
     );
-    await this.settleInDoubt(request.deliveryId, [...existing.values()].filter((d) => d.status === 'sending'), existing);
+    const checking = await this.settleInDoubt(request.deliveryId, [...existing.values()].filter((d) => d.status === 'sending'), existing);
     const fresh = planned.filter((p) => !existing.has(p.phone));
-    await this.skipBlocked(request, sms.notification, fresh, existing);
-    const toSend = fresh.filter((p) => !existing.has(p.phone));
+    const deferred = await this.holdBack(request, sms.notification, fresh, existing);
+    const toSend = fresh.filter((p) => !existing.has(p.phone) && !deferred.has(p.phone));
 
     let stop: SmsProviderError | undefined;
     try {
-      stop = await this.sendAll(request, template, toSend);
+      stop = await this.sendAll(request, template, toSend, deferred);
     } finally {
       // Whatever happened, report every recorded number as it stands.
       const rows = await SmsMessageModel.find({ deliveryId: request.deliveryId, phone: { $in: planned.map((p) => p.phone) } }).lean();
       for (const d of rows) outcomes.set(d.phone, toOutcome(d));
     }
+    if (checking) {
+      // The rest went out; these wait until the provider's records can tell (the pipeline retries with backoff).
+      throw new ChannelError(
+        `${checking} 个号码的短信已交给服务商但未得到应答，服务商记录暂不能证实是否收到，稍后再查`,
+        'sms_in_doubt_checking',
+        true,
+        undefined,
+        undefined,
+        true,
+      );
+    }
+    for (const [phone, d] of deferred) {
+      // A permanent stop (the account, the template) would refuse them too: they fail with it instead of waiting.
+      outcomes.set(
+        phone,
+        stop
+          ? { recipient: phone, status: 'failed', errorCode: stop.code, errorMessage: stop.message }
+          : { recipient: phone, status: 'deferred', errorCode: 'frequency_limited', errorMessage: `${d.reason}，将于 ${shanghaiClock(d.until)} 发送` },
+      );
+    }
     const recipients = [...outcomes.values()];
     const sent = recipients.filter((r) => r.status === 'sent' || r.status === 'delivered' || r.status === 'unknown').length;
     const providerIds = { provider: this.deps.provider.name };
+    if (deferred.size && !stop) {
+      const deferUntil = new Date(Math.min(...[...deferred.values()].map((d) => d.until.getTime())));
+      return { status: 'sent', providerIds, recipients, deferUntil };
+    }
     if (stop && !sent) {
       throw new ChannelError(`短信发送失败：${stop.message}`, `sms_${stop.code}`, false, stop.code, stop.message);
     }
@@ -164,41 +216,102 @@ export class SmsChannel implements Channel {
     return values;
   }
 
-  /** Settles 'sending' records left by an interrupted attempt: found → sent, provably absent → resend, else unknown. */
-  private async settleInDoubt(deliveryId: string, inDoubt: SmsMessageDoc[], existing: Map<string, SmsMessageDoc>): Promise<void> {
-    if (!inDoubt.length) return;
-    const answers = this.deps.provider.lookup ? await this.deps.provider.lookup(deliveryId, inDoubt) : new Map();
-    const now = this.deps.clock.now();
-    const ops = inDoubt.map((d) => {
-      const a = answers.get(d.phone);
-      if (a?.found) {
-        existing.set(d.phone, { ...d, status: 'sent', providerMessageId: a.providerMessageId });
-        return { updateOne: { filter: { _id: d._id }, update: { $set: { status: 'sent', settledAt: now, ...(a.providerMessageId ? { providerMessageId: a.providerMessageId } : {}) } } } };
+  /**
+   * Settles 'sending' records left by an interrupted attempt, from the provider's own records. Returns how many are
+   * still in doubt and must be asked about again later (left 'sending', with the evidence so far).
+   */
+  private async settleInDoubt(deliveryId: string, inDoubt: SmsMessageDoc[], existing: Map<string, SmsMessageDoc>): Promise<number> {
+    if (!inDoubt.length) return 0;
+    const { provider, clock, logger } = this.deps;
+    const now = clock.now();
+    const settleMs = this.deps.lookupSettleMs ?? 60_000;
+    const handed = inDoubt.filter((d) => d.handedAt);
+    const answers: Map<string, LookupAnswer> =
+      handed.length && provider.lookup ? await provider.lookup(deliveryId, handed.map((d) => ({ phone: d.phone, since: d.handedAt! })), now) : new Map();
+    // Provider records that are already some other message of ours (their SerialNo/BizId is on record) are not this one.
+    const ids = [...answers.values()].flatMap((a) => (a.ok ? a.records.map((r) => r.providerMessageId).filter((x): x is string => Boolean(x)) : []));
+    const taken = new Set(
+      ids.length ? (await SmsMessageModel.find({ providerMessageId: { $in: ids } }).select('providerMessageId').lean()).map((r) => r.providerMessageId) : [],
+    );
+    let checking = 0;
+    const counts = { neverHanded: 0, found: 0, absent: 0, checking: 0, unknown: 0 };
+    const ops: unknown[] = [];
+    for (const d of inDoubt) {
+      if (!d.handedAt) {
+        counts.neverHanded += 1;
+        existing.delete(d.phone); // the request never left: send it now
+        ops.push({ deleteOne: { filter: { _id: d._id, status: 'sending' } } });
+        continue;
       }
-      if (a && !a.found) {
-        existing.delete(d.phone); // never reached the provider: send it now
-        return { deleteOne: { filter: { _id: d._id, status: 'sending' } } };
+      const handOff = this.handOff(d);
+      const answer = answers.get(d.phone);
+      if (!provider.lookup || !answer) {
+        counts.unknown += 1;
+        const evidence = `${handOff}；${PROVIDER_LABELS[provider.name]}不提供按号码查询发送记录`;
+        existing.set(d.phone, { ...d, status: 'unknown' });
+        ops.push({ updateOne: { filter: { _id: d._id }, update: { $set: { status: 'unknown', settledAt: now, evidence, errorCode: 'in_doubt', errorMessage: `${IN_DOUBT_MESSAGE}。${evidence}` } } } });
+        continue;
       }
-      existing.set(d.phone, { ...d, status: 'unknown' });
-      return {
-        updateOne: {
-          filter: { _id: d._id },
-          update: { $set: { status: 'unknown', settledAt: now, errorCode: 'in_doubt', errorMessage: IN_DOUBT_MESSAGE } },
-        },
-      };
-    });
+      if (!answer.ok) {
+        counts.checking += 1;
+        checking += 1;
+        existing.set(d.phone, d);
+        ops.push({ updateOne: { filter: { _id: d._id }, update: { $set: { evidence: `${handOff}；查询服务商记录（${answer.query}）失败：${answer.error}` } } } });
+        continue;
+      }
+      const hit = matchRecord(answer.records, deliveryId, d.handedAt, taken);
+      if (hit) {
+        counts.found += 1;
+        if (hit.providerMessageId) taken.add(hit.providerMessageId);
+        const evidence = `${handOff}；服务商记录中找到该短信（${answer.query}${hit.providerMessageId ? `，编号 ${hit.providerMessageId}` : ''}）`;
+        const status = hit.status === 'failed' ? 'failed' : hit.status;
+        existing.set(d.phone, { ...d, status });
+        const set: Record<string, unknown> = { status, settledAt: now, evidence, errorCode: null, errorMessage: null };
+        if (hit.providerMessageId) set.providerMessageId = hit.providerMessageId;
+        if (status === 'failed') Object.assign(set, { errorCode: hit.errorCode ?? 'undelivered', errorMessage: `运营商回执：未送达（${hit.errorCode ?? '未知原因'}）` });
+        ops.push({ updateOne: { filter: { _id: d._id, status: 'sending' }, update: { $set: set } } });
+        continue;
+      }
+      const settled = provider.lookupIsExact || (answer.complete && now.getTime() - d.handedAt.getTime() >= settleMs);
+      if (settled) {
+        counts.absent += 1;
+        existing.delete(d.phone); // the provider's complete records show it was never accepted: send it now
+        ops.push({ deleteOne: { filter: { _id: d._id, status: 'sending' } } });
+        continue;
+      }
+      counts.checking += 1;
+      checking += 1;
+      existing.set(d.phone, d);
+      const why = answer.complete ? `交给服务商后不足 ${Math.round(settleMs / 1000)} 秒，记录可能尚未出现` : '该号码当天记录过多，查询结果不完整';
+      ops.push({ updateOne: { filter: { _id: d._id }, update: { $set: { evidence: `${handOff}；服务商记录中暂未找到（${answer.query}），${why}` } } } });
+    }
     await SmsMessageModel.bulkWrite(ops as Parameters<typeof SmsMessageModel.bulkWrite>[0], { ordered: false });
-    this.deps.logger.info({ deliveryId, inDoubt: inDoubt.length }, 'settled in-doubt SMS records');
+    logger.info({ deliveryId, ...counts }, 'settled in-doubt SMS records from the provider records');
+    return checking;
   }
 
-  /** Records opted-out and rate-limited numbers as skipped (they stay skipped for this delivery). */
-  private async skipBlocked(request: DeliveryRequest, notification: string, fresh: Planned[], existing: Map<string, SmsMessageDoc>): Promise<void> {
-    if (!fresh.length) return;
+  /** When and how a record was handed to the provider, in words for the people who decide. */
+  private handOff(d: Pick<SmsMessageDoc, 'handedAt' | 'requestId' | 'errorMessage'>): string {
+    if (!d.handedAt) return '请求尚未交给服务商';
+    const at = d.handedAt.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+    const label = PROVIDER_LABELS[this.deps.provider.name];
+    return `${at} 交给${label}${d.requestId ? `（请求号 ${d.requestId}）` : ''}，${d.errorMessage ?? '未得到应答（发送进程中断）'}`;
+  }
+
+  /**
+   * Opted-out numbers are recorded as skipped (they stay skipped for this delivery). Numbers a frequency limit holds
+   * back (the same kind within the interval, the daily cap) get no record: they are deferred until the limit
+   * allows, returned here by the moment they may go.
+   */
+  private async holdBack(request: DeliveryRequest, notification: string, fresh: Planned[], existing: Map<string, SmsMessageDoc>): Promise<Map<string, Deferral>> {
+    const deferred = new Map<string, Deferral>();
+    if (!fresh.length) return deferred;
     const now = this.deps.clock.now();
+    const interval = this.limits.sameTemplateIntervalMs;
     const phones = fresh.map((p) => p.phone);
     const optedOut = new Set((await SmsOptOutModel.find({ _id: { $in: phones } }).select('_id').lean()).map((r) => r._id));
     const dayStart = shanghaiDayStart(now);
-    const since = new Date(Math.min(dayStart.getTime(), now.getTime() - this.limits.sameTemplateIntervalMs));
+    const since = new Date(Math.min(dayStart.getTime(), now.getTime() - interval));
     const recent = await SmsMessageModel.find({
       phone: { $in: phones.filter((p) => !optedOut.has(p)) },
       attemptedAt: { $gte: since },
@@ -208,40 +321,44 @@ export class SmsChannel implements Channel {
       .select('phone notification attemptedAt')
       .lean();
     const today = new Map<string, number>();
-    const sameRecently = new Set<string>();
+    const sameUntil = new Map<string, number>();
     for (const r of recent) {
       if (r.attemptedAt >= dayStart) today.set(r.phone, (today.get(r.phone) ?? 0) + 1);
-      if (r.notification === notification && now.getTime() - r.attemptedAt.getTime() < this.limits.sameTemplateIntervalMs) sameRecently.add(r.phone);
+      const until = r.attemptedAt.getTime() + interval;
+      if (r.notification === notification && until > now.getTime()) sameUntil.set(r.phone, Math.max(sameUntil.get(r.phone) ?? 0, until));
     }
     const skipped: Array<Partial<SmsMessageDoc>> = [];
     for (const p of fresh) {
-      const reason = optedOut.has(p.phone)
-        ? (['opted_out', '该号码已退订短信'] as const)
-        : sameRecently.has(p.phone)
-          ? (['frequency_limited', `同类短信 ${Math.round(this.limits.sameTemplateIntervalMs / 1000)} 秒内只发一次`] as const)
-          : (today.get(p.phone) ?? 0) >= this.limits.perNumberDaily
-            ? (['frequency_limited', `该号码今日已收到 ${this.limits.perNumberDaily} 条短信，达到上限`] as const)
-            : undefined;
-      if (!reason) continue;
-      skipped.push({
-        deliveryId: request.deliveryId,
-        phone: p.phone,
-        notification: notification as SmsMessageDoc['notification'],
-        provider: this.deps.provider.name,
-        status: 'skipped',
-        errorCode: reason[0],
-        errorMessage: reason[1],
-        attemptedAt: now,
-        settledAt: now,
-      });
+      if (optedOut.has(p.phone)) {
+        skipped.push({
+          deliveryId: request.deliveryId,
+          phone: p.phone,
+          notification: notification as SmsMessageDoc['notification'],
+          provider: this.deps.provider.name,
+          status: 'skipped',
+          errorCode: 'opted_out',
+          errorMessage: '该号码已退订短信',
+          attemptedAt: now,
+          settledAt: now,
+        });
+      } else if ((today.get(p.phone) ?? 0) >= this.limits.perNumberDaily) {
+        deferred.set(p.phone, { until: new Date(dayStart.getTime() + 86_400_000), reason: `该号码今日已收到 ${this.limits.perNumberDaily} 条短信，达到上限` });
+      } else if (sameUntil.has(p.phone)) {
+        deferred.set(p.phone, { until: new Date(sameUntil.get(p.phone)!), reason: `同类短信 ${Math.round(interval / 1000)} 秒内只发一次` });
+      }
     }
-    if (!skipped.length) return;
-    await insertIgnoringDuplicates(skipped);
-    for (const s of skipped) existing.set(s.phone!, s as SmsMessageDoc);
+    if (skipped.length) {
+      await insertIgnoringDuplicates(skipped);
+      for (const s of skipped) existing.set(s.phone!, s as SmsMessageDoc);
+    }
+    return deferred;
   }
 
-  /** Sends in provider-sized requests; returns the permanent error that stopped the fan-out, if any. */
-  private async sendAll(request: DeliveryRequest, template: SmsTemplate, toSend: Planned[]): Promise<SmsProviderError | undefined> {
+  /**
+   * Sends in provider-sized requests; returns the permanent error that stopped the fan-out, if any. Numbers the
+   * provider refuses for its own per-number frequency limits were not accepted: they join `deferred`.
+   */
+  private async sendAll(request: DeliveryRequest, template: SmsTemplate, toSend: Planned[], deferred: Map<string, Deferral>): Promise<SmsProviderError | undefined> {
     const provider = this.deps.provider;
     const chunks = chunkForProvider(toSend, provider);
     for (const [index, chunk] of chunks.entries()) {
@@ -250,17 +367,24 @@ export class SmsChannel implements Channel {
       const claimed = await insertIgnoringDuplicates(chunk.map((m) => ({ ...base, phone: m.phone, status: 'sending' as const })));
       const mine = chunk.filter((m) => claimed.has(m.phone)); // a number another worker claimed meanwhile is theirs
       if (!mine.length) continue;
+      const phones = mine.map((m) => m.phone);
+      // The hand-off moment: from here on, a crash leaves these numbers in doubt (before it, they were never sent).
+      await SmsMessageModel.updateMany({ deliveryId: request.deliveryId, phone: { $in: phones }, status: 'sending' }, { $set: { handedAt: this.deps.clock.now() } });
       let results;
       try {
         results = await provider.send({ deliveryId: request.deliveryId, notification: request.sms!.notification, template, signName: this.deps.signName, messages: mine });
       } catch (err) {
         const e = err instanceof SmsProviderError ? err : new SmsProviderError((err as Error).message, 'provider_error', false);
         if (e.mayHaveBeenAccepted) {
-          // Leave the records 'sending': the next attempt looks them up instead of resending.
+          // Leave the records 'sending' with what the provider answered: the next attempt looks them up instead of resending.
+          await SmsMessageModel.updateMany(
+            { deliveryId: request.deliveryId, phone: { $in: phones }, status: 'sending' },
+            { $set: { errorCode: e.code, errorMessage: e.message, ...(e.requestId ? { requestId: e.requestId } : {}) } },
+          );
           throw new ChannelError(`短信请求未得到应答：${e.message}`, `sms_${e.code}`, true, e.code, e.message, true);
         }
         if (e.transient) {
-          await SmsMessageModel.deleteMany({ deliveryId: request.deliveryId, phone: { $in: mine.map((m) => m.phone) }, status: 'sending' });
+          await SmsMessageModel.deleteMany({ deliveryId: request.deliveryId, phone: { $in: phones }, status: 'sending' });
           throw new ChannelError(`短信暂时发送失败：${e.message}`, `sms_${e.code}`, true, e.code, e.message);
         }
         // Permanent: this and every later number fail with the provider's reason (they would fail the same way).
@@ -275,14 +399,22 @@ export class SmsChannel implements Channel {
         return e;
       }
       const settled = this.deps.clock.now();
+      const limited = results.filter((r) => !r.ok && r.code && provider.frequencyLimit?.(r.code, settled));
+      for (const r of limited) deferred.set(r.phone, { until: provider.frequencyLimit!(r.code!, settled)!, reason: r.message ?? '服务商频率限制' });
+      if (limited.length) {
+        await SmsMessageModel.deleteMany({ deliveryId: request.deliveryId, phone: { $in: limited.map((r) => r.phone) }, status: 'sending' });
+      }
       await SmsMessageModel.bulkWrite(
-        results.map((r) => ({
+        results.filter((r) => !deferred.has(r.phone)).map((r) => ({
           updateOne: {
             filter: { deliveryId: request.deliveryId, phone: r.phone, status: 'sending' },
             update: {
-              $set: r.ok
-                ? { status: 'sent', settledAt: settled, ...(r.providerMessageId ? { providerMessageId: r.providerMessageId } : {}) }
-                : { status: 'failed', settledAt: settled, errorCode: r.code ?? 'failed', errorMessage: r.message ?? '发送失败' },
+              $set: {
+                ...(r.ok
+                  ? { status: 'sent', settledAt: settled, ...(r.providerMessageId ? { providerMessageId: r.providerMessageId } : {}) }
+                  : { status: 'failed', settledAt: settled, errorCode: r.code ?? 'failed', errorMessage: r.message ?? '发送失败' }),
+                ...(r.requestId ? { requestId: r.requestId } : {}),
+              },
             },
           },
         })),
@@ -291,6 +423,18 @@ export class SmsChannel implements Channel {
     }
     return undefined;
   }
+}
+
+/**
+ * The provider record that is this message: tagged with our delivery id, or (a provider that does not echo the tag)
+ * an untagged one from the hand-off on that is not already another message of ours.
+ */
+function matchRecord(records: ProviderRecord[], deliveryId: string, handedAt: Date, taken: Set<string | undefined>): ProviderRecord | undefined {
+  const tagged = records.find((r) => r.tag === deliveryId);
+  if (tagged) return tagged;
+  return records.find(
+    (r) => !r.tag && r.providerMessageId && !taken.has(r.providerMessageId) && (!r.at || r.at.getTime() >= handedAt.getTime() - SKEW_MS),
+  );
 }
 
 /** Groups numbers by identical values and cuts them to the provider's request sizes. */
@@ -360,6 +504,11 @@ async function insertIgnoringDuplicates(docs: Array<Partial<SmsMessageDoc>>): Pr
 function clip(text: string, max: number): string {
   const chars = [...text.trim()];
   return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** "12月1日 14:30:05" in Asia/Shanghai, for messages people read. */
+function shanghaiClock(at: Date): string {
+  return at.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
 
 /** Midnight of `now`'s calendar day in Asia/Shanghai (UTC+8, no daylight saving). */

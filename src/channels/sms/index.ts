@@ -14,7 +14,7 @@ export { SmsMessageModel, SmsOptOutModel, type SmsMessageDoc, type SmsOptOutDoc 
 export { OutboxMessageModel, OutboxProvider, type OutboxMessageDoc } from './outbox';
 export { TencentSmsProvider } from './tencent';
 export { AliyunSmsProvider } from './aliyun';
-export { SmsProviderError, type SmsProvider } from './provider';
+export { SmsProviderError, type SmsProvider, type LookupAnswer, type ProviderRecord } from './provider';
 export { normalizeChinaMobile, nationalNumber } from './phone';
 export { optedOutAmong, addOptOut, removeOptOut, isOptOutReply, wasTextedBy } from './opt-out';
 export { applyReceipts, parseShanghaiTime, type Receipt } from './receipts';
@@ -40,5 +40,6 @@ export function createSmsChannel(deps: { config: Config; clock: Clock; logger: L
     logger: deps.logger.child({ channel: 'sms' }),
     templates: loadSmsTemplates(deps.config.sms.templatesFile),
     limits: deps.limits,
+    lookupSettleMs: deps.config.sms.lookupSettleMs,
   });
 }

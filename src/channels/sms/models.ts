@@ -20,6 +20,15 @@ export interface SmsMessageDoc {
   errorCode?: string;
   errorMessage?: string;
   attemptedAt: Date;
+  /**
+   * Written just before the request leaves for the provider. A 'sending' record without it was never handed over
+   * (the process stopped in between): it is sent again without asking anyone.
+   */
+  handedAt?: Date;
+  /** The provider's id of the request that carried it, when an answer came (RequestId). */
+  requestId?: string;
+  /** Why the record stands as it does after a reconcile: what the provider's own records said. */
+  evidence?: string;
   settledAt?: Date;
   receiptAt?: Date;
 }
@@ -35,6 +44,9 @@ const messageSchema = new Schema<SmsMessageDoc>(
     errorCode: String,
     errorMessage: String,
     attemptedAt: { type: Date, required: true },
+    handedAt: Date,
+    requestId: String,
+    evidence: String,
     settledAt: Date,
     receiptAt: Date,
   },

@@ -31,28 +31,34 @@ export async function applyReceipts(events: DomainEventBus, receipts: Receipt[])
       unmatched += 1;
       continue;
     }
-    const match = r.providerMessageId
-      ? { provider: r.provider, providerMessageId: r.providerMessageId, phone }
-      : r.deliveryId
-        ? { provider: r.provider, deliveryId: r.deliveryId, phone }
-        : undefined;
-    if (!match) {
+    // By the provider's message id; else by the delivery id it echoes (a send whose answer was lost has no id on
+    // record yet: its receipt is what settles it).
+    const matches = [
+      ...(r.providerMessageId ? [{ provider: r.provider, providerMessageId: r.providerMessageId, phone }] : []),
+      ...(r.deliveryId ? [{ provider: r.provider, deliveryId: r.deliveryId, phone }] : []),
+    ];
+    if (!matches.length) {
       unmatched += 1;
       continue;
     }
-    const doc = await SmsMessageModel.findOneAndUpdate(
-      { ...match, receiptAt: { $exists: false } },
-      {
-        $set: {
-          status: r.delivered ? 'delivered' : 'failed',
-          receiptAt: r.receivedAt,
-          ...(r.delivered ? {} : { errorCode: r.errorCode ?? 'undelivered', errorMessage: r.errorMessage ?? '运营商回执：未送达' }),
+    let doc = null;
+    for (const match of matches) {
+      doc = await SmsMessageModel.findOneAndUpdate(
+        { ...match, receiptAt: { $exists: false } },
+        {
+          $set: {
+            status: r.delivered ? 'delivered' : 'failed',
+            receiptAt: r.receivedAt,
+            ...(r.providerMessageId ? { providerMessageId: r.providerMessageId } : {}),
+            ...(r.delivered ? {} : { errorCode: r.errorCode ?? 'undelivered', errorMessage: r.errorMessage ?? '运营商回执：未送达' }),
+          },
         },
-      },
-      { returnDocument: 'after' },
-    ).lean();
+        { returnDocument: 'after' },
+      ).lean();
+      if (doc) break;
+    }
     if (!doc) {
-      if (await SmsMessageModel.exists(match)) repeated += 1;
+      if (await SmsMessageModel.exists({ $or: matches })) repeated += 1;
       else unmatched += 1;
       continue;
     }

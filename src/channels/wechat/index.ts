@@ -8,7 +8,7 @@ import { WechatChannel } from './channel';
 export { WechatChannel, WECHAT_LIMITS, PUBLISH_STATUS_REASONS, clientMsgId } from './channel';
 export { MassQuota, WechatMassQuotaModel, type QuotaStatus } from './quota';
 export { FREEPUBLISH_UNAUTHORIZED_MESSAGE } from './errors';
-export { renderWechatArticle, imageSources } from './render';
+export { renderWechatArticle, imageSources, clip } from './render';
 
 /** The channel for the configured account, or undefined when WECHAT_APP_ID/SECRET are not set. */
 export function createWechatChannel(deps: { config: Config; clock: Clock; logger: Logger; client?: WechatClient }): WechatChannel | undefined {

@@ -86,6 +86,8 @@ export function publishablePlugin(schema: Schema): void {
   schema.index({ updatedAt: -1, _id: -1 });
   // Admin list filtered by status, newest edits first.
   schema.index({ status: 1, updatedAt: -1, _id: -1 });
+  // Admin list filtered by author ("my drafts"), newest edits first.
+  schema.index({ createdBy: 1, updatedAt: -1, _id: -1 });
   // Admin list sorted by publication date.
   schema.index({ publishedAt: -1, _id: -1 });
   // Public lists / latest / adjacent: status 'published', newest first.

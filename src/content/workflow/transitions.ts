@@ -160,6 +160,11 @@ export class WorkflowService {
     if (!rows.length && !(await spec.model.exists({ _id }))) throw new NotFoundError(`未找到该${spec.label}`);
     return rows.map(transitionView);
   }
+
+  /** The latest transition of this action on the item (e.g. its last approval), if any. */
+  async lastTransition(kind: ItemKind, id: string, action: WorkflowAction): Promise<TransitionDoc | null> {
+    return Transition.findOne({ kind, itemId: toObjectId(id), action }).sort({ at: -1, _id: -1 }).lean();
+  }
 }
 
 export interface TransitionView {

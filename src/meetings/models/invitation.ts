@@ -28,6 +28,11 @@ export interface InvitationDoc {
   response: RsvpResponse;
   note: string;
   respondedAt?: Date;
+  /** The publication whose SMS carried the current link (announce, a newcomer invite, or a resend). */
+  publicationId?: string;
+  /** Set when the organizer checks the invitee in at the meeting. */
+  checkedInAt?: Date;
+  checkedInBy?: string;
   createdAt: Date;
 }
 
@@ -45,6 +50,9 @@ const invitationSchema = new Schema<InvitationDoc>(
     response: { type: String, enum: RSVP_RESPONSES, required: true, default: 'pending' },
     note: { type: String, default: '', maxlength: 200 },
     respondedAt: { type: Date },
+    publicationId: { type: String },
+    checkedInAt: { type: Date },
+    checkedInBy: { type: String },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, strict: 'throw', collection: 'meeting_invitations' },

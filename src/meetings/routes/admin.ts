@@ -1,15 +1,17 @@
 /** /api/admin/meetings…: organizers (and admins) plan, announce, change, follow and wrap up meetings. */
 import { z } from 'zod';
+import { adminMeeting, meetingPage, rsvpRow, rsvpSummary } from '../response-schemas';
 import { ApiRouter } from '../../http/api-router';
-import { idParams, pagination } from '../../http/schemas';
+import { idParams, objectId, pagination } from '../../http/schemas';
 import type { AppContext } from '../../http/context';
 import { MEETING_STATUSES, RSVP_RESPONSES } from '../models';
 import { cancelBody, createMeetingBody, rescheduleBody, updateMeetingBody, versionBody } from '../schemas';
 import { createMeeting, deleteMeeting, findMeeting, getMeeting, isLive, listMeetings, updateMeeting } from '../service';
 import { announceMeeting, inviteNewcomers } from '../announce';
 import { cancelMeeting, markHeld, rescheduleMeeting } from '../changes';
-import { listRsvps, rsvpCsv } from '../attendance';
+import { listRsvps, rsvpCsv, setCheckIn } from '../attendance';
 import { listReminders } from '../reminders';
+import { resendInvitations } from '../resend';
 import { createFollowUpDraft } from '../follow-up';
 import { syncMeetingPage } from '../publishable';
 import type { Actor, MeetingsContext } from '../context';
@@ -32,6 +34,7 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
     tags: TAGS,
     access: ORGANIZERS,
     query: z.object({ status: z.enum(MEETING_STATUSES).optional(), ...pagination }).strict(),
+    response: meetingPage,
     handler: (_ctx, { query }) => listMeetings(query),
   });
 
@@ -43,6 +46,7 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
     access: ORGANIZERS,
     body: createMeetingBody,
     responses: { 201: 'Created' },
+    response: adminMeeting,
     handler: async (ctx, { body }) => {
       ctx.status = 201;
       return createMeeting(mc, body, actor(ctx));
@@ -56,6 +60,7 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
     tags: TAGS,
     access: ORGANIZERS,
     params: idParams,
+    response: adminMeeting,
     handler: (_ctx, { params }) => getMeeting(params.id),
   });
 
@@ -143,10 +148,35 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
     access: ORGANIZERS,
     params: idParams,
     query: z.object({ response: z.enum(RSVP_RESPONSES).optional() }).strict(),
+    response: rsvpSummary,
     handler: async (ctx, { params, query }) => {
       ctx.set('Cache-Control', 'no-store');
       return listRsvps(await findMeeting(params.id), query);
     },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/meetings/:id/invitations/resend',
+    summary: 'Resend the invitation with a new personal link: to the invitations named, or to everyone who has not answered',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    body: z.object({ invitationIds: z.array(z.string().regex(/^[0-9a-f]{24}$/, 'an invitation id')).min(1).max(2000).optional() }).strict(),
+    responses: { 200: 'Queued (resent: how many)', 409: 'The meeting is no longer live' },
+    handler: (ctx, { params, body }) => resendInvitations(mc, params.id, body, actor(ctx)),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/meetings/:id/check-ins',
+    summary: 'Check an invitee in at the meeting (present: true) or undo it (false); the RSVP list shows checkedInAt and counts.checkedIn',
+    tags: TAGS,
+    access: ORGANIZERS,
+    params: idParams,
+    body: z.object({ invitationId: objectId, present: z.boolean() }).strict(),
+    response: rsvpRow,
+    handler: async (ctx, { params, body }) => setCheckIn(await findMeeting(params.id), body.invitationId, body.present, ctx.state.user!.username, mc.clock.now()),
   });
 
   api.add({
@@ -170,7 +200,7 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
   api.add({
     method: 'get',
     path: '/api/admin/meetings/:id/reminders',
-    summary: 'Reminders recorded for this meeting (sent or skipped, and why)',
+    summary: 'Reminders recorded for this meeting (sent, skipped, or withdrawn by a cancellation or move, and why)',
     tags: TAGS,
     access: ORGANIZERS,
     params: idParams,

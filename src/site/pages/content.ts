@@ -7,6 +7,12 @@ import {
   listPublished,
   relatedFor,
   type ContentKind,
+  type PublicArticle,
+  type PublicArticleSummary,
+  type PublicCase,
+  type PublicDeputy,
+  type PublicGroup,
+  type PublicItemByKind,
   type RelatedItems,
 } from '../../content/public-queries';
 import { CASE_KINDS, CASE_KIND_LABELS, DEPUTY_LEVELS, DEPUTY_LEVEL_LABELS } from '../../content/enums';
@@ -35,6 +41,71 @@ function relatedTags(related: RelatedItems): string[] {
   ];
 }
 
+type Adjacent = { previous?: PublicArticleSummary; next?: PublicArticleSummary };
+type GroupActivities = Awaited<ReturnType<typeof recentPublicActivities>>;
+
+/**
+ * The HTML of one item's page. The routes below and the editors' preview (src/preview/) both render through here,
+ * so a preview is exactly the page readers will get.
+ */
+export function itemPageHtml<K extends ContentKind>(requestPath: string, kind: K, item: PublicItemByKind[K], related: RelatedItems, adjacent: Adjacent = {}, groupActivities: GroupActivities = []): string {
+  const base = siteRuntime().publicBaseUrl;
+  switch (kind) {
+    case 'article': {
+      const a = item as PublicArticle;
+      return renderHtml(requestPath, 'article.njk', {
+        item: a,
+        related,
+        adjacent,
+        meta: { title: a.title, description: a.digest, canonicalPath: a.path, ogType: 'article', image: a.cover?.cover, jsonLd: articleLd(base, a), nav: 'news' },
+      });
+    }
+    case 'deputy': {
+      const d = item as PublicDeputy;
+      return renderHtml(requestPath, 'deputy.njk', {
+        item: d,
+        related,
+        meta: {
+          title: d.name,
+          description: d.digest || `${d.levelLabel}${d.name}`,
+          canonicalPath: d.path,
+          ogType: 'profile',
+          image: d.photo?.cover,
+          jsonLd: deputyLd(base, d),
+          nav: 'deputies',
+        },
+      });
+    }
+    case 'group': {
+      const g = item as PublicGroup;
+      const members = g.members.map((m) => ({ ...m, levelLabel: m.level ? DEPUTY_LEVEL_LABELS[m.level] : undefined }));
+      return renderHtml(requestPath, 'group.njk', {
+        item: { ...g, members },
+        records: groupActivities,
+        // Members are listed in full above; the related box keeps news and cases.
+        related: { ...related, deputies: [] },
+        meta: { title: g.name, description: g.digest, canonicalPath: g.path, image: g.cover?.cover, jsonLd: groupLd(base, g), nav: 'groups' },
+      });
+    }
+    default: {
+      const c = item as PublicCase;
+      return renderHtml(requestPath, 'case.njk', {
+        item: c,
+        related,
+        meta: {
+          title: c.title,
+          description: c.summary || c.digest,
+          canonicalPath: c.path,
+          ogType: 'article',
+          image: c.cover?.cover,
+          jsonLd: caseLd(base, c),
+          nav: 'cases',
+        },
+      });
+    }
+  }
+}
+
 export function registerContentPages(router: Router<AppState>): void {
   router.get(
     '/news',
@@ -60,21 +131,7 @@ export function registerContentPages(router: Router<AppState>): void {
       const item = await getPublishedBySlug('article', ctx.params.slug);
       if (!item) return null;
       const [related, adjacent] = await Promise.all([relatedFor('article', item.id), adjacentArticles(item.id)]);
-      const base = siteRuntime().publicBaseUrl;
-      const body = renderHtml(ctx.path, 'article.njk', {
-        item,
-        related,
-        adjacent,
-        meta: {
-          title: item.title,
-          description: item.digest,
-          canonicalPath: item.path,
-          ogType: 'article',
-          image: item.cover?.cover,
-          jsonLd: articleLd(base, item),
-          nav: 'news',
-        },
-      });
+      const body = itemPageHtml(ctx.path, 'article', item, related, adjacent);
       const neighbours = [adjacent.previous, adjacent.next].filter((a) => !!a).map((a) => itemTag('article', a.id));
       return { body, tags: [itemTag('article', item.id), ...relatedTags(related), ...neighbours], view: { kind: 'article', id: item.id } };
     }),
@@ -105,20 +162,7 @@ export function registerContentPages(router: Router<AppState>): void {
       const item = await getPublishedBySlug('deputy', ctx.params.slug);
       if (!item) return null;
       const related = await relatedFor('deputy', item.id);
-      const base = siteRuntime().publicBaseUrl;
-      const body = renderHtml(ctx.path, 'deputy.njk', {
-        item,
-        related,
-        meta: {
-          title: item.name,
-          description: item.digest || `${item.levelLabel}${item.name}`,
-          canonicalPath: item.path,
-          ogType: 'profile',
-          image: item.photo?.cover,
-          jsonLd: deputyLd(base, item),
-          nav: 'deputies',
-        },
-      });
+      const body = itemPageHtml(ctx.path, 'deputy', item, related);
       return { body, tags: [itemTag('deputy', item.id), ...relatedTags(related)], view: { kind: 'deputy', id: item.id } };
     }),
   );
@@ -145,16 +189,8 @@ export function registerContentPages(router: Router<AppState>): void {
       const item = await getPublishedBySlug('group', ctx.params.slug);
       if (!item) return null;
       const related = await relatedFor('group', item.id);
-      const base = siteRuntime().publicBaseUrl;
-      const members = item.members.map((m) => ({ ...m, levelLabel: m.level ? DEPUTY_LEVEL_LABELS[m.level] : undefined }));
       const records = await recentPublicActivities(item.id, 10);
-      const body = renderHtml(ctx.path, 'group.njk', {
-        item: { ...item, members },
-        records,
-        // Members are listed in full above; the related box keeps news and cases.
-        related: { ...related, deputies: [] },
-        meta: { title: item.name, description: item.digest, canonicalPath: item.path, image: item.cover?.cover, jsonLd: groupLd(base, item), nav: 'groups' },
-      });
+      const body = itemPageHtml(ctx.path, 'group', item, related, {}, records);
       // Member links appear only for published deputies: any deputy change may add or remove one.
       return { body, tags: [itemTag('group', item.id), listTag('deputy'), ...relatedTags(related)], view: { kind: 'group', id: item.id } };
     }),
@@ -184,20 +220,7 @@ export function registerContentPages(router: Router<AppState>): void {
       const item = await getPublishedBySlug('case', ctx.params.slug);
       if (!item) return null;
       const related = await relatedFor('case', item.id);
-      const base = siteRuntime().publicBaseUrl;
-      const body = renderHtml(ctx.path, 'case.njk', {
-        item,
-        related,
-        meta: {
-          title: item.title,
-          description: item.summary || item.digest,
-          canonicalPath: item.path,
-          ogType: 'article',
-          image: item.cover?.cover,
-          jsonLd: caseLd(base, item),
-          nav: 'cases',
-        },
-      });
+      const body = itemPageHtml(ctx.path, 'case', item, related);
       return { body, tags: [itemTag('case', item.id), ...relatedTags(related)], view: { kind: 'case', id: item.id } };
     }),
   );

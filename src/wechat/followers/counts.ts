@@ -34,3 +34,8 @@ export async function followerCountsBetween(from: Date, to: Date): Promise<Daily
 }
 
 export { shanghaiDayKey };
+
+/** Followers a mass send would reach now: everyone subscribed, or those with one tag. */
+export function subscribedFollowerCount(tagId?: number): Promise<number> {
+  return WechatFollower.countDocuments(tagId === undefined ? { subscribed: true } : { subscribed: true, tagIds: tagId });
+}

@@ -7,6 +7,7 @@ import type { Clock } from '../../clock';
 import type { DomainEventBus, DomainEvents } from '../../events';
 import type { FollowerService } from '../followers/service';
 import type { KeywordService } from '../keywords/service';
+import type { MenuService } from '../menu/service';
 import { normalizeText } from '../keywords/matcher';
 import { WechatInteraction } from '../models/interaction';
 import { text, type XmlRecord } from '../xml';
@@ -26,6 +27,8 @@ export interface HandlerDeps {
   replies: ContentReplies;
   keywords: KeywordService;
   followers: FollowerService;
+  /** Click keys beyond the built-in ones answer with the reply configured on their menu button. */
+  menu?: Pick<MenuService, 'clickReply'>;
   extraTextHandlers?: TextHandler[];
 }
 
@@ -164,8 +167,15 @@ export class InboundHandlers {
         return replies.modelCases();
       case 'UPCOMING_MEETINGS':
         return replies.upcomingMeetings();
-      default:
+      default: {
+        const configured = await this.deps.menu?.clickReply(key);
+        if (configured?.type === 'text') return { type: 'text', content: configured.text };
+        if (configured?.type === 'article') {
+          const card = await replies.item(configured.kind, configured.itemId);
+          if (card) return card;
+        }
         return this.defaultReply();
+      }
     }
   }
 }

@@ -2,8 +2,9 @@
  * Runs each inbound message once and answers within WeChat's 5 seconds.
  * - Retry dedupe: the first delivery claims the message's retry identity in MongoDB (unique _id); a retry finds the
  *   claim and answers with the stored reply (waiting briefly while the first delivery is still working).
- * - Deadline: the handler gets `deadlineMs`; if it is not done by then the answer is `success` and the handler
- *   finishes in the background, its reply (if any) sent afterwards as a customer-service message.
+ * - Deadline: the answer is due `deadlineMs` after the request arrived (the route passes the moment); whatever is not
+ *   done by then (the claim, the handler, storing the reply) finishes in the background, the answer is `success` and
+ *   the handler's reply (if any) follows as a customer-service message.
  */
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
@@ -36,45 +37,58 @@ export class InboundProcessor {
     private readonly options: ProcessorOptions,
   ) {}
 
-  /** The plain reply XML, or `success`. */
-  async process(msg: InboundMessage): Promise<string> {
-    // WeChat's 5-second limit is elapsed time, measured on the monotonic clock (not the service clock).
-    const started = performance.now();
-    const key = dedupeKey(msg);
-    if (!(await this.claim(key, msg))) return this.answerRetry(key);
-    // The deadline counts from arrival: a slow claim leaves the handler less time, never WeChat more waiting.
-    const remaining = Math.max(0, this.options.deadlineMs - (performance.now() - started));
+  get deadlineMs(): number {
+    return this.options.deadlineMs;
+  }
 
-    const work = this.handlers.handle(msg);
+  /**
+   * The plain reply XML, or `success`; never later than `deadlineAt` (performance.now() ms: WeChat's limit is
+   * elapsed time, measured on the monotonic clock, not the service clock; default: deadlineMs from now).
+   */
+  async process(msg: InboundMessage, deadlineAt = performance.now() + this.options.deadlineMs): Promise<string> {
+    const key = dedupeKey(msg);
+    // The claim and the handler race the deadline together; what is decided below happens exactly once.
+    const work = (async (): Promise<{ retryAnswer: string } | { reply: Reply | null }> => {
+      if (!(await this.claim(key, msg))) return { retryAnswer: await this.answerRetry(key, deadlineAt) };
+      try {
+        return { reply: await this.handlers.handle(msg) };
+      } catch (err) {
+        this.logger.error({ err, key }, 'wechat handler failed');
+        return { reply: null };
+      }
+    })();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), remaining);
+      timer = setTimeout(() => resolve('late'), Math.max(0, deadlineAt - performance.now()));
     });
-    let outcome: Reply | null | 'late' | 'failed';
+    let outcome: Awaited<typeof work> | 'late';
     try {
       outcome = await Promise.race([work, deadline]);
     } catch (err) {
-      this.logger.error({ err, key }, 'wechat handler failed');
-      outcome = 'failed';
+      this.logger.error({ err, key }, 'wechat message processing failed');
+      return SUCCESS;
     } finally {
       clearTimeout(timer);
     }
-
     if (outcome === 'late') {
-      this.logger.warn({ key, deadlineMs: this.options.deadlineMs }, 'wechat handler missed the deadline; answering success and following up');
-      await this.finish(key, SUCCESS, true);
+      this.logger.warn({ key, deadlineMs: this.options.deadlineMs }, 'wechat reply deadline reached; answering success and following up');
       this.track(
         work
-          .then((reply) => (reply ? this.followUp(msg, reply) : undefined))
+          .then(async (done) => {
+            if ('retryAnswer' in done) return;
+            await this.finish(key, SUCCESS, true);
+            if (done.reply) await this.followUp(msg, done.reply);
+          })
           .catch((err) => this.logger.error({ err, key }, 'wechat background handler or follow-up failed')),
       );
       return SUCCESS;
     }
-    const xml =
-      outcome && outcome !== 'failed'
-        ? renderReplyXml(outcome, { toUser: msg.fromUser, fromUser: msg.toUser, createTime: Math.floor(this.clock.now().getTime() / 1000) })
-        : SUCCESS;
-    await this.finish(key, xml, false);
+    if ('retryAnswer' in outcome) return outcome.retryAnswer;
+    const xml = outcome.reply
+      ? renderReplyXml(outcome.reply, { toUser: msg.fromUser, fromUser: msg.toUser, createTime: Math.floor(this.clock.now().getTime() / 1000) })
+      : SUCCESS;
+    // Stored for WeChat's retries in the background: the answer does not wait for the write.
+    this.track(this.finish(key, xml, false));
     return xml;
   }
 
@@ -108,8 +122,7 @@ export class InboundProcessor {
   }
 
   /** A retry: the stored reply once the first delivery has one; `success` if it is still working at the deadline. */
-  private async answerRetry(key: string): Promise<string> {
-    const until = performance.now() + this.options.deadlineMs;
+  private async answerRetry(key: string, until: number): Promise<string> {
     const poll = this.options.retryPollMs ?? 50;
     for (;;) {
       const doc = await WechatInboundMessage.findById(key, { status: 1, reply: 1 }).lean();

@@ -177,72 +177,93 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
       503: 'WECHAT_TOKEN not configured',
     },
     handler: async (ctx, { query }) => {
-      const tok = requireToken(ctx);
-      const { timestamp, nonce } = signed(ctx, query);
-      const safe = query.encrypt_type === 'aes';
-      if (safe && !crypto) {
-        refuse(ctx, 'safe_mode_not_configured', new BadRequestError('安全模式未配置（WECHAT_ENCODING_AES_KEY / WECHAT_APP_ID）', 'safe_mode_not_configured'));
-      }
-      if (!safe && !plainAllowed) {
-        refuse(ctx, 'safe_mode_required', new ForbiddenError('已启用安全模式：只接受加密消息（encrypt_type=aes）', 'safe_mode_required'));
-      }
-      if (!safe && !verifyPlainSignature(tok, timestamp, nonce, query.signature)) {
-        refuse(ctx, 'invalid_signature', new ForbiddenError('签名无效', 'invalid_signature'));
-      }
-      checkFreshness(ctx, query);
-      const raw = await body(ctx);
-      if (!safe) await checkReplay(ctx, timestamp, nonce, query.signature!, raw);
-      let record = parse(ctx, raw);
-      let sealKey: string | undefined;
-      if (safe) {
-        const encrypted = text(record, 'Encrypt');
-        if (!encrypted) refuse(ctx, 'malformed_xml', new BadRequestError('安全模式消息缺少 Encrypt', 'malformed_xml'));
-        // The signature covers the ciphertext: checked before anything is decrypted or parsed.
-        if (!verifyMsgSignature(tok, timestamp, nonce, encrypted, query.msg_signature)) {
-          refuse(ctx, 'invalid_signature', new ForbiddenError('消息签名无效', 'invalid_signature'));
-        }
-        await checkReplay(ctx, timestamp, nonce, query.msg_signature!, raw);
-        try {
-          const opened = crypto!.open(encrypted);
-          sealKey = opened.key;
-          record = parse(ctx, opened.message);
-        } catch (err) {
-          if (err instanceof EnvelopeError) {
-            if (err.reason === 'wrong_appid') refuse(ctx, 'wrong_appid', new ForbiddenError('消息不属于本公众号', 'wrong_appid'));
-            refuse(ctx, 'undecryptable', new BadRequestError('消息无法解密', 'undecryptable'));
-          }
-          throw err;
-        }
-      }
-      let message;
+      // WeChat waits 5 s for the whole request: the deadline counts from arrival and bounds everything (signature
+      // bookkeeping, decryption, the message claim, the handler). Past it the answer is `success`; the work goes on.
+      const deadlineAt = (ctx.state.arrivedAt ?? performance.now()) + processor.deadlineMs;
+      const work = answer(ctx, query, deadlineAt);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), Math.max(0, deadlineAt - performance.now()));
+      });
+      let outcome: { type: string; body: string } | 'late';
       try {
-        message = toInbound(record);
-      } catch (err) {
-        if (err instanceof MessageIncomplete) refuse(ctx, 'incomplete', new BadRequestError(`消息不完整：${err.message}`, 'incomplete_message'));
-        throw err;
+        outcome = await Promise.race([work, late]);
+      } finally {
+        clearTimeout(timer);
       }
-      handled.inc({ kind: message.msgType === 'event' ? `event:${message.event}` : message.msgType });
-
-      const reply = await processor.process(message);
-      if (reply === SUCCESS) {
-        ctx.type = 'text/plain';
-        ctx.body = SUCCESS;
-        return;
+      if (outcome === 'late') {
+        // A refusal found after the answer went out has been logged and counted by refuse().
+        work.catch((err: unknown) => {
+          if (!(err instanceof AppError)) ctx.state.log.error({ err }, 'wechat callback failed after the deadline');
+        });
+        outcome = { type: 'text/plain', body: SUCCESS };
       }
-      ctx.type = 'text/xml';
-      if (!safe) {
-        ctx.body = reply;
-        return;
-      }
-      const replyNonce = randomBytes(8).toString('hex');
-      const replyTimestamp = String(Math.floor(clock.now().getTime() / 1000));
-      const encrypted = crypto!.seal(reply, sealKey);
-      ctx.body =
-        `<xml><Encrypt>${cdata(encrypted)}</Encrypt>` +
-        `<MsgSignature>${cdata(wechatSignature(tok, replyTimestamp, replyNonce, encrypted))}</MsgSignature>` +
-        `<TimeStamp>${replyTimestamp}</TimeStamp><Nonce>${cdata(replyNonce)}</Nonce></xml>`;
+      ctx.type = outcome.type;
+      ctx.body = outcome.body;
     },
   });
+
+  async function answer(ctx: AppContext, query: CallbackQuery, deadlineAt: number): Promise<{ type: string; body: string }> {
+    const tok = requireToken(ctx);
+    const { timestamp, nonce } = signed(ctx, query);
+    const safe = query.encrypt_type === 'aes';
+    if (safe && !crypto) {
+      refuse(ctx, 'safe_mode_not_configured', new BadRequestError('安全模式未配置（WECHAT_ENCODING_AES_KEY / WECHAT_APP_ID）', 'safe_mode_not_configured'));
+    }
+    if (!safe && !plainAllowed) {
+      refuse(ctx, 'safe_mode_required', new ForbiddenError('已启用安全模式：只接受加密消息（encrypt_type=aes）', 'safe_mode_required'));
+    }
+    if (!safe && !verifyPlainSignature(tok, timestamp, nonce, query.signature)) {
+      refuse(ctx, 'invalid_signature', new ForbiddenError('签名无效', 'invalid_signature'));
+    }
+    checkFreshness(ctx, query);
+    const raw = await body(ctx);
+    if (!safe) await checkReplay(ctx, timestamp, nonce, query.signature!, raw);
+    let record = parse(ctx, raw);
+    let sealKey: string | undefined;
+    if (safe) {
+      const encrypted = text(record, 'Encrypt');
+      if (!encrypted) refuse(ctx, 'malformed_xml', new BadRequestError('安全模式消息缺少 Encrypt', 'malformed_xml'));
+      // The signature covers the ciphertext: checked before anything is decrypted or parsed.
+      if (!verifyMsgSignature(tok, timestamp, nonce, encrypted, query.msg_signature)) {
+        refuse(ctx, 'invalid_signature', new ForbiddenError('消息签名无效', 'invalid_signature'));
+      }
+      await checkReplay(ctx, timestamp, nonce, query.msg_signature!, raw);
+      try {
+        const opened = crypto!.open(encrypted);
+        sealKey = opened.key;
+        record = parse(ctx, opened.message);
+      } catch (err) {
+        if (err instanceof EnvelopeError) {
+          if (err.reason === 'wrong_appid') refuse(ctx, 'wrong_appid', new ForbiddenError('消息不属于本公众号', 'wrong_appid'));
+          refuse(ctx, 'undecryptable', new BadRequestError('消息无法解密', 'undecryptable'));
+        }
+        throw err;
+      }
+    }
+    let message;
+    try {
+      message = toInbound(record);
+    } catch (err) {
+      if (err instanceof MessageIncomplete) refuse(ctx, 'incomplete', new BadRequestError(`消息不完整：${err.message}`, 'incomplete_message'));
+      throw err;
+    }
+    handled.inc({ kind: message.msgType === 'event' ? `event:${message.event}` : message.msgType });
+
+    const reply = await processor.process(message, deadlineAt);
+    if (reply === SUCCESS) return { type: 'text/plain', body: SUCCESS };
+    if (!safe) return { type: 'text/xml', body: reply };
+    const replyNonce = randomBytes(8).toString('hex');
+    const replyTimestamp = String(Math.floor(clock.now().getTime() / 1000));
+    const encrypted = crypto!.seal(reply, sealKey);
+    return {
+      type: 'text/xml',
+      body:
+        `<xml><Encrypt>${cdata(encrypted)}</Encrypt>` +
+        `<MsgSignature>${cdata(wechatSignature(tok, replyTimestamp, replyNonce, encrypted))}</MsgSignature>` +
+        `<TimeStamp>${replyTimestamp}</TimeStamp><Nonce>${cdata(replyNonce)}</Nonce></xml>`,
+    };
+  }
 
   return api;
 }

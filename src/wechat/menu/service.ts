@@ -3,10 +3,10 @@ import type { Clock } from '../../clock';
 import { ConflictError } from '../../errors';
 import type { WechatApi } from '../api';
 import { WechatSetting } from '../models/settings';
-import { validateMenu, type Menu, type MenuLinkRule } from './validate';
+import type { RuleReply } from '../models/keyword-rule';
+import { clickReplyOf, forWechat, validateMenu, type Menu, type MenuLinkRule } from './validate';
 
-/** The CLICK keys the callback understands (src/wechat/inbound/handlers.ts). */
-export const CLICK_KEYS = ['LATEST_NEWS', 'TYPICAL_DEPUTIES', 'MODEL_CASES', 'UPCOMING_MEETINGS'] as const;
+export { CLICK_KEYS } from './validate';
 
 export function defaultMenu(publicBaseUrl: string): Menu {
   return {
@@ -39,13 +39,23 @@ export interface StoredMenu {
   pushedAt?: Date;
 }
 
+const CACHE_MS = 5_000;
+
 export class MenuService {
+  private cached?: { at: number; menu: Menu };
   constructor(
     private readonly clock: Clock,
     private readonly publicBaseUrl: string,
     /** Hosts (besides the microsite's) that view buttons may open: ALLOWED_LINK_HOSTS. */
     private readonly linkHosts: string[] = [],
   ) {}
+
+  /** What a tap on a click key answers, as configured in the saved menu (read at most every few seconds). */
+  async clickReply(key: string): Promise<RuleReply | undefined> {
+    const now = Date.now();
+    if (!this.cached || now - this.cached.at > CACHE_MS) this.cached = { at: now, menu: (await this.get()).menu };
+    return clickReplyOf(this.cached.menu, key);
+  }
 
   private get linkRule(): MenuLinkRule {
     return { publicBaseUrl: this.publicBaseUrl, hosts: this.linkHosts };
@@ -59,6 +69,7 @@ export class MenuService {
 
   async save(raw: unknown, userId: string): Promise<StoredMenu> {
     const menu = validateMenu(raw, this.linkRule);
+    this.cached = undefined;
     await WechatSetting.updateOne(
       { _id: 'menu' },
       { $set: { value: menu, updatedBy: userId, updatedAt: this.clock.now() }, $unset: { pushedAt: 1 } },
@@ -72,7 +83,7 @@ export class MenuService {
     if (!api) throw new ConflictError('未配置公众号 AppID/AppSecret，无法推送菜单', 'wechat_not_configured');
     const current = await this.get();
     const menu = validateMenu(current.menu, this.linkRule);
-    await api.createMenu(menu);
+    await api.createMenu(forWechat(menu));
     const now = this.clock.now();
     await WechatSetting.updateOne(
       { _id: 'menu' },

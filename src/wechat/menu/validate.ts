@@ -11,6 +11,12 @@
  */
 import { isAllowedHttpsLink } from '../../allowed-links';
 import { ValidationError, type FieldProblem } from '../../errors';
+import type { RuleReply } from '../models/keyword-rule';
+
+/** The CLICK keys the callback answers by itself (src/wechat/inbound/handlers.ts); any other key needs a `reply`. */
+export const CLICK_KEYS = ['LATEST_NEWS', 'TYPICAL_DEPUTIES', 'MODEL_CASES', 'UPCOMING_MEETINGS'] as const;
+const ITEM_KINDS = ['article', 'deputy', 'group', 'case', 'meeting'] as const;
+const REPLY_TEXT_MAX = 600;
 
 export const MENU_LIMITS = {
   buttons: 3,
@@ -34,6 +40,8 @@ export interface MenuButton {
   appid?: string;
   pagepath?: string;
   article_id?: string;
+  /** Ours, never sent to WeChat: what a tap on this click button answers (text, or a published item's card). */
+  reply?: RuleReply;
   sub_button?: MenuButton[];
 }
 
@@ -43,7 +51,7 @@ export interface Menu {
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-const KNOWN_FIELDS = new Set(['type', 'name', 'key', 'url', 'media_id', 'appid', 'pagepath', 'article_id', 'sub_button']);
+const KNOWN_FIELDS = new Set(['type', 'name', 'key', 'url', 'media_id', 'appid', 'pagepath', 'article_id', 'reply', 'sub_button']);
 
 function checkString(b: Record<string, unknown>, field: string, path: string, maxBytes: number, problems: FieldProblem[]): string | undefined {
   const v = b[field];
@@ -76,6 +84,12 @@ function checkAction(b: Record<string, unknown>, path: string, problems: FieldPr
   }
   const out: MenuButton = { type: type as ButtonType, name: String(b.name ?? '') };
   if ((KEY_TYPES as readonly string[]).includes(type)) out.key = checkString(b, 'key', path, MENU_LIMITS.keyBytes, problems);
+  if (b.reply !== undefined) {
+    if (type !== 'click') problems.push({ field: `${path}.reply`, message: '只有 click 类型的按钮可以设置回复' });
+    else out.reply = checkReply(b.reply, `${path}.reply`, problems);
+  } else if (type === 'click' && out.key && !(CLICK_KEYS as readonly string[]).includes(out.key)) {
+    problems.push({ field: `${path}.reply`, message: `key "${out.key}" 没有配置回复：请填写 reply（文字或已发布内容），或使用内置的 ${CLICK_KEYS.join('、')}` });
+  }
   if (type === 'view' || type === 'miniprogram') {
     const url = checkString(b, 'url', path, MENU_LIMITS.urlBytes, problems);
     const problem = url ? linkProblem(url, rule) : undefined;
@@ -89,6 +103,41 @@ function checkAction(b: Record<string, unknown>, path: string, problems: FieldPr
   if (type === 'media_id' || type === 'view_limited') out.media_id = checkString(b, 'media_id', path, 128, problems);
   if (type === 'article_id' || type === 'article_view_limited') out.article_id = checkString(b, 'article_id', path, 128, problems);
   return out;
+}
+
+function checkReply(raw: unknown, path: string, problems: FieldProblem[]): RuleReply | undefined {
+  if (!isObject(raw)) {
+    problems.push({ field: path, message: 'reply 必须是 {type:"text",text} 或 {type:"article",kind,itemId}' });
+    return undefined;
+  }
+  if (raw.type === 'text') {
+    const text = typeof raw.text === 'string' ? raw.text.trim() : '';
+    if (!text) problems.push({ field: `${path}.text`, message: '回复文字不能为空' });
+    else if ([...text].length > REPLY_TEXT_MAX) problems.push({ field: `${path}.text`, message: `回复文字超过 ${REPLY_TEXT_MAX} 字` });
+    return { type: 'text', text };
+  }
+  if (raw.type === 'article') {
+    if (!(ITEM_KINDS as readonly unknown[]).includes(raw.kind)) problems.push({ field: `${path}.kind`, message: `kind 必须是 ${ITEM_KINDS.join('、')} 之一` });
+    if (typeof raw.itemId !== 'string' || !/^[0-9a-f]{24}$/.test(raw.itemId)) problems.push({ field: `${path}.itemId`, message: 'itemId 必须是内容的 id' });
+    return { type: 'article', kind: raw.kind as (typeof ITEM_KINDS)[number], itemId: String(raw.itemId) };
+  }
+  problems.push({ field: `${path}.type`, message: 'reply.type 必须是 text 或 article' });
+  return undefined;
+}
+
+/** The menu as WeChat takes it: our `reply` fields left out. */
+export function forWechat(menu: Menu): Menu {
+  const strip = (b: MenuButton): MenuButton => {
+    const { reply: _reply, sub_button, ...rest } = b;
+    return sub_button ? { ...rest, sub_button: sub_button.map(strip) } : rest;
+  };
+  return { button: menu.button.map(strip) };
+}
+
+/** The configured reply of a click key, if any button of the menu carries one. */
+export function clickReplyOf(menu: Menu, key: string): RuleReply | undefined {
+  for (const b of menu.button) for (const x of [b, ...(b.sub_button ?? [])]) if (x.type === 'click' && x.key === key && x.reply) return x.reply;
+  return undefined;
 }
 
 function checkButton(raw: unknown, path: string, sub: boolean, problems: FieldProblem[], rule?: MenuLinkRule): MenuButton | undefined {

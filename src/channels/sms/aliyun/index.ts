@@ -3,14 +3,15 @@
  * SendSms (up to 1000, TemplateParam as named JSON); numbers with personal values (RSVP links) go through
  * SendBatchSms, up to 100 per request each with its own TemplateParam. OutId = delivery id (echoed in receipts).
  * The API is not idempotent, so an unanswered send is looked up with QuerySendDetails (per number and day,
- * matched on OutId) before anything is sent again.
+ * matched on OutId by the channel) before anything is sent again.
  */
 import Dysmsapi, { QuerySendDetailsRequest, SendBatchSmsRequest, SendSmsRequest } from '@alicloud/dysmsapi20170525';
 import * as $OpenApi from '@alicloud/openapi-client';
 import { RuntimeOptions } from '@darabonba/typescript';
 import type { Config } from '../../../config';
-import { SmsProviderError, networkFailure, type LookupResult, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
+import { SmsProviderError, networkFailure, type LookupAnswer, type ProviderRecord, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
 import { nationalNumber } from '../phone';
+import { parseShanghaiTime } from '../receipts';
 
 /** Codes worth retrying later: throttling and provider-side faults. */
 export function isTransientAliyunCode(code: string): boolean {
@@ -53,7 +54,7 @@ export class AliyunSmsProvider implements SmsProvider {
   constructor(config: Config['sms'], options: { timeoutMs?: number } = {}) {
     const { accessKeyId, accessKeySecret } = config.aliyun;
     if (!accessKeyId || !accessKeySecret) throw new Error('Aliyun SMS needs ALIYUN_ACCESS_KEY_ID and ALIYUN_ACCESS_KEY_SECRET');
-    const endpoint = config.endpoint ? new URL(/^https?:\/\//.test(config.endpoint) ? config.endpoint : `https://${config.endpoint}`) : undefined;
+    const endpoint = config.endpoint ? new URL(config.endpoint) : undefined; // validated in config.ts: scheme://host[:port]
     this.client = new Dysmsapi(
       new $OpenApi.Config({
         accessKeyId,
@@ -72,7 +73,7 @@ export class AliyunSmsProvider implements SmsProvider {
     const first = JSON.stringify(messages[0]?.values ?? {});
     const uniform = messages.every((m) => JSON.stringify(m.values) === first);
     const named = (values: Record<string, string>) => Object.fromEntries(template.params.map((p) => [p.name, values[p.name] ?? '']));
-    let body: { code?: string; message?: string; bizId?: string } | undefined;
+    let body: { code?: string; message?: string; bizId?: string; requestId?: string } | undefined;
     try {
       if (uniform) {
         const res = await this.client.sendSmsWithOptions(
@@ -103,26 +104,44 @@ export class AliyunSmsProvider implements SmsProvider {
       throw this.failure(err);
     }
     const code = body?.code ?? 'missing_code';
-    if (code !== 'OK') throw new SmsProviderError(aliyunReason(code, body?.message), code, isTransientAliyunCode(code), mayHaveBeenAcceptedAliyun(code));
-    return messages.map((m) => ({ phone: m.phone, ok: true, providerMessageId: body?.bizId }));
+    if (code !== 'OK') {
+      throw new SmsProviderError(aliyunReason(code, body?.message), code, isTransientAliyunCode(code), mayHaveBeenAcceptedAliyun(code), body?.requestId);
+    }
+    return messages.map((m) => ({ phone: m.phone, ok: true, providerMessageId: body?.bizId, requestId: body?.requestId }));
   }
 
-  async lookup(deliveryId: string, items: Array<{ phone: string; attemptedAt: Date }>): Promise<Map<string, LookupResult>> {
-    const out = new Map<string, LookupResult>();
+  /** QuerySendDetails per number and Beijing day (from the hand-off day to `until`'s), 50 a page, five at a time. */
+  async lookup(_deliveryId: string, items: Array<{ phone: string; since: Date }>, until: Date): Promise<Map<string, LookupAnswer>> {
+    const out = new Map<string, LookupAnswer>();
     const queue = [...items];
     const worker = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
-        const sendDate = new Date(item.attemptedAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
+        const days = [...new Set([beijingDay(item.since), beijingDay(until)])];
+        const query = `QuerySendDetails ${days.join('、')}`;
         try {
-          const res = await this.client.querySendDetailsWithOptions(
-            new QuerySendDetailsRequest({ phoneNumber: nationalNumber(item.phone), sendDate, pageSize: 50, currentPage: 1 }),
-            this.runtime,
-          );
-          const hit = res.body?.smsSendDetailDTOs?.smsSendDetailDTO?.find((d) => d.outId === deliveryId);
-          // Not found is not proof of absence (the query can lag): only a hit settles it.
-          if (res.body?.code === 'OK' && hit) out.set(item.phone, { found: true });
-        } catch {
-          // leave it unknown
+          const records: ProviderRecord[] = [];
+          let complete = true;
+          for (const sendDate of days) {
+            const res = await this.client.querySendDetailsWithOptions(
+              new QuerySendDetailsRequest({ phoneNumber: nationalNumber(item.phone), sendDate, pageSize: 50, currentPage: 1 }),
+              this.runtime,
+            );
+            if (res.body?.code !== 'OK') throw new SmsProviderError(aliyunReason(res.body?.code ?? 'missing_code', res.body?.message), res.body?.code ?? 'missing_code', true);
+            const page = res.body?.smsSendDetailDTOs?.smsSendDetailDTO ?? [];
+            if (Number(res.body?.totalCount ?? page.length) > page.length) complete = false;
+            for (const d of page) {
+              records.push({
+                tag: d.outId || undefined,
+                at: d.sendDate ? parseShanghaiTime(d.sendDate, until) : undefined,
+                // SendStatus: 1 waiting for the receipt, 2 failed, 3 delivered.
+                status: d.sendStatus === 3 ? 'delivered' : d.sendStatus === 2 ? 'failed' : 'sent',
+                errorCode: d.sendStatus === 2 ? d.errCode : undefined,
+              });
+            }
+          }
+          out.set(item.phone, { ok: true, records, complete, query });
+        } catch (err) {
+          out.set(item.phone, { ok: false, query, error: err instanceof SmsProviderError ? err.message : this.failure(err).message });
         }
       }
     };
@@ -131,16 +150,22 @@ export class AliyunSmsProvider implements SmsProvider {
   }
 
   private failure(err: unknown): SmsProviderError {
-    const e = err as { code?: string; statusCode?: number; message?: string; data?: { Code?: string; Message?: string } };
+    const e = err as { code?: string; statusCode?: number; message?: string; data?: { Code?: string; Message?: string; RequestId?: string } };
     const code = e.data?.Code ?? e.code;
     if (e.statusCode && code) {
       const accepted = mayHaveBeenAcceptedAliyun(code, e.statusCode);
-      return new SmsProviderError(aliyunReason(code, e.data?.Message ?? e.message), code, isTransientAliyunCode(code) || accepted, accepted);
+      return new SmsProviderError(aliyunReason(code, e.data?.Message ?? e.message), code, isTransientAliyunCode(code) || accepted, accepted, e.data?.RequestId);
     }
     if (e.statusCode) {
       const accepted = mayHaveBeenAcceptedAliyun(undefined, e.statusCode);
-      return new SmsProviderError(`阿里云短信接口返回 HTTP ${e.statusCode}`, `HTTP_${e.statusCode}`, accepted || e.statusCode === 429, accepted);
+      return new SmsProviderError(`阿里云短信接口返回 HTTP ${e.statusCode}`, `HTTP_${e.statusCode}`, accepted || e.statusCode === 429, accepted, e.data?.RequestId);
     }
     return networkFailure(err, '阿里云');
   }
 }
+
+/** YYYYMMDD of the instant in Beijing time (QuerySendDetails' SendDate). */
+function beijingDay(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
+}
+

@@ -1,6 +1,6 @@
 /** The outbox provider (default): stores each text in MongoDB instead of sending it. Exact reconcile from its own records. */
 import type { Clock } from '../../../clock';
-import { SmsProviderError, type LookupResult, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
+import { SmsProviderError, type LookupAnswer, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
 import { renderSmsText } from '../templates';
 import { OutboxMessageModel } from './model';
 
@@ -10,6 +10,7 @@ export class OutboxProvider implements SmsProvider {
   readonly name = 'outbox' as const;
   readonly maxSameParams = 1000;
   readonly maxMixedParams = 1000;
+  readonly lookupIsExact = true;
 
   constructor(private readonly clock: Clock) {}
 
@@ -42,9 +43,15 @@ export class OutboxProvider implements SmsProvider {
     return request.messages.map((m) => ({ phone: m.phone, ok: true, providerMessageId: ids.get(m.phone) }));
   }
 
-  async lookup(deliveryId: string, items: Array<{ phone: string }>): Promise<Map<string, LookupResult>> {
-    const rows = await OutboxMessageModel.find({ deliveryId, phone: { $in: items.map((i) => i.phone) } }).select('phone').lean();
-    const found = new Map(rows.map((r) => [r.phone, String(r._id)]));
-    return new Map(items.map((i) => [i.phone, found.has(i.phone) ? { found: true, providerMessageId: found.get(i.phone) } : { found: false }]));
+  async lookup(deliveryId: string, items: Array<{ phone: string }>): Promise<Map<string, LookupAnswer>> {
+    const rows = await OutboxMessageModel.find({ deliveryId, phone: { $in: items.map((i) => i.phone) } }).select('phone createdAt').lean();
+    const byPhone = new Map(rows.map((r) => [r.phone, r]));
+    return new Map(
+      items.map((i) => {
+        const row = byPhone.get(i.phone);
+        const records = row ? [{ providerMessageId: String(row._id), tag: deliveryId, at: row.createdAt, status: 'sent' as const }] : [];
+        return [i.phone, { ok: true, records, complete: true, query: '短信发件箱' }];
+      }),
+    );
   }
 }

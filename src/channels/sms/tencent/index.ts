@@ -2,12 +2,14 @@
  * Tencent Cloud SMS (SendSms, API 2021-01-11) through the official SDK. One request carries up to 200 numbers
  * sharing one TemplateParamSet (values in template order); the delivery id rides in SessionContext and comes
  * back in receipts. Tencent has no per-number parameters in one request, so personal values (RSVP links) mean
- * one request per distinct value set. No lookup: PullSmsSendStatus only returns receipts, and SessionContext is
- * echoed there only when Tencent enables it for the account — an unanswered send is reported 'unknown'.
+ * one request per distinct value set. An unanswered send is looked up with PullSmsSendStatusByPhoneNumber (the
+ * number's messages since the hand-off; at most 20 calls a second). SessionContext is echoed there only when Tencent
+ * enables it for the account, so the channel matches untagged records by time and by SerialNo (see channel.ts).
  */
 import { sms } from 'tencentcloud-sdk-nodejs-sms';
 import type { Config } from '../../../config';
-import { SmsProviderError, networkFailure, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
+import { shanghaiDayStart } from '../channel';
+import { SmsProviderError, networkFailure, type LookupAnswer, type ProviderRecord, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
 
 const Client = sms.v20210111.Client;
 
@@ -37,6 +39,7 @@ const REASONS: Record<string, string> = {
   'UnauthorizedOperation.RequestIpNotInWhitelist': '服务器 IP 不在腾讯云短信白名单中',
   'LimitExceeded.PhoneNumberThirtySecondLimit': '该号码 30 秒内发送过短信，触发频率限制',
   'LimitExceeded.PhoneNumberDailyLimit': '该号码当日短信条数已达上限',
+  'LimitExceeded.PhoneNumberOneHourLimit': '该号码 1 小时内短信条数已达上限',
   'LimitExceeded.AppDailyLimit': '腾讯云短信应用的日发送量已达上限（控制台设置），今天不再发送，请明天重试或在控制台调整上限',
   'LimitExceeded.DailyLimit': '腾讯云短信日发送量已达上限，今天不再发送，请明天重试或在控制台调整上限',
   'LimitExceeded.AppMainlandChinaDailyLimit': '腾讯云短信应用的国内短信日发送量已达上限，今天不再发送，请明天重试或在控制台调整上限',
@@ -50,6 +53,22 @@ export function tencentReason(code: string, message?: string): string {
   return REASONS[code] ?? (code.startsWith('UnauthorizedOperation') ? `腾讯云短信无权限（${code}）` : `腾讯云短信返回 ${code}${message ? `：${message}` : ''}`);
 }
 
+const LOOKUP_LIMIT = 100;
+
+/** Runs `work` for each item, starting at most `perSecond` a second (the provider's query rate limit). */
+async function paced<T>(items: T[], perSecond: number, work: (item: T) => Promise<void>): Promise<void> {
+  const gap = 1000 / perSecond;
+  let next = Date.now();
+  const running: Promise<void>[] = [];
+  for (const item of items) {
+    const wait = next - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    next = Math.max(next, Date.now()) + gap;
+    running.push(work(item));
+  }
+  await Promise.all(running);
+}
+
 export class TencentSmsProvider implements SmsProvider {
   readonly name = 'tencent' as const;
   readonly maxSameParams = 200;
@@ -61,7 +80,7 @@ export class TencentSmsProvider implements SmsProvider {
     const { secretId, secretKey, appId, region } = config.tencent;
     if (!secretId || !secretKey || !appId) throw new Error('Tencent SMS needs TENCENT_SECRET_ID, TENCENT_SECRET_KEY and TENCENT_SMS_APP_ID');
     this.appId = appId;
-    const endpoint = config.endpoint ? new URL(/^https?:\/\//.test(config.endpoint) ? config.endpoint : `https://${config.endpoint}`) : undefined;
+    const endpoint = config.endpoint ? new URL(config.endpoint) : undefined; // validated in config.ts: scheme://host[:port]
     this.client = new Client({
       credential: { secretId, secretKey },
       region,
@@ -87,23 +106,60 @@ export class TencentSmsProvider implements SmsProvider {
         SessionContext: request.deliveryId,
       });
     } catch (err) {
-      const e = err as { code?: string; httpCode?: number; message?: string };
+      const e = err as { code?: string; httpCode?: number; message?: string; requestId?: string };
+      const requestId = e.requestId || undefined;
       if (e.code) {
-        throw new SmsProviderError(tencentReason(e.code, e.message), e.code, isTransientTencentCode(e.code), mayHaveBeenAcceptedTencent(e.code, e.httpCode));
+        throw new SmsProviderError(tencentReason(e.code, e.message), e.code, isTransientTencentCode(e.code), mayHaveBeenAcceptedTencent(e.code, e.httpCode), requestId);
       }
       if (e.httpCode) {
         const accepted = mayHaveBeenAcceptedTencent(undefined, e.httpCode);
-        throw new SmsProviderError(`腾讯云短信接口返回 HTTP ${e.httpCode}`, `HTTP_${e.httpCode}`, accepted || e.httpCode === 429, accepted);
+        throw new SmsProviderError(`腾讯云短信接口返回 HTTP ${e.httpCode}`, `HTTP_${e.httpCode}`, accepted || e.httpCode === 429, accepted, requestId);
       }
       throw networkFailure(err, '腾讯云');
     }
     const byPhone = new Map((response.SendStatusSet ?? []).map((s) => [s.PhoneNumber ?? '', s]));
+    const requestId = response.RequestId;
     return request.messages.map((m) => {
       const s = byPhone.get(m.phone);
-      if (!s) return { phone: m.phone, ok: false, code: 'missing_status', message: '腾讯云未返回该号码的发送状态' };
+      if (!s) return { phone: m.phone, ok: false, requestId, code: 'missing_status', message: '腾讯云未返回该号码的发送状态' };
       return s.Code === 'Ok'
-        ? { phone: m.phone, ok: true, providerMessageId: s.SerialNo }
-        : { phone: m.phone, ok: false, code: s.Code, message: tencentReason(s.Code ?? '', s.Message) };
+        ? { phone: m.phone, ok: true, requestId, providerMessageId: s.SerialNo }
+        : { phone: m.phone, ok: false, requestId, code: s.Code, message: tencentReason(s.Code ?? '', s.Message) };
     });
+  }
+
+  /** Per-number frequency limits Tencent applies (console-configurable): the number waits, it is not dropped. */
+  frequencyLimit(code: string, now: Date): Date | undefined {
+    if (code === 'LimitExceeded.PhoneNumberThirtySecondLimit') return new Date(now.getTime() + 30_000);
+    if (code === 'LimitExceeded.PhoneNumberOneHourLimit') return new Date(now.getTime() + 3_600_000);
+    if (code === 'LimitExceeded.PhoneNumberDailyLimit' || code === 'LimitExceeded.PhoneNumberSameContentDailyLimit') {
+      return new Date(shanghaiDayStart(now).getTime() + 86_400_000);
+    }
+    return undefined;
+  }
+
+  async lookup(_deliveryId: string, items: Array<{ phone: string; since: Date }>, until: Date): Promise<Map<string, LookupAnswer>> {
+    const out = new Map<string, LookupAnswer>();
+    const end = Math.ceil(until.getTime() / 1000);
+    await paced(items, 18, async (item) => {
+      // A minute of slack before the hand-off: the provider's clock and ours differ a little.
+      const begin = Math.floor(item.since.getTime() / 1000) - 60;
+      const query = `PullSmsSendStatusByPhoneNumber ${new Date(begin * 1000).toISOString()}–${new Date(end * 1000).toISOString()}`;
+      try {
+        const res = await this.client.PullSmsSendStatusByPhoneNumber({ BeginTime: begin, EndTime: end, Offset: 0, Limit: LOOKUP_LIMIT, PhoneNumber: item.phone, SmsSdkAppId: this.appId });
+        const records: ProviderRecord[] = (res.PullSmsSendStatusSet ?? []).map((r) => ({
+          providerMessageId: r.SerialNo,
+          tag: r.SessionContext || undefined,
+          at: r.UserReceiveTime ? new Date(r.UserReceiveTime * 1000) : undefined,
+          status: r.ReportStatus === 'SUCCESS' ? 'delivered' : r.ReportStatus === 'FAIL' ? 'failed' : 'sent',
+          errorCode: r.ReportStatus === 'FAIL' ? r.Description : undefined,
+        }));
+        out.set(item.phone, { ok: true, records, complete: records.length < LOOKUP_LIMIT, query });
+      } catch (err) {
+        const e = err as { code?: string; message?: string };
+        out.set(item.phone, { ok: false, query, error: e.code ? tencentReason(e.code, e.message) : networkFailure(err, '腾讯云').message });
+      }
+    });
+    return out;
   }
 }

@@ -1,0 +1,31 @@
+/** 意见建议: departments, the handling state machine with its audit trail, the overdue list and the rates. */
+import type { FeatureModule, Services } from '../module';
+import { departmentRoutes } from './routes/departments';
+import { suggestionRoutes } from './routes/suggestions';
+import { escalateAllOverdue, OVERDUE_JOB } from './overdue-job';
+import type { SuggestionsContext } from './context';
+import './models';
+
+export function suggestionsModule(services: Services): FeatureModule {
+  const sc: SuggestionsContext = {
+    config: services.config,
+    clock: services.clock,
+    logger: services.logger.child({ component: 'suggestions' }),
+  };
+  return {
+    name: 'suggestions',
+    routers: [departmentRoutes(sc), suggestionRoutes(sc)],
+    start() {
+      services.scheduler.register({
+        name: OVERDUE_JOB,
+        schedule: '0 8 * * *', // 08:00 Beijing, before the office's day
+        runOnStart: true,
+        leaseMs: 10 * 60_000,
+        run: async () => {
+          const result = await escalateAllOverdue(sc);
+          if (result.escalated || result.failed) sc.logger.info(result, 'overdue suggestions escalated');
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The figures the campaign is judged by, computed by one aggregation over the suggestions registered in a period
+ * (never typed in). Definitions (also in the README):
+ *   交办率 = assigned / registered      assigned: ever given to a lead department
+ *   办结率 = closed / assigned          closed: in state 办结
+ *   满意率 = (满意 + 基本满意) / rated   by the latest rating of each suggestion
+ *   按时答复率 = first answer by the deadline / due   due: answered, or still unanswered past its deadline now
+ * Merged duplicates are not counted: they live on in the suggestion they were merged into.
+ */
+import { Types } from 'mongoose';
+import { Department, HANDLING_STATUSES, SATISFIED_RATINGS, Suggestion, type Category } from './models';
+import type { Period } from './periods';
+
+export const RATE_GROUPINGS = ['county', 'township', 'department', 'category'] as const;
+export type RateGrouping = (typeof RATE_GROUPINGS)[number];
+
+const GROUP_KEYS: Record<RateGrouping, string> = {
+  county: '$region.county',
+  township: '$region.township',
+  department: '$leadDepartmentId',
+  category: '$category',
+};
+
+export interface Counts {
+  registered: number;
+  assigned: number;
+  closed: number;
+  rated: number;
+  satisfied: number;
+  due: number;
+  onTime: number;
+}
+
+export interface Rates {
+  assignmentRate: number | null;
+  closureRate: number | null;
+  satisfactionRate: number | null;
+  onTimeRate: number | null;
+}
+
+export interface RateRow {
+  key: string | null;
+  label: string;
+  counts: Counts;
+  rates: Rates;
+}
+
+const flag = (condition: unknown) => ({ $cond: [condition, 1, 0] });
+const ratio = (n: number, d: number) => (d ? Math.round((n / d) * 10_000) / 10_000 : null);
+
+function ratesOf(c: Counts): Rates {
+  return {
+    assignmentRate: ratio(c.assigned, c.registered),
+    closureRate: ratio(c.closed, c.assigned),
+    satisfactionRate: ratio(c.satisfied, c.rated),
+    onTimeRate: ratio(c.onTime, c.due),
+  };
+}
+
+export interface RateQuery {
+  period: Period;
+  by?: RateGrouping;
+  county?: string;
+  category?: Category;
+}
+
+export async function computeRates(q: RateQuery, now: Date): Promise<{ period: { label: string; from: Date; to: Date }; by?: RateGrouping; totals: RateRow; groups: RateRow[] }> {
+  const match: Record<string, unknown> = { registeredAt: { $gte: q.period.from, $lt: q.period.to }, status: { $ne: 'merged' } };
+  if (q.county) match['region.county'] = q.county;
+  if (q.category) match.category = q.category;
+  const answered = { $gt: [{ $size: { $ifNull: ['$answers', []] } }, 0] };
+  const overdueUnanswered = { $and: [{ $in: ['$status', HANDLING_STATUSES] }, { $lt: ['$deadline', now] }] };
+  const rows = await Suggestion.aggregate<{ _id: unknown } & Counts>([
+    { $match: match },
+    {
+      $project: {
+        key: q.by ? GROUP_KEYS[q.by] : null,
+        assigned: flag({ $ifNull: ['$assignedAt', false] }),
+        closed: flag({ $eq: ['$status', 'closed'] }),
+        rated: flag({ $ifNull: ['$lastRating', false] }),
+        satisfied: flag({ $in: [{ $ifNull: ['$lastRating', ''] }, SATISFIED_RATINGS] }),
+        due: flag({ $or: [answered, overdueUnanswered] }),
+        onTime: flag({ $eq: [{ $arrayElemAt: ['$answers.onTime', 0] }, true] }),
+      },
+    },
+    {
+      $group: {
+        _id: '$key',
+        registered: { $sum: 1 },
+        assigned: { $sum: '$assigned' },
+        closed: { $sum: '$closed' },
+        rated: { $sum: '$rated' },
+        satisfied: { $sum: '$satisfied' },
+        due: { $sum: '$due' },
+        onTime: { $sum: '$onTime' },
+      },
+    },
+  ]);
+  const zero: Counts = { registered: 0, assigned: 0, closed: 0, rated: 0, satisfied: 0, due: 0, onTime: 0 };
+  const totals = { ...zero };
+  const labels = q.by === 'department' ? await departmentNames(rows.map((r) => r._id)) : new Map<string, string>();
+  const groups: RateRow[] = rows.map(({ _id, ...counts }) => {
+    for (const k of Object.keys(zero) as (keyof Counts)[]) totals[k] += counts[k];
+    const key = _id === null || _id === undefined ? null : String(_id);
+    const label = key === null ? (q.by === 'department' ? '未交办' : '未填写') : (labels.get(key) ?? key);
+    return { key, label, counts: { ...zero, ...counts }, rates: ratesOf({ ...zero, ...counts }) };
+  });
+  // Ties by code point, not locale collation: the same order on every machine.
+  groups.sort((a, b) => b.counts.registered - a.counts.registered || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  return {
+    period: { label: q.period.label, from: q.period.from, to: q.period.to },
+    ...(q.by ? { by: q.by } : {}),
+    totals: { key: null, label: q.county ?? '全市', counts: totals, rates: ratesOf(totals) },
+    groups: q.by ? groups : [],
+  };
+}
+
+async function departmentNames(ids: unknown[]): Promise<Map<string, string>> {
+  const valid = ids.filter((id): id is Types.ObjectId => id instanceof Types.ObjectId);
+  const found = await Department.find({ _id: { $in: valid } }).select('name').lean();
+  return new Map(found.map((d) => [String(d._id), d.name]));
+}

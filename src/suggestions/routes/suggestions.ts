@@ -1,0 +1,158 @@
+/**
+ * /api/admin/suggestions…: liaisons register, sort, assign, transfer, record satisfaction, close, re-handle and
+ * escalate; department users list and read what their unit handles and answer what it leads.
+ */
+import { ApiRouter } from '../../http/api-router';
+import { idParams } from '../../http/schemas';
+import type { AppContext } from '../../http/context';
+import {
+  answerBody,
+  assignBody,
+  coOpinionBody,
+  escalationBody,
+  escalationParams,
+  listQuery,
+  noteBody,
+  overdueQuery,
+  ratesQuery,
+  rateBody,
+  registerBody,
+  sortBody,
+  transferBody,
+} from '../schemas';
+import { getSuggestion, listSuggestions, registerSuggestion } from '../service';
+import {
+  addCoOpinion,
+  answerSuggestion,
+  assignSuggestion,
+  closeSuggestion,
+  escalateOverdue,
+  recordEscalation,
+  rateSuggestion,
+  rehandleSuggestion,
+  sortSuggestion,
+  transferSuggestion,
+} from '../handling';
+import { toSuggestionView } from '../views';
+import { computeRates } from '../rates';
+import type { SuggestionDoc } from '../models';
+import { actorOf } from './actor';
+import type { SuggestionsContext } from '../context';
+
+const TAGS = ['suggestions'];
+const LIAISON = ['liaison'] as const;
+const READERS = ['liaison', 'department'] as const;
+const STEP_RESPONSES = { 404: 'No such suggestion', 409: 'Not allowed from the current state (details.from, details.to), or changed meanwhile' };
+
+export function suggestionRoutes(sc: SuggestionsContext): ApiRouter {
+  const api = new ApiRouter();
+  const view = (ctx: AppContext) => (doc: SuggestionDoc) => toSuggestionView(doc, actorOf(ctx));
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/suggestions',
+    summary: 'List suggestions, newest first (department users: only their unit’s)',
+    tags: TAGS,
+    access: READERS,
+    query: listQuery,
+    handler: (ctx, { query }) => listSuggestions(query, actorOf(ctx), sc.clock.now()),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/suggestions/overdue',
+    summary: '督办: suggestions past their answer deadline, most overdue first',
+    tags: TAGS,
+    access: READERS,
+    query: overdueQuery,
+    handler: (ctx, { query }) => listSuggestions({ ...query, overdue: true }, actorOf(ctx), sc.clock.now()),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/suggestions/rates',
+    summary: '交办率, 办结率, 满意率 and on-time rate for a Beijing-calendar period, in total and by county, township, department or category',
+    tags: TAGS,
+    access: LIAISON,
+    query: ratesQuery,
+    handler: (_ctx, { query }) => computeRates(query, sc.clock.now()),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/suggestions',
+    summary: 'Register a suggestion raised by deputies (or by a citizen through a deputy)',
+    tags: TAGS,
+    access: LIAISON,
+    body: registerBody,
+    responses: { 201: 'Registered' },
+    handler: async (ctx, { body }) => {
+      ctx.status = 201;
+      return registerSuggestion(body, actorOf(ctx), sc.clock.now());
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/suggestions/:id',
+    summary: 'One suggestion with its handling record and audit trail',
+    tags: TAGS,
+    access: READERS,
+    params: idParams,
+    handler: (ctx, { params }) => getSuggestion(params.id, actorOf(ctx)),
+  });
+
+  const step = <B>(path: string, summary: string, access: readonly ('liaison' | 'department')[], body: import('zod').ZodType<B>, run: (ctx: AppContext, id: string, body: B) => Promise<SuggestionDoc>) =>
+    api.add({
+      method: 'post',
+      path: `/api/admin/suggestions/:id/${path}`,
+      summary,
+      tags: TAGS,
+      access,
+      params: idParams,
+      body,
+      responses: STEP_RESPONSES,
+      handler: async (ctx, { params, body: b }) => view(ctx)(await run(ctx, params.id, b)),
+    });
+
+  step('sort', '梳理: mark sorted, merging the given duplicates into it', LIAISON, sortBody, (ctx, id, b) =>
+    sortSuggestion(sc, { id, actor: actorOf(ctx), version: b.version, mergeIds: b.mergeIds, note: b.note }),
+  );
+  step('assign', '交办: lead department, co-departments, deadline from configuration (hard: the longer one)', LIAISON, assignBody, (ctx, id, b) =>
+    assignSuggestion(sc, { id, actor: actorOf(ctx), ...b }),
+  );
+  step('transfer', '转办: pass to another department, with the reason', LIAISON, transferBody, (ctx, id, b) =>
+    transferSuggestion(sc, { id, actor: actorOf(ctx), ...b }),
+  );
+  step('answer', '答复: written answer, answer class A/B/C and the face-to-face meeting (lead department only)', ['department'], answerBody, (ctx, id, b) =>
+    answerSuggestion(sc, { id, actor: actorOf(ctx), ...b }),
+  );
+  step('co-opinion', '协办意见: a co-department sends its view to the lead department', ['department'], coOpinionBody, (ctx, id, b) =>
+    addCoOpinion(sc, { id, actor: actorOf(ctx), ...b }),
+  );
+  step('rate', '满意度: the deputy’s 满意/基本满意/不满意 with comment; a second 不满意 opens an escalation', LIAISON, rateBody, (ctx, id, b) =>
+    rateSuggestion(sc, { id, actor: actorOf(ctx), ...b }),
+  );
+  step('close', '办结', LIAISON, noteBody, (ctx, id, b) => closeSuggestion(sc, { id, actor: actorOf(ctx), ...b }));
+  step('rehandle', '重新办理 after 不满意: back to the departments with a fresh deadline', LIAISON, noteBody, (ctx, id, b) =>
+    rehandleSuggestion(sc, { id, actor: actorOf(ctx), ...b }),
+  );
+  step('escalate', '督办: open an escalation for a suggestion past its deadline', LIAISON, noteBody, (ctx, id, b) =>
+    escalateOverdue(sc, { id, actor: actorOf(ctx), version: b.version }),
+  );
+
+  api.add({
+    method: 'put',
+    path: '/api/admin/suggestions/:id/escalations/:escalationId',
+    summary: 'Record the escalation: 约见, 评议 or 询问, its date and outcome',
+    tags: TAGS,
+    access: LIAISON,
+    params: escalationParams,
+    body: escalationBody,
+    responses: STEP_RESPONSES,
+    handler: async (ctx, { params, body }) =>
+      view(ctx)(await recordEscalation(sc, { id: params.id, escalationId: params.escalationId, actor: actorOf(ctx), ...body })),
+  });
+
+  return api;
+}

@@ -1,0 +1,98 @@
+/** Registering, reading and listing suggestions; department users see only what their unit handles. */
+import { Types } from 'mongoose';
+import { ForbiddenError, ValidationError, type FieldProblem } from '../errors';
+import { existingDeputyIds, existingMediaIds } from '../content/references';
+import type { Page } from '../http/schemas';
+import { HANDLING_STATUSES, Suggestion, type Category, type Status, type SuggestionDoc, type SuggestionRegion } from './models';
+import { loadSuggestion } from './transition';
+import { toSuggestionView, type SuggestionView } from './views';
+import type { Actor } from './context';
+
+export interface RegisterInput {
+  text: string;
+  category: Category;
+  region: SuggestionRegion;
+  deputyIds: string[];
+  citizen?: { name: string; phone?: string };
+  activityId?: string;
+  attachmentIds: string[];
+  public: boolean;
+}
+
+async function assertReferences(input: RegisterInput): Promise<void> {
+  const [deputies, media] = await Promise.all([existingDeputyIds(input.deputyIds), existingMediaIds(input.attachmentIds)]);
+  const problems: FieldProblem[] = [
+    ...input.deputyIds.flatMap((id, i) => (deputies.has(id) ? [] : [{ field: `body.deputyIds.${i}`, message: '未找到该代表' }])),
+    ...input.attachmentIds.flatMap((id, i) => (media.has(id) ? [] : [{ field: `body.attachmentIds.${i}`, message: '未找到该附件' }])),
+  ];
+  if (problems.length) throw new ValidationError('引用的代表或附件不存在', problems);
+}
+
+export async function registerSuggestion(input: RegisterInput, actor: Actor, now: Date): Promise<SuggestionView> {
+  await assertReferences(input);
+  const actorId = new Types.ObjectId(actor.id);
+  const doc = await Suggestion.create({
+    text: input.text,
+    category: input.category,
+    region: input.region,
+    deputyIds: [...new Set(input.deputyIds)].map((id) => new Types.ObjectId(id)),
+    citizen: input.citizen,
+    activityId: input.activityId ? new Types.ObjectId(input.activityId) : undefined,
+    attachmentIds: input.attachmentIds.map((id) => new Types.ObjectId(id)),
+    public: input.public,
+    status: 'registered',
+    version: 0,
+    registeredAt: now,
+    createdBy: actorId,
+    updatedAt: now,
+    history: [{ action: 'register', from: 'registered', to: 'registered', at: now, by: actorId, byName: actor.displayName }],
+  });
+  return toSuggestionView(doc.toObject(), actor);
+}
+
+/** A department user may only touch suggestions its unit handles (lead or co-unit). */
+export function assertVisibleTo(doc: SuggestionDoc, actor: Actor): void {
+  if (actor.role !== 'department') return;
+  if (!actor.departmentId || !doc.departmentIds.some((d) => String(d) === actor.departmentId)) {
+    throw new ForbiddenError('该意见建议未交办给本单位');
+  }
+}
+
+export async function getSuggestion(id: string, actor: Actor): Promise<SuggestionView> {
+  const doc = await loadSuggestion(id);
+  assertVisibleTo(doc, actor);
+  return toSuggestionView(doc, actor);
+}
+
+export interface ListFilter {
+  status?: Status;
+  county?: string;
+  category?: Category;
+  departmentId?: string;
+  overdue?: boolean;
+  page: number;
+  pageSize: number;
+}
+
+export async function listSuggestions(filter: ListFilter, actor: Actor, now: Date): Promise<Page<SuggestionView>> {
+  const query: Record<string, unknown> = {};
+  if (filter.status) query.status = filter.status;
+  if (filter.county) query['region.county'] = filter.county;
+  if (filter.category) query.category = filter.category;
+  const departmentId = actor.role === 'department' ? actor.departmentId ?? '000000000000000000000000' : filter.departmentId;
+  if (departmentId) query.departmentIds = new Types.ObjectId(departmentId);
+  if (filter.overdue) {
+    query.status = filter.status ? (HANDLING_STATUSES.includes(filter.status) ? filter.status : { $in: [] }) : { $in: HANDLING_STATUSES };
+    query.deadline = { $lt: now };
+  }
+  const sort: Record<string, 1 | -1> = filter.overdue ? { deadline: 1, _id: 1 } : { registeredAt: -1, _id: -1 };
+  const [items, total] = await Promise.all([
+    Suggestion.find(query)
+      .sort(sort)
+      .skip((filter.page - 1) * filter.pageSize)
+      .limit(filter.pageSize)
+      .lean(),
+    Suggestion.countDocuments(query),
+  ]);
+  return { items: items.map((d) => toSuggestionView(d, actor)), page: filter.page, pageSize: filter.pageSize, total };
+}
