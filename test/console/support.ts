@@ -90,6 +90,9 @@ export async function startConsoleEnv(name: string): Promise<ConsoleEnv> {
     const browser = await launchBrowser({ viewport, isMobile: false, deviceScaleFactor: 1 });
     browsers.push(browser);
     const page = await browser.newPage();
+    // Waits for what the server does on its own time (autosave, the delivery worker, live RSVP) get twice
+    // Playwright's 30 s default: on a loaded 2-core machine a screen can take longer than that to settle.
+    page.setDefaultTimeout(60_000);
     pages.push(page);
     return page;
   }
