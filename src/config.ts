@@ -108,6 +108,12 @@ const envSchema = z.object({
   /** The OAuth2 callback registered for the app (…/api/weibo/oauth/callback on this service). */
   WEIBO_REDIRECT_URI: httpUrl.optional(),
   WEIBO_API_BASE: httpUrl.default('https://api.weibo.com'),
+  /** A partner's webhook endpoint must answer within this; a slow one is retried later, never waited on. */
+  PARTNER_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+  /** Plain-http webhook endpoints (development and tests only: production pushes over https). */
+  PARTNER_WEBHOOK_ALLOW_HTTP: bool.optional(),
+  /** Items in a partner feed (newest first). */
+  PARTNER_FEED_ITEMS: z.coerce.number().int().min(1).max(500).default(50),
 
   SMS_PROVIDER: z.enum(['outbox', 'tencent', 'aliyun']).default('outbox'),
   /** Provider API origin: scheme, host and optional port, nothing else (e.g. https://sms.tencentcloudapi.com, http://127.0.0.1:9000). */
@@ -185,6 +191,7 @@ export interface Config {
     massQuota?: number;
   };
   weibo: { appKey?: string; appSecret?: string; redirectUri?: string; apiBase: string };
+  partners: { webhookTimeoutMs: number; webhookAllowHttp: boolean; feedItems: number };
   sms: {
     provider: 'outbox' | 'tencent' | 'aliyun';
     endpoint?: string;
@@ -304,6 +311,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       massQuota: e.WECHAT_MASS_QUOTA,
     },
     weibo: { appKey: e.WEIBO_APP_KEY, appSecret: e.WEIBO_APP_SECRET, redirectUri: e.WEIBO_REDIRECT_URI, apiBase: e.WEIBO_API_BASE },
+    partners: {
+      webhookTimeoutMs: e.PARTNER_WEBHOOK_TIMEOUT_MS,
+      webhookAllowHttp: e.PARTNER_WEBHOOK_ALLOW_HTTP ?? e.NODE_ENV !== 'production',
+      feedItems: e.PARTNER_FEED_ITEMS,
+    },
     sms: {
       provider: e.SMS_PROVIDER,
       endpoint: e.SMS_ENDPOINT,

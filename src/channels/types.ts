@@ -4,7 +4,8 @@
  * Adding a channel means one new folder implementing `Channel` (weibo/ is the latest).
  */
 
-export type ChannelName = 'microsite' | 'wechat' | 'sms' | 'weibo';
+/** webhook: signed pushes to media partners (one delivery per partner; see channels/webhook). */
+export type ChannelName = 'microsite' | 'wechat' | 'sms' | 'weibo' | 'webhook';
 
 /** Kinds of publishable item (see ARCHITECTURE.md "item"). */
 /** 'activity' is a planned group activity's notice: sent by SMS only, never shown on the microsite. */
@@ -62,6 +63,8 @@ export interface DeliveryRequest {
   content: PublishableContent;
   sms?: SmsRequest;
   wechat?: WechatRequest;
+  /** The media partner this webhook delivery goes to. */
+  webhook?: { partnerId: string };
 }
 
 /** deferred: held back by a frequency limit (ours or the provider's); sent when the limit allows, never dropped. */

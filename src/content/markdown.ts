@@ -93,3 +93,24 @@ export function digestFrom(src: string, max = 120): string {
 export function channelDigest(digest: string | undefined, markdown: string, max: number): string {
   return Array.from(digest || digestFrom(markdown, max)).slice(0, max).join('');
 }
+
+export interface MarkdownImage {
+  src: string;
+  /** The alt text: the caption an editor writes. */
+  alt: string;
+  /** The title ("![…](src "摄影：…")"): where editors put the photographer's credit. */
+  title: string;
+}
+
+/** Images of a Markdown source in order (press kits and partner feeds list them with captions and credits). */
+export function markdownImages(src: string): MarkdownImage[] {
+  const out: MarkdownImage[] = [];
+  const walk = (tokens: ReturnType<typeof renderer.parse>) => {
+    for (const t of tokens) {
+      if (t.type === 'image') out.push({ src: String(t.attrGet('src') ?? ''), alt: t.content ?? '', title: String(t.attrGet('title') ?? '') });
+      if (t.children) walk(t.children);
+    }
+  };
+  walk(renderer.parse(src ?? '', {}));
+  return out;
+}

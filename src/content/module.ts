@@ -7,11 +7,13 @@ import { MediaService } from './media/service';
 import { mediaFileRouter, mediaRoutes } from './media/routes';
 import { configurePublicationHooks } from './publication-hooks';
 import { contentRoutes } from './routes';
+import { setPublicMediaStorage } from './scoped-queries';
 import { ContentService } from './service';
 
 export function contentModule(services: Services): FeatureModule {
   const mediaRoot = path.join(services.config.dataDir, 'media');
   const storage = new LocalDiskStorage(mediaRoot);
+  setPublicMediaStorage(storage);
   configurePublicationHooks({ clock: services.clock, events: services.events, storage });
   const content = new ContentService({ clock: services.clock, events: services.events });
   const media = new MediaService(storage, services.clock);

@@ -16,6 +16,7 @@ import { detailProjection, summaryProjection, toPublicItem, toSummaries } from '
 import type { PublicArticleSummary, PublicItemByKind, PublicSummary, PublicSummaryByKind, RelatedItems } from './public-types';
 
 export * from './public-types';
+export * from './scoped-queries';
 
 const PUBLIC = { status: 'published', deletedAt: null } as const;
 const NEWEST = { publishedAt: -1, _id: -1 } as const;

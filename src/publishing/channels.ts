@@ -8,6 +8,8 @@ import { createMicrositeChannel } from '../channels/microsite';
 import { createWechatChannel } from '../channels/wechat';
 import { createSmsChannel, createSmsProvider } from '../channels/sms';
 import { createWeiboChannel } from '../channels/weibo';
+import { WebhookChannel } from '../channels/webhook';
+import { partnerDirectory } from './partner-push';
 
 /** Numbers per ledger record: the provider's request size, at most 200 so progress and crash loss stay small. */
 const MAX_SMS_BATCH = 200;
@@ -26,6 +28,11 @@ export function buildChannels({ config, clock, logger }: Services): ChannelSet {
   channels.set('sms', createSmsChannel({ config, clock, logger, provider }));
   const weibo = createWeiboChannel({ config, clock, logger });
   if (weibo) channels.set('weibo', weibo);
+  // Always there: a publication pushes to the partners who take the item (none registered: nothing to push).
+  channels.set(
+    'webhook',
+    new WebhookChannel({ directory: partnerDirectory, clock, logger: logger.child({ channel: 'webhook' }), timeoutMs: config.partners.webhookTimeoutMs }),
+  );
   return { channels, smsBatchSize: Math.min(MAX_SMS_BATCH, provider.maxSameParams) };
 }
 

@@ -39,7 +39,7 @@ export interface CreatedPublication {
   created: boolean;
 }
 
-const CHANNEL_ORDER: ChannelName[] = ['microsite', 'wechat', 'weibo', 'sms'];
+const CHANNEL_ORDER: ChannelName[] = ['microsite', 'wechat', 'weibo', 'sms', 'webhook'];
 
 export async function createPublication(input: CreatePublicationInput): Promise<CreatedPublication> {
   const { clock, wake, channels: available } = publishingRuntime();

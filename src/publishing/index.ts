@@ -29,9 +29,12 @@ export {
   getPublicationView,
   publicationOutcomes,
   smsRecipientDeliveries,
+  partnerDeliveries,
+  type PartnerDeliveryView,
   type PublicationOutcome,
   type PublicationView,
   type RecipientDelivery,
 } from './queries';
 export type { PublicationStatus } from './models/publication';
 export { withdrawPublications, type WithdrawFilter } from './withdraw';
+export { registerPartnerPush, type PartnerPush } from './partner-push';

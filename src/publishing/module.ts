@@ -30,7 +30,8 @@ function channelCallHistogram(metrics: Services['metrics']): Histogram<string> {
 }
 
 /** Attempts before a delivery that keeps failing transiently is given up. */
-const MAX_ATTEMPTS = { microsite: 5, wechat: 5, sms: 5, weibo: 5 } as const;
+/** Webhooks get more: a newsroom's endpoint being down for an hour is ordinary (10 s·2^n, capped at 10 min). */
+const MAX_ATTEMPTS = { microsite: 5, wechat: 5, sms: 5, weibo: 5, webhook: 10 } as const;
 
 export function publishingModule(services: Services): FeatureModule {
   const { config, clock, logger, events, metrics } = services;

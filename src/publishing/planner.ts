@@ -13,6 +13,7 @@ import { resolvePhoneAudience, type OptOutCheck } from '../audiences/resolve';
 import { Publication, type PublicationDoc } from './models/publication';
 import { Delivery, type DeliveryDoc } from './models/delivery';
 import { refreshPublication } from './rollup';
+import { pushSubscribers } from './partner-push';
 
 export interface PlannerDeps {
   clock: Clock;
@@ -140,6 +141,14 @@ async function buildDeliveries(deps: PlannerDeps, pub: PublicationDoc) {
         recipientCount: batch.length,
       });
     }
+  }
+  // Putting an item on the microsite publishes it: the partners who take it get it pushed (one delivery each,
+  // so one slow newsroom holds up nobody). 'webhook' alone re-pushes without touching the page.
+  if (pub.channels.includes('webhook') || pub.channels.includes('microsite')) {
+    const partners = await pushSubscribers(pub.kind, String(pub.itemId));
+    partners.forEach((p, i) => {
+      docs.push({ ...base('webhook', i), recipients: [{ recipient: p.partnerId, name: p.name, status: 'queued' as const }], recipientCount: 1 });
+    });
   }
   return { docs, summary };
 }

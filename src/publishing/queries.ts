@@ -331,3 +331,48 @@ export async function deliveryProblems(since: Date, limit: number): Promise<Deli
     };
   });
 }
+
+export interface PartnerDeliveryView {
+  deliveryId: string;
+  publicationId: string;
+  kind: string;
+  itemId: string;
+  title: string;
+  status: DeliveryDoc['status'];
+  statusLabel: string;
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt?: Date;
+  error: DeliveryDoc['error'] | null;
+  eventId?: string;
+  httpStatus?: number;
+  createdAt: Date;
+  settledAt?: Date;
+}
+
+/** A media partner's webhook deliveries, newest first (the partner's page in the console). */
+export async function partnerDeliveries(partnerId: string, limit = 50): Promise<PartnerDeliveryView[]> {
+  const docs = await Delivery.find({ channel: 'webhook', 'recipients.recipient': partnerId, supersededBy: null }).sort({ createdAt: -1, _id: -1 }).limit(limit).lean();
+  const pubs = await Publication.find({ _id: { $in: docs.map((d) => d.publicationId) } }, { kind: 1, itemId: 1, title: 1 }).lean();
+  const byId = new Map(pubs.map((p) => [String(p._id), p]));
+  return docs.map((d) => {
+    const pub = byId.get(String(d.publicationId));
+    return {
+      deliveryId: String(d._id),
+      publicationId: String(d.publicationId),
+      kind: pub?.kind ?? '',
+      itemId: pub?.itemId ?? '',
+      title: pub?.title ?? '',
+      status: d.status,
+      statusLabel: DELIVERY_STATUS_LABELS[d.status],
+      attempts: d.attempts,
+      maxAttempts: d.maxAttempts,
+      ...(d.status === 'queued' ? { nextAttemptAt: d.nextAttemptAt } : {}),
+      error: d.error ?? null,
+      eventId: d.providerIds?.event_id,
+      httpStatus: d.providerIds?.http_status ? Number(d.providerIds.http_status) : undefined,
+      createdAt: d.createdAt,
+      settledAt: d.settledAt,
+    };
+  });
+}

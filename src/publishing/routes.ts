@@ -37,7 +37,7 @@ const meetingAudience = z.union([z.literal(true), z.object({ meetingId: objectId
 
 const publishBody = z
   .object({
-    channels: z.array(z.enum(['microsite', 'wechat', 'sms', 'weibo'])).min(1).max(4),
+    channels: z.array(z.enum(['microsite', 'wechat', 'sms', 'weibo', 'webhook'])).min(1).max(5),
     audience: z
       .object({
         deputies: z
@@ -191,7 +191,7 @@ export function publishingRoutes({ clock, config }: Services): ApiRouter {
         status: z.enum(PUBLICATION_STATUSES).optional(),
         kind: z.enum(['article', 'deputy', 'group', 'case', 'meeting']).optional(),
         itemId: objectId.optional(),
-        channel: z.enum(['microsite', 'wechat', 'sms', 'weibo']).optional(),
+        channel: z.enum(['microsite', 'wechat', 'sms', 'weibo', 'webhook']).optional(),
         from: isoDateTime.optional(),
         to: isoDateTime.optional(),
       })

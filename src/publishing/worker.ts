@@ -165,6 +165,7 @@ export class PublishingWorker {
       };
     }
     if (d.channel === 'wechat') request.wechat = pub.wechat ?? { mode: 'publish' };
+    if (d.channel === 'webhook') request.webhook = { partnerId: d.recipients?.[0]?.recipient ?? '' };
     return request;
   }
 
