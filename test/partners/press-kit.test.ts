@@ -46,7 +46,7 @@ describe('partners: press kit per item', () => {
     expect(decodeURIComponent(res.headers.get('content-disposition')!)).to.include('新闻稿-青山镇代表小组的一年-新闻素材包.zip');
     const zip = await JSZip.loadAsync(res.bytes);
     const names = Object.keys(zip.files).filter((n) => !zip.files[n].dir).sort();
-    expect(names).to.have.length(7);
+    expect(names).to.have.length(6);
     expect(names.slice(0, 3)).to.deep.equal(['article.docx', 'article.md', 'captions.txt']);
     expect(names.filter((n) => n.startsWith('deputies/'))).to.have.length(1);
     expect(names.filter((n) => n.startsWith('images/'))).to.deep.equal(['images/01-cover.jpg', 'images/02-body.jpg']);

@@ -7,6 +7,8 @@ import { spawnWorker, type WorkerChild } from '../publishing/support/children';
 import { article, createPartner, expectStatus, WebhookReceiver } from './support';
 
 const EAST = { city: '海州市', county: '东湖区' };
+/** Upper bound of a wait (it ends as soon as the condition holds): generous for a loaded 2-core machine. */
+const SETTLE_MS = 120_000;
 
 async function publish(app: TestApp, reviewer: string, id: string, channels: string[] = ['microsite']): Promise<string> {
   const res = await app.request('POST', `/api/admin/articles/${id}/publish`, { token: reviewer, body: { channels } });
@@ -17,7 +19,7 @@ async function publish(app: TestApp, reviewer: string, id: string, channels: str
 const webhookDeliveries = (publicationId: string) => Delivery.find({ publicationId, channel: 'webhook' }).sort({ batchIndex: 1 }).lean();
 
 describe('partners: signed webhook pushes through the delivery ledger', function () {
-  this.timeout(60_000);
+  this.timeout(300_000);
   let app: TestApp;
   let clock: TestClock;
   let reviewer: string;
@@ -56,7 +58,7 @@ describe('partners: signed webhook pushes through the delivery ledger', function
       const ds = await webhookDeliveries(pubId);
       const byPartner = new Map(ds.map((d) => [d.recipients[0].recipient, d]));
       return byPartner.get(eastPartner.id)?.status === 'sent' && byPartner;
-    });
+    }, SETTLE_MS);
     // The slow endpoint was called, is not answering, and did not stop the others.
     expect(slow.requests).to.have.length.at.least(1);
     expect(settled.get(slowPartner.id)!.status).to.be.oneOf(['sending', 'queued']);
@@ -75,7 +77,7 @@ describe('partners: signed webhook pushes through the delivery ledger', function
     const timedOut = await waitFor('the slow push timed out and waits to retry', async () => {
       const s = (await webhookDeliveries(pubId)).find((x) => x.recipients[0].recipient === slowPartner.id)!;
       return s.status === 'queued' && s.error?.code === 'webhook_timeout' && s;
-    });
+    }, SETTLE_MS);
     expect(timedOut.nextAttemptAt.getTime()).to.be.greaterThan(clock.now().getTime());
 
     // Shown per partner in the console's API.
@@ -90,7 +92,7 @@ describe('partners: signed webhook pushes through the delivery ledger', function
     const queued = await waitFor('first attempt refused', async () => {
       const d = (await webhookDeliveries(pubId)).find((x) => x.recipients[0].recipient === eastPartner.id);
       return d?.status === 'queued' && d.attempts === 1 && d;
-    });
+    }, SETTLE_MS);
     expect(queued.error).to.include({ code: 'webhook_http_error', providerCode: '503' });
     const wait = queued.nextAttemptAt.getTime() - clock.now().getTime();
     expect(wait).to.be.within(8_000, 12_000); // 10 s ±20 %
@@ -98,7 +100,7 @@ describe('partners: signed webhook pushes through the delivery ledger', function
     const sent = await waitFor('retried', async () => {
       const d = (await webhookDeliveries(pubId)).find((x) => x.recipients[0].recipient === eastPartner.id);
       return d?.status === 'sent' && d;
-    });
+    }, SETTLE_MS);
     expect(sent.attempts).to.equal(2);
     expect(east.requests.map((r) => [r.eventId, r.attempt])).to.deep.equal([
       [east.requests[0].eventId, 1],
@@ -116,7 +118,7 @@ describe('partners: signed webhook pushes through the delivery ledger', function
       const failed = await waitFor('refused', async () => {
         const d = (await webhookDeliveries(pubId)).find((x) => x.recipients[0].recipient === eastPartner.id);
         return d?.status === 'failed' && d;
-      });
+      }, SETTLE_MS);
       expect(failed.error).to.include({ code: 'webhook_signature_refused', providerCode: '401' });
       expect(failed.attempts).to.equal(1);
     } finally {
@@ -126,7 +128,7 @@ describe('partners: signed webhook pushes through the delivery ledger', function
 });
 
 describe('partners: webhook across a worker crash', function () {
-  this.timeout(120_000);
+  this.timeout(600_000);
   let app: TestApp;
   let receiver: WebhookReceiver;
   let reviewer: string;
@@ -153,16 +155,16 @@ describe('partners: webhook across a worker crash', function () {
     const env = { MONGODB_URI: app.config.mongodbUri!, PUBLISHING_LEASE_MS: '1500', PUBLISHING_CONCURRENCY: '2', PARTNER_WEBHOOK_TIMEOUT_MS: '60000' };
     const first = await spawnWorker(env);
     children.push(first);
-    await waitFor('the push handed over', async () => receiver.requests.length > 0, 60_000);
+    await waitFor('the push handed over', async () => receiver.requests.length > 0, SETTLE_MS);
     await first.kill('SIGKILL');
     children.push(await spawnWorker(env));
     const d = await waitFor(
       'delivery settled after the crash',
       async () => {
         const x = await Delivery.findOne({ publicationId: pubId, channel: 'webhook' }).lean();
-        return x && ['sent', 'unknown', 'failed'].includes(x.status) && x;
+        return x && ['sent', 'unknown', 'failed'].includes(x.status) ? x : undefined;
       },
-      60_000,
+      SETTLE_MS,
       100,
     );
     expect(d.status).to.equal('sent');
