@@ -1771,6 +1771,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/media-coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Media coverage of a month (column issues that ran our items), for the monthly summary */
+        get: operations["getAdminMediaCoverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/media/{id}": {
         parameters: {
             query?: never;
@@ -2063,6 +2080,234 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/partner-columns/upcoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Columns with an issue in the next `days` days (Beijing), each with the published items it could take */
+        get: operations["getAdminPartnerColumnsUpcoming"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Media partners (报纸、电视台、融媒体中心、宣传部) with what they take */
+        get: operations["getAdminPartners"];
+        put?: never;
+        /** Add a media partner; with push on, the signing secret is in the answer this once (pushSecret) */
+        post: operations["postAdminPartners"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One media partner */
+        get: operations["getAdminPartnersId"];
+        put?: never;
+        post?: never;
+        /** Remove a media partner: its keys stop working at once; column history stays for the reports */
+        delete: operations["deleteAdminPartnersId"];
+        options?: never;
+        head?: never;
+        /** Change a media partner (turning push on for the first time answers the new pushSecret) */
+        patch: operations["patchAdminPartnersId"];
+        trace?: never;
+    };
+    "/api/admin/partners/{id}/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A partner's campaign columns (专题专栏) with their next issue */
+        get: operations["getAdminPartnersIdColumns"];
+        put?: never;
+        /** Add a column (weekly, biweekly, monthly or a single issue) with its dates */
+        post: operations["postAdminPartnersIdColumns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners/{id}/columns/{columnId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a column */
+        put: operations["putAdminPartnersIdColumnsColumnId"];
+        post?: never;
+        /** Remove a column (what it ran still counts in the reports) */
+        delete: operations["deleteAdminPartnersIdColumnsColumnId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners/{id}/columns/{columnId}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Issues of the column that ran our items, newest first */
+        get: operations["getAdminPartnersIdColumnsColumnIdRuns"];
+        put?: never;
+        /** Record that an issue ran these published items ("ran on …"); adds to that issue's record */
+        post: operations["postAdminPartnersIdColumnsColumnIdRuns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners/{id}/columns/{columnId}/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a wrongly recorded issue */
+        delete: operations["deleteAdminPartnersIdColumnsColumnIdRunsRunId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's webhook pushes from the delivery ledger, newest first */
+        get: operations["getAdminPartnersIdDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners/{id}/feed-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the partner's feed carries now (the JSON Feed items), for staff */
+        get: operations["getAdminPartnersIdFeedPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's feed keys (never the keys themselves: prefix, state, last use) */
+        get: operations["getAdminPartnersIdKeys"];
+        put?: never;
+        /** Issue a feed key (the key is in this answer only; it is stored hashed) */
+        post: operations["postAdminPartnersIdKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners/{id}/keys/{keyId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a feed key at once */
+        post: operations["postAdminPartnersIdKeysKeyIdRevoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners/{id}/keys/{keyId}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace a feed key: a new key now, the old one revoked (or working for graceHours more) */
+        post: operations["postAdminPartnersIdKeysKeyIdRotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/partners/{id}/push-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new webhook signing secret (shown once; the old one stops signing at once) */
+        post: operations["postAdminPartnersIdPushSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/people": {
         parameters: {
             query?: never;
@@ -2072,6 +2317,23 @@ export interface paths {
         };
         /** Staff directory for every signed-in user: id, username, display name, role (author names, people pickers) */
         get: operations["getAdminPeople"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/press-kits/{kind}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Press kit of a published item (zip: article.docx, article.md, original images, captions.txt, deputy profiles) */
+        get: operations["getAdminPressKitsKindId"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2899,6 +3161,91 @@ export interface paths {
         get: operations["getOpenapiJson"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's columns (ids to record runs against) */
+        get: operations["getPartnerColumns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/feed.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** JSON Feed 1.1 of exactly what the key's partner takes (extensions under _lianxin: images, captions, credits, Markdown) */
+        get: operations["getPartnerFeedJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/feed.rss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RSS 2.0 of exactly what the key's partner takes: full text, original-size images (Media RSS) with captions and credits */
+        get: operations["getPartnerFeedRss"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/press-kits/{kind}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Press kit (zip) of an item the partner takes */
+        get: operations["getPartnerPressKitsKindId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/partner/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The partner records that an issue of its column ran these items ("ran on …") */
+        post: operations["postPartnerRuns"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4439,7 +4786,7 @@ export interface operations {
                         /** @constant */
                         subscribers?: true;
                     };
-                    channels: ("microsite" | "wechat" | "sms" | "weibo")[];
+                    channels: ("microsite" | "wechat" | "sms" | "weibo" | "webhook")[];
                     sms?: {
                         confirmLargeSend?: boolean;
                         /** @enum {string} */
@@ -4608,7 +4955,7 @@ export interface operations {
                         /** @constant */
                         subscribers?: true;
                     };
-                    channels: ("microsite" | "wechat" | "sms" | "weibo")[];
+                    channels: ("microsite" | "wechat" | "sms" | "weibo" | "webhook")[];
                     sms?: {
                         confirmLargeSend?: boolean;
                         /** @enum {string} */
@@ -5782,7 +6129,7 @@ export interface operations {
                         /** @constant */
                         subscribers?: true;
                     };
-                    channels: ("microsite" | "wechat" | "sms" | "weibo")[];
+                    channels: ("microsite" | "wechat" | "sms" | "weibo" | "webhook")[];
                     sms?: {
                         confirmLargeSend?: boolean;
                         /** @enum {string} */
@@ -5951,7 +6298,7 @@ export interface operations {
                         /** @constant */
                         subscribers?: true;
                     };
-                    channels: ("microsite" | "wechat" | "sms" | "weibo")[];
+                    channels: ("microsite" | "wechat" | "sms" | "weibo" | "webhook")[];
                     sms?: {
                         confirmLargeSend?: boolean;
                         /** @enum {string} */
@@ -7677,7 +8024,7 @@ export interface operations {
                         /** @constant */
                         subscribers?: true;
                     };
-                    channels: ("microsite" | "wechat" | "sms" | "weibo")[];
+                    channels: ("microsite" | "wechat" | "sms" | "weibo" | "webhook")[];
                     sms?: {
                         confirmLargeSend?: boolean;
                         /** @enum {string} */
@@ -7846,7 +8193,7 @@ export interface operations {
                         /** @constant */
                         subscribers?: true;
                     };
-                    channels: ("microsite" | "wechat" | "sms" | "weibo")[];
+                    channels: ("microsite" | "wechat" | "sms" | "weibo" | "webhook")[];
                     sms?: {
                         confirmLargeSend?: boolean;
                         /** @enum {string} */
@@ -9037,7 +9384,7 @@ export interface operations {
                         /** @constant */
                         subscribers?: true;
                     };
-                    channels: ("microsite" | "wechat" | "sms" | "weibo")[];
+                    channels: ("microsite" | "wechat" | "sms" | "weibo" | "webhook")[];
                     sms?: {
                         confirmLargeSend?: boolean;
                         /** @enum {string} */
@@ -9206,7 +9553,7 @@ export interface operations {
                         /** @constant */
                         subscribers?: true;
                     };
-                    channels: ("microsite" | "wechat" | "sms" | "weibo")[];
+                    channels: ("microsite" | "wechat" | "sms" | "weibo" | "webhook")[];
                     sms?: {
                         confirmLargeSend?: boolean;
                         /** @enum {string} */
@@ -9897,6 +10244,32 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    getAdminMediaCoverage: {
+        parameters: {
+            query: {
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
     getAdminMediaId: {
         parameters: {
             query?: never;
@@ -10565,7 +10938,7 @@ export interface operations {
                         /** @constant */
                         subscribers?: true;
                     };
-                    channels: ("microsite" | "wechat" | "sms" | "weibo")[];
+                    channels: ("microsite" | "wechat" | "sms" | "weibo" | "webhook")[];
                     sms?: {
                         confirmLargeSend?: boolean;
                         /** @enum {string} */
@@ -10734,7 +11107,7 @@ export interface operations {
                         /** @constant */
                         subscribers?: true;
                     };
-                    channels: ("microsite" | "wechat" | "sms" | "weibo")[];
+                    channels: ("microsite" | "wechat" | "sms" | "weibo" | "webhook")[];
                     sms?: {
                         confirmLargeSend?: boolean;
                         /** @enum {string} */
@@ -11303,6 +11676,651 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    getAdminPartnerColumnsUpcoming: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminPartners: {
+        parameters: {
+            query?: {
+                kind?: "newspaper" | "tv" | "media_centre" | "publicity_dept";
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminPartners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    active?: boolean;
+                    contact: {
+                        /** Format: email */
+                        email?: string;
+                        name: string;
+                        phone?: string;
+                        title?: string;
+                    };
+                    /** @enum {string} */
+                    kind: "newspaper" | "tv" | "media_centre" | "publicity_dept";
+                    name: string;
+                    note?: string;
+                    push?: {
+                        enabled: boolean;
+                        /** Format: uri */
+                        url?: string;
+                    };
+                    takes: {
+                        kinds: ("article" | "deputy" | "group" | "case")[];
+                        regions?: string[];
+                        topics?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminPartnersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminPartnersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchAdminPartnersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    active?: boolean;
+                    contact?: {
+                        /** Format: email */
+                        email?: string;
+                        name: string;
+                        phone?: string;
+                        title?: string;
+                    };
+                    /** @enum {string} */
+                    kind?: "newspaper" | "tv" | "media_centre" | "publicity_dept";
+                    name?: string;
+                    note?: string;
+                    push?: {
+                        enabled: boolean;
+                        /** Format: uri */
+                        url?: string;
+                    };
+                    takes?: {
+                        kinds: ("article" | "deputy" | "group" | "case")[];
+                        regions?: string[];
+                        topics?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminPartnersIdColumns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminPartnersIdColumns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    cadence: "weekly" | "biweekly" | "monthly" | "once";
+                    endDate?: string;
+                    name: string;
+                    note?: string;
+                    slot?: string;
+                    startDate: string;
+                    time?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putAdminPartnersIdColumnsColumnId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                columnId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    cadence: "weekly" | "biweekly" | "monthly" | "once";
+                    endDate?: string;
+                    name: string;
+                    note?: string;
+                    slot?: string;
+                    startDate: string;
+                    time?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminPartnersIdColumnsColumnId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                columnId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminPartnersIdColumnsColumnIdRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                columnId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminPartnersIdColumnsColumnIdRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                columnId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    date: string;
+                    items: {
+                        itemId: string;
+                        /** @enum {string} */
+                        kind: "article" | "deputy" | "group" | "case";
+                    }[];
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminPartnersIdColumnsColumnIdRunsRunId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                columnId: string;
+                id: string;
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminPartnersIdDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminPartnersIdFeedPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminPartnersIdKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminPartnersIdKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminPartnersIdKeysKeyIdRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminPartnersIdKeysKeyIdRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 0 */
+                    graceHours?: number;
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminPartnersIdPushSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
     getAdminPeople: {
         parameters: {
             query?: {
@@ -11340,10 +12358,38 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    getAdminPressKitsKindId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                kind: "article" | "deputy" | "group" | "case";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
     getAdminPublications: {
         parameters: {
             query?: {
-                channel?: "microsite" | "wechat" | "sms" | "weibo";
+                channel?: "microsite" | "wechat" | "sms" | "weibo" | "webhook";
                 from?: string;
                 itemId?: string;
                 kind?: "article" | "deputy" | "group" | "case" | "meeting";
@@ -13325,6 +14371,153 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
+            default: components["responses"]["Error"];
+        };
+    };
+    getPartnerColumns: {
+        parameters: {
+            query?: {
+                key?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPartnerFeedJson: {
+        parameters: {
+            query?: {
+                key?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/feed+json": string;
+                };
+            };
+            /** @description Not modified (ETag / Last-Modified) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/feed+json": string;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPartnerFeedRss: {
+        parameters: {
+            query?: {
+                key?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": string;
+                };
+            };
+            /** @description Not modified (ETag / Last-Modified) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": string;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPartnerPressKitsKindId: {
+        parameters: {
+            query?: {
+                key?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                kind: "article" | "deputy" | "group" | "case";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPartnerRuns: {
+        parameters: {
+            query?: {
+                key?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    columnId: string;
+                    date: string;
+                    items: {
+                        itemId: string;
+                        /** @enum {string} */
+                        kind: "article" | "deputy" | "group" | "case";
+                    }[];
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
             default: components["responses"]["Error"];
         };
     };
