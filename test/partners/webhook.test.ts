@@ -33,7 +33,8 @@ describe('partners: signed webhook pushes through the delivery ledger', function
     clock = new TestClock(testDate('07-08T02:00:00Z'));
     const now = () => clock.now().getTime();
     [east, west, slow] = await Promise.all([new WebhookReceiver(now).start(), new WebhookReceiver(now).start(), new WebhookReceiver(now).start()]);
-    app = await startTestApp({ name: 'partners_webhook', clock, env: { PARTNER_WEBHOOK_TIMEOUT_MS: '5000' } // short enough for the test, long enough for a loaded machine });
+    // An endpoint timeout short enough for the test, long enough for a loaded machine.
+    app = await startTestApp({ name: 'partners_webhook', clock, env: { PARTNER_WEBHOOK_TIMEOUT_MS: '5000' } });
     reviewer = (await app.loginAs('reviewer')).token;
     eastPartner = await createPartner(app, reviewer, { name: '东湖日报', takes: { kinds: ['article'], regions: ['东湖区'] }, push: { enabled: true, url: east.url } });
     const westPartner = await createPartner(app, reviewer, { name: '西山电视台', kind: 'tv', takes: { kinds: ['article'], regions: ['西山区'] }, push: { enabled: true, url: west.url } });
