@@ -4,6 +4,11 @@ import { Deputy } from '../../src/content/models/deputy';
 import { DeputyGroup } from '../../src/content/models/deputy-group';
 import { CaseStudy } from '../../src/content/models/case-study';
 import { Publication, type PublicationDoc } from '../../src/publishing/models/publication';
+import { Delivery } from '../../src/publishing/models/delivery';
+import { OutboxMessageModel } from '../../src/channels/sms/outbox/model';
+import { loadSmsTemplates } from '../../src/channels/sms/templates';
+import type { FakeTencentSms } from '../fakes/tencent-sms';
+import { waitFor } from '../publishing/support/fixtures';
 import type { TestApp } from '../support/app';
 
 const SYSTEM_USER = new Types.ObjectId();
@@ -72,16 +77,44 @@ export interface SentSms {
   values: Record<string, string>;
 }
 
+/** Where a test reads the texts people received: the outbox provider's records, or a fake provider's. */
+export type Inbox = () => Promise<Array<{ deliveryId: string; phone: string; values: Record<string, string> }>>;
+
+export const outboxInbox: Inbox = async () =>
+  (await OutboxMessageModel.find().lean()).map((m) => ({ deliveryId: m.deliveryId, phone: m.phone, values: m.values }));
+
+/** Tencent sends template values in template order; the delivery id rides in SessionContext. */
+export function tencentInbox(fake: FakeTencentSms): Inbox {
+  const templates = loadSmsTemplates();
+  const byId = new Map(Object.values(templates).map((t) => [t.tencent, t.params.map((p) => p.name)]));
+  return async () =>
+    fake.state.sends.map((s) => ({
+      deliveryId: s.sessionContext ?? '',
+      phone: s.phone,
+      values: Object.fromEntries((byId.get(s.templateId) ?? []).map((name, i) => [name, s.params[i]])),
+    }));
+}
+
+const UNSETTLED = ['planned', 'sending'];
+
 /**
- * What the pipeline was asked to send about a meeting, per recipient: explicit recipients (with their personal
- * params) of the meeting's publications. Read from the publication records, since the admin view hides numbers.
+ * The texts people received about a meeting (personal links included), once its SMS deliveries have settled. Read
+ * from what the provider got, because our own records drop a personal link as soon as it has gone out.
  */
-export async function requestedSms(meetingId: string, notification?: string): Promise<SentSms[]> {
+export async function requestedSms(meetingId: string, notification?: string, inbox: Inbox = outboxInbox): Promise<SentSms[]> {
   const filter: Record<string, unknown> = { kind: 'meeting', itemId: meetingId, ...(notification ? { 'sms.notification': notification } : {}) };
-  const pubs = await Publication.find(filter as never).lean<PublicationDoc[]>();
-  return pubs.flatMap((p) =>
-    (p.audience?.recipients ?? []).map((r) => ({ phone: r.phone, notification: p.sms!.notification, values: { ...p.sms!.params, ...r.params } })),
-  );
+  const settled = await waitFor(`the meeting's texts (${notification ?? 'all'}) settled`, async () => {
+    const pubs = await Publication.find(filter as never).lean<PublicationDoc[]>();
+    if (!pubs.length || pubs.some((p) => ['pending', 'planning'].includes(p.status))) return false;
+    const deliveries = await Delivery.find({ publicationId: { $in: pubs.map((p) => p._id) }, channel: 'sms' }).lean();
+    // A batch held back by a frequency limit waits for the test's clock: what has gone so far counts.
+    if (deliveries.some((d) => UNSETTLED.includes(d.status) || (d.status === 'queued' && d.error?.code !== 'deferred'))) return false;
+    return { pubs, deliveries };
+  });
+  const notificationOf = new Map(settled.deliveries.map((d) => [String(d._id), settled.pubs.find((p) => String(p._id) === String(d.publicationId))!.sms!.notification]));
+  return (await inbox())
+    .filter((m) => notificationOf.has(m.deliveryId))
+    .map((m) => ({ phone: m.phone.replace(/^\+86/, ''), notification: notificationOf.get(m.deliveryId)!, values: m.values }));
 }
 
 export async function meetingPublications(app: TestApp, token: string, meetingId: string) {
