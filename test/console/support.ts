@@ -50,7 +50,7 @@ export interface ConsoleEnv {
   close(): Promise<void>;
 }
 
-const NAMES: Record<Role, string> = { admin: '管理员老周', editor: '编辑小王', reviewer: '审核老李', organizer: '组织者小陈', liaison: '联络员小赵', department: '承办单位小孙' };
+const NAMES: Record<Role, string> = { admin: '管理员老周', editor: '编辑小王', reviewer: '审核老李', organizer: '组织者小陈', liaison: '联络员小赵', department: '承办单位小孙', supervisor: '督导组老吴' };
 
 export async function startConsoleEnv(name: string): Promise<ConsoleEnv> {
   ensureConsoleBuilt();
