@@ -66,7 +66,7 @@ export async function createCategory(input: z.infer<typeof categoryBody>): Promi
 
 export async function updateCategory(id: string, input: z.infer<typeof categoryPatch>): Promise<CategoryView> {
   if (input.label && (await ProblemCategory.exists({ label: input.label, _id: { $ne: id } }))) throw new ConflictError('已有同名问题类别', 'duplicate_category');
-  const doc = await ProblemCategory.findOneAndUpdate({ _id: id }, { $set: input }, { new: true }).lean<ProblemCategoryDoc>();
+  const doc = await ProblemCategory.findOneAndUpdate({ _id: id }, { $set: input }, { returnDocument: 'after' }).lean<ProblemCategoryDoc>();
   if (!doc) throw new NotFoundError('问题类别不存在');
   return view(doc);
 }

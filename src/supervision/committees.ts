@@ -16,7 +16,13 @@ const county = z.string().trim().min(1, '必填').max(50);
 const day = z.iso.date().transform((d) => new Date(`${d}T00:00:00+08:00`));
 
 export const committeeBody = z
-  .object({ name, memberIds: z.array(z.string().regex(/^[0-9a-f]{24}$/i, '用户编号有误')).max(50).default([]), counties: z.array(county).max(50).default([]) })
+  .object({
+    name,
+    memberIds: z.array(z.string().regex(/^[0-9a-f]{24}$/i, '用户编号有误')).max(50).default([]),
+    counties: z.array(county).max(50).default([]),
+    /** Since when it supervises them (a Beijing date; default today): a committee recorded late keeps its real start. */
+    effectiveFrom: day.optional(),
+  })
   .strict();
 export const committeePatch = z
   .object({
@@ -107,7 +113,7 @@ export async function createCommittee(ctx: SupervisionContext, input: z.infer<ty
     _id: new Types.ObjectId(),
     name: input.name,
     members,
-    assignments: input.counties.map((c) => ({ county: c, from: now, to: null, by: new Types.ObjectId(actor.id) })),
+    assignments: input.counties.map((c) => ({ county: c, from: input.effectiveFrom ?? now, to: null, by: new Types.ObjectId(actor.id) })),
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -151,7 +157,7 @@ export async function updateCommittee(ctx: SupervisionContext, id: string, input
       ...added.map((county) => ({ county, from: at, to: null, by: new Types.ObjectId(actor.id) })),
     ];
   }
-  const res = await Committee.findOneAndUpdate({ _id: c._id, version: c.version }, { $set: set, $inc: { version: 1 } }, { new: true }).lean<CommitteeDoc>();
+  const res = await Committee.findOneAndUpdate({ _id: c._id, version: c.version }, { $set: set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<CommitteeDoc>();
   if (!res) throw new ConflictError('该委室已被他人修改，请刷新后再试', 'version_conflict');
   return committeeView(res);
 }

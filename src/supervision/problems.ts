@@ -199,7 +199,7 @@ function checkVersion(p: ProblemDoc, version: number): void {
 }
 
 async function save(ctx: SupervisionContext, p: ProblemDoc, update: Record<string, unknown>): Promise<ProblemView> {
-  const res = await Problem.findOneAndUpdate({ _id: p._id, version: p.version }, { ...update, $inc: { version: 1 } }, { new: true }).lean<ProblemDoc>();
+  const res = await Problem.findOneAndUpdate({ _id: p._id, version: p.version }, { ...update, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<ProblemDoc>();
   if (!res) throw new ConflictError('该问题已被他人修改，请刷新后再试', 'version_conflict');
   return (await views(ctx, [res]))[0];
 }

@@ -120,7 +120,7 @@ export async function updateRound(ctx: SupervisionContext, id: string, input: z.
   if (date < p.start || date >= p.end) throw new ValidationError('督查日期不在所属期间内', [{ field: 'body.date', message: `${p.label}不包含该日期` }]);
   const set = { ...input, date, updatedAt: ctx.clock.now() } as Record<string, unknown>;
   delete set.version;
-  const res = await InspectionRound.findOneAndUpdate({ _id: r._id, version: r.version }, { $set: set, $inc: { version: 1 } }, { new: true }).lean<InspectionRoundDoc>();
+  const res = await InspectionRound.findOneAndUpdate({ _id: r._id, version: r.version }, { $set: set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<InspectionRoundDoc>();
   if (!res) throw new ConflictError('该督查记录已被他人修改，请刷新后再试', 'version_conflict');
   return roundView(res);
 }

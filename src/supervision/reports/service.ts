@@ -101,7 +101,7 @@ export async function regenerateDraft(ctx: SupervisionContext, kind: ReportKind,
   const res = await SupervisionReport.findOneAndUpdate(
     { _id: id, status: 'draft' },
     { $set: fields, $inc: { revision: 1 }, $setOnInsert: { kind, period: period.key, status: 'draft', docNumber: null, issuedAt: null, issuedBy: null, issuedByName: null, newsArticleId: null } },
-    { upsert: true, new: true },
+    { upsert: true, returnDocument: 'after' },
   )
     .lean<ReportDoc>()
     .catch((err) => {
@@ -135,7 +135,7 @@ export async function issueReport(ctx: SupervisionContext, id: string, input: { 
   const res = await SupervisionReport.findOneAndUpdate(
     { _id: id, status: 'draft', revision: input.revision },
     { $set: { status: 'issued', docNumber: input.docNumber, issuedAt: ctx.clock.now(), issuedBy: new Types.ObjectId(actor.id), issuedByName: actor.displayName } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<ReportDoc>();
   if (!res) throw new ConflictError('报告状态已变化，请刷新', 'version_conflict');
   return res;
