@@ -76,7 +76,7 @@ export async function startConsoleEnv(name: string): Promise<ConsoleEnv> {
     },
   });
   const users = {} as Record<Role, Staff>;
-  for (const role of ['admin', 'editor', 'reviewer', 'organizer'] as Role[]) {
+  for (const role of ['admin', 'editor', 'reviewer', 'organizer', 'supervisor'] as Role[]) {
     const username = `${role}-${randomBytes(3).toString('hex')}`;
     const password = `pw-${randomBytes(8).toString('hex')}`;
     const user = await createUser({ username, password, role, displayName: NAMES[role] }, clock.now());

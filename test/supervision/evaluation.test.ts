@@ -87,12 +87,15 @@ describe('evaluation: schemes, scores with breakdowns, adjustments and award can
   it('leaves past results unchanged when the next year gets a new scheme', async () => {
     const before = (await app.request('GET', `${base}/results/${Y}?subject=group`, { token: users.organizer })).body;
     clock.set(new Date(`${Y + 1}-01-10T02:00:00Z`));
-    const next = await app.request('GET', `${base}/schemes/${Y + 1}`, { token: users.organizer });
+    // Seven months on, the morning's sign-ins have expired: sign in again.
+    const reader = (await app.loginAs('organizer')).token;
+    const writer = (await app.loginAs('supervisor')).token;
+    const next = await app.request('GET', `${base}/schemes/${Y + 1}`, { token: reader });
     expect(next.body.scheme.indicators.group.map((i: any) => i.input)).to.deep.equal(['attendanceRate', 'activitiesHeld']); // copied from the year before
-    expectStatus(await app.request('PUT', `${base}/schemes/${Y + 1}`, { token: supervisor, body: { indicators: { group: [{ input: 'attendanceRate', weight: 100 }], deputy: [{ input: 'attendanceRate', weight: 100 }], unit: [{ input: 'coverageRate', weight: 100 }] }, candidates: { groups: 5, deputies: 5, units: 1, minScore: 0 } } }), 200);
-    expect((await app.request('PUT', `${base}/schemes/${Y}`, { token: supervisor, body: { indicators: { group: [{ input: 'attendanceRate', weight: 100 }], deputy: [{ input: 'attendanceRate', weight: 100 }], unit: [{ input: 'coverageRate', weight: 100 }] }, candidates: { groups: 5, deputies: 5, units: 1, minScore: 0 } } })).body.error.code).to.equal('past_year');
-    await app.request('POST', `${base}/results/${Y}/compute`, { token: supervisor });
-    const after = (await app.request('GET', `${base}/results/${Y}?subject=group`, { token: users.organizer })).body;
+    expectStatus(await app.request('PUT', `${base}/schemes/${Y + 1}`, { token: writer, body: { indicators: { group: [{ input: 'attendanceRate', weight: 100 }], deputy: [{ input: 'attendanceRate', weight: 100 }], unit: [{ input: 'coverageRate', weight: 100 }] }, candidates: { groups: 5, deputies: 5, units: 1, minScore: 0 } } }), 200);
+    expect((await app.request('PUT', `${base}/schemes/${Y}`, { token: writer, body: { indicators: { group: [{ input: 'attendanceRate', weight: 100 }], deputy: [{ input: 'attendanceRate', weight: 100 }], unit: [{ input: 'coverageRate', weight: 100 }] }, candidates: { groups: 5, deputies: 5, units: 1, minScore: 0 } } })).body.error.code).to.equal('past_year');
+    await app.request('POST', `${base}/results/${Y}/compute`, { token: writer });
+    const after = (await app.request('GET', `${base}/results/${Y}?subject=group`, { token: reader })).body;
     expect(after.items.map((g: any) => [g.name, g.score, g.final])).to.deep.equal(before.items.map((g: any) => [g.name, g.score, g.final]));
     expect(after.scheme.indicators.group.map((i: any) => i.input)).to.deep.equal(['attendanceRate', 'activitiesHeld']);
   });
