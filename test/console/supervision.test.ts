@@ -30,7 +30,8 @@ describe('console: supervision reports', function () {
     const table = page.getByRole('table').last();
     await table.getByText('龙潭县').waitFor();
     await table.getByText('西林县').waitFor();
-    expect(await page.locator('[role="img"][aria-label="各县综合得分排名"] canvas').count()).to.be.greaterThan(0);
+    // ECharts loads with the first chart: wait for it to draw.
+    await page.locator('[role="img"][aria-label="各县综合得分排名"] canvas').first().waitFor();
     const href = await page.getByRole('link', { name: '下载 Word 文档' }).getAttribute('href');
     expect(href).to.equal(`/api/admin/supervision/reports/monthly/${TEST_YEAR}-02/document.docx`);
     await page.getByText('草稿（第1稿）').waitFor();
