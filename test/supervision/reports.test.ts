@@ -120,7 +120,7 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     expect(xml).to.contain('w:eastAsia="方正小标宋简体"');
     expect(xml).to.contain('w:eastAsia="黑体"');
     expect(xml).to.match(/w:top="2098"/); // 37 mm
-    const media = Object.keys(zip.files).filter((f) => f.startsWith('word/media/'));
+    const media = Object.keys(zip.files).filter((f) => f.startsWith('word/media/') && !f.endsWith('/'));
     expect(media).to.have.length(3);
     expect(text).to.contain('图1 各县（市、区）综合得分排名');
     const footers = await Promise.all(Object.keys(zip.files).filter((f) => /word\/footer\d+\.xml/.test(f)).map((f) => zip.file(f)!.async('string')));
