@@ -11308,7 +11308,7 @@ export interface operations {
             query?: {
                 disabled?: boolean | ("0" | "1" | "true" | "false");
                 q?: string;
-                role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
             };
             header?: never;
             path?: never;
@@ -11328,7 +11328,7 @@ export interface operations {
                             displayName: string;
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                             username: string;
                         }[];
                     };
@@ -12432,7 +12432,7 @@ export interface operations {
             query?: {
                 disabled?: boolean | ("0" | "1" | "true" | "false");
                 q?: string;
-                role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
             };
             header?: never;
             path?: never;
@@ -12456,7 +12456,7 @@ export interface operations {
                             groupIds: string[];
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                             username: string;
                         }[];
                     };
@@ -12483,7 +12483,7 @@ export interface operations {
                     groupIds?: string[];
                     password: string;
                     /** @enum {string} */
-                    role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                    role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                     username: string;
                 };
             };
@@ -12504,7 +12504,7 @@ export interface operations {
                         groupIds: string[];
                         id: string;
                         /** @enum {string} */
-                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                         username: string;
                     };
                 };
@@ -12533,7 +12533,7 @@ export interface operations {
                     groupIds?: string[];
                     password?: string;
                     /** @enum {string} */
-                    role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                    role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                 };
             };
         };
@@ -12553,7 +12553,7 @@ export interface operations {
                         groupIds: string[];
                         id: string;
                         /** @enum {string} */
-                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                         username: string;
                     };
                 };
@@ -13014,7 +13014,7 @@ export interface operations {
                             groupIds: string[];
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                             username: string;
                         };
                     };
@@ -13073,7 +13073,7 @@ export interface operations {
                         /** @description Operations this user may call, as "METHOD /openapi/path" */
                         permissions: string[];
                         /** @enum {string} */
-                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                         username: string;
                     };
                 };
@@ -13148,7 +13148,7 @@ export interface operations {
                             groupIds: string[];
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                             username: string;
                         };
                     };
