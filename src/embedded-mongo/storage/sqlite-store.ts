@@ -203,6 +203,21 @@ export class SqliteStore {
     return this.statement('countEntries', 'SELECT count(*) FROM index_entries WHERE ix = ?').pluck().get(ix) as number;
   }
 
+  /** How many entries have lower <= key < upper, counting no further than `cap` (0: no cap) — inside SQLite, nothing read out. */
+  countIndexRange(ix: number, lower: Buffer, upper: Buffer, cap: number): number {
+    return this.statement('countRange', 'SELECT count(*) FROM (SELECT 1 FROM index_entries WHERE ix = ? AND key >= ? AND key < ? LIMIT ?)')
+      .pluck()
+      .get(ix, lower, upper, cap > 0 ? cap : -1) as number;
+  }
+
+  /** Keys of the entries with lower <= key < upper, in key order; with `contains`, only keys holding those bytes. */
+  *scanIndexKeys(ix: number, lower: Buffer, upper: Buffer, contains?: Buffer): Generator<Buffer> {
+    const stmt = contains
+      ? this.statement('keysContaining', 'SELECT key FROM index_entries WHERE ix = ? AND key >= ? AND key < ? AND instr(key, ?) > 0 ORDER BY key, id')
+      : this.statement('keys', 'SELECT key FROM index_entries WHERE ix = ? AND key >= ? AND key < ? ORDER BY key, id');
+    yield* stmt.pluck().iterate(...(contains ? [ix, lower, upper, contains] : [ix, lower, upper])) as Iterable<Buffer>;
+  }
+
   /** Document ids of index entries with lower <= key < upper, in key order (then id), or reversed. */
   *scanIndex(ix: number, lower: Buffer, upper: Buffer, reverse: boolean): Generator<string> {
     const stmt = reverse
