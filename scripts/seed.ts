@@ -154,5 +154,5 @@ void runScript(async ({ config, logger }) => {
 
   await relayed();
   console.log(`Content: ${counts.created} items created, ${counts.existing} already present (left unchanged).`);
-  console.log(`Sign in at ${config.publicBaseUrl}/api/auth/login; public pages at ${config.publicBaseUrl}/news`);
+  console.log(`Sign in to the staff console at ${config.publicBaseUrl}/admin with a user above; the microsite is at ${config.publicBaseUrl}/`);
 });
