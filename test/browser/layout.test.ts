@@ -72,7 +72,7 @@ describe('microsite layout: phone 390 × 844 and desktop 1366 × 900', function 
     const media = await app.request('POST', '/api/admin/media', { token: editor, rawBody: fd });
     expect(media.status, media.text).to.equal(201);
 
-    const deputy = await seed(app, 'deputy', { name: '黄丽', level: 'township', region: { city: '南宁市', county: '青秀区' }, occupation: '社区卫生服务中心主任', story: '扎根社区。' });
+    const deputy = await seed(app, 'deputy', { name: '黄丽', level: 'township', region: { city: '南宁市', county: '青秀区' }, occupation: '社区卫生服务中心主任', story: '扎根社区二十年，为居民办实事、解难题。' });
     deputySlug = deputy.slug;
     await seed(app, 'deputy', { name: '陈刚', level: 'city', story: '履职尽责。' });
     await seed(app, 'deputy', { name: '刘洋', level: 'county', story: '服务群众。' });
