@@ -29,7 +29,7 @@ export interface PublishableContent {
 }
 
 /** SMS notification kinds; each maps to a provider template (templates/sms/). */
-export type SmsNotificationKind = 'news' | 'invitation' | 'reminder' | 'change' | 'cancellation' | 'activity_notice' | 'subscription_code';
+export type SmsNotificationKind = 'news' | 'invitation' | 'reminder' | 'change' | 'cancellation' | 'activity_notice' | 'signup' | 'waitlist' | 'promotion' | 'subscription_code';
 
 export interface SmsRecipient {
   /** Phone number as stored; the channel normalises it to E.164 (+86…). */

@@ -3058,6 +3058,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/meetings/{slug}/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign up for an open meeting (name, mobile kept private, unit). 201 with `response` accepted, or waitlisted when every seat is taken, and the personal RSVP path; the confirmation SMS carries the same link. 409 signup_closed / already_registered; 429 when one address signs up too often */
+        post: operations["postPublicMeetingsSlugSignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/news": {
         parameters: {
             query?: never;
@@ -3102,7 +3119,7 @@ export interface paths {
         /** The invitation behind a personal RSVP link: meeting, current answer, whether it can still change */
         get: operations["getPublicRsvpToken"];
         put?: never;
-        /** Answer (accepted / declined, optional note); changeable until the deadline; 409 meeting_full when no seat is left */
+        /** Answer (accepted / declined, optional note); changeable until the deadline. "accepted" when every seat is taken puts the person on the wait-list (response waitlisted, waitlistPosition); a freed seat goes to the wait-list in order, with an SMS */
         post: operations["postPublicRsvpToken"];
         delete?: never;
         options?: never;
@@ -9985,6 +10002,7 @@ export interface operations {
                                 groupIds: string[];
                             };
                             path: string;
+                            publicSignup: boolean;
                             rsvpDeadline: string | null;
                             sequence: number;
                             slug: string;
@@ -10051,6 +10069,8 @@ export interface operations {
                         /** @default [] */
                         groupIds?: string[];
                     };
+                    /** @default false */
+                    publicSignup?: boolean;
                     rsvpDeadline?: string | null;
                     slug?: string;
                     startsAt: string;
@@ -10109,6 +10129,7 @@ export interface operations {
                             groupIds: string[];
                         };
                         path: string;
+                        publicSignup: boolean;
                         rsvpDeadline: string | null;
                         sequence: number;
                         slug: string;
@@ -10192,6 +10213,7 @@ export interface operations {
                             groupIds: string[];
                         };
                         path: string;
+                        publicSignup: boolean;
                         rsvpDeadline: string | null;
                         sequence: number;
                         slug: string;
@@ -10276,6 +10298,7 @@ export interface operations {
                         /** @default [] */
                         groupIds?: string[];
                     };
+                    publicSignup?: boolean;
                     rsvpDeadline?: string | null;
                     slug?: string;
                     startsAt?: string;
@@ -10406,7 +10429,7 @@ export interface operations {
                         /** Format: date-time */
                         respondedAt?: string;
                         /** @enum {string} */
-                        response: "pending" | "accepted" | "declined";
+                        response: "pending" | "accepted" | "waitlisted" | "declined";
                         responseLabel: string;
                         sms: {
                             label: string;
@@ -10416,6 +10439,7 @@ export interface operations {
                         };
                         source: string;
                         sourceLabel: string;
+                        unit?: string;
                     };
                 };
             };
@@ -10909,7 +10933,7 @@ export interface operations {
     getAdminMeetingsIdRsvps: {
         parameters: {
             query?: {
-                response?: "pending" | "accepted" | "declined";
+                response?: "pending" | "accepted" | "waitlisted" | "declined";
             };
             header?: never;
             path: {
@@ -10933,6 +10957,7 @@ export interface operations {
                             declined: number;
                             invited: number;
                             pending: number;
+                            waitlisted: number;
                         };
                         items: {
                             /** Format: date-time */
@@ -10946,7 +10971,7 @@ export interface operations {
                             /** Format: date-time */
                             respondedAt?: string;
                             /** @enum {string} */
-                            response: "pending" | "accepted" | "declined";
+                            response: "pending" | "accepted" | "waitlisted" | "declined";
                             responseLabel: string;
                             sms: {
                                 label: string;
@@ -10956,6 +10981,7 @@ export interface operations {
                             };
                             source: string;
                             sourceLabel: string;
+                            unit?: string;
                         }[];
                         seatsLeft: number | null;
                         seatsTaken: number;
@@ -10979,7 +11005,7 @@ export interface operations {
     getAdminMeetingsIdRsvpsCsv: {
         parameters: {
             query?: {
-                response?: "pending" | "accepted" | "declined";
+                response?: "pending" | "accepted" | "waitlisted" | "declined";
             };
             header?: never;
             path: {
@@ -11113,6 +11139,7 @@ export interface operations {
                                 groupIds: string[];
                             };
                             path: string;
+                            publicSignup: boolean;
                             rsvpDeadline: string | null;
                             sequence: number;
                             slug: string;
@@ -13549,6 +13576,43 @@ export interface operations {
         responses: {
             /** @description OK */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPublicMeetingsSlugSignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @default  */
+                    note?: string;
+                    phone: string;
+                    /** @default  */
+                    unit?: string;
+                    website?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed up (or on the wait-list) */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
