@@ -7,7 +7,7 @@
  * --db DIR keeps the seeded database in DIR and reuses it on the next run (the full city takes minutes to load).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     console.log(line(header));
     console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
     for (const r of rows) console.log(line(r));
+    console.log(`load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${cpus().length} cores`);
     console.log(
       `\n${RUNS} runs per cell after one warm-up. "plain count" counts the same attendance rows with countDocuments (a county's through ` +
         `its (county, date) index; the whole city's by scanning, as every row is the city's); coverage computes all five figures with their drill-downs.`,
