@@ -16,13 +16,14 @@ import type { ContentKind } from '../src/content/enums';
 import { contentKinds } from '../src/content/kinds';
 import { MediaService } from '../src/content/media/service';
 import { LocalDiskStorage } from '../src/content/media/storage';
-import { createPublicationHooks } from '../src/content/publication-hooks';
+import { configurePublicationHooks } from '../src/content/publication-hooks';
 import { ContentService } from '../src/content/service';
 import { slugify } from '../src/content/slug';
 import { actorFromUser, type Actor } from '../src/content/workflow/actor';
 import { relayItemChanges } from '../src/site';
 import { runScript } from './cli';
 import { articles, cases, deputies, groups, type ArticleStage } from './seed/data';
+import { seedMeetings } from './seed/meetings';
 
 const demoUsers: { username: string; role: Role; displayName: string }[] = [
   { username: 'demo-admin', role: 'admin', displayName: '系统管理员' },
@@ -35,7 +36,8 @@ async function ensureUsers(): Promise<Record<Role, Actor>> {
   const actors = {} as Record<Role, Actor>;
   const created: string[] = [];
   for (const u of demoUsers) {
-    let doc = await UserModel.findOne({ username: u.username }).lean();
+    // An administrator made with `npm run user` is reused rather than adding a second one.
+    let doc = (await UserModel.findOne({ username: u.username }).lean()) ?? (u.role === 'admin' ? await UserModel.findOne({ role: 'admin' }).lean() : null);
     if (!doc) {
       const password = randomBytes(12).toString('base64url');
       await createUser({ ...u, password }, systemClock.now());
@@ -67,7 +69,8 @@ void runScript(async ({ config, logger }) => {
   const mediaRoot = path.join(config.dataDir, 'media');
   const content = new ContentService({ clock, events });
   const storage = new LocalDiskStorage(mediaRoot);
-  const hooks = createPublicationHooks({ clock, events, storage });
+  // Configured for the whole process: announcing a meeting (seed/meetings.ts) publishes its page through the same hooks.
+  const hooks = configurePublicationHooks({ clock, events, storage });
   const media = new MediaService(storage, clock);
   const actors = await ensureUsers();
   const { editor, reviewer } = actors;
@@ -152,7 +155,14 @@ void runScript(async ({ config, logger }) => {
     );
   }
 
+  const meetings = await seedMeetings(
+    { config, clock, logger, events },
+    { id: actors.organizer.id!, displayName: actors.organizer.name ?? '会务' },
+    { deputyIds: Object.values(deputyIds).slice(0, 3), featuredCaseIds: Object.values(caseIds).slice(0, 1) },
+  );
+  console.log(`Meetings: ${meetings} created (upcoming with invitations and sign-ups, and one held).`);
+
   await relayed();
   console.log(`Content: ${counts.created} items created, ${counts.existing} already present (left unchanged).`);
-  console.log(`Sign in at ${config.publicBaseUrl}/api/auth/login; public pages at ${config.publicBaseUrl}/news`);
+  console.log(`Sign in to the staff console at ${config.publicBaseUrl}/admin with a user above; the microsite is at ${config.publicBaseUrl}/`);
 });

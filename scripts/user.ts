@@ -1,6 +1,6 @@
 /**
  * Manage accounts from the command line (works whether or not the service is running):
- *   npm run user -- create --username NAME --role admin|editor|reviewer|organizer|liaison|department [--department-id ID] [--display-name 名字] [--password-stdin]
+ *   npm run user -- create --username NAME --role admin|editor|reviewer|organizer|liaison|department|supervisor [--department-id ID] [--display-name 名字] [--password-stdin]
  *   npm run user -- set-password --username NAME [--password-stdin]
  *   npm run user -- disable --username NAME
  *   npm run user -- list
@@ -12,6 +12,7 @@ import { UserModel } from '../src/auth/models';
 import { systemClock } from '../src/clock';
 import { AppError } from '../src/errors';
 import { readPassword, runScript } from './cli';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from '../src/auth/passwords';
 
 const usage = 'usage: npm run user -- create --username NAME --role ROLE [--department-id ID] [--display-name NAME] [--password-stdin] | set-password --username NAME | disable --username NAME | list';
 
@@ -25,6 +26,31 @@ const { values, positionals } = parseArgs({
     'password-stdin': { type: 'boolean', default: false },
   },
 });
+
+const PASSWORD_RULE = `Password rule: at least ${MIN_PASSWORD_LENGTH} characters and hard to guess (not a common word, name or the username).`;
+
+/** At a terminal: says the rule, checks it at once, asks twice; from stdin (scripts): one line, checked by the service. */
+async function askPassword(fromStdin: boolean, account: { username?: string; displayName?: string }, prompt = 'Password: '): Promise<string> {
+  if (fromStdin || !process.stdin.isTTY) return readPassword(true);
+  console.log(PASSWORD_RULE);
+  for (;;) {
+    const first = await readPassword(false, prompt);
+    const problem = passwordProblem(first, account);
+    if (problem) {
+      console.log(`Refused: the password needs ${problem}. Try another.`);
+      continue;
+    }
+    if ((await readPassword(false, 'Repeat it: ')) === first) return first;
+    console.log('The two passwords differ. Try again.');
+  }
+}
+
+/** A refusal from the service in plain words: "password: at least 10 characters", not a JSON of field paths. */
+function explain(err: AppError): string {
+  const details = Array.isArray(err.details) ? (err.details as Array<{ field?: string; message?: string }>) : [];
+  const lines = details.map((d) => `  ${String(d.field ?? '').replace(/^body\./, '')}: ${d.message ?? ''}`);
+  return [err.message, ...lines].join('\n');
+}
 
 async function findId(username: string | undefined): Promise<string> {
   if (!username) throw new Error(`--username is required\n${usage}`);
@@ -40,7 +66,7 @@ void runScript(async () => {
       case 'create': {
         if (!values.username) throw new Error(`--username is required\n${usage}`);
         if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-        const password = await readPassword(values['password-stdin']!);
+        const password = await askPassword(values['password-stdin']!, { username: values.username, displayName: values['display-name'] });
         const departmentId = values['department-id'];
         if (departmentId !== undefined && !/^[0-9a-f]{24}$/i.test(departmentId)) throw new Error('--department-id must be a 24-character hexadecimal id');
         const user = await createUser(
@@ -52,7 +78,7 @@ void runScript(async () => {
       }
       case 'set-password': {
         const id = await findId(values.username);
-        await updateUser(id, { password: await readPassword(values['password-stdin']!, 'New password: ') }, systemClock.now());
+        await updateUser(id, { password: await askPassword(values['password-stdin']!, { username: values.username }, 'New password: ') }, systemClock.now());
         console.log(`password changed for ${values.username}; their sessions were ended`);
         break;
       }
@@ -69,7 +95,7 @@ void runScript(async () => {
     }
   } catch (err) {
     // Service errors carry a readable message and field details; show them without a stack.
-    if (err instanceof AppError) throw new Error(`${err.message}${err.details ? ` ${JSON.stringify(err.details)}` : ''}`);
+    if (err instanceof AppError) throw new Error(explain(err));
     throw err;
   }
 });

@@ -71,7 +71,8 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DB_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
-  PUBLIC_BASE_URL: httpUrl.default('http://localhost:3000'),
+  // Unset: http://localhost:PORT outside production (so PORT alone moves every generated link); required in production.
+  PUBLIC_BASE_URL: httpUrl.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
   MEDIA_MAX_MB: z.coerce.number().min(0.1).max(50).default(10),
@@ -261,9 +262,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       if (!e[k]) problems.push(`${k}: required when WECHAT_ENCODING_AES_KEY is set (safe mode)`);
     }
   }
-  if (e.NODE_ENV === 'production' && /^https?:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?(\/|$)/i.test(e.PUBLIC_BASE_URL)) {
+  const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT || 3000}`;
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_BASE_URL) {
+    problems.push('PUBLIC_BASE_URL: required in production (the public address citizens and WeChat reach: links, feeds, share cards)');
+  } else if (e.NODE_ENV === 'production' && /^https?:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?(\/|$)/i.test(publicBaseUrl)) {
     problems.push(
-      `PUBLIC_BASE_URL=${JSON.stringify(e.PUBLIC_BASE_URL)}: in production it must be the public address citizens and WeChat reach (links, feeds, share cards), not localhost`,
+      `PUBLIC_BASE_URL=${JSON.stringify(publicBaseUrl)}: in production it must be the public address citizens and WeChat reach (links, feeds, share cards), not localhost`,
     );
   }
   if (e.SUGGESTION_HARD_DEADLINE_MONTHS < e.SUGGESTION_DEADLINE_MONTHS) {
@@ -283,7 +287,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mongodbUri: e.MONGODB_URI,
     dataDir: path.resolve(e.DATA_DIR),
     dbCacheMb: e.DB_CACHE_MB,
-    publicBaseUrl: e.PUBLIC_BASE_URL,
+    publicBaseUrl,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
     mediaMaxBytes: Math.round(e.MEDIA_MAX_MB * 1024 * 1024),

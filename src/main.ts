@@ -24,6 +24,12 @@ async function main(): Promise<void> {
       process.stderr.write(`lianxin cannot start: ${err.message}\n`);
       process.exit(3);
     }
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(
+        `lianxin cannot start: port ${config.port} is already in use (another lianxin or another program). Stop it, or start on another port: PORT=${config.port + 1} npm start\n`,
+      );
+      process.exit(3);
+    }
     throw err;
   }
   let signalled = false;

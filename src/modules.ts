@@ -19,6 +19,9 @@ import { myWorkModule } from './my-work/module';
 import { previewModule } from './preview/module';
 import { suggestionsModule } from './suggestions/module';
 import { partnersModule } from './partners/module';
+import { subscriptionsModule } from './subscriptions/module';
+import { supervisionModule } from './supervision/module';
+import { evaluationModule } from './evaluation/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -34,6 +37,9 @@ export function buildModules(services: Services): FeatureModule[] {
     coverageModule(services),
     suggestionsModule(services),
     partnersModule(services),
+    subscriptionsModule(services),
+    supervisionModule(services),
+    evaluationModule(services),
     myWorkModule(services),
     previewModule(services),
     consoleHostModule(services), // /admin: after the microsite, whose cached-page fast path stays first

@@ -2,11 +2,12 @@
  * Coverage (五个全覆盖) on a whole city in the embedded engine (fresh temporary directory): seeds the city
  * (scripts/seed/city.ts), then times the coverage of the city and of one county for a year and a quarter, through
  * the same service the API calls, next to a plain count of the same attendance rows measured in the same run.
- *   npm run bench:coverage [-- --scale 1 --runs 5]
+ *   npm run bench:coverage [-- --scale 1 --runs 5] [--db DIR]
  * --scale 0.1 seeds a tenth of the townships (900 deputies, 9,000 activities, 135,000 attendance rows).
+ * --db DIR keeps the seeded database in DIR and reuses it on the next run (the full city takes minutes to load).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
@@ -17,7 +18,7 @@ import { Attendance, AttendanceRollup } from '../../src/activities/models';
 import { coverage } from '../../src/coverage';
 import { CITY, COUNTIES, YEARS, seedCity } from '../seed/city';
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, runs: { type: 'string', default: '5' }, db: { type: 'string' } } });
 const SCALE = Number(values.scale);
 const RUNS = Number(values.runs);
 
@@ -34,18 +35,24 @@ async function time<T>(fn: () => Promise<T>): Promise<{ p50: number; max: number
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-coverage-'));
-  const engine = await startEmbeddedMongo({ dbPath: dir, host: '127.0.0.1', port: 0 });
+  const kept = values.db ? path.resolve(values.db) : null;
+  if (kept) mkdirSync(kept, { recursive: true });
+  const dir = kept ?? mkdtempSync(path.join(tmpdir(), 'bench-coverage-'));
+  const engine = await startEmbeddedMongo({ dbPath: dir });
   try {
     // Indexes are built once after the bulk load (seedCity), not maintained row by row during it.
     await mongoose.connect(`${engine.uri.replace(/\/?$/, '/')}bench_coverage`, { autoIndex: false });
-    console.log(`seeding the city at scale ${SCALE}…`);
-    const seeded = await seedCity(SCALE, (line) => console.log(line));
-    console.log(
-      `seeded ${seeded.counties} counties, ${seeded.townships} townships, ${seeded.groups} groups, ${seeded.deputies.toLocaleString()} deputies, ` +
-        `${seeded.activities.toLocaleString()} activities, ${seeded.attendance.toLocaleString()} attendance rows, ${seeded.rollups.toLocaleString()} rollup rows ` +
-        `in ${seeded.seconds.toFixed(1)} s\n`,
-    );
+    if (kept && (await Attendance.estimatedDocumentCount())) {
+      console.log(`reusing the city seeded in ${kept} (${(await Attendance.estimatedDocumentCount()).toLocaleString()} attendance rows)\n`);
+    } else {
+      console.log(`seeding the city at scale ${SCALE}…`);
+      const seeded = await seedCity(SCALE, (line) => console.log(line));
+      console.log(
+        `seeded ${seeded.counties} counties, ${seeded.townships} townships, ${seeded.groups} groups, ${seeded.deputies.toLocaleString()} deputies, ` +
+          `${seeded.activities.toLocaleString()} activities, ${seeded.attendance.toLocaleString()} attendance rows, ${seeded.rollups.toLocaleString()} rollup rows ` +
+          `in ${seeded.seconds.toFixed(1)} s\n`,
+      );
+    }
     const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent' });
     const year = String(YEARS[1]);
     const cases: Array<[string, Scope, string]> = [
@@ -70,6 +77,7 @@ async function main(): Promise<void> {
     console.log(line(header));
     console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
     for (const r of rows) console.log(line(r));
+    console.log(`load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${cpus().length} cores`);
     console.log(
       `\n${RUNS} runs per cell after one warm-up. "plain count" counts the same attendance rows with countDocuments (a county's through ` +
         `its (county, date) index; the whole city's by scanning, as every row is the city's); coverage computes all five figures with their drill-downs.`,
@@ -77,7 +85,7 @@ async function main(): Promise<void> {
   } finally {
     await mongoose.disconnect();
     await engine.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (!kept) rmSync(dir, { recursive: true, force: true });
   }
 }
 

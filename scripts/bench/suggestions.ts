@@ -3,10 +3,11 @@
  * 10 counties and 400 departments. Prints p50/p99 of the year's rates for the whole city (in total, by county, by
  * department) and of a department's open items with filters (what GET /api/admin/suggestions runs for a department
  * user), next to a plain count of the same collection and a plain first page measured in the same run.
- *   npm run bench:suggestions [-- --count 30000 --runs 20]
+ *   npm run bench:suggestions [-- --count 30000 --runs 20] [--db DIR]
+ * --db DIR keeps the loaded database in DIR and reuses it on the next run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mongoose, { Types } from 'mongoose';
@@ -18,7 +19,7 @@ import { listSuggestions } from '../../src/suggestions/service';
 import type { Actor } from '../../src/suggestions/context';
 import { rng } from './articles';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '30000' }, runs: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { count: { type: 'string', default: '30000' }, runs: { type: 'string', default: '20' }, db: { type: 'string' } } });
 const COUNT = Number(values.count);
 const RUNS = Number(values.runs);
 const COUNTIES = 10;
@@ -43,75 +44,82 @@ async function measure(run: () => Promise<unknown>): Promise<string> {
   return `${percentile(times, 50).toFixed(1)} / ${percentile(times, 99).toFixed(1)}`;
 }
 
+/** 30,000 suggestions (by default) over three years, 10 counties, 40 departments each. */
+async function load(): Promise<void> {
+  const r = rng(7);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(r() * items.length)];
+  const counties = Array.from({ length: COUNTIES }, (_, i) => `县${i + 1}`);
+  const departments = counties.flatMap((county) =>
+    Array.from({ length: DEPARTMENTS_PER_COUNTY }, (_, j) => ({
+      _id: new Types.ObjectId(),
+      county,
+      name: `${county}单位${j + 1}`,
+      contactName: '联系人',
+      contactPhone: '13800000000',
+      deletedAt: null,
+      createdAt: NOW,
+      updatedAt: NOW,
+    })),
+  );
+  await Department.collection.insertMany(departments);
+  const t0 = Date.now();
+  const span = NOW.getTime() - Date.UTC(FIRST_YEAR, 0, 1);
+  const actor = new Types.ObjectId();
+  for (let b = 0; b < COUNT; b += 1000) {
+    const docs = Array.from({ length: Math.min(1000, COUNT - b) }, () => {
+      const county = pick(counties);
+      const registeredAt = new Date(Date.UTC(FIRST_YEAR, 0, 1) + Math.floor(r() * span));
+      const roll = r();
+      const status: Status = roll < 0.05 ? 'registered' : roll < 0.1 ? 'sorted' : roll < 0.25 ? 'assigned' : roll < 0.3 ? 'answered' : roll < 0.35 ? 'rated' : 'closed';
+      const assigned = !['registered', 'sorted'].includes(status);
+      const answered = ['answered', 'rated', 'closed'].includes(status);
+      const lead = assigned ? pick(departments.filter((d) => d.county === county)) : undefined;
+      const deadline = new Date(registeredAt.getTime() + 90 * DAY);
+      const rating = ['rated', 'closed'].includes(status) ? (status === 'closed' ? pick(RATINGS.slice(0, 2)) : pick(RATINGS)) : undefined;
+      return {
+        text: '建议内容',
+        category: pick(CATEGORIES),
+        region: { county, township: `乡镇${Math.floor(r() * 12) + 1}` },
+        deputyIds: [new Types.ObjectId()],
+        attachmentIds: [],
+        public: r() < 0.5,
+        status,
+        version: 3,
+        round: 1,
+        coDepartmentIds: [],
+        departmentIds: lead ? [lead._id] : [],
+        ...(lead ? { leadDepartmentId: lead._id, assignedAt: registeredAt, deadline } : {}),
+        hard: false,
+        transfers: [],
+        answers: answered ? [{ round: 1, text: '答复', answerClass: 'A', at: deadline, by: actor, departmentId: lead!._id, onTime: r() < 0.9 }] : [],
+        ratings: [],
+        ...(rating ? { lastRating: rating } : {}),
+        dissatisfiedCount: 0,
+        escalations: [],
+        history: [],
+        registeredAt,
+        createdBy: actor,
+        updatedAt: registeredAt,
+      };
+    });
+    await Suggestion.collection.insertMany(docs, { ordered: false });
+  }
+  console.log(`loaded ${COUNT.toLocaleString()} suggestions, ${departments.length} departments in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+
 async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-suggestions-'));
+  const kept = values.db ? path.resolve(values.db) : null;
+  if (kept) mkdirSync(kept, { recursive: true });
+  const dir = kept ?? mkdtempSync(path.join(tmpdir(), 'bench-suggestions-'));
   const engine = await startEmbeddedMongo({ dbPath: dir });
   try {
     await mongoose.connect(`${engine.uri.replace(/\/?$/, '/')}bench_suggestions`);
     await Promise.all([Suggestion.init(), Department.init()]);
-    const r = rng(7);
-    const pick = <T>(items: readonly T[]) => items[Math.floor(r() * items.length)];
-    const counties = Array.from({ length: COUNTIES }, (_, i) => `县${i + 1}`);
-    const departments = counties.flatMap((county) =>
-      Array.from({ length: DEPARTMENTS_PER_COUNTY }, (_, j) => ({
-        _id: new Types.ObjectId(),
-        county,
-        name: `${county}单位${j + 1}`,
-        contactName: '联系人',
-        contactPhone: '13800000000',
-        deletedAt: null,
-        createdAt: NOW,
-        updatedAt: NOW,
-      })),
-    );
-    await Department.collection.insertMany(departments);
-    const t0 = Date.now();
-    const span = NOW.getTime() - Date.UTC(FIRST_YEAR, 0, 1);
-    const actor = new Types.ObjectId();
-    for (let b = 0; b < COUNT; b += 1000) {
-      const docs = Array.from({ length: Math.min(1000, COUNT - b) }, () => {
-        const county = pick(counties);
-        const registeredAt = new Date(Date.UTC(FIRST_YEAR, 0, 1) + Math.floor(r() * span));
-        const roll = r();
-        const status: Status = roll < 0.05 ? 'registered' : roll < 0.1 ? 'sorted' : roll < 0.25 ? 'assigned' : roll < 0.3 ? 'answered' : roll < 0.35 ? 'rated' : 'closed';
-        const assigned = !['registered', 'sorted'].includes(status);
-        const answered = ['answered', 'rated', 'closed'].includes(status);
-        const lead = assigned ? pick(departments.filter((d) => d.county === county)) : undefined;
-        const deadline = new Date(registeredAt.getTime() + 90 * DAY);
-        const rating = ['rated', 'closed'].includes(status) ? (status === 'closed' ? pick(RATINGS.slice(0, 2)) : pick(RATINGS)) : undefined;
-        return {
-          text: '建议内容',
-          category: pick(CATEGORIES),
-          region: { county, township: `乡镇${Math.floor(r() * 12) + 1}` },
-          deputyIds: [new Types.ObjectId()],
-          attachmentIds: [],
-          public: r() < 0.5,
-          status,
-          version: 3,
-          round: 1,
-          coDepartmentIds: [],
-          departmentIds: lead ? [lead._id] : [],
-          ...(lead ? { leadDepartmentId: lead._id, assignedAt: registeredAt, deadline } : {}),
-          hard: false,
-          transfers: [],
-          answers: answered ? [{ round: 1, text: '答复', answerClass: 'A', at: deadline, by: actor, departmentId: lead!._id, onTime: r() < 0.9 }] : [],
-          ratings: [],
-          ...(rating ? { lastRating: rating } : {}),
-          dissatisfiedCount: 0,
-          escalations: [],
-          history: [],
-          registeredAt,
-          createdBy: actor,
-          updatedAt: registeredAt,
-        };
-      });
-      await Suggestion.collection.insertMany(docs, { ordered: false });
-    }
-    console.log(`loaded ${COUNT.toLocaleString()} suggestions, ${departments.length} departments in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-
+    if (kept && (await Suggestion.estimatedDocumentCount())) console.log(`reusing the ${(await Suggestion.estimatedDocumentCount()).toLocaleString()} suggestions kept in ${kept}\n`);
+    else await load();
     const year = parsePeriod(String(FIRST_YEAR + 1));
     const busiest = (await Suggestion.aggregate<{ _id: Types.ObjectId }>([{ $match: { status: 'assigned' } }, { $sortByCount: '$leadDepartmentId' }, { $limit: 1 }]))[0]._id;
-    const deptUser: Actor = { id: String(actor), displayName: 'bench', role: 'department', departmentId: String(busiest) };
+    const deptUser: Actor = { id: String(new Types.ObjectId()), displayName: 'bench', role: 'department', departmentId: String(busiest) };
     const page = { page: 1, pageSize: 20 };
     const rows: [string, string][] = [
       ['baseline: countDocuments() of the collection', await measure(() => Suggestion.countDocuments({}))],
@@ -126,11 +134,12 @@ async function main(): Promise<void> {
     const w = Math.max(...rows.map(([l]) => l.length));
     console.log(`${'query'.padEnd(w)} | p50 / p99 ms`);
     for (const [label, figure] of rows) console.log(`${label.padEnd(w)} | ${figure}`);
+    console.log(`load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${cpus().length} cores`);
     console.log(`\n${RUNS} runs per row after one warm-up; read the rows against the two baselines.`);
   } finally {
     await mongoose.disconnect();
     await engine.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (!kept) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -43,7 +43,7 @@ const MISSING_COLUMNS: Record<Figure['key'], Array<[string, string]>> = {
   leaders: [['name', '姓名'], ['levelLabel', '层级'], ['county', '县（市、区）'], ['township', '乡镇'], ['groups', '所在小组'], ['held', '小组活动次数'], ['reason', '原因']],
   attendance: [['name', '姓名'], ['levelLabel', '层级'], ['county', '县（市、区）'], ['township', '乡镇'], ['groups', '所在小组'], ['held', '小组活动次数'], ['present', '出席'], ['excused', '请假'], ['absent', '缺席'], ['reason', '原因']],
   supervision: [['county', '县（市、区）'], ['township', '乡镇'], ['reason', '原因']],
-  suggestions: [['title', '意见建议'], ['department', '承办单位'], ['raisedAt', '提出时间'], ['reason', '原因']],
+  suggestions: [['title', '意见建议'], ['department', '承办单位'], ['status', '状态'], ['raisedAt', '提出时间'], ['reason', '原因']],
   guarantees: [['name', '代表小组'], ['county', '县（市、区）'], ['township', '乡镇'], ['reason', '缺少']],
 };
 

@@ -1,22 +1,45 @@
-/** Loads what the coverage of a place and period is computed from: each part counted by the database. */
+/**
+ * Loads what the coverage of a place and period is computed from: each part counted by the database. The place
+ * (its groups with their members, its townships) is read once and shared by every period computed from it.
+ */
 import type { Config } from '../config';
-import { groupRosters, townshipsWithGroups } from '../content/roster';
+import { groupRosters, type RosterGroup } from '../content/roster';
 import { plannedByGroup, attendanceByDeputy, ratesInForce, type Period, type Scope } from '../activities';
 import { townshipsReached } from './supervision';
 import { suggestionAnswers } from './suggestions-provider';
 import { computeFigures, restrict, type CoverageData, type Figure } from './figures';
 
-export async function loadCoverage(config: Config, scope: Scope, period: Period): Promise<CoverageData> {
-  const [groups, attendance, planned, townships, rates, suggestions] = await Promise.all([
-    groupRosters({ region: scope }),
+interface Place {
+  scope: Scope;
+  groups: RosterGroup[];
+  /** Townships with deputy groups (the ones supervision must reach), by county then township. */
+  townships: Array<{ county: string; township: string }>;
+  counties: string[];
+}
+
+async function loadPlace(scope: Scope): Promise<Place> {
+  const groups = await groupRosters({ region: scope });
+  // The townships come from the groups just read, rather than from a second pass over the same groups.
+  const seen = new Map<string, { county: string; township: string }>();
+  for (const g of groups) if (g.region.township) seen.set(`${g.region.county ?? ''}|${g.region.township}`, { county: g.region.county ?? '', township: g.region.township });
+  const townships = [...seen.values()].sort((a, b) => a.county.localeCompare(b.county, 'zh-CN') || a.township.localeCompare(b.township, 'zh-CN'));
+  return { scope, groups, townships, counties: [...new Set(townships.map((t) => t.county))] };
+}
+
+async function loadPeriod(config: Config, place: Place, period: Period): Promise<CoverageData> {
+  const { scope, groups, townships, counties } = place;
+  const [attendance, planned, rates, reached, suggestions] = await Promise.all([
     attendanceByDeputy(scope, period),
     plannedByGroup(scope, period),
-    townshipsWithGroups(scope),
     ratesInForce(config.activityFunds.defaultRates, period.year),
-    suggestionAnswers(scope, period),
+    townshipsReached(period, counties),
+    suggestionAnswers({ ...scope, counties }, period),
   ]);
-  const reached = await townshipsReached(period, [...new Set(townships.map((t) => t.county))]);
   return { scope, period, groups, attendance, planned, townships, reached, rates, suggestions };
+}
+
+export async function loadCoverage(config: Config, scope: Scope, period: Period): Promise<CoverageData> {
+  return loadPeriod(config, await loadPlace(scope), period);
 }
 
 export interface CoverageReport {
@@ -61,9 +84,10 @@ export async function chartByRegion(config: Config, scope: Scope, period: Period
   return { scope, period: periodView(period), by: 'region', labels: names, series: toSeries(rows) };
 }
 
-/** Rates of each month of the period. */
+/** Rates of each month of the period: the place read once, each month's counts from the database. */
 export async function chartByMonth(config: Config, scope: Scope, period: Period, parse: (key: string) => Period): Promise<Chart> {
+  const place = await loadPlace(scope);
   const rows: Figure[][] = [];
-  for (const m of period.months) rows.push(computeFigures(await loadCoverage(config, scope, parse(m))));
+  for (const m of period.months) rows.push(computeFigures(await loadPeriod(config, place, parse(m))));
   return { scope, period: periodView(period), by: 'month', labels: period.months, series: toSeries(rows) };
 }

@@ -10,10 +10,13 @@ export interface SuggestionAnswerFigures {
   total: number;
   answered: number;
   /** Those without an answer, for the drill-down. */
-  unanswered: Array<{ id: string; title: string; raisedAt?: Date; department?: string; activityId?: string }>;
+  unanswered: Array<{ id: string; title: string; raisedAt?: Date; department?: string; status?: string; activityId?: string }>;
 }
 
-export type SuggestionAnswerProvider = (scope: Scope, period: Period) => Promise<SuggestionAnswerFigures | null>;
+/** The place asked about; for a city, also its counties (those with deputy groups), for records that name no city. */
+export type SuggestionAnswerPlace = Scope & { counties: string[] };
+
+export type SuggestionAnswerProvider = (place: SuggestionAnswerPlace, period: Period) => Promise<SuggestionAnswerFigures | null>;
 
 let provider: SuggestionAnswerProvider | null = null;
 
@@ -22,6 +25,6 @@ export function registerSuggestionAnswerProvider(next: SuggestionAnswerProvider 
   provider = next;
 }
 
-export async function suggestionAnswers(scope: Scope, period: Period): Promise<SuggestionAnswerFigures | null> {
-  return provider ? provider(scope, period) : null;
+export async function suggestionAnswers(place: SuggestionAnswerPlace, period: Period): Promise<SuggestionAnswerFigures | null> {
+  return provider ? provider(place, period) : null;
 }

@@ -47,6 +47,7 @@ export interface RsvpRow {
   sourceLabel: string;
   deputyId?: string;
   groupId?: string;
+  unit?: string;
   response: RsvpResponse;
   responseLabel: string;
   note: string;
@@ -67,11 +68,11 @@ export interface RsvpSummary {
   items: RsvpRow[];
 }
 
-const ORDER: Record<RsvpResponse, number> = { accepted: 0, pending: 1, declined: 2 };
+const ORDER: Record<RsvpResponse, number> = { accepted: 0, waitlisted: 1, pending: 2, declined: 3 };
 
 export async function listRsvps(m: MeetingDoc, filter: { response?: RsvpResponse } = {}): Promise<RsvpSummary> {
   const rows = await Invitation.find({ meetingId: m._id }).sort({ phone: 1 }).lean<InvitationDoc[]>();
-  const counts = { invited: rows.length, pending: 0, accepted: 0, declined: 0, checkedIn: 0 } as RsvpSummary['counts'];
+  const counts = { invited: rows.length, pending: 0, accepted: 0, waitlisted: 0, declined: 0, checkedIn: 0 } as RsvpSummary['counts'];
   for (const r of rows) {
     counts[r.response] += 1;
     if (r.checkedInAt) counts.checkedIn += 1;
@@ -82,7 +83,8 @@ export async function listRsvps(m: MeetingDoc, filter: { response?: RsvpResponse
   for (const v of smsById.values()) smsCounts[v.state] += 1;
   const items = rows
     .filter((r) => !filter.response || r.response === filter.response)
-    .sort((a, b) => ORDER[a.response] - ORDER[b.response] || (a.respondedAt?.getTime() ?? 0) - (b.respondedAt?.getTime() ?? 0))
+    // The wait-list in its promotion order; the others by when they answered.
+    .sort((a, b) => ORDER[a.response] - ORDER[b.response] || (a.waitlistedAt?.getTime() ?? 0) - (b.waitlistedAt?.getTime() ?? 0) || (a.respondedAt?.getTime() ?? 0) - (b.respondedAt?.getTime() ?? 0))
     .map((r) => ({
       id: String(r._id),
       name: r.name,
@@ -91,6 +93,7 @@ export async function listRsvps(m: MeetingDoc, filter: { response?: RsvpResponse
       sourceLabel: INVITEE_SOURCE_LABELS[r.source],
       deputyId: r.deputyId ? String(r.deputyId) : undefined,
       groupId: r.groupId ? String(r.groupId) : undefined,
+      unit: r.unit || undefined,
       response: r.response,
       responseLabel: RSVP_RESPONSE_LABELS[r.response],
       note: r.note,
@@ -113,7 +116,8 @@ function safeCell(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-export const CSV_HEADER = ['姓名', '手机号', '来源', '回复', '备注', '回复时间', '邀请短信'];
+// 单位 last: spreadsheets built on the earlier columns keep working.
+export const CSV_HEADER = ['姓名', '手机号', '来源', '回复', '备注', '回复时间', '邀请短信', '单位'];
 
 /** UTF-8 with a BOM so that Excel and WPS open the Chinese text correctly. */
 export function rsvpCsv(summary: RsvpSummary): string {
@@ -125,6 +129,7 @@ export function rsvpCsv(summary: RsvpSummary): string {
     safeCell(r.note),
     r.respondedAt ? formatLocal(r.respondedAt, 'input') : '',
     r.sms.label,
+    safeCell(r.unit ?? ''),
   ]);
   return stringify([CSV_HEADER, ...records], { bom: true, record_delimiter: 'windows' });
 }

@@ -10,6 +10,8 @@ import { registerMeetingKind } from './publishable';
 import { registerMeetingAudiences } from './notify';
 import { REMINDER_JOB, runReminders } from './reminders';
 import type { MeetingsContext } from './context';
+import { signupRateLimit } from './signup';
+import { sweepWaitlists } from './waitlist';
 import './models';
 
 export function meetingsModule(services: Services): FeatureModule {
@@ -19,12 +21,13 @@ export function meetingsModule(services: Services): FeatureModule {
     logger: services.logger.child({ component: 'meetings' }),
     events: services.events,
   };
+  const signupLimit = signupRateLimit(ctx.clock);
   registerMeetingKind();
   registerMeetingAudiences();
   return {
     name: 'meetings',
-    routers: [adminRoutes(ctx), publicRoutes(ctx)],
-    pageRouters: [pageRoutes(ctx)],
+    routers: [adminRoutes(ctx), publicRoutes(ctx, signupLimit)],
+    pageRouters: [pageRoutes(ctx, signupLimit)],
     start() {
       services.scheduler.register({
         name: REMINDER_JOB,
@@ -34,6 +37,16 @@ export function meetingsModule(services: Services): FeatureModule {
         run: async () => {
           const result = await runReminders(ctx);
           if (result.sent || result.skipped) ctx.logger.info(result, 'meeting reminders');
+        },
+      });
+      services.scheduler.register({
+        name: 'meetings.waitlist',
+        schedule: '* * * * *',
+        runOnStart: true,
+        leaseMs: 5 * 60_000,
+        run: async () => {
+          const promoted = await sweepWaitlists(ctx);
+          if (promoted) ctx.logger.info({ promoted }, 'wait-list promotions (sweep)');
         },
       });
     },

@@ -9,7 +9,7 @@ import { Invitation, type MeetingDoc } from './models';
 import { formatLocal } from './time';
 import type { MeetingsContext } from './context';
 
-export type MeetingNotice = Extract<SmsNotificationKind, 'invitation' | 'reminder' | 'change' | 'cancellation'>;
+export type MeetingNotice = Extract<SmsNotificationKind, 'invitation' | 'reminder' | 'change' | 'cancellation' | 'signup' | 'waitlist' | 'promotion'>;
 
 const PARAM_MAX = 20;
 

@@ -20,6 +20,7 @@ export const adminMeeting = z.object({
   featuredDeputyIds: z.array(z.string()),
   invitees: z.object({ deputyIds: z.array(z.string()), groupIds: z.array(z.string()), extras: z.array(z.object({ name: z.string(), phone: z.string() })) }),
   capacity: z.number().int().nullable(),
+  publicSignup: z.boolean(),
   rsvpDeadline: date.nullable(),
   status: z.enum(MEETING_STATUSES),
   statusLabel: z.string(),
@@ -47,7 +48,8 @@ export const rsvpRow = z.object({
   sourceLabel: z.string(),
   deputyId: z.string().optional(),
   groupId: z.string().optional(),
-  response: z.enum(['pending', 'accepted', 'declined']),
+  unit: z.string().optional(),
+  response: z.enum(['pending', 'accepted', 'waitlisted', 'declined']),
   responseLabel: z.string(),
   note: z.string(),
   respondedAt: date.optional(),
@@ -57,7 +59,7 @@ export const rsvpRow = z.object({
 });
 
 export const rsvpSummary = z.object({
-  counts: z.object({ invited: z.number().int(), pending: z.number().int(), accepted: z.number().int(), declined: z.number().int(), checkedIn: z.number().int() }),
+  counts: z.object({ invited: z.number().int(), pending: z.number().int(), accepted: z.number().int(), waitlisted: z.number().int(), declined: z.number().int(), checkedIn: z.number().int() }),
   smsCounts: z.object({ waiting: z.number().int(), sent: z.number().int(), delivered: z.number().int(), not_delivered: z.number().int(), unknown: z.number().int() }),
   capacity: z.number().int().nullable(),
   seatsTaken: z.number().int(),

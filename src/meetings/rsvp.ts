@@ -1,20 +1,25 @@
 /**
- * Answering an invitation through its personal link. Seats are counted on the meeting itself and moved only
- * by conditional updates: a seat is taken with `acceptedCount < capacity` in the filter, so however many people
- * answer at the same moment, the seat after the last is refused. Then the invitation flips from the state we
- * read; if someone else (the same person in another tab) changed it first, the seat goes back and we retry.
+ * Answering an invitation (or a public sign-up) through its personal link. Seats are counted on the meeting
+ * itself and moved only by conditional updates: a seat is taken with `acceptedCount < capacity` in the filter, so
+ * however many people answer at the same moment, the seat after the last is refused — and that person goes on the
+ * wait-list instead (waitlist.ts gives freed seats out in turn). Then the invitation flips from the state we read;
+ * if someone else (the same person in another tab) changed it first, the seat goes back and we retry.
  */
 import { AppError, ConflictError, NotFoundError } from '../errors';
 import { Invitation, LIVE_STATUSES, Meeting, RSVP_RESPONSE_LABELS, type InvitationDoc, type MeetingDoc, type RsvpResponse } from './models';
 import { hashToken, TOKEN_PATTERN } from './tokens';
 import { formatLocal } from './time';
+import { afterSeatsMoved } from './waitlist';
+import { releaseSeat, takeSeat } from './seats';
 import { toPublicMeeting, type PublicMeeting } from './views';
 import type { RsvpInput } from './schemas';
 import type { MeetingsContext } from './context';
 
 export interface RsvpState {
   meeting: PublicMeeting;
-  invitee: { name: string; response: RsvpResponse; responseLabel: string; note: string; respondedAt?: Date };
+  invitee: { name: string; response: RsvpResponse; responseLabel: string; note: string; respondedAt?: Date; promotedAt?: Date };
+  /** Place on the wait-list (1 = next to get a seat), when waitlisted. */
+  waitlistPosition?: number;
   /** Whether the answer can still be given or changed. */
   open: boolean;
   /** Why it cannot (deadline passed, cancelled, held), in words for the invitee. */
@@ -43,7 +48,7 @@ export function deadlineOf(m: MeetingDoc): Date {
   return m.rsvpDeadline ?? m.startsAt;
 }
 
-function closedReason(m: MeetingDoc, now: Date): string | undefined {
+export function closedReason(m: MeetingDoc, now: Date): string | undefined {
   if (m.status === 'cancelled') return '本次会议已取消，无需回复。';
   if (m.status === 'held') return '会议已经召开，报名已结束。';
   if (!LIVE_STATUSES.includes(m.status)) return '会议尚未发布。';
@@ -55,6 +60,16 @@ function closedReason(m: MeetingDoc, now: Date): string | undefined {
 async function stateOf(ctx: MeetingsContext, invitation: InvitationDoc, meeting: MeetingDoc): Promise<RsvpState> {
   const reason = closedReason(meeting, ctx.clock.now());
   const deadline = deadlineOf(meeting);
+  const waitlistPosition =
+    invitation.response === 'waitlisted' && invitation.waitlistedAt
+      ? 1 +
+        (await Invitation.countDocuments({
+          meetingId: meeting._id,
+          response: 'waitlisted',
+          // The promotion order: by time joined, then by id (people joining in the same millisecond).
+          $or: [{ waitlistedAt: { $lt: invitation.waitlistedAt } }, { waitlistedAt: invitation.waitlistedAt, _id: { $lt: invitation._id } }],
+        }))
+      : undefined;
   return {
     meeting: await toPublicMeeting(meeting, { withFeatured: false }),
     invitee: {
@@ -63,7 +78,9 @@ async function stateOf(ctx: MeetingsContext, invitation: InvitationDoc, meeting:
       responseLabel: RSVP_RESPONSE_LABELS[invitation.response],
       note: invitation.note,
       respondedAt: invitation.respondedAt,
+      promotedAt: invitation.promotedAt,
     },
+    ...(waitlistPosition ? { waitlistPosition } : {}),
     open: !reason,
     ...(reason ? { closedReason: reason } : {}),
     deadline,
@@ -76,26 +93,15 @@ export async function viewRsvp(ctx: MeetingsContext, token: string): Promise<Rsv
   return stateOf(ctx, invitation, meeting);
 }
 
-/** Takes one seat if any is left; false when full. Throws when the meeting stopped taking answers. */
-async function takeSeat(meeting: MeetingDoc): Promise<boolean> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const current = attempt === 0 ? meeting : await Meeting.findById(meeting._id).lean<MeetingDoc>();
-    if (!current || !LIVE_STATUSES.includes(current.status)) throw new ConflictError('会议已不再接受报名', 'rsvp_closed');
-    const cap = current.capacity ?? null;
-    const filter = cap === null
-      ? { _id: current._id, status: { $in: LIVE_STATUSES }, capacity: null }
-      : { _id: current._id, status: { $in: LIVE_STATUSES }, capacity: cap, acceptedCount: { $lt: cap } };
-    const taken = await Meeting.findOneAndUpdate(filter, { $inc: { acceptedCount: 1 } }, { returnDocument: 'after', projection: { _id: 1 }, lean: true });
-    if (taken) return true;
-    // Refused: either the seats are gone, or the capacity/status changed under us (then look again).
-    const now = await Meeting.findById(meeting._id).select('capacity acceptedCount status').lean<MeetingDoc>();
-    if (now && LIVE_STATUSES.includes(now.status) && (now.capacity ?? null) === cap && cap !== null && now.acceptedCount >= cap) return false;
+/** The change to write for an answer, given the seat outcome: joining or leaving the wait-list included. */
+function answerUpdate(input: RsvpInput, was: RsvpResponse, seated: boolean, note: string, now: Date): { response: RsvpResponse; update: Record<string, unknown> } {
+  if (input.response === 'declined') {
+    return { response: 'declined', update: { $set: { response: 'declined', note, respondedAt: now }, $unset: { waitlistedAt: 1 } } };
   }
-  return false;
-}
-
-async function releaseSeat(meetingId: MeetingDoc['_id']): Promise<void> {
-  await Meeting.updateOne({ _id: meetingId, acceptedCount: { $gt: 0 } }, { $inc: { acceptedCount: -1 } });
+  if (was === 'accepted' || seated) return { response: 'accepted', update: { $set: { response: 'accepted', note, respondedAt: now }, $unset: { waitlistedAt: 1 } } };
+  // No seat: join the wait-list, keeping one's place when already on it.
+  if (was === 'waitlisted') return { response: 'waitlisted', update: { $set: { note, respondedAt: now } } };
+  return { response: 'waitlisted', update: { $set: { response: 'waitlisted', note, respondedAt: now, waitlistedAt: now } } };
 }
 
 export async function respond(ctx: MeetingsContext, token: string, input: RsvpInput): Promise<RsvpState> {
@@ -108,21 +114,18 @@ export async function respond(ctx: MeetingsContext, token: string, input: RsvpIn
     const was = invitation.response;
 
     const seatNeeded = input.response === 'accepted' && was !== 'accepted';
-    if (seatNeeded && !(await takeSeat(meeting))) {
-      throw new ConflictError('很抱歉，名额已满，无法再报名参加。', 'meeting_full');
-    }
-    const flipped = await Invitation.findOneAndUpdate(
-      { _id: invitation._id, response: was },
-      { $set: { response: input.response, note, respondedAt: now } },
-      { returnDocument: 'after', lean: true },
-    );
+    const seated = seatNeeded && (await takeSeat(meeting));
+    const { response, update } = answerUpdate(input, was, seated, note, now);
+    const flipped = await Invitation.findOneAndUpdate({ _id: invitation._id, response: was }, update, { returnDocument: 'after', lean: true });
     if (!flipped) {
       // The same invitation changed in between (another tab): undo our seat and decide again on fresh state.
-      if (seatNeeded) await releaseSeat(meeting._id);
+      if (seated) await releaseSeat(meeting._id);
       continue;
     }
-    if (was === 'accepted' && input.response !== 'accepted') await releaseSeat(meeting._id);
-    ctx.logger.info({ meetingId: String(meeting._id), invitationId: String(invitation._id), from: was, to: input.response }, 'rsvp answered');
+    const freed = was === 'accepted' && response !== 'accepted';
+    if (freed) await releaseSeat(meeting._id);
+    ctx.logger.info({ meetingId: String(meeting._id), invitationId: String(invitation._id), from: was, to: response }, 'rsvp answered');
+    if (freed || seated) await afterSeatsMoved(ctx, meeting, freed);
     const fresh = (await Meeting.findById(meeting._id).lean<MeetingDoc>()) ?? meeting;
     return stateOf(ctx, flipped as InvitationDoc, fresh);
   }

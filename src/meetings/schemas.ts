@@ -41,6 +41,7 @@ const fields = {
   invitees,
   capacity: z.number().int().min(1).max(100_000).nullable(),
   rsvpDeadline: meetingTime.nullable(),
+  publicSignup: z.boolean(),
   slug: z.string().trim().min(1).max(80).regex(SLUG_PATTERN, 'lower-case letters, digits and single hyphens'),
 };
 
@@ -56,6 +57,7 @@ export const createMeetingBody = z
     invitees: invitees.default({ deputyIds: [], groupIds: [], extras: [] }),
     capacity: fields.capacity.default(null),
     rsvpDeadline: fields.rsvpDeadline.default(null),
+    publicSignup: fields.publicSignup.default(false),
     slug: fields.slug.optional(),
   })
   .strict();
@@ -77,6 +79,7 @@ export const updateMeetingBody = z
     invitees: invitees.optional(),
     capacity: fields.capacity.optional(),
     rsvpDeadline: fields.rsvpDeadline.optional(),
+    publicSignup: fields.publicSignup.optional(),
     slug: fields.slug.optional(),
   })
   .strict();
@@ -113,3 +116,15 @@ export const rsvpBody = z
   })
   .strict();
 export type RsvpInput = z.infer<typeof rsvpBody>;
+
+/** Public sign-up for an open meeting. `website` is a field people never see: bots that fill it are refused. */
+export const signupBody = z
+  .object({
+    name: oneLine(50).min(1),
+    phone: mobileField,
+    unit: oneLine(100).default(''),
+    note: z.string().trim().max(200).default(''),
+    website: z.string().max(200).optional(),
+  })
+  .strict();
+export type SignupInput = z.infer<typeof signupBody>;

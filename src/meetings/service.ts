@@ -11,7 +11,7 @@ import { toAdminView, type AdminMeetingView } from './views';
 import type { Actor, MeetingsContext } from './context';
 
 /** Fields an organizer may still edit once invitations went out; time and place change through reschedule. */
-const LIVE_EDITABLE = new Set(['version', 'title', 'theme', 'description', 'agenda', 'featuredCaseIds', 'featuredDeputyIds', 'invitees', 'capacity', 'rsvpDeadline']);
+const LIVE_EDITABLE = new Set(['version', 'title', 'theme', 'description', 'agenda', 'featuredCaseIds', 'featuredDeputyIds', 'invitees', 'capacity', 'rsvpDeadline', 'publicSignup']);
 
 export async function findMeeting(id: string): Promise<MeetingDoc> {
   const m = Types.ObjectId.isValid(id) ? await Meeting.findById(id).lean<MeetingDoc>() : null;

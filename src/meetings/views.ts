@@ -22,6 +22,7 @@ export interface AdminMeetingView {
   invitees: { deputyIds: string[]; groupIds: string[]; extras: Array<{ name: string; phone: string }> };
   capacity: number | null;
   rsvpDeadline: Date | null;
+  publicSignup: boolean;
   status: MeetingStatus;
   statusLabel: string;
   slug: string;
@@ -60,6 +61,7 @@ export function toAdminView(m: MeetingDoc): AdminMeetingView {
     },
     capacity: m.capacity ?? null,
     rsvpDeadline: m.rsvpDeadline ?? null,
+    publicSignup: m.publicSignup ?? false,
     status: m.status,
     statusLabel: MEETING_STATUS_LABELS[m.status],
     slug: m.slug,

@@ -1,6 +1,7 @@
 /**
  * Public reads of meetings for the microsite: meetings that were announced (also changed, cancelled or held),
- * never drafts, and public fields only — invitees, phone numbers, organizer ids and seat counts stay inside.
+ * never drafts, and public fields only — invitees, phone numbers and organizer ids stay inside; seats left are shown
+ * only for open meetings (public sign-up), as a count.
  */
 import { Meeting, type MeetingStatus } from '../meetings/models/meeting';
 import { renderMarkdown } from '../content/markdown';
@@ -10,7 +11,18 @@ const PUBLIC_STATUSES: MeetingStatus[] = ['announced', 'changed', 'cancelled', '
 const STATUS_LABELS: Record<string, string> = { announced: '报名中', changed: '时间地点有变更', cancelled: '已取消', held: '已召开' };
 
 const SUMMARY_FIELDS = { title: 1, theme: 1, startsAt: 1, endsAt: 1, venue: 1, address: 1, status: 1, slug: 1, updatedAt: 1, announcedAt: 1 } as const;
-const DETAIL_FIELDS = { ...SUMMARY_FIELDS, description: 1, agenda: 1, featuredCaseIds: 1, featuredDeputyIds: 1, rsvpDeadline: 1, changes: 1 } as const;
+const DETAIL_FIELDS = {
+  ...SUMMARY_FIELDS,
+  description: 1,
+  agenda: 1,
+  featuredCaseIds: 1,
+  featuredDeputyIds: 1,
+  rsvpDeadline: 1,
+  changes: 1,
+  publicSignup: 1,
+  capacity: 1,
+  acceptedCount: 1,
+} as const;
 
 export interface PublicMeetingSummary {
   kind: 'meeting';
@@ -39,6 +51,10 @@ export interface PublicMeeting extends PublicMeetingSummary {
   rsvpDeadline: Date | null;
   /** The latest reschedule or cancellation, shown as a notice. */
   notice?: { kind: 'rescheduled' | 'cancelled'; at: Date; note: string };
+  /** Calendar file (site-relative), for meetings not cancelled. */
+  icsPath?: string;
+  /** Open meetings (public sign-up): whether the form takes answers now, and the seats (counts only, never names). */
+  signup?: { open: boolean; deadline: Date; capacity: number | null; seatsLeft: number | null };
 }
 
 function summary(doc: any, now: Date): PublicMeetingSummary {
@@ -74,6 +90,20 @@ export async function getPublicMeeting(slug: string, now: Date): Promise<PublicM
     featuredDeputyIds: (doc.featuredDeputyIds ?? []).map(String),
     rsvpDeadline: doc.rsvpDeadline ?? null,
     notice: last ? { kind: last.kind, at: last.at, note: last.note ?? '' } : undefined,
+    icsPath: doc.status === 'cancelled' ? undefined : `/meetings/${encodeURIComponent(doc.slug)}.ics`,
+    signup: doc.publicSignup ? signupOf(doc, now) : undefined,
+  };
+}
+
+function signupOf(doc: any, now: Date): PublicMeeting['signup'] {
+  const deadline: Date = doc.rsvpDeadline ?? doc.startsAt;
+  const live = doc.status === 'announced' || doc.status === 'changed';
+  const capacity: number | null = doc.capacity ?? null;
+  return {
+    open: live && now.getTime() < deadline.getTime(),
+    deadline,
+    capacity,
+    seatsLeft: capacity === null ? null : Math.max(0, capacity - (doc.acceptedCount ?? 0)),
   };
 }
 

@@ -44,8 +44,10 @@ export interface PageMeta {
   /** Site-relative path of the canonical URL; defaults to the request path. */
   canonicalPath?: string;
   ogType?: 'website' | 'article' | 'profile';
-  /** Site-relative or absolute image URL. */
+  /** Site-relative or absolute image URL; pages without one share the site's default image. */
   image?: string;
+  /** Share-card title when it should say more than the page title (a deputy: name, level, place). */
+  shareTitle?: string;
   jsonLd?: object | object[];
   noindex?: boolean;
   /** Which navigation entry to highlight. */
@@ -56,12 +58,15 @@ export interface PageMeta {
 export function layoutData(requestPath: string, meta: PageMeta = {}): Record<string, unknown> {
   const rt = siteRuntime();
   const canonical = absoluteUrl(rt.publicBaseUrl, meta.canonicalPath ?? requestPath);
-  const image = meta.image ? (/^https?:/.test(meta.image) ? meta.image : absoluteUrl(rt.publicBaseUrl, meta.image)) : undefined;
+  const own = meta.image ? (/^https?:/.test(meta.image) ? meta.image : absoluteUrl(rt.publicBaseUrl, meta.image)) : undefined;
+  const fallback = rt.assets.shareImage;
+  const image = own ?? absoluteUrl(rt.publicBaseUrl, fallback.href);
+  const imageSize = own ? undefined : { width: fallback.width, height: fallback.height };
   return {
     site: { name: SITE_NAME, description: SITE_DESCRIPTION, baseUrl: rt.publicBaseUrl },
     cssHref: rt.assets.css.href,
     shareScriptHref: rt.assets.shareScript?.href,
-    meta: { ...meta, title: meta.title ? `${meta.title} - ${SITE_NAME}` : SITE_NAME, ogTitle: meta.title ?? SITE_NAME, canonical, image, description: meta.description ?? SITE_DESCRIPTION },
+    meta: { ...meta, title: meta.title ? `${meta.title} - ${SITE_NAME}` : SITE_NAME, ogTitle: meta.shareTitle ?? meta.title ?? SITE_NAME, canonical, image, imageSize, description: meta.description ?? SITE_DESCRIPTION },
     // The Beijing calendar's year (UTC+8, no daylight saving), whatever the server's own zone.
     year: new Date(rt.now().getTime() + 8 * 3_600_000).getUTCFullYear(),
   };

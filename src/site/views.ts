@@ -18,6 +18,8 @@ const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
   minute: '2-digit',
   hour12: false,
 });
+const monthDayFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, month: 'long', day: 'numeric' });
+const yearFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, year: 'numeric' });
 const timeFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false });
 
 function toDate(value: unknown): Date | undefined {
@@ -34,6 +36,11 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/** "2026年12月15日周二 14:30" in Beijing time, for descriptions built in code. */
+export function formatDateTime(d: Date): string {
+  return dateTimeFormat.format(d);
+}
+
 function createEnvironment(): nunjucks.Environment {
   const loader = new nunjucks.FileSystemLoader([path.join(TEMPLATES_ROOT, 'site'), TEMPLATES_ROOT], { noCache: false });
   const env = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true });
@@ -44,6 +51,15 @@ function createEnvironment(): nunjucks.Environment {
   env.addFilter('datetime', (v: unknown) => {
     const d = toDate(v);
     return d ? dateTimeFormat.format(d) : '';
+  });
+  // The date badge of meeting cards: "12月15日" over "2026年", each on one line.
+  env.addFilter('monthday', (v: unknown) => {
+    const d = toDate(v);
+    return d ? monthDayFormat.format(d) : '';
+  });
+  env.addFilter('year', (v: unknown) => {
+    const d = toDate(v);
+    return d ? yearFormat.format(d) : '';
   });
   env.addFilter('time', (v: unknown) => {
     const d = toDate(v);

@@ -70,29 +70,19 @@ export async function computeRates(q: RateQuery, now: Date): Promise<{ period: {
   if (q.category) match.category = q.category;
   const answered = { $gt: [{ $size: { $ifNull: ['$answers', []] } }, 0] };
   const overdueUnanswered = { $and: [{ $in: ['$status', HANDLING_STATUSES] }, { $lt: ['$deadline', now] }] };
+  // One $group straight over the matched documents: no intermediate $project documents to build.
   const rows = await Suggestion.aggregate<{ _id: unknown } & Counts>([
     { $match: match },
     {
-      $project: {
-        key: q.by ? GROUP_KEYS[q.by] : null,
-        assigned: flag({ $ifNull: ['$assignedAt', false] }),
-        closed: flag({ $eq: ['$status', 'closed'] }),
-        rated: flag({ $ifNull: ['$lastRating', false] }),
-        satisfied: flag({ $in: [{ $ifNull: ['$lastRating', ''] }, SATISFIED_RATINGS] }),
-        due: flag({ $or: [answered, overdueUnanswered] }),
-        onTime: flag({ $eq: [{ $arrayElemAt: ['$answers.onTime', 0] }, true] }),
-      },
-    },
-    {
       $group: {
-        _id: '$key',
+        _id: q.by ? GROUP_KEYS[q.by] : null,
         registered: { $sum: 1 },
-        assigned: { $sum: '$assigned' },
-        closed: { $sum: '$closed' },
-        rated: { $sum: '$rated' },
-        satisfied: { $sum: '$satisfied' },
-        due: { $sum: '$due' },
-        onTime: { $sum: '$onTime' },
+        assigned: { $sum: flag({ $ifNull: ['$assignedAt', false] }) },
+        closed: { $sum: flag({ $eq: ['$status', 'closed'] }) },
+        rated: { $sum: flag({ $ifNull: ['$lastRating', false] }) },
+        satisfied: { $sum: flag({ $in: [{ $ifNull: ['$lastRating', ''] }, SATISFIED_RATINGS] }) },
+        due: { $sum: flag({ $or: [answered, overdueUnanswered] }) },
+        onTime: { $sum: flag({ $eq: [{ $arrayElemAt: ['$answers.onTime', 0] }, true] }) },
       },
     },
   ]);

@@ -2,6 +2,7 @@
 import { Types } from 'mongoose';
 import { ForbiddenError, ValidationError, type FieldProblem } from '../errors';
 import { existingDeputyIds, existingMediaIds } from '../content/references';
+import { getActivityRef, type ActivityRef } from '../activities';
 import type { Page } from '../http/schemas';
 import { HANDLING_STATUSES, Suggestion, type Category, type Status, type SuggestionDoc, type SuggestionRegion } from './models';
 import { loadSuggestion } from './transition';
@@ -19,13 +20,27 @@ export interface RegisterInput {
   public: boolean;
 }
 
+/** Raised at an activity: only one that was held (a plan has not happened yet, a cancelled one never will). */
+function activityProblem(ref: ActivityRef | null): string | null {
+  if (!ref) return '未找到该活动';
+  if (ref.status === 'planned') return `活动“${ref.subject}”尚未开展，开展后再登记其中提出的意见建议`;
+  if (ref.status === 'cancelled') return `活动“${ref.subject}”已取消`;
+  return null;
+}
+
 async function assertReferences(input: RegisterInput): Promise<void> {
-  const [deputies, media] = await Promise.all([existingDeputyIds(input.deputyIds), existingMediaIds(input.attachmentIds)]);
+  const [deputies, media, activity] = await Promise.all([
+    existingDeputyIds(input.deputyIds),
+    existingMediaIds(input.attachmentIds),
+    input.activityId ? getActivityRef(input.activityId) : Promise.resolve(null),
+  ]);
+  const activityMessage = input.activityId ? activityProblem(activity) : null;
   const problems: FieldProblem[] = [
     ...input.deputyIds.flatMap((id, i) => (deputies.has(id) ? [] : [{ field: `body.deputyIds.${i}`, message: '未找到该代表' }])),
     ...input.attachmentIds.flatMap((id, i) => (media.has(id) ? [] : [{ field: `body.attachmentIds.${i}`, message: '未找到该附件' }])),
+    ...(activityMessage ? [{ field: 'body.activityId', message: activityMessage }] : []),
   ];
-  if (problems.length) throw new ValidationError('引用的代表或附件不存在', problems);
+  if (problems.length) throw new ValidationError('引用的代表、附件或活动有误', problems);
 }
 
 export async function registerSuggestion(input: RegisterInput, actor: Actor, now: Date): Promise<SuggestionView> {

@@ -74,7 +74,7 @@ describe('microsite in Chromium (375 × 812)', function () {
     expect(await page.evaluate('document.documentElement.scrollWidth')).to.be.at.most(375);
     await saveScreenshot(page, 'home');
 
-    await page.locator('a.headline').first().click();
+    await page.locator('.headline-title a').first().click();
     await page.waitForURL(/\/news\//);
     expect(await page.locator('h1').first().textContent()).to.equal(articleTitle);
     expect(await page.locator('.prose h2').textContent()).to.equal('走访一线');

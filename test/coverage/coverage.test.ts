@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import { registerSuggestionAnswerProvider } from '../../src/coverage';
+import { suggestionAnswerFigures } from '../../src/suggestions';
 import type { TestApp } from '../support/app';
 import { DAY, NOW, Y, expectStatus, heldBody, problemFields, rollCall, seedGroup, signIn, startActivitiesApp, type Town, type Users } from '../activities/support';
 
@@ -35,11 +36,11 @@ describe('coverage: the five full coverages with their drill-downs, CSV and char
     expectStatus(visit, 201);
   });
   after(() => {
-    registerSuggestionAnswerProvider(null);
+    registerSuggestionAnswerProvider(suggestionAnswerFigures);
     return app.close();
   });
 
-  it('gives each of the five as numerator / denominator for a county and quarter; suggestions are "not measured" without the suggestions module', async () => {
+  it('gives each of the five as numerator / denominator for a county and quarter (no suggestions yet: 0 of 0)', async () => {
     const res = await app.request('GET', `/api/admin/coverage?${q(`${Y}-Q2`)}`, { token: users.organizer });
     expectStatus(res, 200);
     expect(res.body.period).to.include({ key: `${Y}-Q2`, kind: 'quarter', label: `${Y}年第2季度`, start: `${Y}-03-31T16:00:00.000Z`, end: `${Y}-06-30T16:00:00.000Z` });
@@ -48,7 +49,7 @@ describe('coverage: the five full coverages with their drill-downs, CSV and char
     // a: 0 and 1 present, 2 absent; b: nothing held (both missing); c: 0 present, 1 excused only → 3 of 7.
     expect(figures.attendance).to.include({ numerator: 3, denominator: 7, missingCount: 4 });
     expect(figures.supervision).to.include({ numerator: 1, denominator: 2, missingCount: 1 });
-    expect(figures.suggestions).to.include({ status: 'not_measured', numerator: null, denominator: null, rate: null });
+    expect(figures.suggestions).to.include({ status: 'measured', numerator: 0, denominator: 0, rate: null, missingCount: 0 });
     expect(figures.guarantees).to.include({ numerator: 2, denominator: 3, missingCount: 1 });
     expect(figures.leaders.missing).to.equal(undefined);
   });
@@ -89,11 +90,16 @@ describe('coverage: the five full coverages with their drill-downs, CSV and char
     expect(city.body.figures.find((f: any) => f.key === 'guarantees')).to.include({ denominator: 4 });
   });
 
-  it('takes "every suggestion answered" from the suggestions module once it registers', async () => {
-    registerSuggestionAnswerProvider(async (scope) => (scope.name === '龙潭县' ? { total: 4, answered: 3, unanswered: [{ id: 's1', title: '修缮村道', department: '县交通运输局' }] } : null));
-    const res = await app.request('GET', `/api/admin/coverage?${q(`${Y}-Q2`)}`, { token: users.organizer });
-    expect(res.body.figures.find((f: any) => f.key === 'suggestions')).to.include({ status: 'measured', numerator: 3, denominator: 4, rate: 0.75 });
+  it('reports "not measured" for every suggestion answered while no suggestions module is registered', async () => {
     registerSuggestionAnswerProvider(null);
+    try {
+      const res = await app.request('GET', `/api/admin/coverage?${q(`${Y}-Q2`)}`, { token: users.organizer });
+      expect(res.body.figures.find((f: any) => f.key === 'suggestions')).to.include({ status: 'not_measured', numerator: null, denominator: null, rate: null });
+      const csv = await app.request('GET', `/api/admin/coverage.csv?${q(`${Y}-Q2`)}`, { token: users.organizer });
+      expect((parse(csv.text.replace(/^\uFEFF/, '')) as string[][])[4]).to.deep.equal(['意见建议件件有答复', '未计算', '未计算', '', '', '意见建议办理尚未接入，暂不计算']);
+    } finally {
+      registerSuggestionAnswerProvider(suggestionAnswerFigures);
+    }
   });
 
   it('exports the figures and a drill-down as CSV, and gives chart data by region and by month', async () => {
@@ -102,7 +108,7 @@ describe('coverage: the five full coverages with their drill-downs, CSV and char
     const rows = parse(csv.text.replace(/^\uFEFF/, '')) as string[][];
     expect(rows[0]).to.deep.equal(['指标', '已覆盖', '应覆盖', '覆盖率', '未覆盖', '说明']);
     expect(rows[1]).to.deep.equal(['领导干部代表参加小组活动全覆盖', '1', '2', '50.00%', '1', '']);
-    expect(rows[4]).to.deep.equal(['意见建议件件有答复', '未计算', '未计算', '', '', '意见建议办理尚未接入，暂不计算']);
+    expect(rows[4]).to.deep.equal(['意见建议件件有答复', '0', '0', '', '0', '']);
     const missing = await app.request('GET', `/api/admin/coverage/missing.csv?${q(`${Y}-Q2`)}&figure=supervision`, { token: users.organizer });
     expect(parse(missing.text.replace(/^\uFEFF/, ''))).to.deep.equal([['县（市、区）', '乡镇', '原因'], ['龙潭县', '凤岭乡', '本期无督导']]);
 
@@ -119,6 +125,66 @@ describe('coverage: the five full coverages with their drill-downs, CSV and char
     expect(byMonth.body.labels).to.deep.equal([`${Y}-04`, `${Y}-05`, `${Y}-06`]);
     const supervision = byMonth.body.series.find((s: any) => s.key === 'supervision');
     expect(supervision.numerators).to.deep.equal([0, 1, 0]);
+  });
+
+  it('counts every suggestion answered from the suggestions handled through the API, and checks the activity a suggestion names', async () => {
+    const held = (await app.request('GET', `/api/admin/activities?groupId=${a.groupId}`, { token: users.liaison })).body.items.find((x: any) => x.status === 'held');
+    const plan = await app.request('POST', '/api/admin/activities', {
+      token: users.liaison,
+      body: { groupId: a.groupId, status: 'planned', kind: 'meeting_day', subject: '下月代表见面日', startsAt: new Date(NOW.getTime() + 5 * DAY).toISOString() },
+    });
+    expectStatus(plan, 201);
+    const department = await app.request('POST', '/api/admin/departments', { token: users.liaison, body: { county: '龙潭县', name: '县交通运输局', contactName: '张科长', contactPhone: '13812345678' } });
+    expectStatus(department, 201);
+    const username = `roads-${Date.now()}`;
+    expectStatus(await app.request('POST', '/api/admin/users', { token: users.admin, body: { username, password: 'Qiao-liang-7731-road', role: 'department', departmentId: department.body.id } }), 201);
+    const roads = (await app.request('POST', '/api/auth/login', { body: { username, password: 'Qiao-liang-7731-road' } })).body.token;
+    const raise = (region: Record<string, string>, extra: Record<string, unknown> = {}) =>
+      app.request('POST', '/api/admin/suggestions', { token: users.liaison, body: { text: '村道年久失修，雨天无法通行，请求硬化', category: '基础设施', region, deputyIds: [a.deputyIds[0]], ...extra } });
+
+    // The activity named must exist and have been held.
+    const unknown = await raise({ county: '龙潭县' }, { activityId: '0123456789abcdef01234567' });
+    expectStatus(unknown, 400);
+    expect(problemFields(unknown)).to.deep.equal(['body.activityId']);
+    const planned = await raise({ county: '龙潭县' }, { activityId: plan.body.id });
+    expectStatus(planned, 400);
+    expect(unknown.body.error.details[0].message).to.equal('未找到该活动');
+    expect(planned.body.error.details[0].message).to.contain('尚未开展');
+
+    const atActivity = await raise({ city: '云岭市', county: '龙潭县', township: '龙潭镇' }, { activityId: held.id });
+    expectStatus(atActivity, 201);
+    expect(atActivity.body.activityId).to.equal(held.id);
+    const noCity = await raise({ county: '龙潭县', township: '凤岭乡' });
+    expectStatus(noCity, 201);
+    expectStatus(await raise({ county: '西林县' }), 201);
+    const step = (token: string, id: string, action: string, body: Record<string, unknown> = {}) => app.request('POST', `/api/admin/suggestions/${id}/${action}`, { token, body });
+    expectStatus(await step(users.liaison, atActivity.body.id, 'sort'), 200);
+    expectStatus(await step(users.liaison, atActivity.body.id, 'assign', { leadDepartmentId: department.body.id }), 200);
+    expectStatus(await step(roads, atActivity.body.id, 'answer', { text: '已列入今年村道硬化计划', answerClass: 'B', meeting: { at: new Date(NOW.getTime() - DAY).toISOString(), participants: '局长、代表' } }), 200);
+    expectStatus(await step(users.liaison, noCity.body.id, 'sort'), 200);
+    expectStatus(await step(users.liaison, noCity.body.id, 'assign', { leadDepartmentId: department.body.id }), 200);
+
+    const county = await app.request('GET', `/api/admin/coverage?${q(`${Y}-Q2`)}`, { token: users.organizer });
+    expect(county.body.figures.find((f: any) => f.key === 'suggestions')).to.include({ status: 'measured', numerator: 1, denominator: 2, rate: 0.5, missingCount: 1 });
+    const missing = await app.request('GET', `/api/admin/coverage/missing?${q(`${Y}-Q2`)}&figure=suggestions`, { token: users.editor });
+    expectStatus(missing, 200);
+    expect(missing.body.items).to.have.length(1);
+    expect(missing.body.items[0]).to.include({ id: noCity.body.id, department: '县交通运输局', status: '已交办', reason: '尚未答复' });
+    expect(missing.body.items[0].title).to.match(/^村道年久失修/);
+    // The city counts the suggestions that name it and those of its counties that name no city; other periods none.
+    const city = await app.request('GET', `/api/admin/coverage?${q(`${Y}`, 'city', '云岭市')}`, { token: users.organizer });
+    expect(city.body.figures.find((f: any) => f.key === 'suggestions')).to.include({ numerator: 1, denominator: 3 });
+    const township = await app.request('GET', `/api/admin/coverage?${q(`${Y}-Q2`, 'township', '龙潭镇')}`, { token: users.organizer });
+    expect(township.body.figures.find((f: any) => f.key === 'suggestions')).to.include({ numerator: 1, denominator: 1, rate: 1 });
+    const q1 = await app.request('GET', `/api/admin/coverage?${q(`${Y}-Q1`)}`, { token: users.organizer });
+    expect(q1.body.figures.find((f: any) => f.key === 'suggestions')).to.include({ numerator: 0, denominator: 0 });
+    const csv = await app.request('GET', `/api/admin/coverage/missing.csv?${q(`${Y}-Q2`)}&figure=suggestions`, { token: users.organizer });
+    const rows = parse(csv.text.replace(/^\uFEFF/, '')) as string[][];
+    expect(rows[0]).to.deep.equal(['意见建议', '承办单位', '状态', '提出时间', '原因']);
+    expect(rows[1][1]).to.equal('县交通运输局');
+    expect(rows[1][2]).to.equal('已交办');
+    // The plan is not left behind for the tests after this one.
+    expectStatus(await app.request('POST', `/api/admin/activities/${plan.body.id}/cancel`, { token: users.liaison, body: { version: plan.body.version, reason: '测试用计划' } }), 200);
   });
 
   it('follows corrections and deletions: the figures are recounted from the attendance', async () => {

@@ -63,6 +63,12 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'development', PUBLIC_BASE_URL: 'http://localhost:3000' }).publicBaseUrl).to.equal('http://localhost:3000');
   });
 
+  it('derives PUBLIC_BASE_URL from PORT outside production when it is unset', () => {
+    expect(loadConfig({ NODE_ENV: 'development', PORT: '3100' }).publicBaseUrl).to.equal('http://localhost:3100');
+    expect(loadConfig({ NODE_ENV: 'development' }).publicBaseUrl).to.equal('http://localhost:3000');
+    expect(loadConfig({ NODE_ENV: 'development', PORT: '3100', PUBLIC_BASE_URL: 'http://192.168.1.20:3100' }).publicBaseUrl).to.equal('http://192.168.1.20:3100');
+  });
+
   it('reports every missing credential of the chosen SMS provider', () => {
     const problems = problemsOf({ SMS_PROVIDER: 'tencent' });
     expect(problems.join('\n')).to.contain('TENCENT_SECRET_ID').and.contain('TENCENT_SECRET_KEY').and.contain('TENCENT_SMS_APP_ID');

@@ -109,7 +109,7 @@ describe('meetings: changes, calendar, CSV, follow-up', () => {
     const bytes = Buffer.from(await (await fetch(`${app.url}/api/admin/meetings/${id}/rsvps.csv`, { headers: { authorization: `Bearer ${organizer}` } })).arrayBuffer());
     expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
     const rows: string[][] = parse(bytes, { bom: true });
-    expect(rows[0]).to.deep.equal(['姓名', '手机号', '来源', '回复', '备注', '回复时间', '邀请短信']);
+    expect(rows[0]).to.deep.equal(['姓名', '手机号', '来源', '回复', '备注', '回复时间', '邀请短信', '单位']);
     expect(rows).to.have.length(5);
     const byPhone = new Map(rows.slice(1).map((r) => [r[1], r]));
     expect(byPhone.get('13900000000')!.slice(0, 5)).to.deep.equal(['代表0', '13900000000', '代表', '参加', '王五，同行 1 人']);

@@ -121,18 +121,22 @@ describe('meetings: create, announce, RSVP', () => {
     expect((await app.request('GET', `/api/public/rsvp/${token}`)).status).to.equal(410);
   });
 
-  it('200 people answering at once for 50 seats: exactly 50 accepted', async function () {
-    this.timeout(60_000);
+  it('200 people answering at once for 50 seats: exactly 50 accepted, the other 150 on the wait-list in order', async function () {
+    this.timeout(180_000); // 200 answers, 150 of them also placed on the wait-list: slow on the shared 2-core machine
     const many = await seedDeputies(200, 1000);
     const { id } = await announced(app, organizer, { ...meetingBody(new Date(`${TEST_YEAR}-12-03T06:30:00Z`)), capacity: 50, invitees: { deputyIds: many } });
     const links = (await requestedSms(id, 'invitation')).map((s) => tokenOf(s.values.link));
     expect(links).to.have.length(200);
     const results = await Promise.all(links.map((t) => app.request('POST', `/api/public/rsvp/${t}`, { body: { response: 'accepted' } })));
-    const statuses = results.map((r) => r.status);
-    expect(statuses.filter((s) => s === 200)).to.have.length(50);
-    expect(results.filter((r) => r.status === 409).every((r) => r.body.error.code === 'meeting_full')).to.equal(true);
+    expect(results.map((r) => r.status).every((s) => s === 200)).to.equal(true);
+    const answers = results.map((r) => r.body.invitee.response);
+    expect(answers.filter((a) => a === 'accepted')).to.have.length(50);
+    expect(answers.filter((a) => a === 'waitlisted')).to.have.length(150);
+    const positions = results.filter((r) => r.body.invitee.response === 'waitlisted').map((r) => r.body.waitlistPosition as number);
+    expect(Math.min(...positions)).to.equal(1);
     const list = await app.request('GET', `/api/admin/meetings/${id}/rsvps`, { token: organizer });
     expect(list.body.counts.accepted).to.equal(50);
+    expect(list.body.counts.waitlisted).to.equal(150);
     expect(list.body.seatsTaken).to.equal(50);
     expect(list.body.seatsLeft).to.equal(0);
   });

@@ -70,11 +70,18 @@ describe('suggestions: handling from registration to 办结', () => {
     });
     expect(badCategory.body.error.details.map((p: any) => p.field)).to.deep.equal(['body.category']);
 
-    const activityId = '65a0000000000000000000aa';
-    const s = await register(app, staff, [deputyA], { citizen: { name: '群众甲', phone: '13911112222' }, activityId, public: true });
+    // An activity it names must exist (and have been held: test/coverage checks that with real activities).
+    const noActivity = await app.request('POST', '/api/admin/suggestions', {
+      token: staff.liaison,
+      body: { text: '修路', category: '基础设施', region: { county: '红安县' }, deputyIds: [deputyA], activityId: missing },
+    });
+    expectStatus(noActivity, 400);
+    expect(noActivity.body.error.details).to.deep.equal([{ field: 'body.activityId', message: '未找到该活动' }]);
+
+    const s = await register(app, staff, [deputyA], { citizen: { name: '群众甲', phone: '13911112222' }, public: true });
     expect(s.status).to.equal('registered');
     expect(s.region.village).to.equal('柳林河村');
-    expect(s.activityId).to.equal(activityId);
+    expect(s.activityId).to.equal(undefined);
     expect(s.citizen.phone).to.equal('139****2222');
     expect(s.history).to.have.length(1);
   });

@@ -37,11 +37,11 @@ const articleSchema = new Schema<ArticleDoc>(
 articleSchema.plugin(publishablePlugin);
 articleSchema.plugin(regionPlugin);
 // Admin list filtered by topic/tag, newest edits first.
-articleSchema.index({ topics: 1, updatedAt: -1, _id: -1 });
+articleSchema.index({ topics: 1, deletedAt: 1, updatedAt: -1, _id: -1 });
 // Public list by topic.
-articleSchema.index({ status: 1, topics: 1, publishedAt: -1, _id: -1 });
-// Admin list sorted by title.
-articleSchema.index({ title: 1, _id: 1 });
+articleSchema.index({ status: 1, topics: 1, deletedAt: 1, publishedAt: -1, _id: -1 });
+// Admin list sorted by title; its count under a title search (q) is tested on the keys' titles.
+articleSchema.index({ deletedAt: 1, title: 1, _id: 1 });
 // Related articles of a deputy / group / case (relatedFor).
 articleSchema.index({ relatedDeputyIds: 1, status: 1 });
 articleSchema.index({ relatedGroupIds: 1, status: 1 });

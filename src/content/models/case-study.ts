@@ -41,12 +41,12 @@ const caseSchema = new Schema<CaseStudyDoc>(
 caseSchema.plugin(publishablePlugin);
 caseSchema.plugin(regionPlugin);
 // Admin and public lists filtered by model kind.
-caseSchema.index({ caseKind: 1, updatedAt: -1, _id: -1 });
-caseSchema.index({ status: 1, caseKind: 1, publishedAt: -1, _id: -1 });
+caseSchema.index({ caseKind: 1, deletedAt: 1, updatedAt: -1, _id: -1 });
+caseSchema.index({ status: 1, caseKind: 1, deletedAt: 1, publishedAt: -1, _id: -1 });
 // relatedFor deputy / group.
 caseSchema.index({ relatedDeputyIds: 1, status: 1 });
 caseSchema.index({ relatedGroupIds: 1, status: 1 });
 // Admin list sorted by title.
-caseSchema.index({ title: 1, _id: 1 });
+caseSchema.index({ deletedAt: 1, title: 1, _id: 1 });
 
 export const CaseStudy = (mongoose.models.CaseStudy as mongoose.Model<CaseStudyDoc>) ?? mongoose.model<CaseStudyDoc>('CaseStudy', caseSchema);

@@ -73,7 +73,7 @@ groupSchema.plugin(regionPlugin);
 // Groups a deputy belongs to (relatedFor deputy).
 groupSchema.index({ 'members.deputyId': 1, status: 1 });
 // Admin list sorted by name.
-groupSchema.index({ name: 1, _id: 1 });
+groupSchema.index({ deletedAt: 1, name: 1, _id: 1 });
 
 export const DeputyGroup =
   (mongoose.models.DeputyGroup as mongoose.Model<DeputyGroupDoc>) ?? mongoose.model<DeputyGroupDoc>('DeputyGroup', groupSchema);

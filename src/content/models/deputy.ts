@@ -59,13 +59,13 @@ const deputySchema = new Schema<DeputyDoc>(
 deputySchema.plugin(publishablePlugin);
 deputySchema.plugin(regionPlugin);
 // Admin list filtered by level.
-deputySchema.index({ level: 1, updatedAt: -1, _id: -1 });
+deputySchema.index({ level: 1, deletedAt: 1, updatedAt: -1, _id: -1 });
 // Public list by level, featured first pages.
-deputySchema.index({ status: 1, level: 1, publishedAt: -1, _id: -1 });
-deputySchema.index({ status: 1, featured: 1, publishedAt: -1, _id: -1 });
+deputySchema.index({ status: 1, level: 1, deletedAt: 1, publishedAt: -1, _id: -1 });
+deputySchema.index({ status: 1, featured: 1, deletedAt: 1, publishedAt: -1, _id: -1 });
 // Members of a group (group page, relatedFor).
 deputySchema.index({ groupId: 1, status: 1 });
 // Admin list sorted by name.
-deputySchema.index({ name: 1, _id: 1 });
+deputySchema.index({ deletedAt: 1, name: 1, _id: 1 });
 
 export const Deputy = (mongoose.models.Deputy as mongoose.Model<DeputyDoc>) ?? mongoose.model<DeputyDoc>('Deputy', deputySchema);

@@ -80,27 +80,28 @@ export function publishablePlugin(schema: Schema): void {
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   });
-  // Index prefixes leave out deletedAt: "not deleted" is a null match, which indexes serve poorly (and our
-  // embedded engine not at all), while almost every item passes it — so it is checked on the fetched rows.
+  // Every list filters on deletedAt (null: live items; {$ne: null}: the trash), so it follows the equality fields
+  // of each list index: the page is read in index order and the list's count is answered from index entries
+  // alone (no document read), in the embedded engine (COUNT_SCAN) as in mongod.
   // Admin list, no filter, newest edits first (keyset on updatedAt,_id).
-  schema.index({ updatedAt: -1, _id: -1 });
+  schema.index({ deletedAt: 1, updatedAt: -1, _id: -1 });
   // Admin list filtered by status, newest edits first.
-  schema.index({ status: 1, updatedAt: -1, _id: -1 });
+  schema.index({ status: 1, deletedAt: 1, updatedAt: -1, _id: -1 });
   // Admin list filtered by author ("my drafts"), newest edits first.
-  schema.index({ createdBy: 1, updatedAt: -1, _id: -1 });
+  schema.index({ createdBy: 1, deletedAt: 1, updatedAt: -1, _id: -1 });
   // Admin list sorted by publication date.
-  schema.index({ publishedAt: -1, _id: -1 });
+  schema.index({ deletedAt: 1, publishedAt: -1, _id: -1 });
   // Public lists / latest / adjacent: status 'published', newest first.
-  schema.index({ status: 1, publishedAt: -1, _id: -1 });
+  schema.index({ status: 1, deletedAt: 1, publishedAt: -1, _id: -1 });
 }
 
 /** Adds region fields with their admin and public list indexes. */
 export function regionPlugin(schema: Schema): void {
   schema.add({ region: { type: regionSchema, default: () => ({}) }, regionKeys: { type: [String], default: [] } });
   // Admin list filtered by region (any level), newest edits first.
-  schema.index({ regionKeys: 1, updatedAt: -1, _id: -1 });
+  schema.index({ regionKeys: 1, deletedAt: 1, updatedAt: -1, _id: -1 });
   // Public list filtered by region.
-  schema.index({ status: 1, regionKeys: 1, publishedAt: -1, _id: -1 });
+  schema.index({ status: 1, regionKeys: 1, deletedAt: 1, publishedAt: -1, _id: -1 });
 }
 
 /** Shared schema options: our own `version` replaces mongoose's __v; timestamps come from the service clock. */

@@ -9,7 +9,10 @@ import { CommandError } from '../errors';
 import { deepClone, isPlainObject } from '../bson-values';
 import { promoteNumbers } from '../bson-decode';
 import { mongoAggregator } from '../query/mongo-query';
+import { collatorFor } from '../query/collation';
+import { countFromIndex } from '../query/index-count';
 import { runQuery, type QuerySpec } from '../query/run-query';
+import type { Collection } from '../storage/collection';
 import { geoNearDocuments } from './geo-near';
 import { collStatsDocument, currentOps } from './introspection';
 import { assertNotView, resolveView } from './views';
@@ -70,11 +73,14 @@ export function runPipeline(ctx: CommandContext, collName: string | undefined, p
     if (collName === undefined) throw new CommandError('InvalidNamespace', "{ aggregate: 1 } is only valid with $documents, $currentOp or other collectionless stages");
     const split = splitPrefix(pipeline);
     rest = split.rest;
+    const counted = countOnly(coll, split.spec, rest, collation);
+    if (counted) return counted;
     const res = runQuery(coll, { ...split.spec, collation });
     const mutating = rest.some((s) => !READ_ONLY_STAGES.has(Object.keys(s)[0]));
     input = res.records.map((r) => (mutating ? deepClone(r.doc) : r.doc));
   }
   if (rest.length === 0) return input;
+  rest = rest.flatMap(countAsGroup);
   const computing = rest.some((s) => !TYPE_KEEPING_STAGES.has(Object.keys(s)[0]));
   if (computing) input = input.map(promoteNumbers);
   const collectionResolver = (name: string) => {
@@ -91,6 +97,38 @@ export function runPipeline(ctx: CommandContext, collName: string | undefined, p
     if (m) throw new CommandError('Location40324', `Unrecognized pipeline stage name: '${m[1]}'`);
     throw err;
   }
+}
+
+/** `$count` as mongod defines it — a `$group` on null then dropping `_id` — so no input gives no document (mingo's gives `{ n: 0 }`). */
+function countAsGroup(stage: Document): Document[] {
+  if (typeof stage.$count !== 'string' || Object.keys(stage).length !== 1 || !/^[^$.][^.]*$/.test(stage.$count)) return [stage];
+  return [{ $group: { _id: null, [stage.$count]: { $sum: 1 } } }, { $project: { _id: 0 } }];
+}
+
+/**
+ * A pipeline that only counts the documents its `$match` (+ `$skip`/`$limit`) selects — what the drivers'
+ * countDocuments sends: `$group` on a constant with `{ $sum: 1 }`, or `$count` — answered from an index when
+ * one holds the whole filter, without reading documents; undefined otherwise.
+ */
+function countOnly(coll: Collection | undefined, spec: QuerySpec, rest: Document[], collation: Document | undefined): Document[] | undefined {
+  if (!coll || spec.sort || rest.length !== 1 || collatorFor(collation)) return undefined;
+  const stage = rest[0];
+  let output: ((n: number) => Document) | undefined;
+  if (typeof stage.$count === 'string' && /^[^$.][^.]*$/.test(stage.$count)) {
+    const field = stage.$count;
+    output = (n) => ({ [field]: n });
+  } else if (isPlainObject(stage.$group)) {
+    const { _id: id, ...accumulators } = stage.$group;
+    const constantId = id === null || typeof id === 'number' || typeof id === 'boolean' || (typeof id === 'string' && !id.startsWith('$'));
+    const fields = Object.entries(accumulators);
+    if (constantId && fields.length === 1 && isPlainObject(fields[0][1]) && Object.keys(fields[0][1]).length === 1 && fields[0][1].$sum === 1) {
+      output = (n) => ({ _id: id, [fields[0][0]]: n });
+    }
+  }
+  if (!output) return undefined;
+  const counted = countFromIndex(coll, spec.filter ?? {}, spec.skip ?? 0, spec.limit ?? 0);
+  if (!counted) return undefined;
+  return counted.n === 0 ? [] : [output(counted.n)];
 }
 
 /** The documents a leading `$geoNear` / `$collStats` / `$currentOp` / `$documents` stage produces. */

@@ -3,6 +3,7 @@ import { Long, type Document } from 'bson';
 import { CommandError } from '../errors';
 import { pathValues } from '../bson-values';
 import { collatedCompare, collatorFor } from '../query/collation';
+import { countFromIndex } from '../query/index-count';
 import { runQuery } from '../query/run-query';
 import { runPipeline } from './aggregate';
 import { compileProjection } from './projection';
@@ -54,8 +55,11 @@ export const readCommands: CommandTable = {
       let n: number;
       if (resolveView(ctx, name)) n = runPipeline(ctx, name, viewStages({ filter: query, collation }), collation).length;
       else if (!coll) return { n: 0, ok: 1 };
-      else if (Object.keys(query).length === 0) n = coll.records.size;
-      else n = runQuery(coll, { filter: query, collation }).records.length;
+      else {
+        const fromIndex = collatorFor(collation ?? (coll.options.collation as Document | undefined)) ? undefined : countFromIndex(coll, query, skip, limit);
+        if (fromIndex) return { n: fromIndex.n, ok: 1 };
+        n = runQuery(coll, { filter: query, collation }).records.length;
+      }
       n = Math.max(0, n - skip);
       if (limit) n = Math.min(n, limit);
       return { n, ok: 1 };
@@ -94,6 +98,16 @@ export function explainFind(ctx: Parameters<CommandTable[string]['run']>[0], cmd
   const coll = ctx.engine.catalog.get(ctx.db, name);
   const started = Date.now();
   const filter = (cmd.filter ?? cmd.query ?? {}) as Document;
+  const counted = cmd.count !== undefined && coll && !collatorFor((cmd.collation ?? coll.options.collation) as Document | undefined) ? countFromIndex(coll, filter, asNumber(cmd.skip), Math.abs(asNumber(cmd.limit) ?? 0)) : undefined;
+  if (counted) {
+    // mongod's covered count: entries counted in the index, no document fetched
+    return {
+      queryPlanner: { namespace: `${ctx.db}.${name}`, parsedQuery: filter, winningPlan: { stage: 'COUNT', inputStage: { stage: 'COUNT_SCAN', indexName: counted.index } }, rejectedPlans: [] },
+      executionStats: { executionSuccess: true, nReturned: 0, executionTimeMillis: Date.now() - started, totalKeysExamined: counted.n, totalDocsExamined: 0 },
+      serverInfo: { host: ctx.engine.host, port: ctx.engine.port, version: '7.0.0' },
+      ok: 1,
+    };
+  }
   const res = runQuery(coll, { filter, sort: cmd.sort as Document | undefined, skip: asNumber(cmd.skip), limit: Math.abs(asNumber(cmd.limit) ?? 0), collation: cmd.collation as Document | undefined });
   const scan = res.stage === 'COLLSCAN' ? { stage: 'COLLSCAN' } : { stage: 'FETCH', inputStage: { stage: res.stage === 'IDHACK' ? 'IDHACK' : 'IXSCAN', indexName: res.index } };
   return {

@@ -104,6 +104,12 @@ export class CollectionIndex {
     for (let fi = 0; fi < this.fields.length; fi++) {
       const { values, multikey } = pathValues(doc, this.fields[fi], EMPTY_ARRAY_KEY);
       if (multikey) this.markMultikey(fi);
+      if (values.length === 1) {
+        const v = values[0];
+        if (v !== undefined) allMissing = false;
+        for (const c of combos) c.push(v === undefined ? null : v);
+        continue;
+      }
       const seen = new Set<string>();
       const uniq: unknown[] = [];
       for (const v of values) {
@@ -141,7 +147,7 @@ export class CollectionIndex {
   }
 
   add(keys: unknown[][], id: string): void {
-    for (const key of keys) this.tree.store.addIndexEntry(this.tree.ix, encodeKey(key, this.dirs), id);
+    for (const key of keys) this.tree.store.addIndexEntry(this.tree.ix, encodeKey(key, this.dirs), id, !this.unique);
   }
 
   remove(keys: unknown[][], id: string): void {

@@ -81,7 +81,11 @@ class ByteWriter {
   }
 }
 
-/** UTF-16 code units, 1–3 bytes each with no zero byte, then a 0x00 terminator (order = code-unit order). */
+/**
+ * UTF-16 code units, 1–3 bytes each, then a 0x00 terminator (order = code-unit order). A lead byte is never 0
+ * (1-byte units are 0x01–0x7f, 2-byte units lead with 0x80–0xbe, 3-byte ones with 0xc0), so the terminator
+ * can only stand where a unit would start: the encoding stays prefix-free.
+ */
 function writeString(w: ByteWriter, s: string): void {
   for (let i = 0; i < s.length; i++) {
     const u = s.charCodeAt(i);
@@ -227,3 +231,40 @@ export function encodeKey(values: readonly unknown[], dirs: readonly number[]): 
 export function afterPrefix(prefix: Buffer): Buffer {
   return Buffer.concat([prefix, Buffer.from([0xff])]);
 }
+
+const STRING_TAG = TAG_BY_RANK.get(3)!;
+const REGEX_TAG = TAG_BY_RANK.get(11)!;
+
+/** The bytes a string's characters take inside a key (no tag, no terminator), inverted for a descending field. */
+export function encodeStringBody(s: string, inverted: boolean): Buffer {
+  const w = new ByteWriter();
+  writeString(w, s);
+  const out = w.result().subarray(0, w.length - 1);
+  if (inverted) for (let i = 0; i < out.length; i++) out[i] ^= 0xff;
+  return out;
+}
+
+/**
+ * The string value of the key component that starts at `offset`; `undefined` when that component is not a
+ * string, `REGEX_COMPONENT` when it is a regular expression.
+ */
+export function decodeStringAt(key: Uint8Array, offset: number, inverted: boolean): string | undefined | typeof REGEX_COMPONENT {
+  const x = inverted ? 0xff : 0;
+  const tag = key[offset] ^ x;
+  if (tag === REGEX_TAG) return REGEX_COMPONENT;
+  if (tag !== STRING_TAG) return undefined;
+  let s = '';
+  let i = offset + 1;
+  for (;;) {
+    const b = key[i++] ^ x;
+    if (b === 0 || i > key.length) return s;
+    if (b < 0x80) s += String.fromCharCode(b - 1);
+    else if (b < 0xc0) s += String.fromCharCode((((b - 0x80) << 8) | (key[i++] ^ x)) + 0x7f);
+    else {
+      s += String.fromCharCode((((key[i] ^ x) << 8) | (key[i + 1] ^ x)) + 0x3f7f);
+      i += 2;
+    }
+  }
+}
+
+export const REGEX_COMPONENT = Symbol('regex key component');

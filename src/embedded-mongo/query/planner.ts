@@ -24,6 +24,8 @@ interface FieldCond {
   /** The equality is with null: it matches documents without the field too (their index key is null). */
   nullEq?: boolean;
   in?: unknown[];
+  /** `$ne: null`: every key but null (and the missing fields that index as null). */
+  neNull?: boolean;
   lower?: { v: unknown; inclusive: boolean };
   upper?: { v: unknown; inclusive: boolean };
 }
@@ -50,6 +52,7 @@ function conditionsOf(filter: Document): Map<string, FieldCond> {
         for (const [op, arg] of Object.entries(v)) {
           if (op === '$eq' && indexable(arg)) Object.assign(c, { eq: arg, hasEq: true });
           else if (op === '$eq' && arg === null) Object.assign(c, { eq: null, hasEq: true, nullEq: true });
+          else if (op === '$ne' && arg === null) c.neNull = true;
           else if (op === '$in' && Array.isArray(arg) && arg.length > 0 && arg.every(indexable)) c.in = arg;
           else if ((op === '$gt' || op === '$gte') && indexable(arg) && !isPlainObject(arg)) c.lower = { v: arg, inclusive: op === '$gte' };
           else if ((op === '$lt' || op === '$lte') && indexable(arg) && !isPlainObject(arg)) c.upper = { v: arg, inclusive: op === '$lte' };
@@ -85,6 +88,13 @@ function rangeBounds(c: FieldCond, dir: number, multikey: boolean): [KeyBound | 
   return dir > 0 ? [a, b] : [b, a];
 }
 
+/** The two key ranges either side of null — `[start, null)` and `(null, end]` — in scan order for a field's direction. */
+export function notNullScans(dir: number): [KeyBound | undefined, KeyBound | undefined][] {
+  const below: [KeyBound | undefined, KeyBound | undefined] = [undefined, { key: [new TypeBound(1, false)], inclusive: false }];
+  const above: [KeyBound | undefined, KeyBound | undefined] = [{ key: [new TypeBound(1, true)], inclusive: false }, undefined];
+  return dir > 0 ? [below, above] : [[above[1], above[0]], [below[1], below[0]]];
+}
+
 function candidateFor(idx: CollectionIndex, conds: Map<string, FieldCond>, sort: SortField[]): Candidate | undefined {
   const eq: unknown[] = [];
   for (const f of idx.fields) {
@@ -116,6 +126,9 @@ function candidateFor(idx: CollectionIndex, conds: Map<string, FieldCond>, sort:
     if (r) {
       scans = [[prefix(r[0]), prefix(r[1])]];
       score += 10;
+    } else if (next.neNull) {
+      scans = notNullScans(idx.dirs[k]).map(([a, b]) => [prefix(a), prefix(b)]);
+      score += 5;
     }
   }
   if (!scans && k > 0) scans = [[prefix(undefined), prefix(undefined)]];
@@ -143,7 +156,7 @@ function candidateFor(idx: CollectionIndex, conds: Map<string, FieldCond>, sort:
 
 /** A condition that restricts the field to a non-null value, so the document has the field. */
 function requiresField(c: FieldCond | undefined): boolean {
-  return !!c && ((c.hasEq && !c.nullEq) || c.in !== undefined || c.lower !== undefined || c.upper !== undefined);
+  return !!c && ((c.hasEq && !c.nullEq) || c.neNull === true || c.in !== undefined || c.lower !== undefined || c.upper !== undefined);
 }
 
 const POSITIVE_OPS = new Set(['$eq', '$gt', '$gte', '$lt', '$lte', '$type', '$in', '$exists']);

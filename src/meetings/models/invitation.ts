@@ -4,13 +4,15 @@
  */
 import mongoose, { Schema, type Types } from 'mongoose';
 
-export const RSVP_RESPONSES = ['pending', 'accepted', 'declined'] as const;
+/** `waitlisted`: wanted to come when every seat was taken; promoted to `accepted` in turn when one frees up. */
+export const RSVP_RESPONSES = ['pending', 'accepted', 'waitlisted', 'declined'] as const;
 export type RsvpResponse = (typeof RSVP_RESPONSES)[number];
-export const RSVP_RESPONSE_LABELS: Record<RsvpResponse, string> = { pending: '未回复', accepted: '参加', declined: '不参加' };
+export const RSVP_RESPONSE_LABELS: Record<RsvpResponse, string> = { pending: '未回复', accepted: '参加', waitlisted: '候补', declined: '不参加' };
 
-export const INVITEE_SOURCES = ['deputy', 'group', 'extra'] as const;
+/** `public`: signed up on the meeting page of an open meeting (no invitation). */
+export const INVITEE_SOURCES = ['deputy', 'group', 'extra', 'public'] as const;
 export type InviteeSource = (typeof INVITEE_SOURCES)[number];
-export const INVITEE_SOURCE_LABELS: Record<InviteeSource, string> = { deputy: '代表', group: '代表小组', extra: '其他人员' };
+export const INVITEE_SOURCE_LABELS: Record<InviteeSource, string> = { deputy: '代表', group: '代表小组', extra: '其他人员', public: '公众报名' };
 
 export interface InvitationDoc {
   _id: Types.ObjectId;
@@ -21,6 +23,12 @@ export interface InvitationDoc {
   source: InviteeSource;
   deputyId?: Types.ObjectId;
   groupId?: Types.ObjectId;
+  /** Work unit given at public sign-up (单位), for the organizer's list. */
+  unit?: string;
+  /** When the person joined the wait-list: promotion goes by this order. */
+  waitlistedAt?: Date;
+  /** When a freed seat was given to this person from the wait-list. */
+  promotedAt?: Date;
   /** SHA-256 (or HMAC with RSVP_TOKEN_SECRET) of the link token. */
   tokenHash: string;
   /** After this the link shows nothing (the meeting's end; moved along with a reschedule). */
@@ -44,6 +52,9 @@ const invitationSchema = new Schema<InvitationDoc>(
     source: { type: String, enum: INVITEE_SOURCES, required: true },
     deputyId: { type: Schema.Types.ObjectId },
     groupId: { type: Schema.Types.ObjectId },
+    unit: { type: String, trim: true, maxlength: 100 },
+    waitlistedAt: { type: Date },
+    promotedAt: { type: Date },
     // GET/POST /r/:token and /api/public/rsvp/:token: look up by token hash.
     tokenHash: { type: String, required: true, unique: true },
     expiresAt: { type: Date, required: true },

@@ -63,6 +63,8 @@ export interface MeetingDoc {
   capacity: number | null;
   /** null = answers accepted until the meeting starts. */
   rsvpDeadline: Date | null;
+  /** Open meeting: anyone may sign up on its public page (sharing seats and wait-list with the invitees). */
+  publicSignup: boolean;
   status: MeetingStatus;
   slug: string;
   /** Optimistic concurrency for admin edits. */
@@ -140,6 +142,7 @@ const meetingSchema = new Schema<MeetingDoc>(
     },
     capacity: { type: Number, default: null, min: 1 },
     rsvpDeadline: { type: Date, default: null },
+    publicSignup: { type: Boolean, required: true, default: false },
     status: { type: String, enum: MEETING_STATUSES, required: true, default: 'draft' },
     // GET /meetings/:slug (public page, .ics); unique per meeting.
     slug: { type: String, required: true, unique: true, trim: true, maxlength: 120 },

@@ -1,4 +1,5 @@
 /** /api/admin/meetings…: organizers (and admins) plan, announce, change, follow and wrap up meetings. */
+import { Types } from 'mongoose';
 import { z } from 'zod';
 import { adminMeeting, meetingPage, rsvpRow, rsvpSummary } from '../response-schemas';
 import { ApiRouter } from '../../http/api-router';
@@ -14,6 +15,7 @@ import { listReminders } from '../reminders';
 import { resendInvitations } from '../resend';
 import { createFollowUpDraft } from '../follow-up';
 import { syncMeetingPage } from '../publishable';
+import { promoteWaitlist } from '../waitlist';
 import type { Actor, MeetingsContext } from '../context';
 
 const ORGANIZERS = ['organizer'] as const;
@@ -75,6 +77,8 @@ export function adminRoutes(mc: MeetingsContext): ApiRouter {
     handler: async (ctx, { params, body }) => {
       const view = await updateMeeting(mc, params.id, body, actor(ctx));
       if (!isLive(view.status)) return view;
+      // A larger capacity (or none) frees seats for the wait-list.
+      if (body.capacity !== undefined) await promoteWaitlist(mc, new Types.ObjectId(params.id));
       const meeting = await findMeeting(params.id);
       await syncMeetingPage(meeting, mc.clock.now());
       mc.events.emit('item.changed', { kind: 'meeting', id: params.id, slug: meeting.slug, reason: 'updated' });

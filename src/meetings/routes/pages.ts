@@ -2,6 +2,8 @@
  * The RSVP page behind the SMS link: plain HTML forms, no script, so it works in WeChat's in-app browser.
  * GET /r/:token shows the meeting (the site's meeting page, with the form in its actions block) and the current
  * answer; POST answers and redirects back (303) so a refresh never re-sends; errors re-render with a message.
+ * POST /meetings/:slug/signup is the public sign-up form of an open meeting: it redirects (303) to the new
+ * personal page, or re-renders the meeting page with the message and what was typed.
  * Also GET /meetings/:slug.ics for people who know the page address.
  */
 import Router from '@koa/router';
@@ -12,7 +14,9 @@ import { rateLimit } from '../../http/rate-limit';
 import { renderPage } from '../../site';
 import { getPublicMeeting } from '../../site/meetings-source';
 import { respond, viewRsvp, type RsvpState } from '../rsvp';
-import { rsvpBody } from '../schemas';
+import { rsvpBody, signupBody } from '../schemas';
+import { signUp } from '../signup';
+import { getPublishedById } from '../../content/public-queries';
 import { assertSameOrigin } from '../same-origin';
 import { icsContentDisposition, meetingIcs } from '../ics';
 import { findPublicMeeting } from './public';
@@ -26,7 +30,16 @@ async function readForm(ctx: AppContext): Promise<URLSearchParams> {
   return new URLSearchParams(raw);
 }
 
-export function pageRoutes(mc: MeetingsContext): Router<AppState> {
+type Limiter = (ctx: AppContext, next: () => Promise<unknown>) => Promise<unknown>;
+
+const SIGNUP_FIELD_MESSAGES: Record<string, string> = {
+  name: '请填写姓名（最多 50 个字）',
+  phone: '请填写正确的 11 位手机号码',
+  unit: '单位最多 100 个字',
+  note: '备注最多 200 个字',
+};
+
+export function pageRoutes(mc: MeetingsContext, signupLimit: Limiter): Router<AppState> {
   const router = new Router<AppState>();
   // Per address: bursts are generous (a meeting hall answering at once behind one NAT), but links that lead
   // nowhere are few, so guessing tokens stops after a handful of misses.
@@ -55,7 +68,8 @@ export function pageRoutes(mc: MeetingsContext): Router<AppState> {
         icsHref: state.meeting.icsPath,
         error: extra.error,
         done: extra.done,
-        draft: extra.draft ?? { response: state.invitee.response, note: state.invitee.note },
+        // On the wait-list the wish is still "参加": keep it chosen.
+        draft: extra.draft ?? { response: state.invitee.response === 'waitlisted' ? 'accepted' : state.invitee.response, note: state.invitee.note },
         // The personal token must not travel in canonical or og:url (a share would hand the link on).
         meta: { title: `报名：${state.meeting.title}`, noindex: true, nav: 'meetings', canonicalPath: item?.path ?? '/meetings' },
       },
@@ -90,6 +104,46 @@ export function pageRoutes(mc: MeetingsContext): Router<AppState> {
     }
     ctx.status = 303;
     ctx.redirect(`/r/${encodeURIComponent(token)}?done=1`);
+  });
+
+  /** The meeting page again, with the sign-up message and what was typed (nothing is cached: it is personal). */
+  async function showSignup(ctx: AppContext, slug: string, signup: { error: string; draft: Record<string, string> }, status: number) {
+    const item = await getPublicMeeting(slug, mc.clock.now());
+    if (!item) return renderPage(ctx, 'not-found.njk', { message: '会议不存在', meta: { title: '页面未找到', noindex: true } }, 404);
+    const [cases, deputies] = await Promise.all([
+      Promise.all(item.featuredCaseIds.map((id) => getPublishedById('case', id))),
+      Promise.all(item.featuredDeputyIds.map((id) => getPublishedById('deputy', id))),
+    ]);
+    renderPage(
+      ctx,
+      'meeting.njk',
+      { item, cases: cases.filter(Boolean), deputies: deputies.filter(Boolean), signup, meta: { title: item.title, noindex: true, nav: 'meetings', canonicalPath: item.path } },
+      status,
+    );
+  }
+
+  router.post('/meetings/:slug/signup', async (ctx) => {
+    const slug = ctx.params.slug;
+    let draft: Record<string, string> = {};
+    try {
+      // Inside the try: "too many" is shown on the page like any other refusal.
+      await signupLimit(ctx, async () => undefined);
+      assertSameOrigin(ctx, mc.config.publicBaseUrl);
+      const form = await readForm(ctx);
+      draft = Object.fromEntries(['name', 'phone', 'unit', 'note', 'website'].map((k) => [k, form.get(k) ?? '']));
+      const parsed = signupBody.safeParse(draft);
+      if (!parsed.success) {
+        const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+        throw new BadRequestError(fields.map((f) => SIGNUP_FIELD_MESSAGES[f] ?? '请检查填写的内容').join('；'));
+      }
+      const result = await signUp(mc, await findPublicMeeting({ slug }), parsed.data);
+      ctx.status = 303;
+      ctx.redirect(`/r/${encodeURIComponent(result.token)}?done=1`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      if (err.status === 404) return showSignup(ctx, slug, { error: err.message, draft }, 404);
+      return showSignup(ctx, slug, { error: err.message, draft: { ...draft, website: '' } }, err.status);
+    }
   });
 
   router.get('/meetings/:slug.ics', async (ctx) => {

@@ -5,7 +5,9 @@ import { objectId } from '../../http/schemas';
 import { rateLimit } from '../../http/rate-limit';
 import { NotFoundError } from '../../errors';
 import { Meeting, type MeetingDoc, type MeetingStatus } from '../models';
-import { rsvpBody } from '../schemas';
+import { rsvpBody, signupBody } from '../schemas';
+import { signUp } from '../signup';
+import type { AppContext } from '../../http/context';
 import { respond, viewRsvp } from '../rsvp';
 import { icsContentDisposition, meetingIcs } from '../ics';
 import { toPublicMeeting } from '../views';
@@ -23,7 +25,8 @@ export async function findPublicMeeting(filter: { _id: string } | { slug: string
   return m;
 }
 
-export function publicRoutes(mc: MeetingsContext): ApiRouter {
+/** `signupLimit`: the per-address limiter the sign-up page shares (one count across both doors). */
+export function publicRoutes(mc: MeetingsContext, signupLimit: (ctx: AppContext, next: () => Promise<unknown>) => Promise<unknown>): ApiRouter {
   const api = new ApiRouter();
   // Bursts against one instance: generous for a meeting hall answering at once behind one NAT address.
   const limit = rateLimit({ clock: mc.clock, windowMs: 60_000, max: 600 });
@@ -45,7 +48,7 @@ export function publicRoutes(mc: MeetingsContext): ApiRouter {
   api.add({
     method: 'post',
     path: '/api/public/rsvp/:token',
-    summary: 'Answer (accepted / declined, optional note); changeable until the deadline; 409 meeting_full when no seat is left',
+    summary: 'Answer (accepted / declined, optional note); changeable until the deadline. "accepted" when every seat is taken puts the person on the wait-list (response waitlisted, waitlistPosition); a freed seat goes to the wait-list in order, with an SMS',
     tags: TAGS,
     access: 'public',
     params: tokenParams,
@@ -57,6 +60,28 @@ export function publicRoutes(mc: MeetingsContext): ApiRouter {
     handler: async (ctx, { params, body }) => {
       ctx.set('Cache-Control', 'private, no-store');
       return respond(mc, params.token, body);
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/public/meetings/:slug/signup',
+    summary:
+      'Sign up for an open meeting (name, mobile kept private, unit). 201 with `response` accepted, or waitlisted when every seat is taken, and the personal RSVP path; the confirmation SMS carries the same link. 409 signup_closed / already_registered; 429 when one address signs up too often',
+    tags: TAGS,
+    access: 'public',
+    params: z.object({ slug: z.string().min(1).max(120) }).strict(),
+    body: signupBody,
+    responses: { 201: 'Signed up (or on the wait-list)' },
+    before: [signupLimit, async (ctx, next) => {
+      assertSameOrigin(ctx, mc.config.publicBaseUrl);
+      await next();
+    }],
+    handler: async (ctx, { params, body }) => {
+      ctx.set('Cache-Control', 'private, no-store');
+      const result = await signUp(mc, await findPublicMeeting({ slug: params.slug }), body);
+      ctx.status = 201;
+      return { response: result.response, rsvpPath: `/r/${result.token}` };
     },
   });
 

@@ -67,7 +67,9 @@ export function itemPageHtml<K extends ContentKind>(requestPath: string, kind: K
         related,
         meta: {
           title: d.name,
-          description: d.digest || `${d.levelLabel}${d.name}`,
+          // A share card that says who this is, not just a name.
+          shareTitle: [`${d.name}：${d.levelLabel}`, [d.region?.county ?? d.region?.city, d.occupation].filter(Boolean).join(' ')].filter(Boolean).join(' · '),
+          description: d.digest || `${d.levelLabel}${d.name}${d.occupation ? `，${d.occupation}` : ''}`,
           canonicalPath: d.path,
           ogType: 'profile',
           image: d.photo?.cover,
@@ -119,7 +121,12 @@ export function registerContentPages(router: Router<AppState>): void {
         items: result.items,
         filters,
         pages: pager('/news', { region, topic }, page, PAGE_SIZE, result.total),
-        meta: { title: topic ?? region ?? '活动动态', nav: 'news', canonicalPath: pageCanonical('/news', { region, topic, page }) },
+        meta: {
+          title: topic ?? region ?? '活动动态',
+          description: `“人大代表在行动”${topic ? `“${topic}”` : region ? `${region}` : ''}活动动态：代表履职的新闻报道。`,
+          nav: 'news',
+          canonicalPath: pageCanonical('/news', { region, topic, page }),
+        },
       });
       return { body, tags: [listTag('article')], store: worthKeeping(result.items.length, page, [region, topic]) };
     }),
@@ -150,7 +157,12 @@ export function registerContentPages(router: Router<AppState>): void {
         region,
         levels: DEPUTY_LEVELS.map((value) => ({ value, label: DEPUTY_LEVEL_LABELS[value] })),
         pages: pager('/deputies', { level, region }, page, PAGE_SIZE, result.total),
-        meta: { title: level ? DEPUTY_LEVEL_LABELS[level] : '典型代表', nav: 'deputies', canonicalPath: pageCanonical('/deputies', { level, region, page }) },
+        meta: {
+          title: level ? DEPUTY_LEVEL_LABELS[level] : '典型代表',
+          description: `${level ? DEPUTY_LEVEL_LABELS[level] : '市、县、乡三级'}中的典型代表：扎根基层、履职为民的故事。`,
+          nav: 'deputies',
+          canonicalPath: pageCanonical('/deputies', { level, region, page }),
+        },
       });
       return { body, tags: [listTag('deputy')], store: worthKeeping(result.items.length, page, [region]) };
     }),
@@ -177,7 +189,7 @@ export function registerContentPages(router: Router<AppState>): void {
         items: result.items,
         region,
         pages: pager('/groups', { region }, page, PAGE_SIZE, result.total),
-        meta: { title: '代表小组', nav: 'groups', canonicalPath: pageCanonical('/groups', { region, page }) },
+        meta: { title: '代表小组', description: '代表小组的成员、活动记录与成效。', nav: 'groups', canonicalPath: pageCanonical('/groups', { region, page }) },
       });
       return { body, tags: [listTag('group')], store: worthKeeping(result.items.length, page, [region]) };
     }),
@@ -208,7 +220,12 @@ export function registerContentPages(router: Router<AppState>): void {
         caseKind,
         kinds: CASE_KINDS.map((value) => ({ value, label: CASE_KIND_LABELS[value] })),
         pages: pager('/cases', { kind: caseKind, region }, page, PAGE_SIZE, result.total),
-        meta: { title: caseKind ? CASE_KIND_LABELS[caseKind] : '典型模式', nav: 'cases', canonicalPath: pageCanonical('/cases', { kind: caseKind, region, page }) },
+        meta: {
+          title: caseKind ? CASE_KIND_LABELS[caseKind] : '典型模式',
+          description: '可复制、可推广的典型模式：代表小组活动、乡镇人大主席团工作、常委会组织代表活动。',
+          nav: 'cases',
+          canonicalPath: pageCanonical('/cases', { kind: caseKind, region, page }),
+        },
       });
       return { body, tags: [listTag('case')], store: worthKeeping(result.items.length, page, [region]) };
     }),

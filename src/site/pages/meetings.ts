@@ -6,6 +6,7 @@ import { cachedPage, renderHtml, siteRuntime } from '../runtime';
 import { getPublicMeeting, pastMeetings, upcomingMeetings } from '../meetings-source';
 import { meetingLd } from '../structured-data';
 import { itemTag, listTag } from '../change-tags';
+import { formatDateTime } from '../views';
 
 export function registerMeetingPages(router: Router<AppState>): void {
   router.get(
@@ -13,7 +14,11 @@ export function registerMeetingPages(router: Router<AppState>): void {
     cachedPage({}, async (ctx) => {
       const now = siteRuntime().now();
       const [upcoming, past] = await Promise.all([upcomingMeetings(now, 20), pastMeetings(now, 20)]);
-      const body = renderHtml(ctx.path, 'meetings.njk', { upcoming, past, meta: { title: '经验交流会', nav: 'meetings' } });
+      const body = renderHtml(ctx.path, 'meetings.njk', {
+        upcoming,
+        past,
+        meta: { title: '经验交流会', description: '典型模式经验交流会：时间、地点、议程，开放报名的会议可在线报名。', nav: 'meetings' },
+      });
       return { body, tags: [listTag('meeting')], ttlMs: 60_000 };
     }),
   );
@@ -34,7 +39,11 @@ export function registerMeetingPages(router: Router<AppState>): void {
         item,
         cases: shownCases,
         deputies: shownDeputies,
-        meta: { title: item.title, description: item.theme || `${item.venue}`, canonicalPath: item.path, jsonLd: meetingLd(rt.publicBaseUrl, item), nav: 'meetings' },
+        meta: {
+          title: item.title,
+          description: `${formatDateTime(item.startsAt)} · ${item.venue}${item.theme ? `。${item.theme}` : ''}${item.signup?.open ? '。开放报名中' : ''}`,
+          image: shownCases.find((c) => c!.cover)?.cover?.cover,
+          canonicalPath: item.path, jsonLd: meetingLd(rt.publicBaseUrl, item), nav: 'meetings' },
       });
       return {
         body,

@@ -3405,6 +3405,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/meetings/{slug}/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign up for an open meeting (name, mobile kept private, unit). 201 with `response` accepted, or waitlisted when every seat is taken, and the personal RSVP path; the confirmation SMS carries the same link. 409 signup_closed / already_registered; 429 when one address signs up too often */
+        post: operations["postPublicMeetingsSlugSignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/news": {
         parameters: {
             query?: never;
@@ -3449,7 +3466,7 @@ export interface paths {
         /** The invitation behind a personal RSVP link: meeting, current answer, whether it can still change */
         get: operations["getPublicRsvpToken"];
         put?: never;
-        /** Answer (accepted / declined, optional note); changeable until the deadline; 409 meeting_full when no seat is left */
+        /** Answer (accepted / declined, optional note); changeable until the deadline. "accepted" when every seat is taken puts the person on the wait-list (response waitlisted, waitlistPosition); a freed seat goes to the wait-list in order, with an SMS */
         post: operations["postPublicRsvpToken"];
         delete?: never;
         options?: never;
@@ -10358,6 +10375,7 @@ export interface operations {
                                 groupIds: string[];
                             };
                             path: string;
+                            publicSignup: boolean;
                             rsvpDeadline: string | null;
                             sequence: number;
                             slug: string;
@@ -10424,6 +10442,8 @@ export interface operations {
                         /** @default [] */
                         groupIds?: string[];
                     };
+                    /** @default false */
+                    publicSignup?: boolean;
                     rsvpDeadline?: string | null;
                     slug?: string;
                     startsAt: string;
@@ -10482,6 +10502,7 @@ export interface operations {
                             groupIds: string[];
                         };
                         path: string;
+                        publicSignup: boolean;
                         rsvpDeadline: string | null;
                         sequence: number;
                         slug: string;
@@ -10565,6 +10586,7 @@ export interface operations {
                             groupIds: string[];
                         };
                         path: string;
+                        publicSignup: boolean;
                         rsvpDeadline: string | null;
                         sequence: number;
                         slug: string;
@@ -10649,6 +10671,7 @@ export interface operations {
                         /** @default [] */
                         groupIds?: string[];
                     };
+                    publicSignup?: boolean;
                     rsvpDeadline?: string | null;
                     slug?: string;
                     startsAt?: string;
@@ -10779,7 +10802,7 @@ export interface operations {
                         /** Format: date-time */
                         respondedAt?: string;
                         /** @enum {string} */
-                        response: "pending" | "accepted" | "declined";
+                        response: "pending" | "accepted" | "waitlisted" | "declined";
                         responseLabel: string;
                         sms: {
                             label: string;
@@ -10789,6 +10812,7 @@ export interface operations {
                         };
                         source: string;
                         sourceLabel: string;
+                        unit?: string;
                     };
                 };
             };
@@ -11282,7 +11306,7 @@ export interface operations {
     getAdminMeetingsIdRsvps: {
         parameters: {
             query?: {
-                response?: "pending" | "accepted" | "declined";
+                response?: "pending" | "accepted" | "waitlisted" | "declined";
             };
             header?: never;
             path: {
@@ -11306,6 +11330,7 @@ export interface operations {
                             declined: number;
                             invited: number;
                             pending: number;
+                            waitlisted: number;
                         };
                         items: {
                             /** Format: date-time */
@@ -11319,7 +11344,7 @@ export interface operations {
                             /** Format: date-time */
                             respondedAt?: string;
                             /** @enum {string} */
-                            response: "pending" | "accepted" | "declined";
+                            response: "pending" | "accepted" | "waitlisted" | "declined";
                             responseLabel: string;
                             sms: {
                                 label: string;
@@ -11329,6 +11354,7 @@ export interface operations {
                             };
                             source: string;
                             sourceLabel: string;
+                            unit?: string;
                         }[];
                         seatsLeft: number | null;
                         seatsTaken: number;
@@ -11352,7 +11378,7 @@ export interface operations {
     getAdminMeetingsIdRsvpsCsv: {
         parameters: {
             query?: {
-                response?: "pending" | "accepted" | "declined";
+                response?: "pending" | "accepted" | "waitlisted" | "declined";
             };
             header?: never;
             path: {
@@ -11486,6 +11512,7 @@ export interface operations {
                                 groupIds: string[];
                             };
                             path: string;
+                            publicSignup: boolean;
                             rsvpDeadline: string | null;
                             sequence: number;
                             slug: string;
@@ -12326,7 +12353,7 @@ export interface operations {
             query?: {
                 disabled?: boolean | ("0" | "1" | "true" | "false");
                 q?: string;
-                role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
             };
             header?: never;
             path?: never;
@@ -12346,7 +12373,7 @@ export interface operations {
                             displayName: string;
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                             username: string;
                         }[];
                     };
@@ -13478,7 +13505,7 @@ export interface operations {
             query?: {
                 disabled?: boolean | ("0" | "1" | "true" | "false");
                 q?: string;
-                role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
             };
             header?: never;
             path?: never;
@@ -13502,7 +13529,7 @@ export interface operations {
                             groupIds: string[];
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                             username: string;
                         }[];
                     };
@@ -13529,7 +13556,7 @@ export interface operations {
                     groupIds?: string[];
                     password: string;
                     /** @enum {string} */
-                    role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                    role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                     username: string;
                 };
             };
@@ -13550,7 +13577,7 @@ export interface operations {
                         groupIds: string[];
                         id: string;
                         /** @enum {string} */
-                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                         username: string;
                     };
                 };
@@ -13579,7 +13606,7 @@ export interface operations {
                     groupIds?: string[];
                     password?: string;
                     /** @enum {string} */
-                    role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                    role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                 };
             };
         };
@@ -13599,7 +13626,7 @@ export interface operations {
                         groupIds: string[];
                         id: string;
                         /** @enum {string} */
-                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                         username: string;
                     };
                 };
@@ -14060,7 +14087,7 @@ export interface operations {
                             groupIds: string[];
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                             username: string;
                         };
                     };
@@ -14119,7 +14146,7 @@ export interface operations {
                         /** @description Operations this user may call, as "METHOD /openapi/path" */
                         permissions: string[];
                         /** @enum {string} */
-                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                         username: string;
                     };
                 };
@@ -14194,7 +14221,7 @@ export interface operations {
                             groupIds: string[];
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                             username: string;
                         };
                     };
@@ -14742,6 +14769,43 @@ export interface operations {
         responses: {
             /** @description OK */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPublicMeetingsSlugSignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @default  */
+                    note?: string;
+                    phone: string;
+                    /** @default  */
+                    unit?: string;
+                    website?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed up (or on the wait-list) */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };

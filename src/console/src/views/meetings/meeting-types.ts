@@ -15,6 +15,7 @@ export interface MeetingView {
   featuredDeputyIds: string[];
   invitees: { deputyIds: string[]; groupIds: string[]; extras: { name: string; phone: string }[] };
   capacity: number | null;
+  publicSignup?: boolean;
   rsvpDeadline: string | null;
   status: string;
   statusLabel: string;
@@ -32,7 +33,8 @@ export interface RsvpRow {
   phone?: string;
   source: string;
   sourceLabel: string;
-  response: 'accepted' | 'declined' | 'pending';
+  response: 'accepted' | 'waitlisted' | 'declined' | 'pending';
+  unit?: string;
   responseLabel: string;
   note: string;
   respondedAt?: string;
@@ -40,7 +42,7 @@ export interface RsvpRow {
 }
 
 export interface RsvpList {
-  counts: { invited: number; pending: number; accepted: number; declined: number; checkedIn?: number };
+  counts: { invited: number; pending: number; accepted: number; waitlisted?: number; declined: number; checkedIn?: number };
   capacity: number | null;
   seatsTaken: number;
   seatsLeft: number | null;
