@@ -55,6 +55,7 @@ async function main() {
     TENCENT_SECRET_ID: 'AKIDbench',
     TENCENT_SECRET_KEY: 'bench-key',
     TENCENT_SMS_APP_ID: '1400000000',
+    SMS_RECEIPT_TOKEN: 'bench-receipt-token-0123456789',
     ...(process.env.MONGODB_URI ? { MONGODB_URI: process.env.MONGODB_URI.replace(/\/[^/?]*(\?|$)/, `/bench_fanout_${Date.now()}$1`) } : {}),
   };
   const config = loadConfig(env);
