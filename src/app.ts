@@ -1,10 +1,12 @@
 /** Koa composition: shared middleware, then every module's routers, then the OpenAPI document. */
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
-import helmet from 'koa-helmet';
+import type { RequestListener } from 'node:http';
 import type { FeatureModule, Services } from './module';
 import type { AppState } from './http/context';
-import { requestContext } from './http/request-context';
+import { accessRecorder, requestContext } from './http/request-context';
+import { securityHeaders, securityHeadersMiddleware } from './http/security-headers';
+import { withFrontLane } from './http/front-lane';
 import { errorsMiddleware } from './http/errors-middleware';
 import { authentication } from './auth/middleware';
 import { ApiRouter, type RouteDefinition } from './http/api-router';
@@ -14,6 +16,8 @@ export interface BuiltApp {
   app: Koa<AppState>;
   /** Every declared route, in mounting order (the OpenAPI document is built from these). */
   routes: RouteDefinition[];
+  /** The HTTP request listener: the modules' front lane (cached pages) first, then Koa. */
+  callback(): RequestListener;
 }
 
 export function createApp(services: Services, modules: FeatureModule[]): BuiltApp {
@@ -22,25 +26,11 @@ export function createApp(services: Services, modules: FeatureModule[]): BuiltAp
   // the right; whatever the client wrote further left is ignored (Koa keeps only the last maxIpsCount entries).
   const app = new Koa<AppState>({ proxy: config.trustProxy, maxIpsCount: config.trustProxyHops });
   app.silent = true; // errors are logged by errorsMiddleware, with the request id
+  const security = securityHeaders();
 
   app.use(requestContext(logger, metrics));
   app.use(errorsMiddleware);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          // No third-party images: they would tell another site who reads what (Markdown links them instead).
-          imgSrc: ["'self'", 'data:'],
-          scriptSrc: ["'self'", 'https://res.wx.qq.com'],
-          connectSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          frameAncestors: ["'none'"],
-        },
-      },
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  app.use(securityHeadersMiddleware(security));
   for (const m of modules) for (const mw of m.frontMiddleware ?? []) app.use(mw);
   app.use(
     bodyParser({
@@ -72,5 +62,7 @@ export function createApp(services: Services, modules: FeatureModule[]): BuiltAp
   }
   for (const m of modules) for (const r of m.pageRouters ?? []) app.use(r.routes());
 
-  return { app, routes };
+  const frontLane = modules.flatMap((m) => m.frontLane ?? []);
+  const callback = () => withFrontLane(app.callback(), frontLane, accessRecorder(logger, metrics), security);
+  return { app, routes, callback };
 }

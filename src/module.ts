@@ -11,6 +11,7 @@ import type { ApiRouter, RouteDefinition } from './http/api-router';
 import type { Scheduler } from './jobs/scheduler';
 import type { RouterInstance } from '@koa/router';
 import type { AppContext, AppState } from './http/context';
+import type { FrontResponder } from './http/front-lane';
 
 export interface Services {
   config: Config;
@@ -32,6 +33,11 @@ export interface FeatureModule {
    * authentication and routing — for answers that need none of those (the microsite's cached pages).
    */
   frontMiddleware?: ((ctx: AppContext, next: () => Promise<unknown>) => unknown)[];
+  /**
+   * Responders run before Koa itself, on the raw request (src/http/front-lane.ts): for answers already in memory
+   * (the microsite's cached pages). They get the request id, security headers, access log and metrics, nothing else.
+   */
+  frontLane?: FrontResponder[];
   /** Receives every declared route of the app once they are all mounted (for modules that describe the API). */
   onRoutes?(routes: RouteDefinition[]): void;
   /** Called once the database is connected and before the server listens (register jobs, start workers…). */

@@ -43,8 +43,7 @@ export async function startService(config: Config, options: { clock?: Clock; log
   const database = await openDatabase(config, logger, 'service');
   for (const m of modules) await m.start?.();
 
-  const { app } = createApp(services, modules);
-  const server = http.createServer(app.callback());
+  const server = http.createServer(createApp(services, modules).callback());
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,6 +4,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** One request's duration into httpDuration; the label set of each method × route × status is built once. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
   counter(name: string, help: string, labelNames?: string[]): Counter<string>;
 }
 
@@ -18,9 +20,16 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   const counters = new Map<string, Counter<string>>();
+  const labelSets = new Map<string, { method: string; route: string; status: string }>();
   return {
     registry,
     httpDuration,
+    observeRequest(method, route, status, seconds) {
+      const key = `${method} ${status} ${route}`;
+      let labels = labelSets.get(key);
+      if (!labels) labelSets.set(key, (labels = { method, route, status: String(status) }));
+      httpDuration.observe(labels, seconds);
+    },
     counter(name, help, labelNames = []) {
       let c = counters.get(name);
       if (!c) {

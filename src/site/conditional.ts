@@ -1,45 +1,107 @@
-/** HTTP revalidation for cached pages: If-None-Match (strong compare) first, If-Modified-Since otherwise (RFC 9110 §13.2.2). */
+/**
+ * Sending a cached page: content coding (Brotli or gzip copy, made on first need), HTTP revalidation
+ * (If-None-Match with a strong compare first, If-Modified-Since otherwise, RFC 9110 §13.2.2) and the response
+ * headers — through Koa (`sendPage`) or straight to the socket (`writePage`, the front lane), with the same headers.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import accepts from 'accepts';
 import type { AppContext } from '../http/context';
 import type { CachedPage } from './page-cache';
-import { etagFor, type ContentCoding } from './compression';
+import { encodedBody, etagFor, type ContentCoding } from './compression';
 
-export function isNotModified(ctx: AppContext, page: CachedPage, etag = page.etag): boolean {
-  const inm = ctx.get('if-none-match');
-  if (inm) {
-    if (inm.trim() === '*') return true;
-    return inm.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+export function isNotModified(ifNoneMatch: string | undefined, ifModifiedSince: string | undefined, page: CachedPage, etag = page.etag): boolean {
+  if (ifNoneMatch) {
+    if (ifNoneMatch.trim() === '*') return true;
+    return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
   }
-  const ims = ctx.get('if-modified-since');
-  if (ims) {
-    const since = Date.parse(ims);
+  if (ifModifiedSince) {
+    const since = Date.parse(ifModifiedSince);
     return !Number.isNaN(since) && page.lastModified.getTime() <= since;
   }
   return false;
 }
 
-/** The best coding the client accepts among those the page has (Brotli first), or undefined for the plain body. */
-function chooseCoding(ctx: AppContext, page: CachedPage): ContentCoding | undefined {
-  if (!page.encoded || !ctx.get('accept-encoding')) return undefined;
+/** Accept-Encoding values seen, with the coding chosen for them (clients send a handful of distinct values). */
+const codingByHeader = new Map<string, ContentCoding | undefined>();
+const MAX_REMEMBERED_HEADERS = 500;
+
+/** The best coding the client accepts (Brotli first), negotiated as Koa's acceptsEncodings() does. */
+function preferredCoding(acceptEncoding: string): ContentCoding | undefined {
+  if (codingByHeader.has(acceptEncoding)) return codingByHeader.get(acceptEncoding);
+  const accepted = accepts({ headers: { 'accept-encoding': acceptEncoding } } as IncomingMessage).encodings() as string[];
   // Our preference, not the client's order: Brotli is smaller whenever both are acceptable.
-  const accepted = ctx.acceptsEncodings() as string[];
-  return accepted.includes('br') ? 'br' : accepted.includes('gzip') ? 'gzip' : undefined;
+  const coding = accepted.includes('br') ? 'br' : accepted.includes('gzip') ? 'gzip' : undefined;
+  if (codingByHeader.size >= MAX_REMEMBERED_HEADERS) codingByHeader.clear();
+  codingByHeader.set(acceptEncoding, coding);
+  return coding;
 }
 
-/** Writes a cached page (or a 304 for it) to the response, compressed when the client accepts it. */
+function chooseCoding(acceptEncoding: string | undefined, page: CachedPage): ContentCoding | undefined {
+  if (!page.compressible || !acceptEncoding) return undefined;
+  return preferredCoding(acceptEncoding);
+}
+
+type Variant = ContentCoding | 'identity';
+
+/**
+ * The page's own headers for one coding, flattened name/value, in the order the Koa path sets them; `full` adds
+ * the entity headers of a 200 (a 304 carries only the validators). Built once per page and variant.
+ */
+function pageHeaders(page: CachedPage, variant: Variant, full: boolean): string[] {
+  const key = `${variant}:${full ? 'full' : 'validators'}`;
+  const memo = (page.headerMemo ??= {});
+  const known = memo[key];
+  if (known) return known;
+  const coding = variant === 'identity' ? undefined : variant;
+  const headers: string[] = [];
+  if (page.compressible) headers.push('Vary', 'Accept-Encoding');
+  headers.push('ETag', etagFor(page.etag, coding), 'Last-Modified', page.lastModifiedHttp, 'Cache-Control', CACHE_CONTROL);
+  if (full) {
+    headers.push('Content-Type', page.contentType);
+    if (coding) headers.push('Content-Encoding', coding);
+    headers.push('Content-Length', String(encodedBody(page, coding).length));
+  }
+  memo[key] = headers;
+  return headers;
+}
+
+/** Browsers and the WeChat web view revalidate every time: withdrawals must show at once, and a 304 is cheap. */
+const CACHE_CONTROL = 'public, no-cache';
+
+/** Writes a cached page (or a 304 for it) to the response through Koa, compressed when the client accepts it. */
 export function sendPage(ctx: AppContext, page: CachedPage): void {
-  const coding = chooseCoding(ctx, page);
-  const etag = etagFor(page.etag, coding);
-  if (page.encoded) ctx.vary('Accept-Encoding');
-  ctx.set('ETag', etag);
-  ctx.set('Last-Modified', page.lastModifiedHttp);
-  // Browsers and the WeChat web view revalidate every time: withdrawals must show at once, and a 304 is cheap.
-  ctx.set('Cache-Control', 'public, no-cache');
-  if (page.status === 200 && (ctx.method === 'GET' || ctx.method === 'HEAD') && isNotModified(ctx, page, etag)) {
+  const coding = chooseCoding(ctx.get('accept-encoding'), page);
+  const revalidate = page.status === 200 && (ctx.method === 'GET' || ctx.method === 'HEAD');
+  const notModified = revalidate && isNotModified(ctx.get('if-none-match'), ctx.get('if-modified-since'), page, etagFor(page.etag, coding));
+  const headers = pageHeaders(page, coding ?? 'identity', false);
+  for (let i = 0; i < headers.length; i += 2) ctx.set(headers[i], headers[i + 1]);
+  if (notModified) {
     ctx.status = 304;
     return;
   }
   ctx.status = page.status;
   ctx.type = page.contentType;
   if (coding) ctx.set('Content-Encoding', coding);
-  ctx.body = coding ? page.encoded![coding] : page.body;
+  ctx.body = encodedBody(page, coding);
+}
+
+/**
+ * The front lane's writer: the same response as `sendPage`, from headers prepared once per page. Only for GET and
+ * HEAD; returns the status sent, or undefined (nothing written) for a page whose headers Koa would rewrite.
+ */
+export function writePage(req: IncomingMessage, res: ServerResponse, page: CachedPage, head: string[]): number | undefined {
+  // Koa completes a bare media type with its charset; every page type carries one, this keeps it that way.
+  if (!page.contentType.includes('charset')) return undefined;
+  const coding = chooseCoding(req.headers['accept-encoding'], page);
+  const variant = coding ?? 'identity';
+  if (page.status === 200 && isNotModified(req.headers['if-none-match'], req.headers['if-modified-since'], page, etagFor(page.etag, coding))) {
+    res.writeHead(304, head.concat(pageHeaders(page, variant, false)));
+    res.end();
+    return 304;
+  }
+  const body = encodedBody(page, coding);
+  res.writeHead(page.status, head.concat(pageHeaders(page, variant, true)));
+  if (req.method === 'HEAD') res.end();
+  else res.end(body);
+  return page.status;
 }

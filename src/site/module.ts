@@ -11,7 +11,7 @@ import { loadAssets } from './assets';
 import { PageCache } from './page-cache';
 import { ViewCounter } from './view-counter';
 import { InvalidationRelay } from './invalidation-relay';
-import { cachedPageFrontPath, installSiteRuntime, renderNotFound, type SiteRuntime } from './runtime';
+import { cachedPageFrontLane, installSiteRuntime, renderNotFound, type SiteRuntime } from './runtime';
 import { followUpTags, immediateTags } from './change-tags';
 import { publicApi } from './public-api';
 import { registerHome } from './pages/home';
@@ -96,7 +96,7 @@ export function siteModule(services: Services): SiteModule {
     name: 'site',
     routers: [publicApi(clock)],
     pageRouters: [pages, notFound],
-    frontMiddleware: [cachedPageFrontPath],
+    frontLane: [cachedPageFrontLane],
     runtime,
     relay,
     start() {

@@ -11,8 +11,12 @@ export interface CachedPage {
   status: number;
   contentType: string;
   body: Buffer;
-  /** The body compressed once at render time, by content coding (absent for small or binary bodies). */
-  encoded?: EncodedBodies;
+  /** Whether compressed copies are offered (not for small or binary bodies). */
+  compressible: boolean;
+  /** The compressed copies made so far, by content coding (each on its first request). */
+  encoded: EncodedBodies;
+  /** Response headers prepared per representation by the sender (src/site/conditional.ts). */
+  headerMemo?: Record<string, string[]>;
   /** Strong validator: a hash of the exact bytes. */
   etag: string;
   /** Render time, truncated to whole seconds (HTTP dates have no finer resolution). */
@@ -46,7 +50,9 @@ export class PageCache {
   constructor(options: PageCacheOptions = {}) {
     this.entries = new LRUCache<string, CachedPage>({
       maxSize: options.maxBytes ?? 64 * 1024 * 1024,
-      sizeCalculation: (page) => page.body.length + (page.encoded?.br?.length ?? 0) + (page.encoded?.gzip?.length ?? 0) + 512,
+      // The compressed copies are made later, on demand: counted up front at half the body (Brotli and gzip
+      // copies of a page are each about a fifth to a quarter of it).
+      sizeCalculation: (page) => page.body.length + (page.compressible ? Math.ceil(page.body.length / 2) : 0) + 512,
       ttl: options.defaultTtlMs ?? 10 * 60_000,
       // Keep the tag index in step with whatever leaves the cache (eviction, expiry, replacement, deletion).
       dispose: (page, key) => this.unindex(key, page.tags),

@@ -1,14 +1,19 @@
 /** Query-string helpers for list pages: tolerant parsing (a bad value means "no filter") and pager links. */
-import type { AppContext } from '../http/context';
+import type { ParsedUrlQuery } from 'node:querystring';
+
+/** What the helpers read of a request: its parsed query (a Koa context, or the front lane's parse of the URL). */
+export interface QuerySource {
+  query: ParsedUrlQuery;
+}
 
 /** A single query value as a trimmed string, or undefined (repeated parameters take the first). */
-export function queryValue(ctx: AppContext, name: string, maxLength = 100): string | undefined {
+export function queryValue(ctx: QuerySource, name: string, maxLength = 100): string | undefined {
   const raw = ctx.query[name];
   const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
   return value ? value.slice(0, maxLength) : undefined;
 }
 
-export function pageNumber(ctx: AppContext): number {
+export function pageNumber(ctx: QuerySource): number {
   const n = Number(queryValue(ctx, 'page'));
   return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
 }
@@ -17,7 +22,7 @@ export function pageNumber(ctx: AppContext): number {
  * A query parameter as a cached page sees it: the value its builder will use, or undefined when the builder ignores
  * it. Cache keys are built from these, so ?page=abc, ?page=1 and ?page= share the entry of the plain page.
  */
-export type QueryParam = (ctx: AppContext, name: string) => string | undefined;
+export type QueryParam = (ctx: QuerySource, name: string) => string | undefined;
 
 /** `page`: a page number above 1, else nothing (the first page). */
 export const pageParam: QueryParam = (ctx) => {

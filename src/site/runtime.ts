@@ -4,16 +4,19 @@
  * One service runs per process (mongoose's default connection is process-wide too), so the site module
  * installs one runtime when it is built.
  */
+import { parse as parseQuery } from 'node:querystring';
 import type { RouterMiddleware } from '@koa/router';
+import type { FrontResponder } from '../http/front-lane';
+import { splitUrl } from '../http/front-lane';
 import type { AppContext, AppState } from '../http/context';
 import { absoluteUrl } from '../urls';
 import type { SiteAssets } from './assets';
-import { sendPage } from './conditional';
+import { sendPage, writePage } from './conditional';
 import { strongEtag, type PageCache } from './page-cache';
-import { encodeBody } from './compression';
+import { isCompressible } from './compression';
 import type { ViewCounter } from './view-counter';
 import { renderTemplate } from './views';
-import type { QueryParam } from './paging';
+import type { QueryParam, QuerySource } from './paging';
 
 export interface SiteRuntime {
   publicBaseUrl: string;
@@ -120,11 +123,11 @@ type QueryParams = Readonly<Record<string, QueryParam>>;
 const NO_QUERY: QueryParams = {};
 
 /** The cache key: path plus the page's own normalised query values in a fixed order. */
-export function cacheKey(ctx: AppContext, query: QueryParams = NO_QUERY): string {
-  let key = ctx.path;
+export function cacheKey(path: string, source: QuerySource, query: QueryParams = NO_QUERY): string {
+  let key = path;
   let sep = '?';
   for (const name in query) {
-    const value = query[name](ctx, name);
+    const value = query[name](source, name);
     if (value === undefined || value === '') continue;
     key += `${sep}${name}=${encodeURIComponent(value)}`;
     sep = '&';
@@ -140,7 +143,7 @@ export function cachedPage(options: CachedPageOptions, build: (ctx: AppContext) 
   const query = options.query ?? NO_QUERY;
   return (async (ctx: AppContext) => {
     const rt = siteRuntime();
-    const key = cacheKey(ctx, query);
+    const key = cacheKey(ctx.path, ctx, query);
     let page = rt.cache.get(key);
     if (!page) {
       const startedAt = rt.cache.begin();
@@ -154,7 +157,8 @@ export function cachedPage(options: CachedPageOptions, build: (ctx: AppContext) 
         status: 200,
         contentType,
         body,
-        encoded: encodeBody(body, contentType),
+        compressible: isCompressible(body, contentType),
+        encoded: {},
         etag: strongEtag(body),
         lastModified,
         lastModifiedHttp: lastModified.toUTCString(),
@@ -168,7 +172,7 @@ export function cachedPage(options: CachedPageOptions, build: (ctx: AppContext) 
   }) as RouterMiddleware<AppState>;
 }
 
-/** For each path with a cached page: its query parameters and route pattern, so the front path can find the page. */
+/** For each path with a cached page: its query parameters and route pattern, so the front lane can find the page. */
 const routesByPath = new Map<string, { query: QueryParams; route?: string }>();
 const MAX_REMEMBERED_PATHS = 50_000;
 
@@ -178,19 +182,24 @@ function rememberRoute(path: string, query: QueryParams, route: string | undefin
   routesByPath.set(path, { query, route });
 }
 
+const NO_PARSED_QUERY: QuerySource = Object.freeze({ query: Object.freeze({}) });
+
 /**
- * Serves cached pages before body parsing, authentication and routing (none of which a cached public page
- * needs): the hot path of the site. Requests carrying credentials, other methods and misses go the normal way.
+ * Serves cached pages before Koa — no context, body parsing, authentication or routing, none of which a cached
+ * public page needs: the hot path of the site (src/http/front-lane.ts). Requests carrying credentials, other
+ * methods, URLs Koa must parse and misses go the normal way.
  */
-export function cachedPageFrontPath(ctx: AppContext, next: () => Promise<unknown>): unknown {
-  if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !current || ctx.get('authorization')) return next();
-  const known = routesByPath.get(ctx.path);
-  if (!known) return next();
-  const page = current.cache.get(cacheKey(ctx, known.query));
-  if (!page) return next();
-  // Same metrics label as the routed request would have had.
-  (ctx as { _matchedRoute?: string })._matchedRoute = known.route;
-  if (page.view && ctx.method === 'GET') current.views.hit(page.view.kind, page.view.id);
-  sendPage(ctx, page);
-  return undefined;
-}
+export const cachedPageFrontLane: FrontResponder = (req, res, head) => {
+  if ((req.method !== 'GET' && req.method !== 'HEAD') || !current || req.headers.authorization) return undefined;
+  const url = splitUrl(req.url);
+  if (!url) return undefined;
+  const known = routesByPath.get(url.path);
+  if (!known) return undefined;
+  const source = url.querystring && known.query !== NO_QUERY ? { query: parseQuery(url.querystring) } : NO_PARSED_QUERY;
+  const page = current.cache.get(cacheKey(url.path, source, known.query));
+  if (!page) return undefined;
+  const status = writePage(req, res, page, head());
+  if (status === undefined) return undefined;
+  if (page.view && req.method === 'GET') current.views.hit(page.view.kind, page.view.id);
+  return { status, route: known.route };
+};

@@ -13,6 +13,7 @@ import { startService, type RunningService } from '../../src/server';
 import { createUser } from '../../src/auth/service';
 import type { Role } from '../../src/auth/roles';
 import { mongoUriFor, uniqueDbName } from './database';
+import type { Logger } from '../../src/logger';
 
 export interface TestResponse<T = any> {
   status: number;
@@ -43,7 +44,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { env?: Record<string, string>; clock?: TestClock; name?: string } = {}): Promise<TestApp> {
+export async function startTestApp(options: { env?: Record<string, string>; clock?: TestClock; name?: string; logger?: Logger } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lianxin-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -56,7 +57,7 @@ export async function startTestApp(options: { env?: Record<string, string>; cloc
     PUBLIC_BASE_URL: 'http://lianxin.test',
     ...options.env,
   });
-  const service = await startService(config, { clock: options.clock });
+  const service = await startService(config, { clock: options.clock, logger: options.logger });
 
   async function request<T>(method: string, urlPath: string, opts: RequestOptions = {}): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };

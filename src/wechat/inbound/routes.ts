@@ -74,15 +74,11 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
   async function checkReplay(ctx: AppContext, timestamp: string, nonce: string, signature: string, raw: string): Promise<void> {
     const _id = `${timestamp}:${nonce}:${signature}`;
     const bodyHash = createHash('sha256').update(raw).digest('hex');
-    let seen;
+    let seen: { bodyHash: string } | null = null;
     try {
-      seen = await WechatCallbackSignature.findOneAndUpdate(
-        { _id },
-        { $setOnInsert: { bodyHash, seenAt: clock.now() } },
-        { upsert: true, returnDocument: 'before' },
-      ).lean();
+      // Almost every signature is new: one insert; only a duplicate key needs the stored record read back.
+      await WechatCallbackSignature.insertMany([{ _id, bodyHash, seenAt: clock.now() }], { lean: true });
     } catch (err) {
-      // Two deliveries racing on the same new signature: one inserted, read what it stored.
       if ((err as { code?: number }).code !== 11000) throw err;
       seen = await WechatCallbackSignature.findById(_id).lean();
     }
