@@ -9,6 +9,8 @@ const sections: Record<ItemKind, string> = {
   meeting: 'meetings',
   // Activity notices go out by SMS only and carry no link; the group page lists held activities.
   activity: 'groups',
+  // Suggestion notices go out by SMS only; their links are personal (satisfaction) or the public progress page.
+  suggestion: 'suggestions',
 };
 
 /** Site-relative path of an item, e.g. `/news/tuo-pin-gong-jian`. */

@@ -2,7 +2,12 @@
 import type { FeatureModule, Services } from '../module';
 import { departmentRoutes } from './routes/departments';
 import { suggestionRoutes } from './routes/suggestions';
-import { escalateAllOverdue, OVERDUE_JOB } from './overdue-job';
+import { escalateAllOverdue, OVERDUE_JOB, SYSTEM_ACTOR } from './overdue-job';
+import { inOfficeHours, remindAllOverdue } from './reminders';
+import { sendMissingSatisfactionLinks } from './notify-steps';
+import { registerSuggestionNoticeKind } from './notices';
+import { publicRoutes } from './routes/public';
+import { pageRoutes } from './routes/pages';
 import type { SuggestionsContext } from './context';
 import './models';
 
@@ -12,9 +17,11 @@ export function suggestionsModule(services: Services): FeatureModule {
     clock: services.clock,
     logger: services.logger.child({ component: 'suggestions' }),
   };
+  registerSuggestionNoticeKind();
   return {
     name: 'suggestions',
-    routers: [departmentRoutes(sc), suggestionRoutes(sc)],
+    routers: [departmentRoutes(sc), suggestionRoutes(sc), publicRoutes(sc)],
+    pageRouters: [pageRoutes(sc)],
     start() {
       services.scheduler.register({
         name: OVERDUE_JOB,
@@ -24,6 +31,12 @@ export function suggestionsModule(services: Services): FeatureModule {
         run: async () => {
           const result = await escalateAllOverdue(sc);
           if (result.escalated || result.failed) sc.logger.info(result, 'overdue suggestions escalated');
+          if (inOfficeHours(sc.clock.now())) {
+            const reminders = await remindAllOverdue(sc, SYSTEM_ACTOR);
+            if (reminders.reminded || reminders.unreachable) sc.logger.info({ ...reminders, results: undefined }, 'overdue departments reminded');
+          }
+          const links = await sendMissingSatisfactionLinks(sc, SYSTEM_ACTOR);
+          if (links) sc.logger.info({ links }, 'missing satisfaction links sent');
         },
       });
     },

@@ -1,3 +1,5 @@
 export * from './enums';
 export * from './department';
 export * from './suggestion';
+export * from './notice';
+export * from './satisfaction-link';
