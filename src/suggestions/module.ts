@@ -6,6 +6,7 @@ import { escalateAllOverdue, OVERDUE_JOB, SYSTEM_ACTOR } from './overdue-job';
 import { inOfficeHours, remindAllOverdue } from './reminders';
 import { sendMissingSatisfactionLinks } from './notify-steps';
 import { registerSuggestionNoticeKind } from './notices';
+import { rollBackStaleImports } from './import';
 import { publicRoutes } from './routes/public';
 import { pageRoutes } from './routes/pages';
 import type { SuggestionsContext } from './context';
@@ -29,6 +30,7 @@ export function suggestionsModule(services: Services): FeatureModule {
         runOnStart: true,
         leaseMs: 10 * 60_000,
         run: async () => {
+          await rollBackStaleImports(sc);
           const result = await escalateAllOverdue(sc);
           if (result.escalated || result.failed) sc.logger.info(result, 'overdue suggestions escalated');
           if (inOfficeHours(sc.clock.now())) {

@@ -3,3 +3,4 @@ export * from './department';
 export * from './suggestion';
 export * from './notice';
 export * from './satisfaction-link';
+export * from './import-batch';

@@ -37,6 +37,10 @@ import {
 import { toSuggestionView } from '../views';
 import { afterAnswer, afterAssign, resendSatisfactionLinks } from '../notify-steps';
 import { remindAllOverdue, remindDepartment } from '../reminders';
+import { importSuggestions } from '../import';
+import { singleFileUpload, uploadedFile } from '../../http/file-upload';
+import { BadRequestError } from '../../errors';
+import { z } from 'zod';
 import { computeRates } from '../rates';
 import type { SuggestionDoc } from '../models';
 import { actorOf } from './actor';
@@ -79,6 +83,24 @@ export function suggestionRoutes(sc: SuggestionsContext): ApiRouter {
     access: LIAISON,
     body: remindAllBody,
     handler: (ctx, { body }) => remindAllOverdue(sc, actorOf(ctx), body),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/suggestions/import',
+    summary:
+      'Import existing suggestions from CSV or .xlsx (columns 建议内容, 类别, 区县, 乡镇, 村, 提出代表, 群众姓名, 群众电话, 登记日期, 是否公开). dryRun (default true) only reports every bad row (row, column, why); a real import writes all rows or none',
+    tags: TAGS,
+    access: LIAISON,
+    requestType: 'multipart/form-data',
+    before: [singleFileUpload(5 * 1024 * 1024)],
+    body: z.object({ dryRun: z.enum(['true', 'false']).default('true') }).strict(),
+    responses: { 200: 'The report (dry run, or imported)', 400: 'Bad rows: nothing imported, the report in details', 413: 'File over 5 MB' },
+    handler: async (ctx, { body }) => {
+      const file = uploadedFile(ctx);
+      if (!file) throw new BadRequestError('请选择要导入的文件（字段名 file）', 'file_required');
+      return importSuggestions(sc, { bytes: file.buffer, fileName: file.originalname ?? '', dryRun: body.dryRun === 'true', actor: actorOf(ctx) });
+    },
   });
 
   api.add({
