@@ -9,6 +9,8 @@ const sections: Record<ItemKind, string> = {
   meeting: 'meetings',
   // Activity notices go out by SMS only and carry no link; the group page lists held activities.
   activity: 'groups',
+  // Sign-up codes carry no link; the section is where the sign-up form lives.
+  subscription: 'news',
   // Suggestion notices go out by SMS only; their links are personal (satisfaction) or the public progress page.
   suggestion: 'suggestions',
 };

@@ -5,7 +5,7 @@ import type { TestClock } from '../support/clock';
 import { waitFor } from '../publishing/support/fixtures';
 import { expectStatus, type Staff } from './support';
 
-export const TEMPLATES = { assigned: '2100007', answered: '2100008', overdue: '2100009' } as const;
+export const TEMPLATES = { assigned: '2100008', answered: '2100009', overdue: '2100010' } as const;
 
 export async function startPublicApp(name: string, clock: TestClock, env: Record<string, string> = {}): Promise<{ app: TestApp; staff: Staff; sms: FakeTencentSms }> {
   const sms = await startFakeTencentSms();
