@@ -3,6 +3,7 @@
  * private ones only their state), the answered public suggestions (件件有答复), and the rates. Never a name, a
  * phone number, or who handled it inside the office.
  */
+import type { Types } from 'mongoose';
 import { NotFoundError } from '../errors';
 import { formatShanghai } from '../activities';
 import { Department, STATUS_LABELS, Suggestion, type Status, type SuggestionDoc } from './models';
@@ -33,7 +34,7 @@ export interface PublicProgress {
   satisfaction?: string;
 }
 
-async function departmentNames(ids: unknown[]): Promise<Map<string, string>> {
+async function departmentNames(ids: Types.ObjectId[]): Promise<Map<string, string>> {
   const found = await Department.find({ _id: { $in: ids } }).select('name').lean();
   return new Map(found.map((d) => [String(d._id), d.name]));
 }
