@@ -144,6 +144,12 @@ const envSchema = z.object({
   /** 意见建议 answer deadlines after assignment: three months by law, six for broad or hard matters; local rules may be shorter. */
   SUGGESTION_DEADLINE_MONTHS: z.coerce.number().int().min(1).max(12).default(3),
   SUGGESTION_HARD_DEADLINE_MONTHS: z.coerce.number().int().min(1).max(12).default(6),
+  /** Days a deputy's satisfaction link (满意度测评) stays valid after the answer is sent. */
+  SUGGESTION_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Extra secret mixed into satisfaction-link hashes (HMAC); changing it invalidates links already sent. */
+  SUGGESTION_TOKEN_SECRET: optionalString,
+  /** Public suggestions one address may send per day (the form and the WeChat path together). */
+  SUGGESTION_PUBLIC_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
 
   /** Publishing worker: on in every instance by default; lease = how long a silent worker keeps a batch. */
   PUBLISHING_WORKER_ENABLED: bool.default(true),
@@ -209,7 +215,13 @@ export interface Config {
   };
   meetings: { reminderOffsetsMs: number[]; rsvpTokenSecret?: string };
   publishing: { workerEnabled: boolean; leaseMs: number; concurrency: number };
-  suggestions: { deadlineMonths: number; hardDeadlineMonths: number };
+  suggestions: {
+    deadlineMonths: number;
+    hardDeadlineMonths: number;
+    linkDays: number;
+    tokenSecret?: string;
+    publicDailyLimit: number;
+  };
   /** Absolute path of the staff console's build (index.html and assets/). */
   consoleDir: string;
   /** Default activity-fund rule; each year stores its own rule the first time it is used. */
@@ -333,7 +345,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     meetings: { reminderOffsetsMs: e.MEETING_REMINDER_OFFSETS, rsvpTokenSecret: e.RSVP_TOKEN_SECRET },
     publishing: { workerEnabled: e.PUBLISHING_WORKER_ENABLED, leaseMs: e.PUBLISHING_LEASE_MS, concurrency: e.PUBLISHING_CONCURRENCY },
-    suggestions: { deadlineMonths: e.SUGGESTION_DEADLINE_MONTHS, hardDeadlineMonths: e.SUGGESTION_HARD_DEADLINE_MONTHS },
+    suggestions: {
+      deadlineMonths: e.SUGGESTION_DEADLINE_MONTHS,
+      hardDeadlineMonths: e.SUGGESTION_HARD_DEADLINE_MONTHS,
+      linkDays: e.SUGGESTION_LINK_DAYS,
+      tokenSecret: e.SUGGESTION_TOKEN_SECRET,
+      publicDailyLimit: e.SUGGESTION_PUBLIC_DAILY_LIMIT,
+    },
     consoleDir: e.CONSOLE_DIR ? path.resolve(e.CONSOLE_DIR) : DEFAULT_CONSOLE_DIR,
     activityFunds: { defaultRates: e.ACTIVITY_FUND_RULE },
   };

@@ -11,6 +11,8 @@ const sections: Record<ItemKind, string> = {
   activity: 'groups',
   // Sign-up codes carry no link; the section is where the sign-up form lives.
   subscription: 'news',
+  // Suggestion notices go out by SMS only; their links are personal (satisfaction) or the public progress page.
+  suggestion: 'suggestions',
 };
 
 /** Site-relative path of an item, e.g. `/news/tuo-pin-gong-jian`. */

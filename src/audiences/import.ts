@@ -4,10 +4,9 @@
  * subscriber keeps how the consent was obtained (`consentSource`, e.g. the paper form of a reception day) and when.
  * A number that unsubscribed is never re-added by an import: only the person can subscribe it again.
  */
-import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import { parseBeijingDateTime, readTable } from '../spreadsheets';
 import type { Clock } from '../clock';
-import { AppError, BadRequestError } from '../errors';
+import { AppError } from '../errors';
 import { normalisePhone } from './phone';
 import { Subscriber } from './subscriber';
 
@@ -51,61 +50,6 @@ interface GoodRow {
   consentAt: Date;
 }
 
-/** Reads the file into rows of text cells (first sheet for Excel). */
-async function readTable(bytes: Buffer, fileName: string): Promise<{ format: 'csv' | 'xlsx'; table: string[][] }> {
-  const isZip = bytes.length > 4 && bytes.readUInt32LE(0) === 0x04034b50;
-  if (isZip || /\.xlsx$/i.test(fileName)) {
-    const book = new ExcelJS.Workbook();
-    try {
-      await book.xlsx.load(bytes as unknown as ArrayBuffer);
-    } catch {
-      throw new BadRequestError('无法读取 Excel 文件：请另存为 .xlsx（或 CSV）后再导入', 'import_unreadable');
-    }
-    const sheet = book.worksheets[0];
-    if (!sheet) throw new BadRequestError('Excel 文件中没有工作表', 'import_unreadable');
-    const table: string[][] = [];
-    sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
-      const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-      table[rowNumber - 1] = values.map(cellText);
-    });
-    return { format: 'xlsx', table: Array.from(table, (r) => r ?? []) };
-  }
-  if (/\.xls$/i.test(fileName) || (bytes.length > 8 && bytes.readUInt32LE(0) === 0xe011cfd0)) {
-    throw new BadRequestError('不支持旧版 .xls 文件：请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再导入', 'import_unsupported_format');
-  }
-  try {
-    const table = parseCsv(bytes, { bom: true, relax_column_count: true, skip_empty_lines: false, trim: true }) as string[][];
-    return { format: 'csv', table };
-  } catch (err) {
-    throw new BadRequestError(`无法读取 CSV 文件：${(err as Error).message}`, 'import_unreadable');
-  }
-}
-
-/** A cell as text; Excel dates become "YYYY-MM-DD HH:mm" (their wall time), numbers lose any ".0". */
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 16).replace('T', ' ');
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value);
-  if (typeof value === 'object') {
-    const v = value as { text?: unknown; result?: unknown; richText?: Array<{ text: string }> };
-    if (v.richText) return v.richText.map((t) => t.text).join('').trim();
-    if (v.result !== undefined) return cellText(v.result as ExcelJS.CellValue);
-    if (v.text !== undefined) return String(v.text).trim();
-  }
-  return String(value).trim();
-}
-
-/** "2026-03-01", "2026/3/1 14:30" (Beijing time) → instant; undefined when it is not such a date. */
-function parseConsentTime(text: string): Date | undefined {
-  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number);
-  const at = new Date(Date.UTC(y, mo - 1, d, h - 8, mi, s));
-  // Reject 2026-02-30 and the like (Date would roll them over).
-  const back = new Date(at.getTime() + 8 * 3_600_000);
-  return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d ? at : undefined;
-}
-
 function headerMap(header: string[]): { columns: Map<Column, number>; problems: RowProblem[] } {
   const columns = new Map<Column, number>();
   const problems: RowProblem[] = [];
@@ -147,7 +91,7 @@ async function checkRows(table: string[][], now: Date): Promise<{ good: GoodRow[
     const name = cell(r, 'name');
     if ([...name].length > NAME_MAX) errors.push({ row, column: '姓名', value: name.slice(0, 60), message: `姓名超过 ${NAME_MAX} 个字` });
     const rawConsent = cell(r, 'consentAt');
-    const consentAt = rawConsent ? parseConsentTime(rawConsent) : now;
+    const consentAt = rawConsent ? parseBeijingDateTime(rawConsent) : now;
     if (!consentAt) errors.push({ row, column: '同意时间', value: rawConsent, message: '日期格式应为 2026-03-01 或 2026-03-01 14:30（北京时间）' });
     else if (consentAt.getTime() > now.getTime()) errors.push({ row, column: '同意时间', value: rawConsent, message: '同意时间不能晚于现在' });
     if (phone && !firstRowOf.has(phone)) firstRowOf.set(phone, row);

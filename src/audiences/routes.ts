@@ -3,28 +3,14 @@ import { z } from 'zod';
 import type { Services } from '../module';
 import { ApiRouter } from '../http/api-router';
 import { pagination } from '../http/schemas';
-import multer from '@koa/multer';
-import type { AppContext } from '../http/context';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
+import { singleFileUpload } from '../http/file-upload';
+import { BadRequestError } from '../errors';
 import { listSubscribers } from './subscribers';
 import { importSubscribers } from './import';
 
 const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 
-/** One file (field "file") and a few text fields, kept in memory: imports are at most a few MB. */
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 8 } }).single('file');
-async function importUpload(ctx: AppContext, next: () => Promise<unknown>): Promise<void> {
-  if (!ctx.is('multipart/form-data')) throw new UnsupportedMediaTypeError('请以 multipart/form-data 上传，文件字段名为 file');
-  try {
-    await upload(ctx as never, async () => {});
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'LIMIT_FILE_SIZE') throw new PayloadTooLargeError('导入文件不能超过 5 MB，请分批导入', { maxBytes: IMPORT_MAX_BYTES });
-    throw new BadRequestError('上传内容无法解析', 'invalid_upload');
-  }
-  (ctx.request as { body?: unknown }).body = { ...((ctx.request as { body?: object }).body ?? {}) };
-  await next();
-}
+const importUpload = singleFileUpload(IMPORT_MAX_BYTES);
 
 export function subscriberAdminRoutes({ clock }: Services): ApiRouter {
   const api = new ApiRouter();

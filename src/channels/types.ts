@@ -9,7 +9,8 @@ export type ChannelName = 'microsite' | 'wechat' | 'sms' | 'weibo' | 'webhook';
 
 /** Kinds of publishable item (see ARCHITECTURE.md "item"). */
 /** 'activity' is a planned group activity's notice: sent by SMS only, never shown on the microsite. */
-export type ItemKind = 'article' | 'deputy' | 'group' | 'case' | 'meeting' | 'activity' | 'subscription';
+/** 'subscription' is a sign-up code; 'suggestion' a suggestion's notices to deputies and departments: SMS only, like 'activity'. */
+export type ItemKind = 'article' | 'deputy' | 'group' | 'case' | 'meeting' | 'activity' | 'subscription' | 'suggestion';
 
 /** What a channel needs to know about the item, already resolved by the pipeline. */
 export interface PublishableContent {
@@ -30,7 +31,20 @@ export interface PublishableContent {
 }
 
 /** SMS notification kinds; each maps to a provider template (templates/sms/). */
-export type SmsNotificationKind = 'news' | 'invitation' | 'reminder' | 'change' | 'cancellation' | 'activity_notice' | 'signup' | 'waitlist' | 'promotion' | 'subscription_code';
+export type SmsNotificationKind =
+  | 'news'
+  | 'invitation'
+  | 'reminder'
+  | 'change'
+  | 'cancellation'
+  | 'activity_notice'
+  | 'signup'
+  | 'waitlist'
+  | 'promotion'
+  | 'subscription_code'
+  | 'suggestion_assigned'
+  | 'suggestion_answered'
+  | 'suggestion_overdue';
 
 export interface SmsRecipient {
   /** Phone number as stored; the channel normalises it to E.164 (+86…). */

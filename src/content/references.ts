@@ -24,3 +24,13 @@ export async function existingMediaIds(ids: string[]): Promise<Set<string>> {
   return new Set(found.map((d) => String(d._id)));
 }
 
+
+/** Live deputy profiles by exact name: name → ids (two deputies may share a name). */
+export async function deputyIdsByName(names: string[]): Promise<Map<string, string[]>> {
+  const unique = [...new Set(names.filter(Boolean))];
+  if (!unique.length) return new Map();
+  const found = await Deputy.find({ name: { $in: unique }, deletedAt: null }).select('_id name').lean();
+  const byName = new Map<string, string[]>();
+  for (const d of found) byName.set(d.name, [...(byName.get(d.name) ?? []), String(d._id)]);
+  return byName;
+}

@@ -8,7 +8,7 @@ import { ConflictError, ValidationError } from '../errors';
 import { Invitation, Meeting, MeetingPage, type InvitationDoc, type MeetingDoc } from './models';
 import { syncMeetingPage } from './publishable';
 import { resolveInvitees, type ResolvedInvitee, type Unreachable } from './invitees';
-import { hashToken, newToken } from './tokens';
+import { hashToken, newToken } from '../link-tokens';
 import { rsvpLink, sendMeetingNotice, smsParam } from './notify';
 import { findMeeting } from './service';
 import { toAdminView, type AdminMeetingView } from './views';

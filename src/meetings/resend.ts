@@ -8,7 +8,7 @@ import { Types } from 'mongoose';
 import { ConflictError } from '../errors';
 import { Invitation, LIVE_STATUSES, type InvitationDoc } from './models';
 import { findMeeting } from './service';
-import { hashToken, newToken } from './tokens';
+import { hashToken, newToken } from '../link-tokens';
 import { recipientsOf, linkInvitations, type Issued } from './announce';
 import { sendMeetingNotice } from './notify';
 import type { Actor, MeetingsContext } from './context';

@@ -7,7 +7,7 @@
  */
 import { AppError, ConflictError, NotFoundError } from '../errors';
 import { Invitation, LIVE_STATUSES, Meeting, RSVP_RESPONSE_LABELS, type InvitationDoc, type MeetingDoc, type RsvpResponse } from './models';
-import { hashToken, TOKEN_PATTERN } from './tokens';
+import { hashToken, TOKEN_PATTERN } from '../link-tokens';
 import { formatLocal } from './time';
 import { afterSeatsMoved } from './waitlist';
 import { releaseSeat, takeSeat } from './seats';

@@ -54,7 +54,7 @@ export interface PageMeta {
   jsonLd?: object | object[];
   noindex?: boolean;
   /** Which navigation entry to highlight. */
-  nav?: 'home' | 'news' | 'deputies' | 'groups' | 'cases' | 'meetings' | 'search';
+  nav?: 'home' | 'news' | 'deputies' | 'groups' | 'cases' | 'meetings' | 'suggestions' | 'search';
 }
 
 /** Everything the layout needs besides the page's own data. */

@@ -10,6 +10,7 @@ import {
   type AnswerClass,
   type EscalationKind,
   type Rating,
+  type RatingSource,
   type SuggestionDoc,
 } from './models';
 import { requireDepartments } from './departments';
@@ -198,8 +199,14 @@ export async function addCoOpinion(sc: SuggestionsContext, step: Step & { text: 
   });
 }
 
-/** 满意度: recorded for the deputy. A second 不满意 opens an escalation in the same write. */
-export async function rateSuggestion(sc: SuggestionsContext, step: Step & { rating: Rating; comment: string }): Promise<SuggestionDoc> {
+/**
+ * 满意度: given by the deputy through the personal link (source 'deputy'), or recorded by a liaison on the deputy's
+ * behalf (source 'liaison', for deputies without a phone; marked as such). A second 不满意 opens an escalation in the same write.
+ */
+export async function rateSuggestion(
+  sc: SuggestionsContext,
+  step: Step & { rating: Rating; comment: string; source: RatingSource; deputyId?: string },
+): Promise<SuggestionDoc> {
   const now = sc.clock.now();
   return transition({
     id: step.id,
@@ -210,15 +217,27 @@ export async function rateSuggestion(sc: SuggestionsContext, step: Step & { rati
     now,
     version: step.version,
     plan: (doc) => {
+      if (step.deputyId && !doc.deputyIds.some((d) => String(d) === step.deputyId)) {
+        throw new ValidationError('该代表不是本建议的提出人', [{ field: 'body.deputyId', message: 'not a deputy of this suggestion' }]);
+      }
       const dissatisfied = step.rating === '不满意';
       const escalate = dissatisfied && doc.dissatisfiedCount + 1 >= 2;
+      const who = step.source === 'deputy' ? '代表本人评价' : '联络员代为录入';
       return {
         to: 'rated',
-        note: step.comment || undefined,
+        note: step.comment ? `${who}：${step.comment}` : who,
         set: { lastRating: step.rating },
         inc: { dissatisfiedCount: dissatisfied ? 1 : 0 },
         push: {
-          ratings: { round: doc.round, rating: step.rating, comment: step.comment, at: now, by: oid(step.actor.id) },
+          ratings: {
+            round: doc.round,
+            rating: step.rating,
+            comment: step.comment,
+            at: now,
+            by: oid(step.actor.id),
+            source: step.source,
+            ...(step.deputyId ? { deputyId: oid(step.deputyId) } : {}),
+          },
           ...(escalate ? { escalations: { _id: new Types.ObjectId(), reason: 'second_dissatisfied', openedAt: now } } : {}),
         },
       };

@@ -4,7 +4,13 @@ import { registerSuggestionAnswerProvider } from '../coverage';
 import { suggestionAnswerFigures } from './answer-coverage';
 import { departmentRoutes } from './routes/departments';
 import { suggestionRoutes } from './routes/suggestions';
-import { escalateAllOverdue, OVERDUE_JOB } from './overdue-job';
+import { escalateAllOverdue, OVERDUE_JOB, SYSTEM_ACTOR } from './overdue-job';
+import { inOfficeHours, remindAllOverdue } from './reminders';
+import { sendMissingSatisfactionLinks } from './notify-steps';
+import { registerSuggestionNoticeKind } from './notices';
+import { rollBackStaleImports } from './import';
+import { publicRoutes } from './routes/public';
+import { pageRoutes } from './routes/pages';
 import type { SuggestionsContext } from './context';
 import './models';
 
@@ -16,9 +22,11 @@ export function suggestionsModule(services: Services): FeatureModule {
   };
   // 件件有答复 in the five full coverages comes from here (the coverage module reports "not measured" without it).
   registerSuggestionAnswerProvider(suggestionAnswerFigures);
+  registerSuggestionNoticeKind();
   return {
     name: 'suggestions',
-    routers: [departmentRoutes(sc), suggestionRoutes(sc)],
+    routers: [departmentRoutes(sc), suggestionRoutes(sc), publicRoutes(sc)],
+    pageRouters: [pageRoutes(sc)],
     start() {
       services.scheduler.register({
         name: OVERDUE_JOB,
@@ -26,8 +34,15 @@ export function suggestionsModule(services: Services): FeatureModule {
         runOnStart: true,
         leaseMs: 10 * 60_000,
         run: async () => {
+          await rollBackStaleImports(sc);
           const result = await escalateAllOverdue(sc);
           if (result.escalated || result.failed) sc.logger.info(result, 'overdue suggestions escalated');
+          if (inOfficeHours(sc.clock.now())) {
+            const reminders = await remindAllOverdue(sc, SYSTEM_ACTOR);
+            if (reminders.reminded || reminders.unreachable) sc.logger.info({ ...reminders, results: undefined }, 'overdue departments reminded');
+          }
+          const links = await sendMissingSatisfactionLinks(sc, SYSTEM_ACTOR);
+          if (links) sc.logger.info({ links }, 'missing satisfaction links sent');
         },
       });
     },

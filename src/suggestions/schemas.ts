@@ -51,7 +51,10 @@ export const answerBody = z
   })
   .strict();
 export const coOpinionBody = z.object({ text: text(5000), ...version }).strict();
-export const rateBody = z.object({ rating: z.enum(RATINGS), comment: z.string().trim().max(1000).default(''), ...version }).strict();
+/** A liaison records the rating on the deputy's behalf (代为录入); `deputyId` names which of the deputies gave it. */
+export const rateBody = z
+  .object({ rating: z.enum(RATINGS), comment: z.string().trim().max(1000).default(''), deputyId: objectId.optional(), ...version })
+  .strict();
 export const noteBody = z.object({ note: text(500).optional(), ...version }).strict();
 export const escalationBody = z.object({ kind: z.enum(ESCALATION_KINDS), date: isoDateTime, outcome: text(2000), ...version }).strict();
 export const escalationParams = z.object({ id: objectId, escalationId: objectId }).strict();
@@ -71,3 +74,30 @@ export const overdueQuery = z.object({ county: queryString.optional(), departmen
 export const ratesQuery = z
   .object({ period: periodSchema, by: z.enum(RATE_GROUPINGS).optional(), county: queryString.optional(), category: z.enum(CATEGORIES).optional() })
   .strict();
+
+export const remindAllBody = z.object({ county: text(50).optional(), ids: z.array(objectId).min(1).max(500).optional() }).strict();
+
+/** The public form (and its JSON twin): the citizen's name and mobile are private; `website` is a honeypot left empty by people. */
+export const publicSubmissionBody = z
+  .object({
+    name: text(40),
+    phone: z
+      .string()
+      .trim()
+      .transform((v) => v.replace(/[\s-]/g, ''))
+      .pipe(z.string().regex(/^1[3-9]\d{9}$/, '请填写 11 位手机号')),
+    text: z.string().trim().min(10, '请至少写 10 个字，说清问题和建议').max(2000, '最多 2000 字'),
+    category: z.enum(CATEGORIES),
+    county: text(50),
+    township: text(50),
+    village: z.string().trim().max(50).optional().transform((v) => v || undefined),
+    deputyName: z.string().trim().max(20).optional().transform((v) => v || undefined),
+    public: z.union([z.boolean(), z.enum(['on', 'true', 'false'])]).default(false).transform((v) => v === true || v === 'on' || v === 'true'),
+    website: z.string().max(0, 'spam').optional(),
+  })
+  .strict();
+export type PublicSubmissionBody = z.infer<typeof publicSubmissionBody>;
+
+export const publicRatingBody = z.object({ rating: z.enum(RATINGS), comment: z.string().trim().max(500).default('') }).strict();
+export const publicRatesQuery = z.object({ period: periodSchema.optional(), county: queryString.optional() }).strict();
+export const answeredQuery = z.object({ county: queryString.optional(), ...pagination }).strict();

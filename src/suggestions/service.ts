@@ -6,6 +6,7 @@ import { getActivityRef, type ActivityRef } from '../activities';
 import type { Page } from '../http/schemas';
 import { HANDLING_STATUSES, Suggestion, type Category, type Status, type SuggestionDoc, type SuggestionRegion } from './models';
 import { loadSuggestion } from './transition';
+import { insertSuggestion } from './records';
 import { toSuggestionView, type SuggestionView } from './views';
 import type { Actor } from './context';
 
@@ -45,24 +46,8 @@ async function assertReferences(input: RegisterInput): Promise<void> {
 
 export async function registerSuggestion(input: RegisterInput, actor: Actor, now: Date): Promise<SuggestionView> {
   await assertReferences(input);
-  const actorId = new Types.ObjectId(actor.id);
-  const doc = await Suggestion.create({
-    text: input.text,
-    category: input.category,
-    region: input.region,
-    deputyIds: [...new Set(input.deputyIds)].map((id) => new Types.ObjectId(id)),
-    citizen: input.citizen,
-    activityId: input.activityId ? new Types.ObjectId(input.activityId) : undefined,
-    attachmentIds: input.attachmentIds.map((id) => new Types.ObjectId(id)),
-    public: input.public,
-    status: 'registered',
-    version: 0,
-    registeredAt: now,
-    createdBy: actorId,
-    updatedAt: now,
-    history: [{ action: 'register', from: 'registered', to: 'registered', at: now, by: actorId, byName: actor.displayName }],
-  });
-  return toSuggestionView(doc.toObject(), actor);
+  const doc = await insertSuggestion(input, actor, now, { channel: 'staff' });
+  return toSuggestionView(doc, actor);
 }
 
 /** A department user may only touch suggestions its unit handles (lead or co-unit). */

@@ -34,3 +34,12 @@ export const ESCALATION_KINDS = ['约见', '评议', '询问'] as const;
 export type EscalationKind = (typeof ESCALATION_KINDS)[number];
 export const ESCALATION_REASONS = ['second_dissatisfied', 'overdue'] as const;
 export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+
+/** Where a suggestion came in: registered by staff, the public form, the WeChat path, or a spreadsheet import. */
+export const ORIGINS = ['staff', 'web', 'wechat', 'import'] as const;
+export type Origin = (typeof ORIGINS)[number];
+export const ORIGIN_LABELS: Record<Origin, string> = { staff: '工作人员登记', web: '网站提交', wechat: '微信提交', import: '批量导入' };
+
+/** Who gave a rating: the deputy through the personal link, or a liaison recording it on the deputy's behalf. */
+export const RATING_SOURCES = ['deputy', 'liaison'] as const;
+export type RatingSource = (typeof RATING_SOURCES)[number];

@@ -3,8 +3,8 @@
  * document (state + version), which also appends the audit entry: the record and its trail never disagree.
  */
 import mongoose, { Schema, type Types } from 'mongoose';
-import { ANSWER_CLASSES, CATEGORIES, ESCALATION_KINDS, ESCALATION_REASONS, RATINGS, STATUSES } from './enums';
-import type { AnswerClass, Category, EscalationKind, EscalationReason, Rating, Status } from './enums';
+import { ANSWER_CLASSES, CATEGORIES, ESCALATION_KINDS, ESCALATION_REASONS, ORIGINS, RATING_SOURCES, RATINGS, STATUSES } from './enums';
+import type { AnswerClass, Category, EscalationKind, EscalationReason, Origin, Rating, RatingSource, Status } from './enums';
 
 /** 市 / 区县 / 乡镇 / 村（社区）. The county is required: departments and rates are per county. */
 export interface SuggestionRegion {
@@ -53,8 +53,48 @@ export interface RatingRecord {
   rating: Rating;
   comment: string;
   at: Date;
-  /** Who recorded it (a liaison on the deputy's behalf). */
+  /** Who recorded it: the deputy (through the link) or a liaison on the deputy's behalf. */
   by: Types.ObjectId;
+  /** 'deputy': given by the deputy through the personal link; 'liaison': recorded on the deputy's behalf (代为录入). */
+  source?: RatingSource;
+  /** The deputy the rating is from, when known. */
+  deputyId?: Types.ObjectId;
+}
+
+/** 督办 SMS to a department's contact: one a day per suggestion at most. */
+export interface Reminder {
+  at: Date;
+  /** Beijing calendar day (YYYY-MM-DD): the once-a-day key. */
+  day: string;
+  departmentId: Types.ObjectId;
+  /** The contact's number, masked as it is shown. */
+  phoneMasked?: string;
+  publicationId?: string;
+  /** Why no SMS went (no mobile number on file), when none did. */
+  unreachable?: string;
+  by: Types.ObjectId;
+  byName: string;
+}
+
+/** An SMS sent to deputies about a suggestion (交办 / 答复 with the satisfaction links). */
+export interface DeputyNotice {
+  kind: 'assigned' | 'answered';
+  round: number;
+  at: Date;
+  publicationId: string | null;
+  notified: number;
+  unreachable: number;
+}
+
+export interface SuggestionOrigin {
+  channel: Origin;
+  /** Public submissions: a hash of the sender's address (for the daily limit), never the address itself. */
+  addressHash?: string;
+  /** WeChat submissions: the follower's openid, when the link carried a valid ticket. */
+  openid?: string;
+  importId?: Types.ObjectId;
+  /** Import: the row of the spreadsheet it came from. */
+  row?: number;
 }
 
 export interface Escalation {
@@ -110,6 +150,11 @@ export interface SuggestionDoc {
   dissatisfiedCount: number;
   escalations: Escalation[];
   history: HistoryEntry[];
+  /** The public tracking number (受理编号), e.g. JY20280310-7K3Q9P. */
+  receiptNo?: string;
+  origin?: SuggestionOrigin;
+  reminders: Reminder[];
+  notices: DeputyNotice[];
   registeredAt: Date;
   closedAt?: Date;
   createdBy: Types.ObjectId;
@@ -158,7 +203,18 @@ const suggestionSchema = new Schema<SuggestionDoc>(
         onTime: Boolean,
       },
     ],
-    ratings: [{ _id: false, round: Number, rating: { type: String, enum: RATINGS }, comment: String, at: Date, by: id }],
+    ratings: [
+      {
+        _id: false,
+        round: Number,
+        rating: { type: String, enum: RATINGS },
+        comment: String,
+        at: Date,
+        by: id,
+        source: { type: String, enum: RATING_SOURCES },
+        deputyId: id,
+      },
+    ],
     lastAnswerOnTime: Boolean,
     lastRating: { type: String, enum: RATINGS },
     dissatisfiedCount: { type: Number, default: 0 },
@@ -173,6 +229,16 @@ const suggestionSchema = new Schema<SuggestionDoc>(
       },
     ],
     history: [{ _id: false, action: String, from: String, to: String, at: Date, by: id, byName: String, note: String }],
+    receiptNo: String,
+    origin: {
+      type: { channel: { type: String, enum: ORIGINS }, addressHash: String, openid: String, importId: id, row: Number },
+      _id: false,
+      default: undefined,
+    },
+    reminders: [
+      { _id: false, at: Date, day: String, departmentId: id, phoneMasked: String, publicationId: String, unreachable: String, by: id, byName: String },
+    ],
+    notices: [{ _id: false, kind: String, round: Number, at: Date, publicationId: String, notified: Number, unreachable: Number }],
     registeredAt: { type: Date, required: true },
     closedAt: Date,
     createdBy: { type: id, required: true },
@@ -184,6 +250,11 @@ const suggestionSchema = new Schema<SuggestionDoc>(
 suggestionSchema.index({ departmentIds: 1, status: 1, deadline: 1 });
 suggestionSchema.index({ status: 1, deadline: 1 });
 suggestionSchema.index({ registeredAt: 1 });
+// The public progress page looks suggestions up by tracking number; older records have none.
+suggestionSchema.index({ receiptNo: 1 }, { unique: true, partialFilterExpression: { receiptNo: { $type: 'string' } } });
+// The daily limit of public submissions per address; an import's rows (undone together if it fails).
+suggestionSchema.index({ 'origin.addressHash': 1, registeredAt: 1 }, { partialFilterExpression: { 'origin.addressHash': { $type: 'string' } } });
+suggestionSchema.index({ 'origin.importId': 1 }, { partialFilterExpression: { 'origin.importId': { $exists: true } } });
 
 export const Suggestion =
   (mongoose.models.Suggestion as mongoose.Model<SuggestionDoc>) ?? mongoose.model<SuggestionDoc>('Suggestion', suggestionSchema);

@@ -17,6 +17,7 @@ import {
   ratesQuery,
   rateBody,
   registerBody,
+  remindAllBody,
   sortBody,
   transferBody,
 } from '../schemas';
@@ -34,6 +35,12 @@ import {
   transferSuggestion,
 } from '../handling';
 import { toSuggestionView } from '../views';
+import { afterAnswer, afterAssign, resendSatisfactionLinks } from '../notify-steps';
+import { remindAllOverdue, remindDepartment } from '../reminders';
+import { importSuggestions } from '../import';
+import { singleFileUpload, uploadedFile } from '../../http/file-upload';
+import { BadRequestError } from '../../errors';
+import { z } from 'zod';
 import { computeRates } from '../rates';
 import type { SuggestionDoc } from '../models';
 import { actorOf } from './actor';
@@ -66,6 +73,34 @@ export function suggestionRoutes(sc: SuggestionsContext): ApiRouter {
     access: READERS,
     query: overdueQuery,
     handler: (ctx, { query }) => listSuggestions({ ...query, overdue: true }, actorOf(ctx), sc.clock.now()),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/suggestions/overdue/remind',
+    summary: '督办 SMS to the lead department contact of every overdue suggestion (of a county, or the given ids) not yet reminded today',
+    tags: TAGS,
+    access: LIAISON,
+    body: remindAllBody,
+    handler: (ctx, { body }) => remindAllOverdue(sc, actorOf(ctx), body),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/suggestions/import',
+    summary:
+      'Import existing suggestions from CSV or .xlsx (columns 建议内容, 类别, 区县, 乡镇, 村, 提出代表, 群众姓名, 群众电话, 登记日期, 是否公开). dryRun (default true) only reports every bad row (row, column, why); a real import writes all rows or none',
+    tags: TAGS,
+    access: LIAISON,
+    requestType: 'multipart/form-data',
+    before: [singleFileUpload(5 * 1024 * 1024)],
+    body: z.object({ dryRun: z.enum(['true', 'false']).default('true') }).strict(),
+    responses: { 200: 'The report (dry run, or imported)', 400: 'Bad rows: nothing imported, the report in details', 413: 'File over 5 MB' },
+    handler: async (ctx, { body }) => {
+      const file = uploadedFile(ctx);
+      if (!file) throw new BadRequestError('请选择要导入的文件（字段名 file）', 'file_required');
+      return importSuggestions(sc, { bytes: file.buffer, fileName: file.originalname ?? '', dryRun: body.dryRun === 'true', actor: actorOf(ctx) });
+    },
   });
 
   api.add({
@@ -118,20 +153,20 @@ export function suggestionRoutes(sc: SuggestionsContext): ApiRouter {
   step('sort', '梳理: mark sorted, merging the given duplicates into it', LIAISON, sortBody, (ctx, id, b) =>
     sortSuggestion(sc, { id, actor: actorOf(ctx), version: b.version, mergeIds: b.mergeIds, note: b.note }),
   );
-  step('assign', '交办: lead department, co-departments, deadline from configuration (hard: the longer one)', LIAISON, assignBody, (ctx, id, b) =>
-    assignSuggestion(sc, { id, actor: actorOf(ctx), ...b }),
+  step('assign', '交办: lead department, co-departments, deadline from configuration (hard: the longer one); the deputies are told by SMS', LIAISON, assignBody, async (ctx, id, b) =>
+    afterAssign(sc, await assignSuggestion(sc, { id, actor: actorOf(ctx), ...b }), actorOf(ctx)),
   );
   step('transfer', '转办: pass to another department, with the reason', LIAISON, transferBody, (ctx, id, b) =>
     transferSuggestion(sc, { id, actor: actorOf(ctx), ...b }),
   );
-  step('answer', '答复: written answer, answer class A/B/C and the face-to-face meeting (lead department only)', ['department'], answerBody, (ctx, id, b) =>
-    answerSuggestion(sc, { id, actor: actorOf(ctx), ...b }),
+  step('answer', '答复: written answer, answer class A/B/C and the face-to-face meeting (lead department only); each deputy gets an SMS with a personal satisfaction link', ['department'], answerBody, async (ctx, id, b) =>
+    afterAnswer(sc, await answerSuggestion(sc, { id, actor: actorOf(ctx), ...b }), actorOf(ctx)),
   );
   step('co-opinion', '协办意见: a co-department sends its view to the lead department', ['department'], coOpinionBody, (ctx, id, b) =>
     addCoOpinion(sc, { id, actor: actorOf(ctx), ...b }),
   );
-  step('rate', '满意度: the deputy’s 满意/基本满意/不满意 with comment; a second 不满意 opens an escalation', LIAISON, rateBody, (ctx, id, b) =>
-    rateSuggestion(sc, { id, actor: actorOf(ctx), ...b }),
+  step('rate', '满意度 recorded on the deputy’s behalf (代为录入, for deputies without a phone; marked as such): 满意/基本满意/不满意 with comment; a second 不满意 opens an escalation', LIAISON, rateBody, (ctx, id, b) =>
+    rateSuggestion(sc, { id, actor: actorOf(ctx), ...b, source: 'liaison' }),
   );
   step('close', '办结', LIAISON, noteBody, (ctx, id, b) => closeSuggestion(sc, { id, actor: actorOf(ctx), ...b }));
   step('rehandle', '重新办理 after 不满意: back to the departments with a fresh deadline', LIAISON, noteBody, (ctx, id, b) =>
@@ -140,6 +175,28 @@ export function suggestionRoutes(sc: SuggestionsContext): ApiRouter {
   step('escalate', '督办: open an escalation for a suggestion past its deadline', LIAISON, noteBody, (ctx, id, b) =>
     escalateOverdue(sc, { id, actor: actorOf(ctx), version: b.version }),
   );
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/suggestions/:id/remind',
+    summary: '督办 SMS to the lead department contact of an overdue suggestion (once a day per suggestion; recorded)',
+    tags: TAGS,
+    access: LIAISON,
+    params: idParams,
+    responses: { 404: 'No such suggestion', 409: 'Not overdue, or already reminded today' },
+    handler: (ctx, { params }) => remindDepartment(sc, params.id, actorOf(ctx)),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/admin/suggestions/:id/satisfaction-links',
+    summary: 'Send the deputies fresh satisfaction links for the current answer (the links sent before stop working)',
+    tags: TAGS,
+    access: LIAISON,
+    params: idParams,
+    responses: { 404: 'No such suggestion', 409: 'Not waiting for a rating' },
+    handler: (ctx, { params }) => resendSatisfactionLinks(sc, params.id, actorOf(ctx)),
+  });
 
   api.add({
     method: 'put',

@@ -5,7 +5,10 @@ import { absoluteUrl, sectionPath } from '../../urls';
 import type { CardItem, ContentLookup } from '../content-lookup';
 import type { Reply } from './reply';
 
-export const HINT = '回复「新闻」看最新动态，「代表」看典型代表，「案例」看典型案例，「会议」看近期会议。';
+export const HINT = '回复「新闻」看最新动态，「代表」看典型代表，「案例」看典型案例，「会议」看近期会议，「建议」向人大代表提建议。';
+
+/** The citizens' suggestion form; `via=wechat` records that it came through the official account. */
+export const SUGGESTION_FORM_PATH = '/suggestions/new?via=wechat';
 const LIST_SIZE = 5;
 
 const meetingTime = new Intl.DateTimeFormat('zh-CN', {
@@ -77,6 +80,22 @@ export class ContentReplies {
       return { type: 'text', content: `近期会议请见：<a href="${this.url(sectionPath('meeting'))}">会议安排</a>` };
     }
     return this.list('近期会议', meetings, 'meeting', '近期暂无会议安排。');
+  }
+
+  /**
+   * 「建议」: a card leading to the suggestion form in WeChat's in-app browser. A form rather than a conversation:
+   * a suggestion needs several fields (place, category, text, name, phone) and the passive-reply protocol answers
+   * one message at a time within 5 s, so a chat would hold state across messages and still collect less.
+   */
+  suggestionForm(): Reply {
+    return {
+      type: 'news',
+      article: {
+        title: '向人大代表提建议',
+        description: '填写您的问题和建议，送到您所在乡镇的人大代表小组。提交后凭受理编号查询办理进度。',
+        url: this.url(SUGGESTION_FORM_PATH),
+      },
+    };
   }
 
   /** The card of one item, only while it is published. */

@@ -1,7 +1,7 @@
 /**
  * What the account does with each inbound message or event. Returns the passive reply, or null for none.
  * Text goes through: extra handlers (tests, future features) → editors' keyword rules → the built-in words
- * (新闻/代表/案例/会议) → a search of published content → the default reply.
+ * (新闻/代表/案例/会议/建议) → a search of published content → the default reply.
  */
 import type { Clock } from '../../clock';
 import type { DomainEventBus, DomainEvents } from '../../events';
@@ -104,6 +104,12 @@ export class InboundHandlers {
         return replies.modelCases();
       case '会议':
         return replies.upcomingMeetings();
+      case '建议':
+      case '意见':
+      case '提建议':
+      case '我要提建议':
+      case '意见建议':
+        return replies.suggestionForm();
       case '帮助':
       case '菜单':
       case '?':
@@ -167,6 +173,8 @@ export class InboundHandlers {
         return replies.modelCases();
       case 'UPCOMING_MEETINGS':
         return replies.upcomingMeetings();
+      case 'SUGGEST':
+        return replies.suggestionForm();
       default: {
         const configured = await this.deps.menu?.clickReply(key);
         if (configured?.type === 'text') return { type: 'text', content: configured.text };

@@ -23,6 +23,7 @@ export function defaultMenu(publicBaseUrl: string): Menu {
         name: '会议活动',
         sub_button: [
           { type: 'click', name: '近期会议', key: 'UPCOMING_MEETINGS' },
+          { type: 'click', name: '我要提建议', key: 'SUGGEST' },
           { type: 'view', name: '访问网站', url: `${publicBaseUrl}/` },
         ],
       },

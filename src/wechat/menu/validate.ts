@@ -14,7 +14,7 @@ import { ValidationError, type FieldProblem } from '../../errors';
 import type { RuleReply } from '../models/keyword-rule';
 
 /** The CLICK keys the callback answers by itself (src/wechat/inbound/handlers.ts); any other key needs a `reply`. */
-export const CLICK_KEYS = ['LATEST_NEWS', 'TYPICAL_DEPUTIES', 'MODEL_CASES', 'UPCOMING_MEETINGS'] as const;
+export const CLICK_KEYS = ['LATEST_NEWS', 'TYPICAL_DEPUTIES', 'MODEL_CASES', 'UPCOMING_MEETINGS', 'SUGGEST'] as const;
 const ITEM_KINDS = ['article', 'deputy', 'group', 'case', 'meeting'] as const;
 const REPLY_TEXT_MAX = 600;
 

@@ -2557,7 +2557,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 答复: written answer, answer class A/B/C and the face-to-face meeting (lead department only) */
+        /** 答复: written answer, answer class A/B/C and the face-to-face meeting (lead department only); each deputy gets an SMS with a personal satisfaction link */
         post: operations["postAdminSuggestionsIdAnswer"];
         delete?: never;
         options?: never;
@@ -2574,7 +2574,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 交办: lead department, co-departments, deadline from configuration (hard: the longer one) */
+        /** 交办: lead department, co-departments, deadline from configuration (hard: the longer one); the deputies are told by SMS */
         post: operations["postAdminSuggestionsIdAssign"];
         delete?: never;
         options?: never;
@@ -2659,7 +2659,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 满意度: the deputy’s 满意/基本满意/不满意 with comment; a second 不满意 opens an escalation */
+        /** 满意度 recorded on the deputy’s behalf (代为录入, for deputies without a phone; marked as such): 满意/基本满意/不满意 with comment; a second 不满意 opens an escalation */
         post: operations["postAdminSuggestionsIdRate"];
         delete?: never;
         options?: never;
@@ -2678,6 +2678,40 @@ export interface paths {
         put?: never;
         /** 重新办理 after 不满意: back to the departments with a fresh deadline */
         post: operations["postAdminSuggestionsIdRehandle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/suggestions/{id}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 督办 SMS to the lead department contact of an overdue suggestion (once a day per suggestion; recorded) */
+        post: operations["postAdminSuggestionsIdRemind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/suggestions/{id}/satisfaction-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the deputies fresh satisfaction links for the current answer (the links sent before stop working) */
+        post: operations["postAdminSuggestionsIdSatisfactionLinks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2718,6 +2752,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/suggestions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import existing suggestions from CSV or .xlsx (columns 建议内容, 类别, 区县, 乡镇, 村, 提出代表, 群众姓名, 群众电话, 登记日期, 是否公开). dryRun (default true) only reports every bad row (row, column, why); a real import writes all rows or none */
+        post: operations["postAdminSuggestionsImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/suggestions/overdue": {
         parameters: {
             query?: never;
@@ -2729,6 +2780,23 @@ export interface paths {
         get: operations["getAdminSuggestionsOverdue"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/suggestions/overdue/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 督办 SMS to the lead department contact of every overdue suggestion (of a county, or the given ids) not yet reminded today */
+        post: operations["postAdminSuggestionsOverdueRemind"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3474,6 +3542,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/satisfaction/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The suggestion and answer behind a deputy’s personal satisfaction link, and whether it can still be rated */
+        get: operations["getPublicSatisfactionToken"];
+        put?: never;
+        /** The deputy rates the answer: 满意 / 基本满意 / 不满意 with a comment (once per round) */
+        post: operations["postPublicSatisfactionToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/search": {
         parameters: {
             query?: never;
@@ -3519,6 +3605,74 @@ export interface paths {
         put?: never;
         /** Stop SMS news to a phone number */
         post: operations["postPublicSubscriptionsUnsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A citizen sends a suggestion to a deputy or the deputy group of their township; answers the tracking number */
+        post: operations["postPublicSuggestions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/suggestions/{receiptNo}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of a suggestion by tracking number (public ones with text and answers; private ones only their state) */
+        get: operations["getPublicSuggestionsReceiptNo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/suggestions/answered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 件件有答复: public suggestions with their answers, latest first */
+        get: operations["getPublicSuggestionsAnswered"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/suggestions/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 交办率, 办结率, 满意率 of the city and each county for a period (default: this year, Beijing calendar) */
+        get: operations["getPublicSuggestionsRates"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -13229,6 +13383,7 @@ export interface operations {
                 "application/json": {
                     /** @default  */
                     comment?: string;
+                    deputyId?: string;
                     /** @enum {string} */
                     rating: "满意" | "基本满意" | "不满意";
                     version?: number;
@@ -13261,6 +13416,44 @@ export interface operations {
                 };
             };
         };
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSuggestionsIdRemind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSuggestionsIdSatisfactionLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             400: components["responses"]["Error400"];
             401: components["responses"]["Error401"];
@@ -13325,6 +13518,41 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    postAdminSuggestionsImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * @default true
+                     * @enum {string}
+                     */
+                    dryRun?: "true" | "false";
+                };
+            };
+        };
+        responses: {
+            /** @description The report (dry run, or imported) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            413: components["responses"]["Error"];
+            default: components["responses"]["Error"];
+        };
+    };
     getAdminSuggestionsOverdue: {
         parameters: {
             query?: {
@@ -13338,6 +13566,37 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSuggestionsOverdueRemind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    county?: string;
+                    ids?: string[];
+                };
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -14928,6 +15187,50 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    getPublicSatisfactionToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            410: components["responses"]["Error"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPublicSatisfactionToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default  */
+                    comment?: string;
+                    /** @enum {string} */
+                    rating: "满意" | "基本满意" | "不满意";
+                };
+            };
+        };
+        responses: {
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            410: components["responses"]["Error"];
+            default: components["responses"]["Error"];
+        };
+    };
     getPublicSearch: {
         parameters: {
             query: {
@@ -15000,6 +15303,113 @@ export interface operations {
                 };
             };
         };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPublicSuggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    category: "产业发展" | "基础设施" | "教育医疗" | "社会保障" | "生态环境" | "其他";
+                    county: string;
+                    deputyName?: string;
+                    name: string;
+                    phone: string;
+                    /** @default false */
+                    public?: boolean | ("on" | "true" | "false");
+                    text: string;
+                    township: string;
+                    village?: string;
+                    website?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Received: the tracking number */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            429: components["responses"]["Error429"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicSuggestionsReceiptNo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                receiptNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["Error400"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicSuggestionsAnswered: {
+        parameters: {
+            query?: {
+                county?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPublicSuggestionsRates: {
+        parameters: {
+            query?: {
+                county?: string;
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description OK */
             200: {

@@ -1,6 +1,6 @@
 /**
- * RSVP link tokens: 128 random bits in base64url (22 characters, short enough for an SMS template parameter).
- * Only a hash is stored. With RSVP_TOKEN_SECRET set the hash is an HMAC, so the table alone cannot be used
+ * Personal link tokens (meetings' RSVP links, suggestions' satisfaction links): 128 random bits in base64url (22 characters, short enough for an SMS template parameter).
+ * Only a hash is stored. With a secret (RSVP_TOKEN_SECRET, SUGGESTION_TOKEN_SECRET) the hash is an HMAC, so the table alone cannot be used
  * to test guesses offline; changing the secret invalidates links already sent.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
