@@ -124,7 +124,7 @@ export async function sendSatisfactionLinks(sc: SuggestionsContext, s: Suggestio
       { $set: { deputyName: d.name, tokenHash: hashToken(token, sc.config.suggestions.tokenSecret), expiresAt, usedAt: null, createdAt: now } },
       { upsert: true },
     );
-    recipients.push({ phone: d.phone, name: d.name, params: { name: clipText(d.name, 10), link: absoluteUrl(sc.config.publicBaseUrl, satisfactionPath(token)) } });
+    recipients.push({ phone: d.phone, name: d.name, params: { name: clipText(d.name, 10), link: absoluteUrl(sc.config.publicBaseUrl, satisfactionPath(token)) }, secret: ['link'] });
   }
   let publicationId: string | null = null;
   if (recipients.length) {
