@@ -2,6 +2,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import type { Role } from './api/types';
 import { hasRole, loadSession, session } from './stores/session';
+import { OPS_ROUTES } from './ops-routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -48,6 +49,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'system/users', name: 'users', component: () => import('./views/system/UsersView.vue'), meta: { roles: ['admin'], title: '用户与角色', section: '系统管理' } },
       { path: 'system/channels', name: 'channels', component: () => import('./views/system/ChannelStatus.vue'), meta: { roles: ['admin'], title: '渠道状态', section: '系统管理' } },
       { path: 'reports', name: 'reports', component: () => import('./views/system/MonthlyReport.vue'), meta: { roles: CONTENT, title: '月度汇总', section: '统计报表' } },
+      ...OPS_ROUTES,
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
     ],
   },
