@@ -1,6 +1,6 @@
 /**
  * Manage accounts from the command line (works whether or not the service is running):
- *   npm run user -- create --username NAME --role admin|editor|reviewer|organizer|liaison|department [--department-id ID] [--display-name 名字] [--password-stdin]
+ *   npm run user -- create --username NAME --role admin|editor|reviewer|organizer|liaison|department|supervisor [--department-id ID] [--display-name 名字] [--password-stdin]
  *   npm run user -- set-password --username NAME [--password-stdin]
  *   npm run user -- disable --username NAME
  *   npm run user -- list

@@ -18,6 +18,9 @@ import { apiDocsModule } from './api-docs/module';
 import { myWorkModule } from './my-work/module';
 import { previewModule } from './preview/module';
 import { suggestionsModule } from './suggestions/module';
+import { subscriptionsModule } from './subscriptions/module';
+import { supervisionModule } from './supervision/module';
+import { evaluationModule } from './evaluation/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -32,6 +35,9 @@ export function buildModules(services: Services): FeatureModule[] {
     activitiesModule(services),
     coverageModule(services),
     suggestionsModule(services),
+    subscriptionsModule(services),
+    supervisionModule(services),
+    evaluationModule(services),
     myWorkModule(services),
     previewModule(services),
     consoleHostModule(services), // /admin: after the microsite, whose cached-page fast path stays first

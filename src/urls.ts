@@ -9,6 +9,8 @@ const sections: Record<ItemKind, string> = {
   meeting: 'meetings',
   // Activity notices go out by SMS only and carry no link; the group page lists held activities.
   activity: 'groups',
+  // Sign-up codes carry no link; the section is where the sign-up form lives.
+  subscription: 'news',
 };
 
 /** Site-relative path of an item, e.g. `/news/tuo-pin-gong-jian`. */

@@ -93,3 +93,13 @@ export async function presentInGroup(groupId: string, year: number): Promise<Map
   const doc = await AttendanceRollup.findById(`${year}|${groupId}`).select('members').lean<Pick<AttendanceRollupDoc, 'members'>>();
   return new Map((doc?.members ?? []).map((m) => [String(m.deputyId), m.present]));
 }
+
+/** Held activities in a period within a place, counted per county, township or group (reports, evaluation). */
+export async function heldActivitiesBy(scope: Scope, period: Period, by: 'county' | 'township' | 'group'): Promise<Map<string, number>> {
+  const key = by === 'group' ? '$groupId' : `$region.${by}`;
+  const rows = await Activity.aggregate<{ _id: unknown; n: number }>([
+    { $match: { status: 'held', startsAt: { $gte: period.start, $lt: period.end }, [`region.${scope.level}`]: scope.name } },
+    { $group: { _id: key, n: { $sum: 1 } } },
+  ]);
+  return new Map(rows.filter((r) => r._id !== null && r._id !== undefined).map((r) => [String(r._id), r.n]));
+}

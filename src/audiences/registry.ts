@@ -11,6 +11,8 @@ export interface AudienceRecipient {
   name?: string;
   /** Per-recipient SMS template values (a personal RSVP link), merged over the publication's params. */
   params?: Record<string, string>;
+  /** Names of `params` that are personal credentials (a link with a token): removed from our records once sent. */
+  secret?: string[];
 }
 
 /** Returns every recipient for `args` (the value given under the resolver's name in the audience spec). */

@@ -5,15 +5,19 @@ import type { AudienceRecipient } from './registry';
 import { Subscriber, type SubscriberDoc } from './subscriber';
 import { maskPhone, normalisePhone } from './phone';
 
-function requirePhone(phone: string): string {
+/** The number's E.164 form, or a 400 naming body.phone. */
+export function requireSubscriberPhone(phone: string): string {
   const e164 = normalisePhone(phone);
   if (!e164) throw new ValidationError('请输入有效的中国大陆手机号码', [{ field: 'body.phone', message: 'not a mainland mobile number' }]);
   return e164;
 }
 
-/** Idempotent: subscribing an active number again changes nothing; an unsubscribed one is re-activated with the new consent. */
+/**
+ * Records consent for a number whose owner has shown they hold it (the code of src/subscriptions) or an admin's import.
+ * Idempotent: subscribing an active number again changes nothing; an unsubscribed one is re-activated with the new consent.
+ */
 export async function subscribe(clock: Clock, input: { phone: string; name?: string; source: string }): Promise<{ phone: string; status: 'active' }> {
-  const phone = requirePhone(input.phone);
+  const phone = requireSubscriberPhone(input.phone);
   const now = clock.now();
   await Subscriber.updateOne(
     { phone },
@@ -35,7 +39,7 @@ export async function subscribe(clock: Clock, input: { phone: string; name?: str
 export async function unsubscribe(clock: Clock, phoneInput: string, reason: 'request' | 'sms' | 'admin'): Promise<void> {
   const phone = normalisePhone(phoneInput);
   if (!phone) {
-    if (reason === 'request') requirePhone(phoneInput);
+    if (reason === 'request') requireSubscriberPhone(phoneInput);
     return;
   }
   const now = clock.now();

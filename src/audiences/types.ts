@@ -7,7 +7,7 @@ export interface AudienceSpec {
   /** WeChat followers: all of them, or one tag (broadcast mode only). */
   followers?: { all?: boolean; tagId?: number };
   /** Explicit recipients resolved by the caller (meetings: invitees with personal RSVP links). */
-  recipients?: Array<{ phone: string; name?: string; params?: Record<string, string> }>;
+  recipients?: Array<{ phone: string; name?: string; params?: Record<string, string>; secret?: string[] }>;
   /** Plug-in audiences by name (see registerAudienceResolver), e.g. { meetingInvitees: { meetingId } }. */
   resolvers?: Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 /** The people who use the admin side, and what each may do. `admin` passes every role check. */
-export const ROLES = ['admin', 'editor', 'reviewer', 'organizer', 'liaison', 'department'] as const;
+export const ROLES = ['admin', 'editor', 'reviewer', 'organizer', 'liaison', 'department', 'supervisor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -9,6 +9,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   organizer: '会议组织者',
   liaison: '联络员',
   department: '承办单位',
+  supervisor: '督导考评',
 };
 
 /** Roles whose users act for one unit and must name it (a `department` user answers for its 承办单位). */

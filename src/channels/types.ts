@@ -8,7 +8,7 @@ export type ChannelName = 'microsite' | 'wechat' | 'sms' | 'weibo';
 
 /** Kinds of publishable item (see ARCHITECTURE.md "item"). */
 /** 'activity' is a planned group activity's notice: sent by SMS only, never shown on the microsite. */
-export type ItemKind = 'article' | 'deputy' | 'group' | 'case' | 'meeting' | 'activity';
+export type ItemKind = 'article' | 'deputy' | 'group' | 'case' | 'meeting' | 'activity' | 'subscription';
 
 /** What a channel needs to know about the item, already resolved by the pipeline. */
 export interface PublishableContent {
@@ -29,7 +29,7 @@ export interface PublishableContent {
 }
 
 /** SMS notification kinds; each maps to a provider template (templates/sms/). */
-export type SmsNotificationKind = 'news' | 'invitation' | 'reminder' | 'change' | 'cancellation' | 'activity_notice';
+export type SmsNotificationKind = 'news' | 'invitation' | 'reminder' | 'change' | 'cancellation' | 'activity_notice' | 'subscription_code';
 
 export interface SmsRecipient {
   /** Phone number as stored; the channel normalises it to E.164 (+86…). */

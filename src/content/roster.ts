@@ -94,3 +94,9 @@ export async function townshipsWithGroups(region: { level: 'city' | 'county' | '
     .map((r) => ({ county: r._id.county ?? '', township: r._id.township! }))
     .sort((a, b) => a.county.localeCompare(b.county, 'zh-CN') || a.township.localeCompare(b.township, 'zh-CN'));
 }
+
+/** The cities that have deputy groups, most groups first (the city a report speaks for). */
+export async function citiesWithGroups(): Promise<string[]> {
+  const rows = await DeputyGroup.aggregate<{ _id: string | null; n: number }>([{ $match: { deletedAt: null } }, { $group: { _id: '$region.city', n: { $sum: 1 } } }]);
+  return rows.filter((r) => r._id).sort((a, b) => b.n - a.n).map((r) => r._id!);
+}

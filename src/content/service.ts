@@ -3,7 +3,7 @@
  * then the generic editing and workflow services. Routes call this; it calls models.
  */
 import { Types } from 'mongoose';
-import { NotFoundError, ValidationError, type FieldProblem } from '../errors';
+import { NotFoundError, TooManyRequestsError, ValidationError, type FieldProblem } from '../errors';
 import type { ContentKind } from './enums';
 import { contentKinds, DERIVED_FIELDS } from './kinds';
 import { diffFields } from './diff';
@@ -47,6 +47,9 @@ const references: Record<ContentKind, { field: string; kind: ContentKind | 'medi
     { field: 'relatedGroupIds', kind: 'group', many: true },
   ],
 };
+
+export const PHONE_REVEALS_PER_HOUR = 30;
+const PHONE_REVEAL_WINDOW_MS = 3_600_000;
 
 export class ContentService {
   readonly editing: EditingService;
@@ -97,7 +100,16 @@ export class ContentService {
   async revealPhones(kind: ContentKind, id: string, viewer: Actor, reason: string): Promise<{ phones: string[] }> {
     const doc = await this.editing.load(kind, id);
     if (!viewer.id) throw new NotFoundError('未找到该内容');
-    await PhoneReveal.create({ kind, itemId: doc._id, by: new Types.ObjectId(viewer.id), byName: viewer.name, role: viewer.role, reason, at: this.deps.clock.now() });
+    // Masking protects numbers only if nobody can unmask the whole roster: a few dozen an hour per person is plenty
+    // for phoning people; more is harvesting. Counted from the audit trail, so it holds across instances.
+    const now = this.deps.clock.now();
+    const since = new Date(now.getTime() - PHONE_REVEAL_WINDOW_MS);
+    const recent = await PhoneReveal.find({ by: new Types.ObjectId(viewer.id), at: { $gt: since } }).sort({ at: 1 }).limit(PHONE_REVEALS_PER_HOUR).select('at').lean();
+    if (recent.length >= PHONE_REVEALS_PER_HOUR) {
+      const wait = Math.max(1, Math.ceil((recent[0].at.getTime() + PHONE_REVEAL_WINDOW_MS - now.getTime()) / 1000));
+      throw new TooManyRequestsError(`一小时内最多查看 ${PHONE_REVEALS_PER_HOUR} 次完整号码，请稍后再试；群发通知请使用短信发布`, wait);
+    }
+    await PhoneReveal.create({ kind, itemId: doc._id, by: new Types.ObjectId(viewer.id), byName: viewer.name, role: viewer.role, reason, at: now });
     return { phones: ((doc as Json).phones as string[] | undefined) ?? [] };
   }
 

@@ -94,8 +94,22 @@ export async function listVisits(filter: { county?: string; period?: Period }): 
   return (await SupervisionVisit.find(q).sort({ date: -1 }).limit(500).lean<SupervisionVisitDoc[]>()).map(toView);
 }
 
-/** Townships (county|township) reached by a visit in the period, within the counties of a place. */
+/** Another source of townships reached (the supervision module's inspection rounds), as "county|township" keys. */
+export type TownshipsReachedProvider = (period: Period, counties: string[]) => Promise<Set<string>>;
+let extraReached: TownshipsReachedProvider | null = null;
+
+/** Called by the supervision module at start; a second registration replaces the first. */
+export function registerTownshipsReachedProvider(next: TownshipsReachedProvider | null): void {
+  extraReached = next;
+}
+
+/** Townships (county|township) reached by a visit or an inspection round in the period, within the counties of a place. */
 export async function townshipsReached(period: Period, counties: string[]): Promise<Set<string>> {
+  const [visited, inspected] = await Promise.all([visitedTownships(period, counties), extraReached ? extraReached(period, counties) : new Set<string>()]);
+  return new Set([...visited, ...inspected]);
+}
+
+async function visitedTownships(period: Period, counties: string[]): Promise<Set<string>> {
   const county = { $in: counties };
   const rows = await SupervisionVisit.aggregate<{ _id: { c: string; t: string } }>([
     { $match: { county, date: { $gte: period.start, $lt: period.end } } },

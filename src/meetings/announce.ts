@@ -73,6 +73,7 @@ export function recipientsOf(ctx: MeetingsContext, issued: Issued[]) {
     phone: person.phone,
     name: person.name,
     params: { name: smsParam(person.name, 10), link: rsvpLink(ctx.config.publicBaseUrl, token) },
+    secret: ['link'],
   }));
 }
 

@@ -12,6 +12,9 @@
  *   Returns { publication, created }. Sending happens in the background (delivery ledger + worker);
  *   follow it with getPublicationView(id) or GET /api/admin/publications/:id.
  *
+ * monthlyPublicity(clock, 'YYYY-MM') → the month's publicity summary (items published, deliveries, SMS and WeChat
+ *   reach, page views, followers): stored for an ended month, computed so far for the running one.
+ *
  * withdrawPublications({kind, itemId, notifications}, by, reason)
  *   Cancels the item's publications of those SMS notification kinds that have not gone out yet (not started,
  *   or batches still planned/queued, e.g. waiting for a retry). Meetings call it on cancel and reschedule.
@@ -35,3 +38,5 @@ export {
 } from './queries';
 export type { PublicationStatus } from './models/publication';
 export { withdrawPublications, type WithdrawFilter } from './withdraw';
+export { monthlyPublicitySummary as monthlyPublicity } from './jobs';
+export type { MonthlyReportDoc as MonthlyPublicity } from './models/monthly-report';

@@ -6,7 +6,9 @@
  */
 import type { Services } from '../module';
 import { Publication } from './models/publication';
-import { generateMonthlyReport, previousMonth, type FollowerCounts } from './monthly-report';
+import { generateMonthlyReport, monthlyPublicity, previousMonth, type FollowerCounts } from './monthly-report';
+import type { Clock } from '../clock';
+import type { MonthlyReportDoc } from './models/monthly-report';
 import { followerCountsBetween } from '../wechat/followers/counts';
 import { publishingRuntime } from './runtime';
 
@@ -31,6 +33,11 @@ const followerCounts: FollowerCounts = async (from, to) => {
     lost: days.reduce((s, d) => s + d.unfollowed, 0),
   };
 };
+
+/** A month's publicity for other modules' reports, with the same follower figures the monthly job records. */
+export function monthlyPublicitySummary(clock: Clock, month: string): Promise<MonthlyReportDoc> {
+  return monthlyPublicity(clock, month, followerCounts);
+}
 
 export function registerPublishingJobs(services: Services): void {
   services.scheduler.register({

@@ -6,6 +6,7 @@ import type { Types } from 'mongoose';
 import type { Clock } from '../clock';
 import type { DeliveryOutcome, RecipientOutcome } from '../channels/types';
 import { Delivery, type DeliveryDoc, type DeliveryError } from './models/delivery';
+import { scrubIfReached } from './secrets';
 
 /** Exponential backoff with jitter: 10 s, 20 s, 40 s … capped at 10 minutes. */
 export function backoffMs(attempt: number, random = Math.random): number {
@@ -76,12 +77,12 @@ export function mergeRecipients(current: DeliveryDoc['recipients'], outcome: Del
   return current.map((r) => {
     const o = byRecipient.get(r.recipient);
     if (o) {
-      return { ...r, status: o.status, providerMessageId: o.providerMessageId, errorCode: o.errorCode, errorMessage: o.errorMessage };
+      return scrubIfReached({ ...r, status: o.status, providerMessageId: o.providerMessageId, errorCode: o.errorCode, errorMessage: o.errorMessage });
     }
     // A receipt may already have said more than "sent". A number held back by a frequency limit and not reached
     // this time is settled with the batch.
     if (r.status === 'deferred' && outcome.status === 'failed') return { ...r, status: 'failed', errorMessage: '受频率限制等待时投递已停止，未发送' };
-    if (r.status === 'queued' && fallback) return { ...r, status: fallback };
+    if (r.status === 'queued' && fallback) return scrubIfReached({ ...r, status: fallback });
     return r;
   });
 }

@@ -5,7 +5,7 @@
 import { Histogram } from 'prom-client';
 import type { FeatureModule, Services } from '../module';
 import { processOwnerId } from '../jobs/lease';
-import { subscriptionRoutes } from '../audiences/routes';
+import { subscriberAdminRoutes } from '../audiences/routes';
 import { publishingRoutes } from './routes';
 import { PublishingWorker } from './worker';
 import { setPublishingRuntime } from './runtime';
@@ -69,7 +69,7 @@ export function publishingModule(services: Services): FeatureModule {
 
   return {
     name: 'publishing',
-    routers: [publishingRoutes(services), subscriptionRoutes(services)],
+    routers: [publishingRoutes(services), subscriberAdminRoutes(services)],
     start() {
       unlisten = listenForResults(events, clock, log);
       if (config.publishing.workerEnabled) worker.start();

@@ -130,3 +130,12 @@ export async function getMonthlyReport(month: string): Promise<MonthlyReportDoc>
   if (!report) throw new NotFoundError(`${month} 的月度汇总尚未生成`);
   return report;
 }
+
+/**
+ * The publicity of a month for other modules' reports: the stored summary of an ended month (generated and stored
+ * once if missing, as the monthly job would), or the figures so far of a month still running (not stored).
+ */
+export async function monthlyPublicity(clock: Clock, month: string, followerCounts?: FollowerCounts): Promise<MonthlyReportDoc> {
+  if (monthBounds(month).to.getTime() <= clock.now().getTime()) return generateMonthlyReport(clock, month, followerCounts);
+  return buildReport(month, clock.now(), followerCounts);
+}

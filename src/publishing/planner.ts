@@ -13,6 +13,7 @@ import { resolvePhoneAudience, type OptOutCheck } from '../audiences/resolve';
 import { Publication, type PublicationDoc } from './models/publication';
 import { Delivery, type DeliveryDoc } from './models/delivery';
 import { refreshPublication } from './rollup';
+import { withoutSecrets } from './secrets';
 
 export interface PlannerDeps {
   clock: Clock;
@@ -77,9 +78,12 @@ export async function planPublication(deps: PlannerDeps, pub: PublicationDoc): P
     pub.channels.includes('sms') && audienceSummary?.recipients === 0
       ? { code: 'no_recipients', message: '短信受众中没有可发送的号码（可能均已退订或号码无效）' }
       : null;
+  // The deliveries carry each recipient's personal params from here on: the publication keeps no credentials.
+  const recipients = pub.audience?.recipients;
+  const scrubbed = recipients?.some((r) => r.secret?.length) ? { 'audience.recipients': recipients.map(withoutSecrets) } : {};
   await Publication.updateOne(
     { _id: pub._id, status: 'planning', 'planLease.owner': deps.owner },
-    { $set: { status: 'sending', planLease: null, startedAt: pub.startedAt ?? now, audienceSummary, error, updatedAt: now } },
+    { $set: { status: 'sending', planLease: null, startedAt: pub.startedAt ?? now, audienceSummary, error, updatedAt: now, ...scrubbed } },
   );
   await refreshPublication(pub._id, deps.clock);
 }
@@ -136,7 +140,7 @@ async function buildDeliveries(deps: PlannerDeps, pub: PublicationDoc) {
       const batch = resolved.recipients.slice(i * size, (i + 1) * size);
       docs.push({
         ...base('sms', i),
-        recipients: batch.map((r) => ({ recipient: r.phone, name: r.name, params: r.params, status: 'queued' as const })),
+        recipients: batch.map((r) => ({ recipient: r.phone, name: r.name, params: r.params, ...(r.secret?.length ? { secret: r.secret } : {}), status: 'queued' as const })),
         recipientCount: batch.length,
       });
     }

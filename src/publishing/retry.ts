@@ -14,6 +14,7 @@ import { SmsMessageModel, type SmsMessageStatus } from '../channels/sms/models';
 import { Delivery, DELIVERY_STATUS_LABELS, type DeliveryDoc } from './models/delivery';
 import { idempotencyKey } from './planner';
 import { refreshPublication } from './rollup';
+import { withoutSecrets } from './secrets';
 
 export type RetryAction = 'retry' | 'resend' | 'mark_sent';
 
@@ -40,7 +41,7 @@ export async function actOnDelivery(clock: Clock, id: string, action: RetryActio
   const record = { action: chosen, by, at: now, ...(note ? { note } : {}) };
 
   if (chosen === 'mark_sent') {
-    const recipients = (current.recipients ?? []).map((r) => (r.status === 'unknown' || r.status === 'queued' ? { ...r, status: 'sent' as const } : r));
+    const recipients = (current.recipients ?? []).map((r) => (r.status === 'unknown' || r.status === 'queued' ? withoutSecrets({ ...r, status: 'sent' as const }) : r));
     const updated = await Delivery.updateOne(
       { _id: current._id, status: 'unknown', supersededBy: null },
       { $set: { status: 'sent', settledAt: now, updatedAt: now, error: null, recipients }, $push: { actions: record } },
@@ -61,7 +62,7 @@ async function openNewRound(clock: Clock, current: DeliveryDoc, record: Delivery
   const alreadyHad = current.channel === 'sms' ? await smsAlreadyHad(current, record.action === 'resend') : new Set<string>();
   const recipients = (current.recipients ?? [])
     .filter((r) => again.has(r.status) && !alreadyHad.has(r.recipient))
-    .map(({ recipient, name, params }) => ({ recipient, name, params, status: 'queued' as const }));
+    .map(({ recipient, name, params, secret }) => ({ recipient, name, params, ...(secret?.length ? { secret } : {}), status: 'queued' as const }));
   if (current.channel === 'sms' && recipients.length === 0) {
     throw new ConflictError('该批次没有需要重新发送的号码', 'nothing_to_retry');
   }

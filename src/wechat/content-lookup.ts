@@ -44,8 +44,8 @@ export const publishedContent: ContentLookup = {
       const meetings = await upcomingPublishedMeetings(new Date(0), 1, id);
       return meetings?.[0];
     }
-    // Activity notices are SMS-only: the account never shows them.
-    if (kind === 'activity') return undefined;
+    // Activity notices and sign-up codes are SMS-only: the account never shows them.
+    if (kind === 'activity' || kind === 'subscription') return undefined;
     const item = await getPublishedById(kind, id);
     return item ? toCard(item) : undefined;
   },

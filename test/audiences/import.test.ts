@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { TestClock, testDate } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
+import { subscribeByCode } from '../support/subscriptions';
 
 /** Bulk import of SMS subscribers: a dry run reports every bad row; nothing is written until all rows are good. */
 describe('audiences: subscribers bulk import (CSV, Excel)', () => {
@@ -68,7 +69,7 @@ describe('audiences: subscribers bulk import (CSV, Excel)', () => {
     sheet.addRow(['13700000013', '郑三', '']);
     const bytes = Buffer.from(await book.xlsx.writeBuffer());
 
-    await app.request('POST', '/api/public/subscriptions', { body: { phone: '13700000013', consent: true } });
+    await subscribeByCode(app, { phone: '13700000013' });
     await app.request('POST', '/api/public/subscriptions/unsubscribe', { body: { phone: '13700000013' } });
     const refused = await upload(bytes, '名单.xlsx', { consentSource: '社区宣传活动登记', dryRun: 'false' });
     expect(refused.status).to.equal(400);

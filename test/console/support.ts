@@ -55,7 +55,7 @@ export interface ConsoleEnv {
   close(): Promise<void>;
 }
 
-const NAMES: Record<Role, string> = { admin: '管理员老周', editor: '编辑小王', reviewer: '审核老李', organizer: '组织者小陈', liaison: '联络员小赵', department: '承办单位小孙' };
+const NAMES: Record<Role, string> = { admin: '管理员老周', editor: '编辑小王', reviewer: '审核老李', organizer: '组织者小陈', liaison: '联络员小赵', department: '承办单位小孙', supervisor: '督导组老吴' };
 
 export async function startConsoleEnv(name: string, options: { env?: Record<string, string> } = {}): Promise<ConsoleEnv> {
   ensureConsoleBuilt();
@@ -82,7 +82,7 @@ export async function startConsoleEnv(name: string, options: { env?: Record<stri
     },
   });
   const users = {} as Record<Role, Staff>;
-  for (const role of ['admin', 'editor', 'reviewer', 'organizer'] as Role[]) {
+  for (const role of ['admin', 'editor', 'reviewer', 'organizer', 'supervisor'] as Role[]) {
     const username = `${role}-${randomBytes(3).toString('hex')}`;
     const password = `pw-${randomBytes(8).toString('hex')}`;
     const user = await createUser({ username, password, role, displayName: NAMES[role] }, clock.now());

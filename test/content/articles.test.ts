@@ -45,6 +45,13 @@ describe('content: articles admin API', () => {
     expect(problemFields(long)).to.deep.equal(['body.digest']);
   });
 
+  it('a null digest hands the digest back to the body, also when the body changes in the same save', async () => {
+    const { body: a } = await create({ title: '摘要交还', digest: '手写摘要', body: '旧正文' });
+    const res = await app.request('PATCH', `/api/admin/articles/${a.id}`, { token: users.editor, body: { version: 1, body: '新的正文内容', digest: null } });
+    expectStatus(res, 200);
+    expect(res.body).to.include({ digest: '新的正文内容', digestAuto: true, version: 2 });
+  });
+
   it('refuses missing fields, wrong types and unknown fields, naming each', async () => {
     const res = await create({ body: 42, colour: 'red', topics: 'x' });
     expectStatus(res, 400);

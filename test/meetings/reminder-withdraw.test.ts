@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Types } from 'mongoose';
+import mongoose, { type Types } from 'mongoose';
 import { TEST_YEAR, TestClock } from '../support/clock';
 import { REMINDER_JOB } from '../../src/meetings/reminders';
 import { Delivery } from '../../src/publishing/models/delivery';
@@ -7,7 +7,7 @@ import { Publication } from '../../src/publishing/models/publication';
 import { startTestApp, type TestApp } from '../support/app';
 import { startFakeTencentSms, type FakeTencentSms } from '../fakes';
 import { waitFor } from '../publishing/support/fixtures';
-import { announced, HOUR, meetingBody, phoneOf, requestedSms, seedDeputies, tokenOf } from './support';
+import { announced, HOUR, meetingBody, phoneOf, requestedSms, seedDeputies, tencentInbox, tokenOf } from './support';
 
 const MINUTE = 60_000;
 const FINAL = ['sent', 'partial', 'failed', 'cancelled'];
@@ -46,7 +46,7 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
     const [deputyId] = await seedDeputies(1, phoneIndex);
     const phone = `+86${phoneOf(phoneIndex)}`;
     const { id } = await announced(app, organizer, { ...meetingBody(start), invitees: { deputyIds: [deputyId] } });
-    const [invitation] = await requestedSms(id, 'invitation');
+    const [invitation] = await requestedSms(id, 'invitation', tencentInbox(sms));
     const answer = await app.request('POST', `/api/public/rsvp/${tokenOf(invitation.values.link)}`, { body: { response: 'accepted' } });
     expect(answer.status, answer.text).to.equal(200);
     await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'invitation' });
@@ -72,17 +72,33 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
   it('no admin API shows an organizer the invitees\' personal RSVP links', async () => {
     const [deputyId] = await seedDeputies(1, 60);
     const { id } = await announced(app, organizer, { ...meetingBody(new Date(`${TEST_YEAR}-11-25T08:30:00Z`)), invitees: { deputyIds: [deputyId] } });
-    const [invitation] = await requestedSms(id, 'invitation');
+    const [invitation] = await requestedSms(id, 'invitation', tencentInbox(sms));
     const token = tokenOf(invitation.values.link);
     const pub = await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'invitation' });
     const list = await app.request('GET', `/api/admin/publications?kind=meeting&itemId=${id}`, { token: organizer });
     const view = await app.request('GET', `/api/admin/publications/${String(pub._id)}`, { token: organizer });
-    const sms = view.body.deliveries.find((d: { channel: string }) => d.channel === 'sms');
-    const recipients = await app.request('GET', `/api/admin/deliveries/${sms.id}/recipients`, { token: organizer });
+    const smsDelivery = view.body.deliveries.find((d: { channel: string }) => d.channel === 'sms');
+    const recipients = await app.request('GET', `/api/admin/deliveries/${smsDelivery.id}/recipients`, { token: organizer });
     for (const res of [list, view, recipients]) {
       expect(res.status, res.text).to.equal(200);
       expect(res.text).not.to.contain(token);
     }
+  });
+
+  it('once an invitation has gone, no record in the database holds its personal link, only the hash', async () => {
+    const [deputyId] = await seedDeputies(1, 80);
+    const { id } = await announced(app, organizer, { ...meetingBody(new Date(`${TEST_YEAR}-11-26T08:30:00Z`)), invitees: { deputyIds: [deputyId] } });
+    const [invitation] = await requestedSms(id, 'invitation', tencentInbox(sms));
+    const token = tokenOf(invitation.values.link);
+    await settledPublication({ kind: 'meeting', itemId: id, 'sms.notification': 'invitation' });
+    const db = mongoose.connection.db!;
+    const holders: string[] = [];
+    for (const { name } of await db.listCollections().toArray()) {
+      for (const doc of await db.collection(name).find().toArray()) if (JSON.stringify(doc).includes(token)) holders.push(name);
+    }
+    expect(holders).to.deep.equal([]);
+    // The link still works: the hash is what answers it.
+    expect((await app.request('GET', `/api/public/rsvp/${token}`)).status).to.equal(200);
   });
 
   it('cancelling while a reminder waits for a retry: the reminder never goes out', async () => {

@@ -4,6 +4,11 @@ import { Deputy } from '../../src/content/models/deputy';
 import { DeputyGroup } from '../../src/content/models/deputy-group';
 import { CaseStudy } from '../../src/content/models/case-study';
 import { Publication, type PublicationDoc } from '../../src/publishing/models/publication';
+import { Delivery } from '../../src/publishing/models/delivery';
+import { OutboxMessageModel } from '../../src/channels/sms/outbox/model';
+import { loadSmsTemplates } from '../../src/channels/sms/templates';
+import type { FakeTencentSms } from '../fakes/tencent-sms';
+import { waitFor } from '../publishing/support/fixtures';
 import type { TestApp } from '../support/app';
 
 const SYSTEM_USER = new Types.ObjectId();
@@ -72,16 +77,49 @@ export interface SentSms {
   values: Record<string, string>;
 }
 
+/** Where a test reads the texts people received: the outbox provider's records, or a fake provider's. */
+export type Inbox = () => Promise<Array<{ deliveryId: string; phone: string; values: Record<string, string> }>>;
+
+export const outboxInbox: Inbox = async () =>
+  (await OutboxMessageModel.find().lean()).map((m) => ({ deliveryId: m.deliveryId, phone: m.phone, values: m.values }));
+
+/** Tencent sends template values in template order; the delivery id rides in SessionContext. */
+export function tencentInbox(fake: FakeTencentSms): Inbox {
+  const templates = loadSmsTemplates();
+  const byId = new Map(Object.values(templates).map((t) => [t.tencent, t.params.map((p) => p.name)]));
+  return async () =>
+    fake.state.sends.map((s) => ({
+      deliveryId: s.sessionContext ?? '',
+      phone: s.phone,
+      values: Object.fromEntries((byId.get(s.templateId) ?? []).map((name, i) => [name, s.params[i]])),
+    }));
+}
+
 /**
- * What the pipeline was asked to send about a meeting, per recipient: explicit recipients (with their personal
- * params) of the meeting's publications. Read from the publication records, since the admin view hides numbers.
+ * The texts about a meeting, personal links included, once its publications are planned and no batch is mid-send:
+ * what reached the provider is read from the provider (our records drop a personal link once it has gone out);
+ * what has not gone yet (a batch held back by a frequency limit, a failed number) from the delivery records.
  */
-export async function requestedSms(meetingId: string, notification?: string): Promise<SentSms[]> {
+export async function requestedSms(meetingId: string, notification?: string, inbox: Inbox = outboxInbox): Promise<SentSms[]> {
   const filter: Record<string, unknown> = { kind: 'meeting', itemId: meetingId, ...(notification ? { 'sms.notification': notification } : {}) };
-  const pubs = await Publication.find(filter as never).lean<PublicationDoc[]>();
-  return pubs.flatMap((p) =>
-    (p.audience?.recipients ?? []).map((r) => ({ phone: r.phone, notification: p.sms!.notification, values: { ...p.sms!.params, ...r.params } })),
+  const { pubs, deliveries } = await waitFor(`the meeting's texts (${notification ?? 'all'}) planned and not mid-send`, async () => {
+    const pubs = await Publication.find(filter as never).lean<PublicationDoc[]>();
+    if (!pubs.length || pubs.some((p) => ['pending', 'planning'].includes(p.status))) return false;
+    const deliveries = await Delivery.find({ publicationId: { $in: pubs.map((p) => p._id) }, channel: 'sms' }).lean();
+    if (deliveries.some((d) => ['planned', 'sending'].includes(d.status))) return false;
+    return { pubs, deliveries };
+  }, 60_000);
+  const notificationOf = new Map(deliveries.map((d) => [String(d._id), pubs.find((p) => String(p._id) === String(d.publicationId))!.sms!]));
+  const national = (phone: string) => phone.replace(/^\+86/, '');
+  const reached = (await inbox())
+    .filter((m) => notificationOf.has(m.deliveryId))
+    .map((m) => ({ phone: national(m.phone), notification: notificationOf.get(m.deliveryId)!.notification, values: m.values }));
+  const pendingOnes = deliveries.flatMap((d) =>
+    d.recipients
+      .filter((r) => !['sent', 'delivered'].includes(r.status))
+      .map((r) => ({ phone: national(r.recipient), notification: notificationOf.get(String(d._id))!.notification, values: { ...notificationOf.get(String(d._id))!.params, ...r.params } })),
   );
+  return [...reached, ...pendingOnes];
 }
 
 export async function meetingPublications(app: TestApp, token: string, meetingId: string) {

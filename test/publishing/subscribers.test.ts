@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { OutboxMessageModel } from '../../src/channels/sms';
 import { startTestApp, type TestApp } from '../support/app';
 import { approvedArticle, waitFor } from './support/fixtures';
+import { subscribeByCode } from '../support/subscriptions';
 
 describe('publishing: subscribers (opt in, opt out, the subscribers audience through the outbox)', () => {
   let app: TestApp;
@@ -13,12 +14,9 @@ describe('publishing: subscribers (opt in, opt out, the subscribers audience thr
   });
   after(() => app.close());
 
-  it('subscribes with consent, idempotently, and refuses bad numbers', async () => {
-    const first = await app.request('POST', '/api/public/subscriptions', { body: { phone: '+86 136-0000-0001', consent: true, name: '张三' } });
-    expect(first.status, first.text).to.equal(201);
+  it('subscribes with consent and the texted code, and refuses bad numbers', async () => {
+    const first = await subscribeByCode(app, { phone: '+86 136-0000-0001', name: '张三' });
     expect(first.body.phone).to.equal('136****0001');
-    const again = await app.request('POST', '/api/public/subscriptions', { body: { phone: '13600000001', consent: true } });
-    expect(again.status).to.equal(201);
     const bad = await app.request('POST', '/api/public/subscriptions', { body: { phone: '12345', consent: true } });
     expect(bad.status).to.equal(400);
     const list = await app.request('GET', '/api/admin/subscribers', { token: admin });
@@ -29,8 +27,8 @@ describe('publishing: subscribers (opt in, opt out, the subscribers audience thr
   });
 
   it('sends to active subscribers only; an unsubscribe or a TD opt-out stops them', async () => {
-    await app.request('POST', '/api/public/subscriptions', { body: { phone: '13600000002', consent: true } });
-    await app.request('POST', '/api/public/subscriptions', { body: { phone: '13600000003', consent: true } });
+    await subscribeByCode(app, { phone: '13600000002' });
+    await subscribeByCode(app, { phone: '13600000003' });
     const un = await app.request('POST', '/api/public/subscriptions/unsubscribe', { body: { phone: '13600000002' } });
     expect(un.status).to.equal(200);
     app.service.services.events.emit('sms.optedOut', { phone: '+8613600000003' });
@@ -50,7 +48,7 @@ describe('publishing: subscribers (opt in, opt out, the subscribers audience thr
       return v.status === 'sent' && v;
     });
     expect(done.audienceSummary.recipients).to.equal(1);
-    const outbox = await OutboxMessageModel.find({}).lean();
+    const outbox = await OutboxMessageModel.find({ notification: 'news' }).lean();
     expect(outbox.map((m) => (m as { phone?: string }).phone)).to.deep.equal(['+8613600000001']);
   });
 });

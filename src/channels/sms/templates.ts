@@ -32,7 +32,7 @@ const templateSchema = z.object({
   params: z.array(z.object({ name: z.string().regex(/^\w+$/), max: z.number().int().positive(), label: z.string().min(1) })),
   text: z.string().min(1),
 });
-const KINDS: SmsNotificationKind[] = ['news', 'invitation', 'reminder', 'change', 'cancellation', 'activity_notice'];
+const KINDS: SmsNotificationKind[] = ['news', 'invitation', 'reminder', 'change', 'cancellation', 'activity_notice', 'subscription_code'];
 const templatesSchema = z.object(Object.fromEntries(KINDS.map((k) => [k, templateSchema])) as Record<SmsNotificationKind, typeof templateSchema>);
 
 const cache = new Map<string, SmsTemplates>();

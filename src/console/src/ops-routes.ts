@@ -3,7 +3,7 @@
  * their menu groups, kept beside the publicity ones so each side's routes and menu change on their own.
  */
 import type { RouteRecordRaw } from 'vue-router';
-import { DataLine, Flag, Tickets } from '@element-plus/icons-vue';
+import { DataLine, Notebook, Tickets } from '@element-plus/icons-vue';
 import type { Role } from './api/types';
 
 /** Who reads activities, funds and coverage; liaisons write their own groups' activities. */
@@ -40,7 +40,7 @@ interface OpsMenuGroup {
 /** Menu groups after the publicity ones (the layout filters them by role like its own). */
 export const OPS_MENU: OpsMenuGroup[] = [
   {
-    title: '小组活动', icon: Flag, roles: OPS_READERS,
+    title: '小组活动', icon: Notebook, roles: OPS_READERS,
     children: [
       { path: '/activities', title: '活动记录' },
       { path: '/activity-funds', title: '活动经费' },

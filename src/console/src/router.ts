@@ -20,6 +20,7 @@ declare module 'vue-router' {
 
 const CONTENT: Role[] = ['editor', 'reviewer', 'organizer'];
 const WECHAT: Role[] = ['editor'];
+const SUPERVISION: Role[] = ['supervisor', 'organizer', 'reviewer', 'editor'];
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
@@ -49,6 +50,10 @@ const routes: RouteRecordRaw[] = [
       { path: 'system/users', name: 'users', component: () => import('./views/system/UsersView.vue'), meta: { roles: ['admin'], title: '用户与角色', section: '系统管理' } },
       { path: 'system/channels', name: 'channels', component: () => import('./views/system/ChannelStatus.vue'), meta: { roles: ['admin'], title: '渠道状态', section: '系统管理' } },
       { path: 'reports', name: 'reports', component: () => import('./views/system/MonthlyReport.vue'), meta: { roles: CONTENT, title: '月度汇总', section: '统计报表' } },
+      // Supervision and evaluation (督导考评).
+      { path: 'supervision/reports', name: 'supervision-reports', component: () => import('./views/supervision/SupervisionReports.vue'), meta: { roles: SUPERVISION, title: '督导报告', section: '督导考评' } },
+      { path: 'supervision/problems', name: 'supervision-problems', component: () => import('./views/supervision/SupervisionProblems.vue'), meta: { roles: SUPERVISION, title: '问题清单', section: '督导考评' } },
+      { path: 'supervision/evaluation', name: 'evaluation', component: () => import('./views/supervision/EvaluationView.vue'), meta: { roles: SUPERVISION, title: '考评', section: '督导考评' } },
       ...OPS_ROUTES,
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
     ],

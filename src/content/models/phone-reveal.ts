@@ -26,5 +26,7 @@ const schema = new Schema<PhoneRevealDoc>(
 );
 // Serves: one deputy's reveals, newest first.
 schema.index({ kind: 1, itemId: 1, at: -1 });
+// Serves: one person's reveals in the last hour (the per-person limit).
+schema.index({ by: 1, at: 1 });
 
 export const PhoneReveal = (mongoose.models.PhoneReveal as mongoose.Model<PhoneRevealDoc>) ?? mongoose.model<PhoneRevealDoc>('PhoneReveal', schema);

@@ -193,6 +193,8 @@ export class EditingService {
     const derived = spec.derive?.(merged) ?? {};
     Object.assign(changes, derived);
     Object.assign(merged, derived);
+    // A cleared field that is derived (digest: null = "derive it from the body again") is set, not unset: both would conflict.
+    for (const k of Object.keys(derived)) delete clears[k];
     let updated: WorkflowDoc | null;
     try {
       // The conditional update on the base version is the concurrency guard: of two saves from one base, one wins.

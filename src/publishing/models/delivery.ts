@@ -36,6 +36,8 @@ export interface DeliveryRecipient {
   name?: string;
   /** Per-recipient template values (personal RSVP links). */
   params?: Record<string, string>;
+  /** Names of `params` that are credentials: removed once this recipient's text has gone (see secrets.ts). */
+  secret?: string[];
   status: RecipientStatus | 'queued';
   providerMessageId?: string;
   errorCode?: string;
@@ -91,6 +93,7 @@ const recipientSchema = new Schema<DeliveryRecipient>(
     recipient: { type: String, required: true },
     name: String,
     params: { type: Schema.Types.Mixed },
+    secret: { type: [String], default: undefined },
     status: { type: String, required: true },
     providerMessageId: String,
     errorCode: String,

@@ -1,7 +1,7 @@
 /** Chinese labels staff read, for the API's enumerations. */
 import type { ItemStatus, Role } from './types';
 
-export const ROLE_LABELS: Record<Role, string> = { admin: '系统管理员', editor: '宣传编辑', reviewer: '审核人', organizer: '会议组织者', liaison: '联络员', department: '承办单位' };
+export const ROLE_LABELS: Record<Role, string> = { admin: '系统管理员', editor: '宣传编辑', reviewer: '审核人', organizer: '会议组织者', liaison: '联络员', department: '承办单位', supervisor: '督导考评' };
 
 export const STATUS_LABELS: Record<ItemStatus, string> = {
   draft: '草稿',

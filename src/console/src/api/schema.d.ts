@@ -11351,7 +11351,7 @@ export interface operations {
             query?: {
                 disabled?: boolean | ("0" | "1" | "true" | "false");
                 q?: string;
-                role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
             };
             header?: never;
             path?: never;
@@ -11371,7 +11371,7 @@ export interface operations {
                             displayName: string;
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                             username: string;
                         }[];
                     };
@@ -12475,7 +12475,7 @@ export interface operations {
             query?: {
                 disabled?: boolean | ("0" | "1" | "true" | "false");
                 q?: string;
-                role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
             };
             header?: never;
             path?: never;
@@ -12499,7 +12499,7 @@ export interface operations {
                             groupIds: string[];
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                             username: string;
                         }[];
                     };
@@ -12526,7 +12526,7 @@ export interface operations {
                     groupIds?: string[];
                     password: string;
                     /** @enum {string} */
-                    role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                    role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                     username: string;
                 };
             };
@@ -12547,7 +12547,7 @@ export interface operations {
                         groupIds: string[];
                         id: string;
                         /** @enum {string} */
-                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                         username: string;
                     };
                 };
@@ -12576,7 +12576,7 @@ export interface operations {
                     groupIds?: string[];
                     password?: string;
                     /** @enum {string} */
-                    role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                    role?: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                 };
             };
         };
@@ -12596,7 +12596,7 @@ export interface operations {
                         groupIds: string[];
                         id: string;
                         /** @enum {string} */
-                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                         username: string;
                     };
                 };
@@ -13057,7 +13057,7 @@ export interface operations {
                             groupIds: string[];
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                             username: string;
                         };
                     };
@@ -13116,7 +13116,7 @@ export interface operations {
                         /** @description Operations this user may call, as "METHOD /openapi/path" */
                         permissions: string[];
                         /** @enum {string} */
-                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                        role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                         username: string;
                     };
                 };
@@ -13191,7 +13191,7 @@ export interface operations {
                             groupIds: string[];
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department";
+                            role: "admin" | "editor" | "reviewer" | "organizer" | "liaison" | "department" | "supervisor";
                             username: string;
                         };
                     };

@@ -2,7 +2,7 @@
  * Shapes of the admin API's responses as the console uses them. The generated schema (schema.d.ts) types the
  * requests; the OpenAPI document does not describe response bodies yet, so they are declared here.
  */
-export type Role = 'admin' | 'editor' | 'reviewer' | 'organizer' | 'liaison' | 'department';
+export type Role = 'admin' | 'editor' | 'reviewer' | 'organizer' | 'liaison' | 'department' | 'supervisor';
 
 export interface Me {
   id: string;

@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { startTestApp, type TestApp } from '../support/app';
+import { TestClock } from '../support/clock';
+import { Y, expectStatus, heldBody, problemFields, rollCall, seedGroup, signIn, type Town, type Users } from '../activities/support';
+
+/** 考评: the year's scheme as data, scores with their breakdown computed from the records, adjustments, candidates. */
+describe('evaluation: schemes, scores with breakdowns, adjustments and award candidates', function () {
+  this.timeout(600_000);
+  let app: TestApp;
+  let clock: TestClock;
+  let users: Users;
+  let supervisor: string;
+  let a: Town;
+  let b: Town;
+  const base = '/api/admin/evaluation';
+
+  before(async () => {
+    clock = new TestClock(new Date(`${Y}-06-15T02:00:00Z`));
+    app = await startTestApp({ name: 'evaluation', clock });
+    a = await seedGroup('龙潭一组', { county: '龙潭县', township: '龙潭镇' }, ['county', 'township'], { roomAddress: '龙潭镇' });
+    b = await seedGroup('西林一组', { county: '西林县', township: '西林镇' }, ['township', 'township'], { roomAddress: '西林镇' });
+    users = await signIn(app, [a.groupId, b.groupId]);
+    supervisor = (await app.loginAs('supervisor', '督导组老吴')).token;
+    // 龙潭一组: three activities, all present. 西林一组: one activity, one member absent.
+    for (const day of ['03-10', '04-10', '05-10']) {
+      expectStatus(await app.request('POST', '/api/admin/activities', { token: users.liaison, body: heldBody(a, new Date(`${Y}-${day}T02:00:00Z`), { subject: `活动${day}` }) }), 201);
+    }
+    expectStatus(await app.request('POST', '/api/admin/activities', { token: users.liaison, body: heldBody(b, new Date(`${Y}-05-12T02:00:00Z`), { participants: rollCall(b, [], [1]) }) }), 201);
+  });
+  after(() => app.close());
+
+  it('keeps a scheme per year as data and refuses a bad one or a past year', async () => {
+    const got = await app.request('GET', `${base}/schemes/${Y}`, { token: users.organizer });
+    expectStatus(got, 200);
+    expect(got.body.scheme.indicators.group.map((i: any) => [i.input, i.weight, i.target])).to.deep.equal([['attendanceRate', 40, null], ['activitiesHeld', 40, 12], ['suggestionsRaised', 20, 20]]);
+    const scheme = {
+      indicators: {
+        group: [{ input: 'attendanceRate', weight: 50 }, { input: 'activitiesHeld', weight: 50, target: 3 }],
+        deputy: [{ input: 'attendanceRate', weight: 100 }],
+        unit: [{ input: 'coverageRate', weight: 60 }, { input: 'rectifiedOnTimeRate', weight: 40 }],
+      },
+      candidates: { groups: 1, deputies: 2, units: 1, minScore: 60 },
+    };
+    const bad = await app.request('PUT', `${base}/schemes/${Y}`, { token: supervisor, body: { ...scheme, indicators: { ...scheme.indicators, group: [{ input: 'nope', weight: 50 }, { input: 'activitiesHeld', weight: 40 }] } } });
+    expectStatus(bad, 400);
+    expect(problemFields(bad)).to.deep.equal(['body.indicators.group.0.input', 'body.indicators.group.1.target', 'body.indicators.group']);
+    expectStatus(await app.request('PUT', `${base}/schemes/${Y}`, { token: users.organizer, body: scheme }), 403);
+    expect((await app.request('PUT', `${base}/schemes/${Y - 1}`, { token: supervisor, body: scheme })).body.error.code).to.equal('past_year');
+    expectStatus(await app.request('PUT', `${base}/schemes/${Y}`, { token: supervisor, body: scheme }), 200);
+  });
+
+  it('computes scores from the records with the breakdown behind each, ranks them and names candidates', async () => {
+    expectStatus(await app.request('GET', `${base}/results/${Y}`, { token: users.organizer }), 404);
+    expectStatus(await app.request('POST', `${base}/results/${Y}/compute`, { token: supervisor }), 200);
+    const groups = await app.request('GET', `${base}/results/${Y}?subject=group`, { token: users.organizer });
+    expectStatus(groups, 200);
+    const [first, second] = groups.body.items;
+    // 龙潭一组: attendance 6/6 → 50; 3 activities of a target of 3 → 50. 西林一组: 1/2 → 25; 1/3 → 16.67.
+    expect(first).to.include({ name: '龙潭一组', score: 100, final: 100, rank: 1, candidate: true });
+    expect(first.breakdown.map((x: any) => [x.input, x.value, x.points])).to.deep.equal([['attendanceRate', 1, 50], ['activitiesHeld', 3, 50]]);
+    expect(second).to.include({ name: '西林一组', score: 41.67, rank: 2, candidate: false });
+    const deputies = await app.request('GET', `${base}/results/${Y}?subject=deputy&county=${encodeURIComponent('西林县')}`, { token: users.organizer });
+    expect(deputies.body.items.map((d: any) => d.score)).to.deep.equal([100, 0]);
+    const units = await app.request('GET', `${base}/results/${Y}?subject=unit`, { token: users.organizer });
+    expect(units.body.items.map((u: any) => u.name)).to.have.members(['龙潭县', '西林县']);
+    expect(units.body.items.every((u: any) => u.breakdown.find((x: any) => x.input === 'rectifiedOnTimeRate').points === 40)).to.equal(true);
+  });
+
+  it('allows an adjustment only with a reason, shows it apart, and reranks; the candidates follow', async () => {
+    const noReason = await app.request('POST', `${base}/results/${Y}/adjustments`, { token: supervisor, body: { subject: 'group', id: b.groupId, points: 10, reason: '' } });
+    expect(problemFields(noReason)).to.deep.equal(['body.reason']);
+    expect(problemFields(await app.request('POST', `${base}/results/${Y}/adjustments`, { token: supervisor, body: { subject: 'group', id: 'nope', points: 10, reason: 'x' } }))).to.deep.equal(['body.id']);
+    const up = await app.request('POST', `${base}/results/${Y}/adjustments`, { token: supervisor, body: { subject: 'group', id: b.groupId, points: 30, reason: '防汛抢险中组织代表开展活动，市委通报表扬' } });
+    expectStatus(up, 200);
+    expect(up.body).to.include({ score: 41.67, adjustment: 30, final: 71.67, adjustmentReason: '防汛抢险中组织代表开展活动，市委通报表扬' });
+    const down = await app.request('POST', `${base}/results/${Y}/adjustments`, { token: supervisor, body: { subject: 'group', id: a.groupId, points: -30, reason: '活动记录经核查有虚报' } });
+    expect(down.body).to.include({ final: 70, rank: 2, candidate: false });
+    const cands = await app.request('GET', `${base}/results/${Y}/candidates`, { token: users.organizer });
+    expect(cands.body.awards.find((x: any) => x.subject === 'group').items.map((g: any) => g.name)).to.deep.equal(['西林一组']);
+    expect(cands.body.awards.map((x: any) => x.award)).to.deep.equal(['先进代表小组', '代表履职先进个人', '县乡人大工作先进单位']);
+    // Recomputing keeps the adjustments.
+    await app.request('POST', `${base}/results/${Y}/compute`, { token: supervisor });
+    const again = await app.request('GET', `${base}/results/${Y}?subject=group`, { token: users.organizer });
+    expect(again.body.items.map((g: any) => [g.name, g.final])).to.deep.equal([['西林一组', 71.67], ['龙潭一组', 70]]);
+  });
+
+  it('leaves past results unchanged when the next year gets a new scheme', async () => {
+    const before = (await app.request('GET', `${base}/results/${Y}?subject=group`, { token: users.organizer })).body;
+    clock.set(new Date(`${Y + 1}-01-10T02:00:00Z`));
+    // Seven months on, the morning's sign-ins have expired: sign in again.
+    const reader = (await app.loginAs('organizer')).token;
+    const writer = (await app.loginAs('supervisor')).token;
+    const next = await app.request('GET', `${base}/schemes/${Y + 1}`, { token: reader });
+    expect(next.body.scheme.indicators.group.map((i: any) => i.input)).to.deep.equal(['attendanceRate', 'activitiesHeld']); // copied from the year before
+    expectStatus(await app.request('PUT', `${base}/schemes/${Y + 1}`, { token: writer, body: { indicators: { group: [{ input: 'attendanceRate', weight: 100 }], deputy: [{ input: 'attendanceRate', weight: 100 }], unit: [{ input: 'coverageRate', weight: 100 }] }, candidates: { groups: 5, deputies: 5, units: 1, minScore: 0 } } }), 200);
+    expect((await app.request('PUT', `${base}/schemes/${Y}`, { token: writer, body: { indicators: { group: [{ input: 'attendanceRate', weight: 100 }], deputy: [{ input: 'attendanceRate', weight: 100 }], unit: [{ input: 'coverageRate', weight: 100 }] }, candidates: { groups: 5, deputies: 5, units: 1, minScore: 0 } } })).body.error.code).to.equal('past_year');
+    await app.request('POST', `${base}/results/${Y}/compute`, { token: writer });
+    const after = (await app.request('GET', `${base}/results/${Y}?subject=group`, { token: reader })).body;
+    expect(after.items.map((g: any) => [g.name, g.score, g.final])).to.deep.equal(before.items.map((g: any) => [g.name, g.score, g.final]));
+    expect(after.scheme.indicators.group.map((i: any) => i.input)).to.deep.equal(['attendanceRate', 'activitiesHeld']);
+  });
+});

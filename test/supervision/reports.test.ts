@@ -1,0 +1,179 @@
+import { expect } from 'chai';
+import JSZip from 'jszip';
+import { makeDueReports } from '../../src/supervision/reports/service';
+import { startTestApp, type TestApp } from '../support/app';
+import { TestClock } from '../support/clock';
+import { NOW, Y, expectStatus, heldBody, problemFields, rollCall, seedGroup, signIn, type Town, type Users } from '../activities/support';
+import { REPORTS_JOB } from '../../src/supervision/module';
+
+/**
+ * Periodic reports: made by the job under its lease exactly once per period (two instances at once, reruns),
+ * caught up after downtime by the test clock, regenerated as drafts, issued, and opened as .docx and HTML.
+ */
+describe('supervision reports: schedule, catch-up, documents, issue', function () {
+  this.timeout(600_000);
+  let app: TestApp;
+  let clock: TestClock;
+  let users: Users;
+  let supervisor: string;
+  let a: Town;
+  let c: Town;
+  const base = '/api/admin/supervision';
+  const ids = async () => ((await app.request('GET', `${base}/reports`, { token: supervisor })).body.items as Array<{ id: string }>).map((r) => r.id).sort();
+
+  before(async () => {
+    clock = new TestClock(NOW); // 15 June, 10:00 Beijing
+    app = await startTestApp({ name: 'supervision-reports', clock });
+    a = await seedGroup('龙潭一组', { county: '龙潭县', township: '龙潭镇' }, ['city', 'county', 'township'], { roomAddress: '龙潭镇代表之家' });
+    c = await seedGroup('凤岭一组', { county: '龙潭县', township: '凤岭乡' }, ['county', 'township'], { roomAddress: '凤岭乡' });
+    await seedGroup('西林一组', { county: '西林县', township: '西林镇' }, ['township', 'township']);
+    users = await signIn(app, [a.groupId, c.groupId]);
+    const s = await app.loginAs('supervisor', '督导组老吴');
+    supervisor = s.token;
+    for (const [town, at, absent] of [[a, `${Y}-05-10T02:00:00Z`, []], [a, `${Y}-05-20T02:00:00Z`, []], [c, `${Y}-05-12T02:00:00Z`, [1]]] as const) {
+      expectStatus(await app.request('POST', '/api/admin/activities', { token: users.liaison, body: heldBody(town, new Date(at), { participants: rollCall(town, [], [...absent]), subject: `活动${at}` }) }), 201);
+    }
+    expectStatus(await app.request('POST', `${base}/committees`, { token: supervisor, body: { name: '市人大常委会代表工作委员会', memberIds: [s.userId], counties: ['龙潭县', '西林县'], effectiveFrom: `${Y}-01-01` } }), 201);
+    const round = await app.request('POST', `${base}/rounds`, { token: supervisor, body: { county: '龙潭县', date: `${Y}-05-15`, townships: ['龙潭镇'] } });
+    expectStatus(round, 201);
+    const p1 = await app.request('POST', `${base}/rounds/${round.body.id}/problems`, { token: supervisor, body: { categoryId: 'venue', description: '活动室未挂牌', deadline: `${Y}-06-20`, township: '龙潭镇' } });
+    expectStatus(p1, 201);
+    expectStatus(await app.request('POST', `${base}/rounds/${round.body.id}/problems`, { token: supervisor, body: { categoryId: 'formality', description: '活动记录简单', deadline: `${Y}-06-01`, township: '凤岭乡' } }), 201);
+    expectStatus(await app.request('POST', `${base}/problems/${p1.body.id}/progress`, { token: supervisor, body: { version: 1, state: 'rectified', text: '标牌已悬挂' } }), 200);
+  });
+  after(() => app.close());
+
+  it('makes the last ended period of each kind on the first run, and nothing twice on reruns', async () => {
+    expect(await app.service.services.scheduler.runNow(REPORTS_JOB)).to.equal(true);
+    expect(await ids()).to.deep.equal([`annual:${Y - 1}`, `half:${Y - 1}-H2`, `monthly:${Y}-05`, `quarterly:${Y}-Q1`]);
+    await app.service.services.scheduler.runNow(REPORTS_JOB);
+    expect(await ids()).to.have.length(4);
+  });
+
+  it('catches up after downtime, exactly once per period even with two instances running the job at once', async () => {
+    clock.set(new Date(`${Y}-09-15T02:00:00Z`));
+    // Three months on, the sign-ins of June have expired: sign in again.
+    supervisor = (await app.loginAs('supervisor', '督导组老吴')).token;
+    users.organizer = (await app.loginAs('organizer')).token;
+    users.editor = (await app.loginAs('editor')).token;
+    const { services } = app.service;
+    const ctx = { config: services.config, clock: services.clock, logger: services.logger, events: services.events };
+    // The job twice at once (one holds the lease, the other skips) and the job's work itself beside them without the
+    // lease, as a second instance whose lease had expired would: the unique id per period still leaves one each.
+    await Promise.all([services.scheduler.runNow(REPORTS_JOB), services.scheduler.runNow(REPORTS_JOB), makeDueReports(ctx), makeDueReports(ctx)]);
+    await services.scheduler.runNow(REPORTS_JOB);
+    expect(await ids()).to.deep.equal([
+      `annual:${Y - 1}`, `half:${Y - 1}-H2`, `half:${Y}-H1`,
+      `monthly:${Y}-05`, `monthly:${Y}-06`, `monthly:${Y}-07`, `monthly:${Y}-08`,
+      `quarterly:${Y}-Q1`, `quarterly:${Y}-Q2`,
+    ]);
+    const list = await app.request('GET', `${base}/reports?kind=monthly`, { token: users.organizer });
+    expect(list.body.items.every((r: any) => r.status === 'draft' && r.source === 'schedule' && r.revision === 1)).to.equal(true);
+  });
+
+  it('holds the same figures as the coverage, suggestions and problem records of the period', async () => {
+    const res = await app.request('GET', `${base}/reports/quarterly/${Y}-Q2`, { token: users.organizer });
+    expectStatus(res, 200);
+    const d = res.body.data;
+    expect(d.title).to.equal(`关于${Y}年第2季度代表小组活动督查情况的报告`);
+    expect(d.activitiesHeld).to.equal(3);
+    const longtan = d.counties.find((x: any) => x.county === '龙潭县');
+    const cov = await app.request('GET', `/api/admin/coverage?level=county&name=${encodeURIComponent('龙潭县')}&period=${Y}-Q2`, { token: users.organizer });
+    for (const f of cov.body.figures) {
+      const cell = longtan.coverage.find((x: any) => x.key === f.key);
+      expect([cell.numerator, cell.denominator], f.key).to.deep.equal([f.numerator, f.denominator]);
+    }
+    expect(longtan.activitiesHeld).to.equal(3);
+    // Problems found in Q2, as of 30 June: one rectified on time, one open and overdue.
+    expect(longtan.problems).to.deep.equal({ found: 2, rectified: 1, open: 1, overdue: 1 });
+    expect(d.problems.totals).to.deep.equal({ found: 2, rectified: 1, rectifiedOnTime: 1, open: 1, overdue: 1 });
+    expect(d.problems.byCategory.find((x: any) => x.categoryId === 'venue')).to.include({ found: 1, open: 0 });
+    // Ranking: by the mean of the measured coverage rates.
+    const means = d.counties.map((x: any) => {
+      const rates = x.coverage.map((cc: any) => cc.rate).filter((r: number | null) => r !== null);
+      return Math.round((rates.reduce((s: number, r: number) => s + r, 0) / rates.length) * 10_000) / 100;
+    });
+    expect(d.counties.map((x: any) => x.score)).to.deep.equal(means);
+    expect([...means].sort((x: number, y: number) => y - x)).to.deep.equal(means);
+    expect(d.counties.map((x: any) => x.rank)).to.deep.equal([1, 2]);
+    expect(d.trend.map((t: any) => t.month)).to.deep.equal([`${Y}-04`, `${Y}-05`, `${Y}-06`]);
+    expect(d.trend.map((t: any) => t.activitiesHeld)).to.deep.equal([0, 3, 0]);
+    expect(d.publicity.months.map((m: any) => m.month)).to.deep.equal([`${Y}-04`, `${Y}-05`, `${Y}-06`]);
+  });
+
+  it('gives the report as a Word document in the official layout with its tables and charts', async () => {
+    const res = await fetch(`${app.url}${base}/reports/quarterly/${Y}-Q2/document.docx`, { headers: { authorization: `Bearer ${users.organizer}` } });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.contain('wordprocessingml');
+    const zip = await JSZip.loadAsync(Buffer.from(await res.arrayBuffer()));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const text = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+    expect(text).to.contain(`关于${Y}年第2季度代表小组活动督查情况的报告`);
+    for (const h of ['一、“五个全覆盖”完成情况', '二、各县（市、区）排名', '三、意见建议办理情况', '四、督导检查发现的问题及整改情况', '（二）整改进度', '五、宣传工作情况']) expect(text).to.contain(h);
+    expect(text).to.contain('本期发现问题2个，已整改1个，其中按期整改1个；尚未整改1个，其中逾期1个');
+    // Table 2's row of the first county: rank, name, score.
+    const rows = [...xml.matchAll(/<w:tr[ >][\s\S]*?<\/w:tr>/g)].map((r) => [...r[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]));
+    const data = (await app.request('GET', `${base}/reports/quarterly/${Y}-Q2`, { token: users.organizer })).body.data;
+    const first = rows.find((r) => r[0] === '1' && r[1] === data.counties[0].county);
+    expect(first?.slice(2, 4)).to.deep.equal([String(data.counties[0].score), String(data.counties[0].activitiesHeld)]);
+    expect(xml).to.contain('w:eastAsia="仿宋_GB2312"');
+    expect(xml).to.contain('w:eastAsia="方正小标宋简体"');
+    expect(xml).to.contain('w:eastAsia="黑体"');
+    expect(xml).to.match(/w:top="2098"/); // 37 mm
+    const media = Object.keys(zip.files).filter((f) => f.startsWith('word/media/') && !f.endsWith('/'));
+    expect(media).to.have.length(3);
+    expect(text).to.contain('图1 各县（市、区）综合得分排名');
+    const footers = await Promise.all(Object.keys(zip.files).filter((f) => /word\/footer\d+\.xml/.test(f)).map((f) => zip.file(f)!.async('string')));
+    expect(footers.some((f) => /PAGE/.test(f) && /w:jc w:val="right"/.test(f))).to.equal(true);
+    expect(footers.some((f) => /PAGE/.test(f) && /w:jc w:val="left"/.test(f))).to.equal(true);
+    expect(await zip.file('word/settings.xml')!.async('string')).to.contain('evenAndOddHeaders');
+
+    const html = await app.request('GET', `${base}/reports/quarterly/${Y}-Q2/document.html`, { token: users.organizer });
+    expectStatus(html, 200);
+    expect(html.text).to.contain('<h2>一、“五个全覆盖”完成情况</h2>');
+    expect((html.text.match(/<figure data-chart=/g) ?? []).length).to.equal(3);
+    expect(html.text).to.contain('<svg');
+  });
+
+  it('regenerates a draft on demand, issues it once, then freezes it; publishes it as news with its document', async () => {
+    const bad = await app.request('POST', `${base}/reports/quarterly/${Y}-06/regenerate`, { token: supervisor });
+    expectStatus(bad, 400);
+    expect(problemFields(bad)).to.deep.equal(['params.period']);
+    expectStatus(await app.request('POST', `${base}/reports/weekly/${Y}-06/regenerate`, { token: supervisor }), 400);
+    expectStatus(await app.request('POST', `${base}/reports/monthly/${Y + 1}-01/regenerate`, { token: supervisor }), 400);
+    expectStatus(await app.request('POST', `${base}/reports/quarterly/${Y}-Q2/regenerate`, { token: users.organizer }), 403);
+    expectStatus(await app.request('GET', `${base}/reports/monthly/${Y}-01`, { token: supervisor }), 404);
+    // The current quarter may be drafted so far; it cannot be issued before it ends.
+    const current = await app.request('POST', `${base}/reports/quarterly/${Y}-Q3/regenerate`, { token: supervisor });
+    expectStatus(current, 200);
+    expect(current.body).to.include({ status: 'draft', source: 'manual', revision: 1 });
+    expect((await app.request('POST', `${base}/reports/quarterly/${Y}-Q3/issue`, { token: supervisor, body: { docNumber: '督导〔1〕1号', revision: 1 } })).body.error.code).to.equal('period_not_ended');
+
+    const again = await app.request('POST', `${base}/reports/quarterly/${Y}-Q2/regenerate`, { token: supervisor });
+    expectStatus(again, 200);
+    expect(again.body).to.include({ revision: 2, source: 'manual' });
+    const stale = await app.request('POST', `${base}/reports/quarterly/${Y}-Q2/issue`, { token: supervisor, body: { docNumber: `督导通报〔${Y}〕2号`, revision: 1 } });
+    expect(stale.body.error.code).to.equal('version_conflict');
+    expect(problemFields(await app.request('POST', `${base}/reports/quarterly/${Y}-Q2/issue`, { token: supervisor, body: { docNumber: '', revision: 2 } }))).to.deep.equal(['body.docNumber']);
+    expectStatus(await app.request('POST', `${base}/reports/quarterly/${Y}-Q2/news-draft`, { token: supervisor }), 409);
+    const issued = await app.request('POST', `${base}/reports/quarterly/${Y}-Q2/issue`, { token: supervisor, body: { docNumber: `督导通报〔${Y}〕2号`, revision: 2 } });
+    expectStatus(issued, 200);
+    expect(issued.body).to.include({ status: 'issued', docNumber: `督导通报〔${Y}〕2号`, issuedByName: '督导组老吴' });
+    expect((await app.request('POST', `${base}/reports/quarterly/${Y}-Q2/regenerate`, { token: supervisor })).body.error.code).to.equal('report_issued');
+    expect((await app.request('POST', `${base}/reports/half/${Y}-H1/issue`, { token: supervisor, body: { docNumber: `督导通报〔${Y}〕2号`, revision: 1 } })).body.error.code).to.equal('duplicate_doc_number');
+
+    const before = await fetch(`${app.url}/documents/supervision/quarterly/${Y}-Q2.docx`);
+    expect(before.status).to.equal(404);
+    const news = await app.request('POST', `${base}/reports/quarterly/${Y}-Q2/news-draft`, { token: supervisor });
+    expectStatus(news, 201);
+    const article = await app.request('GET', `/api/admin/articles/${news.body.articleId}`, { token: users.editor });
+    expectStatus(article, 200);
+    expect(article.body.status).to.equal('draft');
+    expect(article.body.body).to.contain(`/documents/supervision/quarterly/${Y}-Q2.docx`);
+    expectStatus(await app.request('POST', `${base}/reports/quarterly/${Y}-Q2/news-draft`, { token: supervisor }), 409);
+    const pub = await fetch(`${app.url}/documents/supervision/quarterly/${Y}-Q2.docx`);
+    expect(pub.status).to.equal(200);
+    const zip = await JSZip.loadAsync(Buffer.from(await pub.arrayBuffer()));
+    expect(await zip.file('word/document.xml')!.async('string')).to.contain(`督导通报〔${Y}〕2号`);
+  });
+});
