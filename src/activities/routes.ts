@@ -1,12 +1,15 @@
 /** Admin API of deputy-group activities: /api/admin/activities. */
+import { z } from 'zod';
 import { ApiRouter } from '../http/api-router';
-import { idParams } from '../http/schemas';
+import { idParams, objectId } from '../http/schemas';
+import { groupRosters } from '../content/roster';
 import type { AppContext } from '../http/context';
 import { cancelBody, createBody, listQuery, recordBody, updateBody } from './schemas';
 import { cancelActivity, createActivity, deleteActivity, findActivity, getActivity, listActivities, recordPlannedActivity, updateActivity } from './service';
 import { sendActivityNotice } from './notice';
 import { makeNewsDraft } from './news';
-import { assertMayRecord } from './access';
+import { assertMayRecord, mayRecordFor } from './access';
+import { ValidationError } from '../errors';
 import { toAdminView } from './views';
 import type { Actor, ActivitiesContext } from './context';
 
@@ -43,6 +46,24 @@ export function activityRoutes(ctx: ActivitiesContext): ApiRouter {
       c.status = 201;
       const notice = body.status === 'planned' && body.notify ? await sendActivityNotice(ctx, created, actor) : undefined;
       return { ...toAdminView(await findActivity(String(created._id))), ...(notice ? { notice } : {}) };
+    },
+  });
+  api.add({
+    method: 'get',
+    path: '/api/admin/activity-groups',
+    summary: 'Deputy groups with their members (roll-call roster), for planning and recording: a liaison gets the groups they look after; others the groups named by ids',
+    tags,
+    access: READERS,
+    query: z.object({ ids: z.string().trim().max(2_000).optional() }).strict(),
+    handler: async (c, { query }) => {
+      const actor = actorOf(c);
+      const asked = (query.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = asked.findIndex((id) => !objectId.safeParse(id).success);
+      if (bad >= 0) throw new ValidationError('小组编号不正确', [{ field: 'query.ids', message: `not an id: ${asked[bad]}` }]);
+      const own = actor.role === 'liaison' ? actor.groupIds : undefined;
+      const ids = own ? (asked.length ? asked.filter((id) => own.includes(id)) : own) : asked.slice(0, 50);
+      const groups = ids.length ? await groupRosters({ ids }) : [];
+      return { items: groups.map((g) => ({ ...g, mayRecord: mayRecordFor(actor, g.id) })) };
     },
   });
   api.add({

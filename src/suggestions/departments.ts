@@ -89,3 +89,11 @@ export async function requireDepartments(ids: { field: string; id: string }[], c
   if (problems.length) throw new ValidationError('承办单位无效', problems);
   return byId;
 }
+
+/** Names of departments by id, removed ones included (a suggestion keeps pointing at them), for reading a record. */
+export async function departmentNames(ids: string[]): Promise<Record<string, string>> {
+  const valid = [...new Set(ids)].filter((id) => Types.ObjectId.isValid(id));
+  if (!valid.length) return {};
+  const found = await Department.find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) } }).select('name deletedAt').lean();
+  return Object.fromEntries(found.map((d) => [String(d._id), d.deletedAt ? `${d.name}（已撤销）` : d.name]));
+}

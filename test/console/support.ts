@@ -43,6 +43,11 @@ export interface ConsoleEnv {
   users: Record<Role, Staff>;
   /** A new browser (1280 × 800 unless told) signed in as this role through the sign-in form. */
   signIn(role: Role, viewport?: { width: number; height: number }): Promise<WatchedPage>;
+  /**
+   * Creates the role's user with what the role is tied to (a liaison's groups, a department user's unit), so
+   * `signIn(role)` signs in as it. Liaison and department users need these, so they are not made up front.
+   */
+  addStaff(role: Role, scope: { groupIds?: string[]; departmentId?: string }): Promise<Staff>;
   /** A new browser, signed out. */
   newPage(viewport?: { width: number; height: number }): Promise<WatchedPage>;
   /** After a failed test: a screenshot of every open page (test-artifacts/console/failed-*.png) and their problems. */
@@ -52,7 +57,7 @@ export interface ConsoleEnv {
 
 const NAMES: Record<Role, string> = { admin: '管理员老周', editor: '编辑小王', reviewer: '审核老李', organizer: '组织者小陈', liaison: '联络员小赵', department: '承办单位小孙', supervisor: '督导组老吴' };
 
-export async function startConsoleEnv(name: string): Promise<ConsoleEnv> {
+export async function startConsoleEnv(name: string, options: { env?: Record<string, string> } = {}): Promise<ConsoleEnv> {
   ensureConsoleBuilt();
   const wechat = await startFakeWechat();
   const sms = await startFakeTencentSms();
@@ -73,6 +78,7 @@ export async function startConsoleEnv(name: string): Promise<ConsoleEnv> {
       WECHAT_APP_SECRET: wechat.state.appSecret,
       WECHAT_API_BASE: wechat.url,
       WECHAT_ACCOUNT_TYPE: 'subscription',
+      ...options.env,
     },
   });
   const users = {} as Record<Role, Staff>;
@@ -104,6 +110,13 @@ export async function startConsoleEnv(name: string): Promise<ConsoleEnv> {
     sms,
     users,
     newPage,
+    async addStaff(role, scope) {
+      const username = `${role}-${randomBytes(3).toString('hex')}`;
+      const password = `pw-${randomBytes(8).toString('hex')}`;
+      const user = await createUser({ username, password, role, displayName: NAMES[role], ...scope }, clock.now());
+      users[role] = { username, password, displayName: NAMES[role], id: user.id };
+      return users[role];
+    },
     async signIn(role, viewport) {
       const page = await newPage(viewport);
       await page.goto(`${app.url}/admin/login`);

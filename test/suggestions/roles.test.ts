@@ -63,6 +63,14 @@ describe('suggestions: who may do what', () => {
     expect(all.body.items.map((i: any) => i.id)).to.have.members([forRoads, forWater]);
   });
 
+  it('names the deputies and units of a record for a department user, who may list neither', async () => {
+    const read = await app.request('GET', `/api/admin/suggestions/${forRoads}`, { token: roadsUser });
+    expectStatus(read, 200);
+    expect(read.body.deputies).to.deep.equal([{ id: read.body.deputyIds[0], name: '王代表' }]);
+    expect(read.body.departmentNames).to.deep.equal({ [roads]: '县交通运输局' });
+    expectStatus(await app.request('GET', '/api/admin/deputies', { token: roadsUser }), 403);
+  });
+
   it('lets a department user answer but not register, assign, transfer, rate or close', async () => {
     const body = { text: '修', category: '其他', region: { county: '红安县' }, deputyIds: ['0123456789abcdef01234567'] };
     expectStatus(await app.request('POST', '/api/admin/suggestions', { token: roadsUser, body }), 403);

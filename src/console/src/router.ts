@@ -2,6 +2,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import type { Role } from './api/types';
 import { hasRole, loadSession, session } from './stores/session';
+import { OPS_ROUTES } from './ops-routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -53,6 +54,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'supervision/reports', name: 'supervision-reports', component: () => import('./views/supervision/SupervisionReports.vue'), meta: { roles: SUPERVISION, title: '督导报告', section: '督导考评' } },
       { path: 'supervision/problems', name: 'supervision-problems', component: () => import('./views/supervision/SupervisionProblems.vue'), meta: { roles: SUPERVISION, title: '问题清单', section: '督导考评' } },
       { path: 'supervision/evaluation', name: 'evaluation', component: () => import('./views/supervision/EvaluationView.vue'), meta: { roles: SUPERVISION, title: '考评', section: '督导考评' } },
+      ...OPS_ROUTES,
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
     ],
   },

@@ -44,6 +44,8 @@ import { z } from 'zod';
 import { computeRates } from '../rates';
 import type { SuggestionDoc } from '../models';
 import { actorOf } from './actor';
+import { deputiesByIds } from '../../content/roster';
+import { departmentNames } from '../departments';
 import type { SuggestionsContext } from '../context';
 
 const TAGS = ['suggestions'];
@@ -134,7 +136,14 @@ export function suggestionRoutes(sc: SuggestionsContext): ApiRouter {
     tags: TAGS,
     access: READERS,
     params: idParams,
-    handler: (ctx, { params }) => getSuggestion(params.id, actorOf(ctx)),
+    handler: async (ctx, { params }) => {
+      const view = await getSuggestion(params.id, actorOf(ctx));
+      // Names of the deputies who raised it and of the units involved, for people reading it (department users can list
+      // neither deputies nor other units).
+      const unitIds = [view.leadDepartmentId, ...view.coDepartmentIds, ...view.transfers.flatMap((t) => [t.fromDepartmentId, t.toDepartmentId]), ...view.answers.map((a) => a.departmentId), ...view.coOpinions.map((o) => o.departmentId)];
+      const [names, departmentNamesById] = await Promise.all([deputiesByIds(view.deputyIds), departmentNames(unitIds.filter((id): id is string => !!id))]);
+      return { ...view, deputies: view.deputyIds.map((id) => ({ id, name: names.get(id)?.name ?? '（已删除的代表）' })), departmentNames: departmentNamesById };
+    },
   });
 
   const step = <B>(path: string, summary: string, access: readonly ('liaison' | 'department')[], body: import('zod').ZodType<B>, run: (ctx: AppContext, id: string, body: B) => Promise<SuggestionDoc>) =>

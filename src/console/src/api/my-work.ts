@@ -67,6 +67,8 @@ function fromServer(res: Record<string, any>): WorkSection[] {
   if (hasRole('organizer') && !hasRole('editor', 'reviewer')) {
     out.push({ key: 'meetings', title: '近期会议', empty: '近期没有会议', rows: list(res.meetings).map(meetingRow), more: '/meetings' });
   }
+  // Liaisons and department users publish nothing: their start page is the operations' lists (ops-work.ts).
+  if (!hasRole('editor', 'reviewer', 'organizer')) return out;
   out.push({ key: 'scheduled', title: '已排期发布', empty: '没有排期的发布', rows: list(res.scheduled).map((p) => pubRow(p as PublicationView)), more: '/publications' });
   out.push({
     key: 'problems',

@@ -9,6 +9,10 @@ export interface Me {
   username: string;
   displayName: string;
   role: Role;
+  /** Liaisons: the deputy groups they look after. */
+  groupIds?: string[];
+  /** Department users: their unit (承办单位). */
+  departmentId?: string;
   csrfToken?: string;
   now?: string;
   /** "METHOD /path" operations this role may call. */
@@ -162,4 +166,6 @@ export interface UserRow {
   role: Role;
   disabled: boolean;
   createdAt: string;
+  groupIds?: string[];
+  departmentId?: string;
 }
