@@ -6,7 +6,7 @@
  */
 import { BadRequestError, ConflictError } from '../errors';
 import { Invitation, type InvitationDoc, type MeetingDoc, type RsvpResponse } from './models';
-import { hashToken, newToken } from './tokens';
+import { hashToken, newToken } from '../link-tokens';
 import { releaseSeat, takeSeat } from './seats';
 import { closedReason } from './rsvp';
 import { linkInvitations, recipientsOf } from './announce';

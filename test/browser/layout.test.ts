@@ -173,8 +173,8 @@ describe('microsite layout: phone 390 × 844 and desktop 1366 × 900', function 
     expect(await page.locator('.card-text').first().textContent()).to.equal('每月围绕一个民生主题开展代表小组活动，形成问题清单并跟踪办理。');
     const thumb = page.locator('.card-img img').first();
     await thumb.scrollIntoViewIfNeeded();
-    await page.waitForFunction(() => (document.querySelector('.card-img img') as HTMLImageElement | null)?.complete === true);
-    expect(await thumb.evaluate((img: HTMLImageElement) => img.currentSrc)).to.match(/-list\.jpg$/);
+    await page.waitForFunction("document.querySelector('.card-img img')?.complete === true");
+    expect(await thumb.evaluate((img) => (img as unknown as { currentSrc: string }).currentSrc)).to.match(/-list\.jpg$/);
     expect(await thumb.getAttribute('loading')).to.equal('lazy');
 
     await page.goto(`${app.url}/meetings`, { waitUntil: 'load' });

@@ -95,7 +95,7 @@ export async function reportDocx(d: ReportData, charts: ChartImage[], meta: Docu
     else if (b.type === 'heading2') children.push(new Paragraph({ spacing: { line: LINE, lineRule: LineRuleType.EXACT }, indent: { firstLine: 640 }, children: [run(b.text, H2_FONT, SIZE.body)] }));
     else if (b.type === 'paragraph') children.push(body(b.text));
     else if (b.type === 'table') children.push(...table(b));
-    else children.push(...chart(byKey.get(b.key), d.city));
+    else if (b.type === 'chart') children.push(...chart(byKey.get(b.key), d.city));
   }
   children.push(new Paragraph({ children: [] }), body(meta.issuer, { indent: false, align: AlignmentType.RIGHT }), body(reportDate(meta.date), { indent: false, align: AlignmentType.RIGHT }));
   const doc = new Document({

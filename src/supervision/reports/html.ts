@@ -19,7 +19,7 @@ export function reportHtml(d: ReportData, charts: ChartImage[], meta: DocumentMe
           .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
           .join('')}</tbody></table>`,
       );
-    } else {
+    } else if (b.type === 'chart') {
       const c = byKey.get(b.key);
       if (c) parts.push(`<figure data-chart="${c.key}"><figcaption>${esc(c.title)}</figcaption>${c.svg}<p class="source">数据来源：${esc(d.city)}“人大代表在行动”工作平台</p></figure>`);
     }

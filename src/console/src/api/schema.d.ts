@@ -1444,6 +1444,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/evaluation/results/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scores of one subject (group, deputy, unit) ranked, each with its breakdown and any adjustment (paged; filter by county) */
+        get: operations["getAdminEvaluationResultsYear"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/evaluation/results/{year}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adjust one score by some points with a reason (shown beside the computed score; 0 removes it); the ranking follows */
+        post: operations["postAdminEvaluationResultsYearAdjustments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/evaluation/results/{year}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The candidates for 先进代表小组、代表履职先进个人、先进单位 (top of each ranking with at least the least score) */
+        get: operations["getAdminEvaluationResultsYearCandidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/evaluation/results/{year}/compute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compute (or recompute) the year's scores from the records under its scheme; adjustments are kept */
+        post: operations["postAdminEvaluationResultsYearCompute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/evaluation/schemes/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scoring scheme of a year (stored at first use from the year before, or the defaults), with the inputs each subject may use */
+        get: operations["getAdminEvaluationSchemesYear"];
+        /** Set the scheme of this or a coming year (weights of each subject add up to 100; counts need a target); past years are fixed */
+        put: operations["putAdminEvaluationSchemesYear"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/groups": {
         parameters: {
             query?: never;
@@ -2872,6 +2958,321 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/supervision/committees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Committees (委室) with their members, the counties they supervise now and the dated history */
+        get: operations["getAdminSupervisionCommittees"];
+        put?: never;
+        /** Create a committee with member users (督导考评 role) and the counties it supervises */
+        post: operations["postAdminSupervisionCommittees"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/committees/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One committee */
+        get: operations["getAdminSupervisionCommitteesId"];
+        put?: never;
+        post?: never;
+        /** Delete a committee that has no inspection rounds */
+        delete: operations["deleteAdminSupervisionCommitteesId"];
+        options?: never;
+        head?: never;
+        /** Rename, change members, or change the counties from a date (the history keeps the old assignment; transfer=true takes a county from another committee) */
+        patch: operations["patchAdminSupervisionCommitteesId"];
+        trace?: never;
+    };
+    "/api/admin/supervision/problem-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Problem categories (the seed's eight as defaults), in order */
+        get: operations["getAdminSupervisionProblemCategories"];
+        put?: never;
+        /** Add a problem category */
+        post: operations["postAdminSupervisionProblemCategories"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/problem-categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, describe, reorder or retire a category */
+        patch: operations["patchAdminSupervisionProblemCategoriesId"];
+        trace?: never;
+    };
+    "/api/admin/supervision/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The problem list across rounds, by county, state, category, period found, overdue (paged, earliest deadline first) */
+        get: operations["getAdminSupervisionProblems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/problems/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One problem with its evidence, revisits and history */
+        get: operations["getAdminSupervisionProblemsId"];
+        put?: never;
+        post?: never;
+        /** Delete a problem recorded by mistake (only before any rectification) */
+        delete: operations["deleteAdminSupervisionProblemsId"];
+        options?: never;
+        head?: never;
+        /** Correct a problem (category, description, deadline) */
+        patch: operations["patchAdminSupervisionProblemsId"];
+        trace?: never;
+    };
+    "/api/admin/supervision/problems/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rectification step with evidence (text and photos): 立行立改 → 整改中 → 已整改, or evidence alone (same state) */
+        post: operations["postAdminSupervisionProblemsIdProgress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/problems/{id}/revisits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-inspection (回头看) of a rectified problem: confirmed, or reopened with a new deadline */
+        post: operations["postAdminSupervisionProblemsIdRevisits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Generated reports (每月一汇总、每季一督查、半年一通报、年度总结), newest period first */
+        get: operations["getAdminSupervisionReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/reports/{kind}/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One report: its summary and every figure it was generated from (rankings, coverages, rates, problems, publicity) */
+        get: operations["getAdminSupervisionReportsKindPeriod"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/reports/{kind}/{period}/document.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report as a Word document in the official-document layout (GB/T 9704), with its tables and charts */
+        get: operations["getAdminSupervisionReportsKindPeriodDocumentDocx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/reports/{kind}/{period}/document.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same document as one HTML page (charts as inline SVG), for reading and printing */
+        get: operations["getAdminSupervisionReportsKindPeriodDocumentHtml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/reports/{kind}/{period}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue (印发) the draft with its document number; the period must have ended and the revision be the one read */
+        post: operations["postAdminSupervisionReportsKindPeriodIssue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/reports/{kind}/{period}/news-draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn an issued report into a news draft for the normal review and publishing (its document linked from the microsite) */
+        post: operations["postAdminSupervisionReportsKindPeriodNewsDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/reports/{kind}/{period}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generate (or regenerate) the draft of any period from the records now; an issued report is frozen */
+        post: operations["postAdminSupervisionReportsKindPeriodRegenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspection rounds and revisits (回头看), newest first, by county, period, kind, committee */
+        get: operations["getAdminSupervisionRounds"];
+        put?: never;
+        /** Record an inspection round: county, date, townships visited (committee: the one supervising the county that day unless named) */
+        post: operations["postAdminSupervisionRounds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/rounds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One round with its problem list */
+        get: operations["getAdminSupervisionRoundsId"];
+        put?: never;
+        post?: never;
+        /** Delete a round recorded by mistake (only without problems) */
+        delete: operations["deleteAdminSupervisionRoundsId"];
+        options?: never;
+        head?: never;
+        /** Correct a round (date within its period, townships, note) */
+        patch: operations["patchAdminSupervisionRoundsId"];
+        trace?: never;
+    };
+    "/api/admin/supervision/rounds/{id}/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a problem found: category, township or group, description, rectification deadline, 立行立改 or 整改中 */
+        post: operations["postAdminSupervisionRoundsIdProblems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/topics": {
         parameters: {
             query?: never;
@@ -3603,8 +4004,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Subscribe a phone number to SMS news (consent required) */
+        /** Ask to subscribe a phone number to SMS news: a confirmation code is texted to it (consent required) */
         post: operations["postPublicSubscriptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/subscriptions/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a subscription with the code texted to the number */
+        post: operations["postPublicSubscriptionsConfirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9035,6 +9453,186 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    getAdminEvaluationResultsYear: {
+        parameters: {
+            query?: {
+                candidates?: "true" | "false";
+                county?: string;
+                page?: number;
+                pageSize?: number;
+                subject?: "group" | "deputy" | "unit";
+            };
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminEvaluationResultsYearAdjustments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    points: number;
+                    reason: string;
+                    /** @enum {string} */
+                    subject: "group" | "deputy" | "unit";
+                };
+            };
+        };
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminEvaluationResultsYearCandidates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminEvaluationResultsYearCompute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminEvaluationSchemesYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putAdminEvaluationSchemesYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    candidates: {
+                        deputies: number;
+                        groups: number;
+                        minScore: number;
+                        units: number;
+                    };
+                    indicators: {
+                        deputy: {
+                            input: string;
+                            target?: number | null;
+                            weight: number;
+                        }[];
+                        group: {
+                            input: string;
+                            target?: number | null;
+                            weight: number;
+                        }[];
+                        unit: {
+                            input: string;
+                            target?: number | null;
+                            weight: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
     getAdminGroups: {
         parameters: {
             query?: {
@@ -13771,6 +14369,809 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    getAdminSupervisionCommittees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSupervisionCommittees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default [] */
+                    counties?: string[];
+                    /** Format: date */
+                    effectiveFrom?: string;
+                    /** @default [] */
+                    memberIds?: string[];
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSupervisionCommitteesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminSupervisionCommitteesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchAdminSupervisionCommitteesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    counties?: string[];
+                    /** Format: date */
+                    effectiveFrom?: string;
+                    memberIds?: string[];
+                    name?: string;
+                    /** @default false */
+                    transfer?: boolean;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSupervisionProblemCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSupervisionProblemCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default  */
+                    description?: string;
+                    id: string;
+                    label: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchAdminSupervisionProblemCategoriesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    active?: boolean;
+                    description?: string;
+                    label?: string;
+                    order?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSupervisionProblems: {
+        parameters: {
+            query?: {
+                categoryId?: string;
+                county?: string;
+                overdue?: "true" | "false";
+                page?: number;
+                pageSize?: number;
+                period?: string;
+                roundId?: string;
+                state?: "immediate" | "rectifying" | "rectified";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSupervisionProblemsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminSupervisionProblemsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchAdminSupervisionProblemsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    categoryId?: string;
+                    /** Format: date */
+                    deadline?: string;
+                    description?: string;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSupervisionProblemsIdProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default [] */
+                    photoMediaIds?: string[];
+                    /** @enum {string} */
+                    state: "immediate" | "rectifying" | "rectified";
+                    text: string;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSupervisionProblemsIdRevisits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    deadline?: string;
+                    note: string;
+                    /** @enum {string} */
+                    result: "confirmed" | "reopened";
+                    roundId?: string;
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSupervisionReports: {
+        parameters: {
+            query?: {
+                kind?: "monthly" | "quarterly" | "half" | "annual";
+                status?: "draft" | "issued";
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSupervisionReportsKindPeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "monthly" | "quarterly" | "half" | "annual";
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSupervisionReportsKindPeriodDocumentDocx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "monthly" | "quarterly" | "half" | "annual";
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSupervisionReportsKindPeriodDocumentHtml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "monthly" | "quarterly" | "half" | "annual";
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSupervisionReportsKindPeriodIssue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "monthly" | "quarterly" | "half" | "annual";
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    docNumber: string;
+                    revision: number;
+                };
+            };
+        };
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSupervisionReportsKindPeriodNewsDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "monthly" | "quarterly" | "half" | "annual";
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Draft made */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSupervisionReportsKindPeriodRegenerate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "monthly" | "quarterly" | "half" | "annual";
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSupervisionRounds: {
+        parameters: {
+            query?: {
+                committeeId?: string;
+                county?: string;
+                kind?: "inspection" | "revisit";
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSupervisionRounds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    committeeId?: string;
+                    county: string;
+                    date: string;
+                    /**
+                     * @default inspection
+                     * @enum {string}
+                     */
+                    kind?: "inspection" | "revisit";
+                    /** @default  */
+                    note?: string;
+                    period?: string;
+                    townships: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSupervisionRoundsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAdminSupervisionRoundsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchAdminSupervisionRoundsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    date?: string;
+                    note?: string;
+                    townships?: string[];
+                    version: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminSupervisionRoundsIdProblems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    categoryId: string;
+                    /** Format: date */
+                    deadline: string;
+                    description: string;
+                    groupId?: string;
+                    /**
+                     * @default rectifying
+                     * @enum {string}
+                     */
+                    state?: "immediate" | "rectifying";
+                    township?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
     getAdminTopics: {
         parameters: {
             query?: {
@@ -15313,6 +16714,37 @@ export interface operations {
                     /** @constant */
                     consent: true;
                     name?: string;
+                    phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Code texted; confirm with POST /api/public/subscriptions/confirm */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            409: components["responses"]["Error409"];
+            429: components["responses"]["Error429"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPublicSubscriptionsConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
                     phone: string;
                 };
             };
