@@ -80,7 +80,11 @@ export async function chartByRegion(config: Config, scope: Scope, period: Period
   const data = await loadCoverage(config, scope, period);
   const level = scope.level === 'city' ? 'county' : 'township';
   const names = [...new Set(data.groups.map((g) => g.region[level]).filter((n): n is string => !!n))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
-  const rows = names.map((n) => computeFigures(restrict(data, level, n)));
+  // Answers are counted per place by the suggestions module: each part asks for its own.
+  const answers = await Promise.all(
+    names.map((n) => suggestionAnswers({ level, name: n, counties: level === 'county' ? [n] : data.townships.filter((t) => t.township === n).map((t) => t.county) }, period)),
+  );
+  const rows = names.map((n, i) => computeFigures({ ...restrict(data, level, n), suggestions: answers[i] }));
   return { scope, period: periodView(period), by: 'region', labels: names, series: toSeries(rows) };
 }
 

@@ -142,10 +142,18 @@ describe('microsite layout: phone 390 × 844 and desktop 1366 × 900', function 
     expect(stories.length).to.be.at.least(1);
 
     const nav = await boxes(page, '.nav a');
-    expect(nav.map((b) => b.text)).to.deep.equal(['首页', '活动动态', '典型代表', '代表小组', '典型模式', '交流会']);
-    for (const b of nav) {
-      expect(b.x, `${b.text} starts on screen`).to.be.at.least(0);
-      expect(b.x + b.width, `${b.text} ends on screen`).to.be.at.most(PHONE.width);
+    expect(nav.map((b) => b.text)).to.deep.equal(['首页', '活动动态', '典型代表', '代表小组', '典型模式', '交流会', '意见建议']);
+    // Every section is reachable: on screen, or brought on screen by scrolling the bar (which then says it scrolls).
+    const bar = await page.evaluate(
+      "(() => { const el = document.querySelector('.nav'); return { scrolls: el.scrollWidth > el.clientWidth, overflowX: getComputedStyle(el).overflowX }; })()",
+    );
+    for (let i = 0; i < nav.length; i++) {
+      const link = page.locator('.nav a').nth(i);
+      await link.scrollIntoViewIfNeeded();
+      const b = (await link.boundingBox())!;
+      expect(b.x, `${nav[i].text} starts on screen`).to.be.at.least(0);
+      expect(b.x + b.width, `${nav[i].text} ends on screen`).to.be.at.most(PHONE.width + 0.5); // sub-pixel layout
+      if (nav[i].x + nav[i].width > PHONE.width) expect(bar, 'a bar that runs off screen scrolls').to.deep.equal({ scrolls: true, overflowX: 'auto' });
     }
     tapTargets(nav, 'nav link');
     tapTargets(await boxes(page, '.more'), '更多');

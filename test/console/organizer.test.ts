@@ -3,7 +3,7 @@
  * name, announce it (SMS invitations with personal RSVP links go out), and watch an answer arrive in the live table.
  */
 import { expect } from 'chai';
-import { requestedSms, seedDeputies, tokenOf } from '../meetings/support';
+import { requestedSms, seedDeputies, tencentInbox, tokenOf } from '../meetings/support';
 import { waitFor } from '../publishing/support/fixtures';
 import { beijingWallClock, expectNoProblems, shoot, startConsoleEnv, type ConsoleEnv } from './support';
 
@@ -54,7 +54,7 @@ describe('console: organizer', function () {
 
     // A deputy answers through the personal link in the invitation SMS; the table follows.
     const invitations = await waitFor('invitations', async () => {
-      const sms = await requestedSms(meetingId, 'invitation');
+      const sms = await requestedSms(meetingId, 'invitation', tencentInbox(env.sms));
       return sms.length === 2 && sms;
     });
     const answer = await env.app.request('POST', `/api/public/rsvp/${tokenOf(invitations[0].values.link)}`, { body: { response: 'accepted', note: '准时参加' } });

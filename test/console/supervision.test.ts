@@ -31,7 +31,8 @@ describe('console: supervision reports', function () {
     await table.getByText('龙潭县').waitFor();
     await table.getByText('西林县').waitFor();
     // ECharts loads with the first chart: wait for it to draw.
-    await page.locator('[role="img"][aria-label="各县综合得分排名"] canvas').first().waitFor();
+    // (ECharts' aria option writes its own description over the container's label: find the chart by its heading.)
+    await page.locator('section', { has: page.getByRole('heading', { name: '各县（市、区）综合得分' }) }).locator('canvas').first().waitFor();
     const href = await page.getByRole('link', { name: '下载 Word 文档' }).getAttribute('href');
     expect(href).to.equal(`/api/admin/supervision/reports/monthly/${TEST_YEAR}-02/document.docx`);
     await page.getByText('草稿（第1稿）').waitFor();

@@ -125,7 +125,7 @@ export async function startConsoleEnv(name: string, options: { env?: Record<stri
       await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/login')), page.getByRole('button', { name: '登录' }).click()]);
       await page.getByTestId('user-menu').waitFor();
       // The start page has loaded its lists (so a test's next navigation interrupts nothing).
-      await page.locator('[data-testid^="work-"]').first().waitFor();
+      await page.locator('[data-testid="work"][data-loaded="true"]').waitFor({ state: 'attached' });
       return page;
     },
     async recordFailure(title) {

@@ -23,8 +23,8 @@ describe('configuration', () => {
   });
 
   it('takes suggestion deadlines of three and six months by default, and refuses a hard-matter deadline shorter than the ordinary one', () => {
-    expect(loadConfig({}).suggestions).to.deep.equal({ deadlineMonths: 3, hardDeadlineMonths: 6 });
-    expect(loadConfig({ SUGGESTION_DEADLINE_MONTHS: '2', SUGGESTION_HARD_DEADLINE_MONTHS: '4' }).suggestions).to.deep.equal({ deadlineMonths: 2, hardDeadlineMonths: 4 });
+    expect(loadConfig({}).suggestions).to.deep.include({ deadlineMonths: 3, hardDeadlineMonths: 6, linkDays: 30, publicDailyLimit: 5 });
+    expect(loadConfig({ SUGGESTION_DEADLINE_MONTHS: '2', SUGGESTION_HARD_DEADLINE_MONTHS: '4' }).suggestions).to.deep.include({ deadlineMonths: 2, hardDeadlineMonths: 4 });
     expect(problemsOf({ SUGGESTION_DEADLINE_MONTHS: '4', SUGGESTION_HARD_DEADLINE_MONTHS: '3' })[0]).to.contain('SUGGESTION_HARD_DEADLINE_MONTHS');
     expect(problemsOf({ SUGGESTION_DEADLINE_MONTHS: '0' })[0]).to.match(/^SUGGESTION_DEADLINE_MONTHS=/);
   });
