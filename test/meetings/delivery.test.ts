@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import { TestClock, testDate } from '../support/clock';
 import { Delivery } from '../../src/publishing/models/delivery';
 import { Publication } from '../../src/publishing/models/publication';
-import { startTestApp, type TestApp } from '../support/app';
-import { startFakeTencentSms, type FakeTencentSms } from '../fakes';
+import type { TestApp } from '../support/app';
+import type { FakeTencentSms } from '../fakes';
 import { waitFor } from '../publishing/support/fixtures';
-import { announced, HOUR, meetingBody, phoneOf, requestedSms, seedDeputies, tencentInbox, tokenOf } from './support';
+import { announced, HOUR, meetingBody, phoneOf, requestedSms, seedDeputies, tencentInbox, tokenOf, startMeetingsAppWithTencent, TENCENT_TEMPLATE } from './support';
 
-const INVITATION_TEMPLATE = '2100002';
-const CHANGE_TEMPLATE = '2100004';
+const INVITATION_TEMPLATE = TENCENT_TEMPLATE.invitation;
+const CHANGE_TEMPLATE = TENCENT_TEMPLATE.change;
 
 /**
  * Frequency limits delay meeting texts, never drop them; the organizer sees per invitee whether the invitation
@@ -22,13 +22,7 @@ describe('meetings: invitations delivered after a frequency limit, shown per inv
   let organizer: string;
 
   before(async () => {
-    sms = await startFakeTencentSms();
-    app = await startTestApp({
-      clock,
-      name: 'meetings_delivery',
-      env: { SMS_PROVIDER: 'tencent', SMS_ENDPOINT: sms.url, TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' },
-    });
-    organizer = (await app.loginAs('organizer')).token;
+    ({ app, sms, organizer } = await startMeetingsAppWithTencent(clock, 'meetings_delivery'));
   });
   after(async () => {
     await app.close();

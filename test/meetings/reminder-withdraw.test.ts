@@ -4,10 +4,10 @@ import { TEST_YEAR, TestClock } from '../support/clock';
 import { REMINDER_JOB } from '../../src/meetings/reminders';
 import { Delivery } from '../../src/publishing/models/delivery';
 import { Publication } from '../../src/publishing/models/publication';
-import { startTestApp, type TestApp } from '../support/app';
-import { startFakeTencentSms, type FakeTencentSms } from '../fakes';
+import type { TestApp } from '../support/app';
+import type { FakeTencentSms } from '../fakes';
 import { waitFor } from '../publishing/support/fixtures';
-import { announced, HOUR, meetingBody, phoneOf, requestedSms, seedDeputies, tencentInbox, tokenOf } from './support';
+import { announced, HOUR, meetingBody, phoneOf, requestedSms, seedDeputies, tencentInbox, tokenOf, startMeetingsAppWithTencent } from './support';
 
 const MINUTE = 60_000;
 const FINAL = ['sent', 'partial', 'failed', 'cancelled'];
@@ -19,13 +19,7 @@ describe('meetings: a change withdraws reminders that have not gone out', () => 
   let organizer: string;
 
   before(async () => {
-    sms = await startFakeTencentSms();
-    app = await startTestApp({
-      clock,
-      name: 'meetings_withdraw',
-      env: { SMS_PROVIDER: 'tencent', SMS_ENDPOINT: sms.url, TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' },
-    });
-    organizer = (await app.loginAs('organizer')).token;
+    ({ app, sms, organizer } = await startMeetingsAppWithTencent(clock, 'meetings_withdraw'));
   });
   after(async () => {
     await app.close();

@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 import { TestClock, testDate } from '../support/clock';
-import { startTestApp, type TestApp } from '../support/app';
-import { startFakeTencentSms, type FakeTencentSms } from '../fakes';
+import type { TestApp } from '../support/app';
+import type { FakeTencentSms } from '../fakes';
 import { waitFor } from '../publishing/support/fixtures';
 import { Invitation } from '../../src/meetings/models';
-import { announced, HOUR, meetingBody, seedDeputies, tokenOf } from './support';
+import { announced, HOUR, meetingBody, seedDeputies, tokenOf, startMeetingsAppWithTencent, TENCENT_TEMPLATE } from './support';
 
-const SIGNUP_TEMPLATE = '2100007';
-const WAITLIST_TEMPLATE = '2100008';
-const PROMOTION_TEMPLATE = '2100009';
-const INVITATION_TEMPLATE = '2100002';
+const SIGNUP_TEMPLATE = TENCENT_TEMPLATE.signup;
+const WAITLIST_TEMPLATE = TENCENT_TEMPLATE.waitlist;
+const PROMOTION_TEMPLATE = TENCENT_TEMPLATE.promotion;
+const INVITATION_TEMPLATE = TENCENT_TEMPLATE.invitation;
 
 /**
  * Open meetings: the public signs up on the meeting page (or the JSON API) and shares seats and the wait-list with
@@ -23,13 +23,7 @@ describe('meetings: public sign-up, wait-list and promotion', function () {
   let organizer: string;
 
   before(async () => {
-    sms = await startFakeTencentSms();
-    app = await startTestApp({
-      clock,
-      name: 'meetings_signup',
-      env: { SMS_PROVIDER: 'tencent', SMS_ENDPOINT: sms.url, TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' },
-    });
-    organizer = (await app.loginAs('organizer')).token;
+    ({ app, sms, organizer } = await startMeetingsAppWithTencent(clock, 'meetings_signup'));
   });
   after(async () => {
     await app.close();

@@ -7,9 +7,10 @@ import { Publication, type PublicationDoc } from '../../src/publishing/models/pu
 import { Delivery } from '../../src/publishing/models/delivery';
 import { OutboxMessageModel } from '../../src/channels/sms/outbox/model';
 import { loadSmsTemplates } from '../../src/channels/sms/templates';
-import type { FakeTencentSms } from '../fakes/tencent-sms';
+import { startFakeTencentSms, type FakeTencentSms } from '../fakes/tencent-sms';
+import { startTestApp, type TestApp } from '../support/app';
+import type { TestClock } from '../support/clock';
 import { waitFor } from '../publishing/support/fixtures';
-import type { TestApp } from '../support/app';
 
 const SYSTEM_USER = new Types.ObjectId();
 
@@ -130,4 +131,19 @@ export async function meetingPublications(app: TestApp, token: string, meetingId
 
 export function tokenOf(link: string): string {
   return link.split('/r/')[1];
+}
+
+/** The provider-side id of each SMS template (what the fake Tencent server records), from the template mapping. */
+export const TENCENT_TEMPLATE = Object.fromEntries(Object.entries(loadSmsTemplates()).map(([kind, t]) => [kind, t.tencent])) as Record<keyof ReturnType<typeof loadSmsTemplates>, string>;
+
+/** The app on `clock` with the fake Tencent SMS server as its provider, and an organizer's token. */
+export async function startMeetingsAppWithTencent(clock: TestClock, name: string): Promise<{ app: TestApp; sms: FakeTencentSms; organizer: string }> {
+  const sms = await startFakeTencentSms();
+  const app = await startTestApp({
+    clock,
+    name,
+    env: { SMS_PROVIDER: 'tencent', SMS_ENDPOINT: sms.url, TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' },
+  });
+  const organizer = (await app.loginAs('organizer')).token;
+  return { app, sms, organizer };
 }
