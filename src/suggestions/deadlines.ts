@@ -11,3 +11,8 @@ export function addBeijingMonths(at: Date, months: number): Date {
   local.setUTCDate(Math.min(day, lastDay));
   return new Date(local.getTime() - BEIJING_OFFSET_MS);
 }
+
+/** The last instant of a Beijing calendar day: a deadline given as a day may be met until that day ends. */
+export function endOfBeijingDay(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000 - BEIJING_OFFSET_MS - 1);
+}
