@@ -62,11 +62,12 @@ describe('console: chasing suggestions (chosen deadline, 督办 SMS, resent sati
     await page.locator('.el-select__wrapper', { has: page.locator('#as-lead') }).click();
     await page.getByRole('option', { name: '石门县交通运输局' }).click();
     await page.getByRole('dialog').getByText('指定日期').click();
-    // Today is refused before asking the server (the picker also greys it out; typed in, it is still caught).
+    // Today is not a choice: the picker greys it out and refuses it typed in, so nothing is sent.
     await page.locator('#as-deadline').fill(today);
     await page.locator('#as-deadline').press('Enter');
     await page.getByTestId('step-submit').click();
-    await page.getByText('答复期限须晚于今天').waitFor();
+    await page.getByText('请选择答复期限').waitFor();
+    expect(await page.getByTestId('suggestion-status').textContent()).to.contain('已梳理');
     await page.locator('#as-deadline').fill(tomorrow);
     await page.locator('#as-deadline').press('Enter');
     await page.getByTestId('step-submit').click();
@@ -89,6 +90,7 @@ describe('console: chasing suggestions (chosen deadline, 督办 SMS, resent sati
     await page.getByTestId('remind').getByText('今日已发督办短信').waitFor();
     expect(await page.getByTestId('remind').isDisabled()).to.equal(true);
     await page.getByTestId('reminders').getByText('138****5678').waitFor();
+    await page.getByTestId('audit-trail').getByText('督办短信', { exact: true }).waitFor();
     await shoot(page, 'suggestion-reminded');
 
     // The overdue list says it went today; sending for the whole list again sends nothing twice.
@@ -115,8 +117,8 @@ describe('console: chasing suggestions (chosen deadline, 督办 SMS, resent sati
     await page.getByText('已向 1 位代表重新发送测评链接').waitFor();
     const [firstLink, secondLink] = await until('the resent link', () => {
       const texts = textsTo(env.sms, DEPUTY_PHONE, TEMPLATES.answered);
-      return texts.length === 2 && texts.map((t) => t.params.at(-1)!);
-    });
+      return texts.length === 2 && texts.map((t) => t.params[3]);
+    }, 180_000);
     expect(secondLink).to.not.equal(firstLink);
     const oldPage = await fetch(firstLink.replace(/^https?:\/\/[^/]+/, env.app.url));
     expect(oldPage.status).to.be.within(400, 499);
