@@ -55,14 +55,14 @@ describe('public suggestion pages in Chromium (375 × 812)', function () {
     await page.getByLabel('类别').selectOption('基础设施');
     await page.getByLabel(/问题和建议/).fill(`${TEXT}有事请打13812345678。`);
     await page.getByLabel(/同意在网站公开/).check();
-    await page.getByLabel('姓名').fill('陈大姐');
+    await page.getByLabel('姓名', { exact: true }).fill('陈大姐');
     await page.getByLabel(/联系电话/).fill('138 1234 5678');
     await page.getByRole('button', { name: '提交建议' }).click();
 
     // A phone number in public text: refused, named, and nothing typed is lost.
     await page.getByTestId('form-error').waitFor();
     expect(await page.getByTestId('form-error').textContent()).to.match(/电话|手机/);
-    expect(await page.getByLabel('姓名').inputValue()).to.equal('陈大姐');
+    expect(await page.getByLabel('姓名', { exact: true }).inputValue()).to.equal('陈大姐');
     expect(await page.getByLabel('乡镇（街道）').inputValue()).to.equal('七里坪镇');
     await saveScreenshot(page, 'suggestion-form-refused');
 
