@@ -14,8 +14,7 @@ import {
   type SuggestionDoc,
 } from './models';
 import { requireDepartments } from './departments';
-import { addBeijingMonths, endOfBeijingDay } from './deadlines';
-import { beijingDay } from './receipts';
+import { addBeijingMonths, beijingDay, beijingDayStartOf } from '../calendar/beijing';
 import { loadSuggestion, transition, InvalidTransitionError } from './transition';
 import type { Actor, SuggestionsContext } from './context';
 
@@ -87,7 +86,8 @@ function customDeadline(day: string, now: Date): Date {
   if (day > latest) {
     throw new ValidationError('答复期限最长为一年', [{ field: 'body.deadline', message: `答复期限不能晚于 ${latest}` }]);
   }
-  return endOfBeijingDay(day);
+  // Met until that day ends: the last millisecond before the next Beijing day starts.
+  return new Date(beijingDayStartOf(day).getTime() + 86_400_000 - 1);
 }
 
 /** 交办: one lead department, any co-departments, and the deadline from configuration (or one chosen for this item). */
