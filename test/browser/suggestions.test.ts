@@ -15,7 +15,7 @@ const TEXT = '柳林河村口的路灯坏了三个月，晚上出行不安全，
 
 /** Nothing wider than the phone's screen (no sideways scrolling). */
 async function fitsPhone(page: WatchedPage): Promise<void> {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
   expect(width).to.be.at.most(375);
 }
 
