@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import { loadAssets } from './assets';
 import { PageCache } from './page-cache';
 import { ViewCounter } from './view-counter';
-import { InvalidationRelay } from './invalidation-relay';
+import { ALL_PAGES_TAG, InvalidationRelay } from './invalidation-relay';
 import { cachedPageFrontLane, installSiteRuntime, renderNotFound, type SiteRuntime } from './runtime';
 import { followUpTags, immediateTags } from './change-tags';
 import { publicApi } from './public-api';
@@ -76,10 +76,15 @@ export function siteModule(services: Services): SiteModule {
     cache.clear();
     return stored;
   };
-  const relay = new InvalidationRelay((tags) => {
-    if (!tags.includes(SETTINGS_TAG)) return cache.invalidate(tags);
-    reloadSettings().catch((err) => log.error({ err }, 'could not reload the site settings'));
-  }, clock, log);
+  const relay = new InvalidationRelay(
+    (tags) => {
+      if (tags.includes(SETTINGS_TAG)) reloadSettings().catch((err) => log.error({ err }, 'could not reload the site settings'));
+      else if (tags.includes(ALL_PAGES_TAG)) cache.clear();
+      else cache.invalidate(tags);
+    },
+    clock,
+    log,
+  );
   const settingsChanged = async () => {
     const stored = await reloadSettings();
     await relay.publish([SETTINGS_TAG]);
@@ -87,6 +92,11 @@ export function siteModule(services: Services): SiteModule {
   };
 
   const unsubscribe = events.on('item.changed', (event) => relayChange(event, relay, log, (tags) => cache.invalidate(tags)));
+  // An image may be on any page (covers in lists, on the home page, in related items), and changes are rare: drop all.
+  const unsubscribeMedia = events.on('media.changed', async () => {
+    cache.clear();
+    await relay.publish([ALL_PAGES_TAG]);
+  });
 
   const pages = new Router<AppState>();
   pages.get('/assets/:file', (ctx) => {
@@ -124,6 +134,7 @@ export function siteModule(services: Services): SiteModule {
     },
     async stop() {
       unsubscribe();
+      unsubscribeMedia();
       relay.stop();
       await views.stop();
     },
