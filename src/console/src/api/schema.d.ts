@@ -11243,6 +11243,7 @@ export interface operations {
                                 extras: {
                                     name: string;
                                     phone: string;
+                                    role?: string;
                                 }[];
                                 groupIds: string[];
                             };
@@ -11310,6 +11311,7 @@ export interface operations {
                         extras?: {
                             name: string;
                             phone: string;
+                            role?: string;
                         }[];
                         /** @default [] */
                         groupIds?: string[];
@@ -11370,6 +11372,7 @@ export interface operations {
                             extras: {
                                 name: string;
                                 phone: string;
+                                role?: string;
                             }[];
                             groupIds: string[];
                         };
@@ -11454,6 +11457,7 @@ export interface operations {
                             extras: {
                                 name: string;
                                 phone: string;
+                                role?: string;
                             }[];
                             groupIds: string[];
                         };
@@ -11539,6 +11543,7 @@ export interface operations {
                         extras?: {
                             name: string;
                             phone: string;
+                            role?: string;
                         }[];
                         /** @default [] */
                         groupIds?: string[];
@@ -12380,6 +12385,7 @@ export interface operations {
                                 extras: {
                                     name: string;
                                     phone: string;
+                                    role?: string;
                                 }[];
                                 groupIds: string[];
                             };
