@@ -15,6 +15,7 @@ type HelmetOptions = NonNullable<Parameters<typeof helmet>[0]>;
 /**
  * Over https the browser is told to stay on https (HSTS) and to upgrade any http subresource. Over plain http (a LAN
  * address, a test box) both would break the site: upgraded CSS/JS/image requests go to an https port nobody serves.
+ * Cross-Origin-Opener-Policy, which browsers only honour on https, is left out over http as well.
  */
 function policy(httpsSite: boolean): HelmetOptions {
   return {
@@ -32,6 +33,8 @@ function policy(httpsSite: boolean): HelmetOptions {
     },
     crossOriginEmbedderPolicy: false,
     strictTransportSecurity: httpsSite,
+    // Browsers ignore COOP on a plain-http origin other than localhost, and say so as a console error on every page.
+    crossOriginOpenerPolicy: httpsSite,
   };
 }
 

@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from '../support/app';
 
 async function headersOf(app: TestApp, path: string) {
   const res = await app.request('GET', path);
-  return { csp: res.headers.get('content-security-policy') ?? '', hsts: res.headers.get('strict-transport-security') };
+  return { csp: res.headers.get('content-security-policy') ?? '', hsts: res.headers.get('strict-transport-security'), coop: res.headers.get('cross-origin-opener-policy') };
 }
 
 // One app at a time: the app shares the process's mongoose connection.
@@ -21,10 +21,11 @@ describe('security headers over http (a LAN address)', () => {
 
   it('a content security policy without upgrade-insecure-requests, and no HSTS (pages, API and cached pages alike)', async () => {
     for (const path of ['/', '/', '/healthz', '/news']) {
-      const { csp, hsts } = await headersOf(app, path);
+      const { csp, hsts, coop } = await headersOf(app, path);
       expect(csp, path).to.include("default-src 'self'");
       expect(csp, path).to.not.include('upgrade-insecure-requests');
       expect(hsts, path).to.equal(null);
+      expect(coop, path).to.equal(null);
     }
   });
 });
@@ -38,9 +39,10 @@ describe('security headers over https', () => {
 
   it('both upgrade-insecure-requests and HSTS are sent', async () => {
     for (const path of ['/', '/', '/healthz']) {
-      const { csp, hsts } = await headersOf(app, path);
+      const { csp, hsts, coop } = await headersOf(app, path);
       expect(csp, path).to.include('upgrade-insecure-requests');
       expect(hsts, path).to.match(/max-age=\d+/);
+      expect(coop, path).to.equal('same-origin');
     }
   });
 });
