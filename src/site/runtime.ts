@@ -18,6 +18,7 @@ import type { ViewCounter } from './view-counter';
 import { renderTemplate } from './views';
 import type { QueryParam, QuerySource } from './paging';
 import { footerView, type SiteSettings } from './settings';
+import { beijingParts } from '../calendar/beijing';
 
 export interface SiteRuntime {
   publicBaseUrl: string;
@@ -77,7 +78,7 @@ export function layoutData(requestPath: string, meta: PageMeta = {}): Record<str
     shareScriptHref: rt.assets.shareScript?.href,
     meta: { ...meta, title: meta.title ? `${meta.title} - ${rt.settings.name}` : rt.settings.name, ogTitle: meta.shareTitle ?? meta.title ?? rt.settings.name, canonical, image, imageSize, description: meta.description ?? SITE_DESCRIPTION },
     // The Beijing calendar's year (UTC+8, no daylight saving), whatever the server's own zone.
-    year: new Date(rt.now().getTime() + 8 * 3_600_000).getUTCFullYear(),
+    year: beijingParts(rt.now()).year,
   };
 }
 
