@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ICP_NUMBER_EXAMPLE, ICP_NUMBER_PATTERN, PSB_NUMBER_EXAMPLE, PSB_NUMBER_PATTERN } from './filing-numbers';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
@@ -156,6 +157,14 @@ const envSchema = z.object({
   PUBLISHING_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   PUBLISHING_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
 
+  /** Footer and share-card defaults until an admin changes them (PUT /api/admin/site-settings, console 系统管理 → 站点信息). */
+  SITE_NAME: z.string().trim().min(1).max(30).default('人大代表在行动'),
+  SITE_ORGANIZER: z.string().trim().max(60).default(''),
+  /** ICP备案号, e.g. 京ICP备12345678号-1 (linked to beian.miit.gov.cn). */
+  SITE_ICP_NUMBER: z.union([z.literal(''), z.string().trim().regex(ICP_NUMBER_PATTERN, `an ICP filing number such as ${ICP_NUMBER_EXAMPLE}`)]).default(''),
+  /** 公安机关备案号, e.g. 京公网安备11010502030143号 (linked to beian.mps.gov.cn). */
+  SITE_PSB_NUMBER: z.union([z.literal(''), z.string().trim().regex(PSB_NUMBER_PATTERN, `a public-security filing number such as ${PSB_NUMBER_EXAMPLE}`)]).default(''),
+
   /** The staff console's built files (served at /admin); default: the console build's output, src/console/dist. */
   CONSOLE_DIR: optionalString,
   /** Activity funds (活动保障) for a year not yet given its own rule: yuan per activity attended / cap per year, per level. */
@@ -224,6 +233,8 @@ export interface Config {
   };
   /** Absolute path of the staff console's build (index.html and assets/). */
   consoleDir: string;
+  /** Defaults of the site settings (footer, share cards); the stored settings override them. */
+  site: { name: string; organizer: string; icpNumber: string; psbNumber: string };
   /** Default activity-fund rule; each year stores its own rule the first time it is used. */
   activityFunds: { defaultRates: FundRates };
 }
@@ -353,6 +364,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       publicDailyLimit: e.SUGGESTION_PUBLIC_DAILY_LIMIT,
     },
     consoleDir: e.CONSOLE_DIR ? path.resolve(e.CONSOLE_DIR) : DEFAULT_CONSOLE_DIR,
+    site: { name: e.SITE_NAME, organizer: e.SITE_ORGANIZER, icpNumber: e.SITE_ICP_NUMBER, psbNumber: e.SITE_PSB_NUMBER },
     activityFunds: { defaultRates: e.ACTIVITY_FUND_RULE },
   };
 }

@@ -22,6 +22,7 @@ import { partnersModule } from './partners/module';
 import { subscriptionsModule } from './subscriptions/module';
 import { supervisionModule } from './supervision/module';
 import { evaluationModule } from './evaluation/module';
+import { shortLinksModule } from './short-links/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -30,6 +31,7 @@ export function buildModules(services: Services): FeatureModule[] {
     contentModule(services),
     wechatModule(services),
     meetingsModule(services), // before the site: its /meetings/:slug.ics must win over /meetings/:slug
+    shortLinksModule(services), // before the site, whose 404 page answers unknown codes
     siteModule(services),
     publishingModule(services),
     channelsHttpModule(services),

@@ -63,7 +63,7 @@ export function publishingModule(services: Services): FeatureModule {
     clock,
     wake: () => worker.wake(),
     channels: new Set(channels.keys()),
-    checkContent: (names, kind, itemId) => checkChannelRules(channels, names, kind, itemId, config.publicBaseUrl),
+    checkContent: (names, kind, itemId) => checkChannelRules(channels, names, kind, itemId, config.publicBaseUrl, clock),
   });
   registerPublishingJobs(services);
   let unlisten: Array<() => void> = [];

@@ -149,7 +149,7 @@ export class PublishingWorker {
     if (cached?.content && performance.now() - cached.at < 5_000) return { pub: cached.pub, content: cached.content };
     const pub = await Publication.findById(d.publicationId).lean();
     if (!pub) throw new AppError(404, 'publication_missing', '发布记录已不存在');
-    const content = await contentFor(pub.kind, pub.itemId, this.deps.publicBaseUrl);
+    const content = await contentFor(pub.kind, pub.itemId, this.deps.publicBaseUrl, this.deps.clock);
     if (this.cache.size > 100) this.cache.clear();
     this.cache.set(key, { at: performance.now(), pub, content });
     return { pub, content };

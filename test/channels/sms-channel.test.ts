@@ -63,7 +63,7 @@ describe('SMS channel', () => {
       expect(byRecipient['+8613800000001'].status).to.equal('sent');
       expect(byRecipient.abc).to.include({ status: 'failed', errorCode: 'invalid_phone' });
       const stored = await OutboxMessageModel.findOne({ phone: '+8613800000001' }).lean();
-      expect(stored?.text).to.equal('【连心】张三代表您好，提醒您参加“经验交流会”，时间12月1日 14:30，地点区人大三楼。回TD退订');
+      expect(stored?.text).to.equal('【连心】张三您好，提醒您参加“经验交流会”，时间12月1日 14:30，地点区人大三楼。回TD退订');
     });
 
     it('never texts a number twice for one delivery, even when delivered again', async () => {

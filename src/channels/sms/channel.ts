@@ -109,7 +109,7 @@ export class SmsChannel implements Channel {
     if (!sms) throw new ChannelError('短信投递缺少通知类型与参数', 'sms_request_missing', false);
     const template = this.templates[sms.notification];
     if (!template) throw new ChannelError(`没有"${sms.notification}"类通知的短信模板`, 'sms_template_missing', false);
-    const shared = this.sharedValues(request, template);
+    const shared = this.sharedValues(await this.withShortLink(request, template), template);
 
     const outcomes = new Map<string, RecipientOutcome>();
     const planned: Planned[] = [];
@@ -177,6 +177,13 @@ export class SmsChannel implements Channel {
       return { status: 'failed', providerIds, recipients, error: { code: first.errorCode ?? 'sms_failed', message: first.errorMessage ?? '全部号码发送失败' } };
     }
     return { status: 'sent', providerIds, recipients, ...(stop ? { error: { code: `sms_${stop.code}`, message: stop.message } } : {}) };
+  }
+
+  /** A page link in a text goes out as the page's short link for SMS (PUBLIC_BASE_URL/l/CODE): any headline then fits. */
+  private async withShortLink(request: DeliveryRequest, template: SmsTemplate): Promise<DeliveryRequest> {
+    const needsLink = template.params.some((p) => p.name === 'link') && request.sms?.params?.link === undefined;
+    if (!needsLink || !request.content.shortUrl || request.sms?.recipients.every((r) => r.params?.link !== undefined)) return request;
+    return { ...request, content: { ...request.content, url: await request.content.shortUrl('sms') } };
   }
 
   /** Values every recipient shares: request params over content-derived defaults; too long → refuse the delivery. */

@@ -50,6 +50,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'sms/outbox', name: 'outbox', component: () => import('./views/sms/OutboxView.vue'), meta: { roles: ['admin', 'editor', 'organizer'], title: '短信发件箱', section: '短信' } },
       { path: 'sms/opt-outs', name: 'opt-outs', component: () => import('./views/sms/OptOutsView.vue'), meta: { roles: ['organizer'], title: '退订号码', section: '短信' } },
       { path: 'system/users', name: 'users', component: () => import('./views/system/UsersView.vue'), meta: { roles: ['admin'], title: '用户与角色', section: '系统管理' } },
+      { path: 'system/site', name: 'site-settings', component: () => import('./views/system/SiteSettings.vue'), meta: { roles: ['admin'], title: '站点信息', section: '系统管理' } },
       { path: 'system/channels', name: 'channels', component: () => import('./views/system/ChannelStatus.vue'), meta: { roles: ['admin'], title: '渠道状态', section: '系统管理' } },
       // Media partners (报纸、电视台专题专栏).
       { path: 'partners', name: 'partners', component: () => import('./views/partners/PartnerList.vue'), meta: { roles: PARTNERS, title: '合作媒体', section: '媒体合作' } },

@@ -1866,7 +1866,7 @@ export interface paths {
         /** Media library, newest first */
         get: operations["getAdminMedia"];
         put?: never;
-        /** Upload an image (multipart field "file", optional "alt"); type detected from the bytes */
+        /** Upload an image (multipart field "file", optional alt, caption, credit, creditKind); type detected from the bytes */
         post: operations["postAdminMedia"];
         delete?: never;
         options?: never;
@@ -1905,7 +1905,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change an image's alt text, caption (图注) or credit (摄影/来源); pages showing it are rebuilt */
+        patch: operations["patchAdminMediaId"];
         trace?: never;
     };
     "/api/admin/meetings": {
@@ -2540,6 +2541,41 @@ export interface paths {
         /** One month's publicity summary */
         get: operations["getAdminReportsMonthlyMonth"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/short-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Short links with their clicks per channel (counts only: no reader is recorded); filter by item */
+        get: operations["getAdminShortLinks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/site-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Site settings shown in every page footer (name, 主办单位, ICP备案号, 公安备案号) with their configured defaults */
+        get: operations["getAdminSiteSettings"];
+        /** Change site settings (null = back to the configured default); every cached page is rebuilt with the new footer */
+        put: operations["putAdminSiteSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -11035,6 +11071,10 @@ export interface operations {
             content: {
                 "multipart/form-data": {
                     alt?: string;
+                    caption?: string;
+                    credit?: string;
+                    /** @enum {string} */
+                    creditKind?: "photo" | "source";
                 };
             };
         };
@@ -11109,6 +11149,43 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    patchAdminMediaId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    alt?: string;
+                    caption?: string;
+                    credit?: string;
+                    /** @enum {string} */
+                    creditKind?: "photo" | "source";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
     getAdminMeetings: {
         parameters: {
             query?: {
@@ -11166,6 +11243,7 @@ export interface operations {
                                 extras: {
                                     name: string;
                                     phone: string;
+                                    role?: string;
                                 }[];
                                 groupIds: string[];
                             };
@@ -11233,6 +11311,7 @@ export interface operations {
                         extras?: {
                             name: string;
                             phone: string;
+                            role?: string;
                         }[];
                         /** @default [] */
                         groupIds?: string[];
@@ -11293,6 +11372,7 @@ export interface operations {
                             extras: {
                                 name: string;
                                 phone: string;
+                                role?: string;
                             }[];
                             groupIds: string[];
                         };
@@ -11377,6 +11457,7 @@ export interface operations {
                             extras: {
                                 name: string;
                                 phone: string;
+                                role?: string;
                             }[];
                             groupIds: string[];
                         };
@@ -11462,6 +11543,7 @@ export interface operations {
                         extras?: {
                             name: string;
                             phone: string;
+                            role?: string;
                         }[];
                         /** @default [] */
                         groupIds?: string[];
@@ -12303,6 +12385,7 @@ export interface operations {
                                 extras: {
                                     name: string;
                                     phone: string;
+                                    role?: string;
                                 }[];
                                 groupIds: string[];
                             };
@@ -13571,6 +13654,138 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminShortLinks: {
+        parameters: {
+            query?: {
+                itemId?: string;
+                itemKind?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            channel: string;
+                            clicks: number;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            itemId?: string;
+                            itemKind?: string;
+                            /** Format: date-time */
+                            lastClickedAt?: string;
+                            path: string;
+                            url: string;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSiteSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        defaults: {
+                            icpNumber: string;
+                            name: string;
+                            organizer: string;
+                            psbNumber: string;
+                        };
+                        settings: {
+                            icpNumber: string;
+                            name: string;
+                            organizer: string;
+                            psbNumber: string;
+                        };
+                        updatedAt: string | null;
+                        updatedBy: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putAdminSiteSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    icpNumber?: ("" | string) | null;
+                    name?: string | null;
+                    organizer?: string | null;
+                    psbNumber?: ("" | string) | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        defaults: {
+                            icpNumber: string;
+                            name: string;
+                            organizer: string;
+                            psbNumber: string;
+                        };
+                        settings: {
+                            icpNumber: string;
+                            name: string;
+                            organizer: string;
+                            psbNumber: string;
+                        };
+                        updatedAt: string | null;
+                        updatedBy: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
             default: components["responses"]["Error"];
         };
     };
