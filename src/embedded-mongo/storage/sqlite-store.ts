@@ -114,6 +114,15 @@ export class SqliteStore {
     this.rollbackStmt = this.db.prepare('ROLLBACK');
   }
 
+  /** The data file's format version (SQLite's user_version): 1 = collated indexes hold collation keys. */
+  get formatVersion(): number {
+    return Number(this.db.pragma('user_version', { simple: true }));
+  }
+
+  set formatVersion(v: number) {
+    this.db.pragma(`user_version = ${Math.trunc(v)}`);
+  }
+
   /**
    * Runs `fn` inside one SQLite transaction (nested calls join the outer one). If `fn` throws, SQLite
    * rolls back and so does memory: every in-memory change registered with `onRollback` is undone,
