@@ -106,7 +106,10 @@ function reportStaleIndexes(logger: Logger): void {
         logger.warn({ collection: d.collection, indexes: d.toDrop }, 'indexes no model declares any more (they still cost every write); run npm run db:migrate to drop them');
       }
     },
-    (err: Error) => logger.warn({ err: err.message }, 'could not compare indexes with the models'),
+    (err: Error) => {
+      // Stopped before the comparison finished: nothing to report.
+      if (mongoose.connection.readyState === mongoose.ConnectionStates.connected) logger.warn({ err: err.message }, 'could not compare indexes with the models');
+    },
   );
 }
 

@@ -36,13 +36,13 @@ describe('embedded-mongo: collated indexes', () => {
   });
 
   it('updates: a document may change its own case, not take another one’s name', async () => {
-    const c = h.db.collection('groups');
+    const c = h.db.collection<{ _id: number; title: string }>('groups');
     await c.createIndex({ title: 1 }, { unique: true, collation: { locale: 'zh', strength: 2 } });
-    await c.insertMany([{ _id: 1, title: 'Team A' } as Document, { _id: 2, title: 'Team B' } as Document]);
+    await c.insertMany([{ _id: 1, title: 'Team A' }, { _id: 2, title: 'Team B' }]);
     await c.updateOne({ _id: 1 }, { $set: { title: 'TEAM A' } });
     await duplicate(c.updateOne({ _id: 2 }, { $set: { title: 'team a' } }));
-    expect((await c.findOne({ _id: 2 } as Document))?.title).to.equal('Team B');
-    await c.deleteOne({ _id: 1 } as Document);
+    expect((await c.findOne({ _id: 2 }))?.title).to.equal('Team B');
+    await c.deleteOne({ _id: 1 });
     await c.updateOne({ _id: 2 }, { $set: { title: 'team a' } }); // the old holder is gone: its entry went with it
   });
 
