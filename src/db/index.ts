@@ -14,6 +14,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { DataDirLockedError, startEmbeddedMongo, type EmbeddedMongo } from '../embedded-mongo';
 import { EngineLockedError, EngineSupervisor } from './engine-supervisor';
+import { diffModelIndexes } from './index-sync';
 
 export interface Database {
   /** Where mongoose is connected (credentials removed). */
@@ -97,6 +98,21 @@ async function startScriptEngine(dbPath: string, cacheMb: number, logger: Logger
   }
 }
 
+/** Warns (in the background, after start) about indexes the models no longer declare: `npm run db:migrate` drops them. */
+function reportStaleIndexes(logger: Logger): void {
+  diffModelIndexes(Object.values(mongoose.models)).then(
+    (diffs) => {
+      for (const d of diffs.filter((x) => x.toDrop.length > 0)) {
+        logger.warn({ collection: d.collection, indexes: d.toDrop }, 'indexes no model declares any more (they still cost every write); run npm run db:migrate to drop them');
+      }
+    },
+    (err: Error) => {
+      // Stopped before the comparison finished: nothing to report.
+      if (mongoose.connection.readyState === mongoose.ConnectionStates.connected) logger.warn({ err: err.message }, 'could not compare indexes with the models');
+    },
+  );
+}
+
 /** Connects the default mongoose connection; call once per process. */
 export async function openDatabase(config: Config, logger: Logger, role: DatabaseRole = 'script'): Promise<Database> {
   const dbPath = path.join(config.dataDir, 'db');
@@ -115,6 +131,7 @@ export async function openDatabase(config: Config, logger: Logger, role: Databas
     throw err;
   }
   logger.info({ database: redact(target), embedded: !config.mongodbUri }, 'database connected');
+  if (role === 'service') reportStaleIndexes(logger);
   return {
     description: redact(target),
     ownsEngine: !!embedded.stop,
