@@ -35,8 +35,11 @@ function isEndpointOrigin(text: string): boolean {
     return false;
   }
 }
-/** Where the console's Vite build writes (src/console/dist, git-ignored), wherever the process was started from. */
-const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, 'console/dist');
+/**
+ * Where the console's Vite build writes (src/console/dist, git-ignored), wherever the process was started from, and
+ * also when running the compiled server (dist/ sits beside src/).
+ */
+const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, '../src/console/dist');
 
 /** Every environment variable the service reads, with its default. The README's table mirrors this. */
 export interface FundRate {
