@@ -12,7 +12,8 @@
  */
 import type { Config } from '../config';
 import { chartByRegion } from '../coverage';
-import { attendanceByDeputy, heldActivitiesBy, parsePeriod, rostersOf } from '../activities';
+import { attendanceByDeputy, heldActivitiesBy, rostersOf } from '../activities';
+import { parsePeriod } from '../calendar/periods';
 import { computeRates, ratePeriod, raisedByDeputy } from '../suggestions';
 import { citiesWithGroups } from '../content/roster';
 import { problemFigures } from '../supervision';

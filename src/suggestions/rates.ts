@@ -10,7 +10,7 @@
  */
 import { Types } from 'mongoose';
 import { Department, HANDLING_STATUSES, SATISFIED_RATINGS, Suggestion, type Category } from './models';
-import { parsePeriod as parseBeijingPeriod } from '../activities';
+import { parsePeriod as parseBeijingPeriod } from '../calendar/periods';
 import type { Period } from './periods';
 import { suggestionTallies, tallyCells } from './tallies';
 

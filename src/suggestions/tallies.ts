@@ -10,9 +10,9 @@
  */
 import mongoose, { Schema, Types } from 'mongoose';
 import { defineAggregate } from '../aggregates/aggregate';
-import { parsePeriod as parseBeijingPeriod } from '../activities';
+import { parsePeriod as parseBeijingPeriod } from '../calendar/periods';
 import { HANDLING_STATUSES, SATISFIED_RATINGS, Suggestion, type Category, type SuggestionDoc } from './models';
-import { beijingDay } from './receipts';
+import { beijingMonth } from '../calendar/beijing';
 
 export interface TallyCounts {
   registered: number;
@@ -59,7 +59,7 @@ type Keyed = Pick<SuggestionDoc, 'registeredAt' | 'category'> & { region: { coun
 
 /** The cell a suggestion is counted in. Registration date, county and category never change after registration. */
 export function tallyKeyOf(s: Keyed): string {
-  return `${beijingDay(s.registeredAt).slice(0, 7)}|${s.region.county}|${s.category}`;
+  return `${beijingMonth(s.registeredAt)}|${s.region.county}|${s.category}`;
 }
 
 function parseKey(key: string): { month: string; county: string; category: Category } | null {

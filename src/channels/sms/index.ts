@@ -9,7 +9,7 @@ import type { SmsProvider } from './provider';
 import { TencentSmsProvider } from './tencent';
 import { loadSmsTemplates } from './templates';
 
-export { SmsChannel, DEFAULT_SMS_LIMITS, chunkForProvider, shanghaiDayStart, type SmsLimits } from './channel';
+export { SmsChannel, DEFAULT_SMS_LIMITS, chunkForProvider, type SmsLimits } from './channel';
 export { SmsMessageModel, SmsOptOutModel, type SmsMessageDoc, type SmsOptOutDoc } from './models';
 export { OutboxMessageModel, OutboxProvider, type OutboxMessageDoc } from './outbox';
 export { TencentSmsProvider } from './tencent';
