@@ -2711,7 +2711,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 交办: lead department, co-departments, deadline from configuration (hard: the longer one); the deputies are told by SMS */
+        /** 交办: lead department, co-departments, deadline from configuration (hard: the longer one) or a chosen deadline (YYYY-MM-DD Beijing, after today, within a year); the deputies are told by SMS */
         post: operations["postAdminSuggestionsIdAssign"];
         delete?: never;
         options?: never;
@@ -13972,6 +13972,7 @@ export interface operations {
                 "application/json": {
                     /** @default [] */
                     coDepartmentIds?: string[];
+                    deadline?: string;
                     /** @default false */
                     hard?: boolean;
                     leadDepartmentId: string;
