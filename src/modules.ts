@@ -23,6 +23,7 @@ import { subscriptionsModule } from './subscriptions/module';
 import { supervisionModule } from './supervision/module';
 import { evaluationModule } from './evaluation/module';
 import { shortLinksModule } from './short-links/module';
+import { aggregatesModule } from './aggregates/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -42,6 +43,7 @@ export function buildModules(services: Services): FeatureModule[] {
     subscriptionsModule(services),
     supervisionModule(services),
     evaluationModule(services),
+    aggregatesModule(services), // after the modules whose aggregates its job builds and repairs
     myWorkModule(services),
     previewModule(services),
     consoleHostModule(services), // /admin: after the microsite, whose cached-page fast path stays first

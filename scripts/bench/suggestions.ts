@@ -5,6 +5,8 @@
  * user), next to a plain count of the same collection and a plain first page measured in the same run.
  *   npm run bench:suggestions [-- --count 30000 --runs 20] [--db DIR]
  * --db DIR keeps the loaded database in DIR and reuses it on the next run.
+ * The rates are read from the maintained tallies (built after the load, timed); the same rates computed by one
+ * aggregation over the suggestions (what they were before the tallies) are measured beside them.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -13,7 +15,9 @@ import { parseArgs } from 'node:util';
 import mongoose, { Types } from 'mongoose';
 import { startEmbeddedMongo } from '../../src/embedded-mongo';
 import { CATEGORIES, Department, RATINGS, Suggestion, type Status } from '../../src/suggestions/models';
-import { computeRates } from '../../src/suggestions/rates';
+import { computeRates, computeRatesFromRecords } from '../../src/suggestions/rates';
+import { SuggestionTally, suggestionTallies } from '../../src/suggestions/tallies';
+import { AggregateMark } from '../../src/aggregates/marks';
 import { parsePeriod } from '../../src/suggestions/periods';
 import { listSuggestions } from '../../src/suggestions/service';
 import type { Actor } from '../../src/suggestions/context';
@@ -117,6 +121,13 @@ async function main(): Promise<void> {
     await Promise.all([Suggestion.init(), Department.init()]);
     if (kept && (await Suggestion.estimatedDocumentCount())) console.log(`reusing the ${(await Suggestion.estimatedDocumentCount()).toLocaleString()} suggestions kept in ${kept}\n`);
     else await load();
+    await Promise.all([SuggestionTally.init(), AggregateMark.init()]);
+    const started = Date.now();
+    if (await suggestionTallies.ensureBuilt()) {
+      console.log(`built the rates' tallies (${(await SuggestionTally.estimatedDocumentCount()).toLocaleString()} cells) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    }
+    const same = JSON.stringify(await computeRates({ period: parsePeriod(String(FIRST_YEAR + 1)), by: 'department' }, NOW)) === JSON.stringify(await computeRatesFromRecords({ period: parsePeriod(String(FIRST_YEAR + 1)), by: 'department' }, NOW));
+    if (!same) throw new Error('the tallies disagree with the aggregation over the suggestions');
     const year = parsePeriod(String(FIRST_YEAR + 1));
     const busiest = (await Suggestion.aggregate<{ _id: Types.ObjectId }>([{ $match: { status: 'assigned' } }, { $sortByCount: '$leadDepartmentId' }, { $limit: 1 }]))[0]._id;
     const deptUser: Actor = { id: String(new Types.ObjectId()), displayName: 'bench', role: 'department', departmentId: String(busiest) };
@@ -127,6 +138,9 @@ async function main(): Promise<void> {
       [`rates, whole city, year ${FIRST_YEAR + 1}`, await measure(() => computeRates({ period: year }, NOW))],
       [`rates, year ${FIRST_YEAR + 1}, by county`, await measure(() => computeRates({ period: year, by: 'county' }, NOW))],
       [`rates, year ${FIRST_YEAR + 1}, by department`, await measure(() => computeRates({ period: year, by: 'department' }, NOW))],
+      [`baseline: rates, whole city, year ${FIRST_YEAR + 1}, by aggregation over the suggestions`, await measure(() => computeRatesFromRecords({ period: year }, NOW))],
+      [`baseline: rates, year ${FIRST_YEAR + 1}, by department, by aggregation`, await measure(() => computeRatesFromRecords({ period: year, by: 'department' }, NOW))],
+      [`rates, month ${FIRST_YEAR + 1}-03, county 县3, by township`, await measure(() => computeRates({ period: parsePeriod(`${FIRST_YEAR + 1}-03`), county: '县3', by: 'township' }, NOW))],
       ["department's open items (status=assigned)", await measure(() => listSuggestions({ ...page, status: 'assigned' }, deptUser, NOW))],
       ["department's open items, category filter", await measure(() => listSuggestions({ ...page, status: 'assigned', category: '基础设施' }, deptUser, NOW))],
       ["department's overdue items", await measure(() => listSuggestions({ ...page, overdue: true }, deptUser, NOW))],

@@ -12,10 +12,10 @@
  */
 import type { Config } from '../config';
 import { chartByRegion } from '../coverage';
-import { attendanceByDeputy, heldActivitiesBy } from '../activities';
+import { attendanceByDeputy, heldActivitiesBy, rostersOf } from '../activities';
 import { parsePeriod } from '../calendar/periods';
 import { computeRates, ratePeriod, raisedByDeputy } from '../suggestions';
-import { groupRosters, citiesWithGroups } from '../content/roster';
+import { citiesWithGroups } from '../content/roster';
 import { problemFigures } from '../supervision';
 import type { Indicator, SchemeDoc, Subject } from './scheme';
 
@@ -64,7 +64,7 @@ async function gatherInputs(config: Config, year: number): Promise<Record<Subjec
   if (!city) return { group: [], deputy: [], unit: [] };
   const scope = { level: 'city' as const, name: city };
   const [groups, attendance, heldByGroup, raised, counties, heldByCounty, rates, problems] = await Promise.all([
-    groupRosters({ region: scope }),
+    rostersOf(scope),
     attendanceByDeputy(scope, period),
     heldActivitiesBy(scope, period, 'group'),
     raisedByDeputy(ratePeriod(String(year))),

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { FundRates } from '../../config';
 import { DEPUTY_LEVEL_LABELS } from '../../content/enums';
 import { deputiesByIds, groupRosters, type RosterDeputy } from '../../content/roster';
+import { rostersOf } from '../rosters';
 import { attendanceByDeputy, presentByDeputy, presentInGroup, type Scope } from '../queries';
 import { parsePeriod } from '../../calendar/periods';
 import { beijingParts } from '../../calendar/beijing';
@@ -97,7 +98,7 @@ async function paidBy(deputyIds: string[], year: number): Promise<Map<string, nu
 /** The year's ledger of a place: every member of its groups, and every group. */
 export async function ledger(ctx: ActivitiesContext, scope: Scope, year: number): Promise<Ledger> {
   const rule = await ruleFor(ctx, year);
-  const [groups, rows] = await Promise.all([groupRosters({ region: scope }), attendanceByDeputy(scope, parsePeriod(String(year))!)]);
+  const [groups, rows] = await Promise.all([rostersOf(scope), attendanceByDeputy(scope, parsePeriod(String(year))!)]);
   const attended = new Map<string, number>();
   const inGroup = new Map<string, number>();
   for (const r of rows) {

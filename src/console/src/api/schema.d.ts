@@ -209,6 +209,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/aggregates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The maintained aggregates (coverage rosters, suggestion tallies, attendance rollups): built, version, cells, dirty cells */
+        get: operations["getAdminAggregates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/aggregates/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rebuild maintained aggregates from their source records (all, or the ones named); reads stay correct meanwhile */
+        post: operations["postAdminAggregatesRebuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/articles": {
         parameters: {
             query?: never;
@@ -2713,7 +2747,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 交办: lead department, co-departments, deadline from configuration (hard: the longer one); the deputies are told by SMS */
+        /** 交办: lead department, co-departments, deadline from configuration (hard: the longer one) or a chosen deadline (YYYY-MM-DD Beijing, after today, within a year); the deputies are told by SMS */
         post: operations["postAdminSuggestionsIdAssign"];
         delete?: never;
         options?: never;
@@ -4897,6 +4931,59 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminAggregates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminAggregatesRebuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    names?: string[];
+                };
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -14100,6 +14187,7 @@ export interface operations {
                 "application/json": {
                     /** @default [] */
                     coDepartmentIds?: string[];
+                    deadline?: string;
                     /** @default false */
                     hard?: boolean;
                     leadDepartmentId: string;
