@@ -3,14 +3,16 @@
  * Beijing-time dates written in them. Old .xls files are refused with a way out.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+// exceljs is large (hundreds of modules): loaded on the first spreadsheet, not at start.
+import type ExcelJS from 'exceljs';
 import { BadRequestError } from './errors';
 
 /** Reads the file into rows of text cells (first sheet for Excel). */
 export async function readTable(bytes: Buffer, fileName: string): Promise<{ format: 'csv' | 'xlsx'; table: string[][] }> {
   const isZip = bytes.length > 4 && bytes.readUInt32LE(0) === 0x04034b50;
   if (isZip || /\.xlsx$/i.test(fileName)) {
-    const book = new ExcelJS.Workbook();
+    const { default: Excel } = await import('exceljs');
+    const book = new Excel.Workbook();
     try {
       await book.xlsx.load(bytes as unknown as ArrayBuffer);
     } catch {

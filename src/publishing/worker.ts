@@ -201,6 +201,7 @@ export class PublishingWorker {
       channel = this.channelOf(d);
       const { pub, content } = await this.publicationOf(d);
       request = this.requestFor(d, pub, content);
+      request.firstTry = d.attempts === 1 && !d.reconcileAttempts && (d.recipients ?? []).every((r) => r.status === 'queued');
     } catch (err) {
       // Nothing reached the provider yet: a missing item is permanent, anything else (database hiccup) is retried.
       if (err instanceof AppError && err.status < 500) {

@@ -128,7 +128,8 @@ export class SmsChannel implements Channel {
     // What earlier attempts of this delivery already did (one query: the delivery's batches).
     const wanted = new Set(planned.map((p) => p.phone));
     const existing = new Map<string, RecordView>();
-    for (const d of await deliveryRecords(request.deliveryId)) if (wanted.has(d.phone)) existing.set(d.phone, d);
+    // A first try has no records to read (the unique claim still guards against a concurrent attempt).
+    if (!request.firstTry) for (const d of await deliveryRecords(request.deliveryId)) if (wanted.has(d.phone)) existing.set(d.phone, d);
     const checking = await this.settleInDoubt(request.deliveryId, [...existing.values()].filter((d): d is NumberRecord => d.status === 'sending' && 'batchId' in d), existing);
     const fresh = planned.filter((p) => !existing.has(p.phone));
     const deferred = await this.holdBack(request, sms.notification, fresh, existing);
@@ -305,10 +306,14 @@ export class SmsChannel implements Channel {
     const now = this.deps.clock.now();
     const interval = this.limits.sameTemplateIntervalMs;
     const phones = fresh.map((p) => p.phone);
-    const optedOut = new Set((await SmsOptOutModel.find({ _id: { $in: phones } }).select('_id').lean()).map((r) => r._id));
     const dayStart = shanghaiDayStart(now);
     const since = new Date(Math.min(dayStart.getTime(), now.getTime() - interval));
-    const recent = await recentTexts(phones.filter((p) => !optedOut.has(p)), since, request.deliveryId, COUNTED);
+    // Both at once: two round trips' latency become one.
+    const [optOutRows, recent] = await Promise.all([
+      SmsOptOutModel.find({ _id: { $in: phones } }).select('_id').lean(),
+      recentTexts(phones, since, request.deliveryId, COUNTED),
+    ]);
+    const optedOut = new Set(optOutRows.map((r) => r._id));
     const today = new Map<string, number>();
     const sameUntil = new Map<string, number>();
     for (const r of recent) {
