@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 import { startEmbeddedMongo } from '../../src/embedded-mongo';
 import { groupRosters, townshipsWithGroups } from '../../src/content/roster';
-import { attendanceByDeputy, parsePeriod, plannedByGroup, type Scope } from '../../src/activities';
+import { attendanceByDeputy, plannedByGroup, type Scope } from '../../src/activities';
+import { parsePeriod } from '../../src/calendar/periods';
 import { townshipsReached } from '../../src/coverage/supervision';
 import { CITY, YEARS } from '../seed/city';
 

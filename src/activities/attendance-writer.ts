@@ -6,7 +6,7 @@
 import { Types } from 'mongoose';
 import { Attendance, type ActivityDoc, type AttendanceDoc } from './models';
 import { refreshRollups } from './rollups';
-import { periodKeysOf } from './periods';
+import { periodKeysOf } from '../calendar/periods';
 
 export function attendanceRowsOf(a: ActivityDoc): AttendanceDoc[] {
   if (a.status !== 'held') return [];

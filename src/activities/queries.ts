@@ -4,7 +4,7 @@
  */
 import { Types } from 'mongoose';
 import { Activity, Attendance, AttendanceRollup, type ActivityDoc, type AttendanceRollupDoc } from './models';
-import { parsePeriod, type Period } from './periods';
+import { parsePeriod, type Period } from '../calendar/periods';
 
 export type RegionLevel = 'city' | 'county' | 'township';
 export interface Scope {

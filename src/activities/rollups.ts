@@ -5,7 +5,7 @@
  */
 import { Types } from 'mongoose';
 import { Attendance, AttendanceRollup, type AttendanceDoc, type AttendanceRollupDoc, type MemberCounts } from './models';
-import { parsePeriod, periodKeysOf } from './periods';
+import { parsePeriod, periodKeysOf } from '../calendar/periods';
 
 type RollupRow = Pick<AttendanceDoc, 'activityId' | 'deputyId' | 'groupId' | 'level' | 'status' | 'date' | 'city' | 'county' | 'township'>;
 

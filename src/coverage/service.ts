@@ -4,7 +4,8 @@
  */
 import type { Config } from '../config';
 import { groupRosters, type RosterGroup } from '../content/roster';
-import { plannedByGroup, attendanceByDeputy, ratesInForce, type Period, type Scope } from '../activities';
+import { plannedByGroup, attendanceByDeputy, ratesInForce, type Scope } from '../activities';
+import { type Period } from '../calendar/periods';
 import { townshipsReached } from './supervision';
 import { suggestionAnswers } from './suggestions-provider';
 import { computeFigures, restrict, type CoverageData, type Figure } from './figures';

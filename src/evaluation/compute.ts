@@ -12,7 +12,8 @@
  */
 import type { Config } from '../config';
 import { chartByRegion } from '../coverage';
-import { attendanceByDeputy, heldActivitiesBy, parsePeriod } from '../activities';
+import { attendanceByDeputy, heldActivitiesBy } from '../activities';
+import { parsePeriod } from '../calendar/periods';
 import { computeRates, ratePeriod, raisedByDeputy } from '../suggestions';
 import { groupRosters, citiesWithGroups } from '../content/roster';
 import { problemFigures } from '../supervision';

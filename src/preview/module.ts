@@ -17,10 +17,11 @@ import { relatedFor, type RelatedItems } from '../content/public-queries';
 import { itemPageHtml } from '../site/pages/content';
 import { SITE_NAME } from '../site/runtime';
 import { wechatPreview } from './wechat-view';
+import { CAMPAIGN_TIME_ZONE } from '../calendar/beijing';
 
 const NO_RELATED: RelatedItems = { articles: [], deputies: [], groups: [], cases: [] };
 
-const beijingDate = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
+const beijingDate = new Intl.DateTimeFormat('zh-CN', { timeZone: CAMPAIGN_TIME_ZONE, year: 'numeric', month: 'long', day: 'numeric' });
 
 export function previewModule({ clock, config }: Services): FeatureModule {
   const api = new ApiRouter();

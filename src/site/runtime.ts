@@ -17,6 +17,7 @@ import { isCompressible } from './compression';
 import type { ViewCounter } from './view-counter';
 import { renderTemplate } from './views';
 import type { QueryParam, QuerySource } from './paging';
+import { beijingParts } from '../calendar/beijing';
 
 export interface SiteRuntime {
   publicBaseUrl: string;
@@ -71,7 +72,7 @@ export function layoutData(requestPath: string, meta: PageMeta = {}): Record<str
     shareScriptHref: rt.assets.shareScript?.href,
     meta: { ...meta, title: meta.title ? `${meta.title} - ${SITE_NAME}` : SITE_NAME, ogTitle: meta.shareTitle ?? meta.title ?? SITE_NAME, canonical, image, imageSize, description: meta.description ?? SITE_DESCRIPTION },
     // The Beijing calendar's year (UTC+8, no daylight saving), whatever the server's own zone.
-    year: new Date(rt.now().getTime() + 8 * 3_600_000).getUTCFullYear(),
+    year: beijingParts(rt.now()).year,
   };
 }
 

@@ -14,7 +14,7 @@ import {
   type SuggestionDoc,
 } from './models';
 import { requireDepartments } from './departments';
-import { addBeijingMonths } from './deadlines';
+import { addBeijingMonths } from '../calendar/beijing';
 import { loadSuggestion, transition, InvalidTransitionError } from './transition';
 import type { Actor, SuggestionsContext } from './context';
 

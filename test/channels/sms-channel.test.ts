@@ -7,11 +7,12 @@ import { DomainEventBus } from '../../src/events';
 import { ChannelError, type DeliveryRequest, type SmsRecipient } from '../../src/channels/types';
 import {
   AliyunSmsProvider, OutboxMessageModel, createSmsChannel, OutboxProvider, SmsChannel, SmsBatchModel, SmsMessageModel, SmsOptOutModel, TencentSmsProvider,
-  addOptOut, adoptLegacySmsRecords, applyReceipts, deliveryRecords, normalizeChinaMobile, optedOutAmong, shanghaiDayStart,
+  addOptOut, adoptLegacySmsRecords, applyReceipts, deliveryRecords, normalizeChinaMobile, optedOutAmong,
 } from '../../src/channels/sms';
 import { DEFAULT_TEMPLATES_FILE } from '../../src/channels/sms/templates';
 import { startFakeAliyunSms, startFakeTencentSms, type FakeAliyunSms, type FakeTencentSms } from '../fakes';
 import { quietLogger, testConfig, useTestDatabase } from './support';
+import { beijingDayStart } from '../../src/calendar/beijing';
 
 let seq = 0;
 const phone = (i: number) => `1380000${String(i).padStart(4, '0')}`;
@@ -181,7 +182,7 @@ describe('SMS channel', () => {
       const r12 = await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
       expect(r12.recipients![0]).to.include({ status: 'deferred', errorCode: 'frequency_limited' });
       expect(r12.recipients![0].errorMessage).to.include('10');
-      expect(r12.deferUntil!.getTime()).to.equal(shanghaiDayStart(clock.now()).getTime() + 86_400_000);
+      expect(r12.deferUntil!.getTime()).to.equal(beijingDayStart(clock.now()).getTime() + 86_400_000);
     });
   });
 

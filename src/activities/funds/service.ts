@@ -8,7 +8,8 @@ import type { FundRates } from '../../config';
 import { DEPUTY_LEVEL_LABELS } from '../../content/enums';
 import { deputiesByIds, groupRosters, type RosterDeputy } from '../../content/roster';
 import { attendanceByDeputy, presentByDeputy, presentInGroup, type Scope } from '../queries';
-import { parsePeriod, shanghaiParts } from '../periods';
+import { parsePeriod } from '../../calendar/periods';
+import { beijingParts } from '../../calendar/beijing';
 import type { Actor, ActivitiesContext } from '../context';
 import { FundAccount, FundRule, type FundRuleDoc } from './models';
 
@@ -35,7 +36,7 @@ export async function ruleFor(ctx: ActivitiesContext, year: number): Promise<Rul
 
 /** Sets the rule of this or a coming year; a past year's rule is closed (its ledger has been paid out by it). */
 export async function setRule(ctx: ActivitiesContext, year: number, rates: FundRates, actor: Actor): Promise<RuleView> {
-  const current = shanghaiParts(ctx.clock.now()).year;
+  const current = beijingParts(ctx.clock.now()).year;
   if (year < current) throw new ConflictError(`${year}年已经结束，其活动经费标准不能再修改`, 'year_closed', [{ field: 'params.year', message: '往年的标准不能修改' }]);
   const problems = (['city', 'county', 'township'] as const)
     .filter((l) => rates[l].cap < rates[l].perActivity)

@@ -20,6 +20,7 @@ import { changeBatch, changeNumbers, deliveryRecords, insertBatch, providerIdsOn
 import { normalizeChinaMobile } from './phone';
 import { SmsProviderError, type LookupAnswer, type ProviderMessage, type ProviderRecord, type SmsProvider } from './provider';
 import { charLength, loadSmsTemplates, type SmsTemplate, type SmsTemplates } from './templates';
+import { beijingDayStart, CAMPAIGN_TIME_ZONE } from '../../calendar/beijing';
 
 export interface SmsLimits {
   /** The same notification kind to one number at most once per this many ms. */
@@ -290,7 +291,7 @@ export class SmsChannel implements Channel {
   /** When and how a record was handed to the provider, in words for the people who decide. */
   private handOff(d: Pick<NumberRecord, 'handedAt' | 'requestId' | 'errorMessage'>): string {
     if (!d.handedAt) return '请求尚未交给服务商';
-    const at = d.handedAt.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+    const at = d.handedAt.toLocaleString('zh-CN', { timeZone: CAMPAIGN_TIME_ZONE, hour12: false });
     const label = PROVIDER_LABELS[this.deps.provider.name];
     return `${at} 交给${label}${d.requestId ? `（请求号 ${d.requestId}）` : ''}，${d.errorMessage ?? '未得到应答（发送进程中断）'}`;
   }
@@ -306,7 +307,7 @@ export class SmsChannel implements Channel {
     const now = this.deps.clock.now();
     const interval = this.limits.sameTemplateIntervalMs;
     const phones = fresh.map((p) => p.phone);
-    const dayStart = shanghaiDayStart(now);
+    const dayStart = beijingDayStart(now);
     const since = new Date(Math.min(dayStart.getTime(), now.getTime() - interval));
     // Both at once: two round trips' latency become one.
     const [optOutRows, recent] = await Promise.all([
@@ -529,11 +530,6 @@ function clip(text: string, max: number): string {
 
 /** "12月1日 14:30:05" in Asia/Shanghai, for messages people read. */
 function shanghaiClock(at: Date): string {
-  return at.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return at.toLocaleString('zh-CN', { timeZone: CAMPAIGN_TIME_ZONE, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
 
-/** Midnight of `now`'s calendar day in Asia/Shanghai (UTC+8, no daylight saving). */
-export function shanghaiDayStart(now: Date): Date {
-  const offset = 8 * 3_600_000;
-  return new Date(Math.floor((now.getTime() + offset) / 86_400_000) * 86_400_000 - offset);
-}

@@ -6,6 +6,7 @@
 import type { DomainEventBus } from '../../events';
 import { settleByReceipt } from './records';
 import { normalizeChinaMobile } from './phone';
+import { beijingTime } from '../../calendar/beijing';
 
 export interface Receipt {
   provider: 'tencent' | 'aliyun';
@@ -68,5 +69,5 @@ export function parseShanghaiTime(text: string | undefined, fallback: Date): Dat
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(String(text ?? '').trim());
   if (!m) return fallback;
   const [, y, mo, d, h, mi, s] = m.map(Number);
-  return new Date(Date.UTC(y, mo - 1, d, h - 8, mi, s));
+  return beijingTime(y, mo, d, h, mi, s);
 }
