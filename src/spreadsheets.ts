@@ -3,7 +3,8 @@
  * Beijing-time dates written in them. Old .xls files are refused with a way out.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+// exceljs is large (hundreds of modules): loaded on the first spreadsheet, not at start.
+import type ExcelJS from 'exceljs';
 import { BadRequestError } from './errors';
 import { beijingParts, beijingTime } from './calendar/beijing';
 
@@ -11,7 +12,8 @@ import { beijingParts, beijingTime } from './calendar/beijing';
 export async function readTable(bytes: Buffer, fileName: string): Promise<{ format: 'csv' | 'xlsx'; table: string[][] }> {
   const isZip = bytes.length > 4 && bytes.readUInt32LE(0) === 0x04034b50;
   if (isZip || /\.xlsx$/i.test(fileName)) {
-    const book = new ExcelJS.Workbook();
+    const { default: Excel } = await import('exceljs');
+    const book = new Excel.Workbook();
     try {
       await book.xlsx.load(bytes as unknown as ArrayBuffer);
     } catch {

@@ -76,6 +76,11 @@ export interface DeliveryRequest {
   idempotencyKey: string;
   /** 1 for the first try. */
   attempt: number;
+  /**
+   * Nothing of this delivery has reached the channel before (the first claim, not a reconcile, nothing deferred):
+   * a channel may skip reading its own records of earlier attempts.
+   */
+  firstTry?: boolean;
   content: PublishableContent;
   sms?: SmsRequest;
   wechat?: WechatRequest;

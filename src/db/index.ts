@@ -12,7 +12,8 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { DataDirLockedError, startEmbeddedMongo, type EmbeddedMongo } from '../embedded-mongo';
+// The engine itself is loaded only where it runs in this process (scripts): the service forks it (engine-process.ts).
+import type { EmbeddedMongo } from '../embedded-mongo';
 import { EngineLockedError, EngineSupervisor } from './engine-supervisor';
 import { diffModelIndexes } from './index-sync';
 
@@ -81,6 +82,7 @@ async function startServiceEngine(dbPath: string, cacheMb: number, logger: Logge
 }
 
 async function startScriptEngine(dbPath: string, cacheMb: number, logger: Logger): Promise<EmbeddedConnection> {
+  const { DataDirLockedError, startEmbeddedMongo } = await import('../embedded-mongo');
   try {
     const engine: EmbeddedMongo = await startEmbeddedMongo({
       dbPath,

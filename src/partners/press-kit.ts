@@ -4,7 +4,7 @@
  * File names inside are ASCII (Windows' built-in unzip mangles UTF-8 names); the zip itself carries the title.
  * Streamed with archiver: images are stored, not recompressed (JPEG/PNG are compressed already).
  */
-import archiver from 'archiver';
+
 import { PassThrough } from 'node:stream';
 import { getPublishedSource, openMediaFile, type PublicDeputy, type PublicScope } from '../content/public-queries';
 import type { ContentKind } from '../content/enums';
@@ -79,6 +79,7 @@ export async function buildPressKit(kind: ContentKind, id: string, publicBaseUrl
   const item = await toPartnerItem(source, publicBaseUrl);
   const deputies = await Promise.all(source.deputyIds.slice(0, 50).map((d) => getPublishedSource('deputy', d)));
 
+  const { default: archiver } = await import('archiver'); // loaded on the first kit, not at start
   const zip = archiver('zip', { zlib: { level: 6 } });
   const out = new PassThrough();
   zip.on('warning', (err) => out.destroy(err));
