@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'test-artifacts/**', 'scratch/**', 'src/console/dist/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'test-artifacts/**', 'scratch/**', 'src/console/dist/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
