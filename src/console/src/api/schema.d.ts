@@ -3168,6 +3168,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/supervision/reports/{kind}/{period}/document.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report as a PDF in the official-document layout (GB/T 9704), fonts embedded as subsets */
+        get: operations["getAdminSupervisionReportsKindPeriodDocumentPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/supervision/reports/{kind}/{period}/issue": {
         parameters: {
             query?: never;
@@ -14891,6 +14908,26 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSupervisionReportsKindPeriodDocumentPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "monthly" | "quarterly" | "half" | "annual";
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error"];
             default: components["responses"]["Error"];
         };
     };
