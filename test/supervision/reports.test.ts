@@ -6,6 +6,7 @@ import { TestClock } from '../support/clock';
 import { NOW, Y, expectStatus, heldBody, problemFields, rollCall, seedGroup, signIn, type Town, type Users } from '../activities/support';
 import { REPORTS_JOB } from '../../src/supervision/module';
 import { pdfText } from '../support/pdf';
+import { article, createPartner } from '../partners/support';
 
 /**
  * Periodic reports: made by the job under its lease exactly once per period (two instances at once, reruns),
@@ -41,6 +42,16 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     expectStatus(p1, 201);
     expectStatus(await app.request('POST', `${base}/rounds/${round.body.id}/problems`, { token: supervisor, body: { categoryId: 'formality', description: '活动记录简单', deadline: `${Y}-06-01`, township: '凤岭乡' } }), 201);
     expectStatus(await app.request('POST', `${base}/problems/${p1.body.id}/progress`, { token: supervisor, body: { version: 1, state: 'rectified', text: '标牌已悬挂' } }), 200);
+    // Media coverage of May: the TV station's column ran two items in one broadcast, the newspaper one item on one page.
+    const reviewer = (await app.loginAs('reviewer')).token;
+    const editor = (await app.loginAs('editor')).token;
+    const items = [await article({ title: '龙潭代表进村', region: { county: '龙潭县' }, publishedAt: new Date(`${Y}-05-11T02:00:00Z`) }), await article({ title: '凤岭代表接待日', region: { county: '龙潭县' }, publishedAt: new Date(`${Y}-05-13T02:00:00Z`) })];
+    for (const [name, kind, date, ran] of [['龙潭电视台', 'tv', `${Y}-05-18`, items], ['龙潭日报', 'newspaper', `${Y}-05-20`, items.slice(0, 1)]] as const) {
+      const partner = await createPartner(app, reviewer, { name, kind, takes: { kinds: ['article'], regions: ['龙潭县'] } });
+      const column = await app.request('POST', `/api/admin/partners/${partner.id}/columns`, { token: reviewer, body: { name: '代表在行动', cadence: 'weekly', startDate: `${Y}-05-04` } });
+      expectStatus(column, 201);
+      expectStatus(await app.request('POST', `/api/admin/partners/${partner.id}/columns/${column.body.id}/runs`, { token: editor, body: { date, items: ran.map((itemId) => ({ kind: 'article', itemId })) } }), 201);
+    }
   });
   after(() => app.close());
 
@@ -70,6 +81,21 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     ]);
     const list = await app.request('GET', `${base}/reports?kind=monthly`, { token: users.organizer });
     expect(list.body.items.every((r: any) => r.status === 'draft' && r.source === 'schedule' && r.revision === 1)).to.equal(true);
+  });
+
+  it('counts the month\'s media coverage (newspaper and TV columns) in the monthly summary, as the partners module counts it', async () => {
+    const res = await app.request('GET', `${base}/reports/monthly/${Y}-05`, { token: users.organizer });
+    expectStatus(res, 200);
+    const direct = (await app.request('GET', `/api/admin/media-coverage?month=${Y}-05`, { token: users.editor })).body;
+    expect(direct).to.deep.include({ runs: 2, placements: 3 });
+    const media = res.body.data.publicity.media;
+    expect({ runs: media.runs, placements: media.placements }).to.deep.equal({ runs: direct.runs, placements: direct.placements });
+    expect(media.byPartner).to.deep.equal([
+      { name: '龙潭电视台', kindLabel: '电视台', runs: 1, placements: 2 },
+      { name: '龙潭日报', kindLabel: '报纸', runs: 1, placements: 1 },
+    ]);
+    const html = await app.request('GET', `${base}/reports/monthly/${Y}-05/document.html`, { token: users.organizer });
+    expect(html.text).to.contain('报纸、电视台等媒体专题专栏刊播2期，刊播稿件3篇次，其中龙潭电视台（电视台）1期2篇次、龙潭日报（报纸）1期1篇次。');
   });
 
   it('holds the same figures as the coverage, suggestions and problem records of the period', async () => {
