@@ -22,6 +22,7 @@ import { slugify } from '../src/content/slug';
 import { actorFromUser, type Actor } from '../src/content/workflow/actor';
 import { relayItemChanges } from '../src/site';
 import { runScript } from './cli';
+import { rebuildAggregates } from './aggregates';
 import { articles, cases, deputies, groups, type ArticleStage } from './seed/data';
 import { seedMeetings } from './seed/meetings';
 
@@ -164,5 +165,7 @@ void runScript(async ({ config, logger }) => {
 
   await relayed();
   console.log(`Content: ${counts.created} items created, ${counts.existing} already present (left unchanged).`);
+  // The demo content was written without the app's listeners: rebuild its maintained aggregates from it.
+  await rebuildAggregates();
   console.log(`Sign in to the staff console at ${config.publicBaseUrl}/admin with a user above; the microsite is at ${config.publicBaseUrl}/`);
 });

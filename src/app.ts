@@ -26,7 +26,7 @@ export function createApp(services: Services, modules: FeatureModule[]): BuiltAp
   // the right; whatever the client wrote further left is ignored (Koa keeps only the last maxIpsCount entries).
   const app = new Koa<AppState>({ proxy: config.trustProxy, maxIpsCount: config.trustProxyHops });
   app.silent = true; // errors are logged by errorsMiddleware, with the request id
-  const security = securityHeaders();
+  const security = securityHeaders(config.publicBaseUrl);
 
   app.use(requestContext(logger, metrics));
   app.use(errorsMiddleware);

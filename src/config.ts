@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ICP_NUMBER_EXAMPLE, ICP_NUMBER_PATTERN, PSB_NUMBER_EXAMPLE, PSB_NUMBER_PATTERN } from './filing-numbers';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
@@ -34,8 +35,11 @@ function isEndpointOrigin(text: string): boolean {
     return false;
   }
 }
-/** Where the console's Vite build writes (src/console/dist, git-ignored), wherever the process was started from. */
-const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, 'console/dist');
+/**
+ * Where the console's Vite build writes (src/console/dist, git-ignored), wherever the process was started from, and
+ * also when running the compiled server (dist/ sits beside src/).
+ */
+const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, '../src/console/dist');
 
 /** Every environment variable the service reads, with its default. The README's table mirrors this. */
 export interface FundRate {
@@ -173,6 +177,14 @@ const envSchema = z.object({
   PUBLISHING_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   PUBLISHING_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
 
+  /** Footer and share-card defaults until an admin changes them (PUT /api/admin/site-settings, console 系统管理 → 站点信息). */
+  SITE_NAME: z.string().trim().min(1).max(30).default('人大代表在行动'),
+  SITE_ORGANIZER: z.string().trim().max(60).default(''),
+  /** ICP备案号, e.g. 京ICP备12345678号-1 (linked to beian.miit.gov.cn). */
+  SITE_ICP_NUMBER: z.union([z.literal(''), z.string().trim().regex(ICP_NUMBER_PATTERN, `an ICP filing number such as ${ICP_NUMBER_EXAMPLE}`)]).default(''),
+  /** 公安机关备案号, e.g. 京公网安备11010502030143号 (linked to beian.mps.gov.cn). */
+  SITE_PSB_NUMBER: z.union([z.literal(''), z.string().trim().regex(PSB_NUMBER_PATTERN, `a public-security filing number such as ${PSB_NUMBER_EXAMPLE}`)]).default(''),
+
   /** The staff console's built files (served at /admin); default: the console build's output, src/console/dist. */
   CONSOLE_DIR: optionalString,
   /** Activity funds (活动保障) for a year not yet given its own rule: yuan per activity attended / cap per year, per level. */
@@ -248,6 +260,8 @@ export interface Config {
   };
   /** Absolute path of the staff console's build (index.html and assets/). */
   consoleDir: string;
+  /** Defaults of the site settings (footer, share cards); the stored settings override them. */
+  site: { name: string; organizer: string; icpNumber: string; psbNumber: string };
   /** Default activity-fund rule; each year stores its own rule the first time it is used. */
   activityFunds: { defaultRates: FundRates };
   /** Periodic reports: the PDF's fonts per role (GB/T 9704: 小标宋 title, 仿宋 body, 黑体 and 楷体 headings). */
@@ -379,6 +393,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       publicDailyLimit: e.SUGGESTION_PUBLIC_DAILY_LIMIT,
     },
     consoleDir: e.CONSOLE_DIR ? path.resolve(e.CONSOLE_DIR) : DEFAULT_CONSOLE_DIR,
+    site: { name: e.SITE_NAME, organizer: e.SITE_ORGANIZER, icpNumber: e.SITE_ICP_NUMBER, psbNumber: e.SITE_PSB_NUMBER },
     activityFunds: { defaultRates: e.ACTIVITY_FUND_RULE },
     reports: { fonts: { title: e.REPORT_FONT_TITLE, body: e.REPORT_FONT_BODY, heading: e.REPORT_FONT_HEADING, kai: e.REPORT_FONT_KAI, fallback: e.REPORT_FONT_FALLBACK } },
   };

@@ -9,6 +9,8 @@ import type { ItemKind } from './channels/types';
 export interface DomainEvents {
   /** An item's public face may have changed: published, edited while live, withdrawn, deleted, restored. */
   'item.changed': { kind: ItemKind; id: string; slug?: string; reason: 'published' | 'updated' | 'withdrawn' | 'deleted' | 'restored' };
+  /** An image's public face changed (AVIF/WebP copies added, caption or credit edited): pages showing it are rebuilt. */
+  'media.changed': { mediaId: string };
   /** WeChat told us a publish / mass-send job finished (callback event). */
   'wechat.jobFinished': {
     event: 'PUBLISHJOBFINISH' | 'FREEPUBLISHJOBFINISH' | 'MASSSENDJOBFINISH' | 'TEMPLATESENDJOBFINISH';

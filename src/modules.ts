@@ -22,6 +22,8 @@ import { partnersModule } from './partners/module';
 import { subscriptionsModule } from './subscriptions/module';
 import { supervisionModule } from './supervision/module';
 import { evaluationModule } from './evaluation/module';
+import { shortLinksModule } from './short-links/module';
+import { aggregatesModule } from './aggregates/module';
 
 export function buildModules(services: Services): FeatureModule[] {
   return [
@@ -30,6 +32,7 @@ export function buildModules(services: Services): FeatureModule[] {
     contentModule(services),
     wechatModule(services),
     meetingsModule(services), // before the site: its /meetings/:slug.ics must win over /meetings/:slug
+    shortLinksModule(services), // before the site, whose 404 page answers unknown codes
     siteModule(services),
     publishingModule(services),
     channelsHttpModule(services),
@@ -40,6 +43,7 @@ export function buildModules(services: Services): FeatureModule[] {
     subscriptionsModule(services),
     supervisionModule(services),
     evaluationModule(services),
+    aggregatesModule(services), // after the modules whose aggregates its job builds and repairs
     myWorkModule(services),
     previewModule(services),
     consoleHostModule(services), // /admin: after the microsite, whose cached-page fast path stays first

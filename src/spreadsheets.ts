@@ -3,14 +3,17 @@
  * Beijing-time dates written in them. Old .xls files are refused with a way out.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+// exceljs is large (hundreds of modules): loaded on the first spreadsheet, not at start.
+import type ExcelJS from 'exceljs';
 import { BadRequestError } from './errors';
+import { beijingParts, beijingTime } from './calendar/beijing';
 
 /** Reads the file into rows of text cells (first sheet for Excel). */
 export async function readTable(bytes: Buffer, fileName: string): Promise<{ format: 'csv' | 'xlsx'; table: string[][] }> {
   const isZip = bytes.length > 4 && bytes.readUInt32LE(0) === 0x04034b50;
   if (isZip || /\.xlsx$/i.test(fileName)) {
-    const book = new ExcelJS.Workbook();
+    const { default: Excel } = await import('exceljs');
+    const book = new Excel.Workbook();
     try {
       await book.xlsx.load(bytes as unknown as ArrayBuffer);
     } catch {
@@ -55,8 +58,8 @@ export function parseBeijingDateTime(text: string): Date | undefined {
   const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number);
-  const at = new Date(Date.UTC(y, mo - 1, d, h - 8, mi, s));
+  const at = beijingTime(y, mo, d, h, mi, s);
   // Reject 2026-02-30 and the like (Date would roll them over).
-  const back = new Date(at.getTime() + 8 * 3_600_000);
-  return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d ? at : undefined;
+  const back = beijingParts(at);
+  return back.year === y && back.month === mo && back.day === d ? at : undefined;
 }

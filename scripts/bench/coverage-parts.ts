@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 import { startEmbeddedMongo } from '../../src/embedded-mongo';
 import { groupRosters, townshipsWithGroups } from '../../src/content/roster';
-import { attendanceByDeputy, parsePeriod, plannedByGroup, type Scope } from '../../src/activities';
+import { attendanceByDeputy, plannedByGroup, rostersOf, type Scope } from '../../src/activities';
+import { parsePeriod } from '../../src/calendar/periods';
 import { townshipsReached } from '../../src/coverage/supervision';
 import { CITY, YEARS } from '../seed/city';
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     const period = parsePeriod(values.period)!;
     const parts: Array<[string, () => Promise<unknown>]> = [
       ['groupRosters', () => groupRosters({ region: scope })],
+      ['rostersOf (copy)', () => rostersOf(scope)],
       ['attendanceByDeputy', () => attendanceByDeputy(scope, period)],
       ['plannedByGroup', () => plannedByGroup(scope, period)],
       ['townshipsWithGroups', () => townshipsWithGroups(scope)],

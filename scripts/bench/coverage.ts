@@ -5,6 +5,8 @@
  *   npm run bench:coverage [-- --scale 1 --runs 5] [--db DIR]
  * --scale 0.1 seeds a tenth of the townships (900 deputies, 9,000 activities, 135,000 attendance rows).
  * --db DIR keeps the seeded database in DIR and reuses it on the next run (the full city takes minutes to load).
+ * The maintained group rosters are built after the load (timed); the table also times reading a place's rosters
+ * from the profiles (what the coverage did before the copy) beside reading them from the copy.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -13,9 +15,13 @@ import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 import { startEmbeddedMongo } from '../../src/embedded-mongo';
 import { loadConfig } from '../../src/config';
-import { parsePeriod, type Scope } from '../../src/activities';
+import { rostersOf, type Scope } from '../../src/activities';
+import { parsePeriod } from '../../src/calendar/periods';
 import { Attendance, AttendanceRollup } from '../../src/activities/models';
 import { coverage } from '../../src/coverage';
+import { GroupRoster, groupRosterCopy } from '../../src/activities/rosters';
+import { AggregateMark } from '../../src/aggregates/marks';
+import { groupRosters } from '../../src/content/roster';
 import { CITY, COUNTIES, YEARS, seedCity } from '../seed/city';
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, runs: { type: 'string', default: '5' }, db: { type: 'string' } } });
@@ -53,6 +59,9 @@ async function main(): Promise<void> {
           `in ${seeded.seconds.toFixed(1)} s\n`,
       );
     }
+    await Promise.all([GroupRoster.createIndexes(), AggregateMark.createIndexes()]);
+    const started = Date.now();
+    if (await groupRosterCopy.ensureBuilt()) console.log(`built the maintained group rosters (${await GroupRoster.estimatedDocumentCount()} groups) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent' });
     const year = String(YEARS[1]);
     const cases: Array<[string, Scope, string]> = [
@@ -67,11 +76,14 @@ async function main(): Promise<void> {
       const rowFilter = { date: { $gte: period.start, $lt: period.end }, ...(scope.level === 'county' ? { county: scope.name } : {}) };
       const count = await time(() => Attendance.countDocuments(rowFilter));
       const rollupRows = await AttendanceRollup.countDocuments({ period: period.kind === 'year' ? key : { $in: period.months }, [scope.level]: scope.name });
+      const profiles = await time(() => groupRosters({ region: scope }));
+      const copy = await time(() => rostersOf(scope));
       const cov = await time(() => coverage(config, scope, period));
       const attendance = cov.result.figures.find((f) => f.key === 'attendance')!;
-      rows.push([label, count.result.toLocaleString(), `${count.p50.toFixed(0)} / ${count.max.toFixed(0)}`, rollupRows.toLocaleString(), `${cov.p50.toFixed(0)} / ${cov.max.toFixed(0)}`, `${attendance.numerator}/${attendance.denominator}`]);
+      const ms = (t: { p50: number; max: number }) => `${t.p50.toFixed(0)} / ${t.max.toFixed(0)}`;
+      rows.push([label, count.result.toLocaleString(), ms(count), rollupRows.toLocaleString(), ms(profiles), ms(copy), ms(cov), `${attendance.numerator}/${attendance.denominator}`]);
     }
-    const header = ['coverage of', 'attendance rows', 'plain count p50/max ms', 'rollup rows read', 'coverage p50/max ms', 'attendance figure'];
+    const header = ['coverage of', 'attendance rows', 'plain count p50/max ms', 'rollup rows read', 'rosters from profiles ms', 'rosters from copy ms', 'coverage p50/max ms', 'attendance figure'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
     console.log(line(header));
@@ -80,7 +92,8 @@ async function main(): Promise<void> {
     console.log(`load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')} on ${cpus().length} cores`);
     console.log(
       `\n${RUNS} runs per cell after one warm-up. "plain count" counts the same attendance rows with countDocuments (a county's through ` +
-        `its (county, date) index; the whole city's by scanning, as every row is the city's); coverage computes all five figures with their drill-downs.`,
+        `its (county, date) index; the whole city's by scanning, as every row is the city's); coverage computes all five figures with their drill-downs ` +
+        `(its rosters from the maintained copy). "rosters from profiles" reads the place's groups and member profiles as the coverage did before the copy.`,
     );
   } finally {
     await mongoose.disconnect();

@@ -173,6 +173,11 @@ async function main() {
     );
     const parallelMs = performance.now() - t2;
     const baselinePeak = baseSampler.stop();
+    // After the load: what the service keeps once the fan-out is over (a full GC first).
+    gc();
+    await new Promise((r) => setTimeout(r, 200));
+    const afterRss = process.memoryUsage.rss();
+    const afterEngineRss = rssOfPid(enginePid);
 
     const rows: Array<[string, string]> = [
       ['recipients', String(RECIPIENTS)],
@@ -192,6 +197,8 @@ async function main() {
       ['app process RSS before the run (after a full GC)', mb(baseRss)],
       ['app process peak RSS during the pipeline run', `${mb(pipelinePeak.app)} (goal < 200 MB)`],
       ['app process peak RSS during the bare loops', mb(baselinePeak.app)],
+      ['app process RSS after the load (after a full GC)', `${mb(afterRss)} (goal: back to the before figure)`],
+      ['engine process RSS after the load', enginePid ? mb(afterEngineRss) : 'n/a'],
       ['engine process RSS before / peak during the pipeline', enginePid ? `${mb(baseEngineRss)} / ${mb(pipelinePeak.engine)}` : 'n/a (not this service’s engine)'],
       ['database', service.database.description + (enginePid ? ` (embedded engine, process ${enginePid})` : '')],
       ['load average (1, 5, 15 min)', loadavg().map((l) => l.toFixed(2)).join(' ')],

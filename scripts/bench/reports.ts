@@ -16,7 +16,9 @@ import mongoose, { Types } from 'mongoose';
 import { startEmbeddedMongo } from '../../src/embedded-mongo';
 import { loadConfig } from '../../src/config';
 import { ManualClock } from '../../src/clock';
-import { parsePeriod } from '../../src/activities';
+import { parsePeriod } from '../../src/calendar/periods';
+import { SuggestionTally, suggestionTallies } from '../../src/suggestions/tallies';
+import { AggregateMark } from '../../src/aggregates/marks';
 import { Attendance, Activity } from '../../src/activities/models';
 import { Suggestion } from '../../src/suggestions/models';
 import { InspectionRound, Problem } from '../../src/supervision/models';
@@ -109,6 +111,9 @@ async function main(): Promise<void> {
           `in ${city.seconds.toFixed(1)} s; ${Number(values.suggestions).toLocaleString()} suggestions and ${problems} problems in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
       );
     }
+    // The suggestion rates are read from maintained tallies: built once after the bulk load, as the service would.
+    await Promise.all([SuggestionTally.init(), AggregateMark.init()]);
+    await suggestionTallies.ensureBuilt();
     await ensureDefaultCategories();
     const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent' });
     const period = parsePeriod(PERIOD)!;

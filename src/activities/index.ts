@@ -5,13 +5,13 @@
  *   Suggestions raised at an activity store its `activityId`; this checks and describes it.
  * recentPublicActivities(groupId, limit?) → public fields of the group's latest held activities.
  * attendanceByDeputy(scope, period) / plannedByGroup(scope, period) / presentByDeputy(ids, year)
+ * rostersOf(scope) → the groups of a place with their members (name, level, leader), from the maintained copy.
  * heldActivitiesBy(scope, period, 'county'|'township'|'group') → held activities per part of the place.
  *   Counted by the database (rollups / aggregation).
- * parsePeriod(key) / periodContaining(kind, at): Asia/Shanghai periods.
  * ratesInForce(defaults, year): the activity-fund rates of a year (read only).
  */
 export { getActivityRef, attendanceByDeputy, heldActivitiesBy, plannedByGroup, presentByDeputy, type ActivityRef, type Scope, type RegionLevel, type DeputyAttendance } from './queries';
+export { rostersOf, groupRosterCopy } from './rosters';
 export { recentPublicActivities, type PublicActivity } from './views';
-export { parsePeriod, periodContaining, formatShanghai, type Period, type PeriodKind, PERIOD_PATTERN } from './periods';
 export { ACTIVITY_KINDS, ACTIVITY_KIND_LABELS } from './enums';
 export { ratesInForce } from './funds/service';

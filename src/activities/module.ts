@@ -7,6 +7,7 @@ import { activityRoutes } from './routes';
 import { registerActivityNoticeKind } from './notice';
 import { fundRoutes } from './funds/routes';
 import type { ActivitiesContext } from './context';
+import { followRosterChanges } from './rosters';
 import './models';
 
 export function activitiesModule(services: Services): FeatureModule {
@@ -17,5 +18,6 @@ export function activitiesModule(services: Services): FeatureModule {
     events: services.events,
   };
   registerActivityNoticeKind();
+  followRosterChanges();
   return { name: 'activities', routers: [activityRoutes(ctx), fundRoutes(ctx)] };
 }

@@ -9,12 +9,12 @@ import { loadImages } from '../content/public-mappers';
 import { actorFromUser } from '../content/workflow/actor';
 import { Activity, type ActivityDoc } from './models';
 import { ACTIVITY_KIND_LABELS } from './enums';
-import { formatShanghai } from './periods';
+import { formatBeijing } from '../calendar/beijing';
 import type { Actor, ActivitiesContext } from './context';
 
 function markdownOf(a: ActivityDoc, photoUrls: string[]): string {
   const present = a.participants.filter((p) => p.status === 'present').map((p) => p.name);
-  const out = [`${formatShanghai(a.startsAt, false)}，${a.groupName}${a.place ? `在${a.place}` : ''}开展${ACTIVITY_KIND_LABELS[a.kind]}活动：${a.subject}。`, ''];
+  const out = [`${formatBeijing(a.startsAt, false)}，${a.groupName}${a.place ? `在${a.place}` : ''}开展${ACTIVITY_KIND_LABELS[a.kind]}活动：${a.subject}。`, ''];
   if (present.length) out.push(`参加活动的代表：${present.join('、')}。`, '');
   if (a.summary) out.push(a.summary, '');
   if (a.outcomes) out.push('## 活动成效', '', a.outcomes, '');

@@ -9,7 +9,7 @@ import { registerWorkflowKind } from '../content/workflow/registry';
 import { deputyPhones } from '../content/roster';
 import { Activity, ActivityNotice, type ActivityDoc } from './models';
 import { ACTIVITY_KIND_LABELS } from './enums';
-import { formatShanghai, shanghaiParts } from './periods';
+import { formatBeijing, beijingParts } from '../calendar/beijing';
 import type { Actor, ActivitiesContext } from './context';
 
 let registered = false;
@@ -26,7 +26,7 @@ function param(text: string, max = 20): string {
 }
 
 function shortTime(at: Date): string {
-  const p = shanghaiParts(at);
+  const p = beijingParts(at);
   return `${p.month}月${p.day}日 ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 }
 
@@ -56,8 +56,8 @@ export async function sendActivityNotice(ctx: ActivitiesContext, a: ActivityDoc,
     {
       $set: {
         title: param(title, 200),
-        digest: param(`${formatShanghai(a.startsAt)}，${a.place}`, 120),
-        body: `${ACTIVITY_KIND_LABELS[a.kind]}：${a.subject}\n\n时间：${formatShanghai(a.startsAt)}\n\n地点：${a.place}`,
+        digest: param(`${formatBeijing(a.startsAt)}，${a.place}`, 120),
+        body: `${ACTIVITY_KIND_LABELS[a.kind]}：${a.subject}\n\n时间：${formatBeijing(a.startsAt)}\n\n地点：${a.place}`,
         updatedAt: now,
         updatedBy: new Types.ObjectId(actor.id),
       },

@@ -4,7 +4,8 @@
  */
 import { Types } from 'mongoose';
 import { Activity, Attendance, AttendanceRollup, type ActivityDoc, type AttendanceRollupDoc } from './models';
-import { parsePeriod, type Period } from './periods';
+import { parsePeriod, type Period } from '../calendar/periods';
+import { attendanceRollups } from './rollups';
 
 export type RegionLevel = 'city' | 'county' | 'township';
 export interface Scope {
@@ -27,6 +28,7 @@ export interface DeputyAttendance {
  * per group; a quarter or half-year sums its months' documents.
  */
 export async function attendanceByDeputy(scope: Scope, period: Period): Promise<DeputyAttendance[]> {
+  await attendanceRollups.fresh();
   const keys = period.kind === 'year' ? [String(period.year)] : period.months;
   // One equality query per period key: both fields of the (period, place) index bound each of them.
   const docs = (
@@ -90,6 +92,7 @@ export async function getActivityRef(id: string): Promise<ActivityRef | null> {
 
 /** Present count per member in one group's activities of a year. */
 export async function presentInGroup(groupId: string, year: number): Promise<Map<string, number>> {
+  await attendanceRollups.fresh();
   const doc = await AttendanceRollup.findById(`${year}|${groupId}`).select('members').lean<Pick<AttendanceRollupDoc, 'members'>>();
   return new Map((doc?.members ?? []).map((m) => [String(m.deputyId), m.present]));
 }

@@ -4,8 +4,9 @@
  * a later write repairs anything an interrupted refresh left).
  */
 import { Types } from 'mongoose';
-import { Attendance, AttendanceRollup, type AttendanceDoc, type AttendanceRollupDoc, type MemberCounts } from './models';
-import { parsePeriod, periodKeysOf } from './periods';
+import { defineAggregate } from '../aggregates/aggregate';
+import { Activity, Attendance, AttendanceRollup, type AttendanceDoc, type AttendanceRollupDoc, type MemberCounts } from './models';
+import { parsePeriod, periodKeysOf } from '../calendar/periods';
 
 type RollupRow = Pick<AttendanceDoc, 'activityId' | 'deputyId' | 'groupId' | 'level' | 'status' | 'date' | 'city' | 'county' | 'township'>;
 
@@ -53,3 +54,37 @@ export async function refreshRollups(groupIds: Types.ObjectId[], years: Iterable
     await AttendanceRollup.deleteMany({ groupId: { $in: groupIds }, period: { $in: [year, ...period.months] }, _id: { $nin: rollups.map((r) => r._id) } });
   }
 }
+
+const rollupKey = (year: string, groupId: Types.ObjectId | string) => `${year}|${String(groupId)}`;
+
+/** Recomputes rollups given as `year|groupId` keys (the marks of the attendance writer). */
+async function recomputeKeys(keys: string[]): Promise<void> {
+  const byYear = new Map<string, Types.ObjectId[]>();
+  for (const key of keys) {
+    const [year, groupId] = key.split('|');
+    if (!/^\d{4}$/.test(year) || !Types.ObjectId.isValid(groupId)) continue;
+    byYear.set(year, [...(byYear.get(year) ?? []), new Types.ObjectId(groupId)]);
+  }
+  for (const [year, groupIds] of byYear) await refreshRollups(groupIds, [year]);
+}
+
+/**
+ * The rollups as a maintained aggregate: always kept in step by the attendance writer, which marks the group-years
+ * it touches before writing rows, so a crash between the rows and their rollups is recomputed at the next read.
+ */
+export const attendanceRollups = defineAggregate({
+  name: 'activities.attendance-rollups',
+  version: 1,
+  alwaysMaintained: true,
+  recompute: recomputeKeys,
+  sourceKeys: async () => {
+    const rows = await Activity.find({ status: 'held' }).select('groupId startsAt').lean<Array<{ groupId: Types.ObjectId; startsAt: Date }>>();
+    return [...new Set(rows.map((a) => rollupKey(periodKeysOf(a.startsAt).year, a.groupId)))];
+  },
+  cellKeys: async () => {
+    const rows = await AttendanceRollup.find({ period: { $regex: '^\\d{4}$' } }).select('period groupId').lean<Array<{ period: string; groupId: Types.ObjectId }>>();
+    return rows.map((r) => rollupKey(r.period, r.groupId));
+  },
+});
+
+export { rollupKey };

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { isoDateTime, objectId, pagination } from '../http/schemas';
 import { ACTIVITY_KINDS, ACTIVITY_STATUSES, ATTENDANCE_STATUSES } from './enums';
-import { PERIOD_PATTERN } from './periods';
+import { PERIOD_PATTERN } from '../calendar/periods';
 
 const text = (max: number) => z.string().trim().max(max);
 const requiredText = (max: number) => z.string().trim().min(1, 'required').max(max);

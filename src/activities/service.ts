@@ -11,7 +11,7 @@ import { Activity, type ActivityDoc } from './models';
 import { buildRollCall } from './roll-call';
 import { syncAttendance } from './attendance-writer';
 import { assertMayRecord, visibleGroups } from './access';
-import { shanghaiParts } from './periods';
+import { beijingDayStart } from '../calendar/beijing';
 import { toAdminView, type AdminActivityView } from './views';
 import type { Actor, ActivitiesContext } from './context';
 import type { CreateBody, ListQuery, RecordBody, UpdateBody } from './schemas';
@@ -52,8 +52,7 @@ const slotKeyOf = (groupId: Types.ObjectId | string, startsAt: Date) => `${Strin
 
 /** Beijing-time day [start, end) containing an instant. */
 function dayOf(at: Date): { start: Date; end: Date } {
-  const p = shanghaiParts(at);
-  const start = new Date(Date.UTC(p.year, p.month - 1, p.day) - 8 * 3_600_000);
+  const start = beijingDayStart(at);
   return { start, end: new Date(start.getTime() + 86_400_000) };
 }
 

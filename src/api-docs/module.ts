@@ -9,7 +9,8 @@ import type { AppContext } from '../http/context';
 import { sendStaticFile, StaticDirectory } from '../http/static-files';
 
 const BUNDLE_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png', 'favicon-16x16.png']);
-const HERE = path.join(__dirname, 'static');
+// The source folder, also when running the compiled build (dist/ sits beside src/ at the same depth).
+const HERE = path.resolve(__dirname, '../../src/api-docs/static');
 const PREFIX = '/api/docs';
 
 const PAGE = `<!doctype html>

@@ -11,16 +11,20 @@ export interface DeputyAudience {
 }
 
 export async function resolveDeputies(filter: DeputyAudience): Promise<AudienceRecipient[]> {
+  const out: AudienceRecipient[] = [];
+  for await (const r of deputyRecipients(filter)) out.push(r);
+  return out;
+}
+
+/** The deputies' recipients one at a time from a cursor: a fan-out never holds its whole audience. */
+export async function* deputyRecipients(filter: DeputyAudience): AsyncGenerator<AudienceRecipient> {
   const query: Record<string, unknown> = { deletedAt: null };
   if (filter.levels?.length) query.level = { $in: filter.levels };
   if (filter.regions?.length) query.regionKeys = { $in: filter.regions };
   if (filter.groupIds?.length) query.groupId = { $in: filter.groupIds.map((id) => new Types.ObjectId(id)) };
-  const deputies = await Deputy.find(query).select('+phones name').sort({ _id: 1 }).lean();
-  const out: AudienceRecipient[] = [];
-  for (const d of deputies) {
+  for await (const d of Deputy.find(query).select('+phones name').sort({ _id: 1 }).lean().cursor({ batchSize: 1000 })) {
     // One message per person: the first usable number.
-    const phone = (d.phones ?? []).find((p) => normalisePhone(p));
-    if (phone) out.push({ phone, name: d.name });
+    const phone = ((d.phones as string[] | undefined) ?? []).find((p) => normalisePhone(p));
+    if (phone) yield { phone, name: d.name as string };
   }
-  return out;
 }

@@ -4,8 +4,8 @@
  */
 import type { AudienceSpec } from './types';
 import { getAudienceResolver, type AudienceRecipient } from './registry';
-import { resolveDeputies } from './deputies';
-import { resolveSubscribers } from './subscribers';
+import { deputyRecipients } from './deputies';
+import { subscriberRecipients } from './subscribers';
 import { normalisePhone } from './phone';
 
 export interface ResolvedPhoneAudience {
@@ -16,19 +16,60 @@ export interface ResolvedPhoneAudience {
 /** Which of these E.164 numbers must not receive messages (opt-outs kept by the SMS channel). */
 export type OptOutCheck = (phones: string[]) => Promise<Set<string>>;
 
-export async function resolvePhoneAudience(spec: AudienceSpec, optedOut: OptOutCheck): Promise<ResolvedPhoneAudience> {
-  const sources: AudienceRecipient[][] = [];
-  if (spec.recipients?.length) sources.push(spec.recipients);
-  for (const [name, args] of Object.entries(spec.resolvers ?? {})) sources.push(await getAudienceResolver(name)(args));
-  if (spec.deputies) sources.push(await resolveDeputies(spec.deputies));
-  if (spec.subscribers) sources.push(await resolveSubscribers());
+export type AudienceSummary = ResolvedPhoneAudience['summary'];
 
-  const seen = new Map<string, AudienceRecipient>();
+export async function resolvePhoneAudience(spec: AudienceSpec, optedOut: OptOutCheck): Promise<ResolvedPhoneAudience> {
+  const recipients: AudienceRecipient[] = [];
+  const summary = await streamPhoneAudience(spec, optedOut, 1000, async (batch) => {
+    for (const r of batch) recipients.push(r);
+  });
+  return { recipients, summary };
+}
+
+/**
+ * The same audience as `resolvePhoneAudience`, handed over in batches of `batchSize` (the last may be shorter) as
+ * it is read: deputies and subscribers come from cursors, so only the numbers seen so far (for duplicates) and one
+ * batch are held, whatever the audience's size. Opt-outs are checked a batch at a time.
+ */
+export async function streamPhoneAudience(
+  spec: AudienceSpec,
+  optedOut: OptOutCheck,
+  batchSize: number,
+  onBatch: (recipients: AudienceRecipient[]) => Promise<void>,
+): Promise<AudienceSummary> {
+  const size = Math.max(1, batchSize);
+  const seen = new Set<string>();
   let invalid = 0;
   let duplicates = 0;
+  let excludedOptedOut = 0;
+  let count = 0;
   const invalidSamples: string[] = [];
-  for (const list of sources) {
-    for (const r of list) {
+  let unchecked: AudienceRecipient[] = [];
+  let ready: AudienceRecipient[] = [];
+  const check = async () => {
+    if (!unchecked.length) return;
+    const blocked = await optedOut(unchecked.map((r) => r.phone));
+    for (const r of unchecked) {
+      if (blocked.has(r.phone)) excludedOptedOut += 1;
+      else ready.push(r);
+    }
+    unchecked = [];
+  };
+  const emit = async (all: boolean) => {
+    while (ready.length >= size || (all && ready.length)) {
+      const batch = ready.slice(0, size);
+      ready = ready.slice(size);
+      count += batch.length;
+      await onBatch(batch);
+    }
+  };
+  const sources: Array<Iterable<AudienceRecipient> | AsyncIterable<AudienceRecipient>> = [];
+  if (spec.recipients?.length) sources.push(spec.recipients);
+  for (const [name, args] of Object.entries(spec.resolvers ?? {})) sources.push(await getAudienceResolver(name)(args));
+  if (spec.deputies) sources.push(deputyRecipients(spec.deputies));
+  if (spec.subscribers) sources.push(subscriberRecipients());
+  for (const source of sources) {
+    for await (const r of source) {
       const phone = normalisePhone(r.phone);
       if (!phone) {
         invalid += 1;
@@ -39,13 +80,15 @@ export async function resolvePhoneAudience(spec: AudienceSpec, optedOut: OptOutC
         duplicates += 1;
         continue;
       }
-      seen.set(phone, { ...r, phone });
+      seen.add(phone);
+      unchecked.push({ ...r, phone });
+      if (unchecked.length >= size) {
+        await check();
+        await emit(false);
+      }
     }
   }
-  const blocked = seen.size ? await optedOut([...seen.keys()]) : new Set<string>();
-  const recipients = [...seen.values()].filter((r) => !blocked.has(r.phone));
-  return {
-    recipients,
-    summary: { recipients: recipients.length, excludedOptedOut: seen.size - recipients.length, invalid, duplicates, invalidSamples },
-  };
+  await check();
+  await emit(true);
+  return { recipients: count, excludedOptedOut, invalid, duplicates, invalidSamples };
 }

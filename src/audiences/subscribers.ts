@@ -50,8 +50,16 @@ export async function unsubscribe(clock: Clock, phoneInput: string, reason: 'req
 }
 
 export async function resolveSubscribers(): Promise<AudienceRecipient[]> {
-  const rows = await Subscriber.find({ status: 'active' }).sort({ _id: 1 }).select('phone name').lean();
-  return rows.map((r) => ({ phone: r.phone, name: r.name }));
+  const out: AudienceRecipient[] = [];
+  for await (const r of subscriberRecipients()) out.push(r);
+  return out;
+}
+
+/** Active subscribers one at a time from a cursor. */
+export async function* subscriberRecipients(): AsyncGenerator<AudienceRecipient> {
+  for await (const r of Subscriber.find({ status: 'active' }).sort({ _id: 1 }).select('phone name').lean().cursor({ batchSize: 1000 })) {
+    yield { phone: r.phone as string, name: r.name as string | undefined };
+  }
 }
 
 export interface SubscriberView {

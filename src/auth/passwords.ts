@@ -1,8 +1,6 @@
 /** Password hashing with Argon2id (memory-hard), OWASP-recommended parameters; and the strength rule. */
 import argon2 from 'argon2';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
-import * as zxcvbnEn from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 
 const options = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
@@ -14,8 +12,15 @@ const SERVICE_WORDS = ['lianxin', 'renda', 'rendadaibiao', 'daibiao', 'admin', '
 
 let estimator: ZxcvbnFactory | undefined;
 function strength(): ZxcvbnFactory {
-  // Built on first use: ranking the dictionaries (common passwords, names, English words, keyboard patterns) takes a moment.
-  estimator ??= new ZxcvbnFactory({
+  if (estimator) return estimator;
+  // Loaded and built on first use: the dictionaries (common passwords, names, English words, keyboard patterns) are
+  // megabytes of heap an idle service does not need, and ranking them takes a moment.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { ZxcvbnFactory: Factory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+  const zxcvbnCommon = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+  const zxcvbnEn = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  estimator ??= new Factory({
     dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
     graphs: zxcvbnCommon.adjacencyGraphs,
     translations: zxcvbnEn.translations,

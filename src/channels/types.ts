@@ -23,6 +23,8 @@ export interface PublishableContent {
   markdown: string;
   /** Absolute URL of the item's microsite page (the "read the original" link). */
   url: string;
+  /** A short URL of the same page for a channel (PUBLIC_BASE_URL/l/CODE, stable, clicks counted per channel). */
+  shortUrl?: (channel: ChannelName) => Promise<string>;
   author?: string;
   /** Local file path of the cover image, if any (WeChat uploads it as the thumb). */
   coverImagePath?: string;
@@ -74,6 +76,11 @@ export interface DeliveryRequest {
   idempotencyKey: string;
   /** 1 for the first try. */
   attempt: number;
+  /**
+   * Nothing of this delivery has reached the channel before (the first claim, not a reconcile, nothing deferred):
+   * a channel may skip reading its own records of earlier attempts.
+   */
+  firstTry?: boolean;
   content: PublishableContent;
   sms?: SmsRequest;
   wechat?: WechatRequest;

@@ -3,7 +3,7 @@ import type { Types } from 'mongoose';
 import { itemPath } from '../urls';
 import { CASE_KIND_LABELS, DEPUTY_LEVEL_LABELS, type ContentKind } from './enums';
 import { renderMarkdown } from './markdown';
-import { Media, type MediaDoc } from './models/media';
+import { CREDIT_KIND_LABELS, Media, type MediaDoc, type ModernFormat } from './models/media';
 import type {
   PublicArticle,
   PublicCase,
@@ -18,11 +18,20 @@ export function mediaPath(key: string): string {
   return `/media/${encodeURIComponent(key)}`;
 }
 
-export function publicImage(media: Pick<MediaDoc, 'variants' | 'width' | 'height' | 'alt'> | undefined): PublicImage | undefined {
+type ImageFields = Pick<MediaDoc, 'variants' | 'width' | 'height' | 'alt'> & Partial<Pick<MediaDoc, 'caption' | 'credit' | 'creditKind'>>;
+
+export function publicImage(media: ImageFields | undefined): PublicImage | undefined {
   if (!media) return undefined;
   const byName = new Map(media.variants.map((v) => [v.name, v]));
   const original = byName.get('original');
   if (!original) return undefined;
+  const modern = (format: ModernFormat) => {
+    const list = byName.get(`list-${format}`);
+    const cover = byName.get(`cover-${format}`);
+    return list && cover ? { list: mediaPath(list.key), cover: mediaPath(cover.key) } : undefined;
+  };
+  const avif = modern('avif');
+  const webp = modern('webp');
   return {
     original: mediaPath(original.key),
     cover: mediaPath((byName.get('cover') ?? original).key),
@@ -30,6 +39,11 @@ export function publicImage(media: Pick<MediaDoc, 'variants' | 'width' | 'height
     width: media.width,
     height: media.height,
     alt: media.alt,
+    caption: media.caption ?? '',
+    credit: media.credit ?? '',
+    creditLabel: CREDIT_KIND_LABELS[media.creditKind ?? 'photo'],
+    ...(avif ? { avif } : {}),
+    ...(webp ? { webp } : {}),
   };
 }
 
@@ -37,7 +51,7 @@ export function publicImage(media: Pick<MediaDoc, 'variants' | 'width' | 'height
 export async function loadImages(ids: (Types.ObjectId | undefined | null)[]): Promise<Map<string, PublicImage>> {
   const wanted = [...new Set(ids.filter((id): id is Types.ObjectId => !!id).map(String))];
   if (!wanted.length) return new Map();
-  const docs = await Media.find({ _id: { $in: wanted } }, { variants: 1, width: 1, height: 1, alt: 1 }).lean();
+  const docs = await Media.find({ _id: { $in: wanted } }, { variants: 1, width: 1, height: 1, alt: 1, caption: 1, credit: 1, creditKind: 1 }).lean();
   const out = new Map<string, PublicImage>();
   for (const doc of docs) {
     const image = publicImage(doc);

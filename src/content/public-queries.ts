@@ -10,10 +10,11 @@ import { Article } from './models/article';
 import { Deputy } from './models/deputy';
 import { DeputyGroup } from './models/deputy-group';
 import { CaseStudy } from './models/case-study';
-import { PageViewMonth, shanghaiMonth } from './models/page-view-month';
+import { PageViewMonth } from './models/page-view-month';
 import { contentKinds } from './kinds';
 import { detailProjection, summaryProjection, toPublicItem, toSummaries } from './public-mappers';
 import type { PublicArticleSummary, PublicItemByKind, PublicSummary, PublicSummaryByKind, RelatedItems } from './public-types';
+import { beijingMonth } from '../calendar/beijing';
 
 export * from './public-types';
 export * from './scoped-queries';
@@ -256,7 +257,7 @@ export async function recordViews(kind: ContentKind, counts: Record<string, numb
   await (model(kind) as any).bulkWrite(ops, { ordered: false });
   // The month's tally comes second: if it fails, the items' counts are not written twice by the caller's retry.
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  await PageViewMonth.updateOne({ _id: shanghaiMonth(at) }, { $inc: { total, [`byKind.${kind}`]: total } }, { upsert: true }).catch(() => undefined);
+  await PageViewMonth.updateOne({ _id: beijingMonth(at) }, { $inc: { total, [`byKind.${kind}`]: total } }, { upsert: true }).catch(() => undefined);
 }
 
 /** Page views recorded in one Asia/Shanghai month ("YYYY-MM"), by kind. */

@@ -12,6 +12,14 @@ export interface PublicImage {
   width: number;
   height: number;
   alt: string;
+  /** 图注 shown under the image ('' = none). */
+  caption: string;
+  /** Photographer or source ('' = none), with its label 摄影 / 来源. */
+  credit: string;
+  creditLabel: string;
+  /** The same list and cover sizes as AVIF and WebP, when made (see content/media/modern-variants.ts). */
+  avif?: { list: string; cover: string };
+  webp?: { list: string; cover: string };
 }
 
 interface PublicBase {

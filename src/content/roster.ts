@@ -7,6 +7,7 @@ import { Types } from 'mongoose';
 import { Deputy } from './models/deputy';
 import { DeputyGroup } from './models/deputy-group';
 import type { DeputyLevel, Region } from './enums';
+import { announceRosterChange, deputyChange } from './roster-changes';
 
 export interface RosterDeputy {
   id: string;
@@ -33,7 +34,10 @@ async function inChunks<I, T>(ids: I[], query: (chunk: I[]) => Promise<T[]>): Pr
   return (await Promise.all(chunks.map(query))).flat();
 }
 
-/** Groups (not deleted) with their members, by id or by region; members sorted by name. */
+/**
+ * Groups (not deleted) with their members, by id or by region; members sorted by name. Read from the profiles
+ * themselves: modules that read many rosters keep their own copy, refreshed through roster-changes.ts.
+ */
 export async function groupRosters(filter: GroupFilter): Promise<RosterGroup[]> {
   const query: Record<string, unknown> = { deletedAt: null };
   if (filter.ids) query._id = { $in: filter.ids.map((id) => new Types.ObjectId(id)) };
@@ -79,7 +83,8 @@ export async function deputyPhones(ids: string[]): Promise<Map<string, string[]>
 
 /** Sets or clears the leader flag (市县"四大家"领导) directly: an operations attribute, not reviewed publicity. */
 export async function setDeputyLeader(id: string, leader: boolean): Promise<boolean> {
-  const res = await Deputy.updateOne({ _id: new Types.ObjectId(id), deletedAt: null }, { $set: { leader } });
+  const change = await deputyChange(id, 'leader');
+  const res = await announceRosterChange(change, () => Deputy.updateOne({ _id: new Types.ObjectId(id), deletedAt: null }, { $set: { leader } }));
   return res.matchedCount === 1;
 }
 
@@ -100,3 +105,10 @@ export async function citiesWithGroups(): Promise<string[]> {
   const rows = await DeputyGroup.aggregate<{ _id: string | null; n: number }>([{ $match: { deletedAt: null } }, { $group: { _id: '$region.city', n: { $sum: 1 } } }]);
   return rows.filter((r) => r._id).sort((a, b) => b.n - a.n).map((r) => r._id!);
 }
+
+/** Ids of the groups not deleted (the rosters a copy must hold). */
+export async function liveGroupIds(): Promise<string[]> {
+  return (await DeputyGroup.find({ deletedAt: null }).select('_id').lean()).map((g) => String(g._id));
+}
+
+export { onRosterChange, type RosterChange, type RosterChangeListener } from './roster-changes';

@@ -16,6 +16,7 @@ import type { Actor } from './workflow/actor';
 import { maskPhone } from '../phone-mask';
 import { PhoneReveal } from './models/phone-reveal';
 import type { PersonAction } from './workflow/rules';
+import { announceRosterChange, deputyChange, groupChange, touchesRoster, type RosterChange } from './roster-changes';
 
 type Json = Record<string, unknown>;
 
@@ -119,23 +120,44 @@ export class ContentService {
     return { items: rows.map((r) => ({ by: String(r.by), byName: r.byName ?? null, role: r.role, reason: r.reason, at: r.at })) };
   }
 
+  /**
+   * Runs a write of a deputy or group inside a roster change announcement (roster-changes.ts), when it may change a
+   * group's roster; other kinds and other fields just write.
+   */
+  private async rosterWrite<T>(kind: ContentKind, change: (() => Promise<RosterChange>) | null, write: () => Promise<T>): Promise<T> {
+    if ((kind !== 'deputy' && kind !== 'group') || !change) return write();
+    return announceRosterChange(await change(), write);
+  }
+
+  private rosterChange(kind: ContentKind, id: string, reason: RosterChange['reason'], movingTo?: unknown): (() => Promise<RosterChange>) | null {
+    if (kind === 'deputy') return () => deputyChange(id, reason, movingTo);
+    if (kind === 'group') return async () => groupChange(id, reason);
+    return null;
+  }
+
   async create(kind: ContentKind, input: Json, actor: Actor): Promise<Json> {
     await this.checkReferences(kind, input);
-    return forViewer(adminView(await this.editing.create(kind, this.normalise(input), actor)), actor);
+    const id = new Types.ObjectId();
+    const created = await this.rosterWrite(kind, this.rosterChange(kind, String(id), 'created', input.groupId), () =>
+      this.editing.create(kind, this.normalise(input), actor, { id }),
+    );
+    return forViewer(adminView(created), actor);
   }
 
   async update(kind: ContentKind, id: string, input: Json & { version: number }, actor: Actor): Promise<Json> {
     const { version, ...patch } = input;
     await this.checkReferences(kind, patch);
-    return forViewer(adminView(await this.editing.update(kind, id, version, this.normalise(patch), actor)), actor);
+    const roster = (kind === 'deputy' || kind === 'group') && touchesRoster(kind, patch) ? this.rosterChange(kind, id, 'updated', patch.groupId) : null;
+    const updated = await this.rosterWrite(kind, roster, () => this.editing.update(kind, id, version, this.normalise(patch), actor));
+    return forViewer(adminView(updated), actor);
   }
 
   async remove(kind: ContentKind, id: string, actor: Actor) {
-    return this.editing.remove(kind, id, actor);
+    return this.rosterWrite(kind, this.rosterChange(kind, id, 'deleted'), () => this.editing.remove(kind, id, actor));
   }
 
   purge(kind: ContentKind, id: string, actor: Actor, reason: string) {
-    return this.editing.purge(kind, id, actor, reason);
+    return this.rosterWrite(kind, this.rosterChange(kind, id, 'purged'), () => this.editing.purge(kind, id, actor, reason));
   }
 
   async reassign(kind: ContentKind, id: string, ownerId: string, actor: Actor): Promise<Json> {
@@ -143,7 +165,7 @@ export class ContentService {
   }
 
   async undelete(kind: ContentKind, id: string, actor: Actor): Promise<Json> {
-    return forViewer(adminView(await this.editing.undelete(kind, id, actor)), actor);
+    return forViewer(adminView(await this.rosterWrite(kind, this.rosterChange(kind, id, 'restored'), () => this.editing.undelete(kind, id, actor))), actor);
   }
 
   async act(kind: ContentKind, id: string, action: PersonAction, actor: Actor, body: { comment?: string; version?: number }): Promise<Json> {
@@ -165,7 +187,12 @@ export class ContentService {
   }
 
   async restoreRevision(kind: ContentKind, id: string, version: number, baseVersion: number, actor: Actor): Promise<Json> {
-    return forViewer(adminView(await this.editing.restoreRevision(kind, id, version, baseVersion, actor)), actor);
+    // The old version may name another group: the groups of that version join the change.
+    const rev = kind === 'deputy' ? await this.editing.getRevision(kind, id, version) : null;
+    const restored = await this.rosterWrite(kind, this.rosterChange(kind, id, 'updated', rev?.data.groupId ? String(rev.data.groupId) : undefined), () =>
+      this.editing.restoreRevision(kind, id, version, baseVersion, actor),
+    );
+    return forViewer(adminView(restored), actor);
   }
 
   /**

@@ -13,7 +13,8 @@
 import type { FundRates } from '../config';
 import type { RosterGroup } from '../content/roster';
 import { DEPUTY_LEVEL_LABELS } from '../content/enums';
-import type { DeputyAttendance, Period, Scope } from '../activities';
+import type { DeputyAttendance, Scope } from '../activities';
+import type { Period } from '../calendar/periods';
 import type { SuggestionAnswerFigures } from './suggestions-provider';
 
 export const FIGURES = ['leaders', 'attendance', 'supervision', 'suggestions', 'guarantees'] as const;

@@ -3,8 +3,9 @@
  * (its groups with their members, its townships) is read once and shared by every period computed from it.
  */
 import type { Config } from '../config';
-import { groupRosters, type RosterGroup } from '../content/roster';
-import { plannedByGroup, attendanceByDeputy, ratesInForce, type Period, type Scope } from '../activities';
+import type { RosterGroup } from '../content/roster';
+import { plannedByGroup, attendanceByDeputy, ratesInForce, rostersOf, type Scope } from '../activities';
+import { type Period } from '../calendar/periods';
 import { townshipsReached } from './supervision';
 import { suggestionAnswers } from './suggestions-provider';
 import { computeFigures, restrict, type CoverageData, type Figure } from './figures';
@@ -18,7 +19,7 @@ interface Place {
 }
 
 async function loadPlace(scope: Scope): Promise<Place> {
-  const groups = await groupRosters({ region: scope });
+  const groups = await rostersOf(scope);
   // The townships come from the groups just read, rather than from a second pass over the same groups.
   const seen = new Map<string, { county: string; township: string }>();
   for (const g of groups) if (g.region.township) seen.set(`${g.region.county ?? ''}|${g.region.township}`, { county: g.region.county ?? '', township: g.region.township });

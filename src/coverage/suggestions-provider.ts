@@ -3,7 +3,8 @@
  * figures in here by registering a provider; until one is registered (or when it answers null) the coverage
  * reports the figure as not yet measured rather than inventing one.
  */
-import type { Period, Scope } from '../activities';
+import type { Scope } from '../activities';
+import type { Period } from '../calendar/periods';
 
 export interface SuggestionAnswerFigures {
   /** Suggestions due an answer in the period within the place. */

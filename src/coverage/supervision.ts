@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { townshipsWithGroups } from '../content/roster';
 import type { Clock } from '../clock';
-import type { Period } from '../activities';
+import type { Period } from '../calendar/periods';
 
 export interface SupervisionVisitDoc {
   _id: Types.ObjectId;

@@ -19,13 +19,15 @@ export class EngineLockedError extends Error {
   }
 }
 
-const ENTRY = path.join(__dirname, 'engine-process.ts');
+// engine-process.ts under tsx, engine-process.js in the compiled build (npm start): the same extension as this file.
+const ENTRY = path.join(__dirname, `engine-process${path.extname(__filename)}`);
 const STOP_TIMEOUT_MS = 10_000;
 const MAX_BACKOFF_MS = 5_000;
 
-/** Node flags for a TypeScript child: inherit the parent's tsx loader, or add it (e.g. under mocha's require hook). */
+/** Node flags for the child: a TypeScript entry inherits the parent's tsx loader, or adds it (e.g. under mocha's require hook). */
 function childExecArgv(): string[] {
-  return process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
+  if (!ENTRY.endsWith('.ts') || process.execArgv.some((a) => a.includes('tsx'))) return process.execArgv;
+  return [...process.execArgv, '--import', 'tsx'];
 }
 
 export class EngineSupervisor {

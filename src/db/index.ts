@@ -12,8 +12,10 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { DataDirLockedError, startEmbeddedMongo, type EmbeddedMongo } from '../embedded-mongo';
+// The engine itself is loaded only where it runs in this process (scripts): the service forks it (engine-process.ts).
+import type { EmbeddedMongo } from '../embedded-mongo';
 import { EngineLockedError, EngineSupervisor } from './engine-supervisor';
+import { diffModelIndexes } from './index-sync';
 
 export interface Database {
   /** Where mongoose is connected (credentials removed). */
@@ -80,6 +82,7 @@ async function startServiceEngine(dbPath: string, cacheMb: number, logger: Logge
 }
 
 async function startScriptEngine(dbPath: string, cacheMb: number, logger: Logger): Promise<EmbeddedConnection> {
+  const { DataDirLockedError, startEmbeddedMongo } = await import('../embedded-mongo');
   try {
     const engine: EmbeddedMongo = await startEmbeddedMongo({
       dbPath,
@@ -95,6 +98,21 @@ async function startScriptEngine(dbPath: string, cacheMb: number, logger: Logger
     }
     throw err;
   }
+}
+
+/** Warns (in the background, after start) about indexes the models no longer declare: `npm run db:migrate` drops them. */
+function reportStaleIndexes(logger: Logger): void {
+  diffModelIndexes(Object.values(mongoose.models)).then(
+    (diffs) => {
+      for (const d of diffs.filter((x) => x.toDrop.length > 0)) {
+        logger.warn({ collection: d.collection, indexes: d.toDrop }, 'indexes no model declares any more (they still cost every write); run npm run db:migrate to drop them');
+      }
+    },
+    (err: Error) => {
+      // Stopped before the comparison finished: nothing to report.
+      if (mongoose.connection.readyState === mongoose.ConnectionStates.connected) logger.warn({ err: err.message }, 'could not compare indexes with the models');
+    },
+  );
 }
 
 /** Connects the default mongoose connection; call once per process. */
@@ -115,6 +133,7 @@ export async function openDatabase(config: Config, logger: Logger, role: Databas
     throw err;
   }
   logger.info({ database: redact(target), embedded: !config.mongodbUri }, 'database connected');
+  if (role === 'service') reportStaleIndexes(logger);
   return {
     description: redact(target),
     ownsEngine: !!embedded.stop,

@@ -82,7 +82,14 @@ export class WireServer {
     const reader = new MessageReader();
     socket.on('data', (data) => {
       try {
-        for (const { header, message } of reader.push(data)) this.handle(socket, conn, header, message);
+        const messages = reader.push(data);
+        // Several pipelined requests in one read (a pool's connection, w:0 batches): their replies leave in one write.
+        if (messages.length > 1) socket.cork();
+        try {
+          for (const { header, message } of messages) this.handle(socket, conn, header, message);
+        } finally {
+          if (messages.length > 1) socket.uncork();
+        }
       } catch (err) {
         engine.log('warn', 'closing connection after bad input', { connectionId: conn.id, error: (err as Error).message });
         socket.destroy();

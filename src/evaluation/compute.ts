@@ -14,9 +14,10 @@
  */
 import type { Config } from '../config';
 import { chartByRegion } from '../coverage';
-import { attendanceByDeputy, heldActivitiesBy, parsePeriod, type Period } from '../activities';
+import { attendanceByDeputy, heldActivitiesBy, rostersOf } from '../activities';
+import { parsePeriod, type Period } from '../calendar/periods';
 import { computeRates, ratePeriod, raisedByDeputy } from '../suggestions';
-import { groupRosters, citiesWithGroups } from '../content/roster';
+import { citiesWithGroups } from '../content/roster';
 import { problemFigures } from '../supervision';
 import { publishedItemsBy, townshipKey } from '../content/publicity-figures';
 import type { Indicator, SchemeDoc, Subject } from './scheme';
@@ -66,7 +67,7 @@ async function gatherInputs(config: Config, year: number): Promise<Record<Subjec
   if (!city) return { group: [], deputy: [], unit: [] };
   const scope = { level: 'city' as const, name: city };
   const [groups, attendance, heldByGroup, raised, counties, heldByCounty, rates, problems, publicity] = await Promise.all([
-    groupRosters({ region: scope }),
+    rostersOf(scope),
     attendanceByDeputy(scope, period),
     heldActivitiesBy(scope, period, 'group'),
     raisedByDeputy(ratePeriod(String(year))),
@@ -149,7 +150,7 @@ async function townshipInputs(
   config: Config,
   period: Period,
   counties: string[],
-  groups: Awaited<ReturnType<typeof groupRosters>>,
+  groups: Awaited<ReturnType<typeof rostersOf>>,
   publicity: Map<string, number>,
   problems: Array<{ county: string; township: string; found: number; rectifiedOnTime: number }>,
 ): Promise<Inputs> {

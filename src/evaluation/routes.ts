@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ApiRouter } from '../http/api-router';
 import { pagination } from '../http/schemas';
-import { periodContaining } from '../activities';
+import { periodContaining } from '../calendar/periods';
 import type { Services } from '../module';
 import { schemeBody, schemeOf, setScheme, SUBJECTS, INPUTS } from './scheme';
 import { adjust, adjustmentBody, AWARDS, computeYear, findResults } from './results';

@@ -10,23 +10,36 @@ import type { AppContext } from './context';
 /** Header name, value, name, value, … in helmet's order (the shape `res.writeHead` takes). */
 export type FlatHeaders = readonly string[];
 
-const POLICY: Parameters<typeof helmet>[0] = {
-  contentSecurityPolicy: {
-    directives: {
-      defaultSrc: ["'self'"],
-      // No third-party images: they would tell another site who reads what (Markdown links them instead).
-      imgSrc: ["'self'", 'data:'],
-      scriptSrc: ["'self'", 'https://res.wx.qq.com'],
-      connectSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      frameAncestors: ["'none'"],
-    },
-  },
-  crossOriginEmbedderPolicy: false,
-};
+type HelmetOptions = NonNullable<Parameters<typeof helmet>[0]>;
 
-/** Runs helmet against a recorder: every directive above is a constant, so the result holds for every request. */
-export function securityHeaders(): FlatHeaders {
+/**
+ * Over https the browser is told to stay on https (HSTS) and to upgrade any http subresource. Over plain http (a LAN
+ * address, a test box) both would break the site: upgraded CSS/JS/image requests go to an https port nobody serves.
+ * Cross-Origin-Opener-Policy, which browsers only honour on https, is left out over http as well.
+ */
+function policy(httpsSite: boolean): HelmetOptions {
+  return {
+    contentSecurityPolicy: {
+      directives: {
+        upgradeInsecureRequests: httpsSite ? [] : null,
+        defaultSrc: ["'self'"],
+        // No third-party images: they would tell another site who reads what (Markdown links them instead).
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'", 'https://res.wx.qq.com'],
+        connectSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: httpsSite,
+    // Browsers ignore COOP on a plain-http origin other than localhost, and say so as a console error on every page.
+    crossOriginOpenerPolicy: httpsSite,
+  };
+}
+
+/** Runs helmet against a recorder: every directive above is fixed per site, so the result holds for every request. */
+export function securityHeaders(publicBaseUrl: string): FlatHeaders {
   const headers: string[] = [];
   const recorder = {
     setHeader(name: string, value: string | number | readonly string[]) {
@@ -35,7 +48,7 @@ export function securityHeaders(): FlatHeaders {
     removeHeader() {},
   };
   let failure: unknown;
-  helmet(POLICY)({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
+  helmet(policy(publicBaseUrl.startsWith('https:')))({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
     failure = err;
   });
   if (failure) throw failure;

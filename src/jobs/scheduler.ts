@@ -7,6 +7,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger';
 import { acquireLease, releaseLease } from './lease';
+import { CAMPAIGN_TIME_ZONE } from '../calendar/beijing';
 
 export interface JobDefinition {
   name: string;
@@ -62,7 +63,7 @@ export class Scheduler {
   private schedule(job: JobDefinition): void {
     if (!this.enabled) return;
     const task = cron.schedule(job.schedule, () => void this.track(this.runLeased(job)), {
-      timezone: 'Asia/Shanghai',
+      timezone: CAMPAIGN_TIME_ZONE,
       noOverlap: true,
       name: job.name,
     });

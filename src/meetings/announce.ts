@@ -9,7 +9,7 @@ import { Invitation, Meeting, MeetingPage, type InvitationDoc, type MeetingDoc }
 import { syncMeetingPage } from './publishable';
 import { resolveInvitees, type ResolvedInvitee, type Unreachable } from './invitees';
 import { hashToken, newToken } from '../link-tokens';
-import { rsvpLink, sendMeetingNotice, smsParam } from './notify';
+import { greetingParam, rsvpLink, sendMeetingNotice } from './notify';
 import { findMeeting } from './service';
 import { toAdminView, type AdminMeetingView } from './views';
 import type { Actor, MeetingsContext } from './context';
@@ -40,6 +40,7 @@ async function issueInvitations(ctx: MeetingsContext, m: MeetingDoc, people: Res
     name: person.name,
     phone: person.phone,
     source: person.source,
+    ...(person.role ? { role: person.role } : {}),
     ...(person.deputyId ? { deputyId: person.deputyId } : {}),
     ...(person.groupId ? { groupId: person.groupId } : {}),
     tokenHash: hashToken(token, secret),
@@ -72,7 +73,7 @@ export function recipientsOf(ctx: MeetingsContext, issued: Issued[]) {
   return issued.map(({ person, token }) => ({
     phone: person.phone,
     name: person.name,
-    params: { name: smsParam(person.name, 10), link: rsvpLink(ctx.config.publicBaseUrl, token) },
+    params: { name: greetingParam(person), link: rsvpLink(ctx.config.publicBaseUrl, token) },
     secret: ['link'],
   }));
 }

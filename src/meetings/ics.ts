@@ -7,7 +7,8 @@ import { TZDate } from '@date-fns/tz';
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { absoluteUrl, itemPath } from '../urls';
 import type { MeetingDoc } from './models';
-import { CAMPAIGN_TIME_ZONE, formatRange } from './time';
+import { formatRange } from './time';
+import { CAMPAIGN_TIME_ZONE } from '../calendar/beijing';
 
 const SHANGHAI_VTIMEZONE = [
   'BEGIN:VTIMEZONE',

@@ -14,6 +14,8 @@ export interface ResolvedInvitee {
   name: string;
   phone: string;
   source: InviteeSource;
+  /** 称谓 of an extra invitee, for greetings. */
+  role?: string;
   deputyId?: Types.ObjectId;
   groupId?: Types.ObjectId;
 }
@@ -98,6 +100,6 @@ export async function resolveInvitees(spec: MeetingInvitees): Promise<{ people: 
     const groupId = groupOfDeputy.get(id) ?? (d.groupId && groups.some((g) => g._id.equals(d.groupId!)) ? d.groupId : undefined);
     add({ name: d.name, phone, source: direct.has(id) ? 'deputy' : 'group', deputyId: d._id, groupId: direct.has(id) ? undefined : groupId });
   }
-  for (const e of spec.extras) add({ name: e.name, phone: e.phone, source: 'extra' });
+  for (const e of spec.extras) add({ name: e.name, phone: e.phone, source: 'extra', ...(e.role ? { role: e.role } : {}) });
   return { people: [...people.values()], unreachable };
 }

@@ -5,7 +5,8 @@
  */
 import { createPublication, registerAudienceResolver, type AudienceRecipient } from '../publishing';
 import type { ChannelName, SmsNotificationKind } from '../channels/types';
-import { Invitation, type MeetingDoc } from './models';
+import { Invitation, type InviteeSource, type MeetingDoc } from './models';
+import { salutation } from './salutation';
 import { formatLocal } from './time';
 import type { MeetingsContext } from './context';
 
@@ -24,14 +25,19 @@ export function meetingSmsParams(m: MeetingDoc): Record<string, string> {
   return { title: smsParam(m.title), time: formatLocal(m.startsAt, 'short'), venue: smsParam(m.venue) };
 }
 
+/** The 称呼 parameter: 王代表 for deputies, 王记者 for an invitee with a role, the full name otherwise. */
+export function greetingParam(p: { name: string; source: InviteeSource; role?: string }): string {
+  return smsParam(salutation({ name: p.name, role: p.role, deputy: p.source === 'deputy' || p.source === 'group' }), 10);
+}
+
 export function rsvpLink(publicBaseUrl: string, token: string): string {
   return `${publicBaseUrl}/r/${token}`;
 }
 
 /** Accepted invitees of a meeting, read when the publication starts (so late answers count). */
 export async function meetingAttendees(meetingId: string): Promise<AudienceRecipient[]> {
-  const rows = await Invitation.find({ meetingId, response: 'accepted' }).select('name phone').lean();
-  return rows.map((r) => ({ phone: r.phone, name: r.name, params: { name: smsParam(r.name, 10) } }));
+  const rows = await Invitation.find({ meetingId, response: 'accepted' }).select('name phone source role').lean();
+  return rows.map((r) => ({ phone: r.phone, name: r.name, params: { name: greetingParam(r) } }));
 }
 
 /** Plugs the meeting audiences into the pipeline (by name: publishing does not import meetings). */
@@ -39,9 +45,9 @@ export function registerMeetingAudiences(): void {
   registerAudienceResolver('meetingAttendees', async (args) => meetingAttendees(String((args as { meetingId?: unknown })?.meetingId ?? '')));
   registerAudienceResolver('meetingInvitees', async (args) => {
     const rows = await Invitation.find({ meetingId: String((args as { meetingId?: unknown })?.meetingId ?? '') })
-      .select('name phone')
+      .select('name phone source role')
       .lean();
-    return rows.map((r) => ({ phone: r.phone, name: r.name, params: { name: smsParam(r.name, 10) } }));
+    return rows.map((r) => ({ phone: r.phone, name: r.name, params: { name: greetingParam(r) } }));
   });
 }
 

@@ -42,7 +42,7 @@ export async function resendInvitations(ctx: MeetingsContext, meetingId: string,
   const secret = ctx.config.meetings.rsvpTokenSecret;
   const issued: Array<Issued & { invitation: InvitationDoc; tokenHash: string }> = targets.map((invitation) => {
     const token = newToken();
-    return { invitation, token, tokenHash: hashToken(token, secret), person: { name: invitation.name, phone: invitation.phone, source: invitation.source } };
+    return { invitation, token, tokenHash: hashToken(token, secret), person: { name: invitation.name, phone: invitation.phone, source: invitation.source, ...(invitation.role ? { role: invitation.role } : {}) } };
   });
   const rotated = [];
   for (const i of issued) {

@@ -18,7 +18,7 @@ export const adminMeeting = z.object({
   agenda: z.array(z.object({ time: z.string().optional(), title: z.string(), speaker: z.string().optional() })),
   featuredCaseIds: z.array(z.string()),
   featuredDeputyIds: z.array(z.string()),
-  invitees: z.object({ deputyIds: z.array(z.string()), groupIds: z.array(z.string()), extras: z.array(z.object({ name: z.string(), phone: z.string() })) }),
+  invitees: z.object({ deputyIds: z.array(z.string()), groupIds: z.array(z.string()), extras: z.array(z.object({ name: z.string(), phone: z.string(), role: z.string().optional() })) }),
   capacity: z.number().int().nullable(),
   publicSignup: z.boolean(),
   rsvpDeadline: date.nullable(),

@@ -18,7 +18,16 @@ const invitees = z
     deputyIds: z.array(objectId).max(2000).default([]),
     groupIds: z.array(objectId).max(200).default([]),
     extras: z
-      .array(z.object({ name: z.string().trim().min(1).max(50), phone: mobileField }).strict())
+      .array(
+        z
+          .object({
+            name: z.string().trim().min(1).max(50),
+            phone: mobileField,
+            // 称谓 for the greeting: "记者" → "王记者您好" (empty: the full name).
+            role: z.string().trim().max(8).regex(/^[^\p{Cc}\s]*$/u, 'a word such as 记者 or 镇长, without spaces').optional(),
+          })
+          .strict(),
+      )
       .max(2000)
       .default([]),
   })

@@ -3,8 +3,8 @@
  * China has kept UTC+8 without daylight saving since 1991, so a local time maps to exactly one instant.
  */
 import { z } from 'zod';
+import { CAMPAIGN_TIME_ZONE } from '../calendar/beijing';
 
-export const CAMPAIGN_TIME_ZONE = 'Asia/Shanghai';
 const SHANGHAI_OFFSET = '+08:00';
 
 const LOCAL = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d{1,3})?)?$/;

@@ -19,7 +19,7 @@ export interface AdminMeetingView {
   agenda: MeetingDoc['agenda'];
   featuredCaseIds: string[];
   featuredDeputyIds: string[];
-  invitees: { deputyIds: string[]; groupIds: string[]; extras: Array<{ name: string; phone: string }> };
+  invitees: { deputyIds: string[]; groupIds: string[]; extras: Array<{ name: string; phone: string; role?: string }> };
   capacity: number | null;
   rsvpDeadline: Date | null;
   publicSignup: boolean;
@@ -57,7 +57,7 @@ export function toAdminView(m: MeetingDoc): AdminMeetingView {
     invitees: {
       deputyIds: m.invitees.deputyIds.map(String),
       groupIds: m.invitees.groupIds.map(String),
-      extras: m.invitees.extras.map((e) => ({ name: e.name, phone: e.phone })),
+      extras: m.invitees.extras.map((e) => ({ name: e.name, phone: e.phone, ...(e.role ? { role: e.role } : {}) })),
     },
     capacity: m.capacity ?? null,
     rsvpDeadline: m.rsvpDeadline ?? null,

@@ -7,7 +7,7 @@
  */
 import { Invitation, LIVE_STATUSES, Meeting, type InvitationDoc, type MeetingDoc } from './models';
 import { releaseSeat, takeSeat } from './seats';
-import { sendMeetingNotice, smsParam } from './notify';
+import { greetingParam, sendMeetingNotice } from './notify';
 import type { MeetingsContext } from './context';
 
 /** Upper bound of promotions in one pass (a capacity raised by hundreds finishes on the next passes). */
@@ -48,7 +48,7 @@ export async function promoteWaitlist(ctx: MeetingsContext, meetingId: MeetingDo
     try {
       await sendMeetingNotice(ctx, m, {
         notice: 'promotion',
-        recipients: [{ phone: next.phone, name: next.name, params: { name: smsParam(next.name, 10) } }],
+        recipients: [{ phone: next.phone, name: next.name, params: { name: greetingParam(next) } }],
         dedupeKey: `meeting:${String(m._id)}:promotion:${String(next._id)}:${now.getTime()}`,
         createdBy: 'meetings',
         smsOnly: true,

@@ -9,15 +9,12 @@ import { BadRequestError, NotFoundError, ValidationError } from '../errors';
 import { Column, ColumnRun, Partner, PARTNER_KIND_LABELS, type ColumnDoc, type ColumnRunDoc, type PartnerDoc, type RunItem } from './models';
 import { KIND_LABELS } from './feed-items';
 import type { ColumnBody, RunBody } from './schemas';
+import { beijingDay } from '../calendar/beijing';
 
 const DAY_MS = 86_400_000;
 /** Candidates offered per column: the newest in-scope items that column has not run yet. */
 const CANDIDATES = 20;
 
-/** Today's date on the Beijing calendar (YYYY-MM-DD), whatever the server's zone. */
-export function beijingToday(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
 
 function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
@@ -91,20 +88,20 @@ async function liveColumn(partnerId: string, columnId: string): Promise<ColumnDo
 export async function listColumns(partnerId: string, now: Date): Promise<ColumnView[]> {
   await livePartner(partnerId);
   const docs = await Column.find({ partnerId: new Types.ObjectId(partnerId), deletedAt: null }).sort({ startDate: 1, _id: 1 }).lean();
-  return docs.map((c) => columnView(c, beijingToday(now)));
+  return docs.map((c) => columnView(c, beijingDay(now)));
 }
 
 export async function createColumn(partnerId: string, body: ColumnBody, now: Date): Promise<ColumnView> {
   await livePartner(partnerId);
   const doc = await Column.create({ ...body, partnerId: new Types.ObjectId(partnerId), createdAt: now, updatedAt: now });
-  return columnView(doc.toObject(), beijingToday(now));
+  return columnView(doc.toObject(), beijingDay(now));
 }
 
 export async function updateColumn(partnerId: string, columnId: string, body: ColumnBody, now: Date): Promise<ColumnView> {
   const c = await liveColumn(partnerId, columnId);
   const unset = Object.fromEntries((['slot', 'endDate', 'time', 'note'] as const).filter((f) => body[f] === undefined).map((f) => [f, 1]));
   await Column.updateOne({ _id: c._id }, { $set: { ...body, updatedAt: now }, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
-  return columnView((await Column.findById(c._id).lean())!, beijingToday(now));
+  return columnView((await Column.findById(c._id).lean())!, beijingDay(now));
 }
 
 export async function removeColumn(partnerId: string, columnId: string, now: Date): Promise<void> {
@@ -150,7 +147,7 @@ export async function listRuns(partnerId: string, columnId: string): Promise<Run
 export async function recordRun(partnerId: string, columnId: string, body: RunBody, recordedBy: string, now: Date, withinScope: boolean): Promise<RunView> {
   const partner = await livePartner(partnerId);
   const column = await liveColumn(partnerId, columnId);
-  if (body.date > beijingToday(now)) throw new BadRequestError('刊播日期不能晚于今天（北京时间）', 'run_date_in_future');
+  if (body.date > beijingDay(now)) throw new BadRequestError('刊播日期不能晚于今天（北京时间）', 'run_date_in_future');
   if (body.date < column.startDate) throw new BadRequestError(`刊播日期早于栏目开始日期（${column.startDate}）`, 'run_date_before_column');
   const items: RunItem[] = [];
   for (const [i, ref] of body.items.entries()) {
@@ -193,7 +190,7 @@ export interface UpcomingColumn {
 
 /** Every column with an issue in the next `days` days (Beijing calendar), with what each could take. */
 export async function upcomingColumns(now: Date, days: number, partnerId?: string): Promise<UpcomingColumn[]> {
-  const today = beijingToday(now);
+  const today = beijingDay(now);
   const to = addDays(today, days - 1);
   const filter: Record<string, unknown> = { deletedAt: null, startDate: { $lte: to } };
   if (partnerId) filter.partnerId = new Types.ObjectId(partnerId);

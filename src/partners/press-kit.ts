@@ -4,23 +4,20 @@
  * File names inside are ASCII (Windows' built-in unzip mangles UTF-8 names); the zip itself carries the title.
  * Streamed with archiver: images are stored, not recompressed (JPEG/PNG are compressed already).
  */
-import archiver from 'archiver';
+
 import { PassThrough } from 'node:stream';
 import { getPublishedSource, openMediaFile, type PublicDeputy, type PublicScope } from '../content/public-queries';
 import type { ContentKind } from '../content/enums';
 import { NotFoundError } from '../errors';
 import { itemDocx } from './docx';
 import { KIND_LABELS, toPartnerItem, type PartnerImage, type PartnerItem } from './feed-items';
+import { beijingDay } from '../calendar/beijing';
 
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' };
 
 export interface PressKit {
   filename: string;
   stream: NodeJS.ReadableStream;
-}
-
-function beijingDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 function regionText(region: PartnerItem['region']): string {
@@ -38,7 +35,7 @@ function markdownFile(item: PartnerItem, imageNames: Map<string, string>): strin
     `title: ${JSON.stringify(item.title)}`,
     `kind: ${KIND_LABELS[item.kind]}`,
     `url: ${item.url}`,
-    `published: ${beijingDate(item.publishedAt)}`,
+    `published: ${beijingDay(item.publishedAt)}`,
     ...(item.byline ? [`byline: ${JSON.stringify(item.byline)}`] : []),
     ...(regionText(item.region) ? [`region: ${JSON.stringify(regionText(item.region))}`] : []),
     ...(item.topics.length ? [`topics: ${JSON.stringify(item.topics)}`] : []),
@@ -82,6 +79,7 @@ export async function buildPressKit(kind: ContentKind, id: string, publicBaseUrl
   const item = await toPartnerItem(source, publicBaseUrl);
   const deputies = await Promise.all(source.deputyIds.slice(0, 50).map((d) => getPublishedSource('deputy', d)));
 
+  const { default: archiver } = await import('archiver'); // loaded on the first kit, not at start
   const zip = archiver('zip', { zlib: { level: 6 } });
   const out = new PassThrough();
   zip.on('warning', (err) => out.destroy(err));
@@ -91,7 +89,7 @@ export async function buildPressKit(kind: ContentKind, id: string, publicBaseUrl
   const files = item.images.map((img, i) => ({ name: imageFileName(img, i), img }));
   const imageNames = new Map<string, string>();
   for (const f of files) if (f.img.role === 'body') imageNames.set(f.img.source, f.name);
-  const sourceLine = `来源：${item.url}（${beijingDate(item.publishedAt)} 发布）`;
+  const sourceLine = `来源：${item.url}（${beijingDay(item.publishedAt)} 发布）`;
 
   zip.append(await itemDocx(item, sourceLine), { name: 'article.docx' });
   zip.append(markdownFile(item, imageNames), { name: 'article.md' });

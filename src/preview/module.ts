@@ -15,12 +15,13 @@ import { previewResponse } from '../content/response-schemas';
 import { ownMediaPath, previewDoc, previewPublicItem, previewPublishable } from '../content/preview';
 import { relatedFor, type RelatedItems } from '../content/public-queries';
 import { itemPageHtml } from '../site/pages/content';
-import { SITE_NAME } from '../site/runtime';
+import { siteName } from '../site/runtime';
 import { wechatPreview } from './wechat-view';
+import { CAMPAIGN_TIME_ZONE } from '../calendar/beijing';
 
 const NO_RELATED: RelatedItems = { articles: [], deputies: [], groups: [], cases: [] };
 
-const beijingDate = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
+const beijingDate = new Intl.DateTimeFormat('zh-CN', { timeZone: CAMPAIGN_TIME_ZONE, year: 'numeric', month: 'long', day: 'numeric' });
 
 export function previewModule({ clock, config }: Services): FeatureModule {
   const api = new ApiRouter();
@@ -42,7 +43,7 @@ export function previewModule({ clock, config }: Services): FeatureModule {
         const [item, related] = await Promise.all([previewPublicItem(p), p.stored ? relatedFor(kind, String(p.doc._id)) : NO_RELATED]);
         const path = item.path;
         const microsite = itemPageHtml(path, kind, item, related);
-        const wechat = wechatPreview(previewPublishable(p, config.publicBaseUrl), SITE_NAME, beijingDate.format(now), (src) => ownMediaPath(src, config.publicBaseUrl));
+        const wechat = wechatPreview(previewPublishable(p, config.publicBaseUrl), siteName(), beijingDate.format(now), (src) => ownMediaPath(src, config.publicBaseUrl));
         ctx.set('Cache-Control', 'no-store');
         return { microsite: { html: microsite, path }, wechat };
       },

@@ -2,6 +2,7 @@
 import type { Channel, ChannelName } from '../channels/types';
 import type { Services } from '../module';
 import type { ItemKind } from '../channels/types';
+import type { Clock } from '../clock';
 import { ValidationError } from '../errors';
 import { contentFor } from './items';
 import { createMicrositeChannel } from '../channels/microsite';
@@ -37,10 +38,10 @@ export function buildChannels({ config, clock, logger }: Services): ChannelSet {
 }
 
 /** The chosen channels' own rules for the item (Weibo's text length and link domain), before anything is recorded. */
-export async function checkChannelRules(channels: Map<ChannelName, Channel>, names: ChannelName[], kind: ItemKind, itemId: string, publicBaseUrl: string): Promise<void> {
+export async function checkChannelRules(channels: Map<ChannelName, Channel>, names: ChannelName[], kind: ItemKind, itemId: string, publicBaseUrl: string, clock: Clock): Promise<void> {
   const checkers = names.map((n) => channels.get(n)).filter((c): c is Channel => !!c?.check);
   if (!checkers.length) return;
-  const content = await contentFor(kind, itemId, publicBaseUrl);
+  const content = await contentFor(kind, itemId, publicBaseUrl, clock);
   for (const channel of checkers) {
     const problem = channel.check!(content);
     if (problem) throw new ValidationError(problem.message, [{ field: 'body.channels', message: `${channel.name}: ${problem.code}` }]);

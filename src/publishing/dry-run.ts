@@ -62,7 +62,7 @@ export interface DryRunReport {
 
 export async function dryRunPublication(input: DryRunInput, deps: { config: Config; clock: Clock; wechatConfigured: boolean }): Promise<DryRunReport> {
   const { config, clock } = deps;
-  const content = await contentFor(input.kind, input.itemId, config.publicBaseUrl);
+  const content = await contentFor(input.kind, input.itemId, config.publicBaseUrl, clock);
   const problems: { field: string; message: string }[] = [];
   const now = clock.now();
   const channels: Record<string, unknown> = {};
@@ -102,10 +102,12 @@ export async function dryRunPublication(input: DryRunInput, deps: { config: Conf
     const template = loadSmsTemplates(config.sms.templatesFile)[notification];
     const resolved = await resolvePhoneAudience(input.audience, optedOutAmong);
     const sample = resolved.recipients[0];
+    // As the channel does: the page's link goes out as its short link for SMS.
+    const smsContent = template.params.some((p) => p.name === 'link') && content.shortUrl ? { ...content, url: await content.shortUrl('sms') } : content;
     const values: Record<string, string> = {};
     const params: SmsParamCheck[] = template.params.map((p) => {
       const given = input.sms?.params?.[p.name];
-      const fromItem = itemValue(p.name, content);
+      const fromItem = itemValue(p.name, smsContent);
       // As the channel does: a recipient's own value (a personal RSVP link) wins over the shared ones.
       const own = sample?.params?.[p.name];
       let value: string | undefined;

@@ -5,6 +5,8 @@
 import type { ItemKind, PublishableContent } from '../channels/types';
 import { ConflictError, NotFoundError } from '../errors';
 import * as hooks from '../content/publication-hooks';
+import type { Clock } from '../clock';
+import { shortUrlFor } from '../short-links/service';
 
 /** Approved items go out for the first time; published ones may be re-sent; scheduled ones are waiting for us. */
 const PUBLISHABLE_STATUSES = ['approved', 'scheduled', 'published'];
@@ -19,8 +21,10 @@ export async function requirePublishable(kind: ItemKind, id: string): Promise<{ 
   return { title: item.title ?? '', status: item.status };
 }
 
-export function contentFor(kind: ItemKind, id: string, publicBaseUrl: string): Promise<PublishableContent> {
-  return hooks.toPublishableContent(kind, id, publicBaseUrl);
+/** The item's channel-ready content; `shortUrl` gives the page's short link per channel (for texts with a length limit). */
+export async function contentFor(kind: ItemKind, id: string, publicBaseUrl: string, clock: Clock): Promise<PublishableContent> {
+  const content = await hooks.toPublishableContent(kind, id, publicBaseUrl);
+  return { ...content, shortUrl: (channel) => shortUrlFor(publicBaseUrl, { url: content.url, itemKind: kind, itemId: id }, channel, clock) };
 }
 
 export async function markLive(kind: ItemKind, id: string, at: Date): Promise<void> {

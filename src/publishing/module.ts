@@ -13,7 +13,7 @@ import { buildChannels, checkChannelRules } from './channels';
 import { listenForResults } from './receipts';
 import { registerPublishingJobs } from './jobs';
 import type { PlannerDeps } from './planner';
-import { optedOutAmong } from '../channels/sms';
+import { adoptLegacySmsRecords, optedOutAmong } from '../channels/sms';
 
 function channelCallHistogram(metrics: Services['metrics']): Histogram<string> {
   const name = 'lianxin_channel_call_seconds';
@@ -63,7 +63,7 @@ export function publishingModule(services: Services): FeatureModule {
     clock,
     wake: () => worker.wake(),
     channels: new Set(channels.keys()),
-    checkContent: (names, kind, itemId) => checkChannelRules(channels, names, kind, itemId, config.publicBaseUrl),
+    checkContent: (names, kind, itemId) => checkChannelRules(channels, names, kind, itemId, config.publicBaseUrl, clock),
   });
   registerPublishingJobs(services);
   let unlisten: Array<() => void> = [];
@@ -71,8 +71,11 @@ export function publishingModule(services: Services): FeatureModule {
   return {
     name: 'publishing',
     routers: [publishingRoutes(services), subscriberAdminRoutes(services)],
-    start() {
+    async start() {
       unlisten = listenForResults(events, clock, log);
+      // Before any delivery is sent or retried: per-number SMS records of an older version become batch records.
+      const adopted = await adoptLegacySmsRecords();
+      if (adopted) log.info({ numbers: adopted }, 'adopted per-number SMS records into batch records');
       if (config.publishing.workerEnabled) worker.start();
     },
     async stop() {

@@ -9,8 +9,8 @@ import { monthlyViews } from '../content/public-queries';
 import { Publication } from './models/publication';
 import { Delivery } from './models/delivery';
 import { MonthlyReport, type MonthlyReportDoc } from './models/monthly-report';
+import { beijingMonth, beijingParts, beijingTime } from '../calendar/beijing';
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 const KINDS = ['article', 'deputy', 'group', 'case', 'meeting'] as const;
 
 /** Follower figures for a period, when the WeChat module provides them. */
@@ -18,14 +18,13 @@ export type FollowerCounts = (from: Date, to: Date) => Promise<MonthlyReportDoc[
 
 export function monthBounds(month: string): { from: Date; to: Date } {
   const [y, m] = month.split('-').map(Number);
-  return { from: new Date(Date.UTC(y, m - 1, 1) - SHANGHAI_OFFSET_MS), to: new Date(Date.UTC(y, m, 1) - SHANGHAI_OFFSET_MS) };
+  return { from: beijingTime(y, m), to: beijingTime(y, m + 1) };
 }
 
 /** The Shanghai calendar month before the one containing `at`, as "YYYY-MM". */
 export function previousMonth(at: Date): string {
-  const local = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
-  const d = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - 1, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  const { year, month } = beijingParts(at);
+  return beijingMonth(beijingTime(year, month - 1));
 }
 
 async function buildReport(month: string, now: Date, followerCounts?: FollowerCounts): Promise<MonthlyReportDoc> {

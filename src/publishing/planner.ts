@@ -1,6 +1,6 @@
 /**
- * Planning turns a due publication into its deliveries: resolve the audience once, split it into the channel's
- * batches, write the batches as 'planned' and then commit them all ('queued') in one update, so a worker never
+ * Planning turns a due publication into its deliveries: stream the audience once, cut it into the channel's
+ * batches, write the batches as 'planned' (as they fill) and then commit them all ('queued') in one update, so a worker never
  * sees half a plan. One worker plans a publication at a time (the plan lease); a planner that died is replaced
  * after its lease expires, and the replacement throws away uncommitted batches and starts again.
  */
@@ -9,7 +9,7 @@ import type { ChannelName } from '../channels/types';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Clock } from '../clock';
-import { resolvePhoneAudience, type OptOutCheck } from '../audiences/resolve';
+import { streamPhoneAudience, type OptOutCheck } from '../audiences/resolve';
 import { Publication, type PublicationDoc } from './models/publication';
 import { Delivery, type DeliveryDoc } from './models/delivery';
 import { refreshPublication } from './rollup';
@@ -47,14 +47,13 @@ export async function planPublication(deps: PlannerDeps, pub: PublicationDoc): P
   let audienceSummary = pub.audienceSummary;
   if (!committed) {
     await Delivery.deleteMany({ publicationId: pub._id, status: 'planned' });
-    let docs: Array<Partial<DeliveryDoc>>;
     try {
-      const built = await buildDeliveries(deps, pub);
-      docs = built.docs;
-      audienceSummary = built.summary;
+      // Written as the audience is read (see writeDeliveries): the plan never holds the whole audience.
+      audienceSummary = await writeDeliveries(deps, pub);
     } catch (err) {
       if (err instanceof AppError && err.status < 500) {
         // The audience cannot be resolved as asked (an unknown resolver, a meeting that is gone): nothing will be sent.
+        await Delivery.deleteMany({ publicationId: pub._id, status: 'planned' });
         await Publication.updateOne(
           { _id: pub._id, 'planLease.owner': deps.owner },
           { $set: { status: 'failed', planLease: null, finishedAt: deps.clock.now(), updatedAt: deps.clock.now(), error: { code: err.code, message: err.message } } },
@@ -63,8 +62,6 @@ export async function planPublication(deps: PlannerDeps, pub: PublicationDoc): P
       }
       throw err;
     }
-    // lean: the documents are built complete here; hydrating 10,000 recipient subdocuments would dominate planning.
-    if (docs.length) await Delivery.insertMany(docs, { ordered: true, lean: true });
     // Commit only while the plan is still ours: a planner that was too slow (its lease expired and another took
     // over, throwing away the planned batches and writing its own) must not queue what it wrote.
     if (!(await stillPlanning(deps, pub))) {
@@ -98,7 +95,14 @@ async function stillPlanning(deps: PlannerDeps, pub: PublicationDoc): Promise<bo
   return res.matchedCount === 1;
 }
 
-async function buildDeliveries(deps: PlannerDeps, pub: PublicationDoc) {
+/** Planned batches written per insert: 10 SMS batches (2,000 numbers) at a time. */
+const WRITE_EVERY = 10;
+
+/**
+ * Writes the publication's deliveries as 'planned': one per channel, the SMS audience in batches as it streams in
+ * from the database. Returns the audience summary (SMS only).
+ */
+async function writeDeliveries(deps: PlannerDeps, pub: PublicationDoc): Promise<PublicationDoc['audienceSummary']> {
   const now = deps.clock.now();
   const pubId = String(pub._id);
   const followsMicrosite = pub.channels.includes('microsite');
@@ -128,23 +132,26 @@ async function buildDeliveries(deps: PlannerDeps, pub: PublicationDoc) {
     updatedAt: now,
   });
 
-  const docs: Array<Partial<DeliveryDoc>> = [];
+  let docs: Array<Partial<DeliveryDoc>> = [];
+  // lean: the documents are built complete here; hydrating thousands of recipient subdocuments would dominate planning.
+  const write = async () => {
+    if (docs.length) await Delivery.insertMany(docs, { ordered: true, lean: true });
+    docs = [];
+  };
   let summary: PublicationDoc['audienceSummary'];
   if (pub.channels.includes('microsite')) docs.push(base('microsite', 0));
   if (pub.channels.includes('wechat')) docs.push(base('wechat', 0));
   if (pub.channels.includes('weibo')) docs.push(base('weibo', 0));
   if (pub.channels.includes('sms')) {
-    const resolved = await resolvePhoneAudience(pub.audience ?? {}, deps.optedOut);
-    summary = resolved.summary;
-    const size = Math.max(1, deps.smsBatchSize);
-    for (let i = 0; i * size < resolved.recipients.length; i++) {
-      const batch = resolved.recipients.slice(i * size, (i + 1) * size);
+    let batchIndex = 0;
+    summary = await streamPhoneAudience(pub.audience ?? {}, deps.optedOut, Math.max(1, deps.smsBatchSize), async (batch) => {
       docs.push({
-        ...base('sms', i),
+        ...base('sms', batchIndex++),
         recipients: batch.map((r) => ({ recipient: r.phone, name: r.name, params: r.params, ...(r.secret?.length ? { secret: r.secret } : {}), status: 'queued' as const })),
         recipientCount: batch.length,
       });
-    }
+      if (docs.length >= WRITE_EVERY) await write();
+    });
   }
   // Putting an item on the microsite publishes it: the partners who take it get it pushed (one delivery each,
   // so one slow newsroom holds up nobody). 'webhook' alone re-pushes without touching the page.
@@ -154,5 +161,6 @@ async function buildDeliveries(deps: PlannerDeps, pub: PublicationDoc) {
       docs.push({ ...base('webhook', i), recipients: [{ recipient: p.partnerId, name: p.name, status: 'queued' as const }], recipientCount: 1 });
     });
   }
-  return { docs, summary };
+  await write();
+  return summary;
 }

@@ -10,7 +10,7 @@
 import { Types } from 'mongoose';
 import type { Clock } from '../clock';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { SmsMessageModel, type SmsMessageStatus } from '../channels/sms/models';
+import { deliveryNumbersIn, type SmsMessageStatus } from '../channels/sms';
 import { Delivery, DELIVERY_STATUS_LABELS, type DeliveryDoc } from './models/delivery';
 import { idempotencyKey } from './planner';
 import { refreshPublication } from './rollup';
@@ -115,8 +115,5 @@ async function openNewRound(clock: Clock, current: DeliveryDoc, record: Delivery
  */
 async function smsAlreadyHad(current: DeliveryDoc, resendInDoubt: boolean): Promise<Set<string>> {
   const statuses: SmsMessageStatus[] = resendInDoubt ? ['sent', 'delivered'] : ['sent', 'delivered', 'sending', 'unknown'];
-  const rows = await SmsMessageModel.find({ deliveryId: String(current._id), status: { $in: statuses } })
-    .select('phone')
-    .lean();
-  return new Set(rows.map((r) => r.phone));
+  return deliveryNumbersIn(String(current._id), statuses);
 }

@@ -32,3 +32,68 @@ export async function refreshPublication(publicationId: Types.ObjectId | string,
       : { $set: { status, deliveryCounts: counts, finishedAt: now, updatedAt: now } },
   );
 }
+
+/**
+ * Roll-ups requested by the worker as its batches settle, coalesced per publication: a fan-out settling 50 batches
+ * in a second recomputes its publication a few times, not 50 (each roll-up reads every delivery of it). The last
+ * request is always followed by a roll-up that starts after it, so the final status is never missed; senders do not
+ * wait for it. `flush()` waits for every roll-up requested so far (shutdown, tests).
+ */
+export class RollupScheduler {
+  private readonly pending = new Map<string, { timer?: NodeJS.Timeout; running?: Promise<void>; again: boolean; lastAt: number }>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly onError: (err: unknown, publicationId: string) => void,
+    private readonly minIntervalMs = 200,
+  ) {}
+
+  request(publicationId: Types.ObjectId | string): void {
+    const key = String(publicationId);
+    const state = this.pending.get(key) ?? { again: false, lastAt: 0 };
+    this.pending.set(key, state);
+    if (state.running || state.timer) {
+      state.again = true;
+      return;
+    }
+    this.schedule(key, state);
+  }
+
+  async flush(): Promise<void> {
+    for (const state of this.pending.values()) {
+      if (state.timer) {
+        clearTimeout(state.timer);
+        state.timer = undefined;
+      }
+    }
+    for (const key of [...this.pending.keys()]) {
+      const state = this.pending.get(key);
+      if (state && !state.running) this.run(key, state);
+    }
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private schedule(key: string, state: { timer?: NodeJS.Timeout; running?: Promise<void>; again: boolean; lastAt: number }): void {
+    const wait = Math.max(0, state.lastAt + this.minIntervalMs - performance.now());
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.run(key, state);
+    }, wait);
+  }
+
+  private run(key: string, state: { timer?: NodeJS.Timeout; running?: Promise<void>; again: boolean; lastAt: number }): void {
+    state.again = false;
+    state.lastAt = performance.now();
+    const p = refreshPublication(key, this.clock)
+      .catch((err) => this.onError(err, key))
+      .finally(() => {
+        state.running = undefined;
+        this.inFlight.delete(p);
+        if (state.again) this.schedule(key, state);
+        else this.pending.delete(key);
+      });
+    state.running = p;
+    this.inFlight.add(p);
+  }
+}

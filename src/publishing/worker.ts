@@ -27,7 +27,7 @@ import {
   releaseFollowers,
   renewLease,
 } from './ledger';
-import { refreshPublication } from './rollup';
+import { RollupScheduler } from './rollup';
 import { contentFor } from './items';
 
 export interface WorkerDeps {
@@ -56,16 +56,28 @@ export class PublishingWorker {
   private again = false;
   private running = false;
   private readonly cache = new Map<string, { at: number; pub: PublicationDoc; content?: PublishableContent }>();
+  private readonly rollups: RollupScheduler;
+  /** performance.now() of the last pass over planning, interrupted and pending work; a freed slot only claims. */
+  private lastFullPass = -Infinity;
+  private fullPassWanted = true;
 
-  constructor(private readonly deps: WorkerDeps) {}
+  constructor(private readonly deps: WorkerDeps) {
+    this.rollups = new RollupScheduler(deps.clock, (err, publicationId) => deps.logger.warn({ err, publicationId }, 'publication roll-up failed'));
+  }
 
   start(): void {
     this.running = true;
     this.wake();
   }
 
-  /** Look for work now (a publication was just created, or a slot freed up). */
+  /** Look for work now (a publication was just created or became due). */
   wake(): void {
+    this.fullPassWanted = true;
+    this.wakeForSlot();
+  }
+
+  /** A batch finished: claim the next queued one (planning and recovery keep their own pace, every poll). */
+  private wakeForSlot(): void {
     if (!this.running) return;
     if (this.ticking) {
       this.again = true;
@@ -81,6 +93,7 @@ export class PublishingWorker {
     clearTimeout(this.timer);
     while (this.ticking) await new Promise((r) => setTimeout(r, 10));
     await Promise.allSettled([...this.inFlight]);
+    await this.rollups.flush();
   }
 
   private async tick(): Promise<void> {
@@ -92,7 +105,12 @@ export class PublishingWorker {
     this.again = false;
     const { deps } = this;
     try {
-      for (let i = 0; i < 20; i++) {
+      const full = this.fullPassWanted || performance.now() - this.lastFullPass >= deps.pollMs;
+      if (full) {
+        this.fullPassWanted = false;
+        this.lastFullPass = performance.now();
+      }
+      for (let i = 0; full && i < 20; i++) {
         const pub = await claimPublicationToPlan(deps.planner);
         if (!pub) break;
         try {
@@ -101,12 +119,12 @@ export class PublishingWorker {
           deps.logger.error({ err, publicationId: String(pub._id) }, 'planning a publication failed; it will be retried when its lease expires');
         }
       }
-      while (this.inFlight.size < deps.concurrency) {
+      while (full && this.inFlight.size < deps.concurrency) {
         const d = await claimInterrupted(deps.clock, deps.owner, deps.leaseMs);
         if (!d) break;
         this.launch(d, () => this.reconcile(d));
       }
-      while (this.inFlight.size < deps.concurrency) {
+      while (full && this.inFlight.size < deps.concurrency) {
         const d = await claimPendingPoll(deps.clock, deps.owner, deps.leaseMs);
         if (!d) break;
         this.launch(d, () => this.poll(d));
@@ -137,7 +155,7 @@ export class PublishingWorker {
       .finally(() => {
         clearInterval(heartbeat);
         this.inFlight.delete(p);
-        this.wake();
+        this.wakeForSlot();
       });
     this.inFlight.add(p);
   }
@@ -149,7 +167,7 @@ export class PublishingWorker {
     if (cached?.content && performance.now() - cached.at < 5_000) return { pub: cached.pub, content: cached.content };
     const pub = await Publication.findById(d.publicationId).lean();
     if (!pub) throw new AppError(404, 'publication_missing', '发布记录已不存在');
-    const content = await contentFor(pub.kind, pub.itemId, this.deps.publicBaseUrl);
+    const content = await contentFor(pub.kind, pub.itemId, this.deps.publicBaseUrl, this.deps.clock);
     if (this.cache.size > 100) this.cache.clear();
     this.cache.set(key, { at: performance.now(), pub, content });
     return { pub, content };
@@ -183,6 +201,7 @@ export class PublishingWorker {
       channel = this.channelOf(d);
       const { pub, content } = await this.publicationOf(d);
       request = this.requestFor(d, pub, content);
+      request.firstTry = d.attempts === 1 && !d.reconcileAttempts && (d.recipients ?? []).every((r) => r.status === 'queued');
     } catch (err) {
       // Nothing reached the provider yet: a missing item is permanent, anything else (database hiccup) is retried.
       if (err instanceof AppError && err.status < 500) {
@@ -233,7 +252,7 @@ export class PublishingWorker {
     if (recorded === 'queued') {
       // Held back by a frequency limit: back in the queue until it may go.
       this.deps.logger.info({ deliveryId: String(d._id), deferUntil: outcome.deferUntil }, 'delivery deferred by a frequency limit');
-      return refreshPublication(d.publicationId, clock);
+      return this.rollups.request(d.publicationId);
     }
     await this.settled(d, recorded, outcome.error?.message);
   }
@@ -273,7 +292,7 @@ export class PublishingWorker {
       return this.settled(d, 'unknown');
     }
     const recorded = await recordOutcome(clock, d, owner, result);
-    if (recorded === 'queued') return refreshPublication(d.publicationId, clock);
+    if (recorded === 'queued') return this.rollups.request(d.publicationId);
     if (recorded) await this.settled(d, recorded, result.error?.message);
   }
 
@@ -306,6 +325,6 @@ export class PublishingWorker {
       if (status === 'sent') await releaseFollowers(d.publicationId);
       else if (status === 'failed' || status === 'unknown') await blockFollowers(this.deps.clock, d.publicationId, reason ?? status);
     }
-    await refreshPublication(d.publicationId, this.deps.clock);
+    this.rollups.request(d.publicationId);
   }
 }

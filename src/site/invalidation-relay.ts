@@ -29,6 +29,9 @@ invalidationSchema.index({ createdAt: 1 }, { expireAfterSeconds: 3600 });
 export const SiteInvalidation =
   (mongoose.models.SiteInvalidation as mongoose.Model<InvalidationDoc>) ?? mongoose.model<InvalidationDoc>('SiteInvalidation', invalidationSchema);
 
+/** The relay tag meaning "drop every cached page" (an image changed: it may be on any page). */
+export const ALL_PAGES_TAG = 'site:all';
+
 /** How far back each poll looks again, to catch events whose timestamps are behind ours. */
 const OVERLAP_MS = 30_000;
 

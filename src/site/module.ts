@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import { loadAssets } from './assets';
 import { PageCache } from './page-cache';
 import { ViewCounter } from './view-counter';
-import { InvalidationRelay } from './invalidation-relay';
+import { ALL_PAGES_TAG, InvalidationRelay } from './invalidation-relay';
 import { cachedPageFrontLane, installSiteRuntime, renderNotFound, type SiteRuntime } from './runtime';
 import { followUpTags, immediateTags } from './change-tags';
 import { publicApi } from './public-api';
@@ -19,6 +19,8 @@ import { registerContentPages } from './pages/content';
 import { registerMeetingPages } from './pages/meetings';
 import { registerSearch } from './pages/search';
 import { registerDiscovery } from './pages/discovery';
+import { loadSiteSettings, SETTINGS_TAG } from './settings';
+import { siteSettingsApi } from './settings-api';
 
 export const VIEW_FLUSH_MS = 2_000;
 
@@ -64,11 +66,37 @@ export function siteModule(services: Services): SiteModule {
   const log = logger.child({ component: 'site' });
   const cache = new PageCache();
   const views = new ViewCounter(log, () => clock.now());
-  const runtime: SiteRuntime = { publicBaseUrl: services.config.publicBaseUrl, assets: loadAssets(), cache, views, now: () => clock.now() };
+  const defaults = services.config.site;
+  const runtime: SiteRuntime = { publicBaseUrl: services.config.publicBaseUrl, settings: { ...defaults }, assets: loadAssets(), cache, views, now: () => clock.now() };
   installSiteRuntime(runtime);
-  const relay = new InvalidationRelay((tags) => cache.invalidate(tags), clock, log);
+  /** New settings: read them, then drop every page (pages begun before the drop are not stored). */
+  const reloadSettings = async () => {
+    const stored = await loadSiteSettings(defaults);
+    runtime.settings = stored.settings;
+    cache.clear();
+    return stored;
+  };
+  const relay = new InvalidationRelay(
+    (tags) => {
+      if (tags.includes(SETTINGS_TAG)) reloadSettings().catch((err) => log.error({ err }, 'could not reload the site settings'));
+      else if (tags.includes(ALL_PAGES_TAG)) cache.clear();
+      else cache.invalidate(tags);
+    },
+    clock,
+    log,
+  );
+  const settingsChanged = async () => {
+    const stored = await reloadSettings();
+    await relay.publish([SETTINGS_TAG]);
+    return stored;
+  };
 
   const unsubscribe = events.on('item.changed', (event) => relayChange(event, relay, log, (tags) => cache.invalidate(tags)));
+  // An image may be on any page (covers in lists, on the home page, in related items), and changes are rare: drop all.
+  const unsubscribeMedia = events.on('media.changed', async () => {
+    cache.clear();
+    await relay.publish([ALL_PAGES_TAG]);
+  });
 
   const pages = new Router<AppState>();
   pages.get('/assets/:file', (ctx) => {
@@ -94,17 +122,19 @@ export function siteModule(services: Services): SiteModule {
 
   return {
     name: 'site',
-    routers: [publicApi(clock)],
+    routers: [publicApi(clock), siteSettingsApi({ clock, defaults, changed: settingsChanged })],
     pageRouters: [pages, notFound],
     frontLane: [cachedPageFrontLane],
     runtime,
     relay,
-    start() {
+    async start() {
+      await reloadSettings();
       views.start(VIEW_FLUSH_MS);
       relay.start();
     },
     async stop() {
       unsubscribe();
+      unsubscribeMedia();
       relay.stop();
       await views.stop();
     },

@@ -17,9 +17,13 @@ import { isCompressible } from './compression';
 import type { ViewCounter } from './view-counter';
 import { renderTemplate } from './views';
 import type { QueryParam, QuerySource } from './paging';
+import { footerView, type SiteSettings } from './settings';
+import { beijingParts } from '../calendar/beijing';
 
 export interface SiteRuntime {
   publicBaseUrl: string;
+  /** Current site settings (name, organiser, filing numbers): replaced when an admin changes them. */
+  settings: SiteSettings;
   assets: SiteAssets;
   cache: PageCache;
   views: ViewCounter;
@@ -37,7 +41,10 @@ export function siteRuntime(): SiteRuntime {
   return current;
 }
 
-export const SITE_NAME = '人大代表在行动';
+/** The site's name as currently set (SITE_NAME until an admin changes it). */
+export function siteName(): string {
+  return siteRuntime().settings.name;
+}
 export const SITE_DESCRIPTION = '“人大代表在行动”主题活动：典型代表风采、代表小组活动、典型模式与经验交流会。';
 
 /** Page metadata read by layout.njk: title, description, canonical URL, Open Graph, JSON-LD. */
@@ -66,12 +73,12 @@ export function layoutData(requestPath: string, meta: PageMeta = {}): Record<str
   const image = own ?? absoluteUrl(rt.publicBaseUrl, fallback.href);
   const imageSize = own ? undefined : { width: fallback.width, height: fallback.height };
   return {
-    site: { name: SITE_NAME, description: SITE_DESCRIPTION, baseUrl: rt.publicBaseUrl },
+    site: { ...footerView(rt.settings), description: SITE_DESCRIPTION, baseUrl: rt.publicBaseUrl },
     cssHref: rt.assets.css.href,
     shareScriptHref: rt.assets.shareScript?.href,
-    meta: { ...meta, title: meta.title ? `${meta.title} - ${SITE_NAME}` : SITE_NAME, ogTitle: meta.shareTitle ?? meta.title ?? SITE_NAME, canonical, image, imageSize, description: meta.description ?? SITE_DESCRIPTION },
+    meta: { ...meta, title: meta.title ? `${meta.title} - ${rt.settings.name}` : rt.settings.name, ogTitle: meta.shareTitle ?? meta.title ?? rt.settings.name, canonical, image, imageSize, description: meta.description ?? SITE_DESCRIPTION },
     // The Beijing calendar's year (UTC+8, no daylight saving), whatever the server's own zone.
-    year: new Date(rt.now().getTime() + 8 * 3_600_000).getUTCFullYear(),
+    year: beijingParts(rt.now()).year,
   };
 }
 

@@ -2,9 +2,9 @@
 import type { PublicArticle, PublicCase, PublicDeputy, PublicGroup } from '../content/public-queries';
 import { absoluteUrl } from '../urls';
 import type { PublicMeeting } from './meetings-source';
-import { SITE_NAME } from './runtime';
+import { siteName } from './runtime';
 
-const publisher = (base: string) => ({ '@type': 'Organization', name: SITE_NAME, url: base });
+const publisher = (base: string) => ({ '@type': 'Organization', name: siteName(), url: base });
 const abs = (base: string, p?: string) => (p ? absoluteUrl(base, p) : undefined);
 
 export function articleLd(base: string, a: PublicArticle): object {
@@ -90,7 +90,7 @@ export function websiteLd(base: string): object {
   return {
     '@context': 'https://schema.org',
     '@type': 'WebSite',
-    name: SITE_NAME,
+    name: siteName(),
     url: base,
     potentialAction: { '@type': 'SearchAction', target: `${base}/search?q={query}`, 'query-input': 'required name=query' },
   };

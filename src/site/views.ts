@@ -5,11 +5,11 @@
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { TEMPLATES_ROOT } from './assets';
+import { CAMPAIGN_TIME_ZONE } from '../calendar/beijing';
 
-const TIME_ZONE = 'Asia/Shanghai';
-const dateFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, year: 'numeric', month: 'long', day: 'numeric' });
+const dateFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: CAMPAIGN_TIME_ZONE, year: 'numeric', month: 'long', day: 'numeric' });
 const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: TIME_ZONE,
+  timeZone: CAMPAIGN_TIME_ZONE,
   year: 'numeric',
   month: 'long',
   day: 'numeric',
@@ -18,9 +18,9 @@ const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
   minute: '2-digit',
   hour12: false,
 });
-const monthDayFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, month: 'long', day: 'numeric' });
-const yearFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, year: 'numeric' });
-const timeFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false });
+const monthDayFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: CAMPAIGN_TIME_ZONE, month: 'long', day: 'numeric' });
+const yearFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: CAMPAIGN_TIME_ZONE, year: 'numeric' });
+const timeFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: CAMPAIGN_TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false });
 
 function toDate(value: unknown): Date | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;

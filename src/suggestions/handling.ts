@@ -14,7 +14,7 @@ import {
   type SuggestionDoc,
 } from './models';
 import { requireDepartments } from './departments';
-import { addBeijingMonths } from './deadlines';
+import { addBeijingMonths, beijingDay, beijingDayStartOf } from '../calendar/beijing';
 import { loadSuggestion, transition, InvalidTransitionError } from './transition';
 import type { Actor, SuggestionsContext } from './context';
 
@@ -70,10 +70,30 @@ export async function sortSuggestion(sc: SuggestionsContext, step: Step & { merg
   return loadSuggestion(step.id);
 }
 
-/** 交办: one lead department, any co-departments, and the deadline from configuration. */
+/** The longest custom deadline: a year ahead (beyond that it is no longer a deadline anyone chases). */
+const CUSTOM_DEADLINE_MONTHS = 12;
+
+/**
+ * A deadline the liaison chose (YYYY-MM-DD, Beijing): the end of that day, which must come after today and
+ * within a year. Checked here rather than in the schema because "today" is the injected clock's.
+ */
+function customDeadline(day: string, now: Date): Date {
+  const today = beijingDay(now);
+  if (day <= today) {
+    throw new ValidationError('答复期限须晚于今天', [{ field: 'body.deadline', message: `答复期限须晚于今天（${today}）` }]);
+  }
+  const latest = beijingDay(addBeijingMonths(now, CUSTOM_DEADLINE_MONTHS));
+  if (day > latest) {
+    throw new ValidationError('答复期限最长为一年', [{ field: 'body.deadline', message: `答复期限不能晚于 ${latest}` }]);
+  }
+  // Met until that day ends: the last millisecond before the next Beijing day starts.
+  return new Date(beijingDayStartOf(day).getTime() + 86_400_000 - 1);
+}
+
+/** 交办: one lead department, any co-departments, and the deadline from configuration (or one chosen for this item). */
 export async function assignSuggestion(
   sc: SuggestionsContext,
-  step: Step & { leadDepartmentId: string; coDepartmentIds: string[]; hard: boolean },
+  step: Step & { leadDepartmentId: string; coDepartmentIds: string[]; hard: boolean; deadline?: string },
 ): Promise<SuggestionDoc> {
   const current = await loadSuggestion(step.id);
   const co = [...new Set(step.coDepartmentIds)];
@@ -86,6 +106,7 @@ export async function assignSuggestion(
   );
   const now = sc.clock.now();
   const months = step.hard ? sc.config.suggestions.hardDeadlineMonths : sc.config.suggestions.deadlineMonths;
+  const deadline = step.deadline ? customDeadline(step.deadline, now) : addBeijingMonths(now, months);
   return transition({
     id: step.id,
     action: 'assign',
@@ -102,8 +123,9 @@ export async function assignSuggestion(
         departmentIds: [step.leadDepartmentId, ...co].map(oid),
         hard: step.hard,
         assignedAt: now,
-        deadline: addBeijingMonths(now, months),
+        deadline,
       },
+      note: step.deadline ? `答复期限：${step.deadline}` : undefined,
     }),
   });
 }

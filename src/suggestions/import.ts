@@ -11,6 +11,13 @@ import { parseBeijingDateTime, readTable } from '../spreadsheets';
 import { CATEGORIES, ImportBatch, Suggestion, type Category } from './models';
 import { newSuggestionDoc, type NewSuggestion } from './records';
 import type { Actor, SuggestionsContext } from './context';
+import { suggestionTallies, tallyKeyOf } from './tallies';
+
+/** Deletes an import's rows, their tally cells marked dirty first (the rows are read for their cells). */
+async function deleteImportedRows(importId: Types.ObjectId): Promise<void> {
+  const rows = await Suggestion.find({ 'origin.importId': importId }).select('registeredAt region.county category').lean();
+  await suggestionTallies.around(rows.map(tallyKeyOf), () => Suggestion.deleteMany({ 'origin.importId': importId }));
+}
 
 export const IMPORT_MAX_ROWS = 5_000;
 const STALE_BATCH_MS = 10 * 60_000;
@@ -138,7 +145,7 @@ function splitNames(cell: string): string[] {
 export async function rollBackStaleImports(sc: SuggestionsContext): Promise<number> {
   const stale = await ImportBatch.find({ status: 'writing', startedAt: { $lt: new Date(sc.clock.now().getTime() - STALE_BATCH_MS) } }).lean();
   for (const b of stale) {
-    await Suggestion.deleteMany({ 'origin.importId': b._id });
+    await deleteImportedRows(b._id);
     await ImportBatch.updateOne({ _id: b._id, status: 'writing' }, { $set: { status: 'rolled_back', finishedAt: sc.clock.now() } });
     sc.logger.warn({ importId: String(b._id) }, 'half-written suggestion import rolled back');
   }
@@ -157,10 +164,10 @@ export async function importSuggestions(sc: SuggestionsContext, input: { bytes: 
   const batch = await ImportBatch.create({ status: 'writing', fileName: input.fileName.slice(0, 200), rows: good.length, startedAt: now, by: new Types.ObjectId(input.actor.id) });
   try {
     const docs = good.map((g) => newSuggestionDoc(g.input, input.actor, now, { channel: 'import', importId: batch._id, row: g.row }, g.registeredAt ?? now));
-    await Suggestion.insertMany(docs, { ordered: true });
+    await suggestionTallies.around(docs.map((d) => tallyKeyOf(d as never)), () => Suggestion.insertMany(docs, { ordered: true }));
     await ImportBatch.updateOne({ _id: batch._id }, { $set: { status: 'done', finishedAt: sc.clock.now() } });
   } catch (err) {
-    await Suggestion.deleteMany({ 'origin.importId': batch._id });
+    await deleteImportedRows(batch._id);
     await ImportBatch.updateOne({ _id: batch._id }, { $set: { status: 'failed', finishedAt: sc.clock.now() } });
     throw err;
   }

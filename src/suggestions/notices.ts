@@ -12,7 +12,7 @@ import type { SmsNotificationKind } from '../channels/types';
 import { hashToken, newToken } from '../link-tokens';
 import { absoluteUrl } from '../urls';
 import { clipText } from '../text-clip';
-import { formatShanghai } from '../activities';
+import { formatBeijing } from '../calendar/beijing';
 import { Department, SatisfactionLink, Suggestion, SuggestionNotice, type DeputyNotice, type SuggestionDoc } from './models';
 import type { Actor, SuggestionsContext } from './context';
 
@@ -98,7 +98,7 @@ export async function notifyAssigned(sc: SuggestionsContext, s: SuggestionDoc, a
           title: shortTitle(s),
           receipt: s.receiptNo ?? '',
           department: clipText(await departmentName(s.leadDepartmentId), 20),
-          deadline: s.deadline ? formatShanghai(s.deadline, false) : '',
+          deadline: s.deadline ? formatBeijing(s.deadline, false) : '',
         },
         recipients: reachable.map((d) => ({ phone: d.phone, name: d.name, params: { name: clipText(d.name, 10) } })),
       },

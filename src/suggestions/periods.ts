@@ -1,9 +1,9 @@
 /**
  * Reporting periods for the rates: 2028, 2028-H1, 2028-Q3, 2028-03 on the Beijing calendar. The calendar itself is
- * the activities module's (the same periods coverage reports in); this only shapes it as the rates' [from, to).
+ * src/calendar's (the same periods coverage reports in); this only shapes it as the rates' [from, to).
  */
 import { z } from 'zod';
-import { parsePeriod as parseBeijingPeriod, PERIOD_PATTERN } from '../activities';
+import { parsePeriod as parseBeijingPeriod, PERIOD_PATTERN } from '../calendar/periods';
 
 export interface Period {
   label: string;

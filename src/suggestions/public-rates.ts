@@ -1,7 +1,7 @@
 /** The public rates page's figures: the city's and each county's rates for a period, from the one rates function. */
 import { computeRates } from './rates';
 import { parsePeriod, type Period } from './periods';
-import { beijingDay } from './receipts';
+import { beijingDay } from '../calendar/beijing';
 import type { SuggestionsContext } from './context';
 
 export async function publicRates(sc: SuggestionsContext, query: { period?: Period; county?: string }) {

@@ -5,7 +5,7 @@
  */
 import type { Types } from 'mongoose';
 import { NotFoundError } from '../errors';
-import { formatShanghai } from '../activities';
+import { formatBeijing } from '../calendar/beijing';
 import { Department, STATUS_LABELS, Suggestion, type Status, type SuggestionDoc } from './models';
 import { normaliseReceiptNo, RECEIPT_PATTERN } from './receipts';
 import type { Page } from '../http/schemas';
@@ -44,7 +44,7 @@ function place(s: SuggestionDoc): string {
 }
 
 async function answersOf(s: SuggestionDoc, names: Map<string, string>) {
-  return s.answers.map((a) => ({ department: names.get(String(a.departmentId)) ?? '承办单位', text: a.text, at: formatShanghai(a.at, false) }));
+  return s.answers.map((a) => ({ department: names.get(String(a.departmentId)) ?? '承办单位', text: a.text, at: formatBeijing(a.at, false) }));
 }
 
 export async function publicProgress(input: string): Promise<PublicProgress> {
@@ -55,7 +55,7 @@ export async function publicProgress(input: string): Promise<PublicProgress> {
   if (!s) throw missing();
   const stages = STAGES.map((stage) => {
     const entry = s.history.find((h) => stage.actions.includes(h.action));
-    return { key: stage.key, label: stage.label, done: !!entry, ...(entry ? { at: formatShanghai(entry.at, false) } : {}) };
+    return { key: stage.key, label: stage.label, done: !!entry, ...(entry ? { at: formatBeijing(entry.at, false) } : {}) };
   });
   const mergedInto = s.status === 'merged' && s.duplicateOf ? (await Suggestion.findById(s.duplicateOf).select('receiptNo').lean())?.receiptNo : undefined;
   const view: PublicProgress = {
@@ -65,7 +65,7 @@ export async function publicProgress(input: string): Promise<PublicProgress> {
     public: s.public,
     category: s.category,
     place: place(s),
-    registeredAt: formatShanghai(s.registeredAt, false),
+    registeredAt: formatBeijing(s.registeredAt, false),
     stages,
     ...(mergedInto ? { mergedInto } : {}),
   };

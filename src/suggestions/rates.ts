@@ -1,6 +1,7 @@
 /**
- * The figures the campaign is judged by, computed by one aggregation over the suggestions registered in a period
- * (never typed in). Definitions (also in the README):
+ * The figures the campaign is judged by, computed from the suggestions registered in a period (never typed in):
+ * summed from the maintained tallies (tallies.ts), or by one aggregation over the suggestions themselves while the
+ * tallies are not built. Definitions (also in the README):
  *   交办率 = assigned / registered      assigned: ever given to a lead department
  *   办结率 = closed / assigned          closed: in state 办结
  *   满意率 = (满意 + 基本满意) / rated   by the latest rating of each suggestion
@@ -9,7 +10,9 @@
  */
 import { Types } from 'mongoose';
 import { Department, HANDLING_STATUSES, SATISFIED_RATINGS, Suggestion, type Category } from './models';
+import { parsePeriod as parseBeijingPeriod } from '../calendar/periods';
 import type { Period } from './periods';
+import { suggestionTallies, tallyCells } from './tallies';
 
 export const RATE_GROUPINGS = ['county', 'township', 'department', 'category'] as const;
 export type RateGrouping = (typeof RATE_GROUPINGS)[number];
@@ -64,14 +67,50 @@ export interface RateQuery {
   category?: Category;
 }
 
-export async function computeRates(q: RateQuery, now: Date): Promise<{ period: { label: string; from: Date; to: Date }; by?: RateGrouping; totals: RateRow; groups: RateRow[] }> {
+export interface RateReport {
+  period: { label: string; from: Date; to: Date };
+  by?: RateGrouping;
+  totals: RateRow;
+  groups: RateRow[];
+}
+
+type GroupCounts = { _id: unknown } & Counts;
+
+export async function computeRates(q: RateQuery, now: Date): Promise<RateReport> {
+  const months = parseBeijingPeriod(q.period.label)?.months;
+  if (!months || !(await suggestionTallies.fresh())) return computeRatesFromRecords(q, now);
+  const cells = await tallyCells(months, { county: q.county, category: q.category });
+  const groups = new Map<string, GroupCounts>();
+  for (const cell of cells) {
+    for (const row of cell.rows) {
+      const key = !q.by ? null : q.by === 'county' ? cell.county : q.by === 'category' ? cell.category : q.by === 'township' ? row.township : row.department;
+      const id = key === null || key === undefined ? '' : String(key);
+      let g = groups.get(id);
+      if (!g) {
+        g = { _id: key ?? null, registered: 0, assigned: 0, closed: 0, rated: 0, satisfied: 0, due: 0, onTime: 0 };
+        groups.set(id, g);
+      }
+      g.registered += row.registered;
+      g.assigned += row.assigned;
+      g.closed += row.closed;
+      g.rated += row.rated;
+      g.satisfied += row.satisfied;
+      g.onTime += row.onTime;
+      g.due += row.answered + row.pending.filter((d) => d === null || d.getTime() < now.getTime()).length;
+    }
+  }
+  return shapeRates(q, [...groups.values()]);
+}
+
+/** The same figures by one aggregation over the suggestions themselves (before the tallies are built; tests, benches). */
+export async function computeRatesFromRecords(q: RateQuery, now: Date): Promise<RateReport> {
   const match: Record<string, unknown> = { registeredAt: { $gte: q.period.from, $lt: q.period.to }, status: { $ne: 'merged' } };
   if (q.county) match['region.county'] = q.county;
   if (q.category) match.category = q.category;
   const answered = { $gt: [{ $size: { $ifNull: ['$answers', []] } }, 0] };
   const overdueUnanswered = { $and: [{ $in: ['$status', HANDLING_STATUSES] }, { $lt: ['$deadline', now] }] };
   // One $group straight over the matched documents: no intermediate $project documents to build.
-  const rows = await Suggestion.aggregate<{ _id: unknown } & Counts>([
+  const rows = await Suggestion.aggregate<GroupCounts>([
     { $match: match },
     {
       $group: {
@@ -86,6 +125,10 @@ export async function computeRates(q: RateQuery, now: Date): Promise<{ period: {
       },
     },
   ]);
+  return shapeRates(q, rows);
+}
+
+async function shapeRates(q: RateQuery, rows: GroupCounts[]): Promise<RateReport> {
   const zero: Counts = { registered: 0, assigned: 0, closed: 0, rated: 0, satisfied: 0, due: 0, onTime: 0 };
   const totals = { ...zero };
   const labels = q.by === 'department' ? await departmentNames(rows.map((r) => r._id)) : new Map<string, string>();

@@ -4,13 +4,10 @@
  * public progress page shows only what is public anyway.
  */
 import { randomInt } from 'node:crypto';
+import { beijingDay } from '../calendar/beijing';
 
 const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 export const RECEIPT_PATTERN = /^JY\d{8}-[2-9A-HJ-NP-Z]{6}$/;
-
-export function beijingDay(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
 
 export function newReceiptNo(at: Date): string {
   const tail = Array.from({ length: 6 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');

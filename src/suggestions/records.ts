@@ -6,6 +6,7 @@
 import { Types } from 'mongoose';
 import { Suggestion, type SuggestionDoc, type SuggestionOrigin, type SuggestionRegion, type Category } from './models';
 import { newReceiptNo } from './receipts';
+import { suggestionTallies, tallyKeyOf } from './tallies';
 
 export interface NewSuggestion {
   text: string;
@@ -51,7 +52,8 @@ const isDuplicateReceipt = (err: unknown) => (err as { code?: number }).code ===
 export async function insertSuggestion(input: NewSuggestion, by: Registrar, now: Date, origin: SuggestionOrigin): Promise<SuggestionDoc> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const doc = await Suggestion.create(newSuggestionDoc(input, by, now, origin));
+      const fields = newSuggestionDoc(input, by, now, origin);
+      const doc = await suggestionTallies.around([tallyKeyOf(fields as never)], () => Suggestion.create(fields));
       return doc.toObject();
     } catch (err) {
       if (attempt < 3 && isDuplicateReceipt(err)) continue;

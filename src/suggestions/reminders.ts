@@ -9,16 +9,16 @@ import { ConflictError } from '../errors';
 import { normalizeChinaMobile } from '../channels/sms/phone';
 import { maskPhone } from '../phone-mask';
 import { clipText } from '../text-clip';
-import { formatShanghai } from '../activities';
+import { formatBeijing } from '../calendar/beijing';
 import { Department, HANDLING_STATUSES, Suggestion, type Reminder, type SuggestionDoc } from './models';
-import { beijingDay } from './receipts';
+import { beijingDay, beijingParts } from '../calendar/beijing';
 import { loadSuggestion } from './transition';
 import { sendNoticeSms } from './notices';
 import type { Actor, SuggestionsContext } from './context';
 
 /** The job sends reminders in office hours only (08:00–20:00 Beijing): a restart at night must not text anyone. */
 export function inOfficeHours(at: Date): boolean {
-  const hour = new Date(at.getTime() + 8 * 3_600_000).getUTCHours();
+  const { hour } = beijingParts(at);
   return hour >= 8 && hour < 20;
 }
 
@@ -84,7 +84,7 @@ function sendReminderSms(s: SuggestionDoc, name: string, contact: string, phone:
         department: clipText(name, 20),
         title: clipText(s.text.replace(/\s+/g, ' '), 20),
         receipt: s.receiptNo ?? '',
-        deadline: s.deadline ? formatShanghai(s.deadline, false) : '',
+        deadline: s.deadline ? formatBeijing(s.deadline, false) : '',
       },
       recipients: [{ phone, name: contact, params: { name: clipText(contact, 10) } }],
     },

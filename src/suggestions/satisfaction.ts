@@ -5,7 +5,7 @@
  */
 import { AppError, ConflictError } from '../errors';
 import { hashToken, TOKEN_PATTERN } from '../link-tokens';
-import { formatShanghai } from '../activities';
+import { formatBeijing } from '../calendar/beijing';
 import { SatisfactionLink, Suggestion, type Rating, type SatisfactionLinkDoc, type SuggestionDoc } from './models';
 import { rateSuggestion } from './handling';
 import { InvalidTransitionError } from './transition';
@@ -35,7 +35,7 @@ async function load(sc: SuggestionsContext, token: string): Promise<{ link: Sati
   const s = await Suggestion.findById(link.suggestionId).lean();
   if (!s) throw invalid();
   if (link.expiresAt.getTime() <= sc.clock.now().getTime() && !link.usedAt) {
-    throw new SatisfactionLinkError(410, 'satisfaction_link_expired', `此测评链接已于 ${formatShanghai(link.expiresAt)} 过期。如需评价，请联系人大常委会联络员。`);
+    throw new SatisfactionLinkError(410, 'satisfaction_link_expired', `此测评链接已于 ${formatBeijing(link.expiresAt)} 过期。如需评价，请联系人大常委会联络员。`);
   }
   return { link, s };
 }
@@ -54,15 +54,15 @@ async function stateOf(link: SatisfactionLinkDoc, s: SuggestionDoc): Promise<Sat
   else if (s.status !== 'answered') closedReason = '该建议当前不在待评价状态。';
   return {
     deputyName: link.deputyName,
-    suggestion: { receiptNo: s.receiptNo, text: s.text, category: s.category, place: placeOf(s), registeredAt: formatShanghai(s.registeredAt, false) },
+    suggestion: { receiptNo: s.receiptNo, text: s.text, category: s.category, place: placeOf(s), registeredAt: formatBeijing(s.registeredAt, false) },
     ...(answer
       ? {
           answer: {
             department: await departmentName(answer.departmentId),
             text: answer.text,
             answerClass: `${answer.answerClass}类：${ANSWER_CLASS_LABELS[answer.answerClass]}`,
-            at: formatShanghai(answer.at),
-            meeting: { at: formatShanghai(answer.meeting.at), participants: answer.meeting.participants, ...(answer.meeting.place ? { place: answer.meeting.place } : {}) },
+            at: formatBeijing(answer.at),
+            meeting: { at: formatBeijing(answer.meeting.at), participants: answer.meeting.participants, ...(answer.meeting.place ? { place: answer.meeting.place } : {}) },
           },
         }
       : {}),
@@ -73,7 +73,7 @@ async function stateOf(link: SatisfactionLinkDoc, s: SuggestionDoc): Promise<Sat
           rating: {
             rating: rated.rating,
             comment: rated.comment,
-            at: formatShanghai(rated.at),
+            at: formatBeijing(rated.at),
             byThisLink: rated.source === 'deputy' && String(rated.deputyId) === String(link.deputyId),
             onBehalf: (rated.source ?? 'liaison') === 'liaison',
           },

@@ -38,8 +38,20 @@ export const registerBody = z
 const version = { version: z.number().int().min(0).optional() };
 
 export const sortBody = z.object({ mergeIds: z.array(objectId).max(50).default([]), note: text(500).optional(), ...version }).strict();
+/** A Beijing calendar day, YYYY-MM-DD (a real date: 2028-02-30 is refused). */
+const calendarDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD')
+  .refine((v) => new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), '不是有效的日期');
 export const assignBody = z
-  .object({ leadDepartmentId: objectId, coDepartmentIds: z.array(objectId).max(20).default([]), hard: z.boolean().default(false), ...version })
+  .object({
+    leadDepartmentId: objectId,
+    coDepartmentIds: z.array(objectId).max(20).default([]),
+    hard: z.boolean().default(false),
+    /** A deadline other than the configured months: the last day to answer (Beijing), after today, within a year. */
+    deadline: calendarDay.optional(),
+    ...version,
+  })
   .strict();
 export const transferBody = z.object({ toDepartmentId: objectId, reason: text(500), ...version }).strict();
 export const answerBody = z

@@ -1,11 +1,13 @@
 /**
  * The one way a suggestion changes: a single findOneAndUpdate conditioned on the state and version read,
  * carrying the change, the new state and the audit entry together. Either all of it lands or none of it.
+ * The rates' tally cell of the suggestion is marked dirty before and recomputed after (tallies.ts).
  */
 import { Types } from 'mongoose';
 import { ConflictError, NotFoundError } from '../errors';
 import { STATUS_LABELS, Suggestion, type HistoryEntry, type Status, type SuggestionDoc } from './models';
 import type { Actor } from './context';
+import { suggestionTallies, tallyKeyOf } from './tallies';
 
 export interface Change {
   to: Status;
@@ -66,9 +68,9 @@ export async function transition(req: TransitionRequest): Promise<SuggestionDoc>
     $push: { ...change.push, history: entry },
   };
   if (change.addToSet) update.$addToSet = change.addToSet;
-  const updated = await Suggestion.findOneAndUpdate({ _id: current._id, status: current.status, version: current.version }, update, {
-    returnDocument: 'after',
-  }).lean();
+  const updated = await suggestionTallies.around([tallyKeyOf(current)], () =>
+    Suggestion.findOneAndUpdate({ _id: current._id, status: current.status, version: current.version }, update, { returnDocument: 'after' }).lean(),
+  );
   if (updated) return updated;
   // Someone changed it between our read and write: answer from what it is now.
   const now = await loadSuggestion(req.id);

@@ -2,7 +2,7 @@
  * Figures of the problem lists for reports and evaluation, per county: found in a period, rectified (by `asOf`),
  * rectified on time, still open, overdue; and per category. Counted from the problems' own dates.
  */
-import type { Period } from '../activities';
+import type { Period } from '../calendar/periods';
 import { categoryLabels } from './categories';
 import { InspectionRound, Problem, type ProblemDoc } from './models';
 import { rectifiedOnTime } from './problems';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../errors';
 import { groupRosters, townshipsWithGroups } from '../content/roster';
 import { loadImages } from '../content/public-mappers';
-import { parsePeriod, PERIOD_PATTERN } from '../activities';
+import { parsePeriod, PERIOD_PATTERN } from '../calendar/periods';
 import { pagination } from '../http/schemas';
 import { InspectionRound, Problem, ProblemCategory, PROBLEM_STATES, PROBLEM_STATE_LABELS, type ProblemDoc, type ProblemState } from './models';
 import { findRound } from './rounds';

@@ -7,7 +7,7 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../errors';
 import { townshipsWithGroups } from '../content/roster';
-import { parsePeriod, periodContaining, PERIOD_PATTERN, type Period } from '../activities';
+import { parsePeriod, periodContaining, PERIOD_PATTERN, type Period } from '../calendar/periods';
 import { committeeOf, findCommittee } from './committees';
 import { InspectionRound, Problem, ROUND_KINDS, type InspectionRoundDoc } from './models';
 import type { Actor, SupervisionContext } from './context';

@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import { TEST_YEAR, TestClock, testDate } from '../support/clock';
 import { Deputy } from '../../src/content/models/deputy';
 import { DeputyGroup } from '../../src/content/models/deputy-group';
+import { groupRosterCopy } from '../../src/activities/rosters';
 import { startTestApp, type TestApp, type TestResponse } from '../support/app';
 
 const SYSTEM_USER = new Types.ObjectId();
@@ -57,6 +58,8 @@ export async function seedGroup(
     roomAddress: options.roomAddress,
     members: deputies.filter((_, i) => i % 2 === 0).map((d) => ({ name: d.name, deputyId: d._id })),
   } as never);
+  // Written around the app, as a restore or bulk load would be: the maintained rosters are rebuilt from the profiles.
+  await groupRosterCopy.rebuild();
   return { groupId: String(groupId), name, deputyIds: deputies.map((d) => String(d._id)) };
 }
 

@@ -37,12 +37,14 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { viewport?: { width: number; height: number }; isMobile?: boolean; deviceScaleFactor?: number } = {}): Promise<TestBrowser> {
+export async function launchBrowser(
+  options: { viewport?: { width: number; height: number }; isMobile?: boolean; deviceScaleFactor?: number; /** Extra Chromium switches (e.g. --host-resolver-rules). */ args?: string[] } = {},
+): Promise<TestBrowser> {
   const profile = mkdtempSync(path.join(tmpdir(), 'lianxin-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...(options.args ?? [])],
     viewport: options.viewport ?? { width: 375, height: 812 },
     isMobile: options.isMobile ?? true,
     hasTouch: options.isMobile ?? true,

@@ -6,12 +6,13 @@ import { TestClock, testDate } from '../support/clock';
 import { DomainEventBus } from '../../src/events';
 import { ChannelError, type DeliveryRequest, type SmsRecipient } from '../../src/channels/types';
 import {
-  AliyunSmsProvider, OutboxMessageModel, createSmsChannel, OutboxProvider, SmsChannel, SmsMessageModel, SmsOptOutModel, TencentSmsProvider,
-  addOptOut, applyReceipts, normalizeChinaMobile, optedOutAmong, shanghaiDayStart,
+  AliyunSmsProvider, OutboxMessageModel, createSmsChannel, OutboxProvider, SmsChannel, SmsBatchModel, SmsMessageModel, SmsOptOutModel, TencentSmsProvider,
+  addOptOut, adoptLegacySmsRecords, applyReceipts, deliveryRecords, normalizeChinaMobile, optedOutAmong,
 } from '../../src/channels/sms';
 import { DEFAULT_TEMPLATES_FILE } from '../../src/channels/sms/templates';
 import { startFakeAliyunSms, startFakeTencentSms, type FakeAliyunSms, type FakeTencentSms } from '../fakes';
 import { quietLogger, testConfig, useTestDatabase } from './support';
+import { beijingDayStart } from '../../src/calendar/beijing';
 
 let seq = 0;
 const phone = (i: number) => `1380000${String(i).padStart(4, '0')}`;
@@ -37,7 +38,7 @@ describe('SMS channel', () => {
   let clock: TestClock;
   beforeEach(async () => {
     clock = new TestClock(testDate('09-01T02:00:00Z'));
-    await Promise.all([SmsMessageModel.deleteMany({}), SmsOptOutModel.deleteMany({})]);
+    await Promise.all([SmsBatchModel.deleteMany({}), SmsMessageModel.deleteMany({}), SmsOptOutModel.deleteMany({})]);
   });
 
   it('normalises mainland numbers to E.164 and rejects others', () => {
@@ -62,7 +63,7 @@ describe('SMS channel', () => {
       expect(byRecipient['+8613800000001'].status).to.equal('sent');
       expect(byRecipient.abc).to.include({ status: 'failed', errorCode: 'invalid_phone' });
       const stored = await OutboxMessageModel.findOne({ phone: '+8613800000001' }).lean();
-      expect(stored?.text).to.equal('【连心】张三代表您好，提醒您参加“经验交流会”，时间12月1日 14:30，地点区人大三楼。回TD退订');
+      expect(stored?.text).to.equal('【连心】张三您好，提醒您参加“经验交流会”，时间12月1日 14:30，地点区人大三楼。回TD退订');
     });
 
     it('never texts a number twice for one delivery, even when delivered again', async () => {
@@ -77,18 +78,39 @@ describe('SMS channel', () => {
     it('settles in-doubt records exactly after a crash (outbox knows what it stored)', async () => {
       const r = request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '乙' }]);
       // A crash left one number claimed but never handed over, one handed over but never stored, a third stored but not settled.
-      await SmsMessageModel.insertMany([
-        { deliveryId: r.deliveryId, phone: '+8613800000001', notification: 'reminder', provider: 'outbox', status: 'sending', attemptedAt: clock.now() },
-        { deliveryId: r.deliveryId, phone: '+8613800000002', notification: 'reminder', provider: 'outbox', status: 'sending', attemptedAt: clock.now(), handedAt: clock.now() },
-        { deliveryId: r.deliveryId, phone: '+8613800000003', notification: 'reminder', provider: 'outbox', status: 'sending', attemptedAt: clock.now(), handedAt: clock.now() },
+      const base = { deliveryId: r.deliveryId, notification: 'reminder', provider: 'outbox', attemptedAt: clock.now(), v: 0 };
+      await SmsBatchModel.insertMany([
+        { ...base, r: [{ p: '+8613800000001', s: 'sending' }] },
+        { ...base, handedAt: clock.now(), r: [{ p: '+8613800000002', s: 'sending' }, { p: '+8613800000003', s: 'sending' }] },
       ]);
       await OutboxMessageModel.create({ deliveryId: r.deliveryId, phone: '+8613800000003', notification: 'reminder', templateId: 't', values: {}, text: 'x', createdAt: clock.now() });
       r.sms!.recipients.push({ phone: phone(3), name: '丙' });
       const outcome = await channel.reconcile(r);
       expect(outcome.recipients!.map((x) => x.status)).to.deep.equal(['sent', 'sent', 'sent']);
       expect(await OutboxMessageModel.countDocuments({ deliveryId: r.deliveryId })).to.equal(3);
-      const third = await SmsMessageModel.findOne({ deliveryId: r.deliveryId, phone: '+8613800000003' }).lean();
+      const third = (await deliveryRecords(r.deliveryId)).find((x) => x.phone === '+8613800000003');
       expect(third!.evidence).to.contain('短信发件箱');
+      // Once settled, the delivery's numbers are held in as few records as its requests: one per batch, not per number.
+      expect(await SmsBatchModel.countDocuments({ deliveryId: r.deliveryId })).to.be.at.most(3);
+    });
+
+    it('per-number records of an older version are adopted at start: an interrupted send is settled, never repeated', async () => {
+      const r = request([{ phone: phone(1), name: '甲' }, { phone: phone(2), name: '乙' }, { phone: phone(3), name: '丙' }, { phone: phone(4), name: '丁' }]);
+      await SmsMessageModel.insertMany([
+        { deliveryId: r.deliveryId, phone: '+8613800000001', notification: 'reminder', provider: 'outbox', status: 'sending', attemptedAt: clock.now() },
+        { deliveryId: r.deliveryId, phone: '+8613800000002', notification: 'reminder', provider: 'outbox', status: 'sending', attemptedAt: clock.now(), handedAt: clock.now() },
+        { deliveryId: r.deliveryId, phone: '+8613800000003', notification: 'reminder', provider: 'outbox', status: 'sending', attemptedAt: clock.now(), handedAt: clock.now() },
+        { deliveryId: r.deliveryId, phone: '+8613800000004', notification: 'reminder', provider: 'outbox', status: 'sent', attemptedAt: clock.now(), settledAt: clock.now() },
+      ]);
+      await OutboxMessageModel.create({ deliveryId: r.deliveryId, phone: '+8613800000003', notification: 'reminder', templateId: 't', values: {}, text: 'x', createdAt: clock.now() });
+      await OutboxMessageModel.create({ deliveryId: r.deliveryId, phone: '+8613800000004', notification: 'reminder', templateId: 't', values: {}, text: 'x', createdAt: clock.now() });
+      expect(await adoptLegacySmsRecords()).to.equal(4);
+      expect(await adoptLegacySmsRecords(), 'a second start finds nothing left to adopt').to.equal(0);
+      const outcome = await channel.reconcile(r);
+      expect(outcome.recipients!.map((x) => x.status)).to.deep.equal(['sent', 'sent', 'sent', 'sent']);
+      // 1 was never handed (sent now), 2 was handed but the outbox never stored it (sent now), 3 and 4 are not repeated.
+      expect(await OutboxMessageModel.countDocuments({ deliveryId: r.deliveryId })).to.equal(4);
+      expect(await SmsMessageModel.countDocuments({})).to.equal(0);
     });
 
     it('refuses a shared parameter that is too long, naming the field', async () => {
@@ -160,7 +182,7 @@ describe('SMS channel', () => {
       const r12 = await channel.deliver(request([{ phone: phone(5), name: '甲' }]));
       expect(r12.recipients![0]).to.include({ status: 'deferred', errorCode: 'frequency_limited' });
       expect(r12.recipients![0].errorMessage).to.include('10');
-      expect(r12.deferUntil!.getTime()).to.equal(shanghaiDayStart(clock.now()).getTime() + 86_400_000);
+      expect(r12.deferUntil!.getTime()).to.equal(beijingDayStart(clock.now()).getTime() + 86_400_000);
     });
   });
 
@@ -270,7 +292,7 @@ describe('SMS channel', () => {
       expect(outcome.recipients!.map((x) => x.status)).to.deep.equal(['delivered', 'delivered']); // the fake reports DELIVRD
       expect(outcome.recipients![0].providerMessageId).to.equal(fake.state.sends[0].serialNo);
       expect(fake.state.sends).to.have.length(2);
-      const row = await SmsMessageModel.findOne({ deliveryId: r.deliveryId, phone: '+8613800000001' }).lean();
+      const row = (await deliveryRecords(r.deliveryId)).find((x) => x.phone === '+8613800000001');
       expect(row!.handedAt).to.be.instanceOf(Date);
       expect(row!.evidence).to.contain('PullSmsSendStatusByPhoneNumber').and.contain(fake.state.sends[0].serialNo);
       const pulls = fake.state.requests.filter((q) => q.headers['x-tc-action'] === 'PullSmsSendStatusByPhoneNumber');
@@ -331,7 +353,7 @@ describe('SMS channel', () => {
       expect(err.transient).to.equal(false);
       expect(err.mayHaveBeenAccepted).to.equal(false);
       expect(err.message).to.contain('SMS_ENDPOINT').and.not.contain('13800000001');
-      const rows = await SmsMessageModel.find({ deliveryId: r.deliveryId }).lean();
+      const rows = await deliveryRecords(r.deliveryId);
       expect(rows.map((x) => x.status)).to.deep.equal(['failed', 'failed']);
 
       const refused = testConfig({ SMS_PROVIDER: 'tencent', SMS_ENDPOINT: 'http://127.0.0.1:1', TENCENT_SECRET_ID: 'AKIDfake', TENCENT_SECRET_KEY: 'k', TENCENT_SMS_APP_ID: '1400000000' });

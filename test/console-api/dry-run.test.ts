@@ -51,7 +51,10 @@ describe('POST /api/admin/{kind}/:id/publish/dry-run', () => {
     expect(channels.wechat.quota).to.include({ limit: 2, used: 0, spent: false });
     const sms = channels.sms;
     expect(sms.audience).to.include({ recipients: 3, excludedOptedOut: 1, invalid: 0, duplicates: 0 });
-    expect(sms.text).to.equal(`【连心】“代表进社区”已发布，详情请见 ${item.url} 回TD退订`);
+    // The page goes out as its short link for SMS (PUBLIC_BASE_URL/l/CODE).
+    const link = sms.params.find((p: { name: string }) => p.name === 'link').value;
+    expect(link).to.match(/^http:\/\/lianxin\.test\/l\/[0-9A-Za-z]{6}$/);
+    expect(sms.text).to.equal(`【连心】“代表进社区”已发布，详情请见 ${link} 回TD退订`);
     expect(sms.length).to.equal([...sms.text].length);
     expect(sms.parts).to.equal(sms.length <= 70 ? 1 : Math.ceil(sms.length / 67));
     expect(sms.messages).to.equal(3 * sms.parts);

@@ -109,6 +109,38 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
     }
   });
 
+  it('rebuilds a collated index once for a data file whose collated keys were binary (format 0) (engine only)', async () => {
+    const dir = newDir();
+    let engine = await startEmbeddedMongo({ dbPath: dir });
+    let client = await MongoClient.connect(engine.uri);
+    const ci = { locale: 'en', strength: 2 };
+    await client.db('app').collection('depts').createIndex({ name: 1 }, { unique: true, collation: ci });
+    // An older engine's tree for this index held binary keys: emptied here, the rebuild must refill it with collation keys.
+    await client.db('app').collection('depts').insertMany([{ name: 'Alpha' }, { name: 'Beta' }]);
+    await client.close();
+    await engine.stop();
+    const file = new Database(path.join(dir, 'engine.sqlite'));
+    file.pragma('user_version = 0');
+    const ix = file.prepare("SELECT ix FROM index_trees WHERE name = 'name_1'").pluck().get();
+    file.prepare('DELETE FROM index_entries WHERE ix = ?').run(ix);
+    file.close();
+
+    engine = await startEmbeddedMongo({ dbPath: dir });
+    client = await MongoClient.connect(engine.uri);
+    try {
+      const depts = client.db('app').collection('depts');
+      expect((await depts.insertOne({ name: 'ALPHA' }).catch((e) => e)).code).to.equal(11000);
+      await depts.insertOne({ name: 'Gamma' });
+      expect((await depts.listIndexes().toArray()).find((i) => i.name === 'name_1')?.collation).to.include(ci);
+    } finally {
+      await client.close();
+      await engine.stop();
+    }
+    const reopened = new Database(path.join(dir, 'engine.sqlite'));
+    expect(reopened.pragma('user_version', { simple: true })).to.equal(1);
+    reopened.close();
+  });
+
   it('lets only one engine own a data directory and publishes its address (engine only)', async () => {
     const dir = newDir();
     const engine = await startEmbeddedMongo({ dbPath: dir });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Delivery } from '../../src/publishing/models/delivery';
 import { Publication } from '../../src/publishing/models/publication';
-import { SmsMessageModel } from '../../src/channels/sms';
+import { deliveryRecords } from '../../src/channels/sms';
 import { startTestApp, type TestApp } from '../support/app';
 import { startFakeTencentSms, type FakeTencentSms } from '../fakes';
 import { approvedArticle, deputies, phoneOf, waitFor } from './support/fixtures';
@@ -125,7 +125,7 @@ describe('publishing: worker processes (crash, race)', function () {
     expect(lookedUp.length, 'the batch in doubt was looked up number by number').to.be.at.least(200);
     // The evidence stays with the records: the hand-off moment and what the provider's records said.
     const batch = deliveriesOf.find((d) => d.attempts === 0 || d.reconcileAttempts > 0)!;
-    const rows = await SmsMessageModel.find({ deliveryId: String(batch._id), evidence: { $exists: true } }).lean();
+    const rows = (await deliveryRecords(String(batch._id))).filter((r) => r.evidence);
     expect(rows.length).to.be.at.least(1);
     expect(rows[0].evidence).to.contain('PullSmsSendStatusByPhoneNumber');
   });

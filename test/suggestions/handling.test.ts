@@ -277,4 +277,38 @@ describe('suggestions: deadlines on the Beijing calendar', () => {
     const lastOfFebruary = new Date(Date.UTC(TEST_YEAR, 2, 0)).getUTCDate();
     expect(assigned.body.deadline).to.equal(testDate(`02-${lastOfFebruary}T15:30:00Z`).toISOString());
   });
+
+  it('takes a deadline chosen on assignment: a Beijing day after today (the clock\'s) and within a year, met until that day ends', async () => {
+    // The clock says 31 January, 23:30 in Beijing: today is the 31st there, whatever the server's zone.
+    const deputy = await createDeputy(app, staff, '孙代表');
+    const dept = await createDepartment(app, staff, '县卫生健康局');
+    const s = await register(app, staff, [deputy]);
+    expectStatus(await app.request('POST', `/api/admin/suggestions/${s.id}/sort`, { token: staff.liaison, body: {} }), 200);
+    const assign = (deadline: string) =>
+      app.request('POST', `/api/admin/suggestions/${s.id}/assign`, { token: staff.liaison, body: { leadDepartmentId: dept, deadline } });
+
+    for (const [deadline, why] of [
+      [`${TEST_YEAR}-01-31`, '答复期限须晚于今天'],
+      [`${TEST_YEAR}-01-30`, '答复期限须晚于今天'],
+      [`${TEST_YEAR + 1}-02-01`, `答复期限不能晚于 ${TEST_YEAR + 1}-01-31`],
+    ] as const) {
+      const refused = await assign(deadline);
+      expectStatus(refused, 400);
+      expect(refused.body.error.details).to.have.length(1);
+      expect(refused.body.error.details[0].field).to.equal('body.deadline');
+      expect(refused.body.error.details[0].message).to.contain(why);
+    }
+    const notADate = await assign(`${TEST_YEAR}-02-30`);
+    expectStatus(notADate, 400);
+    expect(notADate.body.error.details.map((p: any) => p.field)).to.deep.equal(['body.deadline']);
+    // Nothing was half-written by the refusals.
+    const still = await app.request('GET', `/api/admin/suggestions/${s.id}`, { token: staff.liaison });
+    expect(still.body.status).to.equal('sorted');
+
+    const assigned = await assign(`${TEST_YEAR}-02-20`);
+    expectStatus(assigned, 200);
+    // The end of 20 February in Beijing: 23:59:59.999 UTC+8.
+    expect(assigned.body.deadline).to.equal(testDate('02-20T15:59:59.999Z').toISOString());
+    expect(assigned.body.history.at(-1)).to.include({ action: 'assign', note: `答复期限：${TEST_YEAR}-02-20` });
+  });
 });

@@ -1,6 +1,6 @@
 /** The year's ledger of a county for the finance office, as CSV (UTF-8 with BOM, opens in Excel) and as .xlsx. */
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+
 import type { Ledger } from './service';
 
 const HEADER = ['乡镇', '代表姓名', '代表层级', '所在小组', '参加活动次数', '每次标准（元）', '年度上限（元）', '应发补贴（元）', '距上限（元）', '已发放（元）', '未发放（元）'];
@@ -18,7 +18,8 @@ export function ledgerCsv(l: Ledger): string {
 }
 
 export async function ledgerXlsx(l: Ledger): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs'); // loaded on the first export, not at start
+  const book = new Excel.Workbook();
   book.creator = '连心';
   const sheet = book.addWorksheet(`${l.year}年活动经费`);
   sheet.addRow([`${l.scope.name}${l.year}年代表小组活动经费台账`]).font = { bold: true, size: 14 };

@@ -4,7 +4,7 @@ import { ApiRouter } from '../../http/api-router';
 import { objectId } from '../../http/schemas';
 import type { AppContext } from '../../http/context';
 import type { ActivitiesContext, Actor } from '../context';
-import { shanghaiParts } from '../periods';
+import { beijingParts } from '../../calendar/beijing';
 import { deputyFunds, groupFunds, ledger, recordPayment, ruleFor, setRule } from './service';
 import { ledgerCsv, ledgerXlsx } from './export';
 
@@ -16,7 +16,7 @@ const actorOf = (ctx: AppContext): Actor => ctx.state.user!;
 
 export function fundRoutes(ctx: ActivitiesContext): ApiRouter {
   const api = new ApiRouter();
-  const thisYear = () => shanghaiParts(ctx.clock.now()).year;
+  const thisYear = () => beijingParts(ctx.clock.now()).year;
   api.add({
     method: 'get',
     path: '/api/admin/activity-funds/rules/:year',

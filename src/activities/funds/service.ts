@@ -7,8 +7,10 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import type { FundRates } from '../../config';
 import { DEPUTY_LEVEL_LABELS } from '../../content/enums';
 import { deputiesByIds, groupRosters, type RosterDeputy } from '../../content/roster';
+import { rostersOf } from '../rosters';
 import { attendanceByDeputy, presentByDeputy, presentInGroup, type Scope } from '../queries';
-import { parsePeriod, shanghaiParts } from '../periods';
+import { parsePeriod } from '../../calendar/periods';
+import { beijingParts } from '../../calendar/beijing';
 import type { Actor, ActivitiesContext } from '../context';
 import { FundAccount, FundRule, type FundRuleDoc } from './models';
 
@@ -35,7 +37,7 @@ export async function ruleFor(ctx: ActivitiesContext, year: number): Promise<Rul
 
 /** Sets the rule of this or a coming year; a past year's rule is closed (its ledger has been paid out by it). */
 export async function setRule(ctx: ActivitiesContext, year: number, rates: FundRates, actor: Actor): Promise<RuleView> {
-  const current = shanghaiParts(ctx.clock.now()).year;
+  const current = beijingParts(ctx.clock.now()).year;
   if (year < current) throw new ConflictError(`${year}年已经结束，其活动经费标准不能再修改`, 'year_closed', [{ field: 'params.year', message: '往年的标准不能修改' }]);
   const problems = (['city', 'county', 'township'] as const)
     .filter((l) => rates[l].cap < rates[l].perActivity)
@@ -96,7 +98,7 @@ async function paidBy(deputyIds: string[], year: number): Promise<Map<string, nu
 /** The year's ledger of a place: every member of its groups, and every group. */
 export async function ledger(ctx: ActivitiesContext, scope: Scope, year: number): Promise<Ledger> {
   const rule = await ruleFor(ctx, year);
-  const [groups, rows] = await Promise.all([groupRosters({ region: scope }), attendanceByDeputy(scope, parsePeriod(String(year))!)]);
+  const [groups, rows] = await Promise.all([rostersOf(scope), attendanceByDeputy(scope, parsePeriod(String(year))!)]);
   const attended = new Map<string, number>();
   const inGroup = new Map<string, number>();
   for (const r of rows) {

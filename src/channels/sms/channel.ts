@@ -15,10 +15,12 @@
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import { ChannelError, type Channel, type DeliveryOutcome, type DeliveryRequest, type RecipientOutcome, type SmsRecipient } from '../types';
-import { SmsMessageModel, SmsOptOutModel, type SmsMessageDoc } from './models';
+import { SmsOptOutModel, type SmsMessageStatus } from './models';
+import { changeBatch, changeNumbers, deliveryRecords, insertBatch, providerIdsOnRecord, recentTexts, type BatchEntry, type BatchHeader, type NumberRecord } from './records';
 import { normalizeChinaMobile } from './phone';
 import { SmsProviderError, type LookupAnswer, type ProviderMessage, type ProviderRecord, type SmsProvider } from './provider';
 import { charLength, loadSmsTemplates, type SmsTemplate, type SmsTemplates } from './templates';
+import { beijingDayStart, CAMPAIGN_TIME_ZONE } from '../../calendar/beijing';
 
 export interface SmsLimits {
   /** The same notification kind to one number at most once per this many ms. */
@@ -51,7 +53,7 @@ interface Deferral {
   reason: string;
 }
 
-const COUNTED: SmsMessageDoc['status'][] = ['sending', 'sent', 'delivered', 'unknown'];
+const COUNTED: SmsMessageStatus[] = ['sending', 'sent', 'delivered', 'unknown'];
 const IN_DOUBT_MESSAGE = '发送请求未得到服务商应答，且服务商记录无法证实是否已发出，请人工确认';
 const PROVIDER_LABELS: Record<SmsProvider['name'], string> = { outbox: '短信发件箱', tencent: '腾讯云', aliyun: '阿里云' };
 /** How far before the hand-off an untagged provider record may be dated (clock skew between us and the provider). */
@@ -86,21 +88,21 @@ export class SmsChannel implements Channel {
    */
   async settleAbandoned(request: DeliveryRequest): Promise<RecipientOutcome[]> {
     const now = this.deps.clock.now();
-    await SmsMessageModel.deleteMany({ deliveryId: request.deliveryId, status: 'sending', handedAt: { $exists: false } });
-    const stuck = await SmsMessageModel.find({ deliveryId: request.deliveryId, status: 'sending' }).lean();
-    if (stuck.length) {
-      await SmsMessageModel.bulkWrite(
-        stuck.map((d) => ({
-          updateOne: {
-            filter: { _id: d._id, status: 'sending' },
-            update: { $set: { status: 'unknown', settledAt: now, errorCode: 'in_doubt', errorMessage: `${IN_DOUBT_MESSAGE}。${d.evidence ?? this.handOff(d)}` } },
-          },
-        })),
-        { ordered: false },
+    const records = await deliveryRecords(request.deliveryId);
+    const open = records.filter((d) => d.status === 'sending');
+    const verdicts = new Map<string, BatchEntry | null>();
+    for (const d of open) {
+      verdicts.set(
+        d.phone,
+        d.handedAt ? { ...entryOf(d), s: 'unknown', t: now, e: 'in_doubt', m: `${IN_DOUBT_MESSAGE}。${d.evidence ?? this.handOff(d)}` } : null,
       );
     }
-    const rows = await SmsMessageModel.find({ deliveryId: request.deliveryId }).lean();
-    return rows.map(toOutcome);
+    if (open.length) await changeNumbers(open, (e) => (e.s === 'sending' && verdicts.has(e.p) ? verdicts.get(e.p)! : e));
+    return records.flatMap((d) => {
+      if (!verdicts.has(d.phone)) return [toOutcome(d)];
+      const v = verdicts.get(d.phone);
+      return v ? [toOutcome({ phone: d.phone, status: v.s, providerMessageId: v.id, errorCode: v.e, errorMessage: v.m })] : [];
+    });
   }
 
   private async run(request: DeliveryRequest): Promise<DeliveryOutcome> {
@@ -108,7 +110,7 @@ export class SmsChannel implements Channel {
     if (!sms) throw new ChannelError('短信投递缺少通知类型与参数', 'sms_request_missing', false);
     const template = this.templates[sms.notification];
     if (!template) throw new ChannelError(`没有"${sms.notification}"类通知的短信模板`, 'sms_template_missing', false);
-    const shared = this.sharedValues(request, template);
+    const shared = this.sharedValues(await this.withShortLink(request, template), template);
 
     const outcomes = new Map<string, RecipientOutcome>();
     const planned: Planned[] = [];
@@ -124,23 +126,19 @@ export class SmsChannel implements Channel {
       else planned.push({ phone, values });
     }
 
-    // What earlier attempts of this delivery already did.
-    const existing = new Map(
-      (await SmsMessageModel.find({ deliveryId: request.deliveryId, phone: { $in: planned.map((p) => p.phone) } }).lean()).map((d) => [d.phone, d]),
-    );
-    const checking = await this.settleInDoubt(request.deliveryId, [...existing.values()].filter((d) => d.status === 'sending'), existing);
+    // What earlier attempts of this delivery already did (one query: the delivery's batches).
+    const wanted = new Set(planned.map((p) => p.phone));
+    const existing = new Map<string, RecordView>();
+    // A first try has no records to read (the unique claim still guards against a concurrent attempt).
+    if (!request.firstTry) for (const d of await deliveryRecords(request.deliveryId)) if (wanted.has(d.phone)) existing.set(d.phone, d);
+    const checking = await this.settleInDoubt(request.deliveryId, [...existing.values()].filter((d): d is NumberRecord => d.status === 'sending' && 'batchId' in d), existing);
     const fresh = planned.filter((p) => !existing.has(p.phone));
     const deferred = await this.holdBack(request, sms.notification, fresh, existing);
     const toSend = fresh.filter((p) => !existing.has(p.phone) && !deferred.has(p.phone));
 
-    let stop: SmsProviderError | undefined;
-    try {
-      stop = await this.sendAll(request, template, toSend, deferred);
-    } finally {
-      // Whatever happened, report every recorded number as it stands.
-      const rows = await SmsMessageModel.find({ deliveryId: request.deliveryId, phone: { $in: planned.map((p) => p.phone) } }).lean();
-      for (const d of rows) outcomes.set(d.phone, toOutcome(d));
-    }
+    const stop = await this.sendAll(request, template, toSend, deferred, existing);
+    // Every recorded number as it stands (kept up to date in memory as each batch was written).
+    for (const d of existing.values()) outcomes.set(d.phone, toOutcome(d));
     if (checking) {
       // The rest went out; these wait until the provider's records can tell (the pipeline retries with backoff).
       throw new ChannelError(
@@ -176,6 +174,13 @@ export class SmsChannel implements Channel {
       return { status: 'failed', providerIds, recipients, error: { code: first.errorCode ?? 'sms_failed', message: first.errorMessage ?? '全部号码发送失败' } };
     }
     return { status: 'sent', providerIds, recipients, ...(stop ? { error: { code: `sms_${stop.code}`, message: stop.message } } : {}) };
+  }
+
+  /** A page link in a text goes out as the page's short link for SMS (PUBLIC_BASE_URL/l/CODE): any headline then fits. */
+  private async withShortLink(request: DeliveryRequest, template: SmsTemplate): Promise<DeliveryRequest> {
+    const needsLink = template.params.some((p) => p.name === 'link') && request.sms?.params?.link === undefined;
+    if (!needsLink || !request.content.shortUrl || request.sms?.recipients.every((r) => r.params?.link !== undefined)) return request;
+    return { ...request, content: { ...request.content, url: await request.content.shortUrl('sms') } };
   }
 
   /** Values every recipient shares: request params over content-derived defaults; too long → refuse the delivery. */
@@ -220,7 +225,7 @@ export class SmsChannel implements Channel {
    * Settles 'sending' records left by an interrupted attempt, from the provider's own records. Returns how many are
    * still in doubt and must be asked about again later (left 'sending', with the evidence so far).
    */
-  private async settleInDoubt(deliveryId: string, inDoubt: SmsMessageDoc[], existing: Map<string, SmsMessageDoc>): Promise<number> {
+  private async settleInDoubt(deliveryId: string, inDoubt: NumberRecord[], existing: Map<string, RecordView>): Promise<number> {
     if (!inDoubt.length) return 0;
     const { provider, clock, logger } = this.deps;
     const now = clock.now();
@@ -230,17 +235,20 @@ export class SmsChannel implements Channel {
       handed.length && provider.lookup ? await provider.lookup(deliveryId, handed.map((d) => ({ phone: d.phone, since: d.handedAt! })), now) : new Map();
     // Provider records that are already some other message of ours (their SerialNo/BizId is on record) are not this one.
     const ids = [...answers.values()].flatMap((a) => (a.ok ? a.records.map((r) => r.providerMessageId).filter((x): x is string => Boolean(x)) : []));
-    const taken = new Set(
-      ids.length ? (await SmsMessageModel.find({ providerMessageId: { $in: ids } }).select('providerMessageId').lean()).map((r) => r.providerMessageId) : [],
-    );
+    const taken = new Set<string | undefined>(await providerIdsOnRecord(handed.map((d) => d.phone), ids));
     let checking = 0;
     const counts = { neverHanded: 0, found: 0, absent: 0, checking: 0, unknown: 0 };
-    const ops: unknown[] = [];
+    /** What becomes of each number's entry: replaced, or removed (null: never accepted, sent again now). */
+    const verdicts = new Map<string, BatchEntry | null>();
+    const keep = (d: NumberRecord, entry: BatchEntry) => {
+      verdicts.set(d.phone, entry);
+      existing.set(d.phone, { ...d, status: entry.s, evidence: entry.ev, errorCode: entry.e, errorMessage: entry.m, providerMessageId: entry.id });
+    };
     for (const d of inDoubt) {
       if (!d.handedAt) {
         counts.neverHanded += 1;
         existing.delete(d.phone); // the request never left: send it now
-        ops.push({ deleteOne: { filter: { _id: d._id, status: 'sending' } } });
+        verdicts.set(d.phone, null);
         continue;
       }
       const handOff = this.handOff(d);
@@ -248,15 +256,13 @@ export class SmsChannel implements Channel {
       if (!provider.lookup || !answer) {
         counts.unknown += 1;
         const evidence = `${handOff}；${PROVIDER_LABELS[provider.name]}不提供按号码查询发送记录`;
-        existing.set(d.phone, { ...d, status: 'unknown' });
-        ops.push({ updateOne: { filter: { _id: d._id }, update: { $set: { status: 'unknown', settledAt: now, evidence, errorCode: 'in_doubt', errorMessage: `${IN_DOUBT_MESSAGE}。${evidence}` } } } });
+        keep(d, { ...entryOf(d), s: 'unknown', t: now, ev: evidence, e: 'in_doubt', m: `${IN_DOUBT_MESSAGE}。${evidence}` });
         continue;
       }
       if (!answer.ok) {
         counts.checking += 1;
         checking += 1;
-        existing.set(d.phone, d);
-        ops.push({ updateOne: { filter: { _id: d._id }, update: { $set: { evidence: `${handOff}；查询服务商记录（${answer.query}）失败：${answer.error}` } } } });
+        keep(d, { ...entryOf(d), ev: `${handOff}；查询服务商记录（${answer.query}）失败：${answer.error}` });
         continue;
       }
       const hit = matchRecord(answer.records, deliveryId, d.handedAt, taken);
@@ -265,35 +271,34 @@ export class SmsChannel implements Channel {
         if (hit.providerMessageId) taken.add(hit.providerMessageId);
         const evidence = `${handOff}；服务商记录中找到该短信（${answer.query}${hit.providerMessageId ? `，编号 ${hit.providerMessageId}` : ''}）`;
         const status = hit.status === 'failed' ? 'failed' : hit.status;
-        existing.set(d.phone, { ...d, status });
-        const set: Record<string, unknown> = { status, settledAt: now, evidence, errorCode: null, errorMessage: null };
-        if (hit.providerMessageId) set.providerMessageId = hit.providerMessageId;
-        if (status === 'failed') Object.assign(set, { errorCode: hit.errorCode ?? 'undelivered', errorMessage: `运营商回执：未送达（${hit.errorCode ?? '未知原因'}）` });
-        ops.push({ updateOne: { filter: { _id: d._id, status: 'sending' }, update: { $set: set } } });
+        const entry: BatchEntry = { p: d.phone, s: status, t: now, ev: evidence, ...(hit.providerMessageId ?? d.providerMessageId ? { id: hit.providerMessageId ?? d.providerMessageId } : {}) };
+        if (d.receiptAt) entry.at = d.receiptAt;
+        if (status === 'failed') Object.assign(entry, { e: hit.errorCode ?? 'undelivered', m: `运营商回执：未送达（${hit.errorCode ?? '未知原因'}）` });
+        keep(d, entry);
         continue;
       }
       const settled = provider.lookupIsExact || (answer.complete && now.getTime() - d.handedAt.getTime() >= settleMs);
       if (settled) {
         counts.absent += 1;
         existing.delete(d.phone); // the provider's complete records show it was never accepted: send it now
-        ops.push({ deleteOne: { filter: { _id: d._id, status: 'sending' } } });
+        verdicts.set(d.phone, null);
         continue;
       }
       counts.checking += 1;
       checking += 1;
-      existing.set(d.phone, d);
       const why = answer.complete ? `交给服务商后不足 ${Math.round(settleMs / 1000)} 秒，记录可能尚未出现` : '该号码当天记录过多，查询结果不完整';
-      ops.push({ updateOne: { filter: { _id: d._id }, update: { $set: { evidence: `${handOff}；服务商记录中暂未找到（${answer.query}），${why}` } } } });
+      keep(d, { ...entryOf(d), ev: `${handOff}；服务商记录中暂未找到（${answer.query}），${why}` });
     }
-    await SmsMessageModel.bulkWrite(ops as Parameters<typeof SmsMessageModel.bulkWrite>[0], { ordered: false });
+    // Only numbers still 'sending' change: a receipt that came meanwhile has said more than the lookup.
+    await changeNumbers(inDoubt, (e) => (e.s === 'sending' && verdicts.has(e.p) ? verdicts.get(e.p)! : e));
     logger.info({ deliveryId, ...counts }, 'settled in-doubt SMS records from the provider records');
     return checking;
   }
 
   /** When and how a record was handed to the provider, in words for the people who decide. */
-  private handOff(d: Pick<SmsMessageDoc, 'handedAt' | 'requestId' | 'errorMessage'>): string {
+  private handOff(d: Pick<NumberRecord, 'handedAt' | 'requestId' | 'errorMessage'>): string {
     if (!d.handedAt) return '请求尚未交给服务商';
-    const at = d.handedAt.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+    const at = d.handedAt.toLocaleString('zh-CN', { timeZone: CAMPAIGN_TIME_ZONE, hour12: false });
     const label = PROVIDER_LABELS[this.deps.provider.name];
     return `${at} 交给${label}${d.requestId ? `（请求号 ${d.requestId}）` : ''}，${d.errorMessage ?? '未得到应答（发送进程中断）'}`;
   }
@@ -303,23 +308,20 @@ export class SmsChannel implements Channel {
    * back (the same kind within the interval, the daily cap) get no record: they are deferred until the limit
    * allows, returned here by the moment they may go.
    */
-  private async holdBack(request: DeliveryRequest, notification: string, fresh: Planned[], existing: Map<string, SmsMessageDoc>): Promise<Map<string, Deferral>> {
+  private async holdBack(request: DeliveryRequest, notification: string, fresh: Planned[], existing: Map<string, RecordView>): Promise<Map<string, Deferral>> {
     const deferred = new Map<string, Deferral>();
     if (!fresh.length) return deferred;
     const now = this.deps.clock.now();
     const interval = this.limits.sameTemplateIntervalMs;
     const phones = fresh.map((p) => p.phone);
-    const optedOut = new Set((await SmsOptOutModel.find({ _id: { $in: phones } }).select('_id').lean()).map((r) => r._id));
-    const dayStart = shanghaiDayStart(now);
+    const dayStart = beijingDayStart(now);
     const since = new Date(Math.min(dayStart.getTime(), now.getTime() - interval));
-    const recent = await SmsMessageModel.find({
-      phone: { $in: phones.filter((p) => !optedOut.has(p)) },
-      attemptedAt: { $gte: since },
-      status: { $in: COUNTED },
-      deliveryId: { $ne: request.deliveryId },
-    })
-      .select('phone notification attemptedAt')
-      .lean();
+    // Both at once: two round trips' latency become one.
+    const [optOutRows, recent] = await Promise.all([
+      SmsOptOutModel.find({ _id: { $in: phones } }).select('_id').lean(),
+      recentTexts(phones, since, request.deliveryId, COUNTED),
+    ]);
+    const optedOut = new Set(optOutRows.map((r) => r._id));
     const today = new Map<string, number>();
     const sameUntil = new Map<string, number>();
     for (const r of recent) {
@@ -327,20 +329,10 @@ export class SmsChannel implements Channel {
       const until = r.attemptedAt.getTime() + interval;
       if (r.notification === notification && until > now.getTime()) sameUntil.set(r.phone, Math.max(sameUntil.get(r.phone) ?? 0, until));
     }
-    const skipped: Array<Partial<SmsMessageDoc>> = [];
+    const skipped: BatchEntry[] = [];
     for (const p of fresh) {
       if (optedOut.has(p.phone)) {
-        skipped.push({
-          deliveryId: request.deliveryId,
-          phone: p.phone,
-          notification: notification as SmsMessageDoc['notification'],
-          provider: this.deps.provider.name,
-          status: 'skipped',
-          errorCode: 'opted_out',
-          errorMessage: '该号码已退订短信',
-          attemptedAt: now,
-          settledAt: now,
-        });
+        skipped.push({ p: p.phone, s: 'skipped', e: 'opted_out', m: '该号码已退订短信', t: now });
       } else if ((today.get(p.phone) ?? 0) >= this.limits.perNumberDaily) {
         deferred.set(p.phone, { until: new Date(dayStart.getTime() + 86_400_000), reason: `该号码今日已收到 ${this.limits.perNumberDaily} 条短信，达到上限` });
       } else if (sameUntil.has(p.phone)) {
@@ -348,78 +340,106 @@ export class SmsChannel implements Channel {
       }
     }
     if (skipped.length) {
-      await insertIgnoringDuplicates(skipped);
-      for (const s of skipped) existing.set(s.phone!, s as SmsMessageDoc);
+      const header = { deliveryId: request.deliveryId, notification: notification as BatchHeader['notification'], provider: this.deps.provider.name, attemptedAt: now };
+      await this.insertAndTrack(header, skipped, existing);
     }
     return deferred;
+  }
+
+  /** Writes a batch and notes its numbers as recorded; numbers another attempt holds are read back as theirs. */
+  private async insertAndTrack(header: BatchHeader, entries: BatchEntry[], existing: Map<string, RecordView>): Promise<BatchEntry[]> {
+    const stored = await insertBatch(header, entries);
+    const mine = stored?.r ?? [];
+    for (const e of mine) existing.set(e.p, viewOf(header, e));
+    if (mine.length < entries.length) {
+      const ours = new Set(mine.map((e) => e.p));
+      const theirs = new Set(entries.filter((e) => !ours.has(e.p)).map((e) => e.p));
+      for (const d of await deliveryRecords(header.deliveryId)) if (theirs.has(d.phone)) existing.set(d.phone, d);
+    }
+    return mine;
   }
 
   /**
    * Sends in provider-sized requests; returns the permanent error that stopped the fan-out, if any. Numbers the
    * provider refuses for its own per-number frequency limits were not accepted: they join `deferred`.
    */
-  private async sendAll(request: DeliveryRequest, template: SmsTemplate, toSend: Planned[], deferred: Map<string, Deferral>): Promise<SmsProviderError | undefined> {
+  private async sendAll(
+    request: DeliveryRequest,
+    template: SmsTemplate,
+    toSend: Planned[],
+    deferred: Map<string, Deferral>,
+    existing: Map<string, RecordView>,
+  ): Promise<SmsProviderError | undefined> {
     const provider = this.deps.provider;
     const chunks = chunkForProvider(toSend, provider);
+    const track = (header: BatchHeader, entries: BatchEntry[]) => {
+      for (const e of entries) existing.set(e.p, viewOf(header, e));
+    };
     for (const [index, chunk] of chunks.entries()) {
       const now = this.deps.clock.now();
-      const base = { deliveryId: request.deliveryId, notification: request.sms!.notification, provider: provider.name, attemptedAt: now };
-      const claimed = await insertIgnoringDuplicates(chunk.map((m) => ({ ...base, phone: m.phone, status: 'sending' as const })));
+      // Claim and hand-off in one write, just before the request leaves: from here on a crash leaves these numbers
+      // in doubt, to be looked up at the provider (a crash before the request left costs a lookup, never a duplicate).
+      const header: BatchHeader = { deliveryId: request.deliveryId, notification: request.sms!.notification, provider: provider.name, attemptedAt: now, handedAt: now };
+      const batch = await insertBatch(header, chunk.map((m) => ({ p: m.phone, s: 'sending' as const })));
+      if (batch && batch.r.length < chunk.length) {
+        // Some numbers were claimed by another attempt meanwhile: theirs, as their records say.
+        const ours = new Set(batch.r.map((e) => e.p));
+        const theirs = new Set(chunk.filter((m) => !ours.has(m.phone)).map((m) => m.phone));
+        for (const d of await deliveryRecords(request.deliveryId)) if (theirs.has(d.phone)) existing.set(d.phone, d);
+      }
+      if (!batch) continue;
+      const claimed = new Set(batch.r.map((e) => e.p));
       const mine = chunk.filter((m) => claimed.has(m.phone)); // a number another worker claimed meanwhile is theirs
-      if (!mine.length) continue;
-      const phones = mine.map((m) => m.phone);
-      // The hand-off moment: from here on, a crash leaves these numbers in doubt (before it, they were never sent).
-      await SmsMessageModel.updateMany({ deliveryId: request.deliveryId, phone: { $in: phones }, status: 'sending' }, { $set: { handedAt: this.deps.clock.now() } });
+      track(header, batch.r);
       let results;
       try {
         results = await provider.send({ deliveryId: request.deliveryId, notification: request.sms!.notification, template, signName: this.deps.signName, messages: mine });
       } catch (err) {
         const e = err instanceof SmsProviderError ? err : new SmsProviderError((err as Error).message, 'provider_error', false);
         if (e.mayHaveBeenAccepted) {
-          // Leave the records 'sending' with what the provider answered: the next attempt looks them up instead of resending.
-          await SmsMessageModel.updateMany(
-            { deliveryId: request.deliveryId, phone: { $in: phones }, status: 'sending' },
-            { $set: { errorCode: e.code, errorMessage: e.message, ...(e.requestId ? { requestId: e.requestId } : {}) } },
-          );
+          // Leave the numbers 'sending' with what the provider answered: the next attempt looks them up instead of resending.
+          await changeBatch(batch, (r) => r.map((x) => (x.s === 'sending' ? { ...x, e: e.code, m: e.message } : x)), e.requestId ? { requestId: e.requestId } : {});
           throw new ChannelError(`短信请求未得到应答：${e.message}`, `sms_${e.code}`, true, e.code, e.message, true);
         }
         if (e.transient) {
-          await SmsMessageModel.deleteMany({ deliveryId: request.deliveryId, phone: { $in: phones }, status: 'sending' });
+          // Refused without being accepted: no record, so the next attempt sends them.
+          await changeBatch(batch, (r) => r.filter((x) => x.s !== 'sending'));
+          for (const m of mine) existing.delete(m.phone);
           throw new ChannelError(`短信暂时发送失败：${e.message}`, `sms_${e.code}`, true, e.code, e.message);
         }
         // Permanent: this and every later number fail with the provider's reason (they would fail the same way).
+        const failed = (x: BatchEntry): BatchEntry => ({ ...x, s: 'failed', e: e.code, m: e.message, t: now });
+        const stored = await changeBatch(batch, (r) => r.map((x) => (x.s === 'sending' ? failed(x) : x)));
+        track(header, stored);
         const rest = chunks.slice(index + 1).flat();
-        await SmsMessageModel.updateMany(
-          { deliveryId: request.deliveryId, phone: { $in: mine.map((m) => m.phone) }, status: 'sending' },
-          { $set: { status: 'failed', errorCode: e.code, errorMessage: e.message, settledAt: now } },
-        );
-        await insertIgnoringDuplicates(
-          rest.map((m) => ({ ...base, phone: m.phone, status: 'failed' as const, errorCode: e.code, errorMessage: e.message, settledAt: now })),
-        );
+        const restHeader: BatchHeader = { deliveryId: request.deliveryId, notification: request.sms!.notification, provider: provider.name, attemptedAt: now };
+        for (let i = 0; i < rest.length; i += 200) {
+          await this.insertAndTrack(restHeader, rest.slice(i, i + 200).map((m) => failed({ p: m.phone, s: 'failed' })), existing);
+        }
         return e;
       }
       const settled = this.deps.clock.now();
       const limited = results.filter((r) => !r.ok && r.code && provider.frequencyLimit?.(r.code, settled));
       for (const r of limited) deferred.set(r.phone, { until: provider.frequencyLimit!(r.code!, settled)!, reason: r.message ?? '服务商频率限制' });
-      if (limited.length) {
-        await SmsMessageModel.deleteMany({ deliveryId: request.deliveryId, phone: { $in: limited.map((r) => r.phone) }, status: 'sending' });
-      }
-      await SmsMessageModel.bulkWrite(
-        results.filter((r) => !deferred.has(r.phone)).map((r) => ({
-          updateOne: {
-            filter: { deliveryId: request.deliveryId, phone: r.phone, status: 'sending' },
-            update: {
-              $set: {
-                ...(r.ok
-                  ? { status: 'sent', settledAt: settled, ...(r.providerMessageId ? { providerMessageId: r.providerMessageId } : {}) }
-                  : { status: 'failed', settledAt: settled, errorCode: r.code ?? 'failed', errorMessage: r.message ?? '发送失败' }),
-                ...(r.requestId ? { requestId: r.requestId } : {}),
-              },
-            },
-          },
-        })),
-        { ordered: false },
+      const byPhone = new Map(results.map((r) => [r.phone, r]));
+      const requestId = results.find((r) => r.requestId)?.requestId;
+      const stored = await changeBatch(
+        batch,
+        (r) =>
+          r.flatMap((x): BatchEntry[] => {
+            const res = byPhone.get(x.p);
+            if (x.s !== 'sending' || !res) return [x]; // a receipt already said more; or no answer for it: still in doubt
+            if (deferred.has(x.p)) return []; // refused for the provider's frequency limit: not accepted, goes later
+            return [
+              res.ok
+                ? { ...x, s: 'sent', t: settled, ...(res.providerMessageId ? { id: res.providerMessageId } : {}) }
+                : { ...x, s: 'failed', t: settled, e: res.code ?? 'failed', m: res.message ?? '发送失败' },
+            ];
+          }),
+        requestId ? { requestId } : {},
       );
+      for (const r of limited) existing.delete(r.phone);
+      track({ ...header, ...(requestId ? { requestId } : {}) }, stored);
     }
     return undefined;
   }
@@ -470,7 +490,36 @@ function personalValues(template: SmsTemplate, shared: Record<string, string>, r
   return values;
 }
 
-function toOutcome(d: Pick<SmsMessageDoc, 'phone' | 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage'>): RecipientOutcome {
+/** A number's record as the channel keeps it in memory during a run: read from the database or just written. */
+type RecordView = Pick<NumberRecord, 'phone' | 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage'> & Partial<NumberRecord>;
+
+function viewOf(header: BatchHeader, e: BatchEntry): RecordView {
+  return {
+    phone: e.p,
+    status: e.s,
+    providerMessageId: e.id,
+    errorCode: e.e,
+    errorMessage: e.m,
+    evidence: e.ev,
+    receiptAt: e.at,
+    handedAt: header.handedAt,
+    requestId: header.requestId,
+  };
+}
+
+/** A record back as its batch entry. */
+function entryOf(d: Pick<NumberRecord, 'phone' | 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage' | 'evidence' | 'receiptAt' | 'settledAt'>): BatchEntry {
+  const e: BatchEntry = { p: d.phone, s: d.status };
+  if (d.providerMessageId) e.id = d.providerMessageId;
+  if (d.errorCode) e.e = d.errorCode;
+  if (d.errorMessage) e.m = d.errorMessage;
+  if (d.evidence) e.ev = d.evidence;
+  if (d.receiptAt) e.at = d.receiptAt;
+  if (d.settledAt) e.t = d.settledAt;
+  return e;
+}
+
+function toOutcome(d: Pick<NumberRecord, 'phone' | 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage'>): RecipientOutcome {
   const status = d.status === 'sending' ? 'unknown' : d.status;
   return {
     recipient: d.phone,
@@ -481,26 +530,6 @@ function toOutcome(d: Pick<SmsMessageDoc, 'phone' | 'status' | 'providerMessageI
   };
 }
 
-/** Inserts records, ignoring the ones that already exist; returns the phones this call inserted. */
-async function insertIgnoringDuplicates(docs: Array<Partial<SmsMessageDoc>>): Promise<Set<string>> {
-  if (!docs.length) return new Set();
-  try {
-    // lean: the records are built here with every required field; skipping hydration and validation halves the cost.
-    await SmsMessageModel.insertMany(docs, { ordered: false, lean: true });
-    return new Set(docs.map((d) => d.phone!));
-  } catch (err) {
-    const writeErrors = (err as { writeErrors?: Array<{ index?: number; err?: { index?: number; code?: number }; code?: number }> }).writeErrors;
-    if (!writeErrors) throw err;
-    const failed = new Set<number>();
-    for (const w of writeErrors) {
-      const code = w.code ?? w.err?.code;
-      if (code !== 11000) throw err;
-      failed.add(w.index ?? w.err?.index ?? -1);
-    }
-    return new Set(docs.filter((_, i) => !failed.has(i)).map((d) => d.phone!));
-  }
-}
-
 function clip(text: string, max: number): string {
   const chars = [...text.trim()];
   return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
@@ -508,11 +537,6 @@ function clip(text: string, max: number): string {
 
 /** "12月1日 14:30:05" in Asia/Shanghai, for messages people read. */
 function shanghaiClock(at: Date): string {
-  return at.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return at.toLocaleString('zh-CN', { timeZone: CAMPAIGN_TIME_ZONE, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
 
-/** Midnight of `now`'s calendar day in Asia/Shanghai (UTC+8, no daylight saving). */
-export function shanghaiDayStart(now: Date): Date {
-  const offset = 8 * 3_600_000;
-  return new Date(Math.floor((now.getTime() + offset) / 86_400_000) * 86_400_000 - offset);
-}

@@ -9,8 +9,9 @@ import type { SmsProvider } from './provider';
 import { TencentSmsProvider } from './tencent';
 import { loadSmsTemplates } from './templates';
 
-export { SmsChannel, DEFAULT_SMS_LIMITS, chunkForProvider, shanghaiDayStart, type SmsLimits } from './channel';
-export { SmsMessageModel, SmsOptOutModel, type SmsMessageDoc, type SmsOptOutDoc } from './models';
+export { SmsChannel, DEFAULT_SMS_LIMITS, chunkForProvider, type SmsLimits } from './channel';
+export { SmsMessageModel, SmsOptOutModel, type SmsMessageDoc, type SmsMessageStatus, type SmsOptOutDoc } from './models';
+export { SmsBatchModel, adoptLegacySmsRecords, deliveryRecords, deliveryNumbersIn, type NumberRecord, type SmsBatchDoc } from './records';
 export { OutboxMessageModel, OutboxProvider, type OutboxMessageDoc } from './outbox';
 export { TencentSmsProvider } from './tencent';
 export { AliyunSmsProvider } from './aliyun';

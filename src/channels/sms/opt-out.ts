@@ -1,6 +1,7 @@
 /** Opt-outs: numbers that asked (TD / 退订) or were flagged by an admin never receive another text. */
 import type { DomainEventBus } from '../../events';
-import { SmsMessageModel, SmsOptOutModel, type SmsOptOutDoc } from './models';
+import { SmsOptOutModel, type SmsOptOutDoc } from './models';
+import { wasTexted } from './records';
 import { normalizeChinaMobile } from './phone';
 
 /** Replies that mean "stop" (compared after trimming, case-insensitively). */
@@ -44,5 +45,5 @@ export async function removeOptOut(phone: string): Promise<boolean> {
  * sent, so an opt-out "reply" for any other number is forged or misrouted and is ignored.
  */
 export async function wasTextedBy(provider: string, phone: string): Promise<boolean> {
-  return Boolean(await SmsMessageModel.exists({ phone, provider, status: { $in: ['sent', 'delivered', 'unknown', 'sending'] } }));
+  return wasTexted(provider, phone, ['sent', 'delivered', 'unknown', 'sending']);
 }

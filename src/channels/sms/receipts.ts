@@ -1,11 +1,12 @@
 /**
- * Delivery receipts from the providers, applied once each: a receipt settles its SmsMessage (delivered or
- * failed) only if no receipt did before — providers retry pushes, so repeats are expected — and then announces
+ * Delivery receipts from the providers, applied once each: a receipt settles its number in the SMS batch record (delivered
+ * or failed) only if no receipt did before — providers retry pushes, so repeats are expected — and then announces
  * 'sms.receipt' for the pipeline's ledger.
  */
 import type { DomainEventBus } from '../../events';
-import { SmsMessageModel } from './models';
+import { settleByReceipt } from './records';
 import { normalizeChinaMobile } from './phone';
+import { beijingTime } from '../../calendar/beijing';
 
 export interface Receipt {
   provider: 'tencent' | 'aliyun';
@@ -33,39 +34,25 @@ export async function applyReceipts(events: DomainEventBus, receipts: Receipt[])
     }
     // By the provider's message id; else by the delivery id it echoes (a send whose answer was lost has no id on
     // record yet: its receipt is what settles it).
-    const matches = [
-      ...(r.providerMessageId ? [{ provider: r.provider, providerMessageId: r.providerMessageId, phone }] : []),
-      ...(r.deliveryId ? [{ provider: r.provider, deliveryId: r.deliveryId, phone }] : []),
-    ];
-    if (!matches.length) {
+    if (!r.providerMessageId && !r.deliveryId) {
       unmatched += 1;
       continue;
     }
-    let doc = null;
-    for (const match of matches) {
-      doc = await SmsMessageModel.findOneAndUpdate(
-        { ...match, receiptAt: { $exists: false } },
-        {
-          $set: {
-            status: r.delivered ? 'delivered' : 'failed',
-            receiptAt: r.receivedAt,
-            ...(r.providerMessageId ? { providerMessageId: r.providerMessageId } : {}),
-            ...(r.delivered ? {} : { errorCode: r.errorCode ?? 'undelivered', errorMessage: r.errorMessage ?? '运营商回执：未送达' }),
-          },
-        },
-        { returnDocument: 'after' },
-      ).lean();
-      if (doc) break;
-    }
-    if (!doc) {
-      if (await SmsMessageModel.exists({ $or: matches })) repeated += 1;
-      else unmatched += 1;
+    const settled = await settleByReceipt(r.provider, phone, { providerMessageId: r.providerMessageId, deliveryId: r.deliveryId }, {
+      s: r.delivered ? 'delivered' : 'failed',
+      at: r.receivedAt,
+      ...(r.providerMessageId ? { id: r.providerMessageId } : {}),
+      ...(r.delivered ? {} : { e: r.errorCode ?? 'undelivered', m: r.errorMessage ?? '运营商回执：未送达' }),
+    });
+    if (settled === 'repeat') repeated += 1;
+    if (settled === 'repeat' || settled === null) {
+      if (settled === null) unmatched += 1;
       continue;
     }
     applied += 1;
     events.emit('sms.receipt', {
       provider: r.provider,
-      deliveryId: doc.deliveryId,
+      deliveryId: settled,
       phone,
       delivered: r.delivered,
       providerMessageId: r.providerMessageId,
@@ -82,5 +69,5 @@ export function parseShanghaiTime(text: string | undefined, fallback: Date): Dat
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(String(text ?? '').trim());
   if (!m) return fallback;
   const [, y, mo, d, h, mi, s] = m.map(Number);
-  return new Date(Date.UTC(y, mo - 1, d, h - 8, mi, s));
+  return beijingTime(y, mo, d, h, mi, s);
 }

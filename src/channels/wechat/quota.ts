@@ -7,6 +7,7 @@
 import mongoose, { Schema } from 'mongoose';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
+import { beijingDay, beijingMonth } from '../../calendar/beijing';
 
 interface QuotaDoc {
   /** "<appid>:<period>", period = YYYY-MM-DD (subscription) or YYYY-MM (service), Asia/Shanghai. */
@@ -48,8 +49,8 @@ export class MassQuota {
   }
 
   private key(): { id: string; period: string } {
-    const local = new Date(this.clock.now().getTime() + 8 * 3_600_000).toISOString();
-    const period = this.periodKind === 'day' ? local.slice(0, 10) : local.slice(0, 7);
+    const now = this.clock.now();
+    const period = this.periodKind === 'day' ? beijingDay(now) : beijingMonth(now);
     return { id: `${this.config.appId ?? 'unconfigured'}:${period}`, period };
   }
 

@@ -21,6 +21,8 @@ declare module 'vue-router' {
 const CONTENT: Role[] = ['editor', 'reviewer', 'organizer'];
 const WECHAT: Role[] = ['editor'];
 const SUPERVISION: Role[] = ['supervisor', 'organizer', 'reviewer', 'editor'];
+/** Media partners: reviewers keep the registry and columns, editors read them and record what ran; keys are admins'. */
+const PARTNERS: Role[] = ['editor', 'reviewer'];
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
@@ -48,7 +50,13 @@ const routes: RouteRecordRaw[] = [
       { path: 'sms/outbox', name: 'outbox', component: () => import('./views/sms/OutboxView.vue'), meta: { roles: ['admin', 'editor', 'organizer'], title: '短信发件箱', section: '短信' } },
       { path: 'sms/opt-outs', name: 'opt-outs', component: () => import('./views/sms/OptOutsView.vue'), meta: { roles: ['organizer'], title: '退订号码', section: '短信' } },
       { path: 'system/users', name: 'users', component: () => import('./views/system/UsersView.vue'), meta: { roles: ['admin'], title: '用户与角色', section: '系统管理' } },
+      { path: 'system/site', name: 'site-settings', component: () => import('./views/system/SiteSettings.vue'), meta: { roles: ['admin'], title: '站点信息', section: '系统管理' } },
       { path: 'system/channels', name: 'channels', component: () => import('./views/system/ChannelStatus.vue'), meta: { roles: ['admin'], title: '渠道状态', section: '系统管理' } },
+      // Media partners (报纸、电视台专题专栏).
+      { path: 'partners', name: 'partners', component: () => import('./views/partners/PartnerList.vue'), meta: { roles: PARTNERS, title: '合作媒体', section: '媒体合作' } },
+      { path: 'partners/:id', name: 'partner', component: () => import('./views/partners/PartnerDetail.vue'), meta: { roles: PARTNERS, title: '媒体详情', section: '媒体合作' } },
+      { path: 'partner-columns', name: 'partner-columns', component: () => import('./views/partners/ColumnSchedule.vue'), meta: { roles: PARTNERS, title: '栏目排期', section: '媒体合作' } },
+      { path: 'media-coverage', name: 'media-coverage', component: () => import('./views/partners/MediaCoverage.vue'), meta: { roles: PARTNERS, title: '媒体报道', section: '媒体合作' } },
       { path: 'reports', name: 'reports', component: () => import('./views/system/MonthlyReport.vue'), meta: { roles: CONTENT, title: '月度汇总', section: '统计报表' } },
       // Supervision and evaluation (督导考评).
       { path: 'supervision/reports', name: 'supervision-reports', component: () => import('./views/supervision/SupervisionReports.vue'), meta: { roles: SUPERVISION, title: '督导报告', section: '督导考评' } },

@@ -7,9 +7,10 @@ import type { AppContext, AppState } from '../../http/context';
 import { idParams, pagination } from '../../http/schemas';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../errors';
 import type { MediaService } from './service';
+import { CREDIT_KINDS } from '../models/media';
 import { MEDIA_KEY_PATTERN, type MediaStorage } from './storage';
 
-const CONTENT_TYPES: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' };
+const CONTENT_TYPES: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', avif: 'image/avif' };
 
 function uploadMiddleware(maxBytes: number) {
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 5, fieldSize: 4096, parts: 8 } }).single('file');
@@ -29,24 +30,32 @@ function uploadMiddleware(maxBytes: number) {
   };
 }
 
+/** What is said about an image: alt text (what it shows), caption (图注, shown under it) and credit (摄影/来源). */
+const description = {
+  alt: z.string().trim().max(200, '替代文字不超过 200 个字').optional(),
+  caption: z.string().trim().max(200, '图注不超过 200 个字').optional(),
+  credit: z.string().trim().max(60, '署名不超过 60 个字').optional(),
+  creditKind: z.enum(CREDIT_KINDS).optional(),
+};
+
 export function mediaRoutes(service: MediaService, maxBytes: number): ApiRouter {
   const api = new ApiRouter();
   const tags = ['content:media'];
   api.add({
     method: 'post',
     path: '/api/admin/media',
-    summary: 'Upload an image (multipart field "file", optional "alt"); type detected from the bytes',
+    summary: 'Upload an image (multipart field "file", optional alt, caption, credit, creditKind); type detected from the bytes',
     tags,
     // Liaison officers upload the photos of their groups' activities.
     access: ['editor', 'reviewer', 'liaison'],
     requestType: 'multipart/form-data',
     before: [uploadMiddleware(maxBytes)],
-    body: z.object({ alt: z.string().trim().max(200).optional() }).strict(),
+    body: z.object(description).strict(),
     responses: { 201: 'Stored (or the existing record for identical bytes)', 413: 'Too large', 415: 'Not a JPEG/PNG/WebP/GIF image' },
     handler: async (ctx, { body }) => {
       const file = (ctx as unknown as { file?: { buffer: Buffer; originalname?: string } }).file;
       if (!file) throw new BadRequestError('请选择要上传的图片（字段名 file）', 'file_required');
-      const result = await service.upload({ bytes: file.buffer, originalName: file.originalname, alt: body.alt }, ctx.state.user!.id);
+      const result = await service.upload({ bytes: file.buffer, originalName: file.originalname, ...body }, ctx.state.user!.id);
       ctx.status = 201;
       return result;
     },
@@ -59,6 +68,19 @@ export function mediaRoutes(service: MediaService, maxBytes: number): ApiRouter 
     access: ['editor', 'reviewer', 'organizer'],
     query: z.object(pagination).strict(),
     handler: (_ctx, { query }) => service.list(query.page, query.pageSize),
+  });
+  api.add({
+    method: 'patch',
+    path: '/api/admin/media/:id',
+    summary: "Change an image's alt text, caption (图注) or credit (摄影/来源); pages showing it are rebuilt",
+    tags,
+    access: ['editor', 'reviewer', 'liaison'],
+    params: idParams,
+    body: z
+      .object(description)
+      .strict()
+      .refine((b) => Object.values(b).some((v) => v !== undefined), '没有要修改的内容'),
+    handler: (_ctx, { params, body }) => service.describe(params.id, body),
   });
   api.add({
     method: 'get',

@@ -8,10 +8,12 @@ import sharp from 'sharp';
 import { Types } from 'mongoose';
 import type { Clock } from '../../clock';
 import { BadRequestError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../errors';
-import { Media, type MediaDoc, type MediaFormat, type MediaVariant, type MediaVariantName } from '../models/media';
+import { CREDIT_KIND_LABELS, Media, type CreditKind, type MediaDoc, type MediaFormat, type MediaVariant } from '../models/media';
 import { publicImage } from '../public-mappers';
 import { toObjectId } from '../workflow/transitions';
 import type { MediaStorage } from './storage';
+import type { ModernVariantQueue } from './modern-variants';
+import { MAX_PIXELS, MEDIA_WIDTHS } from './sizes';
 
 const FORMATS: Record<string, { format: MediaFormat; ext: string; contentType: string }> = {
   jpeg: { format: 'jpeg', ext: 'jpg', contentType: 'image/jpeg' },
@@ -20,14 +22,17 @@ const FORMATS: Record<string, { format: MediaFormat; ext: string; contentType: s
   gif: { format: 'gif', ext: 'gif', contentType: 'image/gif' },
 };
 
-const WIDTHS: Record<Exclude<MediaVariantName, 'original'>, number> = { list: 480, cover: 1080 };
-/** Decompression-bomb guard: 40 megapixels is far above any photo an editor uploads. */
-const MAX_PIXELS = 40_000_000;
 
-export interface UploadInput {
+export interface MediaDescription {
+  alt?: string;
+  caption?: string;
+  credit?: string;
+  creditKind?: CreditKind;
+}
+
+export interface UploadInput extends MediaDescription {
   bytes: Buffer;
   originalName?: string;
-  alt?: string;
 }
 
 /** Leading bytes of the formats we accept (null = any byte): such a file that does not decode is damaged, not foreign. */
@@ -42,6 +47,12 @@ export class MediaService {
   constructor(
     private readonly storage: MediaStorage,
     private readonly clock: Clock,
+    private readonly options: {
+      /** Makes the AVIF/WebP copies after the upload has answered. */
+      variants?: ModernVariantQueue;
+      /** An image's public face changed (its description): pages showing it are rebuilt. */
+      changed?: (mediaId: string) => void;
+    } = {},
   ) {}
 
   private async detect(bytes: Buffer) {
@@ -74,7 +85,7 @@ export class MediaService {
     try {
       for (const name of ['original', 'cover', 'list'] as const) {
         let pipeline = sharp(input.bytes, { limitInputPixels: MAX_PIXELS, animated }).rotate();
-        if (name !== 'original') pipeline = pipeline.resize({ width: WIDTHS[name], withoutEnlargement: true });
+        if (name !== 'original') pipeline = pipeline.resize({ width: MEDIA_WIDTHS[name], withoutEnlargement: true });
         pipeline = pipeline.toFormat(type.format, type.format === 'jpeg' ? { quality: 85, mozjpeg: true } : type.format === 'webp' ? { quality: 85 } : {});
         const { data, info } = await pipeline.toBuffer({ resolveWithObject: true }).catch((err: Error) => {
           // The header was readable but the pixels are not (a truncated JPEG, a PNG with a broken chunk): bad input.
@@ -100,10 +111,14 @@ export class MediaService {
         bytes: input.bytes.length,
         sha256,
         alt: (input.alt ?? '').trim().slice(0, 200),
+        caption: (input.caption ?? '').trim().slice(0, 200),
+        credit: (input.credit ?? '').trim().slice(0, 60),
+        creditKind: input.creditKind ?? 'photo',
         variants,
         uploadedBy: new Types.ObjectId(uploadedBy),
         createdAt: this.clock.now(),
       });
+      this.options.variants?.enqueue(String(doc._id));
       return mediaView(doc.toObject());
     } catch (err) {
       // The same bytes uploaded twice at once: keep the first record (the files are identical).
@@ -113,6 +128,14 @@ export class MediaService {
       }
       throw err;
     }
+  }
+
+  /** Changes what is said about an image (alt text, caption, credit) wherever it is shown. */
+  async describe(id: string, change: MediaDescription): Promise<Record<string, unknown>> {
+    const doc = await Media.findByIdAndUpdate(toObjectId(id), { $set: { ...change, updatedAt: this.clock.now() } }, { returnDocument: 'after', runValidators: true }).lean();
+    if (!doc) throw new NotFoundError('未找到该图片');
+    this.options.changed?.(id);
+    return mediaView(doc);
   }
 
   async get(id: string): Promise<Record<string, unknown>> {
@@ -140,6 +163,10 @@ export function mediaView(doc: MediaDoc): Record<string, unknown> {
     height: doc.height,
     bytes: doc.bytes,
     alt: doc.alt,
+    caption: doc.caption ?? '',
+    credit: doc.credit ?? '',
+    creditKind: doc.creditKind ?? 'photo',
+    creditLabel: CREDIT_KIND_LABELS[doc.creditKind ?? 'photo'],
     urls: publicImage(doc),
     variants: doc.variants.map((v) => ({ name: v.name, key: v.key, width: v.width, height: v.height, bytes: v.bytes, contentType: v.contentType })),
     uploadedBy: String(doc.uploadedBy),

@@ -18,7 +18,7 @@ export interface MediaStorage {
 }
 
 /** Keys are our own generated names; anything else (slashes, dots-only, traversal) is refused. */
-export const MEDIA_KEY_PATTERN = /^[a-f0-9]{16,64}-(original|cover|list)\.(jpg|png|webp|gif)$/;
+export const MEDIA_KEY_PATTERN = /^[a-f0-9]{16,64}-(original|cover|list)\.(jpg|png|webp|gif|avif)$/;
 
 export class LocalDiskStorage implements MediaStorage {
   constructor(readonly root: string) {}

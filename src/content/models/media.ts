@@ -3,9 +3,20 @@ import mongoose, { Schema, type Types } from 'mongoose';
 
 export const MEDIA_FORMATS = ['jpeg', 'png', 'webp', 'gif'] as const;
 export type MediaFormat = (typeof MEDIA_FORMATS)[number];
-/** original: as uploaded; cover: 1080 wide; list: 480 wide (never upscaled). */
-export const MEDIA_VARIANTS = ['original', 'cover', 'list'] as const;
+/**
+ * original: as uploaded; cover: 1080 wide; list: 480 wide (never upscaled), in the upload's format. The -avif and
+ * -webp variants are the same sizes in those formats, for browsers that take them (a fraction of the JPEG's bytes);
+ * animated GIFs have none, and a WebP upload has no -webp copy.
+ */
+export const MEDIA_VARIANTS = ['original', 'cover', 'list', 'cover-avif', 'list-avif', 'cover-webp', 'list-webp'] as const;
 export type MediaVariantName = (typeof MEDIA_VARIANTS)[number];
+export type MediaSizeName = 'cover' | 'list';
+export type ModernFormat = 'avif' | 'webp';
+
+/** Who made the picture: 摄影 (a photographer) or 来源 (where it was taken from). */
+export const CREDIT_KINDS = ['photo', 'source'] as const;
+export type CreditKind = (typeof CREDIT_KINDS)[number];
+export const CREDIT_KIND_LABELS: Record<CreditKind, string> = { photo: '摄影', source: '来源' };
 
 export interface MediaVariant {
   name: MediaVariantName;
@@ -28,8 +39,15 @@ export interface MediaDoc {
   bytes: number;
   /** Same bytes uploaded twice → the same record. */
   sha256: string;
+  /** Text for those who cannot see the image (screen readers, a failed load): what it shows. */
   alt: string;
+  /** Shown under the image (图注): what the reader should know about it. */
+  caption: string;
+  /** The photographer or the source, shown after the caption with its label (摄影：… / 来源：…). */
+  credit: string;
+  creditKind: CreditKind;
   variants: MediaVariant[];
+  updatedAt?: Date;
   uploadedBy: Types.ObjectId;
   createdAt: Date;
 }
@@ -57,6 +75,10 @@ const mediaSchema = new Schema<MediaDoc>(
     // Upload de-duplication by content.
     sha256: { type: String, required: true, unique: true },
     alt: { type: String, default: '', maxlength: 200 },
+    caption: { type: String, default: '', maxlength: 200 },
+    credit: { type: String, default: '', maxlength: 60 },
+    creditKind: { type: String, enum: CREDIT_KINDS, default: 'photo' },
+    updatedAt: { type: Date },
     variants: { type: [variantSchema], default: [] },
     uploadedBy: { type: Schema.Types.ObjectId, required: true },
     // Media library, newest first.

@@ -23,10 +23,3 @@ const pageViewMonthSchema = new Schema<PageViewMonthDoc>(
 export const PageViewMonth =
   (mongoose.models.PageViewMonth as mongoose.Model<PageViewMonthDoc>) ??
   mongoose.model<PageViewMonthDoc>('PageViewMonth', pageViewMonthSchema);
-
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
-/** The Asia/Shanghai calendar month of an instant, as "YYYY-MM". */
-export function shanghaiMonth(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 7);
-}

@@ -93,11 +93,14 @@ export class EditingService {
     return nextFreeSlug(base, rows.map((r: any) => r.slug));
   }
 
-  /** `unassigned`: no owner, so any editor may take the draft on (drafts written for editors by other roles). */
-  async create(kind: ItemKind, data: Record<string, unknown>, actor: Actor, options: { unassigned?: boolean } = {}): Promise<WorkflowDoc> {
+  /**
+   * `unassigned`: no owner, so any editor may take the draft on (drafts written for editors by other roles).
+   * `id`: the new item's id, when the caller must name it before the write (roster change announcements).
+   */
+  async create(kind: ItemKind, data: Record<string, unknown>, actor: Actor, options: { unassigned?: boolean; id?: Types.ObjectId } = {}): Promise<WorkflowDoc> {
     const spec = workflowKind(kind);
     const now = this.deps.clock.now();
-    const _id = new Types.ObjectId();
+    const _id = options.id ?? new Types.ObjectId();
     const userId = new Types.ObjectId(actor.id);
     for (let attempt = 0; ; attempt++) {
       const slug = await this.allocateSlug(spec, String(data[spec.titleField] ?? ''), data.slug as string | undefined);

@@ -8,6 +8,7 @@ import { isPlainObject, typeRank } from '../bson-values';
 import { runQuery } from '../query/run-query';
 import { applyUpdate, buildUpsertDocument, idFirst, isReplacement, validateUpdate } from '../query/update';
 import type { Collection } from '../storage/collection';
+import { moveIdFirst } from '../raw-bson';
 import { projectOne } from './projection';
 import { checkDocument } from './validation';
 import { assertNotView } from './views';
@@ -44,7 +45,7 @@ function insert(ctx: CommandContext, cmd: Document): Document {
         raw = undefined;
       } else if (Object.keys(doc)[0] !== '_id') {
         doc = idFirst(doc);
-        raw = undefined;
+        raw = raw && moveIdFirst(raw); // the driver's generated _id comes last: stored first, without re-encoding
       }
       checkId(doc._id);
       checkDocument(ctx, cmd, coll, doc);

@@ -9,6 +9,7 @@ import { CommandError } from '../errors';
 import { canonicalKey, EMPTY_ARRAY_KEY, formatValue, pathValues } from '../bson-values';
 import type { SqliteStore } from '../storage/sqlite-store';
 import { afterPrefix, encodeKey } from './key-encoding';
+import { collationFolder, foldValue, type StringFolder } from './collation-keys';
 
 export interface IndexEntry {
   id: string; // canonical _id key of the document
@@ -43,6 +44,8 @@ export class CollectionIndex {
   readonly expireAfterSeconds?: number;
   readonly partial?: Query;
   private readonly partialParts = new Map<string, Query>();
+  /** Strings → their collation keys, for an index with a (non-simple) collation (collation-keys.ts). */
+  private readonly fold?: StringFolder;
 
   constructor(
     spec: Document,
@@ -59,6 +62,7 @@ export class CollectionIndex {
     this.sparse = spec.sparse === true;
     if (typeof spec.expireAfterSeconds === 'number') this.expireAfterSeconds = spec.expireAfterSeconds;
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression as Document);
+    this.fold = collationFolder(spec.collation as Document | undefined);
   }
 
   /** Set once any document put an array under an indexed path (a document may then have several entries). */
@@ -95,7 +99,7 @@ export class CollectionIndex {
     return q.test(doc);
   }
 
-  /** Index keys of a document, or [] when sparse/partial rules leave it out. */
+  /** Index keys of a document (strings as collation keys in a collated index), or [] when sparse/partial rules leave it out. */
   keysFor(doc: Document): unknown[][] {
     if (this.kind === 'text') return [];
     if (this.partial && !this.partial.test(doc)) return [];
@@ -124,7 +128,8 @@ export class CollectionIndex {
       else combos = combos.flatMap((c) => uniq.map((v) => [...c, v]));
     }
     if (this.sparse && allMissing) return [];
-    return combos;
+    const fold = this.fold;
+    return fold ? combos.map((c) => c.map((v) => foldValue(v, fold))) : combos;
   }
 
   /** Throws MongoDB's E11000 error when another document already holds one of `keys`. */

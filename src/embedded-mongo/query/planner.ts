@@ -219,7 +219,8 @@ export function planQuery(coll: Collection, filter: Document, sort: SortField[])
   let best: Candidate | undefined;
   for (const idx of coll.indexes.values()) {
     // An index with a collation answers only queries under that collation (as in mongod); its keys are
-    // binary here, so such queries scan instead (run-query.ts) and no simple-collation query uses it.
+    // collation keys in binary order (collation-keys.ts), so such queries scan instead (run-query.ts) and no
+    // simple-collation query uses it.
     if (idx.spec.collation) continue;
     if (!idx.covering && !holdsAllMatches(idx, conds)) continue;
     const c = candidateFor(idx, conds, sort);

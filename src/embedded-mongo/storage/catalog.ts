@@ -6,6 +6,9 @@ import { Collection, ID_INDEX_SPEC } from './collection';
 import type { DocumentCache } from './document-cache';
 import type { SqliteStore } from './sqlite-store';
 
+/** The data file's format: 1 = a collated index's tree holds collation keys (collation-keys.ts). */
+const FORMAT_VERSION = 1;
+
 export function splitNs(ns: string): [string, string] {
   const dot = ns.indexOf('.');
   return [ns.slice(0, dot), ns.slice(dot + 1)];
@@ -40,6 +43,7 @@ export class Catalog {
   load(): void {
     const trees = new Map<string, { ix: number; multikey: number }>();
     for (const t of this.store.indexTrees()) trees.set(`${t.ns}\u0000${t.name}`, t);
+    const rebuildCollated = this.store.formatVersion < FORMAT_VERSION; // their trees held binary keys before format 1
     const specs = new Map<string, Document[]>();
     for (const { ns, name, spec } of this.store.indexes()) {
       if (name === '_id_') continue;
@@ -53,14 +57,20 @@ export class Catalog {
       const c = new Collection(db, name, this.store, this.cache, deserialize(options), indexes);
       const ordered = [ID_INDEX_SPEC, ...(specs.get(ns) ?? []).sort((a, b) => treeOrder(ns, a) - treeOrder(ns, b))];
       for (const spec of ordered) {
-        const tree = trees.get(`${ns}\u0000${String(spec.name)}`);
+        let tree = trees.get(`${ns}\u0000${String(spec.name)}`);
+        if (tree && rebuildCollated && (spec as Document).collation) {
+          this.store.transaction(() => this.store.dropIndexTree(tree!.ix));
+          tree = undefined;
+        }
+        // A rebuilt index keeps the documents it already had, as mongod keeps an index across an upgrade.
         const idx = tree
           ? new CollectionIndex(spec, { store: this.store, ix: tree.ix, multikeyFields: tree.multikey })
-          : this.store.transaction(() => c.buildIndex(spec));
+          : this.store.transaction(() => c.buildIndex(spec, !rebuildCollated));
         indexes.set(idx.name, idx);
       }
       this.attach(c);
     }
+    if (rebuildCollated) this.store.formatVersion = FORMAT_VERSION;
   }
 
   private attach(c: Collection): void {

@@ -128,8 +128,11 @@ export class Collection {
     return new CollectionIndex(spec, { store: this.store, ix: this.store.createIndexTree(this.ns, String(spec.name)), multikeyFields: 0 });
   }
 
-  /** A new index tree filled from the stored documents, in batches (also how a pre-index-tree data file is upgraded). */
-  buildIndex(spec: Document): CollectionIndex {
+  /**
+   * A new index tree filled from the stored documents, in batches (also how an older data file is upgraded, then
+   * without refusing duplicates the documents already hold: `enforceUnique` false).
+   */
+  buildIndex(spec: Document, enforceUnique = true): CollectionIndex {
     const idx = this.newIndex(spec);
     let after = '';
     for (;;) {
@@ -137,7 +140,7 @@ export class Collection {
       if (batch.length === 0) break;
       for (const { id, body } of batch) {
         const keys = idx.keysFor(decodeDocument(body));
-        if (idx.unique) idx.checkUnique(this.ns, keys, id);
+        if (idx.unique && enforceUnique) idx.checkUnique(this.ns, keys, id);
         idx.add(keys, id);
       }
       after = batch[batch.length - 1].id;

@@ -25,6 +25,8 @@ export interface InvitationDoc {
   groupId?: Types.ObjectId;
   /** Work unit given at public sign-up (单位), for the organizer's list. */
   unit?: string;
+  /** 称谓 of an extra invitee (记者, 镇长 …), for greetings. */
+  role?: string;
   /** When the person joined the wait-list: promotion goes by this order. */
   waitlistedAt?: Date;
   /** When a freed seat was given to this person from the wait-list. */
@@ -53,6 +55,7 @@ const invitationSchema = new Schema<InvitationDoc>(
     deputyId: { type: Schema.Types.ObjectId },
     groupId: { type: Schema.Types.ObjectId },
     unit: { type: String, trim: true, maxlength: 100 },
+    role: { type: String, trim: true, maxlength: 8 },
     waitlistedAt: { type: Date },
     promotedAt: { type: Date },
     // GET/POST /r/:token and /api/public/rsvp/:token: look up by token hash.

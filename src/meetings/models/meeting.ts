@@ -28,6 +28,8 @@ export interface ExtraInvitee {
   name: string;
   /** Mainland mobile, 11 digits. Private. */
   phone: string;
+  /** 称谓 used in greetings (记者, 镇长 …): "王记者您好". */
+  role?: string;
 }
 
 export interface MeetingInvitees {
@@ -99,6 +101,7 @@ const extraSchema = new Schema<ExtraInvitee>(
   {
     name: { type: String, required: true, trim: true, maxlength: 50 },
     phone: { type: String, required: true, match: /^1[3-9]\d{9}$/ },
+    role: { type: String, trim: true, maxlength: 8 },
   },
   { _id: false },
 );

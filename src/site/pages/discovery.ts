@@ -6,7 +6,7 @@ import type { AppState } from '../../http/context';
 import { listPublished, type ContentKind, type PublicSummary } from '../../content/public-queries';
 import { CONTENT_KINDS } from '../../content/enums';
 import { absoluteUrl, sectionPath } from '../../urls';
-import { cachedPage, SITE_DESCRIPTION, SITE_NAME, siteRuntime } from '../runtime';
+import { cachedPage, SITE_DESCRIPTION, siteName, siteRuntime } from '../runtime';
 import { allPublicMeetings } from '../meetings-source';
 import { listTag } from '../change-tags';
 
@@ -22,12 +22,12 @@ export function registerDiscovery(router: Router<AppState>): void {
       const { items } = await listPublished('article', { pageSize: FEED_SIZE });
       const feed = new Feed({
         id: `${base}/`,
-        title: SITE_NAME,
+        title: siteName(),
         description: SITE_DESCRIPTION,
         link: `${base}/`,
         language: 'zh-CN',
         generator: false,
-        copyright: SITE_NAME,
+        copyright: siteName(),
         updated: items[0]?.publishedAt,
         feedLinks: { rss: `${base}/feed.xml` },
       });

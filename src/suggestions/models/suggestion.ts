@@ -250,6 +250,8 @@ const suggestionSchema = new Schema<SuggestionDoc>(
 suggestionSchema.index({ departmentIds: 1, status: 1, deadline: 1 });
 suggestionSchema.index({ status: 1, deadline: 1 });
 suggestionSchema.index({ registeredAt: 1 });
+// The suggestions of one cell of the rates' tallies (a month of one county and category).
+suggestionSchema.index({ 'region.county': 1, category: 1, registeredAt: 1 });
 // The public progress page looks suggestions up by tracking number; older records have none.
 suggestionSchema.index({ receiptNo: 1 }, { unique: true, partialFilterExpression: { receiptNo: { $type: 'string' } } });
 // The daily limit of public submissions per address; an import's rows (undone together if it fails).

@@ -19,10 +19,10 @@ import { submitPublicSuggestion } from '../public-submission';
 import { answeredPublic, publicProgress } from '../public-views';
 import { publicRates } from '../public-rates';
 import { parsePeriod } from '../periods';
-import { PERIOD_PATTERN } from '../../activities';
+import { PERIOD_PATTERN } from '../../calendar/periods';
 import { rateThroughLink, viewSatisfaction, type SatisfactionState } from '../satisfaction';
 import { assertSameOrigin, publicLimits } from '../public-limits';
-import { beijingDay } from '../receipts';
+import { beijingDay } from '../../calendar/beijing';
 import type { SuggestionsContext } from '../context';
 
 const FORM_LIMIT = '16kb';

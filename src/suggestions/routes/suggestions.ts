@@ -162,7 +162,7 @@ export function suggestionRoutes(sc: SuggestionsContext): ApiRouter {
   step('sort', '梳理: mark sorted, merging the given duplicates into it', LIAISON, sortBody, (ctx, id, b) =>
     sortSuggestion(sc, { id, actor: actorOf(ctx), version: b.version, mergeIds: b.mergeIds, note: b.note }),
   );
-  step('assign', '交办: lead department, co-departments, deadline from configuration (hard: the longer one); the deputies are told by SMS', LIAISON, assignBody, async (ctx, id, b) =>
+  step('assign', '交办: lead department, co-departments, deadline from configuration (hard: the longer one) or a chosen deadline (YYYY-MM-DD Beijing, after today, within a year); the deputies are told by SMS', LIAISON, assignBody, async (ctx, id, b) =>
     afterAssign(sc, await assignSuggestion(sc, { id, actor: actorOf(ctx), ...b }), actorOf(ctx)),
   );
   step('transfer', '转办: pass to another department, with the reason', LIAISON, transferBody, (ctx, id, b) =>

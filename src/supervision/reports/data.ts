@@ -11,7 +11,8 @@
 import type { Config } from '../../config';
 import type { Clock } from '../../clock';
 import { chartByRegion, FIGURES, FIGURE_LABELS, type FigureKey } from '../../coverage';
-import { heldActivitiesBy, parsePeriod, type Period } from '../../activities';
+import { heldActivitiesBy } from '../../activities';
+import { parsePeriod, type Period } from '../../calendar/periods';
 import { computeRates, ratePeriod, type RateRow } from '../../suggestions';
 import { monthlyPublicity } from '../../publishing';
 import { mediaCoverage } from '../../partners';

@@ -1,5 +1,5 @@
 /** The four periodic reports: which period each covers, its title and when it is due. */
-import { parsePeriod, periodContaining, type Period, type PeriodKind } from '../../activities';
+import { parsePeriod, periodContaining, type Period, type PeriodKind } from '../../calendar/periods';
 
 export const REPORT_KINDS = ['monthly', 'quarterly', 'half', 'annual'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];

@@ -6,7 +6,7 @@
  */
 import mongoose, { Schema, Types } from 'mongoose';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
-import { parsePeriod, type Period } from '../../activities';
+import { parsePeriod, type Period } from '../../calendar/periods';
 import type { Actor, SupervisionContext } from '../context';
 import { gatherReport, type ReportData } from './data';
 import { endedPeriods, PERIOD_KEY_OF, REPORT_KINDS, REPORT_LABELS, REPORT_PERIOD, reportId, type ReportKind } from './kinds';

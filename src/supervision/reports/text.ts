@@ -2,7 +2,7 @@
  * The report's words, as a list of blocks both the Word document and the HTML view render: headings numbered
  * 一、（一）1., paragraphs written from the figures, tables and chart slots. Generated, never typed.
  */
-import { formatShanghai } from '../../activities';
+import { formatBeijing } from '../../calendar/beijing';
 import type { ReportData } from './data';
 
 export type Block =
@@ -100,4 +100,4 @@ export function reportBlocks(d: ReportData): Block[] {
   return out;
 }
 
-export const reportDate = (at: Date) => formatShanghai(at, false);
+export const reportDate = (at: Date) => formatBeijing(at, false);

@@ -1,7 +1,7 @@
 /** Follower counts over time: one row per Asia/Shanghai day, for the monthly summary. */
 import { WechatFollower } from '../models/follower';
 import { WechatFollowerCount } from '../models/follower-count';
-import { shanghaiDayKey, shanghaiDayStart } from './shanghai-day';
+import { beijingDayStartOf } from '../../calendar/beijing';
 
 export interface DailyFollowerCount {
   /** YYYY-MM-DD (Asia/Shanghai). */
@@ -15,7 +15,7 @@ export interface DailyFollowerCount {
 
 /** Writes (or rewrites) the row of day `key`: follows and unfollows recorded that day, and the total. */
 export async function recordDailyCount(key: string, total: number | undefined, now: Date): Promise<DailyFollowerCount> {
-  const start = shanghaiDayStart(key);
+  const start = beijingDayStartOf(key);
   const end = new Date(start.getTime() + 86_400_000);
   const [followed, unfollowed, ownTotal] = await Promise.all([
     WechatFollower.countDocuments({ subscribedAt: { $gte: start, $lt: end } }),
@@ -32,8 +32,6 @@ export async function followerCountsBetween(from: Date, to: Date): Promise<Daily
   const rows = await WechatFollowerCount.find({ day: { $gte: from, $lt: to } }).sort({ day: 1 }).lean();
   return rows.map((r) => ({ date: r._id, day: r.day, total: r.total, followed: r.followed, unfollowed: r.unfollowed }));
 }
-
-export { shanghaiDayKey };
 
 /** Followers a mass send would reach now: everyone subscribed, or those with one tag. */
 export function subscribedFollowerCount(tagId?: number): Promise<number> {

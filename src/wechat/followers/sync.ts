@@ -12,7 +12,7 @@ import { WechatFollower, type FollowerDoc } from '../models/follower';
 import { WechatTag } from '../models/tag';
 import type { FollowerService } from './service';
 import { recordDailyCount } from './counts';
-import { previousDayKey, shanghaiDayKey } from './shanghai-day';
+import { beijingDay, beijingDayStart } from '../../calendar/beijing';
 
 export const PROFILE_BATCH = 100;
 /** A runaway pager (next_openid never empty) stops here: 10,000 pages = 100 million followers. */
@@ -83,7 +83,7 @@ export class FollowerSync {
     result.tags = await this.syncTags();
     // The job runs just after midnight: the row is for the day that just ended, with the total as of now.
     const now = this.clock.now();
-    await recordDailyCount(previousDayKey(shanghaiDayKey(now)), result.total, now);
+    await recordDailyCount(beijingDay(new Date(beijingDayStart(now).getTime() - 1)), result.total, now);
     this.logger.info({ ...result }, 'wechat follower sync finished');
     return result;
   }

@@ -4,6 +4,7 @@ import type { ItemKind } from '../../channels/types';
 import { absoluteUrl, sectionPath } from '../../urls';
 import type { CardItem, ContentLookup } from '../content-lookup';
 import type { Reply } from './reply';
+import { CAMPAIGN_TIME_ZONE } from '../../calendar/beijing';
 
 export const HINT = '回复「新闻」看最新动态，「代表」看典型代表，「案例」看典型案例，「会议」看近期会议，「建议」向人大代表提建议。';
 
@@ -12,7 +13,7 @@ export const SUGGESTION_FORM_PATH = '/suggestions/new?via=wechat';
 const LIST_SIZE = 5;
 
 const meetingTime = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
+  timeZone: CAMPAIGN_TIME_ZONE,
   month: 'numeric',
   day: 'numeric',
   hour: '2-digit',

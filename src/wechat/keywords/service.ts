@@ -60,6 +60,8 @@ const CACHE_MS = 5_000;
 export class KeywordService {
   private cache?: { loadedAt: number; rules: CompiledRule<RuleView>[] };
   private loading?: Promise<CompiledRule<RuleView>[]>;
+  /** Bumped by every edit, so a load that began before the edit neither serves nor caches the old rules. */
+  private generation = 0;
   private defaultCache?: { loadedAt: number; value: DefaultReply };
 
   constructor(
@@ -98,7 +100,7 @@ export class KeywordService {
     await this.check(input);
     const now = this.clock.now();
     const doc = await WechatKeywordRule.create({ ...input, createdBy: userId, updatedBy: userId, createdAt: now, updatedAt: now });
-    this.cache = undefined;
+    this.invalidate();
     return view(doc.toObject());
   }
 
@@ -111,39 +113,49 @@ export class KeywordService {
       { returnDocument: 'after', runValidators: true },
     ).lean<KeywordRuleDoc>();
     if (!doc) throw new NotFoundError('关键词规则不存在');
-    this.cache = undefined;
+    this.invalidate();
     return view(doc);
   }
 
   async remove(id: string): Promise<void> {
     const res = mongoose.isValidObjectId(id) ? await WechatKeywordRule.deleteOne({ _id: id }) : { deletedCount: 0 };
     if (!res.deletedCount) throw new NotFoundError('关键词规则不存在');
-    this.cache = undefined;
+    this.invalidate();
   }
 
-  private async compiled(): Promise<CompiledRule<RuleView>[]> {
-    const now = performance.now();
-    if (this.cache && now - this.cache.loadedAt < CACHE_MS) return this.cache.rules;
-    this.loading ??= (async () => {
-      try {
-        const docs = await WechatKeywordRule.find({ enabled: true }).sort({ priority: -1, updatedAt: -1 }).lean<KeywordRuleDoc[]>();
-        const rules: CompiledRule<RuleView>[] = [];
-        for (const doc of docs) {
-          // A regex stored before the guard was strengthened is never run against messages unless it passes today.
-          if (doc.match === 'regex' && !(await regexUsable(doc.pattern))) continue;
-          try {
-            rules.push(compileRule(view(doc)));
-          } catch {
-            // A pattern that no longer compiles (stored before a guard change) is skipped, never fatal.
-          }
-        }
-        this.cache = { loadedAt: performance.now(), rules };
-        return rules;
-      } finally {
-        this.loading = undefined;
-      }
-    })();
+  private invalidate(): void {
+    this.generation += 1;
+    this.cache = undefined;
+    this.loading = undefined;
+  }
+
+  private compiled(): Promise<CompiledRule<RuleView>[]> {
+    if (this.cache && performance.now() - this.cache.loadedAt < CACHE_MS) return Promise.resolve(this.cache.rules);
+    if (!this.loading) {
+      const loading = this.load(this.generation);
+      this.loading = loading;
+      const settle = () => {
+        if (this.loading === loading) this.loading = undefined;
+      };
+      loading.then(settle, settle);
+    }
     return this.loading;
+  }
+
+  private async load(generation: number): Promise<CompiledRule<RuleView>[]> {
+    const docs = await WechatKeywordRule.find({ enabled: true }).sort({ priority: -1, updatedAt: -1 }).lean<KeywordRuleDoc[]>();
+    const rules: CompiledRule<RuleView>[] = [];
+    for (const doc of docs) {
+      // A regex stored before the guard was strengthened is never run against messages unless it passes today.
+      if (doc.match === 'regex' && !(await regexUsable(doc.pattern))) continue;
+      try {
+        rules.push(compileRule(view(doc)));
+      } catch {
+        // A pattern that no longer compiles (stored before a guard change) is skipped, never fatal.
+      }
+    }
+    if (generation === this.generation) this.cache = { loadedAt: performance.now(), rules };
+    return rules;
   }
 
   /**

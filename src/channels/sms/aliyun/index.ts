@@ -12,6 +12,7 @@ import type { Config } from '../../../config';
 import { SmsProviderError, networkFailure, type LookupAnswer, type ProviderRecord, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
 import { nationalNumber } from '../phone';
 import { parseShanghaiTime } from '../receipts';
+import { beijingDay } from '../../../calendar/beijing';
 
 /** Codes worth retrying later: throttling and provider-side faults. */
 export function isTransientAliyunCode(code: string): boolean {
@@ -116,7 +117,8 @@ export class AliyunSmsProvider implements SmsProvider {
     const queue = [...items];
     const worker = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
-        const days = [...new Set([beijingDay(item.since), beijingDay(until)])];
+        // QuerySendDetails' SendDate is YYYYMMDD in Beijing time.
+        const days = [...new Set([item.since, until].map((at) => beijingDay(at).replace(/-/g, '')))];
         const query = `QuerySendDetails ${days.join('、')}`;
         try {
           const records: ProviderRecord[] = [];
@@ -164,8 +166,4 @@ export class AliyunSmsProvider implements SmsProvider {
   }
 }
 
-/** YYYYMMDD of the instant in Beijing time (QuerySendDetails' SendDate). */
-function beijingDay(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
-}
 

@@ -8,7 +8,7 @@
  */
 import { sms } from 'tencentcloud-sdk-nodejs-sms';
 import type { Config } from '../../../config';
-import { shanghaiDayStart } from '../channel';
+import { beijingDayStart } from '../../../calendar/beijing';
 import { SmsProviderError, networkFailure, type LookupAnswer, type ProviderRecord, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
 
 const Client = sms.v20210111.Client;
@@ -133,7 +133,7 @@ export class TencentSmsProvider implements SmsProvider {
     if (code === 'LimitExceeded.PhoneNumberThirtySecondLimit') return new Date(now.getTime() + 30_000);
     if (code === 'LimitExceeded.PhoneNumberOneHourLimit') return new Date(now.getTime() + 3_600_000);
     if (code === 'LimitExceeded.PhoneNumberDailyLimit' || code === 'LimitExceeded.PhoneNumberSameContentDailyLimit') {
-      return new Date(shanghaiDayStart(now).getTime() + 86_400_000);
+      return new Date(beijingDayStart(now).getTime() + 86_400_000);
     }
     return undefined;
   }

@@ -57,6 +57,7 @@ export const SUGGESTION_ACTION_LABELS: Record<string, string> = {
   rehandle: '重新办理',
   escalate: '督办',
   escalation_recorded: '记录督办结果',
+  remind: '督办短信',
 };
 
 /** 0.8567 → "85.7%"; null → "—". */

@@ -169,12 +169,44 @@ export interface Suggestion {
   dissatisfiedCount: number;
   escalations: { id: string; reason: 'second_dissatisfied' | 'overdue'; openedAt: string; kind?: string; date?: string; outcome?: string; recordedAt?: string }[];
   history: { action: string; from: SuggestionStatus; to: SuggestionStatus; at: string; by: string; byName: string; note?: string }[];
+  /** 督办 SMS to the lead department, at most one per Beijing day. */
+  reminders?: SuggestionReminder[];
+  /** SMS to the deputies (交办, and 答复 with the satisfaction links), per round. */
+  notices?: DeputyNotice[];
+  receiptNo?: string;
   registeredAt: string;
   closedAt?: string;
   updatedAt: string;
   /** GET /suggestions/:id only. */
   deputies?: { id: string; name: string }[];
   departmentNames?: Record<string, string>;
+}
+
+export interface SuggestionReminder {
+  at: string;
+  day: string;
+  departmentId: string;
+  phoneMasked?: string;
+  publicationId?: string;
+  unreachable?: string;
+  byName: string;
+}
+
+export interface DeputyNotice {
+  kind: 'assigned' | 'answered';
+  round: number;
+  at: string;
+  publicationId: string | null;
+  notified: number;
+  unreachable: number;
+}
+
+/** POST …/remind: whether an SMS went (no_mobile: recorded, 督办 by telephone). */
+export interface ReminderResult {
+  id: string;
+  reminded: boolean;
+  reason?: string;
+  reminder?: SuggestionReminder;
 }
 
 export interface RateRow {

@@ -209,6 +209,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/aggregates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The maintained aggregates (coverage rosters, suggestion tallies, attendance rollups): built, version, cells, dirty cells */
+        get: operations["getAdminAggregates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/aggregates/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rebuild maintained aggregates from their source records (all, or the ones named); reads stay correct meanwhile */
+        post: operations["postAdminAggregatesRebuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/articles": {
         parameters: {
             query?: never;
@@ -1866,7 +1900,7 @@ export interface paths {
         /** Media library, newest first */
         get: operations["getAdminMedia"];
         put?: never;
-        /** Upload an image (multipart field "file", optional "alt"); type detected from the bytes */
+        /** Upload an image (multipart field "file", optional alt, caption, credit, creditKind); type detected from the bytes */
         post: operations["postAdminMedia"];
         delete?: never;
         options?: never;
@@ -1905,7 +1939,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change an image's alt text, caption (图注) or credit (摄影/来源); pages showing it are rebuilt */
+        patch: operations["patchAdminMediaId"];
         trace?: never;
     };
     "/api/admin/meetings": {
@@ -2547,6 +2582,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/short-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Short links with their clicks per channel (counts only: no reader is recorded); filter by item */
+        get: operations["getAdminShortLinks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/site-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Site settings shown in every page footer (name, 主办单位, ICP备案号, 公安备案号) with their configured defaults */
+        get: operations["getAdminSiteSettings"];
+        /** Change site settings (null = back to the configured default); every cached page is rebuilt with the new footer */
+        put: operations["putAdminSiteSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/sms/opt-outs": {
         parameters: {
             query?: never;
@@ -2677,7 +2747,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 交办: lead department, co-departments, deadline from configuration (hard: the longer one); the deputies are told by SMS */
+        /** 交办: lead department, co-departments, deadline from configuration (hard: the longer one) or a chosen deadline (YYYY-MM-DD Beijing, after today, within a year); the deputies are told by SMS */
         post: operations["postAdminSuggestionsIdAssign"];
         delete?: never;
         options?: never;
@@ -4878,6 +4948,59 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminAggregates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postAdminAggregatesRebuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    names?: string[];
+                };
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -11052,6 +11175,10 @@ export interface operations {
             content: {
                 "multipart/form-data": {
                     alt?: string;
+                    caption?: string;
+                    credit?: string;
+                    /** @enum {string} */
+                    creditKind?: "photo" | "source";
                 };
             };
         };
@@ -11126,6 +11253,43 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    patchAdminMediaId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    alt?: string;
+                    caption?: string;
+                    credit?: string;
+                    /** @enum {string} */
+                    creditKind?: "photo" | "source";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
     getAdminMeetings: {
         parameters: {
             query?: {
@@ -11183,6 +11347,7 @@ export interface operations {
                                 extras: {
                                     name: string;
                                     phone: string;
+                                    role?: string;
                                 }[];
                                 groupIds: string[];
                             };
@@ -11250,6 +11415,7 @@ export interface operations {
                         extras?: {
                             name: string;
                             phone: string;
+                            role?: string;
                         }[];
                         /** @default [] */
                         groupIds?: string[];
@@ -11310,6 +11476,7 @@ export interface operations {
                             extras: {
                                 name: string;
                                 phone: string;
+                                role?: string;
                             }[];
                             groupIds: string[];
                         };
@@ -11394,6 +11561,7 @@ export interface operations {
                             extras: {
                                 name: string;
                                 phone: string;
+                                role?: string;
                             }[];
                             groupIds: string[];
                         };
@@ -11479,6 +11647,7 @@ export interface operations {
                         extras?: {
                             name: string;
                             phone: string;
+                            role?: string;
                         }[];
                         /** @default [] */
                         groupIds?: string[];
@@ -12320,6 +12489,7 @@ export interface operations {
                                 extras: {
                                     name: string;
                                     phone: string;
+                                    role?: string;
                                 }[];
                                 groupIds: string[];
                             };
@@ -13591,6 +13761,138 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    getAdminShortLinks: {
+        parameters: {
+            query?: {
+                itemId?: string;
+                itemKind?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            channel: string;
+                            clicks: number;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            itemId?: string;
+                            itemKind?: string;
+                            /** Format: date-time */
+                            lastClickedAt?: string;
+                            path: string;
+                            url: string;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSiteSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        defaults: {
+                            icpNumber: string;
+                            name: string;
+                            organizer: string;
+                            psbNumber: string;
+                        };
+                        settings: {
+                            icpNumber: string;
+                            name: string;
+                            organizer: string;
+                            psbNumber: string;
+                        };
+                        updatedAt: string | null;
+                        updatedBy: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putAdminSiteSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    icpNumber?: ("" | string) | null;
+                    name?: string | null;
+                    organizer?: string | null;
+                    psbNumber?: ("" | string) | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        defaults: {
+                            icpNumber: string;
+                            name: string;
+                            organizer: string;
+                            psbNumber: string;
+                        };
+                        settings: {
+                            icpNumber: string;
+                            name: string;
+                            organizer: string;
+                            psbNumber: string;
+                        };
+                        updatedAt: string | null;
+                        updatedBy: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            default: components["responses"]["Error"];
+        };
+    };
     getAdminSmsOptOuts: {
         parameters: {
             query?: {
@@ -13902,6 +14204,7 @@ export interface operations {
                 "application/json": {
                     /** @default [] */
                     coDepartmentIds?: string[];
+                    deadline?: string;
                     /** @default false */
                     hard?: boolean;
                     leadDepartmentId: string;

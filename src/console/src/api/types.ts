@@ -101,6 +101,10 @@ export interface MediaRecord {
   height: number;
   bytes: number;
   alt?: string;
+  /** 图注 under the image on the site; credit with its kind: 摄影 (photo) or 来源 (source). */
+  caption?: string;
+  credit?: string;
+  creditKind?: 'photo' | 'source';
   urls: { original: string; cover: string; list: string; width: number; height: number; alt?: string };
 }
 

@@ -3,7 +3,7 @@
  * whatever the server's time zone: a month, quarter, half-year or year, as a key and as a [start, end) instant range.
  *   2026 · 2026-H2 · 2026-Q4 · 2026-11
  */
-const OFFSET_MS = 8 * 3_600_000;
+import { beijingParts, beijingTime } from './beijing';
 
 export type PeriodKind = 'month' | 'quarter' | 'half' | 'year';
 
@@ -22,24 +22,13 @@ export interface Period {
 
 export const PERIOD_PATTERN = /^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?$/;
 
-/** Midnight Beijing time on the first of a month (month 1–12; 13 = January of the next year). */
-function monthStart(year: number, month: number): Date {
-  return new Date(Date.UTC(year, month - 1, 1) - OFFSET_MS);
-}
-
 export function monthKey(year: number, month: number): string {
   return `${year}-${String(month).padStart(2, '0')}`;
 }
 
-/** Beijing-time calendar parts of an instant. */
-export function shanghaiParts(at: Date): { year: number; month: number; day: number; hour: number; minute: number } {
-  const d = new Date(at.getTime() + OFFSET_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() };
-}
-
 /** 'YYYY-MM' and 'YYYY' of an instant in Beijing time. */
 export function periodKeysOf(at: Date): { month: string; year: string } {
-  const p = shanghaiParts(at);
+  const p = beijingParts(at);
   return { month: monthKey(p.year, p.month), year: String(p.year) };
 }
 
@@ -56,23 +45,16 @@ export function parsePeriod(key: string): Period | undefined {
   else if (m[3]) [kind, first, count, label] = ['quarter', (Number(m[3]) - 1) * 3 + 1, 3, `${year}年第${m[3]}季度`];
   else if (m[4]) [kind, first, count, label] = ['half', m[4] === '1' ? 1 : 7, 6, `${year}年${m[4] === '1' ? '上' : '下'}半年`];
   const months = Array.from({ length: count }, (_, i) => monthKey(year, first + i));
-  return { kind, key, year, start: monthStart(year, first), end: monthStart(year, first + count), months, label };
+  return { kind, key, year, start: beijingTime(year, first), end: beijingTime(year, first + count), months, label };
 }
 
 /** The period of a kind that contains an instant (the current month, quarter… by the clock). */
 export function periodContaining(kind: PeriodKind, at: Date): Period {
-  const { year, month } = shanghaiParts(at);
+  const { year, month } = beijingParts(at);
   const key =
     kind === 'year' ? String(year)
       : kind === 'half' ? `${year}-H${month <= 6 ? 1 : 2}`
         : kind === 'quarter' ? `${year}-Q${Math.ceil(month / 3)}`
           : monthKey(year, month);
   return parsePeriod(key)!;
-}
-
-/** "2026年11月30日 14:30" in Beijing time. */
-export function formatShanghai(at: Date, withTime = true): string {
-  const p = shanghaiParts(at);
-  const date = `${p.year}年${p.month}月${p.day}日`;
-  return withTime ? `${date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}` : date;
 }
