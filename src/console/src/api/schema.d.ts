@@ -1485,7 +1485,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Scores of one subject (group, deputy, unit) ranked, each with its breakdown and any adjustment (paged; filter by county) */
+        /** Scores of one subject (group, deputy, unit: counties and townships, each ranked among its level) ranked, each with its breakdown and any adjustment (paged; filter by county, units by level) */
         get: operations["getAdminEvaluationResultsYear"];
         put?: never;
         post?: never;
@@ -9598,6 +9598,7 @@ export interface operations {
             query?: {
                 candidates?: "true" | "false";
                 county?: string;
+                level?: "county" | "township";
                 page?: number;
                 pageSize?: number;
                 subject?: "group" | "deputy" | "unit";
