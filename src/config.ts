@@ -65,6 +65,23 @@ const fundRule = z
     return rates as FundRates;
   });
 
+/** A font for the PDF: a file, with `#PostScriptName` to pick one face of a collection (.ttc). Checked when a PDF is made. */
+export interface FontSource {
+  file: string;
+  postscriptName?: string;
+}
+const fontSource = z
+  .string()
+  .trim()
+  .regex(/^[^#]+(#[A-Za-z0-9_.+-]+)?$/, 'a font file, or file#PostScriptName for one face of a .ttc collection')
+  .transform((s): FontSource => {
+    const [file, postscriptName] = s.split('#');
+    return { file: path.resolve(file), postscriptName };
+  });
+/** Debian's fonts-noto-cjk (chromium brings it) and fonts-arphic-gbsn00lp (AR PL SungtiL GB, 文鼎简报宋). */
+const NOTO = '/usr/share/fonts/opentype/noto';
+const AR_PL_SONG = '/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf';
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('0.0.0.0'),
@@ -172,6 +189,13 @@ const envSchema = z.object({
   CONSOLE_DIR: optionalString,
   /** Activity funds (活动保障) for a year not yet given its own rule: yuan per activity attended / cap per year, per level. */
   ACTIVITY_FUND_RULE: fundRule.default(fundRule.parse('city=200/800,county=200/800,township=100/400')),
+  /** Fonts the reports' PDF embeds (subsets of): `file` or `file#PostScriptName` for one face of a collection (.ttc). */
+  REPORT_FONT_TITLE: fontSource.default(fontSource.parse(AR_PL_SONG)),
+  REPORT_FONT_BODY: fontSource.default(fontSource.parse(AR_PL_SONG)),
+  REPORT_FONT_HEADING: fontSource.default(fontSource.parse(`${NOTO}/NotoSansCJK-Regular.ttc#NotoSansCJKsc-Regular`)),
+  REPORT_FONT_KAI: fontSource.default(fontSource.parse('/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf')),
+  /** For characters the fonts above lack (the AR PL fonts cover GB 2312 only): a full-coverage font, loaded only then. */
+  REPORT_FONT_FALLBACK: fontSource.default(fontSource.parse(`${NOTO}/NotoSerifCJK-Regular.ttc#NotoSerifCJKsc-Regular`)),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -240,6 +264,8 @@ export interface Config {
   site: { name: string; organizer: string; icpNumber: string; psbNumber: string };
   /** Default activity-fund rule; each year stores its own rule the first time it is used. */
   activityFunds: { defaultRates: FundRates };
+  /** Periodic reports: the PDF's fonts per role (GB/T 9704: 小标宋 title, 仿宋 body, 黑体 and 楷体 headings). */
+  reports: { fonts: Record<'title' | 'body' | 'heading' | 'kai' | 'fallback', FontSource> };
 }
 
 export class ConfigError extends Error {
@@ -369,5 +395,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     consoleDir: e.CONSOLE_DIR ? path.resolve(e.CONSOLE_DIR) : DEFAULT_CONSOLE_DIR,
     site: { name: e.SITE_NAME, organizer: e.SITE_ORGANIZER, icpNumber: e.SITE_ICP_NUMBER, psbNumber: e.SITE_PSB_NUMBER },
     activityFunds: { defaultRates: e.ACTIVITY_FUND_RULE },
+    reports: { fonts: { title: e.REPORT_FONT_TITLE, body: e.REPORT_FONT_BODY, heading: e.REPORT_FONT_HEADING, kai: e.REPORT_FONT_KAI, fallback: e.REPORT_FONT_FALLBACK } },
   };
 }

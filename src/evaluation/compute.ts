@@ -5,18 +5,21 @@
  * scheme's least score). Inputs:
  *   group   attendanceRate = present / (held × members) over the members' roll calls; activitiesHeld; suggestionsRaised by its members
  *   deputy  attendanceRate = present / held in their groups; activitiesAttended = present; suggestionsRaised
- *   unit    coverageRate = mean of the measured five coverages; activitiesPerGroup; closure and satisfaction rates of
- *           the suggestions registered in the place; rectifiedOnTimeRate = problems rectified by their deadline /
- *           problems found (1 when none was found)
+ *   unit    counties and townships (ranked each among their own level): coverageRate = mean of the measured five
+ *           coverages; activitiesPerGroup; closure and satisfaction rates of the suggestions registered in the place;
+ *           rectifiedOnTimeRate = problems rectified by their deadline / problems found (1 when none was found)
+ *   group and unit: publicityItems = news and typical-deputy profiles published in the year about the group, or
+ *           with the place as their region (the content module's publishedItemsBy)
  * A rate with nothing to count (no suggestions, no activity held) earns no points and is shown as "无数据".
  */
 import type { Config } from '../config';
 import { chartByRegion } from '../coverage';
 import { attendanceByDeputy, heldActivitiesBy, rostersOf } from '../activities';
-import { parsePeriod } from '../calendar/periods';
+import { parsePeriod, type Period } from '../calendar/periods';
 import { computeRates, ratePeriod, raisedByDeputy } from '../suggestions';
 import { citiesWithGroups } from '../content/roster';
 import { problemFigures } from '../supervision';
+import { publishedItemsBy, townshipKey } from '../content/publicity-figures';
 import type { Indicator, SchemeDoc, Subject } from './scheme';
 
 export interface BreakdownItem {
@@ -63,7 +66,7 @@ async function gatherInputs(config: Config, year: number): Promise<Record<Subjec
   const [city] = await citiesWithGroups();
   if (!city) return { group: [], deputy: [], unit: [] };
   const scope = { level: 'city' as const, name: city };
-  const [groups, attendance, heldByGroup, raised, counties, heldByCounty, rates, problems] = await Promise.all([
+  const [groups, attendance, heldByGroup, raised, counties, heldByCounty, rates, problems, publicity] = await Promise.all([
     rostersOf(scope),
     attendanceByDeputy(scope, period),
     heldActivitiesBy(scope, period, 'group'),
@@ -72,6 +75,7 @@ async function gatherInputs(config: Config, year: number): Promise<Record<Subjec
     heldActivitiesBy(scope, period, 'county'),
     computeRates({ period: ratePeriod(String(year)), by: 'county' }, period.end),
     problemFigures(period, period.end),
+    publishedItemsBy(period),
   ]);
 
   const byGroup = new Map<string, { present: number; held: number }>();
@@ -91,7 +95,12 @@ async function gatherInputs(config: Config, year: number): Promise<Record<Subjec
       name: g.name,
       county: g.region.county ?? null,
       township: g.region.township ?? null,
-      inputs: { attendanceRate: att ? rate(att.present, att.held) : null, activitiesHeld: heldByGroup.get(g.id) ?? 0, suggestionsRaised: g.members.reduce((s, m) => s + (raised.get(m.id) ?? 0), 0) },
+      inputs: {
+        attendanceRate: att ? rate(att.present, att.held) : null,
+        activitiesHeld: heldByGroup.get(g.id) ?? 0,
+        suggestionsRaised: g.members.reduce((s, m) => s + (raised.get(m.id) ?? 0), 0),
+        publicityItems: publicity.byGroup.get(g.id) ?? 0,
+      },
     };
   });
   const deputy: Inputs = [];
@@ -128,10 +137,56 @@ async function gatherInputs(config: Config, year: number): Promise<Record<Subjec
         closureRate: rateOf.get(county)?.closureRate ?? null,
         satisfactionRate: rateOf.get(county)?.satisfactionRate ?? null,
         rectifiedOnTimeRate: p && p.found ? p.rectifiedOnTime / p.found : 1,
+        publicityItems: publicity.byCounty.get(county) ?? 0,
       },
     };
   });
+  unit.push(...(await townshipInputs(config, period, counties.labels, groups, publicity.byTownship, problems.byTownship)));
   return { group, deputy, unit };
+}
+
+/** The townships of each county, with the same inputs as a county, each read within its county (names repeat across counties). */
+async function townshipInputs(
+  config: Config,
+  period: Period,
+  counties: string[],
+  groups: Awaited<ReturnType<typeof rostersOf>>,
+  publicity: Map<string, number>,
+  problems: Array<{ county: string; township: string; found: number; rectifiedOnTime: number }>,
+): Promise<Inputs> {
+  const problemOf = new Map(problems.map((p) => [townshipKey(p.county, p.township), p]));
+  const out: Inputs = [];
+  for (const county of counties) {
+    const scope = { level: 'county' as const, name: county };
+    const [chart, held, rates] = await Promise.all([
+      chartByRegion(config, scope, period),
+      heldActivitiesBy(scope, period, 'township'),
+      computeRates({ period: ratePeriod(period.key), by: 'township', county }, period.end),
+    ]);
+    const rateOf = new Map(rates.groups.map((r) => [r.key, r.rates]));
+    chart.labels.forEach((township, i) => {
+      const measured = chart.series.map((s) => s.rates[i]).filter((r): r is number => r !== null);
+      const groupCount = groups.filter((g) => g.region.county === county && g.region.township === township).length;
+      const key = townshipKey(county, township);
+      const p = problemOf.get(key);
+      out.push({
+        id: key,
+        name: township,
+        county,
+        township,
+        level: 'township',
+        inputs: {
+          coverageRate: measured.length ? measured.reduce((s, r) => s + r, 0) / measured.length : null,
+          activitiesPerGroup: groupCount ? (held.get(township) ?? 0) / groupCount : null,
+          closureRate: rateOf.get(township)?.closureRate ?? null,
+          satisfactionRate: rateOf.get(township)?.satisfactionRate ?? null,
+          rectifiedOnTimeRate: p && p.found ? p.rectifiedOnTime / p.found : 1,
+          publicityItems: publicity.get(key) ?? 0,
+        },
+      });
+    });
+  }
+  return out;
 }
 
 export interface Adjustment {
@@ -169,7 +224,13 @@ export async function computeScores(config: Config, scheme: SchemeDoc, adjustmen
   const out = {} as Record<Subject, ScoreRow[]>;
   for (const subject of ['group', 'deputy', 'unit'] as const) {
     const rows = inputs[subject].map((x) => ({ id: x.id, name: x.name, county: x.county, township: x.township, ...(x.level ? { level: x.level } : {}), ...score(scheme.indicators[subject], x.inputs) }));
-    out[subject] = rank(rows, adjustments.filter((a) => a.subject === subject), take[subject], scheme.candidates.minScore);
+    out[subject] = rankByLevel(rows, adjustments.filter((a) => a.subject === subject), take[subject], scheme.candidates.minScore);
   }
   return out;
+}
+
+/** Counties and townships are ranked, and take candidates, each among their own level; other subjects as one list. */
+export function rankByLevel(rows: Parameters<typeof rank>[0], adjustments: Adjustment[], take: number, minScore: number): ScoreRow[] {
+  const levels = [...new Set(rows.map((r) => r.level))];
+  return levels.flatMap((level) => rank(rows.filter((r) => r.level === level), adjustments, take, minScore));
 }

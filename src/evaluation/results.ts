@@ -8,7 +8,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import type { Config } from '../config';
 import type { Clock } from '../clock';
 import { schemeOf, SUBJECTS, type SchemeDoc, type Subject } from './scheme';
-import { computeScores, rank, type Adjustment, type ScoreRow } from './compute';
+import { computeScores, rankByLevel, type Adjustment, type ScoreRow } from './compute';
 
 export interface ResultDoc {
   _id: number;
@@ -61,7 +61,7 @@ export async function adjust(year: number, input: z.infer<typeof adjustmentBody>
   const others = r.adjustments.filter((a) => !(a.subject === input.subject && a.id === input.id));
   const adjustments = input.points === 0 ? others : [...others, { ...input, by: user.id, byName: user.displayName, at: now }];
   const take = { group: r.scheme.candidates.groups, deputy: r.scheme.candidates.deputies, unit: r.scheme.candidates.units }[input.subject];
-  const reranked = rank(rows, adjustments.filter((a) => a.subject === input.subject), take, r.scheme.candidates.minScore);
+  const reranked = rankByLevel(rows, adjustments.filter((a) => a.subject === input.subject), take, r.scheme.candidates.minScore);
   await EvaluationResult.updateOne({ _id: year }, { $set: { adjustments, [`results.${input.subject}`]: reranked } });
   return reranked.find((x) => x.id === input.id)!;
 }

@@ -34,13 +34,14 @@ export function evaluationRoutes(services: Services): ApiRouter {
     },
   });
   api.add({
-    method: 'get', path: '/api/admin/evaluation/results/:year', summary: 'Scores of one subject (group, deputy, unit) ranked, each with its breakdown and any adjustment (paged; filter by county)', tags, access: READERS, params: yearParams,
-    query: z.object({ subject: z.enum(SUBJECTS).default('group'), county: z.string().trim().min(1).max(50).optional(), candidates: z.enum(['true', 'false']).optional(), ...pagination }).strict(),
+    method: 'get', path: '/api/admin/evaluation/results/:year', summary: 'Scores of one subject (group, deputy, unit: counties and townships, each ranked among its level) ranked, each with its breakdown and any adjustment (paged; filter by county, units by level)', tags, access: READERS, params: yearParams,
+    query: z.object({ subject: z.enum(SUBJECTS).default('group'), county: z.string().trim().min(1).max(50).optional(), level: z.enum(['county', 'township']).optional(), candidates: z.enum(['true', 'false']).optional(), ...pagination }).strict(),
     responses: { 404: 'Not computed yet' },
     handler: async (_c, { params, query }) => {
       const r = await findResults(params.year);
       let rows = r.results[query.subject];
       if (query.county) rows = rows.filter((x) => x.county === query.county);
+      if (query.level) rows = rows.filter((x) => x.level === query.level);
       if (query.candidates === 'true') rows = rows.filter((x) => x.candidate);
       const start = (query.page - 1) * query.pageSize;
       return { year: r.year, subject: query.subject, award: AWARDS[query.subject], computedAt: r.computedAt, scheme: r.scheme, items: rows.slice(start, start + query.pageSize), page: query.page, pageSize: query.pageSize, total: rows.length };

@@ -14,12 +14,12 @@ export type Subject = (typeof SUBJECTS)[number];
 
 /** What each input is, per subject. Rates are 0–1; counts are scored against the indicator's target. */
 export const INPUTS = {
-  group: { attendanceRate: '代表出席率', activitiesHeld: '开展活动次数', suggestionsRaised: '提出意见建议件数' },
+  group: { attendanceRate: '代表出席率', activitiesHeld: '开展活动次数', suggestionsRaised: '提出意见建议件数', publicityItems: '宣传报道篇数（新闻、典型代表）' },
   deputy: { attendanceRate: '参加小组活动出席率', activitiesAttended: '参加小组活动次数', suggestionsRaised: '提出意见建议件数' },
-  unit: { coverageRate: '“五个全覆盖”平均覆盖率', activitiesPerGroup: '平均每组活动次数', closureRate: '意见建议办结率', satisfactionRate: '意见建议满意率', rectifiedOnTimeRate: '督查问题按期整改率' },
+  unit: { coverageRate: '“五个全覆盖”平均覆盖率', activitiesPerGroup: '平均每组活动次数', closureRate: '意见建议办结率', satisfactionRate: '意见建议满意率', rectifiedOnTimeRate: '督查问题按期整改率', publicityItems: '宣传报道篇数（新闻、典型代表）' },
 } as const;
 export type InputKey<S extends Subject> = keyof (typeof INPUTS)[S];
-export const COUNT_INPUTS = new Set(['activitiesHeld', 'suggestionsRaised', 'activitiesAttended', 'activitiesPerGroup']);
+export const COUNT_INPUTS = new Set(['activitiesHeld', 'suggestionsRaised', 'activitiesAttended', 'activitiesPerGroup', 'publicityItems']);
 
 export interface Indicator {
   input: string;

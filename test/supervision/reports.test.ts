@@ -5,6 +5,8 @@ import { startTestApp, type TestApp } from '../support/app';
 import { TestClock } from '../support/clock';
 import { NOW, Y, expectStatus, heldBody, problemFields, rollCall, seedGroup, signIn, type Town, type Users } from '../activities/support';
 import { REPORTS_JOB } from '../../src/supervision/module';
+import { pdfText } from '../support/pdf';
+import { article, createPartner } from '../partners/support';
 
 /**
  * Periodic reports: made by the job under its lease exactly once per period (two instances at once, reruns),
@@ -40,6 +42,16 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     expectStatus(p1, 201);
     expectStatus(await app.request('POST', `${base}/rounds/${round.body.id}/problems`, { token: supervisor, body: { categoryId: 'formality', description: '活动记录简单', deadline: `${Y}-06-01`, township: '凤岭乡' } }), 201);
     expectStatus(await app.request('POST', `${base}/problems/${p1.body.id}/progress`, { token: supervisor, body: { version: 1, state: 'rectified', text: '标牌已悬挂' } }), 200);
+    // Media coverage of May: the TV station's column ran two items in one broadcast, the newspaper one item on one page.
+    const reviewer = (await app.loginAs('reviewer')).token;
+    const editor = (await app.loginAs('editor')).token;
+    const items = [await article({ title: '龙潭代表进村', region: { county: '龙潭县' }, publishedAt: new Date(`${Y}-05-11T02:00:00Z`) }), await article({ title: '凤岭代表接待日', region: { county: '龙潭县' }, publishedAt: new Date(`${Y}-05-13T02:00:00Z`) })];
+    for (const [name, kind, date, ran] of [['龙潭电视台', 'tv', `${Y}-05-18`, items], ['龙潭日报', 'newspaper', `${Y}-05-20`, items.slice(0, 1)]] as const) {
+      const partner = await createPartner(app, reviewer, { name, kind, takes: { kinds: ['article'], regions: ['龙潭县'] } });
+      const column = await app.request('POST', `/api/admin/partners/${partner.id}/columns`, { token: reviewer, body: { name: '代表在行动', cadence: 'weekly', startDate: `${Y}-05-04` } });
+      expectStatus(column, 201);
+      expectStatus(await app.request('POST', `/api/admin/partners/${partner.id}/columns/${column.body.id}/runs`, { token: editor, body: { date, items: ran.map((itemId) => ({ kind: 'article', itemId })) } }), 201);
+    }
   });
   after(() => app.close());
 
@@ -69,6 +81,21 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     ]);
     const list = await app.request('GET', `${base}/reports?kind=monthly`, { token: users.organizer });
     expect(list.body.items.every((r: any) => r.status === 'draft' && r.source === 'schedule' && r.revision === 1)).to.equal(true);
+  });
+
+  it('counts the month\'s media coverage (newspaper and TV columns) in the monthly summary, as the partners module counts it', async () => {
+    const res = await app.request('GET', `${base}/reports/monthly/${Y}-05`, { token: users.organizer });
+    expectStatus(res, 200);
+    const direct = (await app.request('GET', `/api/admin/media-coverage?month=${Y}-05`, { token: users.editor })).body;
+    expect(direct).to.deep.include({ runs: 2, placements: 3 });
+    const media = res.body.data.publicity.media;
+    expect({ runs: media.runs, placements: media.placements }).to.deep.equal({ runs: direct.runs, placements: direct.placements });
+    expect(media.byPartner).to.deep.equal([
+      { name: '龙潭电视台', kindLabel: '电视台', runs: 1, placements: 2 },
+      { name: '龙潭日报', kindLabel: '报纸', runs: 1, placements: 1 },
+    ]);
+    const html = await app.request('GET', `${base}/reports/monthly/${Y}-05/document.html`, { token: users.organizer });
+    expect(html.text).to.contain('报纸、电视台等媒体专题专栏刊播2期，刊播稿件3篇次，其中龙潭电视台（电视台）1期2篇次、龙潭日报（报纸）1期1篇次。');
   });
 
   it('holds the same figures as the coverage, suggestions and problem records of the period', async () => {
@@ -135,6 +162,33 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     expect(html.text).to.contain('<svg');
   });
 
+  it('gives the report as a PDF in the official layout: head, title, numbered sections, tables, page numbers', async () => {
+    const res = await fetch(`${app.url}${base}/reports/quarterly/${Y}-Q2/document.pdf`, { headers: { authorization: `Bearer ${users.organizer}` } });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.equal('application/pdf');
+    expect(res.headers.get('content-disposition')).to.contain(`filename="report-quarterly-${Y}-Q2.pdf"`);
+    expect(res.headers.get('content-disposition')).to.contain(`filename*=UTF-8''${encodeURIComponent(`关于${Y}年第2季度代表小组活动督查情况的报告.pdf`)}`);
+    const buf = Buffer.from(await res.arrayBuffer());
+    expect(buf.subarray(0, 5).toString()).to.equal('%PDF-');
+    const { pages, info } = await pdfText(buf);
+    expect(info.Title).to.equal(`关于${Y}年第2季度代表小组活动督查情况的报告`);
+    expect(pages.length).to.be.greaterThan(1);
+    const all = pages.join('');
+    expect(pages[0]).to.contain('（征求意见稿）');
+    expect(pages[0]).to.contain('人大常委会文件');
+    expect(pages[0]).to.contain(`关于${Y}年第2季度代表小组活动督查情况的报告`);
+    expect(pages[0]).to.contain('各县（市、区）人大常委会，市人大常委会各工作委员会：');
+    for (const h of ['一、“五个全覆盖”完成情况', '二、各县（市、区）排名', '三、意见建议办理情况', '四、督导检查发现的问题及整改情况', '（二）整改进度', '五、宣传工作情况', '六、下一步工作要求']) {
+      expect(all.replace(/\s/g, '')).to.contain(h);
+    }
+    expect(all.replace(/\s/g, '')).to.contain('本期发现问题2个，已整改1个，其中按期整改1个；尚未整改1个，其中逾期1个');
+    expect(all).to.contain('图1 各县（市、区）综合得分排名');
+    expect(all).to.contain('表2 各县（市、区）综合排名');
+    // Every page carries its number, — n —; the colophon (印发) closes the last page.
+    pages.forEach((p, i) => expect(p, `page ${i + 1}`).to.contain(`— ${i + 1} —`));
+    expect(pages[pages.length - 1]).to.match(/人大常委会办公室.*印发/);
+  });
+
   it('regenerates a draft on demand, issues it once, then freezes it; publishes it as news with its document', async () => {
     const bad = await app.request('POST', `${base}/reports/quarterly/${Y}-06/regenerate`, { token: supervisor });
     expectStatus(bad, 400);
@@ -162,6 +216,11 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     expect((await app.request('POST', `${base}/reports/quarterly/${Y}-Q2/regenerate`, { token: supervisor })).body.error.code).to.equal('report_issued');
     expect((await app.request('POST', `${base}/reports/half/${Y}-H1/issue`, { token: supervisor, body: { docNumber: `督导通报〔${Y}〕2号`, revision: 1 } })).body.error.code).to.equal('duplicate_doc_number');
 
+    const issuedPdf = await fetch(`${app.url}${base}/reports/quarterly/${Y}-Q2/document.pdf`, { headers: { authorization: `Bearer ${supervisor}` } });
+    const issuedText = (await pdfText(Buffer.from(await issuedPdf.arrayBuffer()))).pages;
+    expect(issuedText[0]).to.contain(`督导通报〔${Y}〕2号`);
+    expect(issuedText[0]).not.to.contain('征求意见稿');
+
     const before = await fetch(`${app.url}/documents/supervision/quarterly/${Y}-Q2.docx`);
     expect(before.status).to.equal(404);
     const news = await app.request('POST', `${base}/reports/quarterly/${Y}-Q2/news-draft`, { token: supervisor });
@@ -175,5 +234,24 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     expect(pub.status).to.equal(200);
     const zip = await JSZip.loadAsync(Buffer.from(await pub.arrayBuffer()));
     expect(await zip.file('word/document.xml')!.async('string')).to.contain(`督导通报〔${Y}〕2号`);
+  });
+});
+
+describe('supervision reports: the PDF without its fonts', function () {
+  this.timeout(300_000);
+  let app: TestApp;
+  after(() => app?.close());
+
+  it('answers 503 naming the missing font setting, and still serves the Word document', async () => {
+    app = await startTestApp({ name: 'supervision-reports-fonts', clock: new TestClock(NOW), env: { REPORT_FONT_BODY: '/nonexistent/FandolFang-Regular.otf' } });
+    const { token } = await app.loginAs('supervisor');
+    expectStatus(await app.request('POST', `/api/admin/supervision/reports/monthly/${Y}-05/regenerate`, { token }), 200);
+    const res = await app.request('GET', `/api/admin/supervision/reports/monthly/${Y}-05/document.pdf`, { token });
+    expectStatus(res, 503);
+    expect(res.body.error.code).to.equal('pdf_fonts_missing');
+    expect(res.body.error.message).to.contain('REPORT_FONT_BODY=/nonexistent/FandolFang-Regular.otf');
+    expect(res.body.error.details.missing).to.deep.equal([{ variable: 'REPORT_FONT_BODY', file: '/nonexistent/FandolFang-Regular.otf' }]);
+    const docx = await fetch(`${app.url}/api/admin/supervision/reports/monthly/${Y}-05/document.docx`, { headers: { authorization: `Bearer ${token}` } });
+    expect(docx.status).to.equal(200);
   });
 });

@@ -5,7 +5,8 @@
  *   counties: the five coverages per county (city = the sums: counties partition the groups), held activities,
  *             suggestion rates and problems; ranked by the mean of their measured coverage rates.
  *   trend:    the suggestion rates and held activities of each month of the period.
- *   publicity: the month's (or months') publicity summary from the publishing module.
+ *   publicity: the month's (or months') publicity summary from the publishing module, and the media coverage of the
+ *             month(s) from the partners module (column issues of newspapers and TV stations that ran our items).
  */
 import type { Config } from '../../config';
 import type { Clock } from '../../clock';
@@ -14,6 +15,7 @@ import { heldActivitiesBy } from '../../activities';
 import { parsePeriod, type Period } from '../../calendar/periods';
 import { computeRates, ratePeriod, type RateRow } from '../../suggestions';
 import { monthlyPublicity } from '../../publishing';
+import { mediaCoverage } from '../../partners';
 import { citiesWithGroups } from '../../content/roster';
 import { problemFigures, type ProblemFigures } from '../figures';
 import { type ReportKind, reportTitle } from './kinds';
@@ -37,9 +39,19 @@ export interface CountyRow {
   problems: { found: number; rectified: number; open: number; overdue: number };
 }
 
+export interface MediaFigures {
+  /** Column issues (a newspaper page, a TV broadcast) that ran our items. */
+  runs: number;
+  /** Items placed, an item in two partners' columns counted twice. */
+  placements: number;
+  byPartner: Array<{ name: string; kindLabel: string; runs: number; placements: number }>;
+}
+
 export interface PublicityFigures {
-  months: Array<{ month: string; itemsPublished: number; smsReached: number; wechatPublished: number; wechatBroadcasts: number; pageViews: number; followersGained: number | null }>;
+  months: Array<{ month: string; itemsPublished: number; smsReached: number; wechatPublished: number; wechatBroadcasts: number; pageViews: number; followersGained: number | null; media?: MediaFigures }>;
   totals: { itemsPublished: number; smsReached: number; wechatPublished: number; wechatBroadcasts: number; pageViews: number; followersGained: number | null };
+  /** Media coverage of the period (absent from reports made before it was counted). */
+  media?: MediaFigures;
 }
 
 export interface ReportData {
@@ -73,7 +85,7 @@ function sumCells(rows: CoverageCell[][]): CoverageCell[] {
 async function publicityOf(clock: Clock, months: string[]): Promise<PublicityFigures> {
   const rows: PublicityFigures['months'] = [];
   for (const month of months) {
-    const m = await monthlyPublicity(clock, month);
+    const [m, coverage] = await Promise.all([monthlyPublicity(clock, month), mediaCoverage(month)]);
     const sms = m.reach.sms ?? {};
     rows.push({
       month,
@@ -83,7 +95,14 @@ async function publicityOf(clock: Clock, months: string[]): Promise<PublicityFig
       wechatBroadcasts: m.reach.wechat?.broadcasts ?? 0,
       pageViews: m.pageViews?.thisMonth ?? 0,
       followersGained: m.reach.followers?.gained ?? null,
+      media: { runs: coverage.runs, placements: coverage.placements, byPartner: coverage.byPartner.map((p) => ({ name: p.name, kindLabel: p.kindLabel, runs: p.runs, placements: p.placements })) },
     });
+  }
+  const partners = new Map<string, MediaFigures['byPartner'][number]>();
+  for (const p of rows.flatMap((r) => r.media!.byPartner)) {
+    const row = partners.get(p.name) ?? partners.set(p.name, { ...p, runs: 0, placements: 0 }).get(p.name)!;
+    row.runs += p.runs;
+    row.placements += p.placements;
   }
   const sum = (k: 'itemsPublished' | 'smsReached' | 'wechatPublished' | 'wechatBroadcasts' | 'pageViews') => rows.reduce((s, r) => s + r[k], 0);
   const gained = rows.filter((r) => r.followersGained !== null);
@@ -96,6 +115,11 @@ async function publicityOf(clock: Clock, months: string[]): Promise<PublicityFig
       wechatBroadcasts: sum('wechatBroadcasts'),
       pageViews: sum('pageViews'),
       followersGained: gained.length ? gained.reduce((s, r) => s + r.followersGained!, 0) : null,
+    },
+    media: {
+      runs: rows.reduce((s, r) => s + r.media!.runs, 0),
+      placements: rows.reduce((s, r) => s + r.media!.placements, 0),
+      byPartner: [...partners.values()].sort((a, b) => b.placements - a.placements || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     },
   };
 }

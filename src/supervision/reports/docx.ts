@@ -24,6 +24,7 @@ import {
 import type { ReportData } from './data';
 import type { ChartImage } from './charts';
 import { reportBlocks, reportDate, type Block } from './text';
+import type { DocumentMeta } from './layout';
 
 const MM = 56.7; // twips per millimetre
 const TITLE_FONT = '方正小标宋简体';
@@ -77,12 +78,6 @@ function chart(c: ChartImage | undefined, city: string): Paragraph[] {
 const pageNumber = (align: (typeof AlignmentType)[keyof typeof AlignmentType]) =>
   new Footer({ children: [new Paragraph({ alignment: align, children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: font(NUMBER_FONT), size: SIZE.pageNumber })] })] });
 
-export interface DocumentMeta {
-  issuer: string;
-  docNumber: string | null;
-  date: Date;
-  draft: boolean;
-}
 
 export async function reportDocx(d: ReportData, charts: ChartImage[], meta: DocumentMeta): Promise<Buffer> {
   const byKey = new Map(charts.map((c) => [c.key, c]));

@@ -2,7 +2,7 @@
 import type { ReportData } from './data';
 import type { ChartImage } from './charts';
 import { reportBlocks, reportDate } from './text';
-import type { DocumentMeta } from './docx';
+import type { DocumentMeta } from './layout';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 

@@ -12,7 +12,10 @@ import { gatherReport, type ReportData } from './data';
 import { endedPeriods, PERIOD_KEY_OF, REPORT_KINDS, REPORT_LABELS, REPORT_PERIOD, reportId, type ReportKind } from './kinds';
 import { SupervisionReport, type ReportDoc } from './model';
 import { renderCharts } from './charts';
-import { reportDocx, type DocumentMeta } from './docx';
+import { reportDocx } from './docx';
+import { officialDocument, type DocumentMeta } from './layout';
+import { reportPdf } from './pdf';
+import type { Config } from '../../config';
 import { reportHtml } from './html';
 
 interface ScheduleStateDoc {
@@ -154,6 +157,12 @@ function dataOf(r: ReportDoc): ReportData {
 export async function reportDocument(r: ReportDoc): Promise<Buffer> {
   const data = dataOf(r);
   return reportDocx(data, await renderCharts(data), metaOf(r));
+}
+
+export async function reportPdfDocument(config: Config, r: ReportDoc): Promise<Buffer> {
+  const data = dataOf(r);
+  const meta = metaOf(r);
+  return reportPdf(config, officialDocument(data, meta), await renderCharts(data), data.city, meta.date);
 }
 
 export async function reportPage(r: ReportDoc): Promise<string> {

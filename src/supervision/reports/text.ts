@@ -79,6 +79,14 @@ export function reportBlocks(d: ReportData): Block[] {
   heading('宣传工作情况');
   const t = d.publicity.totals;
   p(`本期在各宣传平台发布稿件${t.itemsPublished}篇，短信送达${t.smsReached}人次，微信公众号发布${t.wechatPublished}次、群发${t.wechatBroadcasts}次，网站浏览${t.pageViews}次${t.followersGained === null ? '' : `，公众号新增关注${t.followersGained}人`}。`);
+  const media = d.publicity.media;
+  if (media) {
+    p(
+      media.runs
+        ? `报纸、电视台等媒体专题专栏刊播${media.runs}期，刊播稿件${media.placements}篇次，其中${media.byPartner.map((x) => `${x.name}（${x.kindLabel}）${x.runs}期${x.placements}篇次`).join('、')}。`
+        : '本期报纸、电视台等媒体专题专栏未登记刊播本平台稿件。',
+    );
+  }
 
   heading('下一步工作要求');
   const lagging = d.counties.filter((c) => c.score !== null && c.score < 60).map((c) => c.county);

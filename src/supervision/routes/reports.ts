@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ApiRouter } from '../../http/api-router';
 import type { SupervisionContext } from '../context';
 import { REPORT_KINDS, reportId } from '../reports/kinds';
-import { findReport, issueReport, listReports, periodFor, regenerateDraft, reportDocument, reportPage, summaryOf } from '../reports/service';
+import { findReport, issueReport, listReports, periodFor, regenerateDraft, reportDocument, reportPage, reportPdfDocument, summaryOf } from '../reports/service';
 import { makeReportNewsDraft } from '../reports/news';
 import { READERS, WRITERS, tags } from './access';
 
@@ -49,6 +49,17 @@ export function reportRoutes(ctx: SupervisionContext): ApiRouter {
       const buf = await reportDocument(r);
       c.set('Content-Disposition', `attachment; filename="report-${r.kind}-${r.period}.docx"; filename*=UTF-8''${encodeURIComponent(`${r.data.title}.docx`)}`);
       c.type = DOCX;
+      c.body = buf;
+    },
+  });
+  api.add({
+    method: 'get', path: '/api/admin/supervision/reports/:kind/:period/document.pdf', summary: 'The report as a PDF in the official-document layout (GB/T 9704), fonts embedded as subsets', tags, access: READERS, params: reportParams,
+    responseType: 'application/pdf', responses: { 503: 'A configured font file (REPORT_FONT_*) is missing' },
+    handler: async (c, { params }) => {
+      const r = await load(params);
+      const buf = await reportPdfDocument(ctx.config, r);
+      c.set('Content-Disposition', `attachment; filename="report-${r.kind}-${r.period}.pdf"; filename*=UTF-8''${encodeURIComponent(`${r.data.title}.pdf`)}`);
+      c.type = 'application/pdf';
       c.body = buf;
     },
   });

@@ -1485,7 +1485,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Scores of one subject (group, deputy, unit) ranked, each with its breakdown and any adjustment (paged; filter by county) */
+        /** Scores of one subject (group, deputy, unit: counties and townships, each ranked among its level) ranked, each with its breakdown and any adjustment (paged; filter by county, units by level) */
         get: operations["getAdminEvaluationResultsYear"];
         put?: never;
         post?: never;
@@ -3230,6 +3230,23 @@ export interface paths {
         };
         /** The same document as one HTML page (charts as inline SVG), for reading and printing */
         get: operations["getAdminSupervisionReportsKindPeriodDocumentHtml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/supervision/reports/{kind}/{period}/document.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report as a PDF in the official-document layout (GB/T 9704), fonts embedded as subsets */
+        get: operations["getAdminSupervisionReportsKindPeriodDocumentPdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9581,6 +9598,7 @@ export interface operations {
             query?: {
                 candidates?: "true" | "false";
                 county?: string;
+                level?: "county" | "township";
                 page?: number;
                 pageSize?: number;
                 subject?: "group" | "deputy" | "unit";
@@ -15194,6 +15212,26 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAdminSupervisionReportsKindPeriodDocumentPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "monthly" | "quarterly" | "half" | "annual";
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error"];
             default: components["responses"]["Error"];
         };
     };

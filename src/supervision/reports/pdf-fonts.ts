@@ -1,0 +1,75 @@
+/**
+ * The PDF's fonts, by role. GB/T 9704 asks for 方正小标宋 (title), 仿宋_GB2312 (body), 黑体 and 楷体_GB2312; those are
+ * licensed fonts no server can assume, so each role is a configured file (REPORT_FONT_*), by default free substitutes
+ * from Debian packages (see the README). The default Song and Kai cover GB 2312 only: a character they lack is set
+ * in the fallback font (a full-coverage CJK font, opened only when needed). A missing file is a clear 503 naming the
+ * setting, never a PDF with blank boxes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as fontkit from 'fontkit';
+import type { Config, FontSource } from '../../config';
+import { AppError } from '../../errors';
+
+export type FontRole = 'title' | 'body' | 'heading' | 'kai';
+export type FontName = FontRole | 'fallback';
+
+const VARIABLE: Record<FontName, string> = { title: 'REPORT_FONT_TITLE', body: 'REPORT_FONT_BODY', heading: 'REPORT_FONT_HEADING', kai: 'REPORT_FONT_KAI', fallback: 'REPORT_FONT_FALLBACK' };
+const ROLES: FontRole[] = ['title', 'body', 'heading', 'kai'];
+
+export class FontsMissingError extends AppError {
+  constructor(missing: Array<{ variable: string; file: string }>, detail = '') {
+    super(503, 'pdf_fonts_missing', `生成 PDF 所需的字体文件不存在：${missing.map((m) => `${m.variable}=${m.file}`).join('；')}${detail}。请安装字体（见 README）或修改配置`, { missing });
+  }
+}
+
+function open(data: Buffer, source: FontSource, name: FontName): fontkit.Font {
+  const f = fontkit.create(data, source.postscriptName);
+  if (!('hasGlyphForCodePoint' in f)) throw new AppError(503, 'pdf_fonts_missing', `${VARIABLE[name]}=${source.file} 是字体集合，请用 #PostScriptName 指明其中一款`);
+  return f;
+}
+
+export interface ReportFonts {
+  sources: Record<FontName, FontSource>;
+  /** The font file's bytes, read once per document (pdfkit and the coverage check share them). */
+  data(name: FontName): Buffer;
+  /** The text cut into runs: the role's font where it has the glyphs, the fallback where it does not. */
+  runs(role: FontRole, text: string): Array<{ font: FontName; text: string }>;
+  /** One font for a short text set as a whole (a cell, a caption): the role's, or the fallback if it lacks any glyph. */
+  fontFor(role: FontRole, text: string): FontName;
+}
+
+/** The configured fonts, every file checked to exist; the fallback is checked when a character needs it. */
+export function reportFonts(config: Config): ReportFonts {
+  const sources = config.reports.fonts;
+  const missing = ROLES.filter((role) => !existsSync(sources[role].file)).map((role) => ({ variable: VARIABLE[role], file: sources[role].file }));
+  if (missing.length) throw new FontsMissingError(missing);
+  const bytes = new Map<FontName, Buffer>();
+  const data = (name: FontName) => bytes.get(name) ?? bytes.set(name, readFileSync(sources[name].file)).get(name)!;
+  const opened = new Map<FontRole, fontkit.Font>();
+  const fontOf = (role: FontRole) => opened.get(role) ?? opened.set(role, open(data(role), sources[role], role)).get(role)!;
+  const has = (role: FontRole, ch: string) => /\s/.test(ch) || fontOf(role).hasGlyphForCodePoint(ch.codePointAt(0)!);
+  const needFallback = (chars: string[]) => {
+    if (!existsSync(sources.fallback.file)) throw new FontsMissingError([{ variable: VARIABLE.fallback, file: sources.fallback.file }], `（“${chars.join('')}”不在所配字体中）`);
+  };
+  return {
+    sources,
+    data,
+    runs(role, text) {
+      const out: Array<{ font: FontName; text: string }> = [];
+      for (const ch of text) {
+        const font: FontName = has(role, ch) ? role : 'fallback';
+        if (font === 'fallback') needFallback([ch]);
+        const last = out[out.length - 1];
+        if (last?.font === font) last.text += ch;
+        else out.push({ font, text: ch });
+      }
+      return out;
+    },
+    fontFor(role, text) {
+      const lacking = [...text].filter((ch) => !has(role, ch));
+      if (!lacking.length) return role;
+      needFallback(lacking);
+      return 'fallback';
+    },
+  };
+}
