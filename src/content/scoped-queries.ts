@@ -7,7 +7,7 @@ import { isValidObjectId, Types } from 'mongoose';
 import type { Readable } from 'node:stream';
 import type { ContentKind } from './enums';
 import { contentKinds } from './kinds';
-import { Media } from './models/media';
+import { CREDIT_KIND_LABELS, Media } from './models/media';
 import type { MediaStorage } from './media/storage';
 import { detailProjection, toPublicItem } from './public-mappers';
 import type { PublicItem } from './public-types';
@@ -85,6 +85,9 @@ export interface OriginalImage {
   contentType: string;
   /** The alt text stored with the upload (the fallback caption). */
   alt: string;
+  /** The caption and the labelled credit ("摄影：…" / "来源：…") entered for the image; '' when none. */
+  caption: string;
+  credit: string;
 }
 
 const MEDIA_PATH = /^\/media\/([^/?#]+)$/;
@@ -101,12 +104,13 @@ export async function originalImagesFor(paths: readonly string[], publicBaseUrl:
     if (m) keyOf.set(p, decodeURIComponent(m[1]));
   }
   if (!keyOf.size) return new Map();
-  const docs = await Media.find({ 'variants.key': { $in: [...new Set(keyOf.values())] } }, { variants: 1, alt: 1 }).lean();
+  const docs = await Media.find({ 'variants.key': { $in: [...new Set(keyOf.values())] } }, { variants: 1, alt: 1, caption: 1, credit: 1, creditKind: 1 }).lean();
   const byVariantKey = new Map<string, OriginalImage>();
   for (const doc of docs) {
     const original = doc.variants.find((v) => v.name === 'original');
     if (!original) continue;
-    const image = { key: original.key, width: original.width, height: original.height, bytes: original.bytes, contentType: original.contentType, alt: doc.alt ?? '' };
+    const credit = doc.credit ? `${CREDIT_KIND_LABELS[doc.creditKind ?? 'photo']}：${doc.credit}` : '';
+    const image = { key: original.key, width: original.width, height: original.height, bytes: original.bytes, contentType: original.contentType, alt: doc.alt ?? '', caption: doc.caption ?? '', credit };
     for (const v of doc.variants) byVariantKey.set(v.key, image);
   }
   const out = new Map<string, OriginalImage>();

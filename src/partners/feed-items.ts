@@ -1,8 +1,8 @@
 /**
  * An item as a newsroom receives it (feeds, webhook pushes, press kits): full text with absolute links, every
  * image at its original size with caption and credit, the byline, region and topics.
- * Captions are the images' alt text (the upload's description for the cover); credits are the image titles
- * editors write as ![说明](图片 "摄影：某某").
+ * Captions and credits: what the editor wrote where the image is used (![说明](图片 "摄影：某某")), else what was
+ * entered for the upload in the media library, else the image's alt text.
  */
 import { markdownImages } from '../content/markdown';
 import { originalImagesFor, type PublishedSource } from '../content/public-queries';
@@ -51,9 +51,10 @@ export async function toPartnerItem(source: PublishedSource, publicBaseUrl: stri
   const cover = 'cover' in item ? item.cover : 'photo' in item ? item.photo : undefined;
   const bodyImages = markdownImages(markdown);
   const originals = await originalImagesFor([...(cover ? [cover.original] : []), ...bodyImages.map((i) => i.src)], publicBaseUrl);
-  const imageOf = (src: string, caption: string, credit: string, role: PartnerImage['role']): PartnerImage => {
+  // The caption written where the image is used comes first, then the one entered for the upload, then alt text.
+  const imageOf = (src: string, caption: string, credit: string, role: PartnerImage['role'], altText = ''): PartnerImage => {
     const original = originals.get(src);
-    if (!original) return { url: src.startsWith('/') ? absoluteUrl(publicBaseUrl, src) : src, source: src, caption, credit, role };
+    if (!original) return { url: src.startsWith('/') ? absoluteUrl(publicBaseUrl, src) : src, source: src, caption: caption || altText, credit, role };
     return {
       url: absoluteUrl(publicBaseUrl, `/media/${encodeURIComponent(original.key)}`),
       width: original.width,
@@ -62,13 +63,13 @@ export async function toPartnerItem(source: PublishedSource, publicBaseUrl: stri
       bytes: original.bytes,
       key: original.key,
       source: src,
-      caption: caption || original.alt,
-      credit,
+      caption: caption || original.caption || altText || original.alt,
+      credit: credit || original.credit,
       role,
     };
   };
   const images: PartnerImage[] = [];
-  if (cover) images.push(imageOf(cover.original, cover.alt, '', 'cover'));
+  if (cover) images.push(imageOf(cover.original, '', '', 'cover', cover.alt));
   for (const img of bodyImages) images.push(imageOf(img.src, img.alt, img.title, 'body'));
   // The page's HTML shows whatever variant the editor picked; newsrooms want the original behind each.
   const originalUrl = new Map(bodyImages.map((img, i) => [img.src, images[i + (cover ? 1 : 0)].url]));

@@ -72,6 +72,19 @@ describe('partners: feeds of exactly what a partner takes', () => {
     expect([meta.width, meta.height]).to.deep.equal([1800, 1200]);
   });
 
+  it('carries the caption and credit entered for an upload, unless the article gives its own', async () => {
+    const editor = (await app.loginAs('editor')).token;
+    const describe = (id: string, body: object) => app.request('PATCH', `/api/admin/media/${id}`, { token: editor, body });
+    expectStatus(await describe(cover.id, { caption: '青山镇代表入户走访', credit: '县融媒体中心', creditKind: 'source' }), 200);
+    expectStatus(await describe(inline.id, { caption: '图库里的说明', credit: '李强' }), 200);
+    const res = await app.request('GET', `/api/partner/feed.json?key=${key}`);
+    expectStatus(res, 200);
+    const images = JSON.parse(res.text).items[0]._lianxin.images;
+    expect(images[0]).to.include({ role: 'cover', caption: '青山镇代表入户走访', credit: '来源：县融媒体中心' });
+    // The article's own ![说明](图 "摄影：…") wins over the library's.
+    expect(images[1]).to.include({ role: 'body', caption: '联络站里的群众座谈', credit: '摄影：王明' });
+  });
+
   it('RSS 2.0 parses back with content:encoded, the cover as enclosure and Media RSS captions and credits', async () => {
     const res = await app.request('GET', '/api/partner/feed.rss', { headers: { 'x-partner-key': key } });
     expectStatus(res, 200);
