@@ -54,8 +54,32 @@ function createRenderer(): MarkdownIt.MarkdownIt {
     }
     if (!isSafeUrl(src, 'image')) token.attrSet('src', '');
     token.attrSet('loading', 'lazy');
-    return defaultImage(tokens, idx, options, env, self);
+    const img = defaultImage(tokens, idx, options, env, self);
+    if (!token.meta?.figure || !(token.content || token.attrGet('title'))) return img;
+    const title = String(token.attrGet('title') ?? '');
+    const credit = title ? `<span class="credit">${md.utils.escapeHtml(title)}</span>` : '';
+    return `${img}<figcaption>${md.utils.escapeHtml(token.content)}${credit}</figcaption>`;
   };
+
+  // A photo alone in its paragraph is shown as covers are: a <figure> with the alt text as its caption and the title
+  // (![说明](图 "摄影：某某")) as the credit under it. Images inside a sentence stay inline.
+  md.core.ruler.push('image_figures', (state) => {
+    const tokens = state.tokens;
+    for (let i = 1; i < tokens.length - 1; i += 1) {
+      if (tokens[i].type !== 'inline' || tokens[i - 1].type !== 'paragraph_open' || tokens[i + 1].type !== 'paragraph_close') continue;
+      const parts = (tokens[i].children ?? []).filter((c) => !(c.type === 'text' && !c.content.trim()) && c.type !== 'softbreak');
+      const image = parts.length === 1 && parts[0].type === 'image' ? parts[0] : undefined;
+      if (!image || /^(https?:)?\/\//i.test(canonical(String(image.attrGet('src') ?? '')))) continue;
+      for (const t of [tokens[i - 1], image, tokens[i + 1]]) t.meta = { ...t.meta, figure: true };
+    }
+  });
+  const paragraph = (tag: 'open' | 'close') => {
+    const fallback = md.renderer.rules[`paragraph_${tag}`] ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+    md.renderer.rules[`paragraph_${tag}`] = (tokens, idx, options, env, self) =>
+      tokens[idx].meta?.figure ? (tag === 'open' ? '<figure>' : '</figure>\n') : fallback(tokens, idx, options, env, self);
+  };
+  paragraph('open');
+  paragraph('close');
   return md;
 }
 

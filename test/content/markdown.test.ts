@@ -59,6 +59,18 @@ describe('content: Markdown rendering', () => {
     expect(renderMarkdown('![p](data:image/png;base64,iVBORw0KGgo=)')).to.contain('src="data:image/png;base64');
   });
 
+  it('shows a photo alone in its paragraph as a figure with its caption and credit; inline images stay inline', () => {
+    expect(renderMarkdown('![代表走访农户](/media/a.jpg "摄影：王明")')).to.equal(
+      '<figure><img src="/media/a.jpg" alt="代表走访农户" title="摄影：王明" loading="lazy"><figcaption>代表走访农户<span class="credit">摄影：王明</span></figcaption></figure>\n',
+    );
+    expect(renderMarkdown('![<b>说明</b>](/media/a.jpg)')).to.contain('<figcaption>&lt;b&gt;说明&lt;/b&gt;</figcaption>');
+    expect(renderMarkdown('![](/media/a.jpg)')).to.equal('<figure><img src="/media/a.jpg" alt="" loading="lazy"></figure>\n');
+    const inline = renderMarkdown('走访时拍下 ![农场](/media/a.jpg) 这张照片');
+    expect(inline).to.match(/^<p>走访时拍下 <img [^>]+> 这张照片<\/p>/);
+    expect(inline).not.to.contain('figcaption');
+    expect(renderMarkdown('![照片](https://tracker.example/p.png)')).not.to.contain('<figure');
+  });
+
   it('shows raw HTML as text rather than dropping what the editor typed', () => {
     expect(renderMarkdown('<b>粗</b>')).to.contain('&lt;b&gt;粗&lt;/b&gt;');
   });
