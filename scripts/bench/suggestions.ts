@@ -13,15 +13,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mongoose, { Types } from 'mongoose';
+import { Department, Suggestion } from '../../src/suggestions/models';
 import { startEmbeddedMongo } from '../../src/embedded-mongo';
-import { CATEGORIES, Department, RATINGS, Suggestion, type Status } from '../../src/suggestions/models';
 import { computeRates, computeRatesFromRecords } from '../../src/suggestions/rates';
 import { SuggestionTally, suggestionTallies } from '../../src/suggestions/tallies';
 import { AggregateMark } from '../../src/aggregates/marks';
 import { parsePeriod } from '../../src/suggestions/periods';
 import { listSuggestions } from '../../src/suggestions/service';
 import type { Actor } from '../../src/suggestions/context';
-import { rng } from './articles';
+import { seedSuggestions } from '../seed/suggestions';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '30000' }, runs: { type: 'string', default: '20' }, db: { type: 'string' } } });
 const COUNT = Number(values.count);
@@ -29,7 +29,6 @@ const RUNS = Number(values.runs);
 const COUNTIES = 10;
 const DEPARTMENTS_PER_COUNTY = 40;
 const FIRST_YEAR = 2025;
-const DAY = 86_400_000;
 const NOW = new Date(Date.UTC(FIRST_YEAR + 3, 0, 15, 2));
 
 function percentile(sorted: number[], p: number): number {
@@ -50,65 +49,10 @@ async function measure(run: () => Promise<unknown>): Promise<string> {
 
 /** 30,000 suggestions (by default) over three years, 10 counties, 40 departments each. */
 async function load(): Promise<void> {
-  const r = rng(7);
-  const pick = <T>(items: readonly T[]) => items[Math.floor(r() * items.length)];
-  const counties = Array.from({ length: COUNTIES }, (_, i) => `县${i + 1}`);
-  const departments = counties.flatMap((county) =>
-    Array.from({ length: DEPARTMENTS_PER_COUNTY }, (_, j) => ({
-      _id: new Types.ObjectId(),
-      county,
-      name: `${county}单位${j + 1}`,
-      contactName: '联系人',
-      contactPhone: '13800000000',
-      deletedAt: null,
-      createdAt: NOW,
-      updatedAt: NOW,
-    })),
-  );
-  await Department.collection.insertMany(departments);
   const t0 = Date.now();
-  const span = NOW.getTime() - Date.UTC(FIRST_YEAR, 0, 1);
-  const actor = new Types.ObjectId();
-  for (let b = 0; b < COUNT; b += 1000) {
-    const docs = Array.from({ length: Math.min(1000, COUNT - b) }, () => {
-      const county = pick(counties);
-      const registeredAt = new Date(Date.UTC(FIRST_YEAR, 0, 1) + Math.floor(r() * span));
-      const roll = r();
-      const status: Status = roll < 0.05 ? 'registered' : roll < 0.1 ? 'sorted' : roll < 0.25 ? 'assigned' : roll < 0.3 ? 'answered' : roll < 0.35 ? 'rated' : 'closed';
-      const assigned = !['registered', 'sorted'].includes(status);
-      const answered = ['answered', 'rated', 'closed'].includes(status);
-      const lead = assigned ? pick(departments.filter((d) => d.county === county)) : undefined;
-      const deadline = new Date(registeredAt.getTime() + 90 * DAY);
-      const rating = ['rated', 'closed'].includes(status) ? (status === 'closed' ? pick(RATINGS.slice(0, 2)) : pick(RATINGS)) : undefined;
-      return {
-        text: '建议内容',
-        category: pick(CATEGORIES),
-        region: { county, township: `乡镇${Math.floor(r() * 12) + 1}` },
-        deputyIds: [new Types.ObjectId()],
-        attachmentIds: [],
-        public: r() < 0.5,
-        status,
-        version: 3,
-        round: 1,
-        coDepartmentIds: [],
-        departmentIds: lead ? [lead._id] : [],
-        ...(lead ? { leadDepartmentId: lead._id, assignedAt: registeredAt, deadline } : {}),
-        hard: false,
-        transfers: [],
-        answers: answered ? [{ round: 1, text: '答复', answerClass: 'A', at: deadline, by: actor, departmentId: lead!._id, onTime: r() < 0.9 }] : [],
-        ratings: [],
-        ...(rating ? { lastRating: rating } : {}),
-        dissatisfiedCount: 0,
-        escalations: [],
-        history: [],
-        registeredAt,
-        createdBy: actor,
-        updatedAt: registeredAt,
-      };
-    });
-    await Suggestion.collection.insertMany(docs, { ordered: false });
-  }
-  console.log(`loaded ${COUNT.toLocaleString()} suggestions, ${departments.length} departments in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  const counties = Array.from({ length: COUNTIES }, (_, i) => `县${i + 1}`);
+  const { departments } = await seedSuggestions({ count: COUNT, counties, departmentsPerCounty: DEPARTMENTS_PER_COUNTY, from: new Date(Date.UTC(FIRST_YEAR, 0, 1)), to: NOW });
+  console.log(`loaded ${COUNT.toLocaleString()} suggestions, ${departments} departments in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
 async function main(): Promise<void> {
