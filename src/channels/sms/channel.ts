@@ -16,7 +16,7 @@ import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import { ChannelError, type Channel, type DeliveryOutcome, type DeliveryRequest, type RecipientOutcome, type SmsRecipient } from '../types';
 import { SmsOptOutModel, type SmsMessageStatus } from './models';
-import { changeBatch, changeNumbers, deliveryRecords, insertBatch, providerIdsOnRecord, recentTexts, type BatchEntry, type BatchHeader, type NumberRecord } from './records';
+import { changeBatch, changeNumbers, deliveryRecords, entryOf, insertBatch, providerIdsOnRecord, recentTexts, type BatchEntry, type BatchHeader, type NumberRecord } from './records';
 import { normalizeChinaMobile } from './phone';
 import { SmsProviderError, type LookupAnswer, type ProviderMessage, type ProviderRecord, type SmsProvider } from './provider';
 import { charLength, loadSmsTemplates, type SmsTemplate, type SmsTemplates } from './templates';
@@ -505,18 +505,6 @@ function viewOf(header: BatchHeader, e: BatchEntry): RecordView {
     handedAt: header.handedAt,
     requestId: header.requestId,
   };
-}
-
-/** A record back as its batch entry. */
-function entryOf(d: Pick<NumberRecord, 'phone' | 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage' | 'evidence' | 'receiptAt' | 'settledAt'>): BatchEntry {
-  const e: BatchEntry = { p: d.phone, s: d.status };
-  if (d.providerMessageId) e.id = d.providerMessageId;
-  if (d.errorCode) e.e = d.errorCode;
-  if (d.errorMessage) e.m = d.errorMessage;
-  if (d.evidence) e.ev = d.evidence;
-  if (d.receiptAt) e.at = d.receiptAt;
-  if (d.settledAt) e.t = d.settledAt;
-  return e;
 }
 
 function toOutcome(d: Pick<NumberRecord, 'phone' | 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage'>): RecipientOutcome {

@@ -300,7 +300,7 @@ export async function adoptLegacySmsRecords(): Promise<number> {
           ...(first.handedAt ? { handedAt: first.handedAt } : {}),
           ...(first.requestId ? { requestId: first.requestId } : {}),
           v: 0,
-          r: part.map((d) => compactEntry(d)),
+          r: part.map((d) => entryOf(d)),
         });
       }
     }
@@ -323,7 +323,8 @@ export async function adoptLegacySmsRecords(): Promise<number> {
   return adopted;
 }
 
-function compactEntry(d: SmsMessageDoc): BatchEntry {
+/** A number's record (current or of the old per-number layout) as its compact batch entry. */
+export function entryOf(d: Pick<NumberRecord, 'phone' | 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage' | 'evidence' | 'receiptAt' | 'settledAt'>): BatchEntry {
   const e: BatchEntry = { p: d.phone, s: d.status };
   if (d.providerMessageId) e.id = d.providerMessageId;
   if (d.errorCode) e.e = d.errorCode;
