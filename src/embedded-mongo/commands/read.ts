@@ -109,7 +109,12 @@ export function explainFind(ctx: Parameters<CommandTable[string]['run']>[0], cmd
     };
   }
   const res = runQuery(coll, { filter, sort: cmd.sort as Document | undefined, skip: asNumber(cmd.skip), limit: Math.abs(asNumber(cmd.limit) ?? 0), collation: cmd.collation as Document | undefined });
-  const scan = res.stage === 'COLLSCAN' ? { stage: 'COLLSCAN' } : { stage: 'FETCH', inputStage: { stage: res.stage === 'IDHACK' ? 'IDHACK' : 'IXSCAN', indexName: res.index } };
+  const scan =
+    res.stage === 'COLLSCAN'
+      ? { stage: 'COLLSCAN' }
+      : res.stage === 'GEO_NEAR_2DSPHERE'
+        ? { stage: 'GEO_NEAR_2DSPHERE', indexName: res.index, inputStages: [{ stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: res.index } }] }
+        : { stage: 'FETCH', inputStage: { stage: res.stage === 'IDHACK' ? 'IDHACK' : 'IXSCAN', indexName: res.index } };
   return {
     queryPlanner: { namespace: `${ctx.db}.${name}`, parsedQuery: filter, winningPlan: scan, rejectedPlans: [] },
     executionStats: { executionSuccess: true, nReturned: res.records.length, executionTimeMillis: Date.now() - started, totalKeysExamined: res.stage === 'COLLSCAN' ? 0 : res.docsExamined, totalDocsExamined: res.docsExamined },

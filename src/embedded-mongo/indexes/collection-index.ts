@@ -10,6 +10,7 @@ import { canonicalKey, EMPTY_ARRAY_KEY, formatValue, pathValues } from '../bson-
 import type { SqliteStore } from '../storage/sqlite-store';
 import { afterPrefix, encodeKey } from './key-encoding';
 import { collationFolder, foldValue, type StringFolder } from './collation-keys';
+import { geoCellsAt } from './geo-cells';
 
 export interface IndexEntry {
   id: string; // canonical _id key of the document
@@ -44,6 +45,8 @@ export class CollectionIndex {
   readonly expireAfterSeconds?: number;
   readonly partial?: Query;
   private readonly partialParts = new Map<string, Query>();
+  /** Position of the `2dsphere` field, whose key is the S2 cell of each point (geo-cells.ts); -1 when none. */
+  readonly geoField: number;
   /** Strings → their collation keys, for an index with a (non-simple) collation (collation-keys.ts). */
   private readonly fold?: StringFolder;
 
@@ -58,6 +61,7 @@ export class CollectionIndex {
     const values = Object.values(key);
     this.kind = values.some((v) => v === 'text') ? 'text' : values.every((v) => typeof v === 'number' || v === 'hashed' || typeof v === 'object') ? 'btree' : 'other';
     this.dirs = values.map((v) => (typeof v === 'number' && v < 0 ? -1 : 1));
+    this.geoField = values.indexOf('2dsphere');
     this.unique = spec.unique === true || this.name === '_id_';
     this.sparse = spec.sparse === true;
     if (typeof spec.expireAfterSeconds === 'number') this.expireAfterSeconds = spec.expireAfterSeconds;
@@ -106,6 +110,15 @@ export class CollectionIndex {
     let combos: unknown[][] = [[]];
     let allMissing = true;
     for (let fi = 0; fi < this.fields.length; fi++) {
+      if (fi === this.geoField) {
+        // As mongod's 2dsphere (version 2+) indexes: a document without points under the geo field has no entry.
+        const cells = geoCellsAt(doc, this.fields[fi]);
+        if (cells.length === 0) return [];
+        if (cells.length > 1) this.markMultikey(fi);
+        combos = combos.flatMap((c) => cells.map((cell) => [...c, cell]));
+        allMissing = false;
+        continue;
+      }
       const { values, multikey } = pathValues(doc, this.fields[fi], EMPTY_ARRAY_KEY);
       if (multikey) this.markMultikey(fi);
       if (values.length === 1) {
@@ -129,7 +142,7 @@ export class CollectionIndex {
     }
     if (this.sparse && allMissing) return [];
     const fold = this.fold;
-    return fold ? combos.map((c) => c.map((v) => foldValue(v, fold))) : combos;
+    return fold ? combos.map((c) => c.map((v, i) => (i === this.geoField ? v : foldValue(v, fold)))) : combos;
   }
 
   /** Throws MongoDB's E11000 error when another document already holds one of `keys`. */

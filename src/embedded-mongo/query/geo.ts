@@ -8,6 +8,7 @@
 import type { Document } from 'bson';
 import { CommandError } from '../errors';
 import { formatValue, isPlainObject, toNumber, typeRank } from '../bson-values';
+import type { GeoRegion } from '../indexes/geo-cells';
 
 export const EARTH_RADIUS_M = 6378100;
 type Pt = [number, number];
@@ -128,8 +129,50 @@ export interface NearSpec {
   point: Pt;
   /** distance of a point from the centre, in the query's units */
   distance(p: Pt): number;
+  /** A region holding every point within `d` (query units) of the centre, for a geo index to scan. */
+  regionWithin(d: number): GeoRegion;
+  /** The smallest distance worth searching first, in query units (about 100 m). */
+  startRadius: number;
+  /** From this distance on, the region is the whole sphere. */
+  wholeRadius: number;
   min?: number;
   max?: number;
+}
+
+/** The box [x ± d] × [y ± d] in degrees (planar legacy shapes), clamped to the sphere. */
+function planarBox([x, y]: Pt, d: number): GeoRegion {
+  return { kind: 'rect', lngLo: x - d, lngHi: x + d, latLo: Math.max(-90, y - d), latHi: Math.min(90, y + d) };
+}
+
+function boxOf(pts: Pt[]): GeoRegion {
+  const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
+  return { kind: 'rect', lngLo: Math.min(...xs), lngHi: Math.max(...xs), latLo: Math.max(-90, Math.min(...ys)), latHi: Math.min(90, Math.max(...ys)) };
+}
+
+/** A region holding every point a `$geoWithin` shape can match (the shape's bounding cap or box). */
+export function withinRegion(shape: unknown): GeoRegion | undefined {
+  if (!isPlainObject(shape)) return undefined;
+  if (shape.$geometry !== undefined) {
+    const g = shape.$geometry as Document;
+    if (g?.type !== 'Polygon' && g?.type !== 'MultiPolygon') return undefined;
+    const pts = docPoints(g);
+    return pts.length ? boxOf(pts) : undefined;
+  }
+  for (const op of ['$box', '$polygon'] as const) {
+    if (Array.isArray(shape[op])) {
+      const pts = (shape[op] as unknown[]).map(parsePoint);
+      return pts.length && pts.every(Boolean) ? boxOf(pts as Pt[]) : undefined;
+    }
+  }
+  for (const op of ['$center', '$centerSphere'] as const) {
+    if (Array.isArray(shape[op])) {
+      const [c, r] = shape[op] as unknown[];
+      const centre = parsePoint(c), radius = num(r);
+      if (!centre || radius === undefined) return undefined;
+      return op === '$center' ? planarBox(centre, radius) : { kind: 'cap', centre, angle: radius };
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -150,7 +193,10 @@ export function parseNear(arg: unknown, spherical: boolean, siblings: Document =
   const distance = geoJson ? (p: Pt) => sphereAngle(p, point) * EARTH_RADIUS_M : spherical ? (p: Pt) => sphereAngle(p, point) : (p: Pt) => flat(p, point);
   const min = num(bounds.$minDistance), max = num(bounds.$maxDistance);
   if ((min !== undefined && min < 0) || (max !== undefined && max < 0)) throw new CommandError('BadValue', '$minDistance / $maxDistance must be non-negative');
-  return { point, distance, min, max };
+  const metersPerUnit = geoJson ? 1 : spherical ? EARTH_RADIUS_M : (EARTH_RADIUS_M * Math.PI) / 180;
+  const regionWithin = (d: number): GeoRegion => (geoJson || spherical ? { kind: 'cap', centre: point, angle: geoJson ? d / EARTH_RADIUS_M : d } : planarBox(point, d));
+  const wholeRadius = geoJson ? Math.PI * EARTH_RADIUS_M : spherical ? Math.PI : 540;
+  return { point, distance, min, max, regionWithin, startRadius: 100 / metersPerUnit, wholeRadius };
 }
 
 function checkBounds([lng, lat]: Pt): void {

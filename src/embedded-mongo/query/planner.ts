@@ -8,6 +8,7 @@ import type { Document } from 'bson';
 import { canonicalKey, compareBson, isOperatorObject, isPlainObject, setPath, typeRank, TypeBound } from '../bson-values';
 import type { CollectionIndex, KeyBound } from '../indexes/collection-index';
 import type { Collection, DocRecord } from '../storage/collection';
+import { findWithin, geoIndexFor, withinRecords } from './geo-plan';
 import type { SortField } from './sort';
 
 export interface Plan {
@@ -194,6 +195,24 @@ function holdsAllMatches(idx: CollectionIndex, conds: Map<string, FieldCond>): b
   return idx.partialTest(rest, witness);
 }
 
+/** The filter's equality values by field (null included: missing fields index as null), for index prefixes. */
+export function filterEqualities(filter: Document): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [field, c] of conditionsOf(filter)) if (c.hasEq) out.set(field, c.eq);
+  return out;
+}
+
+/** `$geoWithin` through a 2dsphere index: the key ranges of the shape's covering (geo-plan.ts). */
+function geoWithinPlan(coll: Collection, filter: Document, conds: Map<string, FieldCond>, sort: SortField[]): Plan | undefined {
+  const within = findWithin(filter);
+  if (!within) return undefined;
+  const equalities = new Map<string, unknown>();
+  for (const [field, c] of conds) if (c.hasEq) equalities.set(field, c.eq);
+  const choice = geoIndexFor(coll, within.path, equalities);
+  if (!choice) return undefined;
+  return { stage: 'IXSCAN', index: choice.index.name, sorted: sort.length === 0, records: () => withinRecords(coll, choice, within.region) };
+}
+
 export function planQuery(coll: Collection, filter: Document, sort: SortField[]): Plan {
   const conds = conditionsOf(filter);
   const idCond = conds.get('_id');
@@ -225,6 +244,11 @@ export function planQuery(coll: Collection, filter: Document, sort: SortField[])
     if (!idx.covering && !holdsAllMatches(idx, conds)) continue;
     const c = candidateFor(idx, conds, sort);
     if (c && (!best || c.score > best.score)) best = c;
+  }
+  // An equality on a B-tree index narrows more than a region's cells; anything weaker loses to the geo index.
+  if (!best || best.score < 100) {
+    const geo = geoWithinPlan(coll, filter, conds, sort);
+    if (geo) return geo;
   }
   if (!best) {
     return { stage: 'COLLSCAN', sorted: sort.length === 0, records: () => coll.records.values() };

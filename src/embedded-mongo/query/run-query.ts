@@ -4,8 +4,9 @@ import type { Collection, DocRecord } from '../storage/collection';
 import { isPlainObject } from '../bson-values';
 import { collatedCompare, collatorFor } from './collation';
 import { compileFilter } from './matcher';
+import { geoIndexFor, nearRecords } from './geo-plan';
 import { findNear, sortByDistance } from './near';
-import { planQuery } from './planner';
+import { filterEqualities, planQuery } from './planner';
 import { parseSort, sortDocs } from './sort';
 
 export interface QuerySpec {
@@ -41,11 +42,27 @@ export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryRe
   const skip = Math.max(0, Math.trunc(Number(spec.skip ?? 0)) || 0);
   const limit = Math.abs(Math.trunc(Number(spec.limit ?? 0)) || 0);
   const near = findNear(rest);
-  // Index keys are binary-ordered: a collated query that compares or sorts strings (or a near query, which has
-  // no geo index structure yet) scans the collection so comparisons and order follow the collation.
+  // Index keys are binary-ordered: a collated query that compares or sorts strings scans the collection so
+  // comparisons and order follow the collation.
   // Without strings in the filter and without a sort (`{ _id: oid }` on a collection with a default
   // collation), the collation cannot change the result and the indexes serve as usual.
   const collatedStrings = !!collator && (sort.length > 0 || containsString(spec.filter));
+  if (near) {
+    // a 2dsphere index gives the documents nearest first; only equalities before its geo field narrow it
+    const geo = geoIndexFor(coll, near.path, collatedStrings ? new Map() : filterEqualities(spec.filter ?? {}));
+    if (geo) {
+      const stats = { examined: 0 };
+      const out: DocRecord[] = [];
+      for (const { rec } of nearRecords(coll, geo, near.path, near.spec, stats)) {
+        if (!test(rec.doc)) continue;
+        out.push(rec);
+        if (!sort.length && limit && out.length >= skip + limit) break;
+      }
+      const ordered = sort.length ? sortDocs(out, sort, (r) => r.doc, collatedCompare(collator), limit ? skip + limit : undefined) : out;
+      const records = ordered.slice(skip, limit ? skip + limit : undefined);
+      return { records, stage: 'GEO_NEAR_2DSPHERE', index: geo.index.name, docsExamined: stats.examined, restFilter: rest };
+    }
+  }
   const plan = collatedStrings || near ? planQuery(coll, {}, []) : planQuery(coll, spec.filter ?? {}, sort);
   let examined = 0;
   const out: DocRecord[] = [];

@@ -6,8 +6,17 @@ import { Collection, ID_INDEX_SPEC } from './collection';
 import type { DocumentCache } from './document-cache';
 import type { SqliteStore } from './sqlite-store';
 
-/** The data file's format: 1 = a collated index's tree holds collation keys (collation-keys.ts). */
-const FORMAT_VERSION = 1;
+/**
+ * The data file's format: 1 = a collated index's tree holds collation keys (collation-keys.ts);
+ * 2 = a 2dsphere index's tree holds S2 cell keys (geo-cells.ts).
+ */
+const FORMAT_VERSION = 2;
+
+/** Whether an index's tree, written under an older format, holds keys of another kind and is rebuilt once. */
+function keysChangedSince(format: number, spec: Document): boolean {
+  if (format < 1 && spec.collation) return true;
+  return format < 2 && Object.values(spec.key as Document).includes('2dsphere');
+}
 
 export function splitNs(ns: string): [string, string] {
   const dot = ns.indexOf('.');
@@ -43,7 +52,8 @@ export class Catalog {
   load(): void {
     const trees = new Map<string, { ix: number; multikey: number }>();
     for (const t of this.store.indexTrees()) trees.set(`${t.ns}\u0000${t.name}`, t);
-    const rebuildCollated = this.store.formatVersion < FORMAT_VERSION; // their trees held binary keys before format 1
+    const format = this.store.formatVersion;
+    const upgrading = format < FORMAT_VERSION;
     const specs = new Map<string, Document[]>();
     for (const { ns, name, spec } of this.store.indexes()) {
       if (name === '_id_') continue;
@@ -58,19 +68,19 @@ export class Catalog {
       const ordered = [ID_INDEX_SPEC, ...(specs.get(ns) ?? []).sort((a, b) => treeOrder(ns, a) - treeOrder(ns, b))];
       for (const spec of ordered) {
         let tree = trees.get(`${ns}\u0000${String(spec.name)}`);
-        if (tree && rebuildCollated && (spec as Document).collation) {
+        if (tree && upgrading && keysChangedSince(format, spec as Document)) {
           this.store.transaction(() => this.store.dropIndexTree(tree!.ix));
           tree = undefined;
         }
         // A rebuilt index keeps the documents it already had, as mongod keeps an index across an upgrade.
         const idx = tree
           ? new CollectionIndex(spec, { store: this.store, ix: tree.ix, multikeyFields: tree.multikey })
-          : this.store.transaction(() => c.buildIndex(spec, !rebuildCollated));
+          : this.store.transaction(() => c.buildIndex(spec, !upgrading));
         indexes.set(idx.name, idx);
       }
       this.attach(c);
     }
-    if (rebuildCollated) this.store.formatVersion = FORMAT_VERSION;
+    if (upgrading) this.store.formatVersion = FORMAT_VERSION;
   }
 
   private attach(c: Collection): void {
