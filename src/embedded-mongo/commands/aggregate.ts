@@ -13,12 +13,12 @@ import { collatorFor } from '../query/collation';
 import { countFromIndex } from '../query/index-count';
 import { runQuery, type QuerySpec } from '../query/run-query';
 import type { Collection } from '../storage/collection';
-import { geoNearDocuments, runGeoNear } from './geo-near';
+import { geoNearDocuments } from './geo-near';
 import { collStatsDocument, currentOps } from './introspection';
 import { assertNotView, resolveView } from './views';
 import { idFirst } from '../query/update';
 import { validateCollectionName } from '../storage/catalog';
-import { explainFind } from './read';
+import { explainAggregate } from './read';
 import { asDoc, asNumber, type CommandContext, type CommandTable } from './types';
 
 const UNSUPPORTED_STAGES: Record<string, string> = {
@@ -165,27 +165,12 @@ function writeOut(ctx: CommandContext, out: string, results: Document[]): void {
   catalog.rename(tmp, ctx.db, out);
 }
 
-/** explain of a pipeline opening with `$geoNear`: its plan (GEO_NEAR_2DSPHERE through the index, or a scan) and documents read. */
-function explainGeoNear(ctx: CommandContext, target: string, pipeline: Document[], collation: Document | undefined): Document {
-  const started = Date.now();
-  const nextLimit = pipeline[1]?.$limit;
-  const run = runGeoNear(ctx.engine.catalog.get(ctx.db, target), pipeline[0].$geoNear, collation, typeof nextLimit === 'number' && nextLimit > 0 ? nextLimit : undefined);
-  const winningPlan = run.stage === 'COLLSCAN' ? { stage: 'COLLSCAN' } : { stage: 'GEO_NEAR_2DSPHERE', indexName: run.index, inputStages: [{ stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: run.index } }] };
-  return {
-    queryPlanner: { namespace: `${ctx.db}.${target}`, winningPlan, rejectedPlans: [] },
-    executionStats: { executionSuccess: true, nReturned: run.docs.length, executionTimeMillis: Date.now() - started, totalKeysExamined: run.docsExamined, totalDocsExamined: run.docsExamined },
-    serverInfo: { host: ctx.engine.host, port: ctx.engine.port, version: '7.0.0' },
-    ok: 1,
-  };
-}
-
 function aggregate(ctx: CommandContext, cmd: Document): Document {
   const target = cmd.aggregate;
   if (typeof target !== 'string' && target !== 1) throw new CommandError('InvalidNamespace', "Invalid input namespace, { aggregate: 1 } or a collection name expected");
   if (!Array.isArray(cmd.pipeline)) throw new CommandError('TypeMismatch', "'pipeline' option must be specified as an array");
   let pipeline = cmd.pipeline as Document[];
-  if (cmd.explain === true && typeof target === 'string' && isPlainObject(pipeline[0]?.$geoNear)) return explainGeoNear(ctx, target, pipeline, cmd.collation as Document | undefined);
-  if (cmd.explain === true) return explainFind(ctx, { aggregate: target, filter: pipeline[0]?.$match ?? {} });
+  if (cmd.explain === true) return explainAggregate(ctx, target, pipeline, cmd.collation as Document | undefined);
   if (!cmd.cursor || typeof cmd.cursor !== 'object') throw new CommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
   const last = pipeline[pipeline.length - 1];
   let out: string | undefined;

@@ -1,11 +1,12 @@
 /** find, getMore, killCursors, count, distinct. */
 import { Long, type Document } from 'bson';
 import { CommandError } from '../errors';
-import { pathValues } from '../bson-values';
+import { isPlainObject, pathValues } from '../bson-values';
 import { collatedCompare, collatorFor } from '../query/collation';
 import { countFromIndex } from '../query/index-count';
 import { runQuery } from '../query/run-query';
 import { runPipeline } from './aggregate';
+import { runGeoNear } from './geo-near';
 import { compileProjection } from './projection';
 import { resolveView } from './views';
 import { asDoc, asNumber, collectionArg, type CommandTable } from './types';
@@ -93,7 +94,29 @@ function viewStages(spec: { filter?: Document; sort?: Document; skip?: number; l
   return stages;
 }
 
-export function explainFind(ctx: Parameters<CommandTable[string]['run']>[0], cmd: Document): Document {
+/** explain of a pipeline opening with `$geoNear`: its plan (GEO_NEAR_2DSPHERE through the index, or a scan) and documents read. */
+function explainGeoNear(ctx: ExplainContext, target: string, pipeline: Document[], collation: Document | undefined): Document {
+  const started = Date.now();
+  const nextLimit = pipeline[1]?.$limit;
+  const run = runGeoNear(ctx.engine.catalog.get(ctx.db, target), pipeline[0].$geoNear, collation, typeof nextLimit === 'number' && nextLimit > 0 ? nextLimit : undefined);
+  const winningPlan = run.stage === 'COLLSCAN' ? { stage: 'COLLSCAN' } : { stage: 'GEO_NEAR_2DSPHERE', indexName: run.index, inputStages: [{ stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: run.index } }] };
+  return {
+    queryPlanner: { namespace: `${ctx.db}.${target}`, winningPlan, rejectedPlans: [] },
+    executionStats: { executionSuccess: true, nReturned: run.docs.length, executionTimeMillis: Date.now() - started, totalKeysExamined: run.docsExamined, totalDocsExamined: run.docsExamined },
+    serverInfo: { host: ctx.engine.host, port: ctx.engine.port, version: '7.0.0' },
+    ok: 1,
+  };
+}
+
+/** explain of an aggregate: its leading `$geoNear`, or the find its leading `$match` makes. */
+export function explainAggregate(ctx: ExplainContext, target: unknown, pipeline: Document[] | undefined, collation: Document | undefined): Document {
+  if (typeof target === 'string' && isPlainObject(pipeline?.[0]?.$geoNear)) return explainGeoNear(ctx, target, pipeline!, collation);
+  return explainFind(ctx, { aggregate: target, filter: pipeline?.[0]?.$match ?? {}, collation });
+}
+
+type ExplainContext = Parameters<CommandTable[string]['run']>[0];
+
+export function explainFind(ctx: ExplainContext, cmd: Document): Document {
   const name = String(cmd.find ?? cmd.count ?? cmd.aggregate ?? cmd.distinct ?? '');
   const coll = ctx.engine.catalog.get(ctx.db, name);
   const started = Date.now();

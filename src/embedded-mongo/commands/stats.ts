@@ -2,7 +2,7 @@
 import type { Document } from 'bson';
 import { CommandError } from '../errors';
 import type { Collection } from '../storage/collection';
-import { explainFind } from './read';
+import { explainAggregate, explainFind } from './read';
 import { isView } from './views';
 import { asNumber, collectionArg, type CommandTable } from './types';
 
@@ -70,7 +70,7 @@ export const statsCommands: CommandTable = {
       const inner = cmd.explain as Document;
       if (!inner || typeof inner !== 'object') throw new CommandError('TypeMismatch', 'explain command requires a nested object');
       const verb = Object.keys(inner)[0];
-      if (verb === 'aggregate') return explainFind(ctx, { aggregate: inner.aggregate, filter: (inner.pipeline as Document[] | undefined)?.[0]?.$match ?? {} });
+      if (verb === 'aggregate') return explainAggregate(ctx, inner.aggregate, inner.pipeline as Document[] | undefined, inner.collation as Document | undefined);
       if (!['find', 'count', 'distinct', 'update', 'delete', 'findAndModify'].includes(verb)) throw new CommandError('CommandNotSupported', `explain of ${verb} is not supported`);
       if (verb === 'update' || verb === 'delete') {
         const stmt = ((inner[verb === 'update' ? 'updates' : 'deletes'] as Document[]) ?? [])[0] ?? {};
