@@ -172,12 +172,29 @@ export class CollectionIndex {
     for (const key of keys) this.tree.store.removeIndexEntry(this.tree.ix, encodeKey(key, this.dirs), id);
   }
 
-  /** Entries between two key prefixes (either may be open), in index order or reversed, read from disk as the scan goes. */
-  *scan(start: KeyBound | undefined, end: KeyBound | undefined, reverse = false): Generator<IndexEntry> {
+  /** A query value as this index keys it: strings as collation keys in a collated index. */
+  keyValue(v: unknown): unknown {
+    return this.fold ? foldValue(v, this.fold) : v;
+  }
+
+  private byteRange(start: KeyBound | undefined, end: KeyBound | undefined): [Buffer, Buffer] {
     const lower = start ? (start.inclusive ? encodeKey(start.key, this.dirs) : afterPrefix(encodeKey(start.key, this.dirs))) : NO_LOWER;
     const upper = end ? (end.inclusive ? afterPrefix(encodeKey(end.key, this.dirs)) : encodeKey(end.key, this.dirs)) : NO_UPPER;
+    return [lower, upper];
+  }
+
+  /** Entries between two key prefixes (either may be open), in index order or reversed, read from disk as the scan goes. */
+  *scan(start: KeyBound | undefined, end: KeyBound | undefined, reverse = false): Generator<IndexEntry> {
+    const [lower, upper] = this.byteRange(start, end);
     if (Buffer.compare(lower, upper) >= 0) return;
     for (const id of this.tree.store.scanIndex(this.tree.ix, lower, upper, reverse)) yield { id };
+  }
+
+  /** The encoded keys (no document ids) between two key prefixes, in index order. */
+  *scanKeys(start: KeyBound | undefined, end: KeyBound | undefined): Generator<Buffer> {
+    const [lower, upper] = this.byteRange(start, end);
+    if (Buffer.compare(lower, upper) >= 0) return;
+    yield* this.tree.store.scanIndexKeys(this.tree.ix, lower, upper);
   }
 }
 

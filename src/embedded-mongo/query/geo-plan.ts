@@ -10,6 +10,7 @@ import type { CollectionIndex, IndexEntry } from '../indexes/collection-index';
 import { coverRanges, subtractRanges, unionRanges, type CellRange, type GeoRegion } from '../indexes/geo-cells';
 import type { Collection, DocRecord } from '../storage/collection';
 import { docPoints, nearDistance, withinRegion, type NearSpec } from './geo';
+import { MinHeap } from './min-heap';
 import { pathCandidates } from './mongo-query';
 
 /** A 2dsphere index on the path and the equality values of the fields before its geo field. */
@@ -65,52 +66,13 @@ export function* withinRecords(coll: Collection, choice: GeoIndexChoice, region:
   }
 }
 
-/** A binary min-heap of documents by distance. */
-class NearestFirst {
-  private readonly items: { rec: DocRecord; d: number }[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  peek(): number {
-    return this.items[0].d;
-  }
-  push(item: { rec: DocRecord; d: number }): void {
-    const a = this.items;
-    a.push(item);
-    for (let i = a.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (a[p].d <= a[i].d) break;
-      [a[p], a[i]] = [a[i], a[p]];
-      i = p;
-    }
-  }
-  pop(): { rec: DocRecord; d: number } {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < a.length && a[l].d < a[m].d) m = l;
-        if (r < a.length && a[r].d < a[m].d) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i], a[m]];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
 /**
  * Documents with a point under `path` within [min, max] of the centre, nearest first, read from the index in
  * caps growing 4× from ~100 m; `stats.examined` counts the documents read.
  */
 export function* nearRecords(coll: Collection, choice: GeoIndexChoice, path: string, spec: NearSpec, stats: { examined: number }): Generator<{ rec: DocRecord; d: number }> {
   const seen = new Set<string>();
-  const heap = new NearestFirst();
+  const heap = new MinHeap<{ rec: DocRecord; d: number }>((a, b) => a.d - b.d);
   const max = spec.max ?? Infinity;
   let done: CellRange[] = [];
   for (let r = Math.max(spec.startRadius, spec.min ?? 0); ; r *= 4) {
@@ -128,7 +90,7 @@ export function* nearRecords(coll: Collection, choice: GeoIndexChoice, path: str
       if (d !== undefined) heap.push({ rec, d });
     }
     const final = whole || radius >= max;
-    while (heap.size > 0 && (final || heap.peek() <= radius)) yield heap.pop();
+    while (heap.size > 0 && (final || heap.peek().d <= radius)) yield heap.pop();
     if (final) return;
   }
 }

@@ -4,10 +4,11 @@ import type { Collection, DocRecord } from '../storage/collection';
 import { isPlainObject } from '../bson-values';
 import { collatedCompare, collatorFor } from './collation';
 import { compileFilter } from './matcher';
-import { geoIndexFor, nearRecords } from './geo-plan';
-import { findNear, sortByDistance } from './near';
+import { collatedPlan } from './collated-plan';
+import { geoIndexFor, nearRecords, type GeoIndexChoice } from './geo-plan';
+import { findNear, sortByDistance, type NearCondition } from './near';
 import { filterEqualities, planQuery } from './planner';
-import { parseSort, sortDocs } from './sort';
+import { parseSort, sortDocs, type SortField } from './sort';
 
 export interface QuerySpec {
   filter?: Document;
@@ -42,32 +43,22 @@ export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryRe
   const skip = Math.max(0, Math.trunc(Number(spec.skip ?? 0)) || 0);
   const limit = Math.abs(Math.trunc(Number(spec.limit ?? 0)) || 0);
   const near = findNear(rest);
-  // Index keys are binary-ordered: a collated query that compares or sorts strings scans the collection so
-  // comparisons and order follow the collation.
+  // Index keys are binary-ordered: a collated query that compares or sorts strings uses only an index with the
+  // same collation, in the ways collated-plan.ts keeps exact, or scans the collection.
   // Without strings in the filter and without a sort (`{ _id: oid }` on a collection with a default
   // collation), the collation cannot change the result and the indexes serve as usual.
   const collatedStrings = !!collator && (sort.length > 0 || containsString(spec.filter));
   if (near) {
-    // a 2dsphere index gives the documents nearest first; only equalities before its geo field narrow it
     const geo = geoIndexFor(coll, near.path, collatedStrings ? new Map() : filterEqualities(spec.filter ?? {}));
-    if (geo) {
-      const stats = { examined: 0 };
-      const out: DocRecord[] = [];
-      for (const { rec } of nearRecords(coll, geo, near.path, near.spec, stats)) {
-        if (!test(rec.doc)) continue;
-        out.push(rec);
-        if (!sort.length && limit && out.length >= skip + limit) break;
-      }
-      const ordered = sort.length ? sortDocs(out, sort, (r) => r.doc, collatedCompare(collator), limit ? skip + limit : undefined) : out;
-      const records = ordered.slice(skip, limit ? skip + limit : undefined);
-      return { records, stage: 'GEO_NEAR_2DSPHERE', index: geo.index.name, docsExamined: stats.examined, restFilter: rest };
-    }
+    if (geo) return nearThroughIndex(coll, geo, near, test, sort, skip, limit, collator, rest);
   }
-  const plan = collatedStrings || near ? planQuery(coll, {}, []) : planQuery(coll, spec.filter ?? {}, sort);
+  // a collated query uses only an index with its collation (collated-plan.ts), or scans
+  const collatedIndexPlan = collatedStrings ? collatedPlan(coll, collation!, filterEqualities(spec.filter ?? {}), sort, collator!) : undefined;
+  const plan = collatedIndexPlan ?? (collatedStrings || near ? planQuery(coll, {}, []) : planQuery(coll, spec.filter ?? {}, sort));
   let examined = 0;
   const out: DocRecord[] = [];
   // a full scan planned without the sort is in order only when there is no sort
-  if (plan.sorted && !near && (!collatedStrings || sort.length === 0)) {
+  if (plan.sorted && !near && (!collatedStrings || sort.length === 0 || collatedIndexPlan)) {
     let skipped = 0;
     for (const rec of plan.records()) {
       examined++;
@@ -88,4 +79,17 @@ export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryRe
   let sorted = sort.length ? sortDocs(out, sort, (r) => r.doc, collatedCompare(collator), limit ? skip + limit : undefined) : near ? sortByDistance(out, near, (r) => r.doc, limit ? skip + limit : undefined) : out;
   if (skip || limit) sorted = sorted.slice(skip, limit ? skip + limit : undefined);
   return { records: sorted, stage: plan.stage, index: plan.index, docsExamined: examined, restFilter: rest };
+}
+
+/** `$near`/`$nearSphere` through a 2dsphere index: documents arrive nearest first, so a limit stops the search. */
+function nearThroughIndex(coll: Collection, geo: GeoIndexChoice, near: NearCondition, test: (d: Document) => boolean, sort: SortField[], skip: number, limit: number, collator: Intl.Collator | undefined, rest: Document): QueryResult {
+  const stats = { examined: 0 };
+  const out: DocRecord[] = [];
+  for (const { rec } of nearRecords(coll, geo, near.path, near.spec, stats)) {
+    if (!test(rec.doc)) continue;
+    out.push(rec);
+    if (!sort.length && limit && out.length >= skip + limit) break;
+  }
+  const ordered = sort.length ? sortDocs(out, sort, (r) => r.doc, collatedCompare(collator), limit ? skip + limit : undefined) : out;
+  return { records: ordered.slice(skip, limit ? skip + limit : undefined), stage: 'GEO_NEAR_2DSPHERE', index: geo.index.name, docsExamined: stats.examined, restFilter: rest };
 }
