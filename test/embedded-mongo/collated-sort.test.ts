@@ -82,7 +82,7 @@ describe('embedded-mongo: collated sort and equality through a collated index', 
   it('ties on the sorted field follow the rest of the sort', async () => {
     const rows = await deputies.find({}, { collation: { locale: 'zh' } }).sort({ name: 1, _id: -1 }).toArray();
     for (let i = 1; i < rows.length; i++) {
-      if (rows[i].name === rows[i - 1].name) expect(rows[i]._id).to.be.below(rows[i - 1]._id);
+      if (rows[i].name === rows[i - 1].name) expect(rows[i]._id as unknown as number).to.be.below(rows[i - 1]._id as unknown as number);
     }
     expect(namesOf(rows)).to.deep.equal(expectedOrder(docs.map((d) => d.name), zh));
   });

@@ -137,7 +137,37 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
       await engine.stop();
     }
     const reopened = new Database(path.join(dir, 'engine.sqlite'));
-    expect(reopened.pragma('user_version', { simple: true })).to.equal(1);
+    expect(reopened.pragma('user_version', { simple: true })).to.equal(2);
+    reopened.close();
+  });
+
+  it('rebuilds a 2dsphere index once for a data file whose geo keys were the raw values (format 1) (engine only)', async () => {
+    const dir = newDir();
+    let engine = await startEmbeddedMongo({ dbPath: dir });
+    let client = await MongoClient.connect(engine.uri);
+    const point = (lng: number, lat: number) => ({ type: 'Point', coordinates: [lng, lat] });
+    await client.db('app').collection('stations').createIndex({ loc: '2dsphere' });
+    await client.db('app').collection('stations').insertMany([{ _id: 1, loc: point(111.69, 29.03) }, { _id: 2, loc: point(111.7, 29.05) }] as never[]);
+    await client.close();
+    await engine.stop();
+    // An older engine's tree held other keys: emptied here, the rebuild must refill it with cell keys.
+    const file = new Database(path.join(dir, 'engine.sqlite'));
+    file.pragma('user_version = 1');
+    const ix = file.prepare("SELECT ix FROM index_trees WHERE name = 'loc_2dsphere'").pluck().get();
+    file.prepare('DELETE FROM index_entries WHERE ix = ?').run(ix);
+    file.close();
+
+    engine = await startEmbeddedMongo({ dbPath: dir });
+    client = await MongoClient.connect(engine.uri);
+    try {
+      const near = await client.db('app').collection('stations').find({ loc: { $near: { $geometry: point(111.7, 29.05) } } }).toArray();
+      expect(near.map((d) => d._id)).to.deep.equal([2, 1]);
+    } finally {
+      await client.close();
+      await engine.stop();
+    }
+    const reopened = new Database(path.join(dir, 'engine.sqlite'));
+    expect(reopened.pragma('user_version', { simple: true })).to.equal(2);
     reopened.close();
   });
 
