@@ -6,7 +6,8 @@
  * - equalities on its leading fields are point lookups of collation keys (equal keys ⇔ equal under the collation);
  * - a sort on the next field reads the distinct keys only (no document), orders the *classes* with
  *   `Intl.Collator` lazily (a heap: about n + k log n comparisons for the first k classes) and fetches the
- *   documents class by class, so `sort + limit` reads about `limit` documents. Values that are not strings sit
+ *   documents class by class, so `sort + limit` reads about `limit` documents. A sort of the whole collection
+ *   (no limit, no equality) scans and sorts in memory instead, which is cheaper than a lookup per class. Values that are not strings sit
  *   before / after the strings in BSON order, where binary key order is already right.
  * The caller re-applies the whole filter with the collation, so results equal the in-memory plan's.
  */
@@ -29,7 +30,7 @@ interface Choice {
   sorts: boolean;
 }
 
-function choose(coll: Collection, collation: Document, equalities: Map<string, unknown>, sort: SortField[]): Choice | undefined {
+function choose(coll: Collection, collation: Document, equalities: Map<string, unknown>, sort: SortField[], limited: boolean): Choice | undefined {
   let best: Choice | undefined;
   for (const index of coll.indexes.values()) {
     const spec = index.spec.collation as Document | undefined;
@@ -41,7 +42,9 @@ function choose(coll: Collection, collation: Document, equalities: Map<string, u
     }
     const k = prefix.length;
     const sorts = sort.length > 0 && index.fields[k] === sort[0][0] && index.dirs[k] === 1 && !index.fieldIsMultikey(k);
-    if (k === 0 && !sorts) continue;
+    // Every document in collator order costs a lookup per distinct value: without a limit or an equality to
+    // narrow it, one pass over the collection and an in-memory sort is cheaper.
+    if (k === 0 && !(sorts && limited)) continue;
     const better = !best || Number(sorts) > Number(best.sorts) || (sorts === best.sorts && k > best.prefix.length);
     if (better) best = { index, prefix, sorts };
   }
@@ -60,8 +63,8 @@ function* fetch(coll: Collection, ids: Iterable<{ id: string }>): Generator<DocR
  * records come in the sort's order when `sorted` (only the first sort field is taken from the index: documents
  * tied on it are sorted by the rest of the sort in memory, one class at a time).
  */
-export function collatedPlan(coll: Collection, collation: Document, equalities: Map<string, unknown>, sort: SortField[], collator: Intl.Collator): Plan | undefined {
-  const choice = choose(coll, collation, equalities, sort);
+export function collatedPlan(coll: Collection, collation: Document, equalities: Map<string, unknown>, sort: SortField[], collator: Intl.Collator, limited: boolean): Plan | undefined {
+  const choice = choose(coll, collation, equalities, sort, limited);
   if (!choice) return undefined;
   const { index, prefix } = choice;
   if (!choice.sorts) {

@@ -68,14 +68,14 @@ export function* withinRecords(coll: Collection, choice: GeoIndexChoice, region:
 
 /**
  * Documents with a point under `path` within [min, max] of the centre, nearest first, read from the index in
- * caps growing 4× from ~100 m; `stats.examined` counts the documents read.
+ * caps doubling from ~100 m; `stats.examined` counts the documents read.
  */
 export function* nearRecords(coll: Collection, choice: GeoIndexChoice, path: string, spec: NearSpec, stats: { examined: number }): Generator<{ rec: DocRecord; d: number }> {
   const seen = new Set<string>();
   const heap = new MinHeap<{ rec: DocRecord; d: number }>((a, b) => a.d - b.d);
   const max = spec.max ?? Infinity;
   let done: CellRange[] = [];
-  for (let r = Math.max(spec.startRadius, spec.min ?? 0); ; r *= 4) {
+  for (let r = Math.max(spec.startRadius, spec.min ?? 0); ; ) {
     const radius = Math.min(r, max);
     const whole = radius >= spec.wholeRadius;
     const ranges = subtractRanges(coverRanges(whole ? { kind: 'all' } : spec.regionWithin(radius)), done);
@@ -92,5 +92,7 @@ export function* nearRecords(coll: Collection, choice: GeoIndexChoice, path: str
     const final = whole || radius >= max;
     while (heap.size > 0 && (final || heap.peek().d <= radius)) yield heap.pop();
     if (final) return;
+    // double the cap, or go straight to the nearest document found so far (nothing is handed out before that)
+    r = Math.max(2 * r, heap.size > 0 ? heap.peek().d : 0);
   }
 }

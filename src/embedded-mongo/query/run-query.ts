@@ -53,7 +53,7 @@ export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryRe
     if (geo) return nearThroughIndex(coll, geo, near, test, sort, skip, limit, collator, rest);
   }
   // a collated query uses only an index with its collation (collated-plan.ts), or scans
-  const collatedIndexPlan = collatedStrings ? collatedPlan(coll, collation!, filterEqualities(spec.filter ?? {}), sort, collator!) : undefined;
+  const collatedIndexPlan = collatedStrings ? collatedPlan(coll, collation!, filterEqualities(spec.filter ?? {}), sort, collator!, limit > 0) : undefined;
   const plan = collatedIndexPlan ?? (collatedStrings || near ? planQuery(coll, {}, []) : planQuery(coll, spec.filter ?? {}, sort));
   let examined = 0;
   const out: DocRecord[] = [];
