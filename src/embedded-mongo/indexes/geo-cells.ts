@@ -41,7 +41,7 @@ function s2Region(r: GeoRegion): S2Region | undefined {
   return S2LatLngRect.fromLatLng(S2LatLng.fromDegrees(latLo, lngLo), S2LatLng.fromDegrees(latHi, lngHi));
 }
 
-const coverer = new S2RegionCoverer().setMaxCells(16).setMaxLevel(30);
+const coverer = new S2RegionCoverer().setMaxCells(32).setMaxLevel(30);
 
 /** Key ranges (inclusive, sorted, merged) covering the region: every point inside has its leaf key in one of them. */
 export function coverRanges(region: GeoRegion): CellRange[] {
