@@ -95,6 +95,10 @@ const envSchema = z.object({
   // Unset: http://localhost:PORT outside production (so PORT alone moves every generated link); required in production.
   PUBLIC_BASE_URL: httpUrl.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Share of successful requests written to the access log (errors and slow requests always are). */
+  ACCESS_LOG_SAMPLE: z.coerce.number().min(0).max(1).default(1),
+  /** Upper bound on the microsite's page cache (rendered pages and their compressed copies), MB. */
+  PAGE_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
   MEDIA_MAX_MB: z.coerce.number().min(0.1).max(50).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -210,6 +214,10 @@ export interface Config {
   dbCacheMb: number;
   publicBaseUrl: string;
   logLevel: Env['LOG_LEVEL'];
+  /** ACCESS_LOG_SAMPLE: share of successful requests given an access line. */
+  accessLogSample: number;
+  /** PAGE_CACHE_MB in bytes: the bound of the microsite's page cache. */
+  pageCacheBytes: number;
   bodyLimitBytes: number;
   mediaMaxBytes: number;
   shutdownTimeoutMs: number;
@@ -393,6 +401,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       publicDailyLimit: e.SUGGESTION_PUBLIC_DAILY_LIMIT,
     },
     consoleDir: e.CONSOLE_DIR ? path.resolve(e.CONSOLE_DIR) : DEFAULT_CONSOLE_DIR,
+    accessLogSample: e.ACCESS_LOG_SAMPLE,
+    pageCacheBytes: e.PAGE_CACHE_MB * 1024 * 1024,
     site: { name: e.SITE_NAME, organizer: e.SITE_ORGANIZER, icpNumber: e.SITE_ICP_NUMBER, psbNumber: e.SITE_PSB_NUMBER },
     activityFunds: { defaultRates: e.ACTIVITY_FUND_RULE },
     reports: { fonts: { title: e.REPORT_FONT_TITLE, body: e.REPORT_FONT_BODY, heading: e.REPORT_FONT_HEADING, kai: e.REPORT_FONT_KAI, fallback: e.REPORT_FONT_FALLBACK } },

@@ -59,7 +59,7 @@ async function serveSite(dataDir: string): Promise<Ready> {
     PUBLIC_BASE_URL: 'https://lianxin.example.cn',
   });
   // The access log goes to a file, as it would to a log collector: written, not thrown away.
-  const logger = createLogger(config.logLevel, pino.destination({ dest: path.join(dataDir, 'access.log'), sync: false }));
+  const logger = createLogger(config.logLevel, pino.destination({ dest: path.join(dataDir, 'access.log'), sync: args['log-sync'] === 'true' }));
   const service = await startService(config, { logger });
   const content = new ContentService({ clock: service.services.clock, events: service.services.events });
   const editor = { id: new Types.ObjectId().toHexString(), role: 'editor' as const };

@@ -7,7 +7,7 @@
 import { parse as parseQuery } from 'node:querystring';
 import type { RouterMiddleware } from '@koa/router';
 import type { FrontResponder } from '../http/front-lane';
-import { splitUrl } from '../http/front-lane';
+import { frontRequestId, splitUrl } from '../http/front-lane';
 import type { AppContext, AppState } from '../http/context';
 import { absoluteUrl } from '../urls';
 import type { SiteAssets } from './assets';
@@ -196,7 +196,7 @@ const NO_PARSED_QUERY: QuerySource = Object.freeze({ query: Object.freeze({}) })
  * public page needs: the hot path of the site (src/http/front-lane.ts). Requests carrying credentials, other
  * methods, URLs Koa must parse and misses go the normal way.
  */
-export const cachedPageFrontLane: FrontResponder = (req, res, head) => {
+export const cachedPageFrontLane: FrontResponder = (req, res, security) => {
   if ((req.method !== 'GET' && req.method !== 'HEAD') || !current || req.headers.authorization) return undefined;
   const url = splitUrl(req.url);
   if (!url) return undefined;
@@ -205,8 +205,9 @@ export const cachedPageFrontLane: FrontResponder = (req, res, head) => {
   const source = url.querystring && known.query !== NO_QUERY ? { query: parseQuery(url.querystring) } : NO_PARSED_QUERY;
   const page = current.cache.get(cacheKey(url.path, source, known.query));
   if (!page) return undefined;
-  const status = writePage(req, res, page, head());
+  const requestId = frontRequestId(req);
+  const status = writePage(req, res, page, requestId, security);
   if (status === undefined) return undefined;
   if (page.view && req.method === 'GET') current.views.hit(page.view.kind, page.view.id);
-  return { status, route: known.route };
+  return { status, route: known.route, requestId };
 };
