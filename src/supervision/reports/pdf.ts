@@ -29,13 +29,22 @@ interface Doc extends PDFKit.PDFDocument {
   registered: Set<FontName>;
 }
 
-/** The font by name, registered from the bytes on first use (the fallback is read only if some character needs it). */
+const NAMES: FontName[] = ['title', 'body', 'heading', 'kai', 'fallback'];
+
+/**
+ * The font by name, registered from the bytes on first use (the fallback is read only if some character needs it).
+ * Roles set in the same face (by default the title and the body) share one registration: pdfkit caches a font under
+ * the first name it was opened by and, finding the same face again under another name, does not cache that name, so
+ * it would parse the whole file again on every switch to it (every table cell: seconds and 100+ MB per report).
+ */
 function pick(doc: Doc, name: FontName): FontName {
-  if (!doc.registered.has(name)) {
-    doc.registerFont(name, doc.fonts.data(name), doc.fonts.sources[name].postscriptName as string);
-    doc.registered.add(name);
+  const { sources } = doc.fonts;
+  const same = NAMES.find((n) => sources[n].file === sources[name].file && sources[n].postscriptName === sources[name].postscriptName) ?? name;
+  if (!doc.registered.has(same)) {
+    doc.registerFont(same, doc.fonts.data(same), sources[same].postscriptName as string);
+    doc.registered.add(same);
   }
-  return name;
+  return same;
 }
 
 /** Set in the role's font (or the fallback, if the text needs it) at `size`. */
