@@ -97,6 +97,27 @@ export async function presentInGroup(groupId: string, year: number): Promise<Map
   return new Map((doc?.members ?? []).map((m) => [String(m.deputyId), m.present]));
 }
 
+/**
+ * Held activities of each month of a period within a place, per county, township or group, in one pass over the
+ * period's activities (a report's total and its monthly trend together). The month is found by the database from the
+ * months' starts (Beijing time), no date operator needed. Months without any activity are there, empty.
+ */
+export async function heldActivitiesByMonth(scope: Scope, period: Period, by: 'county' | 'township' | 'group'): Promise<Map<string, Map<string, number>>> {
+  const key = by === 'group' ? '$groupId' : `$region.${by}`;
+  const starts = period.months.map((m) => parsePeriod(m)!.start);
+  const monthIndex = starts.length > 1 ? { $add: starts.slice(1).map((d) => ({ $cond: [{ $gte: ['$startsAt', d] }, 1, 0] })) } : 0;
+  const rows = await Activity.aggregate<{ _id: { k: unknown; m: number }; n: number }>([
+    { $match: { status: 'held', startsAt: { $gte: period.start, $lt: period.end }, [`region.${scope.level}`]: scope.name } },
+    { $group: { _id: { k: key, m: monthIndex }, n: { $sum: 1 } } },
+  ]);
+  const out = new Map(period.months.map((m) => [m, new Map<string, number>()]));
+  for (const r of rows) {
+    if (r._id.k === null || r._id.k === undefined) continue;
+    out.get(period.months[r._id.m])!.set(String(r._id.k), r.n);
+  }
+  return out;
+}
+
 /** Held activities in a period within a place, counted per county, township or group (reports, evaluation). */
 export async function heldActivitiesBy(scope: Scope, period: Period, by: 'county' | 'township' | 'group'): Promise<Map<string, number>> {
   const key = by === 'group' ? '$groupId' : `$region.${by}`;
