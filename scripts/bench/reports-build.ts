@@ -103,7 +103,8 @@ async function main(): Promise<void> {
     const d = await gatherReport(config, clock, 'half', period);
     const c = await renderCharts(d);
     const m = officialDocument(d, meta);
-    return Promise.all([reportDocx(m, c, d.city), reportPdf(config, m, c, d.city, meta.date)]);
+    // One after the other, as the service makes them (one request each).
+    return [await reportDocx(m, c, d.city), await reportPdf(config, m, c, d.city, meta.date)];
   }, false);
   // The gathering's parts one by one (what gatherReport runs, partly at once), to see where time and memory go.
   await step('  part: five coverages per county (chartByRegion)', () => chartByRegion(config, scope, period));
