@@ -9,7 +9,6 @@ import { PassThrough } from 'node:stream';
 import { getPublishedSource, openMediaFile, type PublicDeputy, type PublicScope } from '../content/public-queries';
 import type { ContentKind } from '../content/enums';
 import { NotFoundError } from '../errors';
-import { itemDocx } from './docx';
 import { KIND_LABELS, toPartnerItem, type PartnerImage, type PartnerItem } from './feed-items';
 import { beijingDay } from '../calendar/beijing';
 
@@ -91,6 +90,7 @@ export async function buildPressKit(kind: ContentKind, id: string, publicBaseUrl
   for (const f of files) if (f.img.role === 'body') imageNames.set(f.img.source, f.name);
   const sourceLine = `来源：${item.url}（${beijingDay(item.publishedAt)} 发布）`;
 
+  const { itemDocx } = await import('./docx'); // docx loads with the first kit, not at start
   zip.append(await itemDocx(item, sourceLine), { name: 'article.docx' });
   zip.append(markdownFile(item, imageNames), { name: 'article.md' });
   zip.append(captionsFile(item, files), { name: 'captions.txt' });
