@@ -7,6 +7,7 @@ import type Sharp from 'sharp';
 let loaded: typeof Sharp | undefined;
 
 export const sharp: typeof Sharp = ((...args: Parameters<typeof Sharp>) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
   loaded ??= require('sharp') as typeof Sharp;
   return loaded(...args);
 }) as typeof Sharp;

@@ -9,6 +9,7 @@ const MAX_LENGTH = 80;
 
 export function slugify(title: string): string {
   // pinyin-pro (its dictionary is some 15 MB in memory) loads with the first slug, not at start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
   pinyinOf ??= (require('pinyin-pro') as typeof import('pinyin-pro')).pinyin;
   const syllables = pinyinOf(title.normalize('NFKC'), { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true });
   const words = syllables

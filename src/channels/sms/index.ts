@@ -24,10 +24,12 @@ export { loadSmsTemplates, renderSmsText, type SmsTemplate, type SmsTemplates } 
 export function createSmsProvider(config: Config, clock: Clock): SmsProvider {
   switch (config.sms.provider) {
     case 'tencent': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
       const { TencentSmsProvider } = require('./tencent') as typeof import('./tencent');
       return new TencentSmsProvider(config.sms);
     }
     case 'aliyun': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
       const { AliyunSmsProvider } = require('./aliyun') as typeof import('./aliyun');
       return new AliyunSmsProvider(config.sms);
     }

@@ -66,8 +66,11 @@ export class AliyunSmsProvider implements SmsProvider {
     const timeout = options.timeoutMs ?? 15_000;
     this.connect = () => {
       // The SDK (some 300 modules) is loaded on the first request, not at start: an idle service does not hold it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
       const api = require('@alicloud/dysmsapi20170525') as typeof import('@alicloud/dysmsapi20170525');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
       const { Config: OpenApiConfig } = require('@alicloud/openapi-client') as typeof import('@alicloud/openapi-client');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
       const { RuntimeOptions: Runtime } = require('@darabonba/typescript') as typeof import('@darabonba/typescript');
       return {
         client: new api.default(

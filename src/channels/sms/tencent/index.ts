@@ -98,6 +98,7 @@ export class TencentSmsProvider implements SmsProvider {
   /** The SDK is loaded on the first request, not at start: an idle service (or one texting nobody) does not hold it. */
   private get client(): Client {
     if (!this.sdkClient) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
       const { sms: sdk } = require('tencentcloud-sdk-nodejs-sms') as typeof import('tencentcloud-sdk-nodejs-sms');
       this.sdkClient = new sdk.v20210111.Client(this.clientOptions);
     }
