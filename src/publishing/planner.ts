@@ -15,6 +15,7 @@ import { streamPhoneAudience, type OptOutCheck } from '../audiences/resolve';
 import { Publication, type PublicationDoc } from './models/publication';
 import { Delivery, type DeliveryDoc } from './models/delivery';
 import { refreshPublication } from './rollup';
+import { blockFollowers, releaseFollowers } from './ledger';
 import { pushSubscribers } from './partner-push';
 import { withoutSecrets } from './secrets';
 
@@ -86,6 +87,16 @@ export async function planPublication(deps: PlannerDeps, pub: PublicationDoc): P
     { $set: { status: 'sending', planLease: null, startedAt: pub.startedAt ?? now, audienceSummary, error, updatedAt: now, ...scrubbed } },
   );
   await refreshPublication(pub._id, deps.clock);
+}
+
+/**
+ * Batches committed after the microsite already settled would wait for it forever: the worker releases (or blocks)
+ * the followers once, when the page goes live (or cannot). Whichever comes second, that or this, applies it to them.
+ */
+async function followMicrosite(clock: Clock, publicationId: Types.ObjectId): Promise<void> {
+  const page = await Delivery.findOne({ publicationId, channel: 'microsite', supersededBy: null }).select('status error').lean();
+  if (page?.status === 'sent') await releaseFollowers(publicationId);
+  else if (page?.status === 'failed' || page?.status === 'unknown') await blockFollowers(clock, publicationId, page.error?.message ?? page.status);
 }
 
 /** Renews the plan lease if this planner still holds it; false when another planner took the publication over. */
@@ -180,6 +191,7 @@ async function writeDeliveries(deps: PlannerDeps, pub: PublicationDoc, done: Com
     }
     await Delivery.updateMany({ _id: { $in: ids }, status: 'planned' }, { $set: { status: 'queued', updatedAt: deps.clock.now() } });
     commits += 1;
+    if (followsMicrosite && commits > 1) await followMicrosite(deps.clock, pub._id);
     deps.onCommitted?.();
   };
   // The first batch goes at once (sending starts while the audience is still being read), then ten at a time.

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { TestClock, testDate } from '../support/clock';
 import * as publishing from '../../src/publishing';
 import { planPublication } from '../../src/publishing/planner';
+import { blockFollowers, releaseFollowers } from '../../src/publishing/ledger';
 import { Delivery } from '../../src/publishing/models/delivery';
 import { Publication } from '../../src/publishing/models/publication';
 import { startTestApp, type TestApp } from '../support/app';
@@ -110,5 +111,58 @@ describe('publishing: planner resumed after a crash mid-plan', () => {
     const pub = await Publication.findById(publication._id).lean();
     expect(pub?.status).to.equal('sending');
     expect(pub?.audienceSummary?.recipients).to.equal(500);
+  });
+
+  it('texts committed after the page went live do not wait for it; after it failed they are not sent', async () => {
+    await deputies(450, { region: { city: '海州市', county: '随页区' }, from: 7_100_000 });
+    const { logger } = app.service.services;
+    for (const page of ['sent', 'failed'] as const) {
+      const itemId = await approvedArticle(`页面先于短信批次 ${page}`);
+      const { publication } = await publishing.createPublication({
+        kind: 'article',
+        itemId,
+        channels: ['microsite', 'sms'],
+        audience: { deputies: { regions: ['随页区'] } },
+        sms: { notification: 'news' },
+        createdBy: 'test',
+        at: new Date(clock.now().getTime() + 3_600_000),
+      });
+      await Publication.updateOne({ _id: publication._id }, { $set: { status: 'planning', planLease: { owner: 'planner', expiresAt: new Date(Date.now() + 60_000) } } });
+      // The worker settles the page right after the first commit (the page and the first batch), as it may.
+      let first = true;
+      const settlePage = async () => {
+        if (!first) return;
+        first = false;
+        const pageFilter = { publicationId: publication._id, channel: 'microsite' as const };
+        if (page === 'sent') {
+          await Delivery.updateOne(pageFilter, { $set: { status: 'sent' } });
+          await releaseFollowers(publication._id);
+        } else {
+          await Delivery.updateOne(pageFilter, { $set: { status: 'failed', error: { code: 'x', message: '页面生成失败' } } });
+          await blockFollowers(clock, publication._id, '页面生成失败');
+        }
+      };
+      let settling: Promise<void> | undefined;
+      await planPublication(
+        {
+          clock,
+          logger,
+          owner: 'planner',
+          leaseMs: 60_000,
+          smsBatchSize: 200,
+          optedOut: async () => new Set<string>(),
+          maxAttempts: () => 5,
+          onCommitted: () => {
+            settling ??= settlePage();
+          },
+        },
+        (await Publication.findById(publication._id).lean())!,
+      );
+      await settling;
+      const sms = await Delivery.find({ publicationId: publication._id, channel: 'sms' }).sort({ batchIndex: 1 }).lean();
+      expect(sms).to.have.length(3);
+      if (page === 'sent') expect(sms.map((d) => [d.status, d.waitFor])).to.deep.equal([['queued', null], ['queued', null], ['queued', null]]);
+      else expect(sms.map((d) => [d.status, d.error?.code])).to.deep.equal([['failed', 'blocked_by_microsite'], ['failed', 'blocked_by_microsite'], ['failed', 'blocked_by_microsite']]);
+    }
   });
 });
