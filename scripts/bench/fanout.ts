@@ -226,9 +226,10 @@ async function main() {
       ['numbers received / distinct', `${pipelineNumbers} / ${distinct}`],
       ['publication status', status],
       ['pipeline: publish → all recorded', `${pipelineMs.toFixed(0)} ms`],
-      ['  of which planning (audience → 50 ledger records)', `${(pubDoc.startedAt!.getTime() - pubDoc.createdAt.getTime()).toFixed(0)} ms`],
-      ['  database commands during the run (by name)', Object.entries(byCommand).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')],
-      ['  database commands per 200-number batch', (Object.values(byCommand).reduce((a, b) => a + b, 0) / Math.max(1, deliveries.length)).toFixed(1)],
+      ['  planning (audience → 50 ledger records; sending starts after its first batch)', `${(pubDoc.startedAt!.getTime() - pubDoc.createdAt.getTime()).toFixed(0)} ms`],
+      // The service's index check at start (one listIndexes per collection) may still be running: not the fan-out's.
+      ['  database commands during the run (by command and collection)', Object.entries(byCommand).filter(([k]) => !k.startsWith('listIndexes')).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')],
+      ['  database commands per 200-number batch (the bench polls publications every 10 ms besides)', (Object.entries(byCommand).filter(([k]) => !k.startsWith('listIndexes') && k !== 'find publications').reduce((a, [, v]) => a + v, 0) / Math.max(1, deliveries.length)).toFixed(1)],
       ['  CPU used: app process / engine process', `${((cpu.user + cpu.system) / 1000).toFixed(0)} ms / ${enginePid ? `${engineCpuMs.toFixed(0)} ms` : 'n/a'}`],
       ['  time inside the SMS channel, summed over batches', `${(channelSeconds * 1000).toFixed(0)} ms (${(channelSeconds * 1000 / deliveries.length).toFixed(0)} ms per batch)`],
       [`bare loop: ${requests} SendSms, sequential`, `${loopMs.toFixed(0)} ms`],
