@@ -151,21 +151,30 @@ function dataOf(r: ReportDoc): ReportData {
   return { ...d, period: { ...d.period, start: new Date(d.period.start), end: new Date(d.period.end) }, asOf: new Date(d.asOf) };
 }
 
-// The renderers (echarts and sharp, docx, pdfkit and fontkit: tens of MB) load with the first report, not at start.
-async function renderCharts(data: ReportData) {
-  return (await import('./charts')).renderCharts(data);
+// The renderers (echarts and sharp, docx, pdfkit and fontkit: tens of MB) load with the first report, not at start
+// (require: a dynamic import of our own modules would bypass the TypeScript hooks of tests and scripts).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const renderers = {
+  charts: () => require('./charts') as typeof import('./charts'),
+  docx: () => require('./docx') as typeof import('./docx'),
+  pdf: () => require('./pdf') as typeof import('./pdf'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function renderCharts(data: ReportData) {
+  return renderers.charts().renderCharts(data);
 }
 
 export async function reportDocument(r: ReportDoc): Promise<Buffer> {
   const data = dataOf(r);
-  const { reportDocx } = await import('./docx');
+  const { reportDocx } = renderers.docx();
   return reportDocx(data, await renderCharts(data), metaOf(r));
 }
 
 export async function reportPdfDocument(config: Config, r: ReportDoc): Promise<Buffer> {
   const data = dataOf(r);
   const meta = metaOf(r);
-  const { reportPdf } = await import('./pdf');
+  const { reportPdf } = renderers.pdf();
   return reportPdf(config, officialDocument(data, meta), await renderCharts(data), data.city, meta.date);
 }
 
