@@ -8,7 +8,9 @@ import { wechatApiFor, type WechatApi } from './api';
 import { publishedContent, type ContentLookup } from './content-lookup';
 import { FollowerService } from './followers/service';
 import { FollowerSync } from './followers/sync';
+import { cachedContent } from './content-cache';
 import { ContentReplies } from './inbound/content-replies';
+import { InteractionLog } from './inbound/interactions';
 import { InboundHandlers, type TextHandler } from './inbound/handlers';
 import { InboundProcessor, type FollowUp } from './inbound/processor';
 import { callbackRoutes } from './inbound/routes';
@@ -35,11 +37,18 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
   const api = () => (client === null ? (client = wechatApiFor(config)) : client);
 
   const followers = new FollowerService(events);
+  const interactions = new InteractionLog();
   const content = options.content ?? publishedContent;
-  const replies = new ContentReplies(content, config.publicBaseUrl, clock);
+  // Replies read content through a short cache, dropped whenever an item changes; rule edits check it uncached.
+  const cachedReplyContent = cachedContent(content);
+  const stopInvalidating = [
+    events.on('item.changed', () => cachedReplyContent.invalidate()),
+    events.on('media.changed', () => cachedReplyContent.invalidate()),
+  ];
+  const replies = new ContentReplies(cachedReplyContent, config.publicBaseUrl, clock);
   const keywords = new KeywordService(clock, content);
   const menu = new MenuService(clock, config.publicBaseUrl, allowedLinkHosts(config));
-  const handlers = new InboundHandlers({ clock, events, replies, keywords, followers, menu, extraTextHandlers: options.extraTextHandlers });
+  const handlers = new InboundHandlers({ clock, events, replies, keywords, followers, interactions, menu, extraTextHandlers: options.extraTextHandlers });
 
   const followUp: FollowUp = async (msg, reply) => {
     const client = api();
@@ -80,7 +89,9 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
       if (!config.wechat.token) logger.warn('WECHAT_TOKEN is not set: the /wechat callback refuses every request');
     },
     async stop() {
+      for (const off of stopInvalidating) off();
       await processor.drain();
+      await Promise.all([followers.drain(), interactions.drain()]);
     },
   };
 }
