@@ -108,14 +108,15 @@ class Service {
         HOST: '127.0.0.1',
         PORT: String(port),
         DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
+        // Production's default: every callback writes its access line (to /dev/null here); /healthz writes none.
+        LOG_LEVEL: 'info',
         SCHEDULER_ENABLED: 'false',
         PUBLIC_BASE_URL: 'https://lianxin.example.cn',
         WECHAT_TOKEN: TOKEN,
         ...(SAFE ? { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'benchSecretNotUsed000000', WECHAT_ENCODING_AES_KEY: AES_KEY } : {}),
         DB_COMMAND_METRICS: 'true',
       },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     const service = new Service(proc, port, dataDir);
     for (;;) {

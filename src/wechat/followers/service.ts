@@ -1,6 +1,6 @@
 /** Followers as the callback sees them: follow, unfollow, interactions. Plus the admin list. */
 import { LRUCache } from 'lru-cache';
-import type { AnyBulkWriteOperation } from 'mongoose';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { DomainEventBus } from '../../events';
 import type { Page } from '../../http/schemas';
 import { WechatFollower, type FollowerDoc } from '../models/follower';
@@ -45,7 +45,11 @@ export class FollowerService {
    * flight at a time, so a follow and an unfollow of the same openid land in the order they arrived). Each caller
    * still waits for its write: the callback answers once the follower is recorded.
    */
-  private readonly writes = new WriteBatcher<AnyBulkWriteOperation<FollowerDoc>>((ops) => WechatFollower.bulkWrite(ops, { ordered: true }), { delayMs: 0, max: 500 });
+  private readonly writes = new WriteBatcher<AnyBulkWriteOperation<FollowerDoc>>(
+    // The native bulk write: these updates are typed and complete as built; mongoose's per-op casting costs more than the write.
+    (ops) => (WechatFollower.collection as unknown as Collection<FollowerDoc>).bulkWrite(ops, { ordered: true }),
+    { delayMs: 0, max: 500 },
+  );
 
   constructor(private readonly events: DomainEventBus) {}
 

@@ -33,6 +33,9 @@ export class ReplayedSignature extends Error {
   }
 }
 
+/** The native collection: claims and stored replies are complete as built, so mongoose's casting would be wasted work. */
+const inboundMessages = () => WechatInboundMessage.collection as unknown as Collection<InboundMessageDoc>;
+
 type Claimed = 'claimed' | 'retry' | 'replayed';
 type ClaimDoc = Pick<InboundMessageDoc, '_id' | 'status' | 'openid' | 'signature' | 'bodyHash' | 'receivedAt'>;
 
@@ -55,7 +58,7 @@ export class InboundProcessor {
    * Replies are stored for retries in batches: one bulk write per few milliseconds instead of one write per message
    * (WeChat retries after 5 s; a retry arriving sooner waits for the stored reply as before).
    */
-  private readonly replies = new WriteBatcher<FinishOp>((ops) => WechatInboundMessage.bulkWrite(ops, { ordered: false }), { delayMs: 10, max: 200 });
+  private readonly replies = new WriteBatcher<FinishOp>((ops) => inboundMessages().bulkWrite(ops, { ordered: false }), { delayMs: 10, max: 200 });
   private readonly claims = new WriteBatcher<ClaimDoc, Claimed>((docs) => claimAll(docs), { delayMs: 0, max: 500 });
 
   constructor(
@@ -165,8 +168,7 @@ export class InboundProcessor {
 async function claimAll(docs: ClaimDoc[]): Promise<Claimed[]> {
   let duplicates: number[] = [];
   try {
-    // The native insert: these records are complete as built; mongoose's casting and validation would be wasted work.
-    await (WechatInboundMessage.collection as unknown as Collection<ClaimDoc>).insertMany(docs, { ordered: false });
+    await inboundMessages().insertMany(docs, { ordered: false });
   } catch (err) {
     const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
     const errors = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as { index: number; code: number }[];
