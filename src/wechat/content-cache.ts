@@ -1,8 +1,9 @@
 /**
  * Published content as replies read it, kept in memory for a few seconds: a burst of callbacks asking for the latest
- * news, a menu list or the same search reads the database once, not once per message. An item's change on this
- * instance (published, edited, withdrawn, deleted) drops everything at once; changes made on another instance are
- * seen within CONTENT_CACHE_MS, the same bound as the keyword rules' cache.
+ * news, a menu list or the same search reads the database once, not once per message. An item's change (published,
+ * edited, withdrawn, deleted) drops everything at once on this instance and within about a second on the others
+ * (cache-version.ts); CONTENT_CACHE_MS bounds what a missed announcement, or a write that bypasses the content
+ * workflow, can leave stale.
  */
 import { LRUCache } from 'lru-cache';
 import type { ContentLookup } from './content-lookup';

@@ -9,6 +9,7 @@ import { publishedContent, type ContentLookup } from './content-lookup';
 import { FollowerService } from './followers/service';
 import { FollowerSync } from './followers/sync';
 import { cachedContent } from './content-cache';
+import { ReplyCacheVersion } from './cache-version';
 import { ContentReplies } from './inbound/content-replies';
 import { InteractionLog } from './inbound/interactions';
 import { InboundHandlers, type TextHandler } from './inbound/handlers';
@@ -41,12 +42,16 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
   const content = options.content ?? publishedContent;
   // Replies read content through a short cache, dropped whenever an item changes; rule edits check it uncached.
   const cachedReplyContent = cachedContent(content);
-  const stopInvalidating = [
-    events.on('item.changed', () => cachedReplyContent.invalidate()),
-    events.on('media.changed', () => cachedReplyContent.invalidate()),
-  ];
+  // Rule, default-reply and content changes drop these caches here at once and on the other instances within a second.
+  const cacheVersion = new ReplyCacheVersion(logger);
+  const announce = () => cacheVersion.changed(clock.now());
+  const stopInvalidating = [events.on('item.changed', announce), events.on('media.changed', announce)];
   const replies = new ContentReplies(cachedReplyContent, config.publicBaseUrl, clock);
-  const keywords = new KeywordService(clock, content);
+  const keywords = new KeywordService(clock, content, (at) => cacheVersion.changed(at));
+  cacheVersion.onChange(() => {
+    cachedReplyContent.invalidate();
+    keywords.dropCaches();
+  });
   const menu = new MenuService(clock, config.publicBaseUrl, allowedLinkHosts(config));
   const handlers = new InboundHandlers({ clock, events, replies, keywords, followers, interactions, menu, extraTextHandlers: options.extraTextHandlers });
 
@@ -72,6 +77,7 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
       jssdkRoutes({ config, clock, logger, api }),
     ],
     start() {
+      cacheVersion.start();
       scheduler.register({
         name: FOLLOWER_SYNC_JOB,
         // Just after midnight in Asia/Shanghai, so the day's counts close with the day.
@@ -90,6 +96,7 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
     },
     async stop() {
       for (const off of stopInvalidating) off();
+      cacheVersion.stop();
       await processor.drain();
       await Promise.all([followers.drain(), interactions.drain()]);
     },

@@ -7,7 +7,9 @@ import { followerCountsBetween } from '../../src/wechat/followers/counts';
 import { parseWechatXml } from '../../src/wechat/xml';
 import { jsapiSignature } from '../../src/wechat/jssdk/sign';
 import { WechatCredentialModel } from '../../src/wechat-api';
-import { APP_ID, eventXml, plainQuery, publishedArticle, textXml, wechatEnv } from './support';
+import { WechatKeywordRule } from '../../src/wechat/models/keyword-rule';
+import { WechatSetting } from '../../src/wechat/models/settings';
+import { APP_ID, eventXml, plainQuery, publishedArticle, textXml, waitFor, wechatEnv } from './support';
 
 describe('wechat admin', () => {
   let app: TestApp;
@@ -101,6 +103,18 @@ describe('wechat admin', () => {
       expect((await say('开会时间'))?.Content).to.equal('改到周三');
       expect((await app.request('DELETE', `/api/admin/wechat/keywords/${created.body.id}`, { token: editor })).status).to.equal(204);
       expect((await say('开会时间'))?.Content).to.not.equal('改到周三');
+    });
+
+    it('a rule edited on another instance (its write and its announcement) answers here within about a second', async () => {
+      const created = await rule({ name: '地址', match: 'exact', pattern: '办公地址', reply: { type: 'text', text: '人大常委会一楼' } });
+      expect((await say('办公地址'))?.Content).to.equal('人大常委会一楼');
+      // This instance's own announcement of the creation has been polled by now; the rules are cached again.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect((await say('办公地址'))?.Content).to.equal('人大常委会一楼');
+      // What the other instance writes: the rule, then the stamp every instance polls.
+      await WechatKeywordRule.updateOne({ _id: created.body.id }, { $set: { reply: { type: 'text', text: '已搬到二楼' } } });
+      await WechatSetting.updateOne({ _id: 'replyCacheVersion' }, { $inc: { value: 1 }, $set: { updatedAt: new Date() } }, { upsert: true });
+      await waitFor(async () => ((await say('办公地址'))?.Content === '已搬到二楼' ? true : undefined), 4000);
     });
 
     it('article replies point only at published content, and are skipped once it is withdrawn', async () => {
