@@ -384,9 +384,13 @@ async function main(): Promise<void> {
     const mem = (m: { rss: number; heap: number }) => `${m.rss.toFixed(0)} MB (heap ${m.heap.toFixed(0)})`;
     console.log(`service RSS after a full GC: at start ${mem(start)}, after warm-up ${mem(warm)}, ` +
       after.map((m, i) => `after round ${i + 1} ${mem(m)}`).join(', ') + `; peak during the rounds ${Math.max(...rounds.map((f) => f.peakRss)).toFixed(0)} MB`);
-    const grew = after[after.length - 1].rss - warm.rss;
-    console.log(`RSS after ${MESSAGES * ROUNDS} messages vs after warm-up: ${grew >= 0 ? '+' : ''}${grew.toFixed(0)} MB (goal: back to its start, within 10 %: ${grew <= warm.rss * 0.1 ? 'met' : 'not met'}); ` +
-      `engine process ${procRssMb(service.enginePid()).toFixed(0)} MB`);
+    const last = after[after.length - 1];
+    const grew = last.rss - warm.rss;
+    const sign = (mb: number) => `${mb >= 0 ? '+' : ''}${mb.toFixed(0)} MB`;
+    console.log(`RSS after ${MESSAGES * ROUNDS} messages vs after warm-up: ${sign(grew)} (goal: back to its start, within 10 %: ${grew <= warm.rss * 0.1 ? 'met' : 'not met'}); ` +
+      `V8 heap in use ${sign(last.heap - warm.heap)} (retained by the app's objects)` +
+      (after.length > 1 ? `; RSS in the last round alone ${sign(last.rss - after[after.length - 2].rss)}` : '') +
+      `; engine process ${procRssMb(service.enginePid()).toFixed(0)} MB`);
     console.log(failures === 0 ? 'every answer was checked and right' : `${failures} answers were wrong or missing`);
   } finally {
     agent.destroy();
