@@ -16,7 +16,7 @@ import { cdata, parseWechatXml, text, XmlRefused, type XmlRecord } from '../xml'
 import { MessageIncomplete, toInbound } from './message';
 import { ReplayedSignature, SUCCESS, type CallbackOrigin, type InboundProcessor } from './processor';
 import { readXmlBody } from './raw-body';
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** WeChat messages are a few KB; anything near this is not from WeChat. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -229,7 +229,7 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
     // The signature signs this body only: the message's claim records both, and refuses another body under it.
     const origin: CallbackOrigin = {
       signature: `${timestamp}:${nonce}:${safe ? query.msg_signature : query.signature}`,
-      bodyHash: createHash('sha256').update(raw).digest('hex'),
+      bodyHash: hash('sha256', raw, 'hex'),
     };
     let reply: string;
     try {
