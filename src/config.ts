@@ -92,6 +92,7 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DB_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
+  DB_COMMAND_METRICS: bool.default(false),
   // Unset: http://localhost:PORT outside production (so PORT alone moves every generated link); required in production.
   PUBLIC_BASE_URL: httpUrl.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -212,6 +213,8 @@ export interface Config {
   dataDir: string;
   /** Embedded engine: bound of its document cache, in MiB. */
   dbCacheMb: number;
+  /** Benchmarks: count every database command (driver command monitoring) into /metrics' lianxin_db_commands_total. */
+  dbCommandMetrics: boolean;
   publicBaseUrl: string;
   logLevel: Env['LOG_LEVEL'];
   /** ACCESS_LOG_SAMPLE: share of successful requests given an access line. */
@@ -347,6 +350,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mongodbUri: e.MONGODB_URI,
     dataDir: path.resolve(e.DATA_DIR),
     dbCacheMb: e.DB_CACHE_MB,
+    dbCommandMetrics: e.DB_COMMAND_METRICS,
     publicBaseUrl,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
