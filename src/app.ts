@@ -27,8 +27,9 @@ export function createApp(services: Services, modules: FeatureModule[]): BuiltAp
   const app = new Koa<AppState>({ proxy: config.trustProxy, maxIpsCount: config.trustProxyHops });
   app.silent = true; // errors are logged by errorsMiddleware, with the request id
   const security = securityHeaders(config.publicBaseUrl);
+  const record = accessRecorder(logger, metrics, { sampleRate: config.accessLogSample });
 
-  app.use(requestContext(logger, metrics));
+  app.use(requestContext(logger, record));
   app.use(errorsMiddleware);
   app.use(securityHeadersMiddleware(security));
   for (const m of modules) for (const mw of m.frontMiddleware ?? []) app.use(mw);
@@ -63,6 +64,6 @@ export function createApp(services: Services, modules: FeatureModule[]): BuiltAp
   for (const m of modules) for (const r of m.pageRouters ?? []) app.use(r.routes());
 
   const frontLane = modules.flatMap((m) => m.frontLane ?? []);
-  const callback = () => withFrontLane(app.callback(), frontLane, accessRecorder(logger, metrics), security);
+  const callback = () => withFrontLane(app.callback(), frontLane, record, security);
   return { app, routes, callback };
 }

@@ -92,9 +92,14 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DB_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
+  DB_COMMAND_METRICS: bool.default(false),
   // Unset: http://localhost:PORT outside production (so PORT alone moves every generated link); required in production.
   PUBLIC_BASE_URL: httpUrl.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Share of successful requests written to the access log (errors and slow requests always are). */
+  ACCESS_LOG_SAMPLE: z.coerce.number().min(0).max(1).default(1),
+  /** Upper bound on the microsite's page cache (rendered pages and their compressed copies), MB. */
+  PAGE_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
   MEDIA_MAX_MB: z.coerce.number().min(0.1).max(50).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -208,8 +213,14 @@ export interface Config {
   dataDir: string;
   /** Embedded engine: bound of its document cache, in MiB. */
   dbCacheMb: number;
+  /** Benchmarks: count every database command (driver command monitoring) into /metrics' lianxin_db_commands_total. */
+  dbCommandMetrics: boolean;
   publicBaseUrl: string;
   logLevel: Env['LOG_LEVEL'];
+  /** ACCESS_LOG_SAMPLE: share of successful requests given an access line. */
+  accessLogSample: number;
+  /** PAGE_CACHE_MB in bytes: the bound of the microsite's page cache. */
+  pageCacheBytes: number;
   bodyLimitBytes: number;
   mediaMaxBytes: number;
   shutdownTimeoutMs: number;
@@ -339,6 +350,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mongodbUri: e.MONGODB_URI,
     dataDir: path.resolve(e.DATA_DIR),
     dbCacheMb: e.DB_CACHE_MB,
+    dbCommandMetrics: e.DB_COMMAND_METRICS,
     publicBaseUrl,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
@@ -393,6 +405,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       publicDailyLimit: e.SUGGESTION_PUBLIC_DAILY_LIMIT,
     },
     consoleDir: e.CONSOLE_DIR ? path.resolve(e.CONSOLE_DIR) : DEFAULT_CONSOLE_DIR,
+    accessLogSample: e.ACCESS_LOG_SAMPLE,
+    pageCacheBytes: e.PAGE_CACHE_MB * 1024 * 1024,
     site: { name: e.SITE_NAME, organizer: e.SITE_ORGANIZER, icpNumber: e.SITE_ICP_NUMBER, psbNumber: e.SITE_PSB_NUMBER },
     activityFunds: { defaultRates: e.ACTIVITY_FUND_RULE },
     reports: { fonts: { title: e.REPORT_FONT_TITLE, body: e.REPORT_FONT_BODY, heading: e.REPORT_FONT_HEADING, kai: e.REPORT_FONT_KAI, fallback: e.REPORT_FONT_FALLBACK } },

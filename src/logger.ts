@@ -30,3 +30,13 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     destination,
   );
 }
+
+/**
+ * Where a logger's lines go, for writers that format their own lines in the logger's shape (the access log,
+ * src/http/access-log.ts): the destination stream and the bindings every line carries (`"service":"lianxin"`).
+ */
+export function rawDestination(logger: Logger): { stream: { write(chunk: string): unknown }; bindings: string } {
+  const stream = (logger as unknown as Record<symbol, { write(chunk: string): unknown }>)[pino.symbols.streamSym];
+  const bindings = JSON.stringify(logger.bindings()).slice(1, -1);
+  return { stream, bindings };
+}

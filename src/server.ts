@@ -10,7 +10,7 @@ import { createLogger, type Logger } from './logger';
 import { DomainEventBus } from './events';
 import { createMetrics } from './http/metrics';
 import { Scheduler } from './jobs/scheduler';
-import { openDatabase, type Database } from './db';
+import { countDatabaseCommands, openDatabase, type Database } from './db';
 import { buildModules } from './modules';
 import { createApp } from './app';
 import type { FeatureModule, Services } from './module';
@@ -41,6 +41,7 @@ export async function startService(config: Config, options: { clock?: Clock; log
   // Modules are built before the database opens so that every model is registered and its indexes get built.
   const modules = buildModules(services);
   const database = await openDatabase(config, logger, 'service');
+  if (config.dbCommandMetrics) countDatabaseCommands(services.metrics);
   for (const m of modules) await m.start?.();
 
   const server = http.createServer(createApp(services, modules).callback());

@@ -5,9 +5,11 @@
  * same SDK. The ratio is the pipeline's overhead. Peak RSS is sampled every 20 ms (this process also runs the
  * embedded database engine unless MONGODB_URI is set, so RSS includes it).
  *
- * Options: RECIPIENTS=10000, MONGODB_URI=… (a real server instead of the embedded engine).
+ * Options: RECIPIENTS=10000, MONGODB_URI=… (a real server instead of the embedded engine), CPU_PROFILE=file.cpuprofile
+ * (this process over the pipeline run, for Chrome DevTools), TRACE_COMMAND=name (a stack for each such database command).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { loadavg } from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -23,6 +25,24 @@ import { Delivery } from '../../src/publishing/models/delivery';
 import { Article } from '../../src/content/models/article';
 import { Deputy } from '../../src/content/models/deputy';
 import { startFakeTencentSms } from '../../test/fakes';
+import { countCommands } from './command-count';
+
+/** A CPU profile of this process over the pipeline run only (CPU_PROFILE=file.cpuprofile), for Chrome DevTools. */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = (await post('Profiler.stop')) as { profile: object };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
 
 const RECIPIENTS = Number(process.env.RECIPIENTS ?? 10_000);
 const PER_REQUEST = 200;
@@ -33,6 +53,17 @@ function rssOfPid(pid: number | undefined): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (user + system) another process has used so far, from /proc; 0 where there is no /proc. */
+function cpuMsOfPid(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
   } catch {
     return 0;
   }
@@ -120,6 +151,10 @@ async function main() {
     const baseRss = process.memoryUsage.rss();
     const baseEngineRss = rssOfPid(enginePid);
     const sampler = rssSampler(enginePid);
+    const commands = countCommands();
+    const profiler = process.env.CPU_PROFILE ? await startProfile() : undefined;
+    const cpu0 = process.cpuUsage();
+    const engineCpu0 = cpuMsOfPid(enginePid);
     const t0 = performance.now();
     const { publication } = await createPublication({
       kind: 'article',
@@ -136,6 +171,10 @@ async function main() {
     }
     const pipelineMs = performance.now() - t0;
     const pipelinePeak = sampler.stop();
+    const byCommand = commands.stop();
+    const cpu = process.cpuUsage(cpu0);
+    const engineCpuMs = cpuMsOfPid(enginePid) - engineCpu0;
+    if (profiler) await profiler.stop(process.env.CPU_PROFILE!);
     const deliveries = await Delivery.find({ publicationId: publication._id }).select('status attempts').lean();
     const pubDoc = (await Publication.findById(publication._id).lean())!;
     const pipelineRequests = fake.state.sendRequests;
@@ -187,7 +226,11 @@ async function main() {
       ['numbers received / distinct', `${pipelineNumbers} / ${distinct}`],
       ['publication status', status],
       ['pipeline: publish → all recorded', `${pipelineMs.toFixed(0)} ms`],
-      ['  of which planning (audience → 50 ledger records)', `${(pubDoc.startedAt!.getTime() - pubDoc.createdAt.getTime()).toFixed(0)} ms`],
+      ['  planning (audience → 50 ledger records; sending starts after its first batch)', `${(pubDoc.startedAt!.getTime() - pubDoc.createdAt.getTime()).toFixed(0)} ms`],
+      // The service's index check at start (one listIndexes per collection) may still be running: not the fan-out's.
+      ['  database commands during the run (by command and collection)', Object.entries(byCommand).filter(([k]) => !k.startsWith('listIndexes')).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')],
+      ['  database commands per 200-number batch (the bench polls publications every 10 ms besides)', (Object.entries(byCommand).filter(([k]) => !k.startsWith('listIndexes') && k !== 'find publications').reduce((a, [, v]) => a + v, 0) / Math.max(1, deliveries.length)).toFixed(1)],
+      ['  CPU used: app process / engine process', `${((cpu.user + cpu.system) / 1000).toFixed(0)} ms / ${enginePid ? `${engineCpuMs.toFixed(0)} ms` : 'n/a'}`],
       ['  time inside the SMS channel, summed over batches', `${(channelSeconds * 1000).toFixed(0)} ms (${(channelSeconds * 1000 / deliveries.length).toFixed(0)} ms per batch)`],
       [`bare loop: ${requests} SendSms, sequential`, `${loopMs.toFixed(0)} ms`],
       [`bare loop: ${requests} SendSms, ${lanes} at a time (worker concurrency)`, `${parallelMs.toFixed(0)} ms`],

@@ -1,38 +1,74 @@
 /**
- * Load test of the WeChat callback, loopback only and bounded:
- *   npm run bench:wechat [-- --messages 5000 --concurrency 100 --rounds 2]
- * Starts the service in-process (embedded engine, temporary data directory, WECHAT_TOKEN set), adds one keyword rule,
- * then sends signed plain-mode text messages (each a new MsgId) over `concurrency` keep-alive connections and checks
- * every answer is the rule's passive reply addressed to the sender. The same load against GET /healthz is the baseline.
- * Prints p50/p99/max latency, throughput and RSS before/after each round (a second round shows whether memory keeps growing).
+ * Load test of the WeChat callback against /healthz, loopback only and bounded (about two minutes):
+ *   npm run bench:wechat [-- --messages 5000 --rounds 2 --concurrency 100 --mode safe|plain --cpu-prof DIR]
+ *
+ * The service runs as `npm start` runs it: compiled to dist/ (scripts/build-server.mjs), NODE_ENV=production, the
+ * embedded engine in its own supervised process, a temporary DATA_DIR. Two bench-only additions: DB_COMMAND_METRICS=1
+ * (the driver counts its commands into /metrics) and a preloaded probe (scripts/bench/wechat-probe.cjs) that reports
+ * the service's CPU time and, after a full GC, its memory over IPC. The bench seeds 300 published articles and 20
+ * keyword rules (3 of which the messages hit: exact, contains, RE2 regex), then sends signed callbacks:
+ *   40 % text keyword hits · 30 % text misses (half find an article by search, half get the default reply)
+ *   10 % subscribe (a third through a QR scene) · 5 % unsubscribe · 15 % menu clicks (latest news, suggestion form)
+ * plus 2 % WeChat retries (an answered MsgId delivered again under a fresh signature: must get the same answer).
+ * 2,000 followers; safe mode (AES, msg_signature) by default, as the account is configured; --mode plain for plain.
+ * Every answer is checked (addressed to the sender, the right reply for its kind). The same number of GET /healthz
+ * at the same concurrency is the baseline; both get a warm-up that is not measured.
+ * Printed per phase: req/s, p50/p99, failures, service CPU µs per request (and the engine's), database commands per
+ * request; memory: the service's RSS at start, after the warm-up, peak during the load, after each round (full GC).
  */
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import mongoose from 'mongoose';
 import { loadConfig } from '../../src/config';
-import { startService } from '../../src/server';
+import { openDatabase } from '../../src/db';
+import { createLogger } from '../../src/logger';
+import { Article } from '../../src/content/models/article';
 import { WechatKeywordRule } from '../../src/wechat/models/keyword-rule';
+import { WechatCrypto } from '../../src/wechat/crypto';
 import { wechatSignature } from '../../src/wechat/signature';
-import { parseWechatXml } from '../../src/wechat/xml';
+import { parseWechatXml, text, type XmlRecord } from '../../src/wechat/xml';
+import { makeArticle, rng } from './articles';
 
 const { values } = parseArgs({
   options: {
     messages: { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '2' },
+    mode: { type: 'string', default: 'safe' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const MESSAGES = Math.min(Number(values.messages), 50_000);
 const CONCURRENCY = Math.min(Number(values.concurrency), 500);
 const ROUNDS = Math.min(Number(values.rounds), 5);
+const SAFE = values.mode !== 'plain';
+const WARMUP = 1000;
+const FOLLOWERS = 2000;
 const TOKEN = 'benchToken';
+const APP_ID = 'wxbench0000000001';
+const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const ACCOUNT = 'gh_bench000001';
-const REPLY = '您好！欢迎关注「连心」，回复「新闻」看最新动态。';
+const root = path.resolve(__dirname, '../..');
 
+const RULES = [
+  { name: '问候', match: 'exact', pattern: '你好', reply: '您好！欢迎关注「连心」，回复「新闻」看最新动态。' },
+  { name: '人代会', match: 'contains', pattern: '代表大会', reply: '人民代表大会的最新消息请看「新闻」。' },
+  { name: '查询编号', match: 'regex', pattern: '^查询\\d{4}$', reply: '请在建议页面输入受理编号查询办理进度。' },
+] as const;
+const HITS = [
+  { content: '你好', reply: RULES[0].reply },
+  { content: '我想了解代表大会的安排', reply: RULES[1].reply },
+  { content: '查询2031', reply: RULES[2].reply },
+];
+const SEARCH_WORDS = ['青山区调研', '石门县走访', '盘江县座谈', '云溪区督办'];
+const MISSES = ['今天天气怎么样', '谢谢你们', '请问怎么联系工作人员', '好的收到'];
+
+type Kind = 'hit' | 'miss' | 'subscribe' | 'unsubscribe' | 'click' | 'retry';
 interface Outcome {
   ok: boolean;
   ms: number;
@@ -41,7 +77,8 @@ interface Outcome {
 function request(agent: http.Agent, port: number, method: string, urlPath: string, body?: string): Promise<{ status: number; text: string; ms: number }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent, headers: body ? { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
+    const headers = body ? { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) } : {};
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: Number(process.hrtime.bigint() - started) / 1e6 }));
@@ -52,98 +89,313 @@ function request(agent: http.Agent, port: number, method: string, urlPath: strin
   });
 }
 
-async function load(total: number, concurrency: number, one: (i: number) => Promise<Outcome>): Promise<{ outcomes: Outcome[]; seconds: number }> {
+/** The service under test: `npm start`'s compiled build, with the probe preloaded. */
+class Service {
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly port: number,
+    readonly dataDir: string,
+  ) {}
+
+  static async start(dataDir: string, cpuProfDir?: string): Promise<Service> {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+    const proc = spawn(process.execPath, ['--expose-gc', '--require', path.join(__dirname, 'wechat-probe.cjs'), ...prof, path.join(root, 'dist/main.js')], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        // Production's default: every callback writes its access line (to /dev/null here); /healthz writes none.
+        LOG_LEVEL: 'info',
+        SCHEDULER_ENABLED: 'false',
+        PUBLIC_BASE_URL: 'https://lianxin.example.cn',
+        WECHAT_TOKEN: TOKEN,
+        ...(SAFE ? { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'benchSecretNotUsed000000', WECHAT_ENCODING_AES_KEY: AES_KEY } : {}),
+        DB_COMMAND_METRICS: 'true',
+      },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const service = new Service(proc, port, dataDir);
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`service exited with ${proc.exitCode}`);
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok) return service;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private ask<T>(what: 'cpu' | 'mem'): Promise<T> {
+    return new Promise((resolve) => {
+      const on = (m: Record<string, unknown>) => {
+        if (what in m || (what === 'mem' && 'rss' in m)) {
+          this.proc.off('message', on);
+          resolve(m as T);
+        }
+      };
+      this.proc.on('message', on);
+      this.proc.send(what);
+    });
+  }
+
+  /** User + system CPU time of the service process, µs. */
+  async cpuUs(): Promise<number> {
+    const { cpu } = await this.ask<{ cpu: NodeJS.CpuUsage }>('cpu');
+    return cpu.user + cpu.system;
+  }
+
+  /** RSS and V8 heap in use after a full GC, MB. */
+  async memory(): Promise<{ rss: number; heap: number }> {
+    const m = await this.ask<{ rss: number; heapUsed: number }>('mem');
+    return { rss: m.rss / 1048576, heap: m.heapUsed / 1048576 };
+  }
+
+  enginePid(): number {
+    return (JSON.parse(readFileSync(path.join(this.dataDir, 'db', 'engine.addr.json'), 'utf8')) as { pid: number }).pid;
+  }
+
+  /** Database commands the service sent so far, by command name. */
+  async dbCommands(): Promise<Map<string, number>> {
+    const body = await (await fetch(`http://127.0.0.1:${this.port}/metrics`)).text();
+    const byName = new Map<string, number>();
+    for (const m of body.matchAll(/^lianxin_db_commands_total\{command="([^"]*)"\} (\d+)/gm)) byName.set(m[1], Number(m[2]));
+    return byName;
+  }
+
+  stop(): Promise<void> {
+    if (this.proc.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.proc.once('exit', () => resolve());
+      this.proc.kill('SIGTERM');
+    });
+  }
+}
+
+/** CPU time (user + system) of another process, µs, from /proc (clock ticks of 10 ms). */
+function procCpuUs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return 0;
+  }
+}
+
+function procRssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface Figure {
+  label: string;
+  n: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  cpuUs: number;
+  engineUs: number;
+  commands: number;
+  /** Commands per request by name, e.g. "insert 2.00, update 0.02". */
+  byCommand: string;
+  peakRss: number;
+}
+
+async function measure(label: string, service: Service, total: number, one: (i: number) => Promise<Outcome>): Promise<Figure> {
+  const enginePid = service.enginePid();
+  const [cpu0, cmd0] = [await service.cpuUs(), await service.dbCommands()];
+  const engine0 = procCpuUs(enginePid);
+  let peakRss = procRssMb(service.proc.pid!);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, procRssMb(service.proc.pid!))), 100);
   const outcomes: Outcome[] = new Array(total);
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < total; i = next++) {
-        outcomes[i] = await one(i).catch(() => ({ ok: false, ms: 0 }));
-      }
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < total; i = next++) outcomes[i] = await one(i).catch(() => ({ ok: false, ms: 0 }));
     }),
   );
-  return { outcomes, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  clearInterval(sampler);
+  const engine1 = procCpuUs(enginePid);
+  const [cpu1, cmd1] = [await service.cpuUs(), await service.dbCommands()];
+  const ms = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+  const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))];
+  return {
+    label,
+    n: total,
+    rate: total / seconds,
+    p50: pct(50),
+    p99: pct(99),
+    failed: outcomes.filter((o) => !o.ok).length,
+    cpuUs: (cpu1 - cpu0) / total,
+    engineUs: (engine1 - engine0) / total,
+    commands: [...cmd1].reduce((sum, [name, n]) => sum + n - (cmd0.get(name) ?? 0), 0) / total,
+    byCommand: [...cmd1]
+      .map(([name, n]) => [name, (n - (cmd0.get(name) ?? 0)) / total] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, n]) => `${name} ${n.toFixed(2)}`)
+      .join(', '),
+    peakRss,
+  };
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+async function load(service: Service, total: number, one: (i: number) => Promise<Outcome>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    for (let i = next++; i < total; i = next++) await one(i).catch(() => undefined);
+  }));
 }
 
-function report(label: string, r: { outcomes: Outcome[]; seconds: number }): void {
-  const ms = r.outcomes.map((o) => o.ms).sort((a, b) => a - b);
-  const failed = r.outcomes.filter((o) => !o.ok).length;
-  console.log(
-    `${label.padEnd(28)} ${String(r.outcomes.length).padStart(6)} req  ${(r.outcomes.length / r.seconds).toFixed(0).padStart(6)} req/s  ` +
-      `p50 ${pct(ms, 50).toFixed(1).padStart(6)} ms  p99 ${pct(ms, 99).toFixed(1).padStart(6)} ms  max ${ms[ms.length - 1].toFixed(1).padStart(7)} ms  failed ${failed}`,
-  );
+/** Seeds what a live account has, through the running service's engine (scripts attach to it). */
+async function seed(dataDir: string): Promise<void> {
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+  const db = await openDatabase(config, createLogger('error'), 'script');
+  try {
+    const r = rng(7);
+    const articles = Array.from({ length: 300 }, (_, i) => ({ ...makeArticle(i, r), status: 'published', deletedAt: null, publishedAt: new Date(Date.now() - i * 3_600_000) }));
+    await Article.collection.insertMany(articles);
+    const now = new Date();
+    const base = { priority: 10, enabled: true, createdBy: 'bench', updatedBy: 'bench', createdAt: now, updatedAt: now };
+    await WechatKeywordRule.insertMany([
+      ...RULES.map((rule) => ({ ...base, name: rule.name, match: rule.match, pattern: rule.pattern, reply: { type: 'text', text: rule.reply } })),
+      // Rules the messages never hit, tried (and missed) before a text falls through: a live account has a few dozen.
+      ...Array.from({ length: 17 }, (_, i) => ({ ...base, priority: 5, name: `规则${i}`, match: i % 3 === 0 ? 'regex' : 'contains', pattern: i % 3 === 0 ? `^第${i}[期号]$` : `关键词${i}`, reply: { type: 'text', text: `回复${i}` } })),
+    ]);
+  } finally {
+    await db.close();
+  }
 }
 
-// A full GC before each memory reading, so that growth means retained memory rather than garbage not yet collected.
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-const rssMb = () => {
-  gc();
-  const m = process.memoryUsage();
-  return `${(m.rss / 1024 / 1024).toFixed(0)} MB (heap used ${(m.heapUsed / 1024 / 1024).toFixed(0)} MB)`;
-};
+function mixKind(i: number): Exclude<Kind, 'retry'> {
+  const slot = (i * 7919) % 100; // a fixed, interleaved mix
+  if (slot < 40) return 'hit';
+  if (slot < 70) return 'miss';
+  if (slot < 80) return 'subscribe';
+  if (slot < 85) return 'unsubscribe';
+  return 'click';
+}
 
 async function main(): Promise<void> {
+  if (spawnSync(process.execPath, [path.join(root, 'scripts/build-server.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lianxin-bench-wechat-'));
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    SCHEDULER_ENABLED: 'false',
-    PUBLIC_BASE_URL: 'http://lianxin.bench',
-    WECHAT_TOKEN: TOKEN,
-  });
-  const service = await startService(config);
+  const crypto = new WechatCrypto(APP_ID, AES_KEY);
+  const service = await Service.start(dataDir, values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let failures = 0;
   try {
-    const now = new Date();
-    await WechatKeywordRule.create({ name: '问候', match: 'exact', pattern: '你好', priority: 10, enabled: true, reply: { type: 'text', text: REPLY }, createdBy: 'bench', updatedBy: 'bench', createdAt: now, updatedAt: now });
+    await seed(dataDir);
+    const start = await service.memory();
 
-    let msgSeq = 10_000_000_000_000_000n;
-    const wechatOne = async (i: number): Promise<Outcome> => {
+    let msgSeq = 24_000_000_000_000_000n;
+    /** Answered text messages a retry may deliver again: their XML and the plain answer they got. */
+    const answered: { xml: string; answer: string }[] = [];
+
+    const post = async (xml: string): Promise<{ status: number; reply?: string; raw: string; ms: number }> => {
       const timestamp = String(Math.floor(Date.now() / 1000));
-      const nonce = String(100000 + (i % 900000));
-      const query = new URLSearchParams({ signature: wechatSignature(TOKEN, timestamp, nonce), timestamp, nonce, openid: `oBench${i % 1000}` });
-      const from = `oBench${String(i % 1000).padStart(6, '0')}`;
-      const xml =
-        `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName>` +
-        `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[你好]]></Content>` +
-        `<MsgId>${++msgSeq}</MsgId></xml>`;
-      const res = await request(agent, service.port, 'POST', `/wechat?${query}`, xml);
+      const nonce = randomBytes(6).toString('hex');
+      let body = xml;
+      const query = new URLSearchParams({ signature: wechatSignature(TOKEN, timestamp, nonce), timestamp, nonce });
+      if (SAFE) {
+        const encrypted = crypto.seal(xml);
+        body = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`;
+        query.set('encrypt_type', 'aes');
+        query.set('msg_signature', wechatSignature(TOKEN, timestamp, nonce, encrypted));
+      }
+      const res = await request(agent, service.port, 'POST', `/wechat?${query}`, body);
+      if (res.status !== 200 || res.text === 'success') return { status: res.status, raw: res.text, ms: res.ms };
+      const reply = SAFE ? crypto.open(text(parseWechatXml(res.text), 'Encrypt')).message : res.text;
+      return { status: res.status, reply, raw: res.text, ms: res.ms };
+    };
+
+    const wechatOne = async (i: number): Promise<Outcome> => {
+      const user = `oBench${String(i % FOLLOWERS).padStart(22, '0')}`;
+      const now = Math.floor(Date.now() / 1000);
+      const head = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${user}]]></FromUserName><CreateTime>${now}</CreateTime>`;
+      if (i % 50 === 49 && answered.length) {
+        const earlier = answered[(i * 31) % answered.length];
+        const res = await post(earlier.xml);
+        return { ok: res.status === 200 && (res.reply ?? res.raw) === earlier.answer, ms: res.ms };
+      }
+      const kind = mixKind(i);
+      let xml: string;
+      let check: (r: XmlRecord) => boolean;
+      if (kind === 'hit' || kind === 'miss') {
+        const hit = HITS[i % HITS.length];
+        const content = kind === 'hit' ? hit.content : i % 2 ? SEARCH_WORDS[i % SEARCH_WORDS.length] : MISSES[i % MISSES.length];
+        xml = `${head}<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${++msgSeq}</MsgId></xml>`;
+        check = kind === 'hit' ? (r) => text(r, 'Content') === hit.reply : (r) => text(r, 'MsgType') === 'news' || text(r, 'MsgType') === 'text';
+      } else if (kind === 'click') {
+        const key = i % 2 ? 'LATEST_NEWS' : 'SUGGEST';
+        xml = `${head}<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[${key}]]></EventKey></xml>`;
+        check = (r) => text(r, 'MsgType') === 'news';
+      } else {
+        const event = kind === 'subscribe' ? 'subscribe' : 'unsubscribe';
+        const scene = kind === 'subscribe' && i % 3 === 0 ? `<EventKey><![CDATA[qrscene_meeting${i % 7}]]></EventKey>` : '';
+        xml = `${head}<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${event}]]></Event>${scene}</xml>`;
+        check = (r) => kind === 'subscribe' && text(r, 'Content').includes('感谢关注');
+      }
+      const res = await post(xml);
       if (res.status !== 200) return { ok: false, ms: res.ms };
-      const reply = parseWechatXml(res.text);
-      return { ok: reply.ToUserName === from && reply.FromUserName === ACCOUNT && reply.MsgType === 'text' && reply.Content === REPLY, ms: res.ms };
+      if (!res.reply) return { ok: kind === 'unsubscribe' && res.raw === 'success', ms: res.ms };
+      const r = parseWechatXml(res.reply);
+      const ok = text(r, 'ToUserName') === user && text(r, 'FromUserName') === ACCOUNT && check(r);
+      if (ok && kind !== 'subscribe' && kind !== 'unsubscribe' && answered.length < 5000) answered.push({ xml, answer: res.reply });
+      return { ok, ms: res.ms };
     };
     const healthOne = async (): Promise<Outcome> => {
       const res = await request(agent, service.port, 'GET', '/healthz');
       return { ok: res.status === 200 && res.text.includes('ok'), ms: res.ms };
     };
 
-    console.log(`WeChat inbound load: ${MESSAGES} messages × ${ROUNDS} rounds, ${CONCURRENCY} connections, loopback, embedded engine`);
-    console.log(`RSS at start: ${rssMb()}`);
-    await load(500, CONCURRENCY, healthOne);
-    await load(500, CONCURRENCY, wechatOne); // warm-up (JIT, connection pool, indexes)
-    const baseline = await load(MESSAGES, CONCURRENCY, healthOne);
-    report('baseline GET /healthz', baseline);
-    console.log(`RSS after baseline: ${rssMb()}`);
+    await load(service, WARMUP, healthOne);
+    await load(service, WARMUP, wechatOne);
+    const warm = await service.memory();
+    const baseline = await measure('GET /healthz (baseline)', service, MESSAGES, healthOne);
+    const rounds: Figure[] = [];
+    const after: { rss: number; heap: number }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const r = await load(MESSAGES, CONCURRENCY, wechatOne);
-      report(`POST /wechat round ${round}`, r);
-      failures += r.outcomes.filter((o) => !o.ok).length;
-      console.log(`RSS after round ${round}: ${rssMb()}`);
+      const f = await measure(`POST /wechat round ${round}`, service, MESSAGES, wechatOne);
+      rounds.push(f);
+      failures += f.failed;
+      after.push(await service.memory());
     }
-    console.log(failures === 0 ? 'every answer was the expected passive reply' : `${failures} answers were wrong or missing`);
+
+    const uptime = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    console.log(`\nbench:wechat — ${new Date().toISOString()}, load average ${uptime}`);
+    console.log(`${SAFE ? 'safe mode (AES)' : 'plain mode'}, ${CONCURRENCY} keep-alive connections, ${MESSAGES} requests per phase after ${WARMUP} of warm-up each; ` +
+      `npm start's build (NODE_ENV=production, engine in its own process); mix 40 % keyword hits, 30 % misses, 10 % subscribe, 5 % unsubscribe, 15 % menu clicks, 2 % retries\n`);
+    const cols = ['phase', 'req/s', 'of /healthz', 'p50 ms', 'p99 ms', 'failed', 'CPU µs/req', 'engine µs/req', 'db cmds/req'];
+    console.log(cols.map((c, i) => (i ? c.padStart(14) : c.padEnd(26))).join(''));
+    for (const f of [baseline, ...rounds]) {
+      const cells = [f.label, f.rate.toFixed(0), `${((100 * f.rate) / baseline.rate).toFixed(1)} %`, f.p50.toFixed(1), f.p99.toFixed(1), String(f.failed), f.cpuUs.toFixed(0), f.engineUs.toFixed(0), f.commands.toFixed(2)];
+      console.log(cells.map((c, i) => (i ? c.padStart(14) : c.padEnd(26))).join(''));
+    }
+    for (const f of rounds) console.log(`${f.label}: database commands per message: ${f.byCommand || 'none'}`);
+    const worst = Math.min(...rounds.map((f) => f.rate)) / baseline.rate;
+    console.log(`\nthroughput: ${(100 * worst).toFixed(1)} % of /healthz (goal ≥ 50 %: ${worst >= 0.5 ? 'met' : 'not met'}); ` +
+      `CPU per message ${(rounds.reduce((s, f) => s + f.cpuUs, 0) / rounds.length / baseline.cpuUs).toFixed(1)}× /healthz's`);
+    const mem = (m: { rss: number; heap: number }) => `${m.rss.toFixed(0)} MB (heap ${m.heap.toFixed(0)})`;
+    console.log(`service RSS after a full GC: at start ${mem(start)}, after warm-up ${mem(warm)}, ` +
+      after.map((m, i) => `after round ${i + 1} ${mem(m)}`).join(', ') + `; peak during the rounds ${Math.max(...rounds.map((f) => f.peakRss)).toFixed(0)} MB`);
+    const last = after[after.length - 1];
+    const grew = last.rss - warm.rss;
+    const sign = (mb: number) => `${mb >= 0 ? '+' : ''}${mb.toFixed(0)} MB`;
+    console.log(`RSS after ${MESSAGES * ROUNDS} messages vs after warm-up: ${sign(grew)} (goal: back to its start, within 10 %: ${grew <= warm.rss * 0.1 ? 'met' : 'not met'}); ` +
+      `V8 heap in use ${sign(last.heap - warm.heap)} (retained by the app's objects)` +
+      (after.length > 1 ? `; RSS in the last round alone ${sign(last.rss - after[after.length - 2].rss)}` : '') +
+      `; engine process ${procRssMb(service.enginePid()).toFixed(0)} MB`);
+    console.log(failures === 0 ? 'every answer was checked and right' : `${failures} answers were wrong or missing`);
   } finally {
     agent.destroy();
     await service.stop();
+    await mongoose.disconnect().catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
   }
   process.exit(failures === 0 ? 0 : 1);

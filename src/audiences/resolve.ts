@@ -29,13 +29,15 @@ export async function resolvePhoneAudience(spec: AudienceSpec, optedOut: OptOutC
 /**
  * The same audience as `resolvePhoneAudience`, handed over in batches of `batchSize` (the last may be shorter) as
  * it is read: deputies and subscribers come from cursors, so only the numbers seen so far (for duplicates) and one
- * batch are held, whatever the audience's size. Opt-outs are checked a batch at a time.
+ * batch are held, whatever the audience's size. Opt-outs are checked a batch at a time. Numbers in `handedOver`
+ * (already in batches written before: a resumed plan) count as recipients but are not handed over again.
  */
 export async function streamPhoneAudience(
   spec: AudienceSpec,
   optedOut: OptOutCheck,
   batchSize: number,
   onBatch: (recipients: AudienceRecipient[]) => Promise<void>,
+  handedOver: ReadonlySet<string> = new Set(),
 ): Promise<AudienceSummary> {
   const size = Math.max(1, batchSize);
   const seen = new Set<string>();
@@ -81,6 +83,10 @@ export async function streamPhoneAudience(
         continue;
       }
       seen.add(phone);
+      if (handedOver.has(phone)) {
+        count += 1;
+        continue;
+      }
       unchecked.push({ ...r, phone });
       if (unchecked.length >= size) {
         await check();

@@ -3,7 +3,11 @@
  * diff whose changed lines carry a word diff (Chinese segmented into words with Intl.Segmenter), other fields as
  * before/after values. Built on jsdiff.
  */
-import { diffLines, diffWords } from 'diff';
+import type * as Diff from 'diff';
+
+/** The diff library loads with the first comparison a person asks for, not at start. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
+const diffLib = () => require('diff') as typeof Diff;
 import { isDeepStrictEqual } from 'node:util';
 
 export type DiffOp = 'equal' | 'insert' | 'delete';
@@ -35,14 +39,14 @@ function splitLines(value: string): string[] {
 }
 
 function wordChanges(before: string, after: string): WordChange[] {
-  return diffWords(before, after, { intlSegmenter: segmenter }).map((c) => ({ op: opOf(c), text: c.value }));
+  return diffLib().diffWords(before, after, { intlSegmenter: segmenter }).map((c) => ({ op: opOf(c), text: c.value }));
 }
 
 export function textDiff(before: string, after: string): { lines: LineChange[]; added: number; removed: number } {
   const lines: LineChange[] = [];
   let added = 0;
   let removed = 0;
-  const parts = diffLines(before, after);
+  const parts = diffLib().diffLines(before, after);
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
     const next = parts[i + 1];

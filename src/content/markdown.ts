@@ -6,6 +6,7 @@
  * track who reads what. They become a plain link ("图片：…") the reader may choose to open.
  */
 import MarkdownIt from 'markdown-it';
+import { LRUCache } from 'lru-cache';
 
 /** Canonical form used to judge a URL: entities are already decoded by markdown-it; drop controls and spaces, lower-case. */
 function canonical(url: string): string {
@@ -85,9 +86,22 @@ function createRenderer(): MarkdownIt.MarkdownIt {
 
 const renderer = createRenderer();
 
+/**
+ * HTML of recent sources, keyed by the source itself (so an edit is a new entry and nothing needs invalidating):
+ * a public page is rendered again whenever anything it shows changes (a neighbour published, a related item edited),
+ * mostly with the same body. Bounded by characters held (source + HTML).
+ */
+const rendered = new LRUCache<string, string>({ maxSize: 8 * 1024 * 1024, sizeCalculation: (html, src) => html.length + src.length + 64 });
+/** Short sources render faster than they are looked up and would crowd the memo. */
+const MEMO_MIN_CHARS = 256;
+
 /** Renders editor Markdown to HTML that is safe to put in a page as-is. */
 export function renderMarkdown(src: string): string {
-  return renderer.render(src ?? '');
+  const text = src ?? '';
+  if (text.length < MEMO_MIN_CHARS) return renderer.render(text);
+  let html = rendered.get(text);
+  if (html === undefined) rendered.set(text, (html = renderer.render(text)));
+  return html;
 }
 
 /** Plain text of a Markdown source (for digests, search snippets, SMS excerpts). */

@@ -139,7 +139,16 @@ export function toSummary<K extends ContentKind>(kind: K, d: any, images: Map<st
 
 /** Full public item. `publishedDeputySlugs` maps group members' deputy ids to published slugs. */
 export async function toPublicItem<K extends ContentKind>(kind: K, d: any, publishedDeputySlugs = new Map<string, string>()): Promise<PublicItemByKind[K]> {
-  const images = await loadImages([imageIdOf(kind, d)]);
+  return publicItemWith(kind, d, await loadImages([imageIdOf(kind, d)]), publishedDeputySlugs);
+}
+
+/** The image ids a document's public face needs (its cover or photo), for one `loadImages` over many documents. */
+export function imageIdsOf(kind: ContentKind, docs: any[]): (Types.ObjectId | undefined)[] {
+  return docs.map((d) => imageIdOf(kind, d));
+}
+
+/** `toPublicItem` with the images already loaded. */
+export function publicItemWith<K extends ContentKind>(kind: K, d: any, images: Map<string, PublicImage>, publishedDeputySlugs = new Map<string, string>()): PublicItemByKind[K] {
   const summary = toSummary(kind, d, images);
   switch (kind) {
     case 'article':

@@ -12,8 +12,8 @@ import { DeputyGroup } from './models/deputy-group';
 import { CaseStudy } from './models/case-study';
 import { PageViewMonth } from './models/page-view-month';
 import { contentKinds } from './kinds';
-import { detailProjection, summaryProjection, toPublicItem, toSummaries } from './public-mappers';
-import type { PublicArticleSummary, PublicItemByKind, PublicSummary, PublicSummaryByKind, RelatedItems } from './public-types';
+import { detailProjection, imageIdsOf, loadImages, publicItemWith, summaryProjection, toPublicItem, toSummaries, toSummary } from './public-mappers';
+import type { PublicArticle, PublicArticleSummary, PublicItemByKind, PublicSummary, PublicSummaryByKind, RelatedItems } from './public-types';
 import { beijingMonth } from '../calendar/beijing';
 
 export * from './public-types';
@@ -145,6 +145,49 @@ export async function adjacentArticles(id: string): Promise<{ previous?: PublicA
 }
 
 const RELATED_LIMIT = 6;
+
+export interface ArticlePage {
+  item: PublicArticle;
+  related: RelatedItems;
+  adjacent: { previous?: PublicArticleSummary; next?: PublicArticleSummary };
+}
+
+/**
+ * Everything an article's public page shows — the article, its related items and its neighbours in publication order —
+ * in three steps: the article; the related and neighbour queries side by side (each on an index, from the ids and
+ * date the article already holds); one query for every image. The same result as `getPublishedBySlug`,
+ * `relatedFor` and `adjacentArticles` together, which look the article up again and load images per list.
+ */
+export async function articlePage(slug: string): Promise<ArticlePage | null> {
+  if (typeof slug !== 'string' || !slug) return null;
+  const doc: any = await Article.findOne({ ...PUBLIC, slug }, detailProjection.article).lean();
+  if (!doc) return null;
+  const _id = doc._id as Types.ObjectId;
+  const at = doc.publishedAt as Date | undefined;
+  const summaries = (k: ContentKind, filter: Record<string, unknown>, sort: Record<string, 1 | -1> = NEWEST, limit = RELATED_LIMIT): Promise<any[]> =>
+    model(k).find({ ...PUBLIC, ...filter }, summaryProjection[k]).sort(sort).limit(limit).lean() as Promise<any[]>;
+  const byIds = (k: ContentKind, ids: Types.ObjectId[] | undefined) => (ids?.length ? summaries(k, { _id: { $in: ids } }) : Promise.resolve([]));
+  const [deputies, groups, cases, articles, older, newer] = await Promise.all([
+    byIds('deputy', doc.relatedDeputyIds),
+    byIds('group', doc.relatedGroupIds),
+    byIds('case', doc.relatedCaseIds),
+    doc.topics?.length ? summaries('article', { topics: { $in: doc.topics }, _id: { $ne: _id } }) : Promise.resolve([]),
+    at ? summaries('article', { $or: [{ publishedAt: { $lt: at } }, { publishedAt: at, _id: { $lt: _id } }] }, { publishedAt: -1, _id: -1 }, 1) : Promise.resolve([]),
+    at ? summaries('article', { $or: [{ publishedAt: { $gt: at } }, { publishedAt: at, _id: { $gt: _id } }] }, { publishedAt: 1, _id: 1 }, 1) : Promise.resolve([]),
+  ]);
+  const images = await loadImages([
+    ...imageIdsOf('article', [doc, ...articles, ...older, ...newer]),
+    ...imageIdsOf('deputy', deputies),
+    ...imageIdsOf('group', groups),
+    ...imageIdsOf('case', cases),
+  ]);
+  const summary = <K extends ContentKind>(k: K) => (d: any) => toSummary(k, d, images);
+  return {
+    item: publicItemWith('article', doc, images),
+    related: { articles: articles.map(summary('article')), deputies: deputies.map(summary('deputy')), groups: groups.map(summary('group')), cases: cases.map(summary('case')) },
+    adjacent: { previous: older.map(summary('article'))[0], next: newer.map(summary('article'))[0] },
+  };
+}
 
 /** Published items linked to this one (both directions), for "related" boxes on item pages. */
 export async function relatedFor(kind: ContentKind, id: string): Promise<RelatedItems> {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { Metrics } from '../http/metrics';
 // The engine itself is loaded only where it runs in this process (scripts): the service forks it (engine-process.ts).
 import type { EmbeddedMongo } from '../embedded-mongo';
 import { EngineLockedError, EngineSupervisor } from './engine-supervisor';
@@ -125,7 +126,7 @@ export async function openDatabase(config: Config, logger: Logger, role: Databas
       : await startScriptEngine(dbPath, config.dbCacheMb, logger);
   const target = withDefaultDb(embedded.uri);
   try {
-    await mongoose.connect(target, { serverSelectionTimeoutMS: 10_000, autoIndex: true });
+    await mongoose.connect(target, { serverSelectionTimeoutMS: 10_000, autoIndex: true, monitorCommands: config.dbCommandMetrics });
     // Build every registered model's indexes before serving: unique constraints must hold from the first request.
     await Promise.all(Object.values(mongoose.models).map((m) => m.init()));
   } catch (err) {
@@ -146,4 +147,10 @@ export async function openDatabase(config: Config, logger: Logger, role: Databas
       await embedded.stop?.();
     },
   };
+}
+
+/** Benchmarks (DB_COMMAND_METRICS): every command the driver sends, by name, as lianxin_db_commands_total on /metrics. */
+export function countDatabaseCommands(metrics: Metrics): void {
+  const commands = metrics.counter('lianxin_db_commands_total', 'Database commands sent by the driver (DB_COMMAND_METRICS only)', ['command']);
+  mongoose.connection.getClient().on('commandStarted', (event) => commands.inc({ command: event.commandName }));
 }

@@ -12,35 +12,31 @@ export interface FrontAnswer {
   status: number;
   /** The route pattern the routed request would have matched (the metrics label). */
   route: string | undefined;
+  /** The X-Request-Id sent (from `frontRequestId`). */
+  requestId: string;
 }
 
 /**
  * Answers the request itself and says how, or returns undefined (having written nothing) to let Koa handle it.
- * `head()` gives the headers every response starts with (X-Request-Id, security headers), name/value flattened.
+ * What it writes starts with the headers every response carries: `X-Request-Id` (from `frontRequestId`), then
+ * `security` (name/value flattened, as the Koa pipeline sets them).
  */
-export type FrontResponder = (req: IncomingMessage, res: ServerResponse, head: () => string[]) => FrontAnswer | undefined;
+export type FrontResponder = (req: IncomingMessage, res: ServerResponse, security: FlatHeaders) => FrontAnswer | undefined;
+
+/** The request id a front-lane answer carries: the caller's when safe to echo, else a fresh one. */
+export function frontRequestId(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return requestIdFrom(typeof incoming === 'string' ? incoming : undefined);
+}
 
 export function withFrontLane(koa: RequestListener, responders: readonly FrontResponder[], record: AccessRecorder, security: FlatHeaders): RequestListener {
   if (!responders.length) return koa;
   return (req, res) => {
-    const started = process.hrtime.bigint();
-    let requestId: string | undefined;
-    const head = () => {
-      const incoming = req.headers['x-request-id'];
-      requestId = requestIdFrom(typeof incoming === 'string' ? incoming : undefined);
-      return ['X-Request-Id', requestId, ...security];
-    };
+    const started = performance.now();
     for (const respond of responders) {
-      const answer = respond(req, res, head);
+      const answer = respond(req, res, security);
       if (!answer) continue;
-      record({
-        requestId: requestId!,
-        method: req.method!,
-        path: pathOf(req.url!),
-        route: answer.route,
-        status: answer.status,
-        seconds: Number(process.hrtime.bigint() - started) / 1e9,
-      });
+      record({ requestId: answer.requestId, method: req.method!, path: pathOf(req.url!), route: answer.route, status: answer.status, seconds: (performance.now() - started) / 1000 });
       return;
     }
     return koa(req, res);

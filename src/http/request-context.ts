@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import type { Metrics } from './metrics';
+import { AccessLog } from './access-log';
 import type { AppContext } from './context';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -20,38 +21,40 @@ export interface FinishedRequest {
   status: number;
   seconds: number;
   user?: string;
-  /** The request's child logger, when something already made it (else the line is written through the root logger). */
-  log?: Logger;
 }
 
 /** Records one finished request: the duration histogram, and the access log line (not for probes and scrapes). */
 export type AccessRecorder = (done: FinishedRequest) => void;
 
-export function accessRecorder(logger: Logger, metrics: Metrics): AccessRecorder {
-  return ({ requestId, method, path, route, status, seconds, user, log }) => {
+export interface AccessLogOptions {
+  /** Share of successful requests written to the access log (ACCESS_LOG_SAMPLE); errors and slow ones always are. */
+  sampleRate?: number;
+}
+
+export function accessRecorder(logger: Logger, metrics: Metrics, options: AccessLogOptions = {}): AccessRecorder {
+  const log = new AccessLog(logger, options.sampleRate);
+  return (done) => {
     // Label by the matched route pattern, not the raw URL, so label cardinality stays bounded.
-    const label = route ?? 'unmatched';
-    metrics.observeRequest(method, label, status, seconds);
-    if (path === '/healthz' || path === '/metrics' || !logger.isLevelEnabled('info')) return;
+    const label = done.route ?? 'unmatched';
+    metrics.observeRequest(done.method, label, done.status, done.seconds);
+    const path = done.path;
+    if (path === '/healthz' || path === '/metrics') return;
     // A path that carries a secret (an RSVP token) is logged by its route pattern only.
-    const fields = { method, path: label.includes(':token') ? label : path, status, ms: Math.round(seconds * 1000), user };
-    // The same line either way: a child logger's binding comes first, so requestId leads the fields here too.
-    if (log) log.info(fields, 'request');
-    else logger.info({ requestId, ...fields }, 'request');
+    if (label.includes(':token')) done.path = label;
+    log.write(done);
   };
 }
 
-export function requestContext(logger: Logger, metrics: Metrics) {
-  const record = accessRecorder(logger, metrics);
+/** Request id, lazily made child logger, and the record of the finished request (shared with the front lane). */
+export function requestContext(logger: Logger, record: AccessRecorder) {
   return async (ctx: AppContext, next: () => Promise<unknown>) => {
-    ctx.state.arrivedAt = performance.now();
+    const started = (ctx.state.arrivedAt = performance.now());
     const requestId = requestIdFrom(ctx.get('x-request-id'));
     ctx.state.requestId = requestId;
     // The child logger is made on first use: most requests never log anything but the access line.
     let log: Logger | undefined;
     Object.defineProperty(ctx.state, 'log', { get: () => (log ??= logger.child({ requestId })), enumerable: true, configurable: true });
     ctx.set('X-Request-Id', requestId);
-    const started = process.hrtime.bigint();
     try {
       await next();
     } finally {
@@ -61,9 +64,8 @@ export function requestContext(logger: Logger, metrics: Metrics) {
         path: ctx.path,
         route: (ctx as { _matchedRoute?: string })._matchedRoute,
         status: ctx.status,
-        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        seconds: (performance.now() - started) / 1000,
         user: ctx.state.user?.username,
-        log,
       });
     }
   };

@@ -9,7 +9,6 @@ import { PassThrough } from 'node:stream';
 import { getPublishedSource, openMediaFile, type PublicDeputy, type PublicScope } from '../content/public-queries';
 import type { ContentKind } from '../content/enums';
 import { NotFoundError } from '../errors';
-import { itemDocx } from './docx';
 import { KIND_LABELS, toPartnerItem, type PartnerImage, type PartnerItem } from './feed-items';
 import { beijingDay } from '../calendar/beijing';
 
@@ -91,6 +90,9 @@ export async function buildPressKit(kind: ContentKind, id: string, publicBaseUrl
   for (const f of files) if (f.img.role === 'body') imageNames.set(f.img.source, f.name);
   const sourceLine = `来源：${item.url}（${beijingDay(item.publishedAt)} 发布）`;
 
+  // docx loads with the first kit, not at start (require: a dynamic import of our own module would bypass the TS hooks).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
+  const { itemDocx } = require('./docx') as typeof import('./docx');
   zip.append(await itemDocx(item, sourceLine), { name: 'article.docx' });
   zip.append(markdownFile(item, imageNames), { name: 'article.md' });
   zip.append(captionsFile(item, files), { name: 'captions.txt' });

@@ -2,7 +2,7 @@
  * The pipeline's view of publishable items, through the content module's publication hooks
  * (src/content/publication-hooks.ts): which items may be published, their channel-ready content, going live.
  */
-import type { ItemKind, PublishableContent } from '../channels/types';
+import type { ChannelName, ItemKind, PublishableContent } from '../channels/types';
 import { ConflictError, NotFoundError } from '../errors';
 import * as hooks from '../content/publication-hooks';
 import type { Clock } from '../clock';
@@ -21,10 +21,24 @@ export async function requirePublishable(kind: ItemKind, id: string): Promise<{ 
   return { title: item.title ?? '', status: item.status };
 }
 
-/** The item's channel-ready content; `shortUrl` gives the page's short link per channel (for texts with a length limit). */
+/**
+ * The item's channel-ready content; `shortUrl` gives the page's short link per channel (for texts with a length
+ * limit), asked once per channel for this content (a link is stable per page and channel; the worker keeps the content
+ * for a few seconds, so the 50 batches of a fan-out share one lookup instead of one each).
+ */
 export async function contentFor(kind: ItemKind, id: string, publicBaseUrl: string, clock: Clock): Promise<PublishableContent> {
   const content = await hooks.toPublishableContent(kind, id, publicBaseUrl);
-  return { ...content, shortUrl: (channel) => shortUrlFor(publicBaseUrl, { url: content.url, itemKind: kind, itemId: id }, channel, clock) };
+  const links = new Map<ChannelName, Promise<string>>();
+  const shortUrl = (channel: ChannelName): Promise<string> => {
+    let link = links.get(channel);
+    if (!link) {
+      link = shortUrlFor(publicBaseUrl, { url: content.url, itemKind: kind, itemId: id }, channel, clock);
+      link.catch(() => links.delete(channel)); // a failed lookup is asked again by the next batch
+      links.set(channel, link);
+    }
+    return link;
+  };
+  return { ...content, shortUrl };
 }
 
 export async function markLive(kind: ItemKind, id: string, at: Date): Promise<void> {

@@ -1,8 +1,10 @@
 /**
  * Planning turns a due publication into its deliveries: stream the audience once, cut it into the channel's
- * batches, write the batches as 'planned' (as they fill) and then commit them all ('queued') in one update, so a worker never
- * sees half a plan. One worker plans a publication at a time (the plan lease); a planner that died is replaced
- * after its lease expires, and the replacement throws away uncommitted batches and starts again.
+ * batches, and write them as they fill. Batches are written 'planned' and committed ('queued', claimable) a few at a
+ * time while the plan lease is still ours, the first one at once: sending starts while the rest of the audience is
+ * still being read. One worker plans a publication at a time (the plan lease); a planner that died is replaced after
+ * its lease expires, and the replacement throws away its uncommitted batches and resumes: numbers (and channels)
+ * already in committed batches are left out, new batches continue the numbering, so nobody gets two batches.
  */
 import { Types } from 'mongoose';
 import type { ChannelName } from '../channels/types';
@@ -13,6 +15,7 @@ import { streamPhoneAudience, type OptOutCheck } from '../audiences/resolve';
 import { Publication, type PublicationDoc } from './models/publication';
 import { Delivery, type DeliveryDoc } from './models/delivery';
 import { refreshPublication } from './rollup';
+import { blockFollowers, releaseFollowers } from './ledger';
 import { pushSubscribers } from './partner-push';
 import { withoutSecrets } from './secrets';
 
@@ -25,6 +28,8 @@ export interface PlannerDeps {
   smsBatchSize: number;
   optedOut: OptOutCheck;
   maxAttempts: (channel: ChannelName) => number;
+  /** Batches just became claimable (the worker claims them while planning goes on). */
+  onCommitted?: () => void;
 }
 
 export function idempotencyKey(publicationId: string, channel: ChannelName, batchIndex: number): string {
@@ -43,33 +48,31 @@ export async function claimPublicationToPlan(deps: PlannerDeps): Promise<Publica
 }
 
 export async function planPublication(deps: PlannerDeps, pub: PublicationDoc): Promise<void> {
-  const committed = await Delivery.exists({ publicationId: pub._id, status: { $ne: 'planned' } });
   let audienceSummary = pub.audienceSummary;
-  if (!committed) {
-    await Delivery.deleteMany({ publicationId: pub._id, status: 'planned' });
-    try {
-      // Written as the audience is read (see writeDeliveries): the plan never holds the whole audience.
-      audienceSummary = await writeDeliveries(deps, pub);
-    } catch (err) {
-      if (err instanceof AppError && err.status < 500) {
-        // The audience cannot be resolved as asked (an unknown resolver, a meeting that is gone): nothing will be sent.
-        await Delivery.deleteMany({ publicationId: pub._id, status: 'planned' });
-        await Publication.updateOne(
-          { _id: pub._id, 'planLease.owner': deps.owner },
-          { $set: { status: 'failed', planLease: null, finishedAt: deps.clock.now(), updatedAt: deps.clock.now(), error: { code: err.code, message: err.message } } },
-        );
-        return;
-      }
-      throw err;
-    }
-    // Commit only while the plan is still ours: a planner that was too slow (its lease expired and another took
-    // over, throwing away the planned batches and writing its own) must not queue what it wrote.
-    if (!(await stillPlanning(deps, pub))) {
+  // A planner that was too slow (its lease went to another) touches nothing.
+  if (!(await stillPlanning(deps, pub))) return;
+  // A planner before us may have died after committing some batches: those stay, the rest is planned again.
+  await Delivery.deleteMany({ publicationId: pub._id, status: 'planned' });
+  const done = await committedSoFar(pub);
+  try {
+    // Written as the audience is read (see writeDeliveries): the plan never holds the whole audience.
+    const written = await writeDeliveries(deps, pub, done);
+    if (written === 'lost') {
       deps.logger.warn({ publicationId: String(pub._id) }, 'lost the plan lease before committing; leaving the plan to its new owner');
       return;
     }
-    // Commit: every batch becomes claimable at once.
-    await Delivery.updateMany({ publicationId: pub._id, status: 'planned' }, { $set: { status: 'queued', updatedAt: deps.clock.now() } });
+    audienceSummary = written ?? audienceSummary;
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) {
+      // The audience cannot be resolved as asked (an unknown resolver, a meeting that is gone): nothing will be sent.
+      await Delivery.deleteMany({ publicationId: pub._id, status: 'planned' });
+      await Publication.updateOne(
+        { _id: pub._id, 'planLease.owner': deps.owner },
+        { $set: { status: 'failed', planLease: null, finishedAt: deps.clock.now(), updatedAt: deps.clock.now(), error: { code: err.code, message: err.message } } },
+      );
+      return;
+    }
+    throw err;
   }
   const now = deps.clock.now();
   const error =
@@ -86,6 +89,16 @@ export async function planPublication(deps: PlannerDeps, pub: PublicationDoc): P
   await refreshPublication(pub._id, deps.clock);
 }
 
+/**
+ * Batches committed after the microsite already settled would wait for it forever: the worker releases (or blocks)
+ * the followers once, when the page goes live (or cannot). Whichever comes second, that or this, applies it to them.
+ */
+async function followMicrosite(clock: Clock, publicationId: Types.ObjectId): Promise<void> {
+  const page = await Delivery.findOne({ publicationId, channel: 'microsite', supersededBy: null }).select('status error').lean();
+  if (page?.status === 'sent') await releaseFollowers(publicationId);
+  else if (page?.status === 'failed' || page?.status === 'unknown') await blockFollowers(clock, publicationId, page.error?.message ?? page.status);
+}
+
 /** Renews the plan lease if this planner still holds it; false when another planner took the publication over. */
 async function stillPlanning(deps: PlannerDeps, pub: PublicationDoc): Promise<boolean> {
   const res = await Publication.updateOne(
@@ -95,14 +108,43 @@ async function stillPlanning(deps: PlannerDeps, pub: PublicationDoc): Promise<bo
   return res.matchedCount === 1;
 }
 
-/** Planned batches written per insert: 10 SMS batches (2,000 numbers) at a time. */
+/** What committed batches of this publication already hold (a planner before us died mid-plan), by channel. */
+interface CommittedPlan {
+  channels: Set<ChannelName>;
+  /** Numbers in committed SMS batches, and the next free batch index. */
+  smsNumbers: Set<string>;
+  nextSmsIndex: number;
+  /** Partners with a committed webhook delivery, and the next free index. */
+  partners: Set<string>;
+  nextWebhookIndex: number;
+}
+
+async function committedSoFar(pub: PublicationDoc): Promise<CommittedPlan> {
+  const rows = await Delivery.find({ publicationId: pub._id, round: 1 }).select('channel batchIndex recipients.recipient').lean();
+  const plan: CommittedPlan = { channels: new Set(), smsNumbers: new Set(), nextSmsIndex: 0, partners: new Set(), nextWebhookIndex: 0 };
+  for (const d of rows) {
+    plan.channels.add(d.channel);
+    if (d.channel === 'sms') {
+      plan.nextSmsIndex = Math.max(plan.nextSmsIndex, d.batchIndex + 1);
+      for (const r of d.recipients ?? []) plan.smsNumbers.add(r.recipient);
+    }
+    if (d.channel === 'webhook') {
+      plan.nextWebhookIndex = Math.max(plan.nextWebhookIndex, d.batchIndex + 1);
+      for (const r of d.recipients ?? []) plan.partners.add(r.recipient);
+    }
+  }
+  return plan;
+}
+
+/** Planned batches committed together once the first has gone: 10 SMS batches (2,000 numbers) at a time. */
 const WRITE_EVERY = 10;
 
 /**
- * Writes the publication's deliveries as 'planned': one per channel, the SMS audience in batches as it streams in
- * from the database. Returns the audience summary (SMS only).
+ * Writes the publication's deliveries: one per channel, the SMS audience in batches as it streams in from the
+ * database, each group written 'planned' and then committed while the plan lease is ours. Returns the audience
+ * summary (SMS only), or 'lost' when another planner took the publication over (nothing more is committed).
  */
-async function writeDeliveries(deps: PlannerDeps, pub: PublicationDoc): Promise<PublicationDoc['audienceSummary']> {
+async function writeDeliveries(deps: PlannerDeps, pub: PublicationDoc, done: CommittedPlan): Promise<PublicationDoc['audienceSummary'] | 'lost'> {
   const now = deps.clock.now();
   const pubId = String(pub._id);
   const followsMicrosite = pub.channels.includes('microsite');
@@ -133,34 +175,57 @@ async function writeDeliveries(deps: PlannerDeps, pub: PublicationDoc): Promise<
   });
 
   let docs: Array<Partial<DeliveryDoc>> = [];
+  let lost = false;
+  let commits = 0;
   // lean: the documents are built complete here; hydrating thousands of recipient subdocuments would dominate planning.
   const write = async () => {
-    if (docs.length) await Delivery.insertMany(docs, { ordered: true, lean: true });
+    if (!docs.length || lost) return;
+    const ids = docs.map((d) => d._id!);
+    await Delivery.insertMany(docs, { ordered: true, lean: true });
     docs = [];
+    // Commit only while the plan is still ours: a planner that was too slow (its lease expired and another took
+    // over, throwing away the planned batches and writing its own) must not queue what it wrote.
+    if (!(await stillPlanning(deps, pub))) {
+      lost = true;
+      return;
+    }
+    await Delivery.updateMany({ _id: { $in: ids }, status: 'planned' }, { $set: { status: 'queued', updatedAt: deps.clock.now() } });
+    commits += 1;
+    if (followsMicrosite && commits > 1) await followMicrosite(deps.clock, pub._id);
+    deps.onCommitted?.();
   };
+  // The first batch goes at once (sending starts while the audience is still being read), then ten at a time.
+  const full = () => docs.length >= (commits ? WRITE_EVERY : 1);
   let summary: PublicationDoc['audienceSummary'];
-  if (pub.channels.includes('microsite')) docs.push(base('microsite', 0));
-  if (pub.channels.includes('wechat')) docs.push(base('wechat', 0));
-  if (pub.channels.includes('weibo')) docs.push(base('weibo', 0));
+  for (const channel of ['microsite', 'wechat', 'weibo'] as const) {
+    if (pub.channels.includes(channel) && !done.channels.has(channel)) docs.push(base(channel, 0));
+  }
   if (pub.channels.includes('sms')) {
-    let batchIndex = 0;
-    summary = await streamPhoneAudience(pub.audience ?? {}, deps.optedOut, Math.max(1, deps.smsBatchSize), async (batch) => {
-      docs.push({
-        ...base('sms', batchIndex++),
-        recipients: batch.map((r) => ({ recipient: r.phone, name: r.name, params: r.params, ...(r.secret?.length ? { secret: r.secret } : {}), status: 'queued' as const })),
-        recipientCount: batch.length,
-      });
-      if (docs.length >= WRITE_EVERY) await write();
-    });
+    let batchIndex = done.nextSmsIndex;
+    summary = await streamPhoneAudience(
+      pub.audience ?? {},
+      deps.optedOut,
+      Math.max(1, deps.smsBatchSize),
+      async (batch) => {
+        if (lost) return;
+        docs.push({
+          ...base('sms', batchIndex++),
+          recipients: batch.map((r) => ({ recipient: r.phone, name: r.name, params: r.params, ...(r.secret?.length ? { secret: r.secret } : {}), status: 'queued' as const })),
+          recipientCount: batch.length,
+        });
+        if (full()) await write();
+      },
+      done.smsNumbers,
+    );
   }
   // Putting an item on the microsite publishes it: the partners who take it get it pushed (one delivery each,
   // so one slow newsroom holds up nobody). 'webhook' alone re-pushes without touching the page.
   if (pub.channels.includes('webhook') || pub.channels.includes('microsite')) {
-    const partners = await pushSubscribers(pub.kind, String(pub.itemId));
+    const partners = (await pushSubscribers(pub.kind, String(pub.itemId))).filter((p) => !done.partners.has(p.partnerId));
     partners.forEach((p, i) => {
-      docs.push({ ...base('webhook', i), recipients: [{ recipient: p.partnerId, name: p.name, status: 'queued' as const }], recipientCount: 1 });
+      docs.push({ ...base('webhook', done.nextWebhookIndex + i), recipients: [{ recipient: p.partnerId, name: p.name, status: 'queued' as const }], recipientCount: 1 });
     });
   }
   await write();
-  return summary;
+  return lost ? 'lost' : summary;
 }

@@ -60,8 +60,12 @@ export class PublishingWorker {
   /** performance.now() of the last pass over planning, interrupted and pending work; a freed slot only claims. */
   private lastFullPass = -Infinity;
   private fullPassWanted = true;
+  /** Publications being planned, beside the sending: batches are claimed as the planner commits them. */
+  private planning: Promise<void> | undefined;
+  private readonly planner: PlannerDeps;
 
   constructor(private readonly deps: WorkerDeps) {
+    this.planner = { ...deps.planner, onCommitted: () => this.wakeForSlot() };
     this.rollups = new RollupScheduler(deps.clock, (err, publicationId) => deps.logger.warn({ err, publicationId }, 'publication roll-up failed'));
   }
 
@@ -93,6 +97,7 @@ export class PublishingWorker {
     clearTimeout(this.timer);
     while (this.ticking) await new Promise((r) => setTimeout(r, 10));
     await Promise.allSettled([...this.inFlight]);
+    await this.planning;
     await this.rollups.flush();
   }
 
@@ -110,14 +115,10 @@ export class PublishingWorker {
         this.fullPassWanted = false;
         this.lastFullPass = performance.now();
       }
-      for (let i = 0; full && i < 20; i++) {
-        const pub = await claimPublicationToPlan(deps.planner);
-        if (!pub) break;
-        try {
-          await planPublication(deps.planner, pub);
-        } catch (err) {
-          deps.logger.error({ err, publicationId: String(pub._id) }, 'planning a publication failed; it will be retried when its lease expires');
-        }
+      if (full && !this.planning) {
+        this.planning = this.planDue().finally(() => {
+          this.planning = undefined;
+        });
       }
       while (full && this.inFlight.size < deps.concurrency) {
         const d = await claimInterrupted(deps.clock, deps.owner, deps.leaseMs);
@@ -143,6 +144,30 @@ export class PublishingWorker {
         this.timer = setTimeout(() => void this.tick(), this.again ? 0 : deps.pollMs);
       }
     }
+  }
+
+  /**
+   * Plans due publications one after another, off the tick: the batches a planner commits are claimed by the ticks
+   * it wakes, so the first texts leave while the rest of the audience is still being read.
+   */
+  private async planDue(): Promise<void> {
+    const { deps } = this;
+    let planned = 0;
+    try {
+      for (; this.running && planned < 20; planned++) {
+        const pub = await claimPublicationToPlan(this.planner);
+        if (!pub) break;
+        try {
+          await planPublication(this.planner, pub);
+        } catch (err) {
+          deps.logger.error({ err, publicationId: String(pub._id) }, 'planning a publication failed; it will be retried when its lease expires');
+        }
+      }
+    } catch (err) {
+      deps.logger.warn({ err }, 'looking for publications to plan failed');
+    }
+    // More may be due (or these were everything): look again now rather than at the next poll.
+    if (planned) this.wake();
   }
 
   private launch(d: DeliveryDoc, work: () => Promise<void>): void {

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import accepts from 'accepts';
 import type { AppContext } from '../http/context';
 import type { CachedPage } from './page-cache';
+import type { FlatHeaders } from '../http/security-headers';
 import { encodedBody, etagFor, type ContentCoding } from './compression';
 
 export function isNotModified(ifNoneMatch: string | undefined, ifModifiedSince: string | undefined, page: CachedPage, etag = page.etag): boolean {
@@ -86,21 +87,38 @@ export function sendPage(ctx: AppContext, page: CachedPage): void {
 }
 
 /**
+ * The front lane's complete header block for one variant of a page: X-Request-Id (its value filled per request),
+ * the security headers, the page's own. Built once per page, variant and security list; `writeHead` reads the array
+ * synchronously, so one array per variant serves every request.
+ */
+function laneHeaders(page: CachedPage, variant: Variant, full: boolean, security: FlatHeaders): string[] {
+  if (page.laneMemo?.security !== security) page.laneMemo = { security, headers: {} };
+  const key = `${variant}:${full ? 'full' : 'validators'}`;
+  return (page.laneMemo.headers[key] ??= ['X-Request-Id', '', ...security, ...pageHeaders(page, variant, full)]);
+}
+
+/**
  * The front lane's writer: the same response as `sendPage`, from headers prepared once per page. Only for GET and
  * HEAD; returns the status sent, or undefined (nothing written) for a page whose headers Koa would rewrite.
  */
-export function writePage(req: IncomingMessage, res: ServerResponse, page: CachedPage, head: string[]): number | undefined {
+export function writePage(req: IncomingMessage, res: ServerResponse, page: CachedPage, requestId: string, security: FlatHeaders): number | undefined {
   // Koa completes a bare media type with its charset; every page type carries one, this keeps it that way.
   if (!page.contentType.includes('charset')) return undefined;
   const coding = chooseCoding(req.headers['accept-encoding'], page);
   const variant = coding ?? 'identity';
-  if (page.status === 200 && isNotModified(req.headers['if-none-match'], req.headers['if-modified-since'], page, etagFor(page.etag, coding))) {
-    res.writeHead(304, head.concat(pageHeaders(page, variant, false)));
+  const ifNoneMatch = req.headers['if-none-match'];
+  const ifModifiedSince = req.headers['if-modified-since'];
+  if (page.status === 200 && (ifNoneMatch || ifModifiedSince) && isNotModified(ifNoneMatch, ifModifiedSince, page, etagFor(page.etag, coding))) {
+    const headers = laneHeaders(page, variant, false, security);
+    headers[1] = requestId;
+    res.writeHead(304, headers);
     res.end();
     return 304;
   }
   const body = encodedBody(page, coding);
-  res.writeHead(page.status, head.concat(pageHeaders(page, variant, true)));
+  const headers = laneHeaders(page, variant, true, security);
+  headers[1] = requestId;
+  res.writeHead(page.status, headers);
   if (req.method === 'HEAD') res.end();
   else res.end(body);
   return page.status;

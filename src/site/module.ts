@@ -64,7 +64,7 @@ export function relayItemChanges({ clock, logger, events }: Pick<Services, 'cloc
 export function siteModule(services: Services): SiteModule {
   const { clock, logger, events } = services;
   const log = logger.child({ component: 'site' });
-  const cache = new PageCache();
+  const cache = new PageCache({ maxBytes: services.config.pageCacheBytes });
   const views = new ViewCounter(log, () => clock.now());
   const defaults = services.config.site;
   const runtime: SiteRuntime = { publicBaseUrl: services.config.publicBaseUrl, settings: { ...defaults }, assets: loadAssets(), cache, views, now: () => clock.now() };

@@ -17,6 +17,8 @@ export interface CachedPage {
   encoded: EncodedBodies;
   /** Response headers prepared per representation by the sender (src/site/conditional.ts). */
   headerMemo?: Record<string, string[]>;
+  /** The front lane's full header blocks per representation, for the security headers they were built with. */
+  laneMemo?: { security: readonly string[]; headers: Record<string, string[]> };
   /** Strong validator: a hash of the exact bytes. */
   etag: string;
   /** Render time, truncated to whole seconds (HTTP dates have no finer resolution). */

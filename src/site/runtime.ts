@@ -7,12 +7,12 @@
 import { parse as parseQuery } from 'node:querystring';
 import type { RouterMiddleware } from '@koa/router';
 import type { FrontResponder } from '../http/front-lane';
-import { splitUrl } from '../http/front-lane';
+import { frontRequestId, splitUrl } from '../http/front-lane';
 import type { AppContext, AppState } from '../http/context';
 import { absoluteUrl } from '../urls';
 import type { SiteAssets } from './assets';
 import { sendPage, writePage } from './conditional';
-import { strongEtag, type PageCache } from './page-cache';
+import { strongEtag, type CachedPage, type PageCache } from './page-cache';
 import { isCompressible } from './compression';
 import type { ViewCounter } from './view-counter';
 import { renderTemplate } from './views';
@@ -148,35 +148,59 @@ export function cacheKey(path: string, source: QuerySource, query: QueryParams =
  */
 export function cachedPage(options: CachedPageOptions, build: (ctx: AppContext) => Promise<PageResult | null>): RouterMiddleware<AppState> {
   const query = options.query ?? NO_QUERY;
+  /**
+   * Renders under way, by cache key: a request missing the cache while one is running joins it instead of rendering
+   * the same page again (a popular page just invalidated). Only while nothing has been invalidated since the render
+   * began — a request arriving after an invalidation gets a render of its own, as it would without sharing.
+   */
+  const rendering = new Map<string, { epoch: number; page: Promise<CachedPage | null> }>();
   return (async (ctx: AppContext) => {
     const rt = siteRuntime();
     const key = cacheKey(ctx.path, ctx, query);
     let page = rt.cache.get(key);
     if (!page) {
-      const startedAt = rt.cache.begin();
-      const result = await build(ctx);
-      if (!result) return renderNotFound(ctx);
-      const body = Buffer.from(result.body, 'utf8');
-      const contentType = result.contentType ?? 'text/html; charset=utf-8';
-      const now = rt.now();
-      const lastModified = new Date(Math.floor(now.getTime() / 1000) * 1000);
-      page = {
-        status: 200,
-        contentType,
-        body,
-        compressible: isCompressible(body, contentType),
-        encoded: {},
-        etag: strongEtag(body),
-        lastModified,
-        lastModifiedHttp: lastModified.toUTCString(),
-        tags: result.tags,
-        view: result.view,
-      };
-      if (result.store !== false && rt.cache.set(key, page, startedAt, result.ttlMs)) rememberRoute(ctx.path, query, (ctx as { _matchedRoute?: string })._matchedRoute);
+      const epoch = rt.cache.begin();
+      let flight = rendering.get(key);
+      if (!flight || flight.epoch !== epoch) {
+        const started = { epoch, page: renderAndStore(ctx, key, query, epoch, build) };
+        rendering.set(key, started);
+        const done = () => {
+          if (rendering.get(key) === started) rendering.delete(key);
+        };
+        started.page.then(done, done);
+        flight = started;
+      }
+      const rendered = await flight.page;
+      if (!rendered) return renderNotFound(ctx);
+      page = rendered;
     }
     if (page.view && ctx.method === 'GET') rt.views.hit(page.view.kind, page.view.id);
     sendPage(ctx, page);
   }) as RouterMiddleware<AppState>;
+}
+
+/** Builds a page, and keeps it when its builder allows and nothing it shows changed meanwhile; null: no such page. */
+async function renderAndStore(ctx: AppContext, key: string, query: QueryParams, startedAt: number, build: (ctx: AppContext) => Promise<PageResult | null>): Promise<CachedPage | null> {
+  const rt = siteRuntime();
+  const result = await build(ctx);
+  if (!result) return null;
+  const body = Buffer.from(result.body, 'utf8');
+  const contentType = result.contentType ?? 'text/html; charset=utf-8';
+  const lastModified = new Date(Math.floor(rt.now().getTime() / 1000) * 1000);
+  const page: CachedPage = {
+    status: 200,
+    contentType,
+    body,
+    compressible: isCompressible(body, contentType),
+    encoded: {},
+    etag: strongEtag(body),
+    lastModified,
+    lastModifiedHttp: lastModified.toUTCString(),
+    tags: result.tags,
+    view: result.view,
+  };
+  if (result.store !== false && rt.cache.set(key, page, startedAt, result.ttlMs)) rememberRoute(ctx.path, query, (ctx as { _matchedRoute?: string })._matchedRoute);
+  return page;
 }
 
 /** For each path with a cached page: its query parameters and route pattern, so the front lane can find the page. */
@@ -196,7 +220,7 @@ const NO_PARSED_QUERY: QuerySource = Object.freeze({ query: Object.freeze({}) })
  * public page needs: the hot path of the site (src/http/front-lane.ts). Requests carrying credentials, other
  * methods, URLs Koa must parse and misses go the normal way.
  */
-export const cachedPageFrontLane: FrontResponder = (req, res, head) => {
+export const cachedPageFrontLane: FrontResponder = (req, res, security) => {
   if ((req.method !== 'GET' && req.method !== 'HEAD') || !current || req.headers.authorization) return undefined;
   const url = splitUrl(req.url);
   if (!url) return undefined;
@@ -205,8 +229,9 @@ export const cachedPageFrontLane: FrontResponder = (req, res, head) => {
   const source = url.querystring && known.query !== NO_QUERY ? { query: parseQuery(url.querystring) } : NO_PARSED_QUERY;
   const page = current.cache.get(cacheKey(url.path, source, known.query));
   if (!page) return undefined;
-  const status = writePage(req, res, page, head());
+  const requestId = frontRequestId(req);
+  const status = writePage(req, res, page, requestId, security);
   if (status === undefined) return undefined;
   if (page.view && req.method === 'GET') current.views.hit(page.view.kind, page.view.id);
-  return { status, route: known.route };
+  return { status, route: known.route, requestId };
 };

@@ -8,7 +8,10 @@ import { wechatApiFor, type WechatApi } from './api';
 import { publishedContent, type ContentLookup } from './content-lookup';
 import { FollowerService } from './followers/service';
 import { FollowerSync } from './followers/sync';
+import { cachedContent } from './content-cache';
+import { ReplyCacheVersion } from './cache-version';
 import { ContentReplies } from './inbound/content-replies';
+import { InteractionLog } from './inbound/interactions';
 import { InboundHandlers, type TextHandler } from './inbound/handlers';
 import { InboundProcessor, type FollowUp } from './inbound/processor';
 import { callbackRoutes } from './inbound/routes';
@@ -35,11 +38,22 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
   const api = () => (client === null ? (client = wechatApiFor(config)) : client);
 
   const followers = new FollowerService(events);
+  const interactions = new InteractionLog();
   const content = options.content ?? publishedContent;
-  const replies = new ContentReplies(content, config.publicBaseUrl, clock);
-  const keywords = new KeywordService(clock, content);
+  // Replies read content through a short cache, dropped whenever an item changes; rule edits check it uncached.
+  const cachedReplyContent = cachedContent(content);
+  // Rule, default-reply and content changes drop these caches here at once and on the other instances within a second.
+  const cacheVersion = new ReplyCacheVersion(logger);
+  const announce = () => cacheVersion.changed(clock.now());
+  const stopInvalidating = [events.on('item.changed', announce), events.on('media.changed', announce)];
+  const replies = new ContentReplies(cachedReplyContent, config.publicBaseUrl, clock);
+  const keywords = new KeywordService(clock, content, (at) => cacheVersion.changed(at));
+  cacheVersion.onChange(() => {
+    cachedReplyContent.invalidate();
+    keywords.dropCaches();
+  });
   const menu = new MenuService(clock, config.publicBaseUrl, allowedLinkHosts(config));
-  const handlers = new InboundHandlers({ clock, events, replies, keywords, followers, menu, extraTextHandlers: options.extraTextHandlers });
+  const handlers = new InboundHandlers({ clock, events, replies, keywords, followers, interactions, menu, extraTextHandlers: options.extraTextHandlers });
 
   const followUp: FollowUp = async (msg, reply) => {
     const client = api();
@@ -63,6 +77,7 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
       jssdkRoutes({ config, clock, logger, api }),
     ],
     start() {
+      cacheVersion.start();
       scheduler.register({
         name: FOLLOWER_SYNC_JOB,
         // Just after midnight in Asia/Shanghai, so the day's counts close with the day.
@@ -80,7 +95,10 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
       if (!config.wechat.token) logger.warn('WECHAT_TOKEN is not set: the /wechat callback refuses every request');
     },
     async stop() {
+      for (const off of stopInvalidating) off();
+      cacheVersion.stop();
       await processor.drain();
+      await Promise.all([followers.drain(), interactions.drain()]);
     },
   };
 }

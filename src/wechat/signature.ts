@@ -2,10 +2,11 @@
  * WeChat's callback signatures: sha1 over the sorted parts, joined without separators.
  * URL verification and plain mode sign [token, timestamp, nonce]; safe mode adds the Encrypt field (msg_signature).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 export function sha1Hex(text: string): string {
-  return createHash('sha1').update(text, 'utf8').digest('hex');
+  // One-shot hash: no Hash object per call (several per callback).
+  return hash('sha1', text, 'hex');
 }
 
 /** sha1(sort(parts).join('')) — parts are compared as strings, in code-unit order like the reference implementations. */

@@ -79,8 +79,42 @@ function outsideCdata(body: string): string {
   return out + body.slice(from);
 }
 
+/** One flat field: `<Name>` + a single CDATA section or plain text (no markup, no entity) + `</Name>`. */
+const FLAT_FIELD = /\s*<([A-Za-z_][\w.-]{0,63})>(?:<!\[CDATA\[([\s\S]*?)\]\]>|([^<&]*))<\/\1>/y;
+const FLAT_START = /^\s*<xml>/;
+const FLAT_END = /\s*<\/xml>\s*$/y;
+
+/**
+ * What WeChat sends almost always: one <xml> root holding flat fields, each a single CDATA section or plain text.
+ * Read by one linear scan; anything else (nesting, entities, attributes, a declaration, a repeated or reserved field,
+ * CDATA split in parts) returns undefined and goes through the full parser, which gives the same record for these.
+ */
+function parseFlat(body: string): XmlRecord | undefined {
+  const start = FLAT_START.exec(body);
+  if (!start) return undefined;
+  const out: XmlRecord = {};
+  let at = start[0].length;
+  for (;;) {
+    FLAT_FIELD.lastIndex = at;
+    const m = FLAT_FIELD.exec(body);
+    if (!m) break;
+    const [whole, name, cdataText, plain] = m;
+    if (Object.hasOwn(out, name) || FORBIDDEN_KEYS.has(name) || name === CDATA || name === '#text') return undefined;
+    if (cdataText !== undefined && cdataText.includes(']]>')) return undefined;
+    out[name] = (cdataText ?? plain).trim();
+    at += whole.length;
+  }
+  FLAT_END.lastIndex = at;
+  return FLAT_END.test(body) ? out : undefined;
+}
+
 /** Parses a WeChat `<xml>…</xml>` document; throws XmlRefused for DOCTYPE/ENTITY or anything not well-formed. */
 export function parseWechatXml(body: string): XmlRecord {
+  return parseFlat(body) ?? parseWechatXmlFully(body);
+}
+
+/** The general path (fast-xml-parser after its validator): nested records, entities, repeated fields. */
+export function parseWechatXmlFully(body: string): XmlRecord {
   if (/<!DOCTYPE|<!ENTITY/i.test(outsideCdata(body))) throw new XmlRefused('doctype', 'XML with DOCTYPE or ENTITY declarations is not accepted');
   const trimmed = body.trim();
   if (!trimmed) throw new XmlRefused('malformed', 'empty body');

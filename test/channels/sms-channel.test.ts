@@ -6,9 +6,11 @@ import { TestClock, testDate } from '../support/clock';
 import { DomainEventBus } from '../../src/events';
 import { ChannelError, type DeliveryRequest, type SmsRecipient } from '../../src/channels/types';
 import {
-  AliyunSmsProvider, OutboxMessageModel, createSmsChannel, OutboxProvider, SmsChannel, SmsBatchModel, SmsMessageModel, SmsOptOutModel, TencentSmsProvider,
+  OutboxMessageModel, createSmsChannel, OutboxProvider, SmsChannel, SmsBatchModel, SmsMessageModel, SmsOptOutModel,
   addOptOut, adoptLegacySmsRecords, applyReceipts, deliveryRecords, normalizeChinaMobile, optedOutAmong,
 } from '../../src/channels/sms';
+import { TencentSmsProvider } from '../../src/channels/sms/tencent';
+import { AliyunSmsProvider } from '../../src/channels/sms/aliyun';
 import { DEFAULT_TEMPLATES_FILE } from '../../src/channels/sms/templates';
 import { startFakeAliyunSms, startFakeTencentSms, type FakeAliyunSms, type FakeTencentSms } from '../fakes';
 import { quietLogger, testConfig, useTestDatabase } from './support';

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { TestClock } from '../support/clock';
 import type { DomainEvents } from '../../src/events';
-import { OutboxProvider, SmsChannel, deliveryRecords, TencentSmsProvider, AliyunSmsProvider } from '../../src/channels/sms';
+import { OutboxProvider, SmsChannel, deliveryRecords } from '../../src/channels/sms';
+import { TencentSmsProvider } from '../../src/channels/sms/tencent';
+import { AliyunSmsProvider } from '../../src/channels/sms/aliyun';
 import { startTestApp, type TestApp } from '../support/app';
 import { startFakeAliyunSms, startFakeTencentSms } from '../fakes';
 import { quietLogger, testConfig } from './support';

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { TestClock } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { announced, meetingBody, seedDeputies } from '../meetings/support';
-import { HOUR, nextWholeHour } from './support';
+import { HOUR, clockStart } from './support';
 
-const START = nextWholeHour();
+const START = clockStart();
 
 describe('POST /api/admin/meetings/:id/check-ins', () => {
   let app: TestApp;

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { TestClock } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
-import { HOUR, nextWholeHour } from './support';
+import { HOUR, clockStart } from './support';
 import { startFakeWechat, type FakeWechat } from '../fakes';
 import { approvedArticle, deputies, phoneOf } from '../publishing/support/fixtures';
 
-const START = nextWholeHour();
+const START = clockStart();
 
 describe('POST /api/admin/{kind}/:id/publish/dry-run', () => {
   let app: TestApp;

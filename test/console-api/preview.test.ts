@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { TestClock } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
-import { nextWholeHour } from './support';
+import { clockStart } from './support';
 import { waitFor } from '../publishing/support/fixtures';
 
-const START = nextWholeHour();
+const START = clockStart();
 
 describe('POST /api/admin/{kind}/preview', () => {
   let app: TestApp;

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Role } from '../../src/auth/roles';
 import { createUser } from '../../src/auth/service';
 import type { TestApp, TestResponse } from '../support/app';
+import { testDate } from '../support/clock';
 
 export interface CookieRequestOptions {
   body?: unknown;
@@ -62,7 +63,8 @@ export async function signInAs(app: TestApp, role: Role, displayName?: string) {
 
 export const HOUR = 3_600_000;
 /**
- * Where the test clock starts: the next whole hour from now. Not a fixed past date, because sessions expire by the
- * database's TTL monitor in real time.
+ * Where the test clock starts: a fixed instant in TEST_YEAR (10:00 on 10 March in Beijing), ahead of the wall clock so
+ * the database's TTL monitor leaves sessions alone, and mid-day, mid-month so the hours the tests add cross no Beijing
+ * day or month. Not the next whole hour: a clock set back to that instant later in the run falls behind the wall clock.
  */
-export const nextWholeHour = (): Date => new Date(Math.ceil(Date.now() / HOUR) * HOUR);
+export const clockStart = (): Date => testDate('03-10T02:00:00Z');

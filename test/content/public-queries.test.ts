@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { TestApp } from '../support/app';
 import * as hooks from '../../src/content/publication-hooks';
-import { adjacentArticles, getPublishedBySlug, latestPublished, listPublished, recordViews, searchPublished } from '../../src/content/public-queries';
+import { adjacentArticles, articlePage, getPublishedBySlug, latestPublished, listPublished, recordViews, relatedFor, searchPublished } from '../../src/content/public-queries';
 import { expectStatus, startContentApp, type Users } from './support';
 
 describe('content: public queries', () => {
@@ -52,6 +52,18 @@ describe('content: public queries', () => {
     expect(adj.previous?.id).to.equal(ids.old);
     expect(adj.next?.id).to.equal(ids.new);
     expect(await adjacentArticles(ids.draft)).to.deep.equal({});
+  });
+
+  it('loads an article page in one go exactly as the item, related and neighbour queries do one by one', async () => {
+    for (const key of ['old', 'mid', 'new']) {
+      const slug = (await app.request('GET', `/api/admin/articles/${ids[key]}`, { token: users.editor })).body.slug;
+      const page = await articlePage(slug);
+      expect(page, key).to.deep.equal({ item: await getPublishedBySlug('article', slug), related: await relatedFor('article', ids[key]), adjacent: await adjacentArticles(ids[key]) });
+    }
+    const mid = (await app.request('GET', `/api/admin/articles/${ids.mid}`, { token: users.editor })).body.slug;
+    expect((await articlePage(mid))!.related.articles.map((a) => a.id)).to.deep.equal([ids.new]);
+    const draft = (await app.request('GET', `/api/admin/articles/${ids.draft}`, { token: users.editor })).body.slug;
+    expect(await articlePage(draft)).to.equal(null);
   });
 
   it('adds page views in batches, visible to admins', async () => {

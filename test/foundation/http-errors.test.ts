@@ -5,7 +5,7 @@ import Koa from 'koa';
 import { startTestApp, type TestApp } from '../support/app';
 import { createLogger } from '../../src/logger';
 import { createMetrics } from '../../src/http/metrics';
-import { requestContext } from '../../src/http/request-context';
+import { accessRecorder, requestContext } from '../../src/http/request-context';
 import { errorsMiddleware } from '../../src/http/errors-middleware';
 
 function expectErrorShape(body: any, code: string): void {
@@ -133,7 +133,8 @@ describe('HTTP behaviour', () => {
     // A bare Koa app with our request-context and error middleware around a handler that fails unexpectedly.
     const koa = new Koa();
     koa.silent = true;
-    koa.use(requestContext(createLogger('silent'), createMetrics()) as Koa.Middleware);
+    const silent = createLogger('silent');
+    koa.use(requestContext(silent, accessRecorder(silent, createMetrics())) as Koa.Middleware);
     koa.use(errorsMiddleware as Koa.Middleware);
     koa.use(() => {
       throw new Error('secret connection string mongodb://user:pass@host');

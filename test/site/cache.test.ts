@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { get } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { Article } from '../../src/content/models/article';
 import * as hooks from '../../src/content/publication-hooks';
 import { VIEW_FLUSH_MS } from '../../src/site/module';
@@ -85,6 +85,33 @@ describe('microsite page cache', () => {
     expect((await app.request('GET', `/news/${a.slug}`)).text).to.contain('原始标题');
     await Article.updateOne({ _id: a.id }, { $set: { title: '悄悄改的标题' } });
     expect((await app.request('GET', `/news/${a.slug}`)).text).to.contain('原始标题');
+  });
+
+  it('renders a page once for requests that miss it together, and anew for one arriving after an invalidation', async () => {
+    const a = await seed(app, 'article', { title: '并发渲染稿件', body: '正文' });
+    await changeProcessed('article', a.id);
+    siteRuntime().cache.clear();
+    const lookups: string[] = [];
+    mongoose.set('debug', (collection: string, method: string, query: unknown) => {
+      if (collection === 'articles' && method === 'findOne' && JSON.stringify(query).includes(a.slug)) lookups.push(method);
+    });
+    try {
+      const pages = await Promise.all(Array.from({ length: 8 }, () => app.request('GET', `/news/${a.slug}`)));
+      expect(pages.map((p) => p.status)).to.deep.equal(Array(8).fill(200));
+      expect(new Set(pages.map((p) => p.headers.get('etag'))).size).to.equal(1);
+      expect(lookups, 'renders').to.have.length(1);
+
+      siteRuntime().cache.clear();
+      const before = app.request('GET', `/news/${a.slug}`);
+      await Article.updateOne({ _id: a.id }, { $set: { title: '并发渲染新标题' } });
+      siteRuntime().cache.invalidate([`article:${a.id}`]);
+      const after = await app.request('GET', `/news/${a.slug}`);
+      expect((await before).status).to.equal(200);
+      expect(after.text).to.contain('并发渲染新标题');
+      expect(lookups, 'renders').to.have.length(3);
+    } finally {
+      mongoose.set('debug', false);
+    }
   });
 
   it('publishing shows the new item on lists, home, feed, sitemap and search at once', async () => {

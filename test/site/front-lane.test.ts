@@ -5,10 +5,10 @@
  */
 import { expect } from 'chai';
 import { request as httpRequest } from 'node:http';
-import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logger';
 import { startTestApp, type TestApp } from '../support/app';
 import { seed } from './support';
+import { lineOf, logLines } from '../support/log-lines';
 
 interface Raw {
   status: number;
@@ -36,15 +36,9 @@ function comparable(headers: Raw['headers']): Record<string, unknown> {
 
 describe('microsite front lane', () => {
   let app: TestApp;
-  const lines: Record<string, unknown>[] = [];
+  const { sink, lines } = logLines();
 
   before(async () => {
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-        done();
-      },
-    });
     app = await startTestApp({ name: 'site_front_lane', logger: createLogger('info', sink) });
   });
   after(async () => app?.close());
@@ -89,10 +83,18 @@ describe('microsite front lane', () => {
     const res = await raw(`${app.url}/news/${a.slug}`, 'GET', { 'x-request-id': 'lane-trace-1' });
     expect(res.status).to.equal(200);
     expect(res.headers['x-request-id']).to.equal('lane-trace-1');
-    const line = lines.find((l) => l.requestId === 'lane-trace-1');
+    const line = await lineOf(lines, 'lane-trace-1');
     expect(line).to.include({ msg: 'request', method: 'GET', path: `/news/${a.slug}`, status: 200, level: 30, service: 'lianxin' });
     expect(line).to.have.property('ms').that.is.a('number');
     expect(await metricCount(app)).to.equal(before + 1);
+    // The histogram's shape on scrape: cumulative buckets ending at +Inf (= the count), and the sum.
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    const series = text.split('\n').filter((l) => l.includes('route="/news/:slug"') && l.includes('status="200"') && l.includes('method="GET"'));
+    const buckets = series.filter((l) => l.startsWith('lianxin_http_request_duration_seconds_bucket{')).map((l) => Number(l.split(' ').pop()));
+    expect(buckets).to.have.length(11);
+    expect(buckets).to.deep.equal([...buckets].sort((x, y) => x - y));
+    expect(buckets.at(-1)).to.equal(before + 1);
+    expect(series.some((l) => l.startsWith('lianxin_http_request_duration_seconds_sum{'))).to.equal(true);
   });
 
   it('leaves to Koa what it must not answer: other methods, credentials, unknown paths', async () => {
@@ -111,3 +113,4 @@ async function metricCount(app: TestApp): Promise<number> {
   const line = text.split('\n').find((l) => l.startsWith('lianxin_http_request_duration_seconds_count{') && l.includes('route="/news/:slug"') && l.includes('status="200"'));
   return line ? Number(line.split(' ').pop()) : 0;
 }
+

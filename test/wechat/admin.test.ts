@@ -2,13 +2,14 @@
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
 import { startFakeWechat, type FakeWechat } from '../fakes';
-import { Article } from '../../src/content/models/article';
 import { WechatFollower } from '../../src/wechat/models/follower';
 import { followerCountsBetween } from '../../src/wechat/followers/counts';
 import { parseWechatXml } from '../../src/wechat/xml';
 import { jsapiSignature } from '../../src/wechat/jssdk/sign';
 import { WechatCredentialModel } from '../../src/wechat-api';
-import { APP_ID, eventXml, plainQuery, publishedArticle, textXml, wechatEnv } from './support';
+import { WechatKeywordRule } from '../../src/wechat/models/keyword-rule';
+import { WechatSetting } from '../../src/wechat/models/settings';
+import { APP_ID, eventXml, plainQuery, publishedArticle, textXml, waitFor, wechatEnv } from './support';
 
 describe('wechat admin', () => {
   let app: TestApp;
@@ -90,6 +91,32 @@ describe('wechat admin', () => {
       expect(invalid.body.error.message).to.match(/语法错误/);
     });
 
+    it('an edited, disabled or deleted rule takes effect on the very next message', async () => {
+      const created = await rule({ name: '开会', match: 'exact', pattern: '开会时间', reply: { type: 'text', text: '下周一开会' } });
+      expect((await say('开会时间'))?.Content).to.equal('下周一开会');
+      const put = (body: Record<string, unknown>) => app.request('PUT', `/api/admin/wechat/keywords/${created.body.id}`, { token: editor, body });
+      expect((await put({ name: '开会', match: 'exact', pattern: '开会时间', reply: { type: 'text', text: '改到周二' } })).status).to.equal(200);
+      expect((await say('开会时间'))?.Content).to.equal('改到周二');
+      expect((await put({ name: '开会', match: 'exact', pattern: '开会时间', enabled: false, reply: { type: 'text', text: '改到周二' } })).status).to.equal(200);
+      expect((await say('开会时间'))?.Content).to.not.equal('改到周二');
+      expect((await put({ name: '开会', match: 'exact', pattern: '开会时间', enabled: true, reply: { type: 'text', text: '改到周三' } })).status).to.equal(200);
+      expect((await say('开会时间'))?.Content).to.equal('改到周三');
+      expect((await app.request('DELETE', `/api/admin/wechat/keywords/${created.body.id}`, { token: editor })).status).to.equal(204);
+      expect((await say('开会时间'))?.Content).to.not.equal('改到周三');
+    });
+
+    it('a rule edited on another instance (its write and its announcement) answers here within about a second', async () => {
+      const created = await rule({ name: '地址', match: 'exact', pattern: '办公地址', reply: { type: 'text', text: '人大常委会一楼' } });
+      expect((await say('办公地址'))?.Content).to.equal('人大常委会一楼');
+      // This instance's own announcement of the creation has been polled by now; the rules are cached again.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect((await say('办公地址'))?.Content).to.equal('人大常委会一楼');
+      // What the other instance writes: the rule, then the stamp every instance polls.
+      await WechatKeywordRule.updateOne({ _id: created.body.id }, { $set: { reply: { type: 'text', text: '已搬到二楼' } } });
+      await WechatSetting.updateOne({ _id: 'replyCacheVersion' }, { $inc: { value: 1 }, $set: { updatedAt: new Date() } }, { upsert: true });
+      await waitFor(async () => ((await say('办公地址'))?.Content === '已搬到二楼' ? true : undefined), 4000);
+    });
+
     it('article replies point only at published content, and are skipped once it is withdrawn', async () => {
       const id = await publishedArticle('代表履职故事');
       const draftId = await publishedArticle('未发布稿件', { status: 'draft' });
@@ -104,7 +131,9 @@ describe('wechat admin', () => {
       expect(card?.MsgType).to.equal('news');
       expect((card?.Articles as Record<string, Record<string, string>>).item.Title).to.equal('代表履职故事');
 
-      await Article.updateOne({ _id: id }, { $set: { status: 'withdrawn' } });
+      // Withdrawn through the workflow: replies, which cache published content briefly, forget it at once.
+      const reviewer = (await app.loginAs('reviewer')).token;
+      expect((await app.request('POST', `/api/admin/articles/${id}/withdraw`, { token: reviewer })).status).to.equal(200);
       expect((await say('履职故事'))?.Content).to.equal('请看网站');
     });
 

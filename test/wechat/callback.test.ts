@@ -203,6 +203,8 @@ describe('wechat callback', () => {
     it('CLICK LATEST_NEWS answers with the latest published article as a card', async () => {
       await publishedArticle('草稿不应出现', { status: 'draft', publishedAt: new Date(Date.now() + 60_000) });
       const id = await publishedArticle('人大代表助力乡村振兴');
+      // Written straight to the database: announced as the content workflow announces a publication.
+      app.service.services.events.emit('item.changed', { kind: 'article', id, reason: 'published' });
       const res = await post(plainQuery(), eventXml('CLICK', { from: 'oClick01', key: 'LATEST_NEWS' }));
       const reply = parseWechatXml(res.text);
       expect(reply.MsgType).to.equal('news');
@@ -265,6 +267,26 @@ describe('wechat callback', () => {
       expect(b.text).to.equal(a.text);
       expect(c.text).to.equal(a.text);
       expect(await WechatInboundMessage.countDocuments({ _id: 'msg:6054768590064713728' })).to.equal(1);
+    });
+
+    it('a burst of deliveries of one MsgId, under fresh signatures and among other messages, is handled once and answered alike', async () => {
+      const xml = textXml('帮助', { from: 'oBurst01', msgId: '6054768590064719999' });
+      const others = Array.from({ length: 20 }, (_, i) => textXml('帮助', { from: `oBurst${String(i + 10).padStart(2, '0')}` }));
+      const answers = await Promise.all([...Array.from({ length: 5 }, () => post(plainQuery(), xml)), ...others.map((o) => post(plainQuery(), o))]);
+      const mine = answers.slice(0, 5);
+      expect(mine.every((a) => a.status === 200 && a.text === mine[0].text)).to.equal(true);
+      expect(parseWechatXml(mine[0].text).ToUserName).to.equal('oBurst01');
+      expect(answers.slice(5).map((a) => parseWechatXml(a.text).ToUserName)).to.deep.equal(others.map((_, i) => `oBurst${String(i + 10).padStart(2, '0')}`));
+      expect(await WechatInboundMessage.countDocuments({ _id: 'msg:6054768590064719999' })).to.equal(1);
+    });
+
+    it('another body sent together with the genuine one under the same signature is refused, the genuine one answered', async () => {
+      const query = plainQuery();
+      const genuine = textXml('帮助', { from: 'oPair01' });
+      const [a, b] = await Promise.all([post(query, genuine), post(query, eventXml('CLICK', { from: 'oForger03', key: 'LATEST_NEWS' }))]);
+      // Whichever arrives first is the one the signature signs; the other is refused.
+      expect([a.status, b.status].sort()).to.deep.equal([200, 403]);
+      expect([a, b].find((r) => r.status === 403)!.body.error.code).to.equal('replayed_signature');
     });
 
     it('job-result events from one sender in one second are told apart by MsgID / publish_id', async () => {

@@ -5,7 +5,7 @@ import { decrypt } from '@wecom/crypto';
 import { EnvelopeError, WechatCrypto } from '../../src/wechat/crypto';
 import { signaturesEqual, verifyMsgSignature, verifyPlainSignature, wechatSignature } from '../../src/wechat/signature';
 import { jsapiSignature, signableUrl } from '../../src/wechat/jssdk/sign';
-import { parseWechatXml, XmlRefused, cdata } from '../../src/wechat/xml';
+import { parseWechatXml, parseWechatXmlFully, XmlRefused, cdata } from '../../src/wechat/xml';
 import { renderReplyXml } from '../../src/wechat/inbound/reply';
 
 describe('wechat signatures', () => {
@@ -116,6 +116,24 @@ describe('wechat XML', () => {
   it('refuses __proto__ elements (no prototype pollution)', () => {
     expect(() => parseWechatXml('<xml><__proto__><polluted>1</polluted></__proto__><A>x</A></xml>')).to.throw(XmlRefused);
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+  });
+
+  it('reads flat messages by its quick scan exactly as the full parser does, and leaves every other shape to it', () => {
+    const docs = [
+      '<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oUser]]></FromUserName><CreateTime>1348831860</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event><EventKey><![CDATA[qrscene_123]]></EventKey></xml>',
+      '\uFEFF  <xml>\n  <ToUserName><![CDATA[ gh_1 ]]></ToUserName>\n  <Content><![CDATA[<!DOCTYPE 不是声明 &amp; 原样]]></Content>\n  <Empty></Empty><E2><![CDATA[]]></E2>\n</xml>\n',
+      '<xml><A>a &lt; b</A><B>plain > text</B></xml>',
+      '<xml><A><![CDATA[x]]]]><![CDATA[>y]]></A></xml>',
+      '<xml><A>1</A><A>2</A></xml>',
+      '<xml><A> <![CDATA[x]]> </A></xml>',
+      '<xml><Info><Inner>1</Inner></Info><B>2</B></xml>',
+      '<?xml version="1.0"?><xml><A>1</A></xml>',
+      '<xml><A x="1">1</A></xml>',
+    ];
+    for (const doc of docs) expect(parseWechatXml(doc), doc).to.deep.equal(parseWechatXmlFully(doc));
+    for (const bad of ['<xml><A>1</A>', '<xml><A>1</A></xml><xml></xml>', '<xml><A><![CDATA[1]]></B></xml>', '<xml><A>1</A></xml>trailing', '<xml><constructor>1</constructor><A>2</A></xml>']) {
+      expect(() => parseWechatXml(bad), bad).to.throw(XmlRefused);
+    }
   });
 
   it('renders replies whose content cannot break out of CDATA', () => {

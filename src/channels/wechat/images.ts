@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../../lazy-sharp';
 import type { Logger } from '../../logger';
 import type { WechatClient } from '../../wechat-api';
 import type { PublishableContent } from '../types';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import MarkdownIt from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
+import type SanitizeHtml from 'sanitize-html';
 
 const TEMPLATE_DIR = path.resolve(__dirname, '../../../templates/wechat');
 
@@ -60,13 +60,16 @@ export interface RenderedArticle {
 }
 
 export function renderWechatArticle(markdown: string, options: RenderOptions): RenderedArticle {
+  // sanitize-html (with postcss and htmlparser2) loads with the first article rendered for WeChat, not at start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
+  const sanitizeHtml = require('sanitize-html') as typeof SanitizeHtml;
   const css = styleSheet();
   const dropped: string[] = [];
   const styled = (tag: string, attribs: Record<string, string> = {}) => ({
     tagName: tag,
     attribs: css[tag] ? { ...attribs, style: css[tag] } : attribs,
   });
-  const transformTags: Record<string, sanitizeHtml.Transformer> = {};
+  const transformTags: Record<string, SanitizeHtml.Transformer> = {};
   for (const tag of ALLOWED_TAGS) transformTags[tag] = (_name, attribs) => styled(tag, pick(attribs, []));
   transformTags.b = (_n, a) => styled('strong', pick(a, []));
   transformTags.i = (_n, a) => styled('em', pick(a, []));

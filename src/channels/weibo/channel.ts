@@ -7,7 +7,7 @@
 import mongoose, { Schema } from 'mongoose';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import { sharp } from '../../lazy-sharp';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import { ChannelError, type Channel, type DeliveryOutcome, type DeliveryRequest, type PublishableContent } from '../types';

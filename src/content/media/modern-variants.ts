@@ -8,7 +8,7 @@
  * uploaded before this existed, or whose copies were cut off by a restart — are swept up when the service starts;
  * `npm run media:variants` does the same from the command line.
  */
-import sharp from 'sharp';
+import { sharp } from '../../lazy-sharp';
 import type { Types } from 'mongoose';
 import type { Logger } from '../../logger';
 import { Media, type MediaDoc, type MediaSizeName, type MediaVariant, type ModernFormat } from '../models/media';

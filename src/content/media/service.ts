@@ -4,7 +4,7 @@
  * original-size copy and list (480 wide) and cover (1080 wide) variants, never upscaled.
  */
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import { sharp } from '../../lazy-sharp';
 import { Types } from 'mongoose';
 import type { Clock } from '../../clock';
 import { BadRequestError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../../errors';

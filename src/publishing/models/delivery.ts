@@ -2,7 +2,7 @@
  * The delivery ledger: one record per channel × recipient batch of a publication.
  *
  * Status:
- *   planned   written by the planner, not yet claimable (the plan commits all batches at once)
+ *   planned   written by the planner, not yet claimable (committed a few batches at a time while the plan lease holds)
  *   queued    waiting for a worker (nextAttemptAt, and `waitFor` when it must follow the microsite)
  *   sending   a worker claimed it (attempts already counted) and may have called the provider
  *   pending   the provider accepted it; its final result arrives later (WeChat job events)

@@ -2,7 +2,7 @@
 import type Router from '@koa/router';
 import type { AppState } from '../../http/context';
 import {
-  adjacentArticles,
+  articlePage,
   getPublishedBySlug,
   listPublished,
   relatedFor,
@@ -135,9 +135,9 @@ export function registerContentPages(router: Router<AppState>): void {
   router.get(
     '/news/:slug',
     cachedPage({}, async (ctx) => {
-      const item = await getPublishedBySlug('article', ctx.params.slug);
-      if (!item) return null;
-      const [related, adjacent] = await Promise.all([relatedFor('article', item.id), adjacentArticles(item.id)]);
+      const page = await articlePage(ctx.params.slug);
+      if (!page) return null;
+      const { item, related, adjacent } = page;
       const body = itemPageHtml(ctx.path, 'article', item, related, adjacent);
       const neighbours = [adjacent.previous, adjacent.next].filter((a) => !!a).map((a) => itemTag('article', a.id));
       return { body, tags: [itemTag('article', item.id), ...relatedTags(related), ...neighbours], view: { kind: 'article', id: item.id } };

@@ -4,7 +4,7 @@
  * The console draws the same series interactively from the report's data.
  */
 import * as echarts from 'echarts';
-import sharp from 'sharp';
+import { sharp } from '../../lazy-sharp';
 import type { ReportData } from './data';
 
 export interface ChartImage {

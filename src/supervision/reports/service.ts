@@ -11,10 +11,7 @@ import type { Actor, SupervisionContext } from '../context';
 import { gatherReport, type ReportData } from './data';
 import { endedPeriods, PERIOD_KEY_OF, REPORT_KINDS, REPORT_LABELS, REPORT_PERIOD, reportId, type ReportKind } from './kinds';
 import { SupervisionReport, type ReportDoc } from './model';
-import { renderCharts } from './charts';
-import { reportDocx } from './docx';
 import { officialDocument, type DocumentMeta } from './layout';
-import { reportPdf } from './pdf';
 import type { Config } from '../../config';
 import { reportHtml } from './html';
 
@@ -154,14 +151,30 @@ function dataOf(r: ReportDoc): ReportData {
   return { ...d, period: { ...d.period, start: new Date(d.period.start), end: new Date(d.period.end) }, asOf: new Date(d.asOf) };
 }
 
+// The renderers (echarts and sharp, docx, pdfkit and fontkit: tens of MB) load with the first report, not at start
+// (require: a dynamic import of our own modules would bypass the TypeScript hooks of tests and scripts).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const renderers = {
+  charts: () => require('./charts') as typeof import('./charts'),
+  docx: () => require('./docx') as typeof import('./docx'),
+  pdf: () => require('./pdf') as typeof import('./pdf'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function renderCharts(data: ReportData) {
+  return renderers.charts().renderCharts(data);
+}
+
 export async function reportDocument(r: ReportDoc): Promise<Buffer> {
   const data = dataOf(r);
-  return reportDocx(data, await renderCharts(data), metaOf(r));
+  const { reportDocx } = renderers.docx();
+  return reportDocx(officialDocument(data, metaOf(r)), await renderCharts(data), data.city);
 }
 
 export async function reportPdfDocument(config: Config, r: ReportDoc): Promise<Buffer> {
   const data = dataOf(r);
   const meta = metaOf(r);
+  const { reportPdf } = renderers.pdf();
   return reportPdf(config, officialDocument(data, meta), await renderCharts(data), data.city, meta.date);
 }
 

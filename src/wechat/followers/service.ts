@@ -1,9 +1,11 @@
 /** Followers as the callback sees them: follow, unfollow, interactions. Plus the admin list. */
 import { LRUCache } from 'lru-cache';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { DomainEventBus } from '../../events';
 import type { Page } from '../../http/schemas';
 import { WechatFollower, type FollowerDoc } from '../models/follower';
 import { WechatTag } from '../models/tag';
+import { WriteBatcher } from '../write-batcher';
 
 export interface FollowerView {
   openid: string;
@@ -38,31 +40,50 @@ const TOUCH_WINDOW_MS = 10 * 60_000;
 
 export class FollowerService {
   private readonly recentlyTouched = new LRUCache<string, true>({ max: 50_000, ttl: TOUCH_WINDOW_MS });
+  /**
+   * Follows, unfollows and touches of concurrent callbacks go to the database as one ordered bulk write (one batch in
+   * flight at a time, so a follow and an unfollow of the same openid land in the order they arrived). Each caller
+   * still waits for its write: the callback answers once the follower is recorded.
+   */
+  private readonly writes = new WriteBatcher<AnyBulkWriteOperation<FollowerDoc>>(
+    // The native bulk write: these updates are typed and complete as built; mongoose's per-op casting costs more than the write.
+    (ops) => (WechatFollower.collection as unknown as Collection<FollowerDoc>).bulkWrite(ops, { ordered: true }),
+    { delayMs: 0, max: 500 },
+  );
 
   constructor(private readonly events: DomainEventBus) {}
+
+  /** Waits for the follower writes still queued (shutdown). */
+  drain(): Promise<void> {
+    return this.writes.drain();
+  }
 
   /** A follow (or a re-follow): the follower is active again from `at`. */
   async followed(openid: string, at: Date, qrScene?: string): Promise<void> {
     this.recentlyTouched.set(openid, true);
-    await WechatFollower.updateOne(
-      { _id: openid },
-      {
-        $set: { subscribed: true, subscribedAt: at, lastInteractionAt: at, updatedAt: at, ...(qrScene ? { qrScene } : {}) },
-        $unset: { unsubscribedAt: 1 },
-        $setOnInsert: { tagIds: [], createdAt: at },
+    await this.writes.add({
+      updateOne: {
+        filter: { _id: openid },
+        update: {
+          $set: { subscribed: true, subscribedAt: at, lastInteractionAt: at, updatedAt: at, ...(qrScene ? { qrScene } : {}) },
+          $unset: { unsubscribedAt: 1 },
+          $setOnInsert: { tagIds: [], createdAt: at },
+        },
+        upsert: true,
       },
-      { upsert: true },
-    );
+    });
   }
 
   /** An unfollow: marked, and announced so that no more pushes go to them. */
   async unfollowed(openid: string, at: Date): Promise<void> {
     this.recentlyTouched.delete(openid);
-    await WechatFollower.updateOne(
-      { _id: openid },
-      { $set: { subscribed: false, unsubscribedAt: at, updatedAt: at }, $setOnInsert: { tagIds: [], createdAt: at } },
-      { upsert: true },
-    );
+    await this.writes.add({
+      updateOne: {
+        filter: { _id: openid },
+        update: { $set: { subscribed: false, unsubscribedAt: at, updatedAt: at }, $setOnInsert: { tagIds: [], createdAt: at } },
+        upsert: true,
+      },
+    });
     this.events.emit('wechat.unfollowed', { openid });
   }
 
@@ -70,11 +91,13 @@ export class FollowerService {
   async touched(openid: string, at: Date): Promise<void> {
     if (this.recentlyTouched.has(openid)) return;
     this.recentlyTouched.set(openid, true);
-    await WechatFollower.updateOne(
-      { _id: openid },
-      { $set: { lastInteractionAt: at }, $setOnInsert: { subscribed: true, tagIds: [], createdAt: at, updatedAt: at } },
-      { upsert: true },
-    );
+    await this.writes.add({
+      updateOne: {
+        filter: { _id: openid },
+        update: { $set: { lastInteractionAt: at }, $setOnInsert: { subscribed: true, tagIds: [], createdAt: at, updatedAt: at } },
+        upsert: true,
+      },
+    });
   }
 
   async list(filter: { subscribed?: boolean; tagId?: number; page: number; pageSize: number }): Promise<Page<FollowerView>> {

@@ -9,9 +9,9 @@ import type { FollowerService } from '../followers/service';
 import type { KeywordService } from '../keywords/service';
 import type { MenuService } from '../menu/service';
 import { normalizeText } from '../keywords/matcher';
-import { WechatInteraction } from '../models/interaction';
 import { text, type XmlRecord } from '../xml';
 import { HINT, type ContentReplies } from './content-replies';
+import type { InteractionLog } from './interactions';
 import type { InboundMessage } from './message';
 import type { Reply } from './reply';
 
@@ -27,6 +27,7 @@ export interface HandlerDeps {
   replies: ContentReplies;
   keywords: KeywordService;
   followers: FollowerService;
+  interactions: InteractionLog;
   /** Click keys beyond the built-in ones answer with the reply configured on their menu button. */
   menu?: Pick<MenuService, 'clickReply'>;
   extraTextHandlers?: TextHandler[];
@@ -158,7 +159,7 @@ export class InboundHandlers {
   private async interaction(msg: InboundMessage, event: 'CLICK' | 'VIEW' | 'SCAN', at: Date): Promise<void> {
     await Promise.all([
       this.deps.followers.touched(msg.fromUser, at),
-      WechatInteraction.create({ openid: msg.fromUser, event, key: (msg.eventKey || '-').slice(0, 1024), at }),
+      this.deps.interactions.record(msg.fromUser, event, msg.eventKey ?? '', at),
     ]);
   }
 

@@ -1,20 +1,43 @@
 /**
  * Runs each inbound message once and answers within WeChat's 5 seconds.
  * - Retry dedupe: the first delivery claims the message's retry identity in MongoDB (unique _id); a retry finds the
- *   claim and answers with the stored reply (waiting briefly while the first delivery is still working).
+ *   claim and answers with the stored reply (waiting briefly while the first delivery is still working). The claim
+ *   also records the callback signature with a hash of the body (unique): another body under a signature already
+ *   used is refused as a forgery. Claims of concurrent callbacks go to the database together (one insert per batch).
  * - Deadline: the answer is due `deadlineMs` after the request arrived (the route passes the moment); whatever is not
  *   done by then (the claim, the handler, storing the reply) finishes in the background, the answer is `success` and
  *   the handler's reply (if any) follows as a customer-service message.
  */
+import type { Collection } from 'mongodb';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import { WechatInboundMessage, type InboundMessageDoc } from '../models/inbound-message';
-import { WriteBatcher } from './write-batcher';
+import { WriteBatcher } from '../write-batcher';
 import type { InboundHandlers } from './handlers';
 import { dedupeKey, type InboundMessage } from './message';
 import { renderReplyXml, type Reply } from './reply';
 
 export const SUCCESS = 'success';
+
+/** Where a callback came from: its signature (`timestamp:nonce:signature`) and a hash of its raw body. */
+export interface CallbackOrigin {
+  signature: string;
+  bodyHash: string;
+}
+
+/** Another body arrived under a signature already used: a forgery (the route refuses it with 403). */
+export class ReplayedSignature extends Error {
+  constructor() {
+    super('the signature was already used for another body');
+    this.name = 'ReplayedSignature';
+  }
+}
+
+/** The native collection: claims and stored replies are complete as built, so mongoose's casting would be wasted work. */
+const inboundMessages = () => WechatInboundMessage.collection as unknown as Collection<InboundMessageDoc>;
+
+type Claimed = 'claimed' | 'retry' | 'replayed';
+type ClaimDoc = Pick<InboundMessageDoc, '_id' | 'status' | 'openid' | 'signature' | 'bodyHash' | 'receivedAt'>;
 
 export interface ProcessorOptions {
   /** Time a handler gets before the answer becomes `success` (WeChat gives up at 5 s). */
@@ -35,7 +58,8 @@ export class InboundProcessor {
    * Replies are stored for retries in batches: one bulk write per few milliseconds instead of one write per message
    * (WeChat retries after 5 s; a retry arriving sooner waits for the stored reply as before).
    */
-  private readonly replies = new WriteBatcher<FinishOp>((ops) => WechatInboundMessage.bulkWrite(ops, { ordered: false }), { delayMs: 10, max: 200 });
+  private readonly replies = new WriteBatcher<FinishOp>((ops) => inboundMessages().bulkWrite(ops, { ordered: false }), { delayMs: 10, max: 200 });
+  private readonly claims = new WriteBatcher<ClaimDoc, Claimed>((docs) => claimAll(docs), { delayMs: 0, max: 500 });
 
   constructor(
     private readonly handlers: InboundHandlers,
@@ -53,11 +77,13 @@ export class InboundProcessor {
    * The plain reply XML, or `success`; never later than `deadlineAt` (performance.now() ms: WeChat's limit is
    * elapsed time, measured on the monotonic clock, not the service clock; default: deadlineMs from now).
    */
-  async process(msg: InboundMessage, deadlineAt = performance.now() + this.options.deadlineMs): Promise<string> {
+  async process(msg: InboundMessage, deadlineAt = performance.now() + this.options.deadlineMs, origin?: CallbackOrigin): Promise<string> {
     const key = dedupeKey(msg);
     // The claim and the handler race the deadline together; what is decided below happens exactly once.
-    const work = (async (): Promise<{ retryAnswer: string } | { reply: Reply | null }> => {
-      if (!(await this.claim(key, msg))) return { retryAnswer: await this.answerRetry(key, deadlineAt) };
+    const work = (async (): Promise<{ retryAnswer: string } | { reply: Reply | null } | { replayed: true }> => {
+      const claimed = await this.claims.add({ _id: key, status: 'processing', openid: msg.fromUser, ...origin, receivedAt: this.clock.now() });
+      if (claimed === 'replayed') return { replayed: true };
+      if (claimed === 'retry') return { retryAnswer: await this.answerRetry(key, deadlineAt) };
       try {
         return { reply: await this.handlers.handle(msg) };
       } catch (err) {
@@ -83,7 +109,7 @@ export class InboundProcessor {
       this.track(
         work
           .then(async (done) => {
-            if ('retryAnswer' in done) return;
+            if (!('reply' in done)) return;
             await this.finish(key, SUCCESS, true);
             if (done.reply) await this.followUp(msg, done.reply);
           })
@@ -91,6 +117,7 @@ export class InboundProcessor {
       );
       return SUCCESS;
     }
+    if ('replayed' in outcome) throw new ReplayedSignature();
     if ('retryAnswer' in outcome) return outcome.retryAnswer;
     const xml = outcome.reply
       ? renderReplyXml(outcome.reply, { toUser: msg.fromUser, fromUser: msg.toUser, createTime: Math.floor(this.clock.now().getTime() / 1000) })
@@ -102,6 +129,7 @@ export class InboundProcessor {
 
   /** Waits for background handlers (bounded by the caller's shutdown timeout). */
   async drain(): Promise<void> {
+    await this.claims.drain();
     await Promise.allSettled([...this.background]);
     await this.replies.drain();
   }
@@ -109,17 +137,6 @@ export class InboundProcessor {
   private track(p: Promise<unknown>): void {
     this.background.add(p);
     void p.finally(() => this.background.delete(p));
-  }
-
-  private async claim(key: string, msg: InboundMessage): Promise<boolean> {
-    try {
-      // lean: the record is complete as built here; hydrating and validating a mongoose document per message is wasted work.
-      await WechatInboundMessage.insertMany([{ _id: key, status: 'processing', openid: msg.fromUser, receivedAt: this.clock.now() }], { lean: true });
-      return true;
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
-      throw err;
-    }
   }
 
   private async finish(key: string, reply: string, deferred: boolean): Promise<void> {
@@ -142,4 +159,35 @@ export class InboundProcessor {
       await sleep(poll);
     }
   }
+}
+
+/**
+ * Inserts a batch of claims (unordered: one duplicate does not stop the others) and tells each apart: claimed, a
+ * retry of a message already claimed, or a replay of a used signature with another body. Only duplicates are read back.
+ */
+async function claimAll(docs: ClaimDoc[]): Promise<Claimed[]> {
+  let duplicates: number[] = [];
+  try {
+    await inboundMessages().insertMany(docs, { ordered: false });
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
+    const errors = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as { index: number; code: number }[];
+    if (!errors.length || errors.some((e) => e.code !== 11000)) throw err;
+    duplicates = errors.map((e) => e.index);
+  }
+  const results: Claimed[] = docs.map(() => 'claimed');
+  if (!duplicates.length) return results;
+  const dupDocs = duplicates.map((i) => docs[i]);
+  const signatures = dupDocs.flatMap((d) => (d.signature ? [d.signature] : []));
+  const seen = signatures.length
+    ? await WechatInboundMessage.find({ signature: { $in: signatures } }, { signature: 1, bodyHash: 1 }).lean()
+    : [];
+  const hashOf = new Map(seen.map((d) => [d.signature, d.bodyHash]));
+  for (const i of duplicates) {
+    const { signature, bodyHash } = docs[i];
+    const stored = signature ? hashOf.get(signature) : undefined;
+    // Another body under a used signature is a forgery; the same body again (or a new signature) is WeChat retrying.
+    results[i] = stored !== undefined && stored !== bodyHash ? 'replayed' : 'retry';
+  }
+  return results;
 }

@@ -14,10 +14,9 @@ import { EnvelopeError, WechatCrypto } from '../crypto';
 import { verifyMsgSignature, verifyPlainSignature, wechatSignature } from '../signature';
 import { cdata, parseWechatXml, text, XmlRefused, type XmlRecord } from '../xml';
 import { MessageIncomplete, toInbound } from './message';
-import { SUCCESS, type InboundProcessor } from './processor';
+import { ReplayedSignature, SUCCESS, type CallbackOrigin, type InboundProcessor } from './processor';
 import { readXmlBody } from './raw-body';
-import { WechatCallbackSignature } from '../models/callback-signature';
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** WeChat messages are a few KB; anything near this is not from WeChat. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -68,23 +67,6 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
     query.delete('msg_signature');
     ctx.state.log.warn({ reason, ip: ctx.ip, query: query.toString().slice(0, 300) }, 'wechat callback refused');
     throw error;
-  }
-
-  /** Remembers this signature with its body: the same body is a retry, another body under it is refused. */
-  async function checkReplay(ctx: AppContext, timestamp: string, nonce: string, signature: string, raw: string): Promise<void> {
-    const _id = `${timestamp}:${nonce}:${signature}`;
-    const bodyHash = createHash('sha256').update(raw).digest('hex');
-    let seen: { bodyHash: string } | null = null;
-    try {
-      // Almost every signature is new: one insert; only a duplicate key needs the stored record read back.
-      await WechatCallbackSignature.insertMany([{ _id, bodyHash, seenAt: clock.now() }], { lean: true });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-      seen = await WechatCallbackSignature.findById(_id).lean();
-    }
-    if (seen && seen.bodyHash !== bodyHash) {
-      refuse(ctx, 'replayed_signature', new ForbiddenError('该签名已用于另一条消息（可能是伪造）', 'replayed_signature'));
-    }
   }
 
   function requireToken(ctx: AppContext): string {
@@ -214,7 +196,6 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
     }
     checkFreshness(ctx, query);
     const raw = await body(ctx);
-    if (!safe) await checkReplay(ctx, timestamp, nonce, query.signature!, raw);
     let record = parse(ctx, raw);
     let sealKey: string | undefined;
     if (safe) {
@@ -224,7 +205,6 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
       if (!verifyMsgSignature(tok, timestamp, nonce, encrypted, query.msg_signature)) {
         refuse(ctx, 'invalid_signature', new ForbiddenError('消息签名无效', 'invalid_signature'));
       }
-      await checkReplay(ctx, timestamp, nonce, query.msg_signature!, raw);
       try {
         const opened = crypto!.open(encrypted);
         sealKey = opened.key;
@@ -246,7 +226,18 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
     }
     handled.inc({ kind: message.msgType === 'event' ? `event:${message.event}` : message.msgType });
 
-    const reply = await processor.process(message, deadlineAt);
+    // The signature signs this body only: the message's claim records both, and refuses another body under it.
+    const origin: CallbackOrigin = {
+      signature: `${timestamp}:${nonce}:${safe ? query.msg_signature : query.signature}`,
+      bodyHash: hash('sha256', raw, 'hex'),
+    };
+    let reply: string;
+    try {
+      reply = await processor.process(message, deadlineAt, origin);
+    } catch (err) {
+      if (err instanceof ReplayedSignature) refuse(ctx, 'replayed_signature', new ForbiddenError('该签名已用于另一条消息（可能是伪造）', 'replayed_signature'));
+      throw err;
+    }
     if (reply === SUCCESS) return { type: 'text/plain', body: SUCCESS };
     if (!safe) return { type: 'text/xml', body: reply };
     const replyNonce = randomBytes(8).toString('hex');

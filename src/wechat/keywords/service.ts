@@ -53,9 +53,13 @@ function view(doc: KeywordRuleDoc): RuleView {
   };
 }
 
-/** Rules are re-read at most this often by each instance (edits on this instance apply at once). */
+/**
+ * Rules and the default reply are re-read at most this often by each instance. Edits apply at once on the instance
+ * that made them and within about a second on the others (`onEdit` announces them: see cache-version.ts); this bound
+ * only matters when that announcement is missed.
+ */
 // Cache age is elapsed process time (monotonic), not the calendar: the service clock is for what "now" means to people.
-const CACHE_MS = 5_000;
+const CACHE_MS = 30_000;
 
 export class KeywordService {
   private cache?: { loadedAt: number; rules: CompiledRule<RuleView>[] };
@@ -67,6 +71,8 @@ export class KeywordService {
   constructor(
     private readonly clock: Clock,
     private readonly content: ContentLookup,
+    /** Called after every edit (rules, default reply), to tell the other instances. */
+    private readonly onEdit: (at: Date) => Promise<void> = async () => {},
   ) {}
 
   private async check(input: RuleInput): Promise<void> {
@@ -100,7 +106,7 @@ export class KeywordService {
     await this.check(input);
     const now = this.clock.now();
     const doc = await WechatKeywordRule.create({ ...input, createdBy: userId, updatedBy: userId, createdAt: now, updatedAt: now });
-    this.invalidate();
+    await this.edited();
     return view(doc.toObject());
   }
 
@@ -113,20 +119,27 @@ export class KeywordService {
       { returnDocument: 'after', runValidators: true },
     ).lean<KeywordRuleDoc>();
     if (!doc) throw new NotFoundError('关键词规则不存在');
-    this.invalidate();
+    await this.edited();
     return view(doc);
   }
 
   async remove(id: string): Promise<void> {
     const res = mongoose.isValidObjectId(id) ? await WechatKeywordRule.deleteOne({ _id: id }) : { deletedCount: 0 };
     if (!res.deletedCount) throw new NotFoundError('关键词规则不存在');
-    this.invalidate();
+    await this.edited();
   }
 
-  private invalidate(): void {
+  /** Forgets the cached rules and default reply (an edit here or on another instance). */
+  dropCaches(): void {
     this.generation += 1;
     this.cache = undefined;
     this.loading = undefined;
+    this.defaultCache = undefined;
+  }
+
+  private async edited(): Promise<void> {
+    this.dropCaches();
+    await this.onEdit(this.clock.now());
   }
 
   private compiled(): Promise<CompiledRule<RuleView>[]> {
@@ -186,7 +199,7 @@ export class KeywordService {
       { $set: { value, updatedBy: userId, updatedAt: this.clock.now() } },
       { upsert: true },
     );
-    this.defaultCache = undefined;
+    await this.edited();
     return value;
   }
 }

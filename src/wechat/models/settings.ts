@@ -2,7 +2,7 @@
 import mongoose, { Schema } from 'mongoose';
 
 export interface SettingDoc {
-  _id: 'defaultReply' | 'menu';
+  _id: 'defaultReply' | 'menu' | 'replyCacheVersion';
   value: unknown;
   updatedBy?: string;
   updatedAt: Date;

@@ -5,9 +5,8 @@
  * The API is not idempotent, so an unanswered send is looked up with QuerySendDetails (per number and day,
  * matched on OutId by the channel) before anything is sent again.
  */
-import Dysmsapi, { QuerySendDetailsRequest, SendBatchSmsRequest, SendSmsRequest } from '@alicloud/dysmsapi20170525';
-import * as $OpenApi from '@alicloud/openapi-client';
-import { RuntimeOptions } from '@darabonba/typescript';
+import type Dysmsapi from '@alicloud/dysmsapi20170525';
+import type { RuntimeOptions } from '@darabonba/typescript';
 import type { Config } from '../../../config';
 import { SmsProviderError, networkFailure, type LookupAnswer, type ProviderRecord, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
 import { nationalNumber } from '../phone';
@@ -45,28 +44,55 @@ export function aliyunReason(code: string, message?: string): string {
   return REASONS[code] ?? `阿里云短信返回 ${code}${message ? `：${message}` : ''}`;
 }
 
+interface AliyunSdk {
+  client: Dysmsapi;
+  runtime: RuntimeOptions;
+  SendSmsRequest: typeof import('@alicloud/dysmsapi20170525').SendSmsRequest;
+  SendBatchSmsRequest: typeof import('@alicloud/dysmsapi20170525').SendBatchSmsRequest;
+  QuerySendDetailsRequest: typeof import('@alicloud/dysmsapi20170525').QuerySendDetailsRequest;
+}
+
 export class AliyunSmsProvider implements SmsProvider {
   readonly name = 'aliyun' as const;
   readonly maxSameParams = 1000;
   readonly maxMixedParams = 100;
-  private readonly client: Dysmsapi;
-  private readonly runtime: RuntimeOptions;
+  private loaded: AliyunSdk | undefined;
+  private readonly connect: () => AliyunSdk;
 
   constructor(config: Config['sms'], options: { timeoutMs?: number } = {}) {
     const { accessKeyId, accessKeySecret } = config.aliyun;
     if (!accessKeyId || !accessKeySecret) throw new Error('Aliyun SMS needs ALIYUN_ACCESS_KEY_ID and ALIYUN_ACCESS_KEY_SECRET');
     const endpoint = config.endpoint ? new URL(config.endpoint) : undefined; // validated in config.ts: scheme://host[:port]
-    this.client = new Dysmsapi(
-      new $OpenApi.Config({
-        accessKeyId,
-        accessKeySecret,
-        endpoint: endpoint ? endpoint.host : 'dysmsapi.aliyuncs.com',
-        protocol: endpoint ? endpoint.protocol.replace(':', '') : 'https',
-      }),
-    );
-    // No SDK-level retries: a retried send could text twice; the pipeline retries after reconciling.
     const timeout = options.timeoutMs ?? 15_000;
-    this.runtime = new RuntimeOptions({ autoretry: false, maxAttempts: 0, readTimeout: timeout, connectTimeout: Math.min(timeout, 5000) });
+    this.connect = () => {
+      // The SDK (some 300 modules) is loaded on the first request, not at start: an idle service does not hold it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
+      const api = require('@alicloud/dysmsapi20170525') as typeof import('@alicloud/dysmsapi20170525');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
+      const { Config: OpenApiConfig } = require('@alicloud/openapi-client') as typeof import('@alicloud/openapi-client');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
+      const { RuntimeOptions: Runtime } = require('@darabonba/typescript') as typeof import('@darabonba/typescript');
+      return {
+        client: new api.default(
+          new OpenApiConfig({
+            accessKeyId,
+            accessKeySecret,
+            endpoint: endpoint ? endpoint.host : 'dysmsapi.aliyuncs.com',
+            protocol: endpoint ? endpoint.protocol.replace(':', '') : 'https',
+          }),
+        ),
+        // No SDK-level retries: a retried send could text twice; the pipeline retries after reconciling.
+        runtime: new Runtime({ autoretry: false, maxAttempts: 0, readTimeout: timeout, connectTimeout: Math.min(timeout, 5000) }),
+        SendSmsRequest: api.SendSmsRequest,
+        SendBatchSmsRequest: api.SendBatchSmsRequest,
+        QuerySendDetailsRequest: api.QuerySendDetailsRequest,
+      };
+    };
+  }
+
+  private get sdk(): AliyunSdk {
+    this.loaded ??= this.connect();
+    return this.loaded;
   }
 
   async send(request: ProviderRequest): Promise<ProviderResult[]> {
@@ -77,27 +103,27 @@ export class AliyunSmsProvider implements SmsProvider {
     let body: { code?: string; message?: string; bizId?: string; requestId?: string } | undefined;
     try {
       if (uniform) {
-        const res = await this.client.sendSmsWithOptions(
-          new SendSmsRequest({
+        const res = await this.sdk.client.sendSmsWithOptions(
+          new this.sdk.SendSmsRequest({
             phoneNumbers: messages.map((m) => nationalNumber(m.phone)).join(','),
             signName,
             templateCode: template.aliyun,
             templateParam: JSON.stringify(named(messages[0]?.values ?? {})),
             outId: deliveryId,
           }),
-          this.runtime,
+          this.sdk.runtime,
         );
         body = res.body;
       } else {
-        const res = await this.client.sendBatchSmsWithOptions(
-          new SendBatchSmsRequest({
+        const res = await this.sdk.client.sendBatchSmsWithOptions(
+          new this.sdk.SendBatchSmsRequest({
             phoneNumberJson: JSON.stringify(messages.map((m) => nationalNumber(m.phone))),
             signNameJson: JSON.stringify(messages.map(() => signName)),
             templateCode: template.aliyun,
             templateParamJson: JSON.stringify(messages.map((m) => named(m.values))),
             outId: deliveryId,
           }),
-          this.runtime,
+          this.sdk.runtime,
         );
         body = res.body;
       }
@@ -124,9 +150,9 @@ export class AliyunSmsProvider implements SmsProvider {
           const records: ProviderRecord[] = [];
           let complete = true;
           for (const sendDate of days) {
-            const res = await this.client.querySendDetailsWithOptions(
-              new QuerySendDetailsRequest({ phoneNumber: nationalNumber(item.phone), sendDate, pageSize: 50, currentPage: 1 }),
-              this.runtime,
+            const res = await this.sdk.client.querySendDetailsWithOptions(
+              new this.sdk.QuerySendDetailsRequest({ phoneNumber: nationalNumber(item.phone), sendDate, pageSize: 50, currentPage: 1 }),
+              this.sdk.runtime,
             );
             if (res.body?.code !== 'OK') throw new SmsProviderError(aliyunReason(res.body?.code ?? 'missing_code', res.body?.message), res.body?.code ?? 'missing_code', true);
             const page = res.body?.smsSendDetailDTOs?.smsSendDetailDTO ?? [];

@@ -6,12 +6,13 @@
  * number's messages since the hand-off; at most 20 calls a second). SessionContext is echoed there only when Tencent
  * enables it for the account, so the channel matches untagged records by time and by SerialNo (see channel.ts).
  */
-import { sms } from 'tencentcloud-sdk-nodejs-sms';
+import type { sms } from 'tencentcloud-sdk-nodejs-sms';
 import type { Config } from '../../../config';
 import { beijingDayStart } from '../../../calendar/beijing';
 import { SmsProviderError, networkFailure, type LookupAnswer, type ProviderRecord, type ProviderRequest, type ProviderResult, type SmsProvider } from '../provider';
 
-const Client = sms.v20210111.Client;
+type Client = InstanceType<typeof sms.v20210111.Client>;
+type ClientOptions = ConstructorParameters<typeof sms.v20210111.Client>[0];
 
 /** Request-level codes worth retrying later (throttling, provider-side faults). */
 export function isTransientTencentCode(code: string): boolean {
@@ -73,7 +74,8 @@ export class TencentSmsProvider implements SmsProvider {
   readonly name = 'tencent' as const;
   readonly maxSameParams = 200;
   readonly maxMixedParams = 1;
-  private readonly client: InstanceType<typeof Client>;
+  private sdkClient: Client | undefined;
+  private readonly clientOptions: ClientOptions;
   private readonly appId: string;
 
   constructor(config: Config['sms'], options: { timeoutSeconds?: number } = {}) {
@@ -81,7 +83,7 @@ export class TencentSmsProvider implements SmsProvider {
     if (!secretId || !secretKey || !appId) throw new Error('Tencent SMS needs TENCENT_SECRET_ID, TENCENT_SECRET_KEY and TENCENT_SMS_APP_ID');
     this.appId = appId;
     const endpoint = config.endpoint ? new URL(config.endpoint) : undefined; // validated in config.ts: scheme://host[:port]
-    this.client = new Client({
+    this.clientOptions = {
       credential: { secretId, secretKey },
       region,
       profile: {
@@ -90,12 +92,22 @@ export class TencentSmsProvider implements SmsProvider {
           ...(endpoint ? { endpoint: endpoint.host, protocol: `${endpoint.protocol}//` } : {}),
         },
       },
-    });
+    };
+  }
+
+  /** The SDK is loaded on the first request, not at start: an idle service (or one texting nobody) does not hold it. */
+  private get client(): Client {
+    if (!this.sdkClient) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at start
+      const { sms: sdk } = require('tencentcloud-sdk-nodejs-sms') as typeof import('tencentcloud-sdk-nodejs-sms');
+      this.sdkClient = new sdk.v20210111.Client(this.clientOptions);
+    }
+    return this.sdkClient;
   }
 
   async send(request: ProviderRequest): Promise<ProviderResult[]> {
     const values = request.messages[0]?.values ?? {};
-    let response: Awaited<ReturnType<InstanceType<typeof Client>['SendSms']>>;
+    let response: Awaited<ReturnType<Client['SendSms']>>;
     try {
       response = await this.client.SendSms({
         PhoneNumberSet: request.messages.map((m) => m.phone),
