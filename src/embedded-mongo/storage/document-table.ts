@@ -31,8 +31,9 @@ export class DocumentTable {
     return rec;
   }
 
+  /** Whether a document with this _id key is stored (the key index alone: no body is read). */
   has(id: string): boolean {
-    return this.get(id) !== undefined;
+    return this.store.hasDocument(this.ns(), id);
   }
 
   /** Every document in _id-key order, read as the scan goes (scans do not fill the cache). */
@@ -50,14 +51,22 @@ export class DocumentTable {
     return this.store.documentBytes(this.ns());
   }
 
-  put(rec: DocRecord, previous: DocRecord | undefined): void {
-    this.store.putDocument(this.ns(), rec.id, rec.raw);
+  /**
+   * Stores a new document; false when its _id is taken. Not cached: a bulk load would only push the documents
+   * being read out of the cache (and keep the request buffers their bytes are views of).
+   */
+  insert(rec: DocRecord): boolean {
+    if (!this.store.insertDocument(this.ns(), rec.id, rec.raw)) return false;
+    this.adjustCount(1);
+    this.store.onRollback(() => this.adjustCount(-1));
+    return true;
+  }
+
+  /** Replaces a stored document (an update): the new version is cached, as the old one was read to make it. */
+  replace(rec: DocRecord): void {
+    this.store.replaceDocument(this.ns(), rec.id, rec.raw);
     this.cache.set(this.prefix + rec.id, rec);
-    if (!previous) this.adjustCount(1);
-    this.store.onRollback(() => {
-      this.cache.delete(this.prefix + rec.id);
-      if (!previous) this.adjustCount(-1);
-    });
+    this.store.onRollback(() => this.cache.delete(this.prefix + rec.id));
   }
 
   delete(rec: DocRecord): void {
