@@ -13,7 +13,6 @@ let nextTableId = 1;
 export class DocumentTable {
   /** Cache keys are per table instance, so a dropped or renamed collection's entries can never be served again. */
   private readonly prefix = `${nextTableId++}\u0000`;
-  private count?: number;
 
   constructor(
     private readonly ns: () => string,
@@ -43,8 +42,9 @@ export class DocumentTable {
     }
   }
 
+  /** From the store's kept count: nothing is scanned. */
   get size(): number {
-    return (this.count ??= this.store.countDocuments(this.ns()));
+    return this.store.countDocuments(this.ns());
   }
 
   dataSize(): number {
@@ -56,10 +56,7 @@ export class DocumentTable {
    * being read out of the cache (and keep the request buffers their bytes are views of).
    */
   insert(rec: DocRecord): boolean {
-    if (!this.store.insertDocument(this.ns(), rec.id, rec.raw)) return false;
-    this.adjustCount(1);
-    this.store.onRollback(() => this.adjustCount(-1));
-    return true;
+    return this.store.insertDocument(this.ns(), rec.id, rec.raw);
   }
 
   /** Replaces a stored document (an update): the new version is cached, as the old one was read to make it. */
@@ -72,11 +69,5 @@ export class DocumentTable {
   delete(rec: DocRecord): void {
     this.store.deleteDocument(this.ns(), rec.id);
     this.cache.delete(this.prefix + rec.id);
-    this.adjustCount(-1);
-    this.store.onRollback(() => this.adjustCount(1));
-  }
-
-  private adjustCount(by: number): void {
-    if (this.count !== undefined) this.count += by;
   }
 }

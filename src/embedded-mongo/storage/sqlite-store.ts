@@ -54,6 +54,8 @@ export class SqliteStore {
    * calls than one INSERT per entry, the bulk of a write's cost with a dozen indexes.
    */
   private pendingEntries: { ix: number; key: Buffer; id: string }[] = [];
+  /** Documents added (removed: negative) per namespace in the open transaction, written to document_counts at COMMIT. */
+  private countDeltas = new Map<string, number>();
   private dirty = false;
   private depth = 0;
   /** Inverse in-memory operations of the open transaction, run in reverse if it rolls back. */
@@ -100,6 +102,7 @@ export class SqliteStore {
         CREATE TABLE IF NOT EXISTS collections (ns TEXT PRIMARY KEY, options BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS indexes (ns TEXT NOT NULL, name TEXT NOT NULL, spec BLOB NOT NULL, PRIMARY KEY (ns, name));
         CREATE TABLE IF NOT EXISTS documents (${DOCUMENTS_COLUMNS});
+        CREATE TABLE IF NOT EXISTS document_counts (ns TEXT PRIMARY KEY, n INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS index_trees (ix INTEGER PRIMARY KEY, ns TEXT NOT NULL, name TEXT NOT NULL, multikey INTEGER NOT NULL DEFAULT 0, UNIQUE (ns, name));
         CREATE TABLE IF NOT EXISTS index_entries (ix INTEGER NOT NULL, key BLOB NOT NULL, id TEXT NOT NULL, PRIMARY KEY (ix, key, id)) WITHOUT ROWID;
       `);
@@ -162,10 +165,12 @@ export class SqliteStore {
     try {
       const result = fn();
       this.writePendingEntries();
+      this.writeCountDeltas();
       this.commitStmt.run();
       return result;
     } catch (err) {
       this.pendingEntries = [];
+      this.countDeltas.clear();
       if (this.db.inTransaction) this.rollbackStmt.run();
       const undo = this.undoLog;
       for (let i = undo.length - 1; i >= 0; i--) undo[i]();
@@ -207,8 +212,33 @@ export class SqliteStore {
     return this.getDocStmt.get(ns, id) as Buffer | undefined;
   }
 
+  /**
+   * Documents in a collection, from document_counts (kept in step by every insert and delete, in the same
+   * transaction): nothing is scanned. A collection of an older data file is counted once, here.
+   */
   countDocuments(ns: string): number {
-    return this.statement('count', 'SELECT count(*) FROM documents WHERE ns = ?').pluck().get(ns) as number;
+    const stored = this.statement('storedCount', 'SELECT n FROM document_counts WHERE ns = ?').pluck().get(ns) as number | undefined;
+    if (stored !== undefined) return stored + (this.countDeltas.get(ns) ?? 0);
+    const counted = this.statement('count', 'SELECT count(*) FROM documents WHERE ns = ?').pluck().get(ns) as number; // includes the open transaction's changes
+    this.countDeltas.delete(ns);
+    this.statement('putCount', 'INSERT OR REPLACE INTO document_counts (ns, n) VALUES (?, ?)').run(ns, counted);
+    return counted;
+  }
+
+  private adjustCount(ns: string, by: number): void {
+    this.countDeltas.set(ns, (this.countDeltas.get(ns) ?? 0) + by);
+  }
+
+  private writeCountDeltas(): void {
+    if (this.countDeltas.size === 0) return;
+    for (const [ns, delta] of this.countDeltas) {
+      // a collection without a stored count yet (an older data file) is counted whole, with this change in it
+      if (this.statement('addCount', 'UPDATE document_counts SET n = n + ? WHERE ns = ?').run(delta, ns).changes === 0) {
+        const counted = this.statement('count', 'SELECT count(*) FROM documents WHERE ns = ?').pluck().get(ns) as number;
+        this.statement('putCount', 'INSERT OR REPLACE INTO document_counts (ns, n) VALUES (?, ?)').run(ns, counted);
+      }
+    }
+    this.countDeltas.clear();
   }
 
   documentBytes(ns: string): number {
@@ -321,6 +351,7 @@ export class SqliteStore {
   insertDocument(ns: string, id: string, body: Uint8Array): boolean {
     try {
       this.insertDocStmt.run(ns, id, body);
+      this.adjustCount(ns, 1);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
       throw err;
@@ -335,7 +366,7 @@ export class SqliteStore {
   }
 
   deleteDocument(ns: string, id: string): void {
-    this.deleteDocStmt.run(ns, id);
+    if (this.deleteDocStmt.run(ns, id).changes > 0) this.adjustCount(ns, -1);
     this.dirty = true;
   }
 
@@ -349,13 +380,18 @@ export class SqliteStore {
     this.db.prepare('DELETE FROM index_entries WHERE ix IN (SELECT ix FROM index_trees WHERE ns = ?)').run(ns);
     this.db.prepare('DELETE FROM index_trees WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM documents WHERE ns = ?').run(ns);
+    this.countDeltas.delete(ns);
+    this.db.prepare('DELETE FROM document_counts WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM indexes WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM collections WHERE ns = ?').run(ns);
     this.dirty = true;
   }
 
   renameCollection(from: string, to: string): void {
+    this.writeCountDeltas();
     this.db.prepare('UPDATE documents SET ns = ? WHERE ns = ?').run(to, from);
+    this.db.prepare('DELETE FROM document_counts WHERE ns = ?').run(to);
+    this.db.prepare('UPDATE document_counts SET ns = ? WHERE ns = ?').run(to, from);
     this.db.prepare('UPDATE indexes SET ns = ? WHERE ns = ?').run(to, from);
     this.db.prepare('UPDATE index_trees SET ns = ? WHERE ns = ?').run(to, from);
     this.db.prepare('UPDATE collections SET ns = ? WHERE ns = ?').run(to, from);
