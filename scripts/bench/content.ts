@@ -1,9 +1,10 @@
 /**
- * Admin list latency on 100k articles in the embedded engine (fresh temporary directory), through the
+ * Admin list latency on 100k articles in the embedded engine (a temporary directory, or one kept with --db DIR
+ * and reused by the next run — loaded by bench/article-store.ts), through the
  * service layer (listAdmin: the page of rows + the total count, exactly what GET /api/admin/articles runs).
  * Prints p50/p99 per query at page 1, page 1,000 by skip, and page 1,000 by keyset cursor, next to the
  * no-filter baseline.
- *   npm run bench:content [-- --count 100000 --runs 30]
+ *   npm run bench:content [-- --count 100000 --runs 30 --db DIR --batch 1000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +15,13 @@ import { startEmbeddedMongo } from '../../src/embedded-mongo';
 import { Article } from '../../src/content/models/article';
 import { listAdmin } from '../../src/content/admin-list';
 import { listQuerySchema, type AdminListQuery } from '../../src/content/schemas';
-import { makeArticle, rng } from './articles';
+import { ARTICLE_DB, ensureArticles } from './article-store';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '100000' }, runs: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { count: { type: 'string', default: '100000' }, runs: { type: 'string', default: '30' }, db: { type: 'string' }, batch: { type: 'string', default: '1000' } },
+});
 const COUNT = Number(values.count);
 const RUNS = Number(values.runs);
-const BATCH = 1000;
 const PAGE_SIZE = 20;
 const DEEP_PAGE = 1000;
 
@@ -41,19 +43,18 @@ async function measure(query: AdminListQuery): Promise<{ p50: number; p99: numbe
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-content-'));
+  const dir = values.db ? path.resolve(values.db) : mkdtempSync(path.join(tmpdir(), 'bench-content-'));
+  const load = await ensureArticles(dir, COUNT, Number(values.batch), (m) => process.stderr.write(m));
+  if (load.loaded > 0) {
+    console.log(
+      `loaded ${load.loaded.toLocaleString()} articles (${load.existing.toLocaleString()} there before) in batches of ${values.batch}, engine in its own process: ` +
+        `${Math.round(load.docsPerSecond).toLocaleString()} docs/s (target ≥ 5,000); CPU per 1,000: client ${load.clientCpuPerK.toFixed(3)} s, engine ${load.engineCpuPerK.toFixed(3)} s\n`,
+    );
+  } else console.log(`${COUNT.toLocaleString()} articles reused from ${dir}\n`);
   const engine = await startEmbeddedMongo({ dbPath: dir });
   try {
-    await mongoose.connect(`${engine.uri.replace(/\/?$/, '/')}bench_content`);
+    await mongoose.connect(`${engine.uri.replace(/\/?$/, '/')}${ARTICLE_DB}`);
     await Article.init();
-    const r = rng(42);
-    const t0 = Date.now();
-    for (let b = 0; b < COUNT / BATCH; b++) {
-      const docs = Array.from({ length: BATCH }, (_, j) => makeArticle(b * BATCH + j, r));
-      await Article.collection.insertMany(docs, { ordered: false });
-    }
-    const loadSeconds = (Date.now() - t0) / 1000;
-    console.log(`loaded ${COUNT.toLocaleString()} articles in ${loadSeconds.toFixed(1)} s (${Math.round(COUNT / loadSeconds).toLocaleString()} docs/s, ${Article.schema.indexes().length + 1} indexes)\n`);
 
     const schema = listQuerySchema('article');
     const cases: [string, Record<string, string>][] = [
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   } finally {
     await mongoose.disconnect();
     await engine.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (!values.db) rmSync(dir, { recursive: true, force: true });
   }
 }
 
