@@ -7,13 +7,13 @@
  *   npm run bench:content [-- --count 100000 --runs 30 --db DIR --batch 1000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 import { startEmbeddedMongo } from '../../src/embedded-mongo';
 import { Article } from '../../src/content/models/article';
-import { listAdmin } from '../../src/content/admin-list';
+import { buildFilter, listAdmin } from '../../src/content/admin-list';
 import { listQuerySchema, type AdminListQuery } from '../../src/content/schemas';
 import { ARTICLE_DB, ensureArticles } from './article-store';
 
@@ -40,6 +40,27 @@ async function measure(query: AdminListQuery): Promise<{ p50: number; p99: numbe
   }
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 50), p99: percentile(times, 99), rows: last.items.length, total: last.total };
+}
+
+interface PlanFigures {
+  index: string;
+  keys: number;
+  docs: number;
+  returned: number;
+}
+
+/** explain('executionStats') of a list's page-1 find (the filter and sort listAdmin builds), to read docsExamined against nReturned. */
+async function explainPage1(query: AdminListQuery): Promise<PlanFigures> {
+  const desc = query.sort.startsWith('-');
+  const field = desc ? query.sort.slice(1) : query.sort;
+  const dir = desc ? -1 : 1;
+  const plan = (await Article.find(buildFilter('article', query)).sort({ [field]: dir, _id: dir }).limit(query.pageSize + 1).explain('executionStats')) as unknown as {
+    queryPlanner: { winningPlan: unknown };
+    executionStats: { nReturned: number; totalKeysExamined: number; totalDocsExamined: number };
+  };
+  const index = /"indexName":"([^"]+)"/.exec(JSON.stringify(plan.queryPlanner.winningPlan))?.[1] ?? 'COLLSCAN';
+  const e = plan.executionStats;
+  return { index, keys: e.totalKeysExamined, docs: e.totalDocsExamined, returned: e.nReturned };
 }
 
 async function main(): Promise<void> {
@@ -74,21 +95,23 @@ async function main(): Promise<void> {
       const p1 = await measure(first);
       const pDeep = await measure(deep);
       const pCursor = before.nextCursor ? await measure({ ...first, cursor: before.nextCursor }) : undefined;
+      const plan = await explainPage1(first);
       rows.push([
         label,
         p1.total.toLocaleString(),
         `${p1.p50.toFixed(1)} / ${p1.p99.toFixed(1)}`,
         pDeep.rows ? `${pDeep.p50.toFixed(1)} / ${pDeep.p99.toFixed(1)}` : `n/a (${Math.ceil(p1.total / PAGE_SIZE)} pages)`,
         pCursor ? `${pCursor.p50.toFixed(1)} / ${pCursor.p99.toFixed(1)}` : 'n/a',
+        `${plan.index}: ${plan.keys} keys, ${plan.docs} docs → ${plan.returned}`,
       ]);
     }
-    const header = ['query (pageSize 20; rows + total count)', 'matches', 'page 1 p50/p99 ms', `page ${DEEP_PAGE} (skip) p50/p99 ms`, `page ${DEEP_PAGE} (cursor) p50/p99 ms`];
+    const header = ['query (pageSize 20; rows + total count)', 'matches', 'page 1 p50/p99 ms', `page ${DEEP_PAGE} (skip) p50/p99 ms`, `page ${DEEP_PAGE} (cursor) p50/p99 ms`, 'page 1 find: index, examined → returned'];
     const widths = header.map((h, i) => Math.max(width(h), ...rows.map((row) => width(row[i]))));
     const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i] - width(c))).join(' | ');
     console.log(line(header));
     console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
     for (const row of rows) console.log(line(row));
-    console.log(`\n${RUNS} runs per cell after one warm-up; the first row is the baseline to read the others against.`);
+    console.log(`\n${RUNS} runs per cell after one warm-up; the first row is the baseline to read the others against. Load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`);
   } finally {
     await mongoose.disconnect();
     await engine.stop();
