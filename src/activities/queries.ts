@@ -97,6 +97,35 @@ export async function presentInGroup(groupId: string, year: number): Promise<Map
   return new Map((doc?.members ?? []).map((m) => [String(m.deputyId), m.present]));
 }
 
+/**
+ * Held activities of each month of a period within a place, per county, township or group (a report's total and
+ * its monthly trend together). From the month rollups (one small document per group and month, `held` in each:
+ * 3,600 for a city's half year) while they are fresh; else from the activities in one pass, the month found by the
+ * database from the months' starts (Beijing time). Months without any activity are there, empty.
+ */
+export async function heldActivitiesByMonth(scope: Scope, period: Period, by: 'county' | 'township' | 'group'): Promise<Map<string, Map<string, number>>> {
+  const out = new Map(period.months.map((m) => [m, new Map<string, number>()]));
+  const add = (month: string | undefined, k: unknown, n: number) => {
+    if (month !== undefined && k !== null && k !== undefined && n > 0) out.get(month)?.set(String(k), (out.get(month)!.get(String(k)) ?? 0) + n);
+  };
+  if (await attendanceRollups.fresh()) {
+    const rows = await AttendanceRollup.aggregate<{ _id: { k: unknown; m: string }; n: number }>([
+      { $match: { period: { $in: period.months }, [scope.level]: scope.name } },
+      { $group: { _id: { k: by === 'group' ? '$groupId' : `$${by}`, m: '$period' }, n: { $sum: '$held' } } },
+    ]);
+    for (const r of rows) add(r._id.m, r._id.k, r.n);
+    return out;
+  }
+  const starts = period.months.map((m) => parsePeriod(m)!.start);
+  const monthIndex = starts.length > 1 ? { $add: starts.slice(1).map((d) => ({ $cond: [{ $gte: ['$startsAt', d] }, 1, 0] })) } : 0;
+  const rows = await Activity.aggregate<{ _id: { k: unknown; m: number }; n: number }>([
+    { $match: { status: 'held', startsAt: { $gte: period.start, $lt: period.end }, [`region.${scope.level}`]: scope.name } },
+    { $group: { _id: { k: by === 'group' ? '$groupId' : `$region.${by}`, m: monthIndex }, n: { $sum: 1 } } },
+  ]);
+  for (const r of rows) add(period.months[r._id.m], r._id.k, r.n);
+  return out;
+}
+
 /** Held activities in a period within a place, counted per county, township or group (reports, evaluation). */
 export async function heldActivitiesBy(scope: Scope, period: Period, by: 'county' | 'township' | 'group'): Promise<Map<string, number>> {
   const key = by === 'group' ? '$groupId' : `$region.${by}`;

@@ -12,6 +12,25 @@ const READERS = ['supervisor', 'organizer', 'reviewer', 'editor'] as const;
 const tags = ['evaluation'];
 const yearParams = z.object({ year: z.coerce.number().int().min(2000).max(2100) }).strict();
 
+const placeName = z.string().trim().min(1).max(50);
+const resultsQuery = z
+  .object({
+    subject: z.enum(SUBJECTS).default('group'),
+    county: placeName.optional(),
+    /** A township's name repeats across counties: it filters only together with its county. */
+    township: placeName.optional(),
+    level: z.enum(['county', 'township']).optional(),
+    q: z.string().trim().min(1).max(50).optional(),
+    candidates: z.enum(['true', 'false']).optional(),
+    ...pagination,
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.level && q.subject !== 'unit') ctx.addIssue({ code: 'custom', path: ['level'], message: '只有先进单位（subject=unit）按县、乡镇层级筛选' });
+    if (q.township && !q.county) ctx.addIssue({ code: 'custom', path: ['township'], message: '乡镇名称各县可能重复，请同时指定所在县（市、区）' });
+    if (q.township && q.level === 'county') ctx.addIssue({ code: 'custom', path: ['township'], message: '县级单位不按乡镇筛选' });
+  });
+
 export function evaluationRoutes(services: Services): ApiRouter {
   const api = new ApiRouter();
   const { config, clock } = services;
@@ -34,17 +53,22 @@ export function evaluationRoutes(services: Services): ApiRouter {
     },
   });
   api.add({
-    method: 'get', path: '/api/admin/evaluation/results/:year', summary: 'Scores of one subject (group, deputy, unit: counties and townships, each ranked among its level) ranked, each with its breakdown and any adjustment (paged; filter by county, units by level)', tags, access: READERS, params: yearParams,
-    query: z.object({ subject: z.enum(SUBJECTS).default('group'), county: z.string().trim().min(1).max(50).optional(), level: z.enum(['county', 'township']).optional(), candidates: z.enum(['true', 'false']).optional(), ...pagination }).strict(),
-    responses: { 404: 'Not computed yet' },
+    method: 'get', path: '/api/admin/evaluation/results/:year',
+    summary: 'Scores of one subject (group, deputy, unit: counties and townships, each ranked among its level) ranked, each with its breakdown and any adjustment (paged; filter by county and township, units by level, by name; `counties` lists the counties of the subject (and level) to filter by)',
+    tags, access: READERS, params: yearParams,
+    query: resultsQuery,
+    responses: { 400: 'Invalid filter', 404: 'Not computed yet' },
     handler: async (_c, { params, query }) => {
       const r = await findResults(params.year);
       let rows = r.results[query.subject];
-      if (query.county) rows = rows.filter((x) => x.county === query.county);
       if (query.level) rows = rows.filter((x) => x.level === query.level);
+      const counties = [...new Set(rows.map((x) => x.county).filter((x): x is string => !!x))].sort((x, y) => x.localeCompare(y, 'zh-CN'));
+      if (query.county) rows = rows.filter((x) => x.county === query.county);
+      if (query.township) rows = rows.filter((x) => x.township === query.township);
+      if (query.q) rows = rows.filter((x) => x.name.includes(query.q!));
       if (query.candidates === 'true') rows = rows.filter((x) => x.candidate);
       const start = (query.page - 1) * query.pageSize;
-      return { year: r.year, subject: query.subject, award: AWARDS[query.subject], computedAt: r.computedAt, scheme: r.scheme, items: rows.slice(start, start + query.pageSize), page: query.page, pageSize: query.pageSize, total: rows.length };
+      return { year: r.year, subject: query.subject, award: AWARDS[query.subject], computedAt: r.computedAt, scheme: r.scheme, counties, items: rows.slice(start, start + query.pageSize), page: query.page, pageSize: query.pageSize, total: rows.length };
     },
   });
   api.add({

@@ -64,6 +64,13 @@ describe('evaluation: schemes, scores with breakdowns, adjustments and award can
     expect(second).to.include({ name: '西林一组', score: 41.67, rank: 2, candidate: false });
     const deputies = await app.request('GET', `${base}/results/${Y}?subject=deputy&county=${encodeURIComponent('西林县')}`, { token: users.organizer });
     expect(deputies.body.items.map((d: any) => d.score)).to.deep.equal([100, 0]);
+    // Townships are filtered within a county (their names repeat across counties); `counties` lists those to choose from.
+    const towns = await app.request('GET', `${base}/results/${Y}?subject=unit&level=township&county=${encodeURIComponent('龙潭县')}`, { token: users.organizer });
+    expect(towns.body.items.map((u: any) => [u.county, u.name])).to.deep.equal([['龙潭县', '龙潭镇']]);
+    expect(towns.body.counties).to.deep.equal(['龙潭县', '西林县'].sort((x, y) => x.localeCompare(y, 'zh-CN')));
+    expect((await app.request('GET', `${base}/results/${Y}?subject=deputy&county=${encodeURIComponent('龙潭县')}&township=${encodeURIComponent('龙潭镇')}&q=${encodeURIComponent('代表1')}`, { token: users.organizer })).body.items.map((d: any) => d.name)).to.deep.equal(['龙潭一组代表1']);
+    expect(problemFields(await app.request('GET', `${base}/results/${Y}?subject=unit&township=${encodeURIComponent('龙潭镇')}`, { token: users.organizer }))).to.deep.equal(['query.township']);
+    expect(problemFields(await app.request('GET', `${base}/results/${Y}?subject=group&level=township`, { token: users.organizer }))).to.deep.equal(['query.level']);
     const units = await app.request('GET', `${base}/results/${Y}?subject=unit&level=county`, { token: users.organizer });
     expect(units.body.items.map((u: any) => u.name)).to.have.members(['龙潭县', '西林县']);
     expect(units.body.items.every((u: any) => u.breakdown.find((x: any) => x.input === 'rectifiedOnTimeRate').points === 40)).to.equal(true);

@@ -8,6 +8,43 @@ import { REPORTS_JOB } from '../../src/supervision/module';
 import { pdfText } from '../support/pdf';
 import { article, createPartner } from '../partners/support';
 
+const textOf = (xml: string) => [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+/** The body's paragraphs (outside tables), each with its text and XML. */
+const paragraphsOf = (xml: string) =>
+  [...xml.replace(/<w:tbl>[\s\S]*?<\/w:tbl>/g, '').matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) => ({ xml: m[0], text: textOf(m[0]) }));
+
+/** The parts of an official document (GB/T 9704) in the order they must appear. */
+const OFFICIAL_PARTS = ['发文机关标志', '标题', '主送机关', '正文', '署名与成文日期', '版记'];
+const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The parts found in `text`, each searched after the one before it (pieces of a part may be split by white space). */
+function partsInOrder(text: string, r: { city: string; title: string; date: string }): string[] {
+  const patterns: Array<[string, string[]]> = [
+    ['发文机关标志', [`${r.city}人大常委会文件`]],
+    ['标题', [r.title]],
+    ['主送机关', ['各县（市、区）人大常委会，市人大常委会各工作委员会：']],
+    ['正文', ['一、“五个全覆盖”完成情况']],
+    ['署名与成文日期', [`${r.city}人大常委会`, r.date]],
+    ['版记', [`${r.city}人大常委会办公室`, `${r.date}印发`]],
+  ];
+  const found: string[] = [];
+  let from = 0;
+  for (const [name, pieces] of patterns) {
+    const re = new RegExp(pieces.map(escape).join('\\s*'), 'g');
+    re.lastIndex = from;
+    const hit = re.exec(text);
+    if (hit) {
+      found.push(name);
+      from = hit.index + hit[0].length;
+    }
+  }
+  return found;
+}
+/** A day as the documents print it (Beijing time, Arabic numerals): 2030年6月15日. */
+const documentDate = (at: string) => {
+  const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(at)).split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+};
+
 /**
  * Periodic reports: made by the job under its lease exactly once per period (two instances at once, reruns),
  * caught up after downtime by the test clock, regenerated as drafts, issued, and opened as .docx and HTML.
@@ -140,7 +177,8 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     expect(text).to.contain('本期发现问题2个，已整改1个，其中按期整改1个；尚未整改1个，其中逾期1个');
     // Table 2's row of the first county: rank, name, score.
     const rows = [...xml.matchAll(/<w:tr[ >][\s\S]*?<\/w:tr>/g)].map((r) => [...r[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]));
-    const data = (await app.request('GET', `${base}/reports/quarterly/${Y}-Q2`, { token: users.organizer })).body.data;
+    const report = (await app.request('GET', `${base}/reports/quarterly/${Y}-Q2`, { token: users.organizer })).body;
+    const data = report.data;
     const first = rows.find((r) => r[0] === '1' && r[1] === data.counties[0].county);
     expect(first?.slice(2, 4)).to.deep.equal([String(data.counties[0].score), String(data.counties[0].activitiesHeld)]);
     expect(xml).to.contain('w:eastAsia="仿宋_GB2312"');
@@ -153,6 +191,27 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     const footers = await Promise.all(Object.keys(zip.files).filter((f) => /word\/footer\d+\.xml/.test(f)).map((f) => zip.file(f)!.async('string')));
     expect(footers.some((f) => /PAGE/.test(f) && /w:jc w:val="right"/.test(f))).to.equal(true);
     expect(footers.some((f) => /PAGE/.test(f) && /w:jc w:val="left"/.test(f))).to.equal(true);
+    // "— n —": the dashes around a PAGE field in 宋体.
+    for (const f of footers) expect(textOf(f).replace(/\s/g, '')).to.equal('——');
+    expect(footers.every((f) => /<w:instrText[^>]*>\s*PAGE\s*<\/w:instrText>/.test(f) && f.includes('w:eastAsia="宋体"'))).to.equal(true);
+
+    // The official document's parts, as the PDF carries them (layout.ts): 版头 with the red mark and the red line, title,
+    // 主送机关, body, 署名 and 成文日期, 版记 between its rules.
+    const paras = paragraphsOf(xml);
+    const mark = paras.find((p) => p.text.endsWith('人大常委会文件'))!;
+    expect(mark, '发文机关标志').to.not.equal(undefined);
+    expect(mark.xml).to.contain('<w:color w:val="E60012"/>');
+    expect(mark.xml).to.contain('w:eastAsia="方正小标宋简体"');
+    expect(mark.xml).to.match(/<w:jc w:val="center"\/>/);
+    const redLine = paras.findIndex((p) => /<w:pBdr>[\s\S]*<w:bottom [^>]*w:color="E60012"[\s\S]*<\/w:pBdr>/.test(p.xml));
+    expect(redLine, 'the red separator line').to.equal(paras.indexOf(mark) + 1);
+    expect(paras[redLine].text, 'no 文号 on a draft').to.equal('');
+    const parts = { city: data.city, title: data.title, date: documentDate(report.generatedAt) };
+    expect(partsInOrder(paras.map((p) => p.text).join('\n'), parts)).to.deep.equal(OFFICIAL_PARTS);
+    const colophon = paras.slice(-1)[0];
+    expect(colophon.text).to.match(/人大常委会办公室\d{4}年\d{1,2}月\d{1,2}日印发$/);
+    expect(colophon.xml).to.match(/<w:pBdr><w:top [^>]*w:sz="8"[^>]*\/><w:bottom [^>]*w:sz="8"[^>]*\/><\/w:pBdr>/); // thick rules, 0.35 mm
+    expect(colophon.xml).to.contain('<w:tab/>'); // 印发机关 left, 印发日期 right
     expect(await zip.file('word/settings.xml')!.async('string')).to.contain('evenAndOddHeaders');
 
     const html = await app.request('GET', `${base}/reports/quarterly/${Y}-Q2/document.html`, { token: users.organizer });
@@ -187,6 +246,9 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     // Every page carries its number, — n —; the colophon (印发) closes the last page.
     pages.forEach((p, i) => expect(p, `page ${i + 1}`).to.contain(`— ${i + 1} —`));
     expect(pages[pages.length - 1]).to.match(/人大常委会办公室.*印发/);
+    // The same parts in the same order as the Word document.
+    const report = (await app.request('GET', `${base}/reports/quarterly/${Y}-Q2`, { token: users.organizer })).body;
+    expect(partsInOrder(pages.join('\n'), { city: report.data.city, title: report.data.title, date: documentDate(report.generatedAt) })).to.deep.equal(OFFICIAL_PARTS);
   });
 
   it('regenerates a draft on demand, issues it once, then freezes it; publishes it as news with its document', async () => {
@@ -233,7 +295,11 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     const pub = await fetch(`${app.url}/documents/supervision/quarterly/${Y}-Q2.docx`);
     expect(pub.status).to.equal(200);
     const zip = await JSZip.loadAsync(Buffer.from(await pub.arrayBuffer()));
-    expect(await zip.file('word/document.xml')!.async('string')).to.contain(`督导通报〔${Y}〕2号`);
+    const issuedParas = paragraphsOf(await zip.file('word/document.xml')!.async('string'));
+    const numbered = issuedParas.findIndex((p) => p.text === `督导通报〔${Y}〕2号`);
+    expect(issuedParas[numbered - 1].text, '文号 right under the 发文机关标志').to.match(/人大常委会文件$/);
+    expect(issuedParas[numbered].xml, 'the red line under the 文号').to.match(/<w:bottom [^>]*w:color="E60012"/);
+    expect(issuedParas.some((p) => p.text.includes('征求意见稿'))).to.equal(false);
   });
 });
 

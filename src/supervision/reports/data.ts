@@ -11,7 +11,7 @@
 import type { Config } from '../../config';
 import type { Clock } from '../../clock';
 import { chartByRegion, FIGURES, FIGURE_LABELS, type FigureKey } from '../../coverage';
-import { heldActivitiesBy } from '../../activities';
+import { heldActivitiesByMonth } from '../../activities';
 import { parsePeriod, type Period } from '../../calendar/periods';
 import { computeRates, ratePeriod, type RateRow } from '../../suggestions';
 import { monthlyPublicity } from '../../publishing';
@@ -130,18 +130,21 @@ export async function gatherReport(config: Config, clock: Clock, kind: ReportKin
   const [city] = await citiesWithGroups();
   const cityName = city ?? '全市';
   const scope = { level: 'city' as const, name: cityName };
-  const [chart, held, rates, problems, publicity] = await Promise.all([
+  const [chart, heldByMonth, rates, problems, publicity] = await Promise.all([
     city ? chartByRegion(config, scope, period) : Promise.resolve({ labels: [] as string[], series: [] }),
-    city ? heldActivitiesBy(scope, period, 'county') : Promise.resolve(new Map<string, number>()),
+    city ? heldActivitiesByMonth(scope, period, 'county') : Promise.resolve(new Map<string, Map<string, number>>()),
     computeRates({ period: ratePeriod(period.key), by: 'county' }, asOf),
     problemFigures(period, asOf),
     publicityOf(clock, period.months.filter((m) => parsePeriod(m)!.start.getTime() <= now.getTime())),
   ]);
+  // The period's held activities per county are the sums of its months'.
+  const held = new Map<string, number>();
+  for (const month of heldByMonth.values()) for (const [county, n] of month) held.set(county, (held.get(county) ?? 0) + n);
   const trend = [];
   for (const m of period.months) {
-    const mp = parsePeriod(m)!;
-    if (mp.start.getTime() > now.getTime()) break;
-    const [r, h] = await Promise.all([computeRates({ period: ratePeriod(m) }, asOf), city ? heldActivitiesBy(scope, mp, 'county') : new Map<string, number>()]);
+    if (parsePeriod(m)!.start.getTime() > now.getTime()) break;
+    const r = await computeRates({ period: ratePeriod(m) }, asOf);
+    const h = heldByMonth.get(m) ?? new Map<string, number>();
     trend.push({ month: m, activitiesHeld: [...h.values()].reduce((s, n) => s + n, 0), closureRate: r.totals.rates.closureRate, satisfactionRate: r.totals.rates.satisfactionRate, onTimeRate: r.totals.rates.onTimeRate });
   }
   const cellsOf = (i: number): CoverageCell[] =>

@@ -1,9 +1,15 @@
 /**
- * The report as a Word document in the official-document layout (GB/T 9704-2012): A4 with top 37 mm, bottom 35 mm,
- * left 28 mm, right 26 mm margins; title in 2号 方正小标宋简体, centred; body in 3号 仿宋_GB2312 at a fixed 28.95 pt
- * line (22 lines a page); "一、" headings in 3号 黑体, "（一）" in 3号 楷体_GB2312; tables in 4号 仿宋; charts as images
- * with the title above and the source below; page numbers in 4号 宋体 "— 1 —", odd pages right, even pages left.
+ * The report as a Word document in the official-document layout (GB/T 9704-2012), from the same OfficialDocument
+ * model as the PDF (layout.ts), so both carry the same parts: A4 with top 37 mm, bottom 35 mm, left 28 mm, right
+ * 26 mm margins; 版头: the 发文机关标志 in red 小标宋 centred 35 mm under the top of the 版心, the 文号 two lines under
+ * it and the red separator line 4 mm under the 文号 (a paragraph border); title in 2号 方正小标宋简体; 主送机关; body
+ * in 3号 仿宋_GB2312 on a fixed 28.95 pt line (22 lines a page); "一、" headings in 3号 黑体, "（一）" in 3号
+ * 楷体_GB2312; tables in 4号 仿宋; charts as images with the title above and the source below; 附件说明; 署名 and
+ * 成文日期; the 版记 (抄送, 印发机关 and 印发日期 between a thick and a thin rule, paragraph borders); page numbers in
+ * 4号 宋体 "— 1 —" (a PAGE field), odd pages right and even pages left, one character in from the edge.
  * Fonts are named, not embedded: the offices have them installed.
+ * The 版记 follows the 成文日期 (kept on one page with it) rather than being pinned to the foot of the last page: a
+ * frame anchored there would overlap the body on a full last page in Word and LibreOffice alike.
  */
 import {
   AlignmentType,
@@ -18,32 +24,66 @@ import {
   Table,
   TableCell,
   TableRow,
+  Tab,
+  TabStopType,
   TextRun,
   WidthType,
+  type IBorderOptions,
 } from 'docx';
-import type { ReportData } from './data';
 import type { ChartImage } from './charts';
-import { reportBlocks, reportDate, type Block } from './text';
-import type { DocumentMeta } from './layout';
+import type { Block } from './text';
+import { HEAD, markSizePt, RED, type OfficialDocument } from './layout';
 
 const MM = 56.7; // twips per millimetre
+const PT = 20; // twips per point
+const WIDTH = Math.round(156 * MM); // the 版心
 const TITLE_FONT = '方正小标宋简体';
 const BODY_FONT = '仿宋_GB2312';
 const H1_FONT = '黑体';
 const H2_FONT = '楷体_GB2312';
 const NUMBER_FONT = '宋体';
 const LINE = 579; // 28.95 pt in twips: 22 lines in the 225 mm text block
-const SIZE = { title: 44, body: 32, table: 28, pageNumber: 28 }; // half-points: 2号 22pt, 3号 16pt, 4号 14pt
+const SIZE = { title: 44, body: 32, table: 28, pageNumber: HEAD.pageNumberPt * 2 }; // half-points: 2号 22pt, 3号 16pt, 4号 14pt
+const CHAR = SIZE.body * 10; // one 3号 character in twips (16 pt)
+const SMALL_CHAR = SIZE.table * 10; // one 4号 character
+type Align = (typeof AlignmentType)[keyof typeof AlignmentType];
 
 const font = (name: string) => ({ ascii: name === BODY_FONT ? 'Times New Roman' : name, hAnsi: name === BODY_FONT ? 'Times New Roman' : name, eastAsia: name, cs: name });
-const run = (text: string, f: string, size: number, bold = false) => new TextRun({ text, font: font(f), size, bold });
-const body = (text: string, options: { indent?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}) =>
+const run = (text: string, f: string, size: number, extra: { color?: string; characterSpacing?: number } = {}) => new TextRun({ text, font: font(f), size, ...extra });
+const grid = { line: LINE, lineRule: LineRuleType.EXACT } as const;
+const body = (text: string, options: { indent?: boolean; align?: Align } = {}) =>
   new Paragraph({
     children: [run(text, BODY_FONT, SIZE.body)],
-    spacing: { line: LINE, lineRule: LineRuleType.EXACT },
-    indent: options.indent === false ? undefined : { firstLine: 640 }, // two characters of 3号
+    spacing: grid,
+    indent: options.indent === false ? undefined : { firstLine: 2 * CHAR }, // 左空二字
     alignment: options.align ?? AlignmentType.JUSTIFIED,
   });
+/** A rule `mm` thick in `color`, as a paragraph border (sizes in eighths of a point). */
+const rule = (mm: number, color = '000000', spacePt = 0): IBorderOptions => ({ style: BorderStyle.SINGLE, size: Math.round(((mm * 72) / 25.4) * 8), color, space: spacePt });
+
+/** Rough width of a line in twips: CJK and full-width characters one em, ASCII half. */
+const widthOf = (text: string, em: number) => [...text].reduce((w, c) => w + (c.charCodeAt(0) < 0x2000 ? em / 2 : em), 0);
+
+/** 版头: (征求意见稿), the red 发文机关标志, the 文号 (empty on a draft, so the line stays where it would be) and the red line under it. */
+function head(m: OfficialDocument): Paragraph[] {
+  const out: Paragraph[] = [];
+  if (m.draft) out.push(new Paragraph({ alignment: AlignmentType.RIGHT, spacing: grid, children: [run('（征求意见稿）', H1_FONT, SIZE.body)] }));
+  const markPt = markSizePt(m.issuerMark, WIDTH / PT);
+  out.push(
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing: { before: Math.max(0, Math.round(HEAD.markTopMm * MM) - (m.draft ? LINE : 0)), line: Math.round(markPt * 1.25 * PT), lineRule: LineRuleType.EXACT },
+      children: [run(m.issuerMark, TITLE_FONT, markPt * 2, { color: RED, characterSpacing: Math.round(markPt * HEAD.markSpacing * PT) })],
+    }),
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing: { before: HEAD.numberGapLines * LINE, ...grid },
+      border: { bottom: rule((HEAD.lineWidthPt * 25.4) / 72, RED, Math.round((HEAD.lineGapMm * 72) / 25.4)) },
+      children: m.docNumber ? [run(m.docNumber, BODY_FONT, SIZE.body)] : [],
+    }),
+  );
+  return out;
+}
 
 function table(b: Extract<Block, { type: 'table' }>): (Paragraph | Table)[] {
   const cell = (text: string, header: boolean) =>
@@ -52,7 +92,7 @@ function table(b: Extract<Block, { type: 'table' }>): (Paragraph | Table)[] {
     });
   const border = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
   return [
-    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 120, after: 60 }, children: [run(b.caption, H1_FONT, SIZE.table)] }),
+    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 120, after: 60 }, keepNext: true, children: [run(b.caption, H1_FONT, SIZE.table)] }),
     new Table({
       width: { size: 100, type: WidthType.PERCENTAGE },
       borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
@@ -66,44 +106,98 @@ function chart(c: ChartImage | undefined, city: string): Paragraph[] {
   if (!c) return [];
   const px = 560; // about 148 mm at 96 dpi: inside the 156 mm text block
   return [
-    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 120 }, children: [run(c.title, H1_FONT, SIZE.table)] }),
+    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 120 }, keepNext: true, children: [run(c.title, H1_FONT, SIZE.table)] }),
     new Paragraph({
       alignment: AlignmentType.CENTER,
+      keepNext: true,
       children: [new ImageRun({ type: 'png', data: c.png, transformation: { width: px, height: Math.round((px * c.height) / c.width) }, altText: { name: c.key, title: c.title, description: c.title } })],
     }),
     new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 120 }, children: [run(`数据来源：${city}“人大代表在行动”工作平台`, BODY_FONT, 24)] }),
   ];
 }
 
-const pageNumber = (align: (typeof AlignmentType)[keyof typeof AlignmentType]) =>
-  new Footer({ children: [new Paragraph({ alignment: align, children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: font(NUMBER_FONT), size: SIZE.pageNumber })] })] });
-
-
-export async function reportDocx(d: ReportData, charts: ChartImage[], meta: DocumentMeta): Promise<Buffer> {
-  const byKey = new Map(charts.map((c) => [c.key, c]));
-  const children: (Paragraph | Table)[] = [];
-  if (meta.draft) children.push(new Paragraph({ alignment: AlignmentType.RIGHT, children: [run('（征求意见稿）', H1_FONT, SIZE.body)] }));
-  if (meta.docNumber) children.push(new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240 }, children: [run(meta.docNumber, BODY_FONT, SIZE.body)] }));
-  children.push(new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 240, after: 480, line: 700, lineRule: LineRuleType.EXACT }, children: [run(d.title, TITLE_FONT, SIZE.title)] }));
-  for (const b of reportBlocks(d)) {
-    if (b.type === 'heading1') children.push(new Paragraph({ spacing: { line: LINE, lineRule: LineRuleType.EXACT }, indent: { firstLine: 640 }, children: [run(b.text, H1_FONT, SIZE.body)] }));
-    else if (b.type === 'heading2') children.push(new Paragraph({ spacing: { line: LINE, lineRule: LineRuleType.EXACT }, indent: { firstLine: 640 }, children: [run(b.text, H2_FONT, SIZE.body)] }));
-    else if (b.type === 'paragraph') children.push(body(b.text));
-    else if (b.type === 'table') children.push(...table(b));
-    else if (b.type === 'chart') children.push(...chart(byKey.get(b.key), d.city));
+function blocks(m: OfficialDocument, charts: Map<string, ChartImage>, city: string): (Paragraph | Table)[] {
+  const out: (Paragraph | Table)[] = [];
+  for (const b of m.blocks) {
+    if (b.type === 'heading1') out.push(new Paragraph({ spacing: grid, keepNext: true, indent: { firstLine: 2 * CHAR }, children: [run(b.text, H1_FONT, SIZE.body)] }));
+    else if (b.type === 'heading2') out.push(new Paragraph({ spacing: grid, keepNext: true, indent: { firstLine: 2 * CHAR }, children: [run(b.text, H2_FONT, SIZE.body)] }));
+    else if (b.type === 'paragraph') out.push(body(b.text));
+    else if (b.type === 'table') out.push(...table(b));
+    else if (b.type === 'chart') out.push(...chart(charts.get(b.key), city));
   }
-  children.push(new Paragraph({ children: [] }), body(meta.issuer, { indent: false, align: AlignmentType.RIGHT }), body(reportDate(meta.date), { indent: false, align: AlignmentType.RIGHT }));
+  return out;
+}
+
+/** 附件说明, then 署名 and 成文日期: the date 右空四字, the 署名 centred over it (at least 右空二字), as in the PDF. */
+function closing(m: OfficialDocument): Paragraph[] {
+  const out: Paragraph[] = [];
+  if (m.attachments.length) {
+    out.push(new Paragraph({ spacing: grid, children: [] }));
+    const list = m.attachments.length === 1 ? [m.attachments[0]] : m.attachments.map((a, i) => `${i + 1}.${a}`);
+    list.forEach((a, i) => out.push(new Paragraph({ spacing: grid, indent: i === 0 ? { firstLine: 2 * CHAR } : { left: 5 * CHAR }, children: [run(i === 0 ? `附件：${a}` : a, BODY_FONT, SIZE.body)] })));
+  }
+  const dateRight = 4 * CHAR;
+  const signRight = Math.max(2 * CHAR, Math.round(dateRight + (widthOf(m.date, CHAR) - widthOf(m.signature, CHAR)) / 2));
+  out.push(
+    new Paragraph({ spacing: grid, keepNext: true, children: [] }),
+    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: grid, keepNext: true, indent: { right: signRight }, children: [run(m.signature, BODY_FONT, SIZE.body)] }),
+    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: grid, keepNext: true, indent: { right: dateRight }, children: [run(m.date, BODY_FONT, SIZE.body)] }),
+    new Paragraph({ spacing: { ...grid, after: LINE }, keepNext: true, children: [] }),
+  );
+  return out;
+}
+
+/** 版记: 抄送 (when any), then 印发机关 left and 印发日期 right on one line; a thick rule first and last, thin between. */
+function colophon(m: OfficialDocument): Paragraph[] {
+  const rows: { text: string; printed?: string }[] = [
+    ...(m.colophon.copiesTo.length ? [{ text: `抄送：${m.colophon.copiesTo.join('，')}。` }] : []),
+    { text: m.colophon.printer, printed: m.colophon.printedOn },
+  ];
+  return rows.map((row, i) => {
+    const last = i === rows.length - 1;
+    return new Paragraph({
+      spacing: grid,
+      keepNext: !last,
+      keepLines: true,
+      indent: { left: SMALL_CHAR, right: SMALL_CHAR }, // 左右各空一字
+      tabStops: [{ type: TabStopType.RIGHT, position: WIDTH - SMALL_CHAR }],
+      border: { top: rule(i === 0 ? HEAD.colophonThickMm : HEAD.colophonThinMm), ...(last ? { bottom: rule(HEAD.colophonThickMm) } : {}) },
+      children: row.printed === undefined ? [run(row.text, BODY_FONT, SIZE.table)] : [run(row.text, BODY_FONT, SIZE.table), new TextRun({ children: [new Tab()] }), run(row.printed, BODY_FONT, SIZE.table)],
+    });
+  });
+}
+
+const pageNumber = (align: Align) =>
+  new Footer({
+    children: [
+      new Paragraph({
+        alignment: align,
+        indent: align === AlignmentType.RIGHT ? { right: SMALL_CHAR } : { left: SMALL_CHAR }, // 右空一字 / 左空一字
+        children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], font: font(NUMBER_FONT), size: SIZE.pageNumber })],
+      }),
+    ],
+  });
+
+export async function reportDocx(m: OfficialDocument, charts: ChartImage[], city: string): Promise<Buffer> {
+  const children: (Paragraph | Table)[] = [
+    ...head(m),
+    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: Math.round(1.5 * LINE), line: 700, lineRule: LineRuleType.EXACT }, children: [run(m.title, TITLE_FONT, SIZE.title)] }),
+    new Paragraph({ spacing: { before: LINE, ...grid }, children: [run(m.recipients, BODY_FONT, SIZE.body)] }),
+    ...blocks(m, new Map(charts.map((c) => [c.key, c])), city),
+    ...closing(m),
+    ...colophon(m),
+  ];
   const doc = new Document({
-    creator: meta.issuer,
-    title: d.title,
-    description: `${d.period.label} ${d.title}`,
+    creator: m.signature,
+    title: m.title,
+    subject: m.docNumber ?? m.title,
     evenAndOddHeaderAndFooters: true,
     sections: [
       {
         properties: {
           page: {
             size: { width: Math.round(210 * MM), height: Math.round(297 * MM) },
-            margin: { top: Math.round(37 * MM), bottom: Math.round(35 * MM), left: Math.round(28 * MM), right: Math.round(26 * MM), footer: Math.round(28 * MM) },
+            margin: { top: Math.round(37 * MM), bottom: Math.round(35 * MM), left: Math.round(28 * MM), right: Math.round(26 * MM), footer: Math.round(23 * MM) }, // the number's dash line 7 mm under the 版心
             pageNumbers: { start: 1 },
           },
         },

@@ -8,6 +8,33 @@
 import type { ReportData } from './data';
 import { reportBlocks, reportDate, type Block } from './text';
 
+/** The red of the 版头 (发文机关标志 and the separator line), as the PDF and Word documents both print it. */
+export const RED = 'E60012';
+
+/**
+ * Where the 版头's parts sit and how big they are (GB/T 9704-2012 7.2), in points and millimetres, for both documents:
+ * the mark's top 35 mm under the top of the 版心, the 文号 two lines under the mark, the red line 4 mm under the 文号,
+ * the title two lines under the line; the 版记's rules (thick first and last, thin between) and the page numbers.
+ */
+export const HEAD = {
+  markTopMm: 35,
+  /** The mark's largest size (points); a long one is made smaller so it stays on one line of the 版心. */
+  markMaxPt: 36,
+  markSpacing: 0.08, // letter-spacing, as a share of the size
+  numberGapLines: 2,
+  lineGapMm: 4,
+  lineWidthPt: 1.5,
+  colophonThickMm: 0.35,
+  colophonThinMm: 0.25,
+  pageNumberPt: 14,
+} as const;
+
+/** The 发文机关标志's size in points: 36 pt, or less so that it (one character's room to spare) fits `widthPt`. */
+export const markSizePt = (mark: string, widthPt: number) => Math.min(HEAD.markMaxPt, Math.floor(widthPt / ([...mark].length + 1)));
+
+/** A page number as GB/T 9704 prints it: a dash each side. */
+export const pageNumberText = (n: number | string) => `— ${n} —`;
+
 export interface DocumentMeta {
   /** 发文机关署名, e.g. 某市人大常委会. */
   issuer: string;

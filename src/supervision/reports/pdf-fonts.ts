@@ -43,10 +43,12 @@ export function reportFonts(config: Config): ReportFonts {
   const sources = config.reports.fonts;
   const missing = ROLES.filter((role) => !existsSync(sources[role].file)).map((role) => ({ variable: VARIABLE[role], file: sources[role].file }));
   if (missing.length) throw new FontsMissingError(missing);
-  const bytes = new Map<FontName, Buffer>();
-  const data = (name: FontName) => bytes.get(name) ?? bytes.set(name, readFileSync(sources[name].file)).get(name)!;
-  const opened = new Map<FontRole, fontkit.Font>();
-  const fontOf = (role: FontRole) => opened.get(role) ?? opened.set(role, open(data(role), sources[role], role)).get(role)!;
+  // Read and parse each face once, however many roles it serves (by default the title and the body share one).
+  const bytes = new Map<string, Buffer>();
+  const data = (name: FontName) => bytes.get(sources[name].file) ?? bytes.set(sources[name].file, readFileSync(sources[name].file)).get(sources[name].file)!;
+  const opened = new Map<string, fontkit.Font>();
+  const faceKey = (role: FontRole) => `${sources[role].file}#${sources[role].postscriptName ?? ''}`;
+  const fontOf = (role: FontRole) => opened.get(faceKey(role)) ?? opened.set(faceKey(role), open(data(role), sources[role], role)).get(faceKey(role))!;
   const has = (role: FontRole, ch: string) => /\s/.test(ch) || fontOf(role).hasGlyphForCodePoint(ch.codePointAt(0)!);
   const needFallback = (chars: string[]) => {
     if (!existsSync(sources.fallback.file)) throw new FontsMissingError([{ variable: VARIABLE.fallback, file: sources.fallback.file }], `（“${chars.join('')}”不在所配字体中）`);

@@ -10,7 +10,7 @@
 import PDFDocument from 'pdfkit';
 import type { Config } from '../../config';
 import type { ChartImage } from './charts';
-import type { OfficialDocument } from './layout';
+import { HEAD, markSizePt, pageNumberText, RED as RED_HEX, type OfficialDocument } from './layout';
 import type { Block } from './text';
 import { reportFonts, type FontName, type FontRole, type ReportFonts } from './pdf-fonts';
 
@@ -19,8 +19,8 @@ const PAGE = { width: 210 * MM, height: 297 * MM };
 const MARGIN = { top: 37 * MM, bottom: 35 * MM, left: 28 * MM, right: 26 * MM };
 const WIDTH = PAGE.width - MARGIN.left - MARGIN.right; // 156 mm
 const LINE = 28.95; // 22 lines in the 225 mm 版心
-const SIZE = { mark: 36, title: 22, body: 16, table: 14, tableDense: 12, caption: 14, source: 12, pageNumber: 14 };
-const RED = '#E60012';
+const SIZE = { title: 22, body: 16, table: 14, tableDense: 12, caption: 14, source: 12, pageNumber: HEAD.pageNumberPt };
+const RED = `#${RED_HEX}`;
 const INDENT = 2 * SIZE.body; // 左空二字
 
 /** The document and its fonts: every text goes through `fonts` so a character the role's font lacks gets the fallback. */
@@ -29,13 +29,22 @@ interface Doc extends PDFKit.PDFDocument {
   registered: Set<FontName>;
 }
 
-/** The font by name, registered from the bytes on first use (the fallback is read only if some character needs it). */
+const NAMES: FontName[] = ['title', 'body', 'heading', 'kai', 'fallback'];
+
+/**
+ * The font by name, registered from the bytes on first use (the fallback is read only if some character needs it).
+ * Roles set in the same face (by default the title and the body) share one registration: pdfkit caches a font under
+ * the first name it was opened by and, finding the same face again under another name, does not cache that name, so
+ * it would parse the whole file again on every switch to it (every table cell: seconds and 100+ MB per report).
+ */
 function pick(doc: Doc, name: FontName): FontName {
-  if (!doc.registered.has(name)) {
-    doc.registerFont(name, doc.fonts.data(name), doc.fonts.sources[name].postscriptName as string);
-    doc.registered.add(name);
+  const { sources } = doc.fonts;
+  const same = NAMES.find((n) => sources[n].file === sources[name].file && sources[n].postscriptName === sources[name].postscriptName) ?? name;
+  if (!doc.registered.has(same)) {
+    doc.registerFont(same, doc.fonts.data(same), sources[same].postscriptName as string);
+    doc.registered.add(same);
   }
-  return name;
+  return same;
 }
 
 /** Set in the role's font (or the fallback, if the text needs it) at `size`. */
@@ -102,17 +111,17 @@ function chart(doc: Doc, c: ChartImage | undefined, city: string) {
 function head(doc: Doc, m: OfficialDocument) {
   if (m.draft) doc.font(pick(doc, 'heading')).fontSize(SIZE.body).text('（征求意见稿）', MARGIN.left, MARGIN.top, { width: WIDTH, align: 'right' });
   // 发文机关标志: centred, red, no wider than the 版心.
-  const markSize = Math.min(SIZE.mark, Math.floor(WIDTH / ([...m.issuerMark].length + 1)));
+  const markSize = markSizePt(m.issuerMark, WIDTH);
   use(doc, 'title', markSize, m.issuerMark).fillColor(RED);
-  doc.text(m.issuerMark, MARGIN.left, MARGIN.top + 35 * MM, { width: WIDTH, align: 'center', characterSpacing: markSize * 0.08 });
+  doc.text(m.issuerMark, MARGIN.left, MARGIN.top + HEAD.markTopMm * MM, { width: WIDTH, align: 'center', characterSpacing: markSize * HEAD.markSpacing });
   doc.fillColor('black');
-  let y = doc.y + 2 * LINE;
+  let y = doc.y + HEAD.numberGapLines * LINE;
   if (m.docNumber) {
     use(doc, 'body', SIZE.body, m.docNumber).text(m.docNumber, MARGIN.left, y, { width: WIDTH, align: 'center' });
     y = doc.y;
   }
-  y += 4 * MM;
-  doc.save().moveTo(MARGIN.left, y).lineTo(MARGIN.left + WIDTH, y).lineWidth(1.5).strokeColor(RED).stroke().restore();
+  y += HEAD.lineGapMm * MM;
+  doc.save().moveTo(MARGIN.left, y).lineTo(MARGIN.left + WIDTH, y).lineWidth(HEAD.lineWidthPt).strokeColor(RED).stroke().restore();
   doc.y = y + 2 * LINE - LINE / 2;
   use(doc, 'title', SIZE.title, m.title).text(m.title, MARGIN.left, doc.y, { width: WIDTH, align: 'center', lineGap: 8 });
   doc.y += LINE;
@@ -150,7 +159,7 @@ function colophon(doc: Doc, m: OfficialDocument) {
   ensureSpace(doc, height + LINE);
   const rule = (y: number, width: number) => doc.save().moveTo(MARGIN.left, y).lineTo(MARGIN.left + WIDTH, y).lineWidth(width).strokeColor('black').stroke().restore();
   let y = bottom - height;
-  rule(y, 0.35 * MM);
+  rule(y, HEAD.colophonThickMm * MM);
   use(doc, 'body', SIZE.table, m.colophon.printer + m.colophon.copiesTo.join(''));
   const textY = (top: number) => top + (rowHeight - doc.currentLineHeight()) / 2;
   rows.forEach((row, i) => {
@@ -161,7 +170,7 @@ function colophon(doc: Doc, m: OfficialDocument) {
       doc.text(m.colophon.printedOn, MARGIN.left, textY(y), { width: WIDTH - SIZE.table, align: 'right', lineBreak: false });
     }
     y += rowHeight;
-    rule(y, i === rows.length - 1 ? 0.35 * MM : 0.25 * MM);
+    rule(y, (i === rows.length - 1 ? HEAD.colophonThickMm : HEAD.colophonThinMm) * MM);
   });
 }
 
@@ -174,7 +183,7 @@ function pageNumbers(doc: Doc) {
     doc.page.margins.bottom = 0; // writing under the 版心 must not open a new page
     doc.font(pick(doc, 'body')).fontSize(SIZE.pageNumber);
     const y = PAGE.height - MARGIN.bottom + 7 * MM;
-    const text = `— ${n} —`;
+    const text = pageNumberText(n);
     if (n % 2 === 1) doc.text(text, MARGIN.left, y, { width: WIDTH - SIZE.pageNumber, align: 'right', lineBreak: false });
     else doc.text(text, MARGIN.left + SIZE.pageNumber, y, { lineBreak: false });
     doc.page.margins.bottom = bottomMargin;

@@ -156,7 +156,7 @@ function dataOf(r: ReportDoc): ReportData {
 
 export async function reportDocument(r: ReportDoc): Promise<Buffer> {
   const data = dataOf(r);
-  return reportDocx(data, await renderCharts(data), metaOf(r));
+  return reportDocx(officialDocument(data, metaOf(r)), await renderCharts(data), data.city);
 }
 
 export async function reportPdfDocument(config: Config, r: ReportDoc): Promise<Buffer> {

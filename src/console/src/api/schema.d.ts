@@ -1485,7 +1485,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Scores of one subject (group, deputy, unit: counties and townships, each ranked among its level) ranked, each with its breakdown and any adjustment (paged; filter by county, units by level) */
+        /** Scores of one subject (group, deputy, unit: counties and townships, each ranked among its level) ranked, each with its breakdown and any adjustment (paged; filter by county and township, units by level, by name; `counties` lists the counties of the subject (and level) to filter by) */
         get: operations["getAdminEvaluationResultsYear"];
         put?: never;
         post?: never;
@@ -9601,7 +9601,9 @@ export interface operations {
                 level?: "county" | "township";
                 page?: number;
                 pageSize?: number;
+                q?: string;
                 subject?: "group" | "deputy" | "unit";
+                township?: string;
             };
             header?: never;
             path: {
