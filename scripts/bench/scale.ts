@@ -21,7 +21,8 @@ import Datastore from '@seald-io/nedb';
 import { MongoClient, type ObjectId } from 'mongodb';
 import { startEmbeddedMongo } from '../../src/embedded-mongo';
 import { rng } from './articles';
-import { ARTICLE_DB, ensureArticles, spawnEngine } from './article-store';
+import { ARTICLE_DB, ensureArticles } from './article-store';
+import { spawnEngine } from './engine-process';
 
 const { values } = parseArgs({
   options: { articles: { type: 'string', default: '100000' }, docs: { type: 'string', default: '100000' }, db: { type: 'string' }, batch: { type: 'string', default: '1000' }, 'skip-wire': { type: 'boolean', default: false } },
