@@ -5,13 +5,13 @@
  * "engine" runs in this process (as `npm start` runs it); "engine (own process)" is `npm run db` in a child.
  *   npm run bench:db [-- --sizes 10000,100000]
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Datastore from '@seald-io/nedb';
 import { MongoClient, type ObjectId } from 'mongodb';
 import { startEmbeddedMongo } from '../../src/embedded-mongo';
+import { spawnEngine } from './engine-process';
 
 type Result = Record<string, number>; // operation → ops/s
 
@@ -35,30 +35,9 @@ async function timed(ops: number, fn: (i: number) => Promise<unknown>): Promise<
   return ops / (Number(process.hrtime.bigint() - t) / 1e9);
 }
 
-/** The engine in its own process (`npm run db`), as mongosh/Compass or a second app process would use it. */
-async function startChildEngine(dir: string): Promise<{ uri: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'db.ts'), '--socket-only', '--dbpath', dir, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const uri = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /ready: (mongodb:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`engine process exited (${code})`)));
-  });
-  return {
-    uri,
-    stop: () => new Promise<void>((r) => {
-      child.once('exit', () => r());
-      child.kill('SIGTERM');
-    }),
-  };
-}
-
 async function benchEngine(n: number, mode: 'inproc' | 'child'): Promise<Result> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-engine-'));
-  const engine = mode === 'child' ? await startChildEngine(dir) : await startEmbeddedMongo({ dbPath: dir });
+  const engine = mode === 'child' ? await spawnEngine(dir) : await startEmbeddedMongo({ dbPath: dir });
   const client = await MongoClient.connect(engine.uri);
   try {
     const c = client.db('bench').collection('docs');

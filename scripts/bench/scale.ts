@@ -4,23 +4,29 @@
  * - the wire: ping through the driver (Unix socket, as the app connects) vs a bare echo round trip between two
  *   Node processes (TCP and Unix socket);
  * - point find by _id / by an indexed field and update by _id at N documents, vs that ping;
- * - bulk insert (batches of 1000) vs @seald-io/nedb; point find at N vs at 10,000 documents.
- *   npm run bench:scale [-- --articles 100000 --docs 100000]
+ * - bulk insert (batches of 1000) vs @seald-io/nedb; point find at N vs at 10,000 documents;
+ * - loading the N articles (engine in its own process, as `npm start` runs it): docs/s and the CPU per 1,000
+ *   articles on each side (the loading client vs the engine); point find by slug at N vs 10,000 articles.
+ *   npm run bench:scale [-- --articles 100000 --docs 100000 --db DIR --batch 1000 --skip-wire]
+ * `--db DIR` keeps the loaded articles in DIR (DIR/db, and DIR/articles-10k for the small one) and reuses them on
+ * the next run (only what is missing is loaded); `--batch` is the articles per insertMany while loading; `--skip-wire` leaves out the wire / bulk-insert / NeDB part.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Datastore from '@seald-io/nedb';
 import { MongoClient, type ObjectId } from 'mongodb';
-import mongoose from 'mongoose';
 import { startEmbeddedMongo } from '../../src/embedded-mongo';
-import { Article } from '../../src/content/models/article';
-import { makeArticle, rng } from './articles';
+import { rng } from './articles';
+import { ARTICLE_DB, ensureArticles } from './article-store';
+import { spawnEngine } from './engine-process';
 
-const { values } = parseArgs({ options: { articles: { type: 'string', default: '100000' }, docs: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({
+  options: { articles: { type: 'string', default: '100000' }, docs: { type: 'string', default: '100000' }, db: { type: 'string' }, batch: { type: 'string', default: '1000' }, 'skip-wire': { type: 'boolean', default: false } },
+});
 const ARTICLES = Number(values.articles);
 const DOCS = Number(values.docs);
 const SMALL = 10_000;
@@ -77,16 +83,8 @@ interface EngineFigures {
 
 async function engineAt(n: number): Promise<EngineFigures> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-scale-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/db.ts'), '--socket-only', '--dbpath', dir, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const uri = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /ready: (mongodb:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`engine exited (${code})`)));
-  });
+  const engine = await spawnEngine(dir);
+  const uri = engine.uri;
   const client = await MongoClient.connect(uri);
   try {
     const c = client.db('bench').collection('docs');
@@ -106,7 +104,7 @@ async function engineAt(n: number): Promise<EngineFigures> {
     return { insert, ping, findId, findK, update, examined: plan.executionStats.totalDocsExamined };
   } finally {
     await client.close();
-    await stopChild(child);
+    await engine.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -138,21 +136,28 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Fills DATA_DIR/db with `n` articles (and the app's indexes), as a running deployment would have them. */
-async function seedArticles(dataDir: string, n: number): Promise<number> {
-  const engine = await startEmbeddedMongo({ dbPath: path.join(dataDir, 'db') });
+/** Point finds per second by slug (a unique index) over the articles in `dbPath`, through an engine process. */
+async function articleFindRate(dbPath: string, n: number): Promise<number> {
+  const engine = await spawnEngine(dbPath);
+  const client = await MongoClient.connect(engine.uri);
   try {
-    await mongoose.connect(`${engine.uri}lianxin`);
-    await Article.init();
-    const r = rng(42);
-    const t = Date.now();
-    for (let b = 0; b < n / BATCH; b++) {
-      await Article.collection.insertMany(Array.from({ length: BATCH }, (_, j) => makeArticle(b * BATCH + j, r)), { ordered: false });
-    }
-    return n / ((Date.now() - t) / 1000);
+    const articles = client.db(ARTICLE_DB).collection('articles');
+    const r = rng(5);
+    return await rate(POINT_OPS, () => articles.findOne({ slug: `article-${Math.floor(r() * n)}` }));
   } finally {
-    await mongoose.disconnect();
+    await client.close();
     await engine.stop();
+  }
+}
+
+/** Proportional set size: pages shared with other processes (the node binary both processes map) counted once in all. */
+function pssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
   }
 }
 
@@ -176,7 +181,7 @@ async function engineOpenMs(dataDir: string): Promise<number> {
 }
 
 /** `npm start` on a data directory: seconds until /healthz answers, then idle RSS of the service and its engine. */
-async function startService(dataDir: string): Promise<{ healthzS: number; readyzS: number; rssMb: number; appMb: number; engineMb: number }> {
+async function startService(dataDir: string): Promise<{ healthzS: number; readyzS: number; rssMb: number; appMb: number; engineMb: number; pssMb: number; enginePssMb: number }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const t = Date.now();
   // What `npm start` runs: the compiled build (compiled once per bench run, before the clock starts).
@@ -198,7 +203,8 @@ async function startService(dataDir: string): Promise<{ healthzS: number; readyz
     await new Promise((r) => setTimeout(r, 3000)); // idle
     const enginePid = (JSON.parse(readFileSync(path.join(dataDir, 'db', 'engine.addr.json'), 'utf8')) as { pid: number }).pid;
     const appMb = rssMb(child.pid), engineMb = rssMb(enginePid);
-    return { healthzS, readyzS, rssMb: appMb + engineMb, appMb, engineMb };
+    const enginePssMb = pssMb(enginePid);
+    return { healthzS, readyzS, rssMb: appMb + engineMb, appMb, engineMb, pssMb: pssMb(child.pid) + enginePssMb, enginePssMb };
   } finally {
     await stopChild(child);
   }
@@ -216,25 +222,36 @@ function table(rows: string[][]): void {
 async function main(): Promise<void> {
   // MONGODB_URI must not point the service elsewhere: the config treats '' as unset only if we remove it
   delete process.env.MONGODB_URI;
-  process.stderr.write('wire baselines…\n');
-  const tcpEcho = await echoRate('tcp');
-  const unixEcho = await echoRate('unix');
-  process.stderr.write(`engine at ${fmt(SMALL)} and ${fmt(DOCS)} documents, nedb beside…\n`);
-  const small = await engineAt(SMALL);
-  const large = await engineAt(DOCS);
-  const nedb = await nedbAt(DOCS);
+  const log = (m: string) => process.stderr.write(m);
+  let wire: { tcpEcho: number; unixEcho: number; small: EngineFigures; large: EngineFigures; nedb: { insert: number; findK: number } } | undefined;
+  if (!values['skip-wire']) {
+    log('wire baselines…\n');
+    const tcpEcho = await echoRate('tcp');
+    const unixEcho = await echoRate('unix');
+    log(`engine at ${fmt(SMALL)} and ${fmt(DOCS)} documents, nedb beside…\n`);
+    const small = await engineAt(SMALL);
+    const large = await engineAt(DOCS);
+    const nedb = await nedbAt(DOCS);
+    wire = { tcpEcho, unixEcho, small, large, nedb };
+  }
 
-  process.stderr.write(`npm start: empty, then ${fmt(ARTICLES)} articles…\n`);
+  log(`npm start: empty, then ${fmt(ARTICLES)} articles…\n`);
   if (spawnSync(process.execPath, [path.join(root, 'scripts/build-server.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
+  const kept = values.db ? path.resolve(values.db) : undefined;
   const emptyDir = mkdtempSync(path.join(tmpdir(), 'bench-start-empty-'));
-  const fullDir = mkdtempSync(path.join(tmpdir(), 'bench-start-full-'));
+  const fullDir = kept ?? mkdtempSync(path.join(tmpdir(), 'bench-start-full-'));
+  const smallDb = kept ? path.join(kept, 'articles-10k') : mkdtempSync(path.join(tmpdir(), 'bench-articles-10k-'));
   try {
     const empty = await startService(emptyDir);
-    const loadRate = await seedArticles(fullDir, ARTICLES);
+    log(`loading ${fmt(ARTICLES)} articles${kept ? ` into ${kept} (kept)` : ''}…\n`);
+    const load = await ensureArticles(path.join(fullDir, 'db'), ARTICLES, Number(values.batch), log);
+    await ensureArticles(smallDb, SMALL);
     const full = await startService(fullDir);
     const [openEmpty, openFull] = [await engineOpenMs(emptyDir), await engineOpenMs(fullDir)];
+    const findSmall = await articleFindRate(smallDb, SMALL);
+    const findFull = await articleFindRate(path.join(fullDir, 'db'), ARTICLES);
 
-    console.log(`\nbench:scale — ${new Date().toISOString()}\n`);
+    console.log(`\nbench:scale — ${new Date().toISOString()} — load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     table([
       ['npm start', 'empty database', `${fmt(ARTICLES)} articles`, 'ratio', 'target'],
       ['seconds to /healthz', empty.healthzS.toFixed(2), full.healthzS.toFixed(2), `${(full.healthzS / empty.healthzS).toFixed(2)}×`, '≤ 3 s'],
@@ -242,8 +259,18 @@ async function main(): Promise<void> {
       ['engine open alone (ms, in process)', openEmpty.toFixed(0), openFull.toFixed(0), `${(openFull / openEmpty).toFixed(2)}×`, ''],
       ['idle RSS MB (service + engine)', empty.rssMb.toFixed(0), full.rssMb.toFixed(0), `${(full.rssMb / empty.rssMb).toFixed(2)}×`, '≤ 1.3×, < 250 MB'],
       ['  of which the engine process', empty.engineMb.toFixed(0), full.engineMb.toFixed(0), `${(full.engineMb / empty.engineMb).toFixed(2)}×`, ''],
+      ['idle PSS MB (shared pages counted once)', empty.pssMb.toFixed(0), full.pssMb.toFixed(0), `${(full.pssMb / empty.pssMb).toFixed(2)}×`, ''],
+      ['  of which the engine process', empty.enginePssMb.toFixed(0), full.enginePssMb.toFixed(0), `${(full.enginePssMb / empty.enginePssMb).toFixed(2)}×`, ''],
+      [`findOne({slug}) ops/s, ${fmt(SMALL)} vs ${fmt(ARTICLES)} articles`, fmt(findSmall), fmt(findFull), `${(findSmall / findFull).toFixed(2)}× cost`, '≤ 1.3×'],
     ]);
-    console.log(`loading ${fmt(ARTICLES)} articles (10 indexes) through mongoose's collection: ${fmt(loadRate)} docs/s (target ≥ 5,000)\n`);
+    if (load.loaded > 0) {
+      console.log(
+        `loading ${fmt(load.loaded)} articles (${fmt(load.existing)} there before; 16 indexes) through mongoose's collection in batches of ${fmt(Number(values.batch))}, engine in its own process: ` +
+          `${fmt(load.docsPerSecond)} docs/s (target ≥ 5,000); CPU per 1,000 articles: client ${load.clientCpuPerK.toFixed(3)} s, engine ${load.engineCpuPerK.toFixed(3)} s\n`,
+      );
+    } else console.log(`${fmt(ARTICLES)} articles reused from ${fullDir} (no loading figure this run)\n`);
+    if (!wire) return;
+    const { tcpEcho, unixEcho, small, large, nedb } = wire;
     table([
       ['wire (ops/s, one at a time)', 'ops/s', 'baseline', 'ratio', 'target'],
       ['ping through the driver (Unix socket)', fmt(large.ping), `TCP echo ${fmt(tcpEcho)}`, `${(large.ping / tcpEcho).toFixed(2)}×`, '≥ 0.5×'],
@@ -258,7 +285,10 @@ async function main(): Promise<void> {
     console.log(`documents examined per indexed point find (explain): ${small.examined} at ${fmt(SMALL)}, ${large.examined} at ${fmt(DOCS)}`);
   } finally {
     rmSync(emptyDir, { recursive: true, force: true });
-    rmSync(fullDir, { recursive: true, force: true });
+    if (!kept) {
+      rmSync(fullDir, { recursive: true, force: true });
+      rmSync(smallDb, { recursive: true, force: true });
+    }
   }
 }
 

@@ -10,7 +10,7 @@
  * --profile DIR writes V8 CPU profiles of both processes (engine and client) into DIR (open them in Chrome
  * DevTools or `npx cpupro`), to see where a round trip's time goes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient, type ObjectId } from 'mongodb';
+import { spawnEngine } from './engine-process';
 
 const { values } = parseArgs({ options: { docs: { type: 'string', default: '100000' }, ops: { type: 'string', default: '5000' }, profile: { type: 'string' } } });
 const DOCS = Number(values.docs);
@@ -114,30 +115,14 @@ async function echoRate(kind: 'tcp' | 'unix'): Promise<number> {
   }
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
 async function main(): Promise<void> {
   const tcpEcho = await echoRate('tcp');
   const unixEcho = await echoRate('unix');
   const ceiling = await driverCeiling();
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-wire-'));
   const profileArgs = values.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values.profile)] : [];
-  const child = spawn(process.execPath, [...profileArgs, '--import', 'tsx', path.join(root, 'scripts/db.ts'), '--socket-only', '--dbpath', dir, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const uri = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /ready: (mongodb:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`engine exited (${code})`)));
-  });
+  const engine = await spawnEngine(dir, profileArgs);
+  const { uri, child } = engine;
   const client = await MongoClient.connect(uri);
   const session = values.profile ? new Session() : undefined;
   try {
@@ -177,7 +162,7 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' │ '));
   } finally {
     await client.close();
-    await stopChild(child);
+    await engine.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -109,6 +109,60 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
     }
   });
 
+  it('opens a data file whose documents table had no rowid (an older layout) with every document, once (engine only)', async () => {
+    const dir = newDir();
+    let engine = await startEmbeddedMongo({ dbPath: dir });
+    let client = await MongoClient.connect(engine.uri);
+    const docs = Array.from({ length: 300 }, (_, i) => ({ _id: i, email: `u${i}@x`, body: 'x'.repeat(i * 10) }));
+    const usersOf = (c: MongoClient) => c.db('app').collection<{ _id: number; email: string; body?: string }>('users');
+    await usersOf(client).createIndex({ email: 1 }, { unique: true });
+    await usersOf(client).insertMany(docs);
+    await client.close();
+    await engine.stop();
+    // The older layout: the same rows in a WITHOUT ROWID table.
+    const file = new Database(path.join(dir, 'engine.sqlite'));
+    file.exec(`
+      CREATE TABLE old_documents (ns TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (ns, id)) WITHOUT ROWID;
+      INSERT INTO old_documents SELECT ns, id, body FROM documents;
+      DROP TABLE documents;
+      ALTER TABLE old_documents RENAME TO documents;
+      DROP TABLE document_counts;
+    `);
+    file.close();
+
+    engine = await startEmbeddedMongo({ dbPath: dir });
+    client = await MongoClient.connect(engine.uri);
+    try {
+      const users = usersOf(client);
+      expect(await users.estimatedDocumentCount()).to.equal(300);
+      expect(await users.find().sort({ _id: 1 }).toArray()).to.deep.equal(docs);
+      expect((await users.insertOne({ _id: 5, email: 'new@x' }).catch((e) => e)).code).to.equal(11000);
+      await users.updateOne({ _id: 7 }, { $set: { email: 'seven@x' } });
+      expect(await users.findOne({ email: 'seven@x' })).to.deep.equal({ ...docs[7], email: 'seven@x' });
+      await users.insertOne({ _id: 300, email: 'u300@x' });
+      await users.deleteMany({ _id: { $lt: 10 } });
+    } finally {
+      await client.close();
+      await engine.stop();
+    }
+    // the kept count (document_counts) is right after a restart, without the documents being counted again
+    engine = await startEmbeddedMongo({ dbPath: dir });
+    client = await MongoClient.connect(engine.uri);
+    try {
+      expect(await usersOf(client).estimatedDocumentCount()).to.equal(291);
+      await client.db('app').collection('users').rename('people');
+      expect(await client.db('app').collection('people').estimatedDocumentCount()).to.equal(291);
+      await client.db('app').collection('people').drop();
+      expect(await client.db('app').collection('people').estimatedDocumentCount()).to.equal(0);
+    } finally {
+      await client.close();
+      await engine.stop();
+    }
+    const reopened = new Database(path.join(dir, 'engine.sqlite'));
+    expect(reopened.prepare("SELECT sql FROM sqlite_schema WHERE name = 'documents'").pluck().get()).to.not.match(/WITHOUT ROWID/i);
+    reopened.close();
+  });
+
   it('rebuilds a collated index once for a data file whose collated keys were binary (format 0) (engine only)', async () => {
     const dir = newDir();
     let engine = await startEmbeddedMongo({ dbPath: dir });

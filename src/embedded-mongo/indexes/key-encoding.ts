@@ -77,7 +77,9 @@ class ByteWriter {
   }
 
   result(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.length));
+    const out = Buffer.allocUnsafe(this.length);
+    this.buf.copy(out, 0, 0, this.length);
+    return out;
   }
 }
 
@@ -216,9 +218,13 @@ function writeValue(w: ByteWriter, v: unknown): void {
   }
 }
 
+/** encodeKey's scratch space (keys are built synchronously, one at a time), copied out at the end. */
+const scratch = new ByteWriter();
+
 /** Encodes an index key (or a prefix of one) for fields with the given directions (1 / -1). */
 export function encodeKey(values: readonly unknown[], dirs: readonly number[]): Buffer {
-  const w = new ByteWriter();
+  const w = scratch;
+  w.length = 0;
   for (let i = 0; i < values.length; i++) {
     const start = w.length;
     writeValue(w, values[i]);

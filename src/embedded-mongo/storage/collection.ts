@@ -67,10 +67,12 @@ export class Collection {
     const bytes = raw ?? toBuffer(serialize(doc));
     if (bytes.length > MAX_BSON_SIZE) throw new CommandError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_BSON_SIZE}`);
     const id = canonicalKey(doc._id);
-    if (this.records.has(id)) throw this.idIndex.duplicateError(this.ns, [doc._id]);
+    // A taken _id is reported before any other unique index's duplicate, as mongod does; without other unique
+    // indexes the INSERT itself finds it.
+    if (this.hasSecondaryUnique() && this.records.has(id)) throw this.idIndex.duplicateError(this.ns, [doc._id]);
     const keys = this.computeKeys(doc, id);
     const rec: DocRecord = { id, doc, raw: bytes };
-    this.records.put(rec, undefined);
+    if (!this.records.insert(rec)) throw this.idIndex.duplicateError(this.ns, [doc._id]);
     for (const [idx, k] of keys) idx.add(k, id);
     return rec;
   }
@@ -81,7 +83,7 @@ export class Collection {
     if (bytes.length > MAX_BSON_SIZE) throw new CommandError('BSONObjectTooLarge', `Resulting document after update is larger than ${MAX_BSON_SIZE}`);
     const newKeys = this.computeKeys(doc, old.id);
     const rec: DocRecord = { id: old.id, doc, raw: bytes };
-    this.records.put(rec, old);
+    this.records.replace(rec);
     for (const [idx, keys] of newKeys) {
       if (idx.name === '_id_') continue;
       const oldKeys = idx.keysFor(old.doc);
@@ -95,6 +97,11 @@ export class Collection {
   remove(rec: DocRecord): void {
     for (const idx of this.indexes.values()) idx.remove(idx.keysFor(rec.doc), rec.id);
     this.records.delete(rec);
+  }
+
+  private hasSecondaryUnique(): boolean {
+    for (const idx of this.indexes.values()) if (idx.unique && idx.name !== '_id_') return true;
+    return false;
   }
 
   /** Index keys of `doc` for every index, after checking unique constraints against other documents. */

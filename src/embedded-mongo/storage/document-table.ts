@@ -13,7 +13,6 @@ let nextTableId = 1;
 export class DocumentTable {
   /** Cache keys are per table instance, so a dropped or renamed collection's entries can never be served again. */
   private readonly prefix = `${nextTableId++}\u0000`;
-  private count?: number;
 
   constructor(
     private readonly ns: () => string,
@@ -31,8 +30,9 @@ export class DocumentTable {
     return rec;
   }
 
+  /** Whether a document with this _id key is stored (the key index alone: no body is read). */
   has(id: string): boolean {
-    return this.get(id) !== undefined;
+    return this.store.hasDocument(this.ns(), id);
   }
 
   /** Every document in _id-key order, read as the scan goes (scans do not fill the cache). */
@@ -42,32 +42,32 @@ export class DocumentTable {
     }
   }
 
+  /** From the store's kept count: nothing is scanned. */
   get size(): number {
-    return (this.count ??= this.store.countDocuments(this.ns()));
+    return this.store.countDocuments(this.ns());
   }
 
   dataSize(): number {
     return this.store.documentBytes(this.ns());
   }
 
-  put(rec: DocRecord, previous: DocRecord | undefined): void {
-    this.store.putDocument(this.ns(), rec.id, rec.raw);
+  /**
+   * Stores a new document; false when its _id is taken. Not cached: a bulk load would only push the documents
+   * being read out of the cache (and keep the request buffers their bytes are views of).
+   */
+  insert(rec: DocRecord): boolean {
+    return this.store.insertDocument(this.ns(), rec.id, rec.raw);
+  }
+
+  /** Replaces a stored document (an update): the new version is cached, as the old one was read to make it. */
+  replace(rec: DocRecord): void {
+    this.store.replaceDocument(this.ns(), rec.id, rec.raw);
     this.cache.set(this.prefix + rec.id, rec);
-    if (!previous) this.adjustCount(1);
-    this.store.onRollback(() => {
-      this.cache.delete(this.prefix + rec.id);
-      if (!previous) this.adjustCount(-1);
-    });
+    this.store.onRollback(() => this.cache.delete(this.prefix + rec.id));
   }
 
   delete(rec: DocRecord): void {
     this.store.deleteDocument(this.ns(), rec.id);
     this.cache.delete(this.prefix + rec.id);
-    this.adjustCount(-1);
-    this.store.onRollback(() => this.adjustCount(1));
-  }
-
-  private adjustCount(by: number): void {
-    if (this.count !== undefined) this.count += by;
   }
 }

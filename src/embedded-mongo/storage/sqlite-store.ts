@@ -17,6 +17,13 @@ export interface StoredCollection {
 /** The data file is held by another process (its exclusive lock did not come free in time). */
 export class StoreLockedError extends Error {}
 
+/**
+ * Documents live in a rowid table (bodies appended in insert order) found through its (ns, id) key index. A
+ * WITHOUT ROWID table keeps at most ~1,000 bytes of a row in its B-tree page: every larger document spilled a
+ * few hundred bytes into an overflow page of its own, a 4 KiB page written (and kept on disk) per ~1 KiB document.
+ */
+const DOCUMENTS_COLUMNS = 'ns TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (ns, id)';
+
 /** Index entries per multi-row INSERT (3 parameters each; SQLite allows 32,766). */
 const ENTRY_BATCH = 64;
 
@@ -24,7 +31,8 @@ const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((err as { code?: s
 
 export class SqliteStore {
   private readonly db: SqliteDatabase;
-  private readonly putDocStmt: Statement;
+  private readonly insertDocStmt: Statement;
+  private readonly replaceDocStmt: Statement;
   private readonly deleteDocStmt: Statement;
   private readonly putCollStmt: Statement;
   private readonly putIndexStmt: Statement;
@@ -46,6 +54,8 @@ export class SqliteStore {
    * calls than one INSERT per entry, the bulk of a write's cost with a dozen indexes.
    */
   private pendingEntries: { ix: number; key: Buffer; id: string }[] = [];
+  /** Documents added (removed: negative) per namespace in the open transaction, written to document_counts at COMMIT. */
+  private countDeltas = new Map<string, number>();
   private dirty = false;
   private depth = 0;
   /** Inverse in-memory operations of the open transaction, run in reverse if it rolls back. */
@@ -91,17 +101,20 @@ export class SqliteStore {
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS collections (ns TEXT PRIMARY KEY, options BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS indexes (ns TEXT NOT NULL, name TEXT NOT NULL, spec BLOB NOT NULL, PRIMARY KEY (ns, name));
-        CREATE TABLE IF NOT EXISTS documents (ns TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (ns, id)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS documents (${DOCUMENTS_COLUMNS});
+        CREATE TABLE IF NOT EXISTS document_counts (ns TEXT PRIMARY KEY, n INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS index_trees (ix INTEGER PRIMARY KEY, ns TEXT NOT NULL, name TEXT NOT NULL, multikey INTEGER NOT NULL DEFAULT 0, UNIQUE (ns, name));
         CREATE TABLE IF NOT EXISTS index_entries (ix INTEGER NOT NULL, key BLOB NOT NULL, id TEXT NOT NULL, PRIMARY KEY (ix, key, id)) WITHOUT ROWID;
       `);
       // Take the exclusive lock now rather than on the first write.
       this.db.exec('BEGIN IMMEDIATE; COMMIT;');
+      this.upgradeDocumentsTable();
     } catch (err) {
       this.db.close();
       throw err;
     }
-    this.putDocStmt = this.db.prepare('INSERT OR REPLACE INTO documents (ns, id, body) VALUES (?, ?, ?)');
+    this.insertDocStmt = this.db.prepare('INSERT INTO documents (ns, id, body) VALUES (?, ?, ?)');
+    this.replaceDocStmt = this.db.prepare('UPDATE documents SET body = ? WHERE ns = ? AND id = ?');
     this.deleteDocStmt = this.db.prepare('DELETE FROM documents WHERE ns = ? AND id = ?');
     this.putCollStmt = this.db.prepare('INSERT OR REPLACE INTO collections (ns, options) VALUES (?, ?)');
     this.putIndexStmt = this.db.prepare('INSERT OR REPLACE INTO indexes (ns, name, spec) VALUES (?, ?, ?)');
@@ -114,6 +127,20 @@ export class SqliteStore {
     this.beginStmt = this.db.prepare('BEGIN');
     this.commitStmt = this.db.prepare('COMMIT');
     this.rollbackStmt = this.db.prepare('ROLLBACK');
+  }
+
+  /** A data file from before rowid documents (WITHOUT ROWID) is copied into the new table once, at open. */
+  private upgradeDocumentsTable(): void {
+    const sql = this.db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'documents'").pluck().get() as string;
+    if (!/WITHOUT\s+ROWID/i.test(sql)) return;
+    this.db.exec(`
+      BEGIN;
+      CREATE TABLE documents_rowid (${DOCUMENTS_COLUMNS});
+      INSERT INTO documents_rowid (ns, id, body) SELECT ns, id, body FROM documents ORDER BY ns, id;
+      DROP TABLE documents;
+      ALTER TABLE documents_rowid RENAME TO documents;
+      COMMIT;
+    `);
   }
 
   /** The data file's format version (SQLite's user_version): 1 = collated indexes hold collation keys. */
@@ -138,10 +165,12 @@ export class SqliteStore {
     try {
       const result = fn();
       this.writePendingEntries();
+      this.writeCountDeltas();
       this.commitStmt.run();
       return result;
     } catch (err) {
       this.pendingEntries = [];
+      this.countDeltas.clear();
       if (this.db.inTransaction) this.rollbackStmt.run();
       const undo = this.undoLog;
       for (let i = undo.length - 1; i >= 0; i--) undo[i]();
@@ -175,12 +204,41 @@ export class SqliteStore {
     return this.statement('docsAfter', 'SELECT id, body FROM documents WHERE ns = ? AND id > ? ORDER BY id LIMIT ?').all(ns, after, limit) as { id: string; body: Buffer }[];
   }
 
+  hasDocument(ns: string, id: string): boolean {
+    return this.statement('hasDoc', 'SELECT 1 FROM documents WHERE ns = ? AND id = ?').pluck().get(ns, id) !== undefined;
+  }
+
   getDocument(ns: string, id: string): Buffer | undefined {
     return this.getDocStmt.get(ns, id) as Buffer | undefined;
   }
 
+  /**
+   * Documents in a collection, from document_counts (kept in step by every insert and delete, in the same
+   * transaction): nothing is scanned. A collection of an older data file is counted once, here.
+   */
   countDocuments(ns: string): number {
-    return this.statement('count', 'SELECT count(*) FROM documents WHERE ns = ?').pluck().get(ns) as number;
+    const stored = this.statement('storedCount', 'SELECT n FROM document_counts WHERE ns = ?').pluck().get(ns) as number | undefined;
+    if (stored !== undefined) return stored + (this.countDeltas.get(ns) ?? 0);
+    const counted = this.statement('count', 'SELECT count(*) FROM documents WHERE ns = ?').pluck().get(ns) as number; // includes the open transaction's changes
+    this.countDeltas.delete(ns);
+    this.statement('putCount', 'INSERT OR REPLACE INTO document_counts (ns, n) VALUES (?, ?)').run(ns, counted);
+    return counted;
+  }
+
+  private adjustCount(ns: string, by: number): void {
+    this.countDeltas.set(ns, (this.countDeltas.get(ns) ?? 0) + by);
+  }
+
+  private writeCountDeltas(): void {
+    if (this.countDeltas.size === 0) return;
+    for (const [ns, delta] of this.countDeltas) {
+      // a collection without a stored count yet (an older data file) is counted whole, with this change in it
+      if (this.statement('addCount', 'UPDATE document_counts SET n = n + ? WHERE ns = ?').run(delta, ns).changes === 0) {
+        const counted = this.statement('count', 'SELECT count(*) FROM documents WHERE ns = ?').pluck().get(ns) as number;
+        this.statement('putCount', 'INSERT OR REPLACE INTO document_counts (ns, n) VALUES (?, ?)').run(ns, counted);
+      }
+    }
+    this.countDeltas.clear();
   }
 
   documentBytes(ns: string): number {
@@ -289,13 +347,26 @@ export class SqliteStore {
     return s;
   }
 
-  putDocument(ns: string, id: string, body: Uint8Array): void {
-    this.putDocStmt.run(ns, id, body);
+  /** Stores a new document; false (nothing written) when the collection already holds this _id. */
+  insertDocument(ns: string, id: string, body: Uint8Array): boolean {
+    try {
+      this.insertDocStmt.run(ns, id, body);
+      this.adjustCount(ns, 1);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw err;
+    }
+    this.dirty = true;
+    return true;
+  }
+
+  replaceDocument(ns: string, id: string, body: Uint8Array): void {
+    this.replaceDocStmt.run(body, ns, id);
     this.dirty = true;
   }
 
   deleteDocument(ns: string, id: string): void {
-    this.deleteDocStmt.run(ns, id);
+    if (this.deleteDocStmt.run(ns, id).changes > 0) this.adjustCount(ns, -1);
     this.dirty = true;
   }
 
@@ -309,13 +380,18 @@ export class SqliteStore {
     this.db.prepare('DELETE FROM index_entries WHERE ix IN (SELECT ix FROM index_trees WHERE ns = ?)').run(ns);
     this.db.prepare('DELETE FROM index_trees WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM documents WHERE ns = ?').run(ns);
+    this.countDeltas.delete(ns);
+    this.db.prepare('DELETE FROM document_counts WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM indexes WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM collections WHERE ns = ?').run(ns);
     this.dirty = true;
   }
 
   renameCollection(from: string, to: string): void {
+    this.writeCountDeltas();
     this.db.prepare('UPDATE documents SET ns = ? WHERE ns = ?').run(to, from);
+    this.db.prepare('DELETE FROM document_counts WHERE ns = ?').run(to);
+    this.db.prepare('UPDATE document_counts SET ns = ? WHERE ns = ?').run(to, from);
     this.db.prepare('UPDATE indexes SET ns = ? WHERE ns = ?').run(to, from);
     this.db.prepare('UPDATE index_trees SET ns = ? WHERE ns = ?').run(to, from);
     this.db.prepare('UPDATE collections SET ns = ? WHERE ns = ?').run(to, from);
