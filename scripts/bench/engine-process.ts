@@ -11,10 +11,10 @@ export interface EngineProcess {
   stop(): Promise<void>;
 }
 
-/** The engine on `dbPath` in a child process; `nodeArgs` e.g. `--cpu-prof`, before the script. */
-export async function spawnEngine(dbPath: string, nodeArgs: string[] = []): Promise<EngineProcess> {
+/** The engine on `dbPath` in a child process; `nodeArgs` e.g. `--cpu-prof`, before the script; `engineArgs` e.g. `--cache-mb 64`, after it. */
+export async function spawnEngine(dbPath: string, nodeArgs: string[] = [], engineArgs: string[] = []): Promise<EngineProcess> {
   mkdirSync(dbPath, { recursive: true, mode: 0o700 });
-  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, path.join(root, 'scripts/db.ts'), '--socket-only', '--dbpath', dbPath, '--quiet'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, path.join(root, 'scripts/db.ts'), '--socket-only', '--dbpath', dbPath, ...engineArgs, '--quiet'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const uri = await new Promise<string>((resolve, reject) => {

@@ -27,6 +27,7 @@ import { ensureDefaultCategories } from '../../src/supervision/categories';
 import { COUNTIES, YEARS, seedCity } from '../seed/city';
 import { seedSuggestions } from '../seed/suggestions';
 import { seedInspections } from '../seed/inspections';
+import { spawnEngine } from './engine-process';
 
 const { values } = parseArgs({
   options: { scale: { type: 'string', default: '1' }, suggestions: { type: 'string', default: '30000' }, runs: { type: 'string', default: '3' }, db: { type: 'string' }, 'cache-mb': { type: 'string', default: '64' } },
@@ -67,29 +68,6 @@ async function seed(dir: string, kept: boolean): Promise<string> {
   }
 }
 
-/** The engine in its own process, on the directory's socket (`npm run db`, as the service runs it beside itself). */
-async function startEngineProcess(dir: string): Promise<{ uri: string; pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'db.ts'), '--socket-only', '--dbpath', dir, '--cache-mb', String(values['cache-mb']), '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const uri = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /ready: (mongodb:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`engine process exited (${code})`)));
-  });
-  return {
-    uri,
-    pid: child.pid!,
-    stop: () =>
-      new Promise<void>((r) => {
-        child.once('exit', () => r());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 /** Runs the measuring process against the engine and passes its output through. */
 function build(uri: string): Promise<void> {
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'reports-build.ts'), '--uri', uri, '--db-name', DB_NAME, '--runs', String(values.runs)], { stdio: 'inherit' });
@@ -104,10 +82,10 @@ async function main(): Promise<void> {
   const dir = kept ?? mkdtempSync(path.join(tmpdir(), 'bench-reports-'));
   try {
     console.log(`${await seed(dir, !!kept)}\n`);
-    const engine = await startEngineProcess(dir);
+    const engine = await spawnEngine(dir, [], ['--cache-mb', String(values['cache-mb'])]);
     try {
       await build(engine.uri);
-      console.log(`engine process (own process, cache ${values['cache-mb']} MiB): peak RSS ${peakOf(engine.pid).toFixed(0)} MB over the whole run`);
+      console.log(`engine process (own process, cache ${values['cache-mb']} MiB): peak RSS ${peakOf(engine.child.pid!).toFixed(0)} MB over the whole run`);
     } finally {
       await engine.stop();
     }
