@@ -7,7 +7,6 @@
  * An unanchored `代表.*会议` is polynomial under backtracking; a bounded gap (`代表.{0,20}会议`) is not.
  * Patterns must also be valid for both engines (RE2 has no look-around and no back-references), and bounded.
  */
-import { check } from 'recheck';
 import { compileRe2 } from './matcher';
 
 export const MAX_PATTERN_LENGTH = 200;
@@ -25,6 +24,8 @@ const POLYNOMIAL =
 async function backtrackingProblem(pattern: string): Promise<string | undefined> {
   let verdict;
   try {
+    // Loaded with the first regex checked, not at start: recheck holds ~30 MB that an idle service does not need.
+    const { check } = await import('recheck');
     verdict = await check(pattern, REGEX_FLAGS, { timeout: CHECK_TIMEOUT_MS });
   } catch {
     return UNCHECKED;
