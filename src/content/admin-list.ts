@@ -85,20 +85,31 @@ function decodeCursor(cursor: string): CursorValue {
 const NULLABLE_SORT_FIELDS = new Set(['publishedAt']);
 
 /**
- * The rows after the cursor in (field dir, _id dir) order. MongoDB sorts null/missing lowest — first when
- * ascending, last when descending — and $lt/$gt on a value never match null, so the keyset spells out the
- * null side: ascending from a null key continues into every non-null row; descending from a non-null key
- * ends in the null rows.
+ * The rows after the cursor in (field dir, _id dir) order, as filters to read one after the other. MongoDB sorts
+ * null/missing lowest — first when ascending, last when descending — and $lt/$gt on a value never match null, so the
+ * keyset spells out the null side: ascending from a null key continues into every non-null row; descending from a
+ * non-null key ends in the null rows. That last case is read as two ranges (the dated rows past the cursor, then the
+ * undated ones) rather than one $or with a null branch, which no index range can serve: at page 1,000 the $or read
+ * 20,000 index keys for 21 rows.
  */
-function afterCursor(field: string, dir: 1 | -1, c: CursorValue): FilterQuery {
+function afterCursor(field: string, dir: 1 | -1, c: CursorValue): FilterQuery[] {
   const op = dir === -1 ? '$lt' : '$gt';
   const id = new Types.ObjectId(c.id);
   const tie = { [field]: c.v, _id: { [op]: id } };
-  if (c.v === null) return dir === 1 ? { $or: [tie, { [field]: { $ne: null } }] } : tie;
-  const beyond = [{ [field]: { [op]: c.v } }, tie];
-  if (dir === -1 && NULLABLE_SORT_FIELDS.has(field)) return { $or: [...beyond, { [field]: null }] };
+  if (c.v === null) return [dir === 1 ? { $or: [tie, { [field]: { $ne: null } }] } : tie];
   // The plain range on the sort key lets the planner start the index scan at the cursor; the $or settles ties on _id.
-  return { $and: [{ [field]: { [`${op}e`]: c.v } }, { $or: beyond }] };
+  const beyond = { $and: [{ [field]: { [`${op}e`]: c.v } }, { $or: [{ [field]: { [op]: c.v } }, tie] }] };
+  return dir === -1 && NULLABLE_SORT_FIELDS.has(field) ? [beyond, { [field]: null }] : [beyond];
+}
+
+/** Up to `limit` rows of `filter` past the cursor, reading its ranges in order until the page is full. */
+async function rowsAfter(kind: ContentKind, filter: FilterQuery, ranges: FilterQuery[], sort: Record<string, SortOrder>, limit: number) {
+  const rows: unknown[] = [];
+  for (const range of ranges) {
+    if (rows.length >= limit) break;
+    rows.push(...(await contentKinds[kind].model.find({ $and: [filter, range] }, listProjection[kind]).sort(sort).limit(limit - rows.length).lean()));
+  }
+  return rows;
 }
 
 export async function listAdmin(kind: ContentKind, query: AdminListQuery): Promise<AdminPage<Record<string, unknown>>> {
@@ -106,11 +117,11 @@ export async function listAdmin(kind: ContentKind, query: AdminListQuery): Promi
   const filter = buildFilter(kind, query);
   const { field, dir } = sortSpec(kind, query.sort);
   const sort: Record<string, SortOrder> = { [field]: dir, _id: dir };
-  let find = filter;
-  if (query.cursor) find = { $and: [filter, afterCursor(field, dir, decodeCursor(query.cursor))] };
-  const skip = query.cursor ? 0 : (query.page - 1) * query.pageSize;
+  const limit = query.pageSize + 1;
   const [docs, total] = await Promise.all([
-    model.find(find, listProjection[kind]).sort(sort).skip(skip).limit(query.pageSize + 1).lean(),
+    query.cursor
+      ? rowsAfter(kind, filter, afterCursor(field, dir, decodeCursor(query.cursor)), sort, limit)
+      : model.find(filter, listProjection[kind]).sort(sort).skip((query.page - 1) * query.pageSize).limit(limit).lean(),
     model.countDocuments(filter, { limit: COUNT_CAP }),
   ]);
   const more = docs.length > query.pageSize;
