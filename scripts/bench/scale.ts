@@ -13,7 +13,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +22,7 @@ import { startEmbeddedMongo } from '../../src/embedded-mongo';
 import { rng } from './articles';
 import { ARTICLE_DB, ensureArticles } from './article-store';
 import { spawnEngine } from './engine-process';
+import { echoRate, rate } from './round-trips';
 
 const { values } = parseArgs({
   options: { articles: { type: 'string', default: '100000' }, docs: { type: 'string', default: '100000' }, db: { type: 'string' }, batch: { type: 'string', default: '1000' }, 'skip-wire': { type: 'boolean', default: false } },
@@ -36,36 +36,6 @@ const BATCH = 1000;
 const root = path.resolve(__dirname, '../..');
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
-async function rate(ops: number, fn: (i: number) => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < Math.min(200, ops); i++) await fn(i); // warm-up
-  const t = process.hrtime.bigint();
-  for (let i = 0; i < ops; i++) await fn(i);
-  return ops / (Number(process.hrtime.bigint() - t) / 1e9);
-}
-
-/** Round trips per second to an echo server in another Node process. */
-async function echoRate(kind: 'tcp' | 'unix'): Promise<number> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-echo-'));
-  const sock = path.join(dir, 'echo.sock');
-  const code = `const s=require('net').createServer(c=>{c.setNoDelay?.(true);c.on('data',d=>c.write(d))});s.listen(${kind === 'tcp' ? "0,'127.0.0.1'" : JSON.stringify(sock)},()=>console.log(JSON.stringify(s.address())))`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const address = await new Promise<string | net.AddressInfo>((resolve) => child.stdout!.once('data', (d) => resolve(JSON.parse(String(d)))));
-    const socket = typeof address === 'string' ? net.connect(address) : net.connect(address.port, '127.0.0.1');
-    socket.setNoDelay(true);
-    await new Promise((r) => socket.once('connect', r));
-    const message = Buffer.alloc(64, 1);
-    let pending: (() => void) | undefined;
-    socket.on('data', () => pending?.());
-    const result = await rate(ROUND_TRIPS, () => new Promise<void>((resolve) => ((pending = resolve), socket.write(message))));
-    socket.destroy();
-    return result;
-  } finally {
-    child.kill();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function docsFor(n: number) {
   const r = rng(7);
@@ -226,8 +196,8 @@ async function main(): Promise<void> {
   let wire: { tcpEcho: number; unixEcho: number; small: EngineFigures; large: EngineFigures; nedb: { insert: number; findK: number } } | undefined;
   if (!values['skip-wire']) {
     log('wire baselines…\n');
-    const tcpEcho = await echoRate('tcp');
-    const unixEcho = await echoRate('unix');
+    const tcpEcho = await echoRate('tcp', ROUND_TRIPS);
+    const unixEcho = await echoRate('unix', ROUND_TRIPS);
     log(`engine at ${fmt(SMALL)} and ${fmt(DOCS)} documents, nedb beside…\n`);
     const small = await engineAt(SMALL);
     const large = await engineAt(DOCS);

@@ -14,25 +14,18 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient, type ObjectId } from 'mongodb';
 import { spawnEngine } from './engine-process';
+import { echoRate, rate } from './round-trips';
 
 const { values } = parseArgs({ options: { docs: { type: 'string', default: '100000' }, ops: { type: 'string', default: '5000' }, profile: { type: 'string' } } });
 const DOCS = Number(values.docs);
 const OPS = Number(values.ops);
 const root = path.resolve(__dirname, '../..');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
-async function rate(ops: number, fn: (i: number) => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < Math.min(300, ops); i++) await fn(i);
-  const t = process.hrtime.bigint();
-  for (let i = 0; i < ops; i++) await fn(i);
-  return ops / (Number(process.hrtime.bigint() - t) / 1e9);
-}
 
 /** CPU time (user + system) of another process, in microseconds, from /proc (Linux). */
 function cpuMicros(pid: number): number {
@@ -51,7 +44,7 @@ async function measured(serverPid: number, ops: number, fn: (i: number) => Promi
   for (let i = 0; i < Math.min(300, ops); i++) await fn(i);
   const c0 = process.cpuUsage();
   const s0 = cpuMicros(serverPid);
-  const r = await rate(ops, fn);
+  const r = await rate(ops, fn, 300);
   const c = process.cpuUsage(c0);
   return { rate: r, clientUs: (c.user + c.system) / (ops + Math.min(300, ops)), serverUs: (cpuMicros(serverPid) - s0) / (ops + Math.min(300, ops)) };
 }
@@ -93,31 +86,9 @@ async function driverCeiling(): Promise<Measured> {
   }
 }
 
-async function echoRate(kind: 'tcp' | 'unix'): Promise<number> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-echo-'));
-  const sock = path.join(dir, 'echo.sock');
-  const code = `const s=require('net').createServer(c=>{c.setNoDelay?.(true);c.on('data',d=>c.write(d))});s.listen(${kind === 'tcp' ? "0,'127.0.0.1'" : JSON.stringify(sock)},()=>console.log(JSON.stringify(s.address())))`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const address = await new Promise<string | net.AddressInfo>((resolve) => child.stdout!.once('data', (d) => resolve(JSON.parse(String(d)))));
-    const socket = typeof address === 'string' ? net.connect(address) : net.connect(address.port, '127.0.0.1');
-    socket.setNoDelay(true);
-    await new Promise((r) => socket.once('connect', r));
-    const message = Buffer.alloc(64, 1);
-    let pending: (() => void) | undefined;
-    socket.on('data', () => pending?.());
-    const result = await rate(OPS, () => new Promise<void>((resolve) => ((pending = resolve), socket.write(message))));
-    socket.destroy();
-    return result;
-  } finally {
-    child.kill();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 async function main(): Promise<void> {
-  const tcpEcho = await echoRate('tcp');
-  const unixEcho = await echoRate('unix');
+  const tcpEcho = await echoRate('tcp', OPS);
+  const unixEcho = await echoRate('unix', OPS);
   const ceiling = await driverCeiling();
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-wire-'));
   const profileArgs = values.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values.profile)] : [];
