@@ -122,23 +122,24 @@ export async function searchPublished(text: string, options: { page?: number; pa
   return { items, page, pageSize, total: hits.length };
 }
 
+/** Where the published articles just before and after (at, _id) in publication order are, and in which order to read. */
+function neighbours(at: Date, _id: Types.ObjectId) {
+  return {
+    older: { filter: { $or: [{ publishedAt: { $lt: at } }, { publishedAt: at, _id: { $lt: _id } }] }, sort: { publishedAt: -1, _id: -1 } as Record<string, 1 | -1> },
+    newer: { filter: { $or: [{ publishedAt: { $gt: at } }, { publishedAt: at, _id: { $gt: _id } }] }, sort: { publishedAt: 1, _id: 1 } as Record<string, 1 | -1> },
+  };
+}
+
 /** The published articles just before and after this one in publication order. */
 export async function adjacentArticles(id: string): Promise<{ previous?: PublicArticleSummary; next?: PublicArticleSummary }> {
   if (!isValidObjectId(id)) return {};
   const _id = new Types.ObjectId(String(id));
   const current = await Article.findOne({ ...PUBLIC, _id }, { publishedAt: 1 }).lean();
   if (!current?.publishedAt) return {};
-  const at = current.publishedAt;
-  const [older, newer] = await Promise.all([
-    Article.find({ ...PUBLIC, $or: [{ publishedAt: { $lt: at } }, { publishedAt: at, _id: { $lt: _id } }] }, summaryProjection.article)
-      .sort({ publishedAt: -1, _id: -1 })
-      .limit(1)
-      .lean(),
-    Article.find({ ...PUBLIC, $or: [{ publishedAt: { $gt: at } }, { publishedAt: at, _id: { $gt: _id } }] }, summaryProjection.article)
-      .sort({ publishedAt: 1, _id: 1 })
-      .limit(1)
-      .lean(),
-  ]);
+  const { older: o, newer: n } = neighbours(current.publishedAt, _id);
+  const [older, newer] = await Promise.all(
+    [o, n].map((q) => Article.find({ ...PUBLIC, ...q.filter }, summaryProjection.article).sort(q.sort).limit(1).lean()),
+  );
   const [previous] = await toSummaries('article', older);
   const [next] = await toSummaries('article', newer);
   return { previous, next };
@@ -164,6 +165,7 @@ export async function articlePage(slug: string): Promise<ArticlePage | null> {
   if (!doc) return null;
   const _id = doc._id as Types.ObjectId;
   const at = doc.publishedAt as Date | undefined;
+  const near = at && neighbours(at, _id);
   const summaries = (k: ContentKind, filter: Record<string, unknown>, sort: Record<string, 1 | -1> = NEWEST, limit = RELATED_LIMIT): Promise<any[]> =>
     model(k).find({ ...PUBLIC, ...filter }, summaryProjection[k]).sort(sort).limit(limit).lean() as Promise<any[]>;
   const byIds = (k: ContentKind, ids: Types.ObjectId[] | undefined) => (ids?.length ? summaries(k, { _id: { $in: ids } }) : Promise.resolve([]));
@@ -172,8 +174,8 @@ export async function articlePage(slug: string): Promise<ArticlePage | null> {
     byIds('group', doc.relatedGroupIds),
     byIds('case', doc.relatedCaseIds),
     doc.topics?.length ? summaries('article', { topics: { $in: doc.topics }, _id: { $ne: _id } }) : Promise.resolve([]),
-    at ? summaries('article', { $or: [{ publishedAt: { $lt: at } }, { publishedAt: at, _id: { $lt: _id } }] }, { publishedAt: -1, _id: -1 }, 1) : Promise.resolve([]),
-    at ? summaries('article', { $or: [{ publishedAt: { $gt: at } }, { publishedAt: at, _id: { $gt: _id } }] }, { publishedAt: 1, _id: 1 }, 1) : Promise.resolve([]),
+    near ? summaries('article', near.older.filter, near.older.sort, 1) : Promise.resolve([]),
+    near ? summaries('article', near.newer.filter, near.newer.sort, 1) : Promise.resolve([]),
   ]);
   const images = await loadImages([
     ...imageIdsOf('article', [doc, ...articles, ...older, ...newer]),
