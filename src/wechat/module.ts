@@ -71,10 +71,13 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
   };
   const processor = new InboundProcessor(handlers, followUp, clock, logger, { deadlineMs: options.deadlineMs ?? 4_000 });
 
+  const callback = callbackRoutes({ config, clock, metrics, processor, bodyLimitBytes: options.bodyLimitBytes });
+
   return {
     name: 'wechat',
+    frontMiddleware: [callback.frontPath],
     routers: [
-      callbackRoutes({ config, clock, metrics, processor, bodyLimitBytes: options.bodyLimitBytes }),
+      callback.router,
       adminRoutes({ keywords, followers, menu, scheduler, clock, api }),
       jssdkRoutes({ config, clock, logger, api }),
     ],
