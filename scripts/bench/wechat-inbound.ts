@@ -17,6 +17,7 @@
  * request; memory: the service's RSS at start, after the warm-up, peak during the load, after each round (full GC).
  */
 import http from 'node:http';
+import net from 'node:net';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -92,7 +93,12 @@ function request(agent: http.Agent, port: number, method: string, urlPath: strin
 
 interface Memory {
   rss: number;
+  /** V8 heap in use after a full GC. */
   heap: number;
+  /** V8 heap committed (in use or not), of which the young generation's and the compiled code's spaces. */
+  heapCommitted: number;
+  newSpace: number;
+  codeSpace: number;
   external: number;
 }
 
@@ -105,7 +111,7 @@ class Service {
   ) {}
 
   static async start(dataDir: string, cpuProfDir?: string): Promise<Service> {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : process.env.BENCH_PERF ? ['--perf-basic-prof'] : [];
     const proc = spawn(process.execPath, ['--expose-gc', '--require', path.join(__dirname, 'wechat-probe.cjs'), ...prof, path.join(root, 'dist/main.js')], {
       cwd: root,
@@ -167,8 +173,9 @@ class Service {
 
   /** RSS, V8 heap in use and memory outside the heap (Buffers, ArrayBuffers) after a full GC, MB. */
   async memory(): Promise<Memory> {
-    const m = await this.ask<{ rss: number; heapUsed: number; external: number }>('mem', 'rss');
-    return { rss: m.rss / 1048576, heap: m.heapUsed / 1048576, external: m.external / 1048576 };
+    const m = await this.ask<{ rss: number; heapUsed: number; heapTotal: number; external: number; spaces: Record<string, number> }>('mem', 'rss');
+    const mb = (n: number | undefined) => (n ?? 0) / 1048576;
+    return { rss: mb(m.rss), heap: mb(m.heapUsed), heapCommitted: mb(m.heapTotal), newSpace: mb(m.spaces.new_space), codeSpace: mb(m.spaces.code_space), external: mb(m.external) };
   }
 
   enginePid(): number {
@@ -190,6 +197,17 @@ class Service {
       this.proc.kill('SIGTERM');
     });
   }
+}
+
+/** A port the OS says is free now (other sessions' servers share the machine). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
 }
 
 /** CPU time (user + system) of another process, µs, from /proc (clock ticks of 10 ms). */
@@ -415,7 +433,8 @@ async function main(): Promise<void> {
       `service CPU per message ${(rounds.reduce((s, f) => s + f.cpuUs, 0) / rounds.length / baseline.cpuUs).toFixed(1)}× /healthz's ` +
       `(/healthz's share by CPU: ${((100 * baseline.cpuUs) / (rounds.reduce((s, f) => s + f.cpuUs, 0) / rounds.length)).toFixed(0)} %, goal ≥ 50 %); ` +
       `all three processes (service + engine + this client) ${(rounds.reduce((s, f) => s + f.cpuUs + f.engineUs + f.clientUs, 0) / rounds.length).toFixed(0)} µs per message against ${(baseline.cpuUs + baseline.engineUs + baseline.clientUs).toFixed(0)} for /healthz on ${cpus().length} cores`);
-    const mem = (m: Memory) => `${m.rss.toFixed(0)} MB (heap ${m.heap.toFixed(0)}, external ${m.external.toFixed(0)})`;
+    const mem = (m: Memory) =>
+      `${m.rss.toFixed(0)} MB (heap ${m.heap.toFixed(0)} in use of ${m.heapCommitted.toFixed(0)} committed: new space ${m.newSpace.toFixed(0)}, code ${m.codeSpace.toFixed(0)}; external ${m.external.toFixed(0)})`;
     console.log(`service RSS after a full GC: at start ${mem(start)}, after warm-up ${mem(warm)}, ` +
       after.map((m, i) => `after round ${i + 1} ${mem(m)}`).join(', ') + `; peak during the rounds ${Math.max(...rounds.map((f) => f.peakRss)).toFixed(0)} MB`);
     const last = after[after.length - 1];

@@ -8,8 +8,10 @@ if (process.send) {
     if (m === 'cpu') process.send({ cpu: process.cpuUsage() });
     if (m === 'mem') {
       if (global.gc) global.gc();
-      const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-      process.send({ rss, heapUsed, external, arrayBuffers });
+      const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+      // What V8 keeps committed per space (new space grows under allocation pressure and is not given back at once).
+      const spaces = Object.fromEntries(require('node:v8').getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+      process.send({ rss, heapUsed, heapTotal, external, arrayBuffers, spaces });
     }
     if (m === 'profile-start') {
       const inspector = require('node:inspector');

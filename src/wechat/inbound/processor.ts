@@ -65,7 +65,7 @@ export class InboundProcessor {
    * Replies this instance answered lately, for WeChat's retries (within ~15 s) that reach this instance: answered
    * from memory instead of reading the stored reply back. Bounded; a retry not found here reads the database.
    */
-  private readonly recentReplies = new LRUCache<string, string>({ max: 5_000, ttl: 60_000 });
+  private readonly recentReplies = new LRUCache<string, string>({ max: 2_000, ttl: 30_000 });
 
   constructor(
     private readonly handlers: InboundHandlers,
