@@ -1,6 +1,11 @@
 /**
  * Load test of the WeChat callback against /healthz, loopback only and bounded (about two minutes):
- *   npm run bench:wechat [-- --messages 5000 --rounds 2 --concurrency 100 --mode safe|plain --cpu-prof DIR]
+ *   npm run bench:wechat [-- --messages 5000 --rounds 2 --concurrency 100 --mode safe|plain --settle 20
+ *                             --cpu-prof DIR --glibc-tunables glibc.malloc.arena_max=2:…]
+ *   --cpu-prof DIR   the service's CPU profile of each measured phase alone (service-healthz, service-wechat-roundN),
+ *                    plus both processes' whole-life profiles (node --cpu-prof; the engine's is the smaller file)
+ *   --glibc-tunables GLIBC_TUNABLES for the service and its engine, to measure what the allocator keeps
+ *   BENCH_PERF=1     starts the service with --perf-basic-prof, for `perf record -e cpu-clock -g -p PID`
  *
  * The service runs as `npm start` runs it: compiled to dist/ (scripts/build-server.mjs), NODE_ENV=production, the
  * embedded engine in its own supervised process, a temporary DATA_DIR. Two bench-only additions: DB_COMMAND_METRICS=1
@@ -13,8 +18,10 @@
  * 2,000 followers; safe mode (AES, msg_signature) by default, as the account is configured; --mode plain for plain.
  * Every answer is checked (addressed to the sender, the right reply for its kind). The same number of GET /healthz
  * at the same concurrency is the baseline; both get a warm-up that is not measured.
- * Printed per phase: req/s, p50/p99, failures, service CPU µs per request (and the engine's), database commands per
- * request; memory: the service's RSS at start, after the warm-up, peak during the load, after each round (full GC).
+ * Printed per phase: req/s, p50/p99, failures, CPU µs per request of the service, the engine and this client (which
+ * shares the machine: on 2 cores the three together bound the rate), database commands per request; memory: the
+ * service's RSS, V8 heap in use and committed at start, after the warm-up, peak during the load, after each round
+ * (full GC) and `--settle` seconds after the load (V8 gives back unused pages in the background, not at once).
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -42,7 +49,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     mode: { type: 'string', default: 'safe' },
     'cpu-prof': { type: 'string' },
-    'malloc-arena-max': { type: 'string' },
+    'glibc-tunables': { type: 'string' },
+    settle: { type: 'string', default: '20' },
   },
 });
 const MESSAGES = Math.min(Number(values.messages), 50_000);
@@ -128,8 +136,9 @@ class Service {
         WECHAT_TOKEN: TOKEN,
         ...(SAFE ? { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'benchSecretNotUsed000000', WECHAT_ENCODING_AES_KEY: AES_KEY } : {}),
         DB_COMMAND_METRICS: 'true',
-        // glibc's malloc arenas (default 8 × cores): a measured setting, printed with the figures when given.
-        ...(values['malloc-arena-max'] ? { MALLOC_ARENA_MAX: values['malloc-arena-max'] } : {}),
+        // glibc's malloc settings (e.g. glibc.malloc.arena_max=2:glibc.malloc.trim_threshold=131072), to measure
+        // what the allocator keeps; printed with the figures when given.
+        ...(values['glibc-tunables'] ? { GLIBC_TUNABLES: values['glibc-tunables'] } : {}),
       },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
@@ -417,10 +426,16 @@ async function main(): Promise<void> {
       after.push(await service.memory());
     }
 
+    // RSS once the load is over: V8 gives back the pages it no longer needs in the background after a while
+    // (its memory reducer), not at the full GC right after the last message.
+    const settleSeconds = Math.min(Number(values.settle), 120);
+    await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
+    const settled = await service.memory();
+
     const uptime = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`\nbench:wechat — ${new Date().toISOString()}, load average ${uptime}`);
     console.log(`${SAFE ? 'safe mode (AES)' : 'plain mode'}, ${CONCURRENCY} keep-alive connections, ${MESSAGES} requests per phase after ${WARMUP} of warm-up each; ` +
-      `npm start's build (NODE_ENV=production, engine in its own process${values['malloc-arena-max'] ? `, MALLOC_ARENA_MAX=${values['malloc-arena-max']}` : ''}); mix 40 % keyword hits, 30 % misses, 10 % subscribe, 5 % unsubscribe, 15 % menu clicks, 2 % retries\n`);
+      `npm start's build (NODE_ENV=production, engine in its own process${values['glibc-tunables'] ? `, GLIBC_TUNABLES=${values['glibc-tunables']}` : ''}); mix 40 % keyword hits, 30 % misses, 10 % subscribe, 5 % unsubscribe, 15 % menu clicks, 2 % retries\n`);
     const cols = ['phase', 'req/s', 'of /healthz', 'p50 ms', 'p99 ms', 'failed', 'CPU µs/req', 'engine µs/req', 'client µs/req', 'db cmds/req'];
     console.log(cols.map((c, i) => (i ? c.padStart(14) : c.padEnd(26))).join(''));
     for (const f of [baseline, ...rounds]) {
@@ -437,12 +452,13 @@ async function main(): Promise<void> {
       `${m.rss.toFixed(0)} MB (heap ${m.heap.toFixed(0)} in use of ${m.heapCommitted.toFixed(0)} committed: new space ${m.newSpace.toFixed(0)}, code ${m.codeSpace.toFixed(0)}; external ${m.external.toFixed(0)})`;
     console.log(`service RSS after a full GC: at start ${mem(start)}, after warm-up ${mem(warm)}, ` +
       after.map((m, i) => `after round ${i + 1} ${mem(m)}`).join(', ') + `; peak during the rounds ${Math.max(...rounds.map((f) => f.peakRss)).toFixed(0)} MB`);
-    const last = after[after.length - 1];
+    console.log(`after ${settleSeconds} s without load: ${mem(settled)}`);
+    const last = settled;
     const grew = last.rss - warm.rss;
     const sign = (mb: number) => `${mb >= 0 ? '+' : ''}${mb.toFixed(0)} MB`;
-    console.log(`RSS after ${MESSAGES * ROUNDS} messages vs after warm-up: ${sign(grew)} (goal: back to its start, within 10 %: ${grew <= warm.rss * 0.1 ? 'met' : 'not met'}); ` +
+    console.log(`RSS ${settleSeconds} s after ${MESSAGES * ROUNDS} messages vs after warm-up: ${sign(grew)}, vs at start ${sign(last.rss - start.rss)} (goal: back to its start, within 10 %: ${last.rss - start.rss <= start.rss * 0.1 ? 'met' : 'not met'}); ` +
       `V8 heap in use ${sign(last.heap - warm.heap)} (retained by the app's objects)` +
-      (after.length > 1 ? `; RSS in the last round alone ${sign(last.rss - after[after.length - 2].rss)}` : '') +
+      (after.length > 1 ? `; RSS in the last round alone ${sign(after[after.length - 1].rss - after[after.length - 2].rss)}` : '') +
       `; engine process ${procRssMb(service.enginePid()).toFixed(0)} MB`);
     console.log(failures === 0 ? 'every answer was checked and right' : `${failures} answers were wrong or missing`);
   } finally {
