@@ -10,11 +10,11 @@ if (process.send) {
       if (global.gc) global.gc();
       const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
       // What V8 keeps committed per space (new space grows under allocation pressure and is not given back at once).
-      const spaces = Object.fromEntries(require('node:v8').getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+      const spaces = Object.fromEntries(process.getBuiltinModule('node:v8').getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
       process.send({ rss, heapUsed, heapTotal, external, arrayBuffers, spaces });
     }
     if (m === 'profile-start') {
-      const inspector = require('node:inspector');
+      const inspector = process.getBuiltinModule('node:inspector');
       if (!session) {
         session = new inspector.Session();
         session.connect();
@@ -25,7 +25,7 @@ if (process.send) {
       session.post('Profiler.stop', (err, result) => {
         try {
           if (err) throw err;
-          require('node:fs').writeFileSync(m.profileStopTo, JSON.stringify(result.profile));
+          process.getBuiltinModule('node:fs').writeFileSync(m.profileStopTo, JSON.stringify(result.profile));
           process.send({ profiled: m.profileStopTo });
         } catch (error) {
           process.send({ profiled: false, error: String(error) });
