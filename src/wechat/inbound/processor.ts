@@ -161,7 +161,7 @@ export class InboundProcessor {
     for (;;) {
       const known = this.recentReplies.get(key);
       if (known !== undefined) return known;
-      const doc = await WechatInboundMessage.findById(key, { status: 1, reply: 1 }).lean();
+      const doc = await inboundMessages().findOne({ _id: key }, { projection: { status: 1, reply: 1 } });
       if (!doc) return SUCCESS;
       if (doc.status === 'done') return doc.reply ?? SUCCESS;
       if (performance.now() + poll > until) return SUCCESS;
@@ -189,7 +189,7 @@ async function claimAll(docs: ClaimDoc[]): Promise<Claimed[]> {
   const dupDocs = duplicates.map((i) => docs[i]);
   const signatures = dupDocs.flatMap((d) => (d.signature ? [d.signature] : []));
   const seen = signatures.length
-    ? await WechatInboundMessage.find({ signature: { $in: signatures } }, { signature: 1, bodyHash: 1 }).lean()
+    ? await inboundMessages().find({ signature: { $in: signatures } }, { projection: { signature: 1, bodyHash: 1 } }).toArray()
     : [];
   const hashOf = new Map(seen.map((d) => [d.signature, d.bodyHash]));
   for (const i of duplicates) {
