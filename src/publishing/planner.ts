@@ -136,7 +136,7 @@ async function committedSoFar(pub: PublicationDoc): Promise<CommittedPlan> {
   return plan;
 }
 
-/** Planned batches committed together once the first has gone: 10 SMS batches (2,000 numbers) at a time. */
+/** Planned batches committed together at most: 10 SMS batches (2,000 numbers) at a time. */
 const WRITE_EVERY = 10;
 
 /**
@@ -194,8 +194,9 @@ async function writeDeliveries(deps: PlannerDeps, pub: PublicationDoc, done: Com
     if (followsMicrosite && commits > 1) await followMicrosite(deps.clock, pub._id);
     deps.onCommitted?.();
   };
-  // The first batch goes at once (sending starts while the audience is still being read), then ten at a time.
-  const full = () => docs.length >= (commits ? WRITE_EVERY : 1);
+  // The first batch goes at once (sending starts while the audience is still being read), then 2, 4, 8 and ten at a
+  // time: the worker has batches to claim early, and later commits cost few round trips per batch.
+  const full = () => docs.length >= Math.min(WRITE_EVERY, 2 ** commits);
   let summary: PublicationDoc['audienceSummary'];
   for (const channel of ['microsite', 'wechat', 'weibo'] as const) {
     if (pub.channels.includes(channel) && !done.channels.has(channel)) docs.push(base(channel, 0));
