@@ -43,10 +43,11 @@ interface RollupState {
 }
 
 /**
- * Roll-ups requested by the worker as its batches settle, coalesced per publication: a fan-out settling 50 batches
- * in a second recomputes its publication a few times, not 50 (each roll-up reads every delivery of it). The last
- * request is always followed by a roll-up that starts after it, so the final status is never missed; senders do not
- * wait for it. `flush()` waits for every roll-up requested so far (shutdown, tests).
+ * Roll-ups requested by the worker as its batches settle, coalesced per publication: at most one a second (the
+ * console's delivery page asks every 2 s), so a fan-out settling 50 batches in a second or two recomputes its
+ * publication two or three times, not 50 (each roll-up reads every delivery of it). The last request is always
+ * followed by a roll-up that starts after it, so the final status is never missed, and one the worker flags as
+ * possibly the last runs at once; senders do not wait for it. `flush()` waits for every roll-up requested so far (shutdown, tests).
  */
 export class RollupScheduler {
   private readonly pending = new Map<string, RollupState>();
@@ -55,7 +56,7 @@ export class RollupScheduler {
   constructor(
     private readonly clock: Clock,
     private readonly onError: (err: unknown, publicationId: string) => void,
-    private readonly minIntervalMs = 200,
+    private readonly minIntervalMs = 1000,
   ) {}
 
   /**
