@@ -31,16 +31,16 @@ export async function summarisePhoneAudience(spec: AudienceSpec, optedOut: OptOu
   return { summary, first };
 }
 
-/**
- * The audience's recipients, handed over in batches of `batchSize` (the last may be shorter) as
- * it is read: deputies and subscribers come from cursors, so only the numbers seen so far (for duplicates) and at most
- * a thousand recipients are held, whatever the audience's size. Opt-outs are checked a thousand numbers at a time
- * (the first batch's at once, so it goes out while the rest is read). Numbers in `handedOver`
- * (already in batches written before: a resumed plan) count as recipients but are not handed over again.
- */
 /** Numbers per opt-out query once the first batch has gone: fewer round trips than one per batch. */
 const OPT_OUT_CHUNK = 1000;
 
+/**
+ * The audience's recipients, handed over in batches of `batchSize` (the last may be shorter) as it is read: deputies
+ * and subscribers come from cursors, so only the numbers seen so far (for duplicates) and about a thousand recipients
+ * are held, whatever the audience's size. Opt-outs are checked a thousand numbers at a time (the first batch's at
+ * once, so it goes out while the rest is read). Numbers in `handedOver` (already in batches written before: a resumed
+ * plan) count as recipients but are not handed over again.
+ */
 export async function streamPhoneAudience(
   spec: AudienceSpec,
   optedOut: OptOutCheck,
