@@ -164,8 +164,13 @@ export class CollectionIndex {
     return new CommandError('DuplicateKey', `E11000 duplicate key error collection: ${ns} index: ${this.name} dup key: ${shown}`, { keyPattern, keyValue });
   }
 
+  /**
+   * Entries of non-unique indexes wait for the end of the transaction (written in sorted batches); so do `_id_`'s,
+   * whose uniqueness is the documents table's own key. Other unique indexes write at once: their checks read their tree.
+   */
   add(keys: unknown[][], id: string): void {
-    for (const key of keys) this.tree.store.addIndexEntry(this.tree.ix, encodeKey(key, this.dirs), id, !this.unique);
+    const deferred = !this.unique || this.name === '_id_';
+    for (const key of keys) this.tree.store.addIndexEntry(this.tree.ix, encodeKey(key, this.dirs), id, deferred);
   }
 
   remove(keys: unknown[][], id: string): void {

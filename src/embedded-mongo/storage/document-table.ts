@@ -59,6 +59,11 @@ export class DocumentTable {
     return this.store.insertDocument(this.ns(), rec.id, rec.raw);
   }
 
+  /** Stores new documents in order (not cached either); the positions of those whose _id was taken (see SqliteStore.insertDocuments). */
+  insertMany(recs: readonly DocRecord[], stopAtDuplicate: boolean): number[] {
+    return this.store.insertDocuments(this.ns(), recs.map((r) => ({ id: r.id, body: r.raw })), stopAtDuplicate);
+  }
+
   /** Replaces a stored document (an update): the new version is cached, as the old one was read to make it. */
   replace(rec: DocRecord): void {
     this.store.replaceDocument(this.ns(), rec.id, rec.raw);
