@@ -303,7 +303,11 @@ export class SqliteStore {
     const entries = this.pendingEntries;
     if (entries.length === 0) return;
     this.pendingEntries = [];
-    entries.sort((a, b) => a.ix - b.ix || Buffer.compare(a.key, b.key));
+    // Keys compared as latin1 strings (one code unit per byte: the same order as memcmp) — one native call per
+    // entry instead of one Buffer.compare per comparison.
+    const order = entries.map((e) => ({ e, k: e.key.toString('latin1') }));
+    order.sort((a, b) => a.e.ix - b.e.ix || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+    for (let n = 0; n < order.length; n++) entries[n] = order[n].e;
     const params: unknown[] = new Array(ENTRY_BATCH * 3);
     let i = 0;
     for (; i + ENTRY_BATCH <= entries.length; i += ENTRY_BATCH) {
