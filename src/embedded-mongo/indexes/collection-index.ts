@@ -86,8 +86,10 @@ export class CollectionIndex {
     this.tree.store.markMultikey(this.tree.ix, bits);
   }
 
-  get size(): number {
-    return this.tree.store.countIndexEntries(this.tree.ix);
+  /** Entries and their bytes (kept by the store, not counted). */
+  get size(): { entries: number; bytes: number } {
+    const { n, bytes } = this.tree.store.indexTreeSize(this.tree.ix);
+    return { entries: n, bytes };
   }
 
   /** Usable for query planning: the index holds an entry for every document. */

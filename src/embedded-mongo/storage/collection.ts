@@ -128,7 +128,7 @@ export class Collection {
     if (bytes.length > MAX_BSON_SIZE) throw new CommandError('BSONObjectTooLarge', `Resulting document after update is larger than ${MAX_BSON_SIZE}`);
     const newKeys = this.computeKeys(doc, old.id);
     const rec: DocRecord = { id: old.id, doc, raw: bytes };
-    this.records.replace(rec);
+    this.records.replace(rec, old);
     for (const [idx, keys] of newKeys) {
       if (idx.name === '_id_') continue;
       const oldKeys = idx.keysFor(old.doc);

@@ -65,14 +65,14 @@ export class DocumentTable {
   }
 
   /** Replaces a stored document (an update): the new version is cached, as the old one was read to make it. */
-  replace(rec: DocRecord): void {
-    this.store.replaceDocument(this.ns(), rec.id, rec.raw);
+  replace(rec: DocRecord, previous: DocRecord): void {
+    this.store.replaceDocument(this.ns(), rec.id, rec.raw, previous.raw.length);
     this.cache.set(this.prefix + rec.id, rec);
     this.store.onRollback(() => this.cache.delete(this.prefix + rec.id));
   }
 
   delete(rec: DocRecord): void {
-    this.store.deleteDocument(this.ns(), rec.id);
+    this.store.deleteDocument(this.ns(), rec.id, rec.raw.length);
     this.cache.delete(this.prefix + rec.id);
   }
 }

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import { SizeLedger, type Tally } from './size-ledger';
 
 export interface StoredCollection {
   ns: string;
@@ -67,8 +68,8 @@ export class SqliteStore {
    * calls than one INSERT per entry, the bulk of a write's cost with a dozen indexes.
    */
   private pendingEntries: { ix: number; key: Buffer; id: string }[] = [];
-  /** Documents added (removed: negative) per namespace in the open transaction, written to document_counts at COMMIT. */
-  private countDeltas = new Map<string, number>();
+  /** Documents and index entries per collection and tree (counts and bytes), kept in step with every write. */
+  private readonly sizes: SizeLedger;
   private dirty = false;
   /** Commits since the last checkpoint, and when the last one was (Date.now()). */
   private uncheckpointed = 0;
@@ -129,6 +130,7 @@ export class SqliteStore {
       // Take the exclusive lock now rather than on the first write.
       this.db.exec('BEGIN IMMEDIATE; COMMIT;');
       this.upgradeDocumentsTable();
+      this.sizes = new SizeLedger(this.db);
     } catch (err) {
       this.db.close();
       throw err;
@@ -186,14 +188,14 @@ export class SqliteStore {
     try {
       const result = fn();
       this.writePendingEntries();
-      this.writeCountDeltas();
+      this.sizes.write();
       this.commitStmt.run();
       this.uncheckpointed++;
       this.lastCommitAt = Date.now();
       return result;
     } catch (err) {
       this.pendingEntries = [];
-      this.countDeltas.clear();
+      this.sizes.discard();
       if (this.db.inTransaction) this.rollbackStmt.run();
       const undo = this.undoLog;
       for (let i = undo.length - 1; i >= 0; i--) undo[i]();
@@ -235,37 +237,14 @@ export class SqliteStore {
     return this.getDocStmt.get(ns, id) as Buffer | undefined;
   }
 
-  /**
-   * Documents in a collection, from document_counts (kept in step by every insert and delete, in the same
-   * transaction): nothing is scanned. A collection of an older data file is counted once, here.
-   */
+  /** Documents in a collection, from the kept figures (document_counts): nothing is scanned. */
   countDocuments(ns: string): number {
-    const stored = this.statement('storedCount', 'SELECT n FROM document_counts WHERE ns = ?').pluck().get(ns) as number | undefined;
-    if (stored !== undefined) return stored + (this.countDeltas.get(ns) ?? 0);
-    const counted = this.statement('count', 'SELECT count(*) FROM documents WHERE ns = ?').pluck().get(ns) as number; // includes the open transaction's changes
-    this.countDeltas.delete(ns);
-    this.statement('putCount', 'INSERT OR REPLACE INTO document_counts (ns, n) VALUES (?, ?)').run(ns, counted);
-    return counted;
+    return this.sizes.collection(ns).n;
   }
 
-  private adjustCount(ns: string, by: number): void {
-    this.countDeltas.set(ns, (this.countDeltas.get(ns) ?? 0) + by);
-  }
-
-  private writeCountDeltas(): void {
-    if (this.countDeltas.size === 0) return;
-    for (const [ns, delta] of this.countDeltas) {
-      // a collection without a stored count yet (an older data file) is counted whole, with this change in it
-      if (this.statement('addCount', 'UPDATE document_counts SET n = n + ? WHERE ns = ?').run(delta, ns).changes === 0) {
-        const counted = this.statement('count', 'SELECT count(*) FROM documents WHERE ns = ?').pluck().get(ns) as number;
-        this.statement('putCount', 'INSERT OR REPLACE INTO document_counts (ns, n) VALUES (?, ?)').run(ns, counted);
-      }
-    }
-    this.countDeltas.clear();
-  }
-
+  /** BSON bytes of a collection's documents, kept like its count. */
   documentBytes(ns: string): number {
-    return (this.statement('bytes', 'SELECT sum(length(body)) FROM documents WHERE ns = ?').pluck().get(ns) as number | null) ?? 0;
+    return this.sizes.collection(ns).bytes;
   }
 
   /** The index trees (entry sets) of every index, by namespace and name. */
@@ -275,13 +254,16 @@ export class SqliteStore {
 
   createIndexTree(ns: string, name: string): number {
     this.dirty = true;
-    return Number(this.db.prepare('INSERT INTO index_trees (ns, name) VALUES (?, ?)').run(ns, name).lastInsertRowid);
+    const ix = Number(this.db.prepare('INSERT INTO index_trees (ns, name) VALUES (?, ?)').run(ns, name).lastInsertRowid);
+    this.sizes.treeCreated(ix);
+    return ix;
   }
 
   dropIndexTree(ix: number): void {
     this.writePendingEntries();
     this.db.prepare('DELETE FROM index_entries WHERE ix = ?').run(ix);
     this.db.prepare('DELETE FROM index_trees WHERE ix = ?').run(ix);
+    this.sizes.forgetTree(ix);
     this.dirty = true;
   }
 
@@ -295,7 +277,7 @@ export class SqliteStore {
   addIndexEntry(ix: number, key: Buffer, id: string, deferred = false): void {
     this.dirty = true;
     if (deferred && this.depth > 0) this.pendingEntries.push({ ix, key, id });
-    else this.addEntryStmt.run(ix, key, id);
+    else if (this.addEntryStmt.run(ix, key, id).changes > 0) this.sizes.entriesChanged(ix, 1, key.length + id.length);
   }
 
   /** Writes the deferred index entries, sorted (B-tree order), ENTRY_BATCH to a statement. */
@@ -311,20 +293,37 @@ export class SqliteStore {
     const params: unknown[] = new Array(ENTRY_BATCH * 3);
     let i = 0;
     for (; i + ENTRY_BATCH <= entries.length; i += ENTRY_BATCH) {
+      // a statement's entries are counted together when they belong to one tree (nearly always: entries are sorted by tree)
+      const sameTree = entries[i].ix === entries[i + ENTRY_BATCH - 1].ix;
+      let bytes = 0;
       for (let j = 0; j < ENTRY_BATCH; j++) {
         const e = entries[i + j];
         params[3 * j] = e.ix;
         params[3 * j + 1] = e.key;
         params[3 * j + 2] = e.id;
+        bytes += e.key.length + e.id.length;
       }
-      this.addEntriesStmt.run(params);
+      if (!sameTree) {
+        this.addEntryRows(entries, i, i + ENTRY_BATCH);
+        continue;
+      }
+      // INSERT OR IGNORE: should an entry already be there (not expected), which one is unknown: the tree is recounted when asked
+      if (this.addEntriesStmt.run(params).changes === ENTRY_BATCH) this.sizes.entriesChanged(entries[i].ix, ENTRY_BATCH, bytes);
+      else this.sizes.treeUnknown(entries[i].ix);
     }
-    for (; i < entries.length; i++) this.addEntryStmt.run(entries[i].ix, entries[i].key, entries[i].id);
+    this.addEntryRows(entries, i, entries.length);
+  }
+
+  private addEntryRows(entries: { ix: number; key: Buffer; id: string }[], from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const e = entries[i];
+      if (this.addEntryStmt.run(e.ix, e.key, e.id).changes > 0) this.sizes.entriesChanged(e.ix, 1, e.key.length + e.id.length);
+    }
   }
 
   removeIndexEntry(ix: number, key: Buffer, id: string): void {
     this.writePendingEntries();
-    this.removeEntryStmt.run(ix, key, id);
+    if (this.removeEntryStmt.run(ix, key, id).changes > 0) this.sizes.entriesChanged(ix, -1, -(key.length + id.length));
     this.dirty = true;
   }
 
@@ -333,9 +332,22 @@ export class SqliteStore {
     return this.otherHolderStmt.get(ix, key, id) as string | undefined;
   }
 
-  countIndexEntries(ix: number): number {
+  /** Entries of an index tree and their key + id bytes, from the kept figures (index_trees): nothing is scanned. */
+  indexTreeSize(ix: number): Tally {
     this.writePendingEntries();
-    return this.statement('countEntries', 'SELECT count(*) FROM index_entries WHERE ix = ?').pluck().get(ix) as number;
+    return this.sizes.tree(ix);
+  }
+
+  /**
+   * Bytes on disk per byte of kept figures (documents' BSON and index entries' key + id): the data file's pages in
+   * use over the kept bytes of everything in it. Collections and indexes share SQLite's tables, so their storage
+   * sizes are their kept bytes scaled by this (B-tree pages are 60–100 % full; the row and page overhead is shared).
+   */
+  storageFactor(): number {
+    this.writePendingEntries();
+    const used = this.db.prepare('SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()').pluck().get() as number;
+    const { documentBytes, entryBytes } = this.sizes.totals(this.db);
+    return documentBytes + entryBytes > 0 ? Math.max(1, used / (documentBytes + entryBytes)) : 1;
   }
 
   /** How many entries have lower <= key < upper, counting no further than `cap` (0: no cap) — inside SQLite, nothing read out. */
@@ -378,7 +390,7 @@ export class SqliteStore {
   insertDocument(ns: string, id: string, body: Uint8Array): boolean {
     try {
       this.insertDocStmt.run(ns, id, body);
-      this.adjustCount(ns, 1);
+      this.sizes.documentsChanged(ns, 1, body.length);
     } catch (err) {
       if (isDuplicate(err)) return false;
       throw err;
@@ -398,14 +410,16 @@ export class SqliteStore {
     let i = 0;
     while (i < rows.length) {
       if (i + DOCUMENT_BATCH <= rows.length) {
+        let bytes = 0;
         for (let j = 0; j < DOCUMENT_BATCH; j++) {
           params[3 * j] = ns;
           params[3 * j + 1] = rows[i + j].id;
           params[3 * j + 2] = rows[i + j].body;
+          bytes += rows[i + j].body.length;
         }
         try {
           this.insertDocsStmt.run(params);
-          this.adjustCount(ns, DOCUMENT_BATCH);
+          this.sizes.documentsChanged(ns, DOCUMENT_BATCH, bytes);
           this.dirty = true;
           i += DOCUMENT_BATCH;
           continue;
@@ -423,13 +437,14 @@ export class SqliteStore {
     return duplicates;
   }
 
-  replaceDocument(ns: string, id: string, body: Uint8Array): void {
-    this.replaceDocStmt.run(body, ns, id);
+  /** `previousBytes`: the stored body's length (kept in the collection's byte figure). */
+  replaceDocument(ns: string, id: string, body: Uint8Array, previousBytes: number): void {
+    if (this.replaceDocStmt.run(body, ns, id).changes > 0) this.sizes.documentsChanged(ns, 0, body.length - previousBytes);
     this.dirty = true;
   }
 
-  deleteDocument(ns: string, id: string): void {
-    if (this.deleteDocStmt.run(ns, id).changes > 0) this.adjustCount(ns, -1);
+  deleteDocument(ns: string, id: string, bytes: number): void {
+    if (this.deleteDocStmt.run(ns, id).changes > 0) this.sizes.documentsChanged(ns, -1, -bytes);
     this.dirty = true;
   }
 
@@ -443,7 +458,7 @@ export class SqliteStore {
     this.db.prepare('DELETE FROM index_entries WHERE ix IN (SELECT ix FROM index_trees WHERE ns = ?)').run(ns);
     this.db.prepare('DELETE FROM index_trees WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM documents WHERE ns = ?').run(ns);
-    this.countDeltas.delete(ns);
+    this.sizes.forgetCollection(ns);
     this.db.prepare('DELETE FROM document_counts WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM indexes WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM collections WHERE ns = ?').run(ns);
@@ -451,7 +466,8 @@ export class SqliteStore {
   }
 
   renameCollection(from: string, to: string): void {
-    this.writeCountDeltas();
+    this.writePendingEntries();
+    this.sizes.write();
     this.db.prepare('UPDATE documents SET ns = ? WHERE ns = ?').run(to, from);
     this.db.prepare('DELETE FROM document_counts WHERE ns = ?').run(to);
     this.db.prepare('UPDATE document_counts SET ns = ? WHERE ns = ?').run(to, from);
