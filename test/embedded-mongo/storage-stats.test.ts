@@ -12,7 +12,9 @@ import { openDb } from './helpers';
 const bsonBytes = (docs: Document[]) => docs.reduce((n, d) => n + calculateObjectSize(d), 0);
 
 /** Documents whose BSON sizes are known: every figure below is checked against them. */
-function people(from: number, to: number): Document[] {
+type Person = { _id: number; name: string; region: string; bio: string };
+
+function people(from: number, to: number): Person[] {
   return Array.from({ length: to - from }, (_, i) => ({ _id: from + i, name: `代表-${from + i}`, region: ['黄浦', '徐汇', '静安'][i % 3], bio: 'x'.repeat(50 + (i % 7) * 10) }));
 }
 
@@ -25,7 +27,7 @@ describe('embedded-mongo: collStats, $collStats, dbStats and listDatabases sizes
   after(() => h.close());
 
   it('collStats reports the count, BSON bytes and every index, and follows inserts, updates and deletes', async () => {
-    const c = h.db.collection('people');
+    const c = h.db.collection<Person>('people');
     await c.createIndex({ region: 1, name: 1 });
     const docs = people(0, 600);
     await c.insertMany(docs);
@@ -64,7 +66,7 @@ describe('embedded-mongo: collStats, $collStats, dbStats and listDatabases sizes
 
   it('dbStats sums the collections, and listDatabases gives the database a size on disk', async () => {
     const other = people(1000, 1200);
-    await h.db.collection('others').insertMany(other);
+    await h.db.collection<Person>('others').insertMany(other);
     const s = await h.db.command({ collStats: 'people' });
     const ds = await h.db.stats();
     expect(ds.collections).to.equal(2);
@@ -83,7 +85,7 @@ describe('embedded-mongo: collStats, $collStats, dbStats and listDatabases sizes
 
   it('a batch stopped by a duplicate counts exactly what it stored; a failed index build leaves the figures as they were (engine only)', async function () {
     if (!embeddedEngine()) this.skip();
-    const c = h.db.collection('others');
+    const c = h.db.collection<Person>('others');
     const before = await h.db.command({ collStats: 'others' });
     // a unique index makes the engine check each document; the duplicate fails the ordered batch after 50 documents
     await c.createIndex({ name: 1 }, { unique: true });
@@ -116,7 +118,7 @@ describe('embedded-mongo: sizes kept across a restart and counted once for an ol
     let engine = await startEmbeddedMongo({ dbPath: dir });
     let client = await MongoClient.connect(engine.uri);
     await client.db('d').collection('p').createIndex({ region: 1 });
-    await client.db('d').collection('p').insertMany(docs);
+    await client.db('d').collection<Person>('p').insertMany(docs);
     const first = await client.db('d').command({ collStats: 'p' });
     expect(first.size).to.equal(bsonBytes(docs));
     await client.close();
@@ -137,7 +139,7 @@ describe('embedded-mongo: sizes kept across a restart and counted once for an ol
     client = await MongoClient.connect(engine.uri);
     const counted = await client.db('d').command({ collStats: 'p' });
     expect({ count: counted.count, size: counted.size, entries: Object.keys(counted.indexSizes) }).to.deep.equal({ count: 250, size: bsonBytes(docs), entries: ['_id_', 'region_1'] });
-    await client.db('d').collection('p').insertOne({ _id: 999, name: 'n' });
+    await client.db('d').collection<{ _id: number; name: string }>('p').insertOne({ _id: 999, name: 'n' });
     const kept = await client.db('d').command({ collStats: 'p' });
     expect(kept.size).to.equal(bsonBytes(docs) + calculateObjectSize({ _id: 999, name: 'n' }));
     await client.close();

@@ -1,6 +1,6 @@
 /**
  * Geo queries through a `2dsphere` index (cell keys, indexes/geo-cells.ts): `$geoWithin` scans the key ranges
- * of the shape's covering; `$near`/`$nearSphere`/`$geoNear` scan growing caps around the centre (each round
+ * of the shape's covering (so does `$geoIntersects`); `$near`/`$nearSphere`/`$geoNear` scan growing caps around the centre (each round
  * only the ranges not read before) and hand documents out nearest first once no unread cell can hold a nearer
  * one. Candidates are a superset: the caller re-applies the whole filter, and distances are computed exactly.
  */
@@ -9,7 +9,7 @@ import { isOperatorObject, isPlainObject } from '../bson-values';
 import type { CollectionIndex, IndexEntry } from '../indexes/collection-index';
 import { coverRanges, subtractRanges, unionRanges, type CellRange, type GeoRegion } from '../indexes/geo-cells';
 import type { Collection, DocRecord } from '../storage/collection';
-import { docPoints, nearDistance, withinRegion, type NearSpec } from './geo';
+import { docPoints, nearDistance, parsePoint, withinRegion, type NearSpec } from './geo';
 import { MinHeap } from './min-heap';
 import { pathCandidates } from './mongo-query';
 
@@ -38,8 +38,22 @@ function* scanRanges(choice: GeoIndexChoice, ranges: CellRange[]): Generator<Ind
   for (const [lo, hi] of ranges) yield* choice.index.scan({ key: [...choice.prefix, lo], inclusive: true }, { key: [...choice.prefix, hi], inclusive: true });
 }
 
-/** The filter's `$geoWithin` (or `$within`) condition with a shape an index can cover, at top level or in `$and`. */
-export function findWithin(filter: Document): { path: string; region: GeoRegion } | undefined {
+/**
+ * A geo condition an index can answer, found at top level or in `$and`: `$geoWithin` (or `$within`) with a shape
+ * an index can cover, or `$geoIntersects` with a Point or (Multi)Polygon. `pointsOnly`: the index gives every
+ * match only when each document is a single point (a `$geoIntersects` Point also matches a stored polygon around
+ * it, and a polygon is keyed by its vertices, which need not be near the point).
+ */
+export interface GeoCondition {
+  path: string;
+  region: GeoRegion;
+  pointsOnly: boolean;
+}
+
+/** About 6 mm: a cap this wide around a point holds the point's own S2 leaf cell. */
+const POINT_CAP = 1e-9;
+
+export function findWithin(filter: Document): GeoCondition | undefined {
   for (const [k, v] of Object.entries(filter)) {
     if (k === '$and' && Array.isArray(v)) {
       for (const sub of v) {
@@ -49,7 +63,16 @@ export function findWithin(filter: Document): { path: string; region: GeoRegion 
     } else if (!k.startsWith('$') && isOperatorObject(v)) {
       const shape = v.$geoWithin ?? v.$within;
       const region = shape === undefined ? undefined : withinRegion(shape);
-      if (region) return { path: k, region };
+      if (region) return { path: k, region, pointsOnly: false };
+      const intersects = v.$geoIntersects;
+      if (isPlainObject(intersects) && isPlainObject(intersects.$geometry)) {
+        // The engine's $geoIntersects tests stored points (a line's or polygon's vertices) against a polygon: the
+        // vertices' keys hold every match. Against a Point, only stored points can be found by their keys.
+        const point = parsePoint(intersects.$geometry);
+        if (point) return { path: k, region: { kind: 'cap', centre: point, angle: POINT_CAP }, pointsOnly: true };
+        const polygon = withinRegion({ $geometry: intersects.$geometry });
+        if (polygon) return { path: k, region: polygon, pointsOnly: false };
+      }
     }
   }
   return undefined;
