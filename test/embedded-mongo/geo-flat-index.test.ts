@@ -44,7 +44,7 @@ describe('embedded-mongo: planar geo queries through a 2d index', function () {
     await plain.insertMany(docs);
     // custom bounds: a floor plan in centimetres
     await grid.createIndex({ at: '2d', floor: 1 }, { min: 0, max: 10000 });
-    await grid.insertMany(Array.from({ length: 1000 }, (_, i) => ({ _id: i, floor: i % 2, at: [(i % 40) * 250, Math.floor(i / 40) * 400] })));
+    await grid.insertMany(Array.from({ length: 1000 }, (_, i) => ({ _id: i, floor: i % 2, at: [(i % 40) * 250, Math.floor(i / 40) * 400] }) as Document));
   });
   after(() => h.close());
 
