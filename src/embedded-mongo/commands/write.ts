@@ -46,8 +46,10 @@ function insert(ctx: CommandContext, cmd: Document): Document {
         doc = { _id: new ObjectId(), ...doc };
         raw = undefined;
       } else if (Object.keys(doc)[0] !== '_id') {
-        doc = idFirst(doc);
-        raw = raw && moveIdFirst(raw); // the driver's generated _id comes last: stored first, without re-encoding
+        // The driver's generated _id comes last: stored first by moving its bytes, without re-encoding. The decoded
+        // object is only read (checks, index keys), so its key order matters only when it is encoded (no raw bytes).
+        if (raw) raw = moveIdFirst(raw);
+        else doc = idFirst(doc);
       }
       checkId(doc._id);
       checkDocument(ctx, cmd, coll, doc);

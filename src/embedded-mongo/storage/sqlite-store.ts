@@ -58,8 +58,8 @@ export class SqliteStore {
   private readonly beginStmt: Statement;
   private readonly commitStmt: Statement;
   private readonly rollbackStmt: Statement;
-  /** `INSERT OR IGNORE` of ENTRY_BATCH entries in one statement. */
-  private readonly addEntriesStmt: Statement;
+  /** `INSERT OR IGNORE` of n entries in one statement, by n (1..ENTRY_BATCH). */
+  private readonly addEntriesStmts: Statement[] = [];
   /** `INSERT` of DOCUMENT_BATCH documents in one statement (a duplicate _id fails the whole statement, nothing else). */
   private readonly insertDocsStmt: Statement;
   /**
@@ -143,7 +143,6 @@ export class SqliteStore {
     this.dropIndexStmt = this.db.prepare('DELETE FROM indexes WHERE ns = ? AND name = ?');
     this.getDocStmt = this.db.prepare('SELECT body FROM documents WHERE ns = ? AND id = ?').pluck();
     this.addEntryStmt = this.db.prepare('INSERT OR IGNORE INTO index_entries (ix, key, id) VALUES (?, ?, ?)');
-    this.addEntriesStmt = this.db.prepare(`INSERT OR IGNORE INTO index_entries (ix, key, id) VALUES ${Array(ENTRY_BATCH).fill('(?, ?, ?)').join(', ')}`);
     this.insertDocsStmt = this.db.prepare(`INSERT INTO documents (ns, id, body) VALUES ${Array(DOCUMENT_BATCH).fill('(?, ?, ?)').join(', ')}`);
     this.removeEntryStmt = this.db.prepare('DELETE FROM index_entries WHERE ix = ? AND key = ? AND id = ?');
     this.otherHolderStmt = this.db.prepare('SELECT id FROM index_entries WHERE ix = ? AND key = ? AND id <> ? LIMIT 1').pluck();
@@ -290,35 +289,38 @@ export class SqliteStore {
     const order = entries.map((e) => ({ e, k: e.key.toString('latin1') }));
     order.sort((a, b) => a.e.ix - b.e.ix || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
     for (let n = 0; n < order.length; n++) entries[n] = order[n].e;
-    const params: unknown[] = new Array(ENTRY_BATCH * 3);
-    let i = 0;
-    for (; i + ENTRY_BATCH <= entries.length; i += ENTRY_BATCH) {
-      // a statement's entries are counted together when they belong to one tree (nearly always: entries are sorted by tree)
-      const sameTree = entries[i].ix === entries[i + ENTRY_BATCH - 1].ix;
-      let bytes = 0;
-      for (let j = 0; j < ENTRY_BATCH; j++) {
-        const e = entries[i + j];
-        params[3 * j] = e.ix;
-        params[3 * j + 1] = e.key;
-        params[3 * j + 2] = e.id;
-        bytes += e.key.length + e.id.length;
-      }
-      if (!sameTree) {
-        this.addEntryRows(entries, i, i + ENTRY_BATCH);
-        continue;
-      }
-      // INSERT OR IGNORE: should an entry already be there (not expected), which one is unknown: the tree is recounted when asked
-      if (this.addEntriesStmt.run(params).changes === ENTRY_BATCH) this.sizes.entriesChanged(entries[i].ix, ENTRY_BATCH, bytes);
-      else this.sizes.treeUnknown(entries[i].ix);
+    // Each tree's entries in statements of ENTRY_BATCH rows, its last few in one statement of their own size.
+    for (let start = 0; start < entries.length; ) {
+      const ix = entries[start].ix;
+      let end = start;
+      while (end < entries.length && entries[end].ix === ix) end++;
+      for (let i = start; i < end; i += ENTRY_BATCH) this.addEntryChunk(ix, entries, i, Math.min(i + ENTRY_BATCH, end));
+      start = end;
     }
-    this.addEntryRows(entries, i, entries.length);
   }
 
-  private addEntryRows(entries: { ix: number; key: Buffer; id: string }[], from: number, to: number): void {
-    for (let i = from; i < to; i++) {
-      const e = entries[i];
-      if (this.addEntryStmt.run(e.ix, e.key, e.id).changes > 0) this.sizes.entriesChanged(e.ix, 1, e.key.length + e.id.length);
+  /** One multi-row INSERT OR IGNORE of entries[from, to) of tree `ix`; counted in the tree's kept figures. */
+  private addEntryChunk(ix: number, entries: { ix: number; key: Buffer; id: string }[], from: number, to: number): void {
+    const rows = to - from;
+    const params: unknown[] = new Array(rows * 3);
+    let bytes = 0;
+    for (let j = 0; j < rows; j++) {
+      const e = entries[from + j];
+      params[3 * j] = ix;
+      params[3 * j + 1] = e.key;
+      params[3 * j + 2] = e.id;
+      bytes += e.key.length + e.id.length;
     }
+    // Should an entry already be there (not expected), which one is unknown: the tree is recounted when asked.
+    if (this.addEntriesStatement(rows).run(params).changes === rows) this.sizes.entriesChanged(ix, rows, bytes);
+    else this.sizes.treeUnknown(ix);
+  }
+
+  /** `INSERT OR IGNORE` of `rows` entries in one statement, prepared once per size. */
+  private addEntriesStatement(rows: number): Statement {
+    let stmt = this.addEntriesStmts[rows];
+    if (!stmt) this.addEntriesStmts[rows] = stmt = this.db.prepare(`INSERT OR IGNORE INTO index_entries (ix, key, id) VALUES ${Array(rows).fill('(?, ?, ?)').join(', ')}`);
+    return stmt;
   }
 
   removeIndexEntry(ix: number, key: Buffer, id: string): void {
