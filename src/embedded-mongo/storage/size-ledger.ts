@@ -46,7 +46,8 @@ export class SizeLedger {
     this.readCollection = db.prepare('SELECT n, bytes FROM document_counts WHERE ns = ?');
     this.countCollection = db.prepare('SELECT count(*) AS n, coalesce(sum(length(body)), 0) AS bytes FROM documents WHERE ns = ?');
     this.putCollection = db.prepare('INSERT OR REPLACE INTO document_counts (ns, n, bytes) VALUES (?, ?, ?)');
-    this.addCollection = db.prepare('UPDATE document_counts SET n = n + ?, bytes = bytes + ? WHERE ns = ? AND bytes IS NOT NULL');
+    // bytes still NULL (an older file) stays NULL: counted when first asked, while the count is kept as before
+    this.addCollection = db.prepare('UPDATE document_counts SET n = n + ?, bytes = bytes + ? WHERE ns = ?');
     this.readTree = db.prepare('SELECT entries AS n, entry_bytes AS bytes FROM index_trees WHERE ix = ?');
     this.countTree = db.prepare('SELECT count(*) AS n, coalesce(sum(length(key) + length(id)), 0) AS bytes FROM index_entries WHERE ix = ?');
     this.putTree = db.prepare('UPDATE index_trees SET entries = ?, entry_bytes = ? WHERE ix = ?');
@@ -60,6 +61,12 @@ export class SizeLedger {
 
   entriesChanged(ix: number, n: number, bytes: number): void {
     addTo(this.trees, ix, n, bytes);
+  }
+
+  /** Documents in a collection (the open transaction's changes included): a kept count is enough, bytes or not. */
+  count(ns: string): number {
+    const kept = this.readCollection.get(ns) as { n: number; bytes: number | null } | undefined;
+    return kept ? kept.n + (this.documents.get(ns)?.n ?? 0) : this.collection(ns).n;
   }
 
   /** Documents and bytes of a collection, the open transaction's changes included. */

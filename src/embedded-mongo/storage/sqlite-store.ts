@@ -238,7 +238,7 @@ export class SqliteStore {
 
   /** Documents in a collection, from the kept figures (document_counts): nothing is scanned. */
   countDocuments(ns: string): number {
-    return this.sizes.collection(ns).n;
+    return this.sizes.count(ns);
   }
 
   /** BSON bytes of a collection's documents, kept like its count. */
