@@ -10,12 +10,17 @@ export class RenderGate {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
   private head = 0;
+  /** Since start: the most renders that ran at once, and how many renders had to wait their turn. */
+  private mostRunning = 0;
+  private waited = 0;
 
   constructor(private readonly limit: number) {}
 
   async run<T>(render: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
+    if (this.running >= this.limit) {
+      this.waited++;
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else this.mostRunning = Math.max(this.mostRunning, ++this.running);
     try {
       return await render();
     } finally {
@@ -23,9 +28,14 @@ export class RenderGate {
     }
   }
 
-  /** Renders running and waiting (for tests and diagnostics). */
+  /** Renders running and waiting now (for tests and diagnostics). */
   get load(): { running: number; waiting: number } {
     return { running: this.running, waiting: this.waiting.length - this.head };
+  }
+
+  /** The most renders that ran at once and how many waited, since start (for tests and diagnostics). */
+  get history(): { mostRunning: number; waited: number } {
+    return { mostRunning: this.mostRunning, waited: this.waited };
   }
 
   /** Hands the slot to the next in line (the count stays), or frees it. */
