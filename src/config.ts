@@ -181,6 +181,7 @@ const envSchema = z.object({
   PUBLISHING_WORKER_ENABLED: bool.default(true),
   PUBLISHING_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   PUBLISHING_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  PUBLISHING_IDLE_POLL_MS: z.coerce.number().int().min(500).max(60_000).default(8_000),
 
   /** Footer and share-card defaults until an admin changes them (PUT /api/admin/site-settings, console 系统管理 → 站点信息). */
   SITE_NAME: z.string().trim().min(1).max(30).default('人大代表在行动'),
@@ -261,7 +262,7 @@ export interface Config {
     aliyun: { accessKeyId?: string; accessKeySecret?: string };
   };
   meetings: { reminderOffsetsMs: number[]; rsvpTokenSecret?: string };
-  publishing: { workerEnabled: boolean; leaseMs: number; concurrency: number };
+  publishing: { workerEnabled: boolean; leaseMs: number; concurrency: number; idlePollMs: number };
   suggestions: {
     deadlineMonths: number;
     hardDeadlineMonths: number;
@@ -396,7 +397,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       aliyun: { accessKeyId: e.ALIYUN_ACCESS_KEY_ID, accessKeySecret: e.ALIYUN_ACCESS_KEY_SECRET },
     },
     meetings: { reminderOffsetsMs: e.MEETING_REMINDER_OFFSETS, rsvpTokenSecret: e.RSVP_TOKEN_SECRET },
-    publishing: { workerEnabled: e.PUBLISHING_WORKER_ENABLED, leaseMs: e.PUBLISHING_LEASE_MS, concurrency: e.PUBLISHING_CONCURRENCY },
+    publishing: { workerEnabled: e.PUBLISHING_WORKER_ENABLED, leaseMs: e.PUBLISHING_LEASE_MS, concurrency: e.PUBLISHING_CONCURRENCY, idlePollMs: e.PUBLISHING_IDLE_POLL_MS },
     suggestions: {
       deadlineMonths: e.SUGGESTION_DEADLINE_MONTHS,
       hardDeadlineMonths: e.SUGGESTION_HARD_DEADLINE_MONTHS,

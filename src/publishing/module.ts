@@ -53,6 +53,8 @@ export function publishingModule(services: Services): FeatureModule {
     leaseMs: config.publishing.leaseMs,
     concurrency: config.publishing.concurrency,
     pollMs: 500,
+    // Another instance's expired lease is taken over within a third of the lease, as before the idle backoff.
+    idlePollMs: Math.min(config.publishing.idlePollMs, Math.max(500, Math.floor(config.publishing.leaseMs / 3))),
     publicBaseUrl: config.publicBaseUrl,
     channels,
     planner,

@@ -37,6 +37,13 @@ export interface WorkerDeps {
   leaseMs: number;
   concurrency: number;
   pollMs: number;
+  /**
+   * Longest wait between polls once they keep finding nothing (each empty poll doubles the wait from pollMs): an idle
+   * service asks the database a few times a minute, not several times a second. New work wakes the worker at once
+   * (a publication created or coming due, a batch committed); only retries coming due and other instances' expired
+   * leases wait for a poll. Default: pollMs (no backoff).
+   */
+  idlePollMs?: number;
   publicBaseUrl: string;
   channels: Map<ChannelName, Channel>;
   planner: PlannerDeps;
@@ -55,6 +62,10 @@ export class PublishingWorker {
   private ticking = false;
   private again = false;
   private running = false;
+  /** Polls in a row that claimed nothing (the next waits longer); any work or wake() starts over. */
+  private emptyPolls = 0;
+  /** Deliveries launched since start (a tick compares it to tell whether it found work). */
+  private claimed = 0;
   private readonly cache = new Map<string, { at: number; pub: PublicationDoc; content?: PublishableContent }>();
   private readonly rollups: RollupScheduler;
   /** performance.now() of the last pass over planning, interrupted and pending work; a freed slot only claims. */
@@ -81,6 +92,7 @@ export class PublishingWorker {
   /** Look for work now (a publication was just created or became due). */
   wake(): void {
     this.fullPassWanted = true;
+    this.emptyPolls = 0;
     this.wakeForSlot();
   }
 
@@ -113,6 +125,7 @@ export class PublishingWorker {
     this.ticking = true;
     this.again = false;
     const { deps } = this;
+    const claimedBefore = this.claimed;
     try {
       const full = this.fullPassWanted || performance.now() - this.lastFullPass >= deps.pollMs;
       if (full) {
@@ -146,7 +159,7 @@ export class PublishingWorker {
       this.ticking = false;
       if (this.running) {
         clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.tick(), this.again ? 0 : deps.pollMs);
+        this.timer = setTimeout(() => void this.tick(), this.again ? 0 : this.nextPollMs(claimedBefore));
       }
     }
   }
@@ -175,7 +188,19 @@ export class PublishingWorker {
     if (planned) this.wake();
   }
 
+  /** The wait before the next poll: pollMs after one that found work, doubling per empty one up to idlePollMs. */
+  private nextPollMs(claimedBefore: number): number {
+    const { pollMs, idlePollMs = pollMs } = this.deps;
+    if (this.claimed !== claimedBefore || this.planning) {
+      this.emptyPolls = 0;
+      return pollMs;
+    }
+    this.emptyPolls = Math.min(this.emptyPolls + 1, 16);
+    return Math.min(idlePollMs, pollMs * 2 ** this.emptyPolls);
+  }
+
   private launch(d: DeliveryDoc, work: () => Promise<void>): void {
+    this.claimed++;
     // Keep the lease while the provider call runs (uploads and large batches can be slow).
     const heartbeat = setInterval(() => {
       renewLease(d._id, this.deps.owner, this.deps.leaseMs).catch(() => {});

@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { loadAssets } from './assets';
 import { PageCache } from './page-cache';
 import { ViewCounter } from './view-counter';
+import { RenderGate } from './render-gate';
 import { ALL_PAGES_TAG, InvalidationRelay } from './invalidation-relay';
 import { cachedPageFrontLane, installSiteRuntime, renderNotFound, type SiteRuntime } from './runtime';
 import { followUpTags, immediateTags } from './change-tags';
@@ -23,6 +24,8 @@ import { loadSiteSettings, SETTINGS_TAG } from './settings';
 import { siteSettingsApi } from './settings-api';
 
 export const VIEW_FLUSH_MS = 2_000;
+/** Page renders at once per instance (see render-gate.ts): enough to keep the database and both cores busy. */
+const RENDERS_AT_ONCE = 4;
 
 export interface SiteModule extends FeatureModule {
   runtime: SiteRuntime;
@@ -67,7 +70,7 @@ export function siteModule(services: Services): SiteModule {
   const cache = new PageCache({ maxBytes: services.config.pageCacheBytes });
   const views = new ViewCounter(log, () => clock.now());
   const defaults = services.config.site;
-  const runtime: SiteRuntime = { publicBaseUrl: services.config.publicBaseUrl, settings: { ...defaults }, assets: loadAssets(), cache, views, now: () => clock.now() };
+  const runtime: SiteRuntime = { publicBaseUrl: services.config.publicBaseUrl, settings: { ...defaults }, assets: loadAssets(), cache, views, renders: new RenderGate(RENDERS_AT_ONCE), now: () => clock.now() };
   installSiteRuntime(runtime);
   /** New settings: read them, then drop every page (pages begun before the drop are not stored). */
   const reloadSettings = async () => {

@@ -56,6 +56,9 @@ export class PageCache {
       // copies of a page are each about a fifth to a quarter of it).
       sizeCalculation: (page) => page.body.length + (page.compressible ? Math.ceil(page.body.length / 2) : 0) + 512,
       ttl: options.defaultTtlMs ?? 10 * 60_000,
+      // Expiry judged against a clock read at most once a second (lru-cache's default, 1 ms, arms a timer per
+      // millisecond of traffic): lifetimes here are a minute or more.
+      ttlResolution: 1000,
       // Keep the tag index in step with whatever leaves the cache (eviction, expiry, replacement, deletion).
       dispose: (page, key) => this.unindex(key, page.tags),
     });

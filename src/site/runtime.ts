@@ -15,6 +15,7 @@ import { sendPage, writePage } from './conditional';
 import { strongEtag, type CachedPage, type PageCache } from './page-cache';
 import { isCompressible } from './compression';
 import type { ViewCounter } from './view-counter';
+import type { RenderGate } from './render-gate';
 import { renderTemplate } from './views';
 import type { QueryParam, QuerySource } from './paging';
 import { footerView, type SiteSettings } from './settings';
@@ -27,6 +28,8 @@ export interface SiteRuntime {
   assets: SiteAssets;
   cache: PageCache;
   views: ViewCounter;
+  /** Bounds the renders running at once (cache misses). */
+  renders: RenderGate;
   now(): Date;
 }
 
@@ -182,7 +185,7 @@ export function cachedPage(options: CachedPageOptions, build: (ctx: AppContext) 
 /** Builds a page, and keeps it when its builder allows and nothing it shows changed meanwhile; null: no such page. */
 async function renderAndStore(ctx: AppContext, key: string, query: QueryParams, startedAt: number, build: (ctx: AppContext) => Promise<PageResult | null>): Promise<CachedPage | null> {
   const rt = siteRuntime();
-  const result = await build(ctx);
+  const result = await rt.renders.run(() => build(ctx));
   if (!result) return null;
   const body = Buffer.from(result.body, 'utf8');
   const contentType = result.contentType ?? 'text/html; charset=utf-8';

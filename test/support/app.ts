@@ -55,6 +55,8 @@ export async function startTestApp(options: { env?: Record<string, string>; cloc
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SCHEDULER_ENABLED: 'false',
     PUBLIC_BASE_URL: 'http://lianxin.test',
+    // Tests move their clock and expect retries coming due to be claimed at the old 500 ms pace.
+    PUBLISHING_IDLE_POLL_MS: '500',
     ...options.env,
   });
   const service = await startService(config, { clock: options.clock, logger: options.logger });
