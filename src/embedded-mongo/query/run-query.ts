@@ -8,6 +8,7 @@ import { collatedPlan } from './collated-plan';
 import { geoIndexFor, nearRecords, type GeoIndexChoice } from './geo-plan';
 import { findNear, sortByDistance, type NearCondition } from './near';
 import { filterEqualities, planQuery } from './planner';
+import { pointQuery } from './point-query';
 import { parseSort, sortDocs, type SortField } from './sort';
 
 export interface QuerySpec {
@@ -35,6 +36,8 @@ function containsString(v: unknown): boolean {
 }
 
 export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryResult {
+  const point = coll && pointQuery(coll, spec);
+  if (point) return point;
   const collation = spec.collation ?? (coll?.options.collation as Document | undefined);
   const collator = collatorFor(collation);
   const { test, rest } = compileFilter(coll, spec.filter, collation);
