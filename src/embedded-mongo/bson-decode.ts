@@ -12,9 +12,14 @@ import { deserialize, Double, Int32, type Document } from 'bson';
 const BASE = { promoteLongs: false } as const;
 const TYPED = { promoteValues: false } as const;
 
+const BASE_UTF8 = { ...BASE, validation: { utf8: true } } as const;
+const TYPED_UTF8 = { ...TYPED, validation: { utf8: true } } as const;
+
 export function decodeDocument(bytes: Uint8Array, options: { validation?: { utf8: boolean } } = {}): Document {
-  if (!hasIntegralDouble(bytes)) return deserialize(bytes, { ...BASE, ...options });
-  return normalise(deserialize(bytes, { ...TYPED, ...options })) as Document;
+  // the wire's option (UTF-8 validated) and storage's (none) without building an options object per call
+  const utf8 = options.validation?.utf8 === true;
+  if (!hasIntegralDouble(bytes)) return deserialize(bytes, utf8 ? BASE_UTF8 : options.validation ? { ...BASE, ...options } : BASE);
+  return normalise(deserialize(bytes, utf8 ? TYPED_UTF8 : options.validation ? { ...TYPED, ...options } : TYPED)) as Document;
 }
 
 /** Int32 wrappers → numbers, doubles → numbers unless a number would re-serialise as int32. */

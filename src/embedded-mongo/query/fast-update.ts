@@ -16,16 +16,17 @@ export function fastUpdate(doc: Document, modifier: Document): Document | null |
   for (const [op, args] of Object.entries(modifier)) {
     if (!FAST_OPS.has(op) || !isPlainObject(args)) return undefined;
     for (const p of Object.keys(args)) {
-      if (p === '' || p.startsWith('_id') || p.includes('$') || p.split('.').some((s) => s === '' || /^\d+$/.test(s))) return undefined;
+      if (!plainPath(p)) return undefined;
       paths.push(p);
     }
   }
   // overlapping paths (a and a.b) are a conflict error that mingo reports
-  const sorted = [...paths].sort();
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1] || sorted[i].startsWith(sorted[i - 1] + '.')) return undefined;
+  if (paths.length > 1) {
+    const sorted = paths.sort();
+    for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1] || sorted[i].startsWith(sorted[i - 1] + '.')) return undefined;
+  }
 
   let next: Document | undefined;
-  const writable = () => (next ??= { ...doc });
   for (const [op, args] of Object.entries(modifier)) {
     for (const [path, arg] of Object.entries(args as Document)) {
       const parts = path.split('.');
@@ -50,7 +51,7 @@ export function fastUpdate(doc: Document, modifier: Document): Document | null |
         if (old !== undefined && typeRank(old) === typeRank(arg) && compareBson(old, arg) === 0 && sameShape(old, arg)) continue;
       }
       // copy-on-write down the path
-      let target = writable();
+      let target = (next ??= { ...doc });
       for (let i = 0; i < parts.length - 1; i++) {
         const child = target[parts[i]];
         const copy = isPlainObject(child) ? { ...child } : {};
@@ -63,6 +64,16 @@ export function fastUpdate(doc: Document, modifier: Document): Document | null |
     }
   }
   return next ?? null;
+}
+
+const NUMERIC_PART = /^\d+$/;
+
+/** A path of named fields: not empty, not `_id…`, no `$`, no empty or numeric (array index) part. */
+function plainPath(p: string): boolean {
+  if (p === '' || p.startsWith('_id') || p.includes('$')) return false;
+  if (!p.includes('.')) return !NUMERIC_PART.test(p);
+  for (const part of p.split('.')) if (part === '' || NUMERIC_PART.test(part)) return false;
+  return true;
 }
 
 /** compareBson treats 1 and 1.0 or {a:1,b:2} key order loosely; this keeps key order significant. */
