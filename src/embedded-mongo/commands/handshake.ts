@@ -1,7 +1,8 @@
 /** Connection handshake and server-introspection commands drivers, mongosh and Compass send at connect. */
 import os from 'node:os';
-import { UUID, type Document } from 'bson';
+import { serialize, UUID, type Document } from 'bson';
 import { CommandError } from '../errors';
+import { RawReply } from '../cursors';
 import { MAX_MESSAGE_SIZE } from '../wire/framing';
 import { MAX_BSON_SIZE } from '../storage/collection';
 import { helloAuthFields } from '../auth/commands';
@@ -30,7 +31,9 @@ function hello(ctx: CommandContext, cmd: Document, legacy: boolean): Document {
   return reply;
 }
 
-const ok = () => ({ ok: 1 });
+// encoded once: ping and the session no-ops answer with the same bytes
+const OK_REPLY = new RawReply(Buffer.from(serialize({ ok: 1 })));
+const ok = () => OK_REPLY;
 
 function buildInfo(): Document {
   return {

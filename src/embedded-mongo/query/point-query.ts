@@ -50,6 +50,16 @@ export function pointQuery(coll: Collection, spec: QuerySpec): QueryResult | und
   const limit = Math.abs(Math.trunc(Number(spec.limit ?? 0)) || 0);
   const { test } = compileFilter(coll, filter);
   const bound = { key: [value], inclusive: true };
+  if (limit > 0 && !index.multikey) {
+    // each entry is one document: the first `limit` are the answer when every one of them matches
+    const found: DocRecord[] = [];
+    const ids = index.first(bound, bound, limit);
+    for (const id of ids) {
+      const rec = coll.records.get(id);
+      if (rec && test(rec.doc)) found.push(rec);
+    }
+    if (found.length === ids.length) return { records: found, stage: 'IXSCAN', index: index.name, docsExamined: found.length, restFilter: filter };
+  }
   const seen = index.multikey ? new Set<string>() : undefined;
   const records: DocRecord[] = [];
   let examined = 0;

@@ -118,11 +118,12 @@ export class SizeLedger {
 
   /** Writes the open transaction's changes (just before COMMIT). Figures not kept yet stay so until first asked. */
   write(): void {
+    // an update that kept the document's size (an $inc) changes no figure: no row to write
     for (const [ns, d] of this.documents) {
-      if (this.addCollection.run(d.n, d.bytes, ns).changes === 0) this.collection(ns);
+      if ((d.n !== 0 || d.bytes !== 0) && this.addCollection.run(d.n, d.bytes, ns).changes === 0) this.collection(ns);
     }
     this.documents.clear();
-    for (const [ix, d] of this.trees) this.addTree.run(d.n, d.bytes, ix);
+    for (const [ix, d] of this.trees) if (d.n !== 0 || d.bytes !== 0) this.addTree.run(d.n, d.bytes, ix);
     this.trees.clear();
   }
 

@@ -378,6 +378,12 @@ export class SqliteStore {
     yield* stmt.pluck().iterate(ix, lower, upper) as Iterable<string>;
   }
 
+  /** The first `limit` document ids of index entries with lower <= key < upper, in key order (a point lookup: one read, no iterator). */
+  firstInIndex(ix: number, lower: Buffer, upper: Buffer, limit: number): string[] {
+    this.writePendingEntries();
+    return this.statement('first', 'SELECT id FROM index_entries WHERE ix = ? AND key >= ? AND key < ? ORDER BY key, id LIMIT ?').pluck().all(ix, lower, upper, limit) as string[];
+  }
+
   /** A cached prepared statement that is not in the middle of a scan (nested scans get their own). */
   private statement(name: string, sql: string): Statement {
     let pool = this.scanStmts.get(name);
