@@ -204,11 +204,11 @@ export class CollectionIndex {
     for (const id of this.tree.store.scanIndex(this.tree.ix, lower, upper, reverse)) yield { id };
   }
 
-  /** The ids of the first `limit` entries between two key prefixes, in index order. */
-  first(start: KeyBound | undefined, end: KeyBound | undefined, limit: number): string[] {
+  /** The id of the first entry between two key prefixes, in index order. */
+  first(start: KeyBound | undefined, end: KeyBound | undefined): string | undefined {
     const [lower, upper] = this.byteRange(start, end);
-    if (Buffer.compare(lower, upper) >= 0) return [];
-    return this.tree.store.firstInIndex(this.tree.ix, lower, upper, limit);
+    if (Buffer.compare(lower, upper) >= 0) return undefined;
+    return this.tree.store.firstInIndex(this.tree.ix, lower, upper);
   }
 
   /** The encoded keys (no document ids) between two key prefixes, in index order. */

@@ -50,15 +50,12 @@ export function pointQuery(coll: Collection, spec: QuerySpec): QueryResult | und
   const limit = Math.abs(Math.trunc(Number(spec.limit ?? 0)) || 0);
   const { test } = compileFilter(coll, filter);
   const bound = { key: [value], inclusive: true };
-  if (limit > 0 && !index.multikey) {
-    // each entry is one document: the first `limit` are the answer when every one of them matches
-    const found: DocRecord[] = [];
-    const ids = index.first(bound, bound, limit);
-    for (const id of ids) {
-      const rec = coll.records.get(id);
-      if (rec && test(rec.doc)) found.push(rec);
-    }
-    if (found.length === ids.length) return { records: found, stage: 'IXSCAN', index: index.name, docsExamined: found.length, restFilter: filter };
+  if (limit === 1 && !index.multikey) {
+    // findOne: each entry is one document, so the first entry is the answer when it matches
+    const id = index.first(bound, bound);
+    const rec = id === undefined ? undefined : coll.records.get(id);
+    if (!rec) return { records: [], stage: 'IXSCAN', index: index.name, docsExamined: 0, restFilter: filter };
+    if (test(rec.doc)) return { records: [rec], stage: 'IXSCAN', index: index.name, docsExamined: 1, restFilter: filter };
   }
   const seen = index.multikey ? new Set<string>() : undefined;
   const records: DocRecord[] = [];

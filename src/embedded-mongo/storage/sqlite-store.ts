@@ -378,10 +378,10 @@ export class SqliteStore {
     yield* stmt.pluck().iterate(ix, lower, upper) as Iterable<string>;
   }
 
-  /** The first `limit` document ids of index entries with lower <= key < upper, in key order (a point lookup: one read, no iterator). */
-  firstInIndex(ix: number, lower: Buffer, upper: Buffer, limit: number): string[] {
+  /** The document id of the first index entry with lower <= key < upper (a point lookup: one step, no iterator). */
+  firstInIndex(ix: number, lower: Buffer, upper: Buffer): string | undefined {
     this.writePendingEntries();
-    return this.statement('first', 'SELECT id FROM index_entries WHERE ix = ? AND key >= ? AND key < ? ORDER BY key, id LIMIT ?').pluck().all(ix, lower, upper, limit) as string[];
+    return this.statement('scanAsc', 'SELECT id FROM index_entries WHERE ix = ? AND key >= ? AND key < ? ORDER BY key, id').pluck().get(ix, lower, upper) as string | undefined;
   }
 
   /** A cached prepared statement that is not in the middle of a scan (nested scans get their own). */
