@@ -1,0 +1,33 @@
+/**
+ * A bench script run as production runs the app: compiled, not under tsx. `compileAgainstDist(entry)` builds the
+ * server to dist/ (scripts/build-server.mjs, what `npm start` runs) and bundles the bench script into
+ * dist/bench/<name>.js with every import of src/ pointing at its compiled module in dist/ (so the app's modules are
+ * the very files `node dist/main.js` loads, once each) and packages left to node_modules. The bench script's own
+ * helpers (under scripts/) are bundled in.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { build, type Plugin } from 'esbuild';
+
+const root = path.resolve(__dirname, '../..');
+const src = path.join(root, 'src');
+const dist = path.join(root, 'dist');
+
+const appFromDist: Plugin = {
+  name: 'app-from-dist',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const file = path.resolve(args.resolveDir, args.path);
+      if (!file.startsWith(src + path.sep)) return undefined;
+      return { path: path.join(dist, path.relative(src, file)), external: true };
+    });
+  },
+};
+
+/** Compiles the server and the bench script; returns the compiled script's path. */
+export async function compileAgainstDist(entry: string): Promise<string> {
+  if (spawnSync(process.execPath, [path.join(root, 'scripts/build-server.mjs')], { stdio: 'ignore' }).status !== 0) throw new Error('npm run build failed');
+  const outfile = path.join(dist, 'bench', `${path.basename(entry, path.extname(entry))}.js`);
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', plugins: [appFromDist], logLevel: 'warning' });
+  return outfile;
+}
