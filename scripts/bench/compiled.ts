@@ -24,10 +24,20 @@ const appFromDist: Plugin = {
   },
 };
 
-/** Compiles the server and the bench script; returns the compiled script's path. */
-export async function compileAgainstDist(entry: string): Promise<string> {
+/** Compiles the server to dist/, as `npm start` does. */
+export function buildServer(): void {
   if (spawnSync(process.execPath, [path.join(root, 'scripts/build-server.mjs')], { stdio: 'ignore' }).status !== 0) throw new Error('npm run build failed');
+}
+
+/** Bundles a bench script against the compiled server (build it first); returns the compiled script's path. */
+export async function bundleAgainstDist(entry: string): Promise<string> {
   const outfile = path.join(dist, 'bench', `${path.basename(entry, path.extname(entry))}.js`);
   await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', plugins: [appFromDist], logLevel: 'warning' });
   return outfile;
+}
+
+/** Compiles the server and the bench script; returns the compiled script's path. */
+export async function compileAgainstDist(entry: string): Promise<string> {
+  buildServer();
+  return bundleAgainstDist(entry);
 }
