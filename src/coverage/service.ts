@@ -97,14 +97,14 @@ export async function chartByRegion(config: Config, scope: Scope, period: Period
         // A county of the same name in another city is not this city's.
         loadPlace({ level: 'county', name }, (g) => g.region.city === scope.name),
         // 件件有答复 is counted per place by the suggestions module: each part asks for its own.
-        suggestionAnswers({ level, name, counties: [name] }, period),
+        suggestionAnswers({ level, name, counties: [name] }, period, { list: false }),
       ]);
       const data = await loadPeriod(config, place, period, false);
       rows.push(chartFigures(computeFigures({ ...restrict(data, level, name), suggestions })));
     }
   } else {
     const data = await loadPeriod(config, await loadPlace(scope), period, false);
-    const answers = await Promise.all(names.map((name) => suggestionAnswers({ level, name, counties: data.townships.filter((t) => t.township === name).map((t) => t.county) }, period)));
+    const answers = await Promise.all(names.map((name) => suggestionAnswers({ level, name, counties: data.townships.filter((t) => t.township === name).map((t) => t.county) }, period, { list: false })));
     names.forEach((name, i) => rows.push(chartFigures(computeFigures({ ...restrict(data, level, name), suggestions: answers[i] }))));
   }
   return { scope, period: periodView(period), by: 'region', labels: names, series: toSeries(rows) };
