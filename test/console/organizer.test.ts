@@ -39,6 +39,8 @@ describe('console: organizer', function () {
       await page.locator('#m-deputies').focus();
       await page.locator('#m-deputies').pressSequentially(name);
       await page.getByRole('option', { name }).click();
+      // The pick is made (its tag shows) before the next name is typed into the cleared box.
+      await page.locator('.el-select:has(#m-deputies) .el-tag', { hasText: name }).waitFor();
     }
     await page.keyboard.press('Escape');
     await shoot(page, 'meeting-edit');
