@@ -3,9 +3,11 @@
  * server to dist/ (scripts/build-server.mjs, what `npm start` runs) and bundles the bench script into
  * dist/bench/<name>.js with every import of src/ pointing at its compiled module in dist/ (so the app's modules are
  * the very files `node dist/main.js` loads, once each) and packages left to node_modules. The bench script's own
- * helpers (under scripts/) are bundled in.
+ * helpers (under scripts/) are bundled in. `startEnv()` is the environment `npm start` sets for the service (the
+ * malloc settings in package.json's start script), for a bench process to run with it too.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
@@ -40,4 +42,10 @@ export async function bundleAgainstDist(entry: string): Promise<string> {
 export async function compileAgainstDist(entry: string): Promise<string> {
   buildServer();
   return bundleAgainstDist(entry);
+}
+
+/** The VAR=value assignments before `exec` in package.json's start script: what `npm start` adds to the environment. */
+export function startEnv(): Record<string, string> {
+  const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return Object.fromEntries([...(/^((?:\w+=\S+\s+)*)exec\b/.exec(start)?.[1] ?? '').matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
 }
