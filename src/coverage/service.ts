@@ -84,8 +84,8 @@ function toSeries(figureRows: ChartFigure[][]): Chart['series'] {
 
 /**
  * Rates of each part of the place (the counties of a city, the townships of a county). A city is taken one county
- * at a time (two in flight), so the process holds a county's rosters and attendance rather than the city's, and keeps
- * only each county's figures; a county is read once and cut into its townships.
+ * at a time, so the process holds one county's rosters and attendance rather than the city's, and keeps only each
+ * county's figures; a county is read once and cut into its townships.
  */
 export async function chartByRegion(config: Config, scope: Scope, period: Period): Promise<Chart> {
   const level = scope.level === 'city' ? 'county' : 'township';
@@ -102,12 +102,7 @@ export async function chartByRegion(config: Config, scope: Scope, period: Period
       const data = await loadPeriod(config, place, period, false);
       return chartFigures(computeFigures({ ...restrict(data, level, name), suggestions }));
     };
-    // Two counties at a time: one's queries wait on the engine while the other's figures are computed.
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < names.length; i = next++) rows[i] = await county(names[i]);
-    };
-    await Promise.all([worker(), worker()]);
+    for (const name of names) rows.push(await county(name));
   } else {
     const data = await loadPeriod(config, await loadPlace(scope), period, false);
     const answers = await Promise.all(names.map((name) => suggestionAnswers({ level, name, counties: data.townships.filter((t) => t.township === name).map((t) => t.county) }, period, { list: false })));
