@@ -18,15 +18,15 @@ interface Place {
   counties: string[];
 }
 
-/** The place's groups (those `keep` accepts, when given) and the townships they are in. */
-async function loadPlace(scope: Scope, keep?: (g: RosterGroup) => boolean): Promise<Place> {
-  const groups = keep ? (await rostersOf(scope)).filter(keep) : await rostersOf(scope);
-  // The townships come from the groups just read, rather than from a second pass over the same groups.
+/** The place's groups and the townships they are in (from the groups, rather than a second pass over them). */
+function placeOf(scope: Scope, groups: RosterGroup[]): Place {
   const seen = new Map<string, { county: string; township: string }>();
   for (const g of groups) if (g.region.township) seen.set(`${g.region.county ?? ''}|${g.region.township}`, { county: g.region.county ?? '', township: g.region.township });
   const townships = [...seen.values()].sort((a, b) => a.county.localeCompare(b.county, 'zh-CN') || a.township.localeCompare(b.township, 'zh-CN'));
   return { scope, groups, townships, counties: [...new Set(townships.map((t) => t.county))] };
 }
+
+const loadPlace = async (scope: Scope): Promise<Place> => placeOf(scope, await rostersOf(scope));
 
 /** The period's counts for the place; `answers: false` leaves out 件件有答复 (a chart asks for it part by part). */
 async function loadPeriod(config: Config, place: Place, period: Period, answers = true): Promise<CoverageData> {
@@ -92,17 +92,22 @@ export async function chartByRegion(config: Config, scope: Scope, period: Period
   const names = (await regionsOf(scope, level)).sort((a, b) => a.localeCompare(b, 'zh-CN'));
   const rows: ChartFigure[][] = [];
   if (level === 'county') {
-    const county = async (name: string): Promise<ChartFigure[]> => {
-      const [place, suggestions] = await Promise.all([
-        // A county of the same name in another city is not this city's.
-        loadPlace({ level: 'county', name }, (g) => g.region.city === scope.name),
+    // What does not depend on the county, once: the year's fund rates, the townships reached in any of the counties.
+    const [rates, reached] = await Promise.all([ratesInForce(config.activityFunds.defaultRates, period.year), townshipsReached(period, names)]);
+    for (const name of names) {
+      const part: Scope = { level: 'county', name };
+      const [groups, attendance, planned, suggestions] = await Promise.all([
+        rostersOf(part),
+        attendanceByDeputy(part, period),
+        plannedByGroup(part, period),
         // 件件有答复 is counted per place by the suggestions module: each part asks for its own (counts only).
         suggestionAnswers({ level, name, counties: [name] }, period, { list: false }),
       ]);
-      const data = await loadPeriod(config, place, period, false);
-      return chartFigures(computeFigures({ ...restrict(data, level, name), suggestions }));
-    };
-    for (const name of names) rows.push(await county(name));
+      // A county of the same name in another city is not this city's.
+      const place = placeOf(part, groups.filter((g) => g.region.city === scope.name));
+      const data: CoverageData = { scope: part, period, groups: place.groups, attendance, planned, townships: place.townships, reached, rates, suggestions: null };
+      rows.push(chartFigures(computeFigures({ ...restrict(data, level, name), suggestions })));
+    }
   } else {
     const data = await loadPeriod(config, await loadPlace(scope), period, false);
     const answers = await Promise.all(names.map((name) => suggestionAnswers({ level, name, counties: data.townships.filter((t) => t.township === name).map((t) => t.county) }, period, { list: false })));
