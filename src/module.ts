@@ -30,7 +30,7 @@ export interface FeatureModule {
   pageRouters?: RouterInstance<AppState>[];
   /**
    * Middleware run after request context, error shaping and security headers but before body parsing,
-   * authentication and routing — for answers that need none of those (the microsite's cached pages).
+   * authentication and routing — for answers that need none of those (the microsite's cached pages, the WeChat callback).
    */
   frontMiddleware?: ((ctx: AppContext, next: () => Promise<unknown>) => unknown)[];
   /**

@@ -44,8 +44,9 @@ export async function compileAgainstDist(entry: string): Promise<string> {
   return bundleAgainstDist(entry);
 }
 
-/** The VAR=value assignments before `exec` in package.json's start script: what `npm start` adds to the environment. */
+/** The variables package.json's start script sets (`exec env VAR=${VAR:-value} … node`): what `npm start` adds. */
 export function startEnv(): Record<string, string> {
   const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  return Object.fromEntries([...(/^((?:\w+=\S+\s+)*)exec\b/.exec(start)?.[1] ?? '').matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+  const assignments = /^exec\s+env\s+((?:\w+=\S+\s+)*)node\b/.exec(start)?.[1] ?? '';
+  return Object.fromEntries([...assignments.matchAll(/(\w+)=(?:\$\{\w+:-([^}]*)\}|(\S+))/g)].map((m) => [m[1], process.env[m[1]] ?? m[2] ?? m[3]]));
 }

@@ -1,6 +1,11 @@
 /**
  * Load test of the WeChat callback against /healthz, loopback only and bounded (about two minutes):
- *   npm run bench:wechat [-- --messages 5000 --rounds 2 --concurrency 100 --mode safe|plain --cpu-prof DIR]
+ *   npm run bench:wechat [-- --messages 5000 --rounds 2 --concurrency 100 --mode safe|plain --settle 20
+ *                             --cpu-prof DIR --glibc-tunables glibc.malloc.arena_max=2:…]
+ *   --cpu-prof DIR   the service's CPU profile of each measured phase alone (service-healthz, service-wechat-roundN),
+ *                    plus both processes' whole-life profiles (node --cpu-prof; the engine's is the smaller file)
+ *   --glibc-tunables GLIBC_TUNABLES for the service and its engine, to measure what the allocator keeps
+ *   BENCH_PERF=1     starts the service with --perf-basic-prof, for `perf record -e cpu-clock -g -p PID`
  *
  * The service runs as `npm start` runs it: compiled to dist/ (scripts/build-server.mjs), NODE_ENV=production, the
  * embedded engine in its own supervised process, a temporary DATA_DIR. Two bench-only additions: DB_COMMAND_METRICS=1
@@ -13,14 +18,17 @@
  * 2,000 followers; safe mode (AES, msg_signature) by default, as the account is configured; --mode plain for plain.
  * Every answer is checked (addressed to the sender, the right reply for its kind). The same number of GET /healthz
  * at the same concurrency is the baseline; both get a warm-up that is not measured.
- * Printed per phase: req/s, p50/p99, failures, service CPU µs per request (and the engine's), database commands per
- * request; memory: the service's RSS at start, after the warm-up, peak during the load, after each round (full GC).
+ * Printed per phase: req/s, p50/p99, failures, CPU µs per request of the service, the engine and this client (which
+ * shares the machine: on 2 cores the three together bound the rate), database commands per request; memory: the
+ * service's RSS, V8 heap in use and committed at start, after the warm-up, peak during the load, after each round
+ * (full GC) and `--settle` seconds after the load (V8 gives back unused pages in the background, not at once).
  */
 import http from 'node:http';
+import net from 'node:net';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
@@ -41,6 +49,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     mode: { type: 'string', default: 'safe' },
     'cpu-prof': { type: 'string' },
+    'glibc-tunables': { type: 'string' },
+    settle: { type: 'string', default: '20' },
   },
 });
 const MESSAGES = Math.min(Number(values.messages), 50_000);
@@ -89,6 +99,17 @@ function request(agent: http.Agent, port: number, method: string, urlPath: strin
   });
 }
 
+interface Memory {
+  rss: number;
+  /** V8 heap in use after a full GC. */
+  heap: number;
+  /** V8 heap committed (in use or not), of which the young generation's and the compiled code's spaces. */
+  heapCommitted: number;
+  newSpace: number;
+  codeSpace: number;
+  external: number;
+}
+
 /** The service under test: `npm start`'s compiled build, with the probe preloaded. */
 class Service {
   private constructor(
@@ -98,8 +119,8 @@ class Service {
   ) {}
 
   static async start(dataDir: string, cpuProfDir?: string): Promise<Service> {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+    const port = await freePort();
+    const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : process.env.BENCH_PERF ? ['--perf-basic-prof'] : [];
     const proc = spawn(process.execPath, ['--expose-gc', '--require', path.join(__dirname, 'wechat-probe.cjs'), ...prof, path.join(root, 'dist/main.js')], {
       cwd: root,
       env: {
@@ -115,6 +136,9 @@ class Service {
         WECHAT_TOKEN: TOKEN,
         ...(SAFE ? { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'benchSecretNotUsed000000', WECHAT_ENCODING_AES_KEY: AES_KEY } : {}),
         DB_COMMAND_METRICS: 'true',
+        // glibc's malloc settings (e.g. glibc.malloc.arena_max=2:glibc.malloc.trim_threshold=131072), to measure
+        // what the allocator keeps; printed with the figures when given.
+        ...(values['glibc-tunables'] ? { GLIBC_TUNABLES: values['glibc-tunables'] } : {}),
       },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
@@ -126,29 +150,41 @@ class Service {
     }
   }
 
-  private ask<T>(what: 'cpu' | 'mem'): Promise<T> {
+  /** One question to the probe over IPC; `answers` names the field of its reply. */
+  private ask<T>(question: unknown, answers: string): Promise<T> {
     return new Promise((resolve) => {
       const on = (m: Record<string, unknown>) => {
-        if (what in m || (what === 'mem' && 'rss' in m)) {
+        if (answers in m) {
           this.proc.off('message', on);
           resolve(m as T);
         }
       };
       this.proc.on('message', on);
-      this.proc.send(what);
+      this.proc.send(question as string);
     });
+  }
+
+  /** Starts the service's CPU profile of one phase (through the inspector, in the probe). */
+  async profileStart(): Promise<void> {
+    await this.ask('profile-start', 'profiling');
+  }
+
+  /** Stops it and writes the profile to `file`. */
+  async profileStop(file: string): Promise<void> {
+    await this.ask({ profileStopTo: file }, 'profiled');
   }
 
   /** User + system CPU time of the service process, µs. */
   async cpuUs(): Promise<number> {
-    const { cpu } = await this.ask<{ cpu: NodeJS.CpuUsage }>('cpu');
+    const { cpu } = await this.ask<{ cpu: NodeJS.CpuUsage }>('cpu', 'cpu');
     return cpu.user + cpu.system;
   }
 
-  /** RSS and V8 heap in use after a full GC, MB. */
-  async memory(): Promise<{ rss: number; heap: number }> {
-    const m = await this.ask<{ rss: number; heapUsed: number }>('mem');
-    return { rss: m.rss / 1048576, heap: m.heapUsed / 1048576 };
+  /** RSS, V8 heap in use and memory outside the heap (Buffers, ArrayBuffers) after a full GC, MB. */
+  async memory(): Promise<Memory> {
+    const m = await this.ask<{ rss: number; heapUsed: number; heapTotal: number; external: number; spaces: Record<string, number> }>('mem', 'rss');
+    const mb = (n: number | undefined) => (n ?? 0) / 1048576;
+    return { rss: mb(m.rss), heap: mb(m.heapUsed), heapCommitted: mb(m.heapTotal), newSpace: mb(m.spaces.new_space), codeSpace: mb(m.spaces.code_space), external: mb(m.external) };
   }
 
   enginePid(): number {
@@ -170,6 +206,17 @@ class Service {
       this.proc.kill('SIGTERM');
     });
   }
+}
+
+/** A port the OS says is free now (other sessions' servers share the machine). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
 }
 
 /** CPU time (user + system) of another process, µs, from /proc (clock ticks of 10 ms). */
@@ -200,16 +247,21 @@ interface Figure {
   failed: number;
   cpuUs: number;
   engineUs: number;
+  /** The bench's own CPU (signing, sealing, opening and checking every answer), µs per request. */
+  clientUs: number;
   commands: number;
   /** Commands per request by name, e.g. "insert 2.00, update 0.02". */
   byCommand: string;
   peakRss: number;
 }
 
-async function measure(label: string, service: Service, total: number, one: (i: number) => Promise<Outcome>): Promise<Figure> {
+async function measure(label: string, service: Service, total: number, one: (i: number) => Promise<Outcome>, profileTo?: string): Promise<Figure> {
   const enginePid = service.enginePid();
+  if (profileTo) await service.profileStart();
+  process.stderr.write(`${label}…\n`);
   const [cpu0, cmd0] = [await service.cpuUs(), await service.dbCommands()];
   const engine0 = procCpuUs(enginePid);
+  const client0 = process.cpuUsage();
   let peakRss = procRssMb(service.proc.pid!);
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, procRssMb(service.proc.pid!))), 100);
   const outcomes: Outcome[] = new Array(total);
@@ -221,9 +273,11 @@ async function measure(label: string, service: Service, total: number, one: (i: 
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const client = process.cpuUsage(client0);
   clearInterval(sampler);
   const engine1 = procCpuUs(enginePid);
   const [cpu1, cmd1] = [await service.cpuUs(), await service.dbCommands()];
+  if (profileTo) await service.profileStop(profileTo);
   const ms = outcomes.map((o) => o.ms).sort((a, b) => a - b);
   const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))];
   return {
@@ -235,6 +289,7 @@ async function measure(label: string, service: Service, total: number, one: (i: 
     failed: outcomes.filter((o) => !o.ok).length,
     cpuUs: (cpu1 - cpu0) / total,
     engineUs: (engine1 - engine0) / total,
+    clientUs: (client.user + client.system) / total,
     commands: [...cmd1].reduce((sum, [name, n]) => sum + n - (cmd0.get(name) ?? 0), 0) / total,
     byCommand: [...cmd1]
       .map(([name, n]) => [name, (n - (cmd0.get(name) ?? 0)) / total] as const)
@@ -286,7 +341,11 @@ async function main(): Promise<void> {
   if (spawnSync(process.execPath, [path.join(root, 'scripts/build-server.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lianxin-bench-wechat-'));
   const crypto = new WechatCrypto(APP_ID, AES_KEY);
-  const service = await Service.start(dataDir, values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined);
+  const profileDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const service = await Service.start(dataDir, profileDir);
+  /** The service's profile of one measured phase (only that phase: no start-up, seeding or warm-up). */
+  const phaseProfile = (name: string) => (profileDir ? path.join(profileDir, `service-${name}.cpuprofile`) : undefined);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let failures = 0;
   try {
@@ -357,39 +416,49 @@ async function main(): Promise<void> {
     await load(service, WARMUP, healthOne);
     await load(service, WARMUP, wechatOne);
     const warm = await service.memory();
-    const baseline = await measure('GET /healthz (baseline)', service, MESSAGES, healthOne);
+    const baseline = await measure('GET /healthz (baseline)', service, MESSAGES, healthOne, phaseProfile('healthz'));
     const rounds: Figure[] = [];
-    const after: { rss: number; heap: number }[] = [];
+    const after: Memory[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const f = await measure(`POST /wechat round ${round}`, service, MESSAGES, wechatOne);
+      const f = await measure(`POST /wechat round ${round}`, service, MESSAGES, wechatOne, phaseProfile(`wechat-round${round}`));
       rounds.push(f);
       failures += f.failed;
       after.push(await service.memory());
     }
 
+    // RSS once the load is over: V8 gives back the pages it no longer needs in the background after a while
+    // (its memory reducer), not at the full GC right after the last message.
+    const settleSeconds = Math.min(Number(values.settle), 120);
+    await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
+    const settled = await service.memory();
+
     const uptime = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`\nbench:wechat — ${new Date().toISOString()}, load average ${uptime}`);
     console.log(`${SAFE ? 'safe mode (AES)' : 'plain mode'}, ${CONCURRENCY} keep-alive connections, ${MESSAGES} requests per phase after ${WARMUP} of warm-up each; ` +
-      `npm start's build (NODE_ENV=production, engine in its own process); mix 40 % keyword hits, 30 % misses, 10 % subscribe, 5 % unsubscribe, 15 % menu clicks, 2 % retries\n`);
-    const cols = ['phase', 'req/s', 'of /healthz', 'p50 ms', 'p99 ms', 'failed', 'CPU µs/req', 'engine µs/req', 'db cmds/req'];
+      `npm start's build (NODE_ENV=production, engine in its own process${values['glibc-tunables'] ? `, GLIBC_TUNABLES=${values['glibc-tunables']}` : ''}); mix 40 % keyword hits, 30 % misses, 10 % subscribe, 5 % unsubscribe, 15 % menu clicks, 2 % retries\n`);
+    const cols = ['phase', 'req/s', 'of /healthz', 'p50 ms', 'p99 ms', 'failed', 'CPU µs/req', 'engine µs/req', 'client µs/req', 'db cmds/req'];
     console.log(cols.map((c, i) => (i ? c.padStart(14) : c.padEnd(26))).join(''));
     for (const f of [baseline, ...rounds]) {
-      const cells = [f.label, f.rate.toFixed(0), `${((100 * f.rate) / baseline.rate).toFixed(1)} %`, f.p50.toFixed(1), f.p99.toFixed(1), String(f.failed), f.cpuUs.toFixed(0), f.engineUs.toFixed(0), f.commands.toFixed(2)];
+      const cells = [f.label, f.rate.toFixed(0), `${((100 * f.rate) / baseline.rate).toFixed(1)} %`, f.p50.toFixed(1), f.p99.toFixed(1), String(f.failed), f.cpuUs.toFixed(0), f.engineUs.toFixed(0), f.clientUs.toFixed(0), f.commands.toFixed(2)];
       console.log(cells.map((c, i) => (i ? c.padStart(14) : c.padEnd(26))).join(''));
     }
     for (const f of rounds) console.log(`${f.label}: database commands per message: ${f.byCommand || 'none'}`);
     const worst = Math.min(...rounds.map((f) => f.rate)) / baseline.rate;
     console.log(`\nthroughput: ${(100 * worst).toFixed(1)} % of /healthz (goal ≥ 50 %: ${worst >= 0.5 ? 'met' : 'not met'}); ` +
-      `CPU per message ${(rounds.reduce((s, f) => s + f.cpuUs, 0) / rounds.length / baseline.cpuUs).toFixed(1)}× /healthz's`);
-    const mem = (m: { rss: number; heap: number }) => `${m.rss.toFixed(0)} MB (heap ${m.heap.toFixed(0)})`;
+      `service CPU per message ${(rounds.reduce((s, f) => s + f.cpuUs, 0) / rounds.length / baseline.cpuUs).toFixed(1)}× /healthz's ` +
+      `(/healthz's share by CPU: ${((100 * baseline.cpuUs) / (rounds.reduce((s, f) => s + f.cpuUs, 0) / rounds.length)).toFixed(0)} %, goal ≥ 50 %); ` +
+      `all three processes (service + engine + this client) ${(rounds.reduce((s, f) => s + f.cpuUs + f.engineUs + f.clientUs, 0) / rounds.length).toFixed(0)} µs per message against ${(baseline.cpuUs + baseline.engineUs + baseline.clientUs).toFixed(0)} for /healthz on ${cpus().length} cores`);
+    const mem = (m: Memory) =>
+      `${m.rss.toFixed(0)} MB (heap ${m.heap.toFixed(0)} in use of ${m.heapCommitted.toFixed(0)} committed: new space ${m.newSpace.toFixed(0)}, code ${m.codeSpace.toFixed(0)}; external ${m.external.toFixed(0)})`;
     console.log(`service RSS after a full GC: at start ${mem(start)}, after warm-up ${mem(warm)}, ` +
       after.map((m, i) => `after round ${i + 1} ${mem(m)}`).join(', ') + `; peak during the rounds ${Math.max(...rounds.map((f) => f.peakRss)).toFixed(0)} MB`);
-    const last = after[after.length - 1];
+    console.log(`after ${settleSeconds} s without load: ${mem(settled)}`);
+    const last = settled;
     const grew = last.rss - warm.rss;
     const sign = (mb: number) => `${mb >= 0 ? '+' : ''}${mb.toFixed(0)} MB`;
-    console.log(`RSS after ${MESSAGES * ROUNDS} messages vs after warm-up: ${sign(grew)} (goal: back to its start, within 10 %: ${grew <= warm.rss * 0.1 ? 'met' : 'not met'}); ` +
+    console.log(`RSS ${settleSeconds} s after ${MESSAGES * ROUNDS} messages vs after warm-up: ${sign(grew)}, vs at start ${sign(last.rss - start.rss)} (goal: back to its start, within 10 %: ${last.rss - start.rss <= start.rss * 0.1 ? 'met' : 'not met'}); ` +
       `V8 heap in use ${sign(last.heap - warm.heap)} (retained by the app's objects)` +
-      (after.length > 1 ? `; RSS in the last round alone ${sign(last.rss - after[after.length - 2].rss)}` : '') +
+      (after.length > 1 ? `; RSS in the last round alone ${sign(after[after.length - 1].rss - after[after.length - 2].rss)}` : '') +
       `; engine process ${procRssMb(service.enginePid()).toFixed(0)} MB`);
     console.log(failures === 0 ? 'every answer was checked and right' : `${failures} answers were wrong or missing`);
   } finally {

@@ -1,13 +1,36 @@
 // Bench-only probe, preloaded into the service by bench:wechat (`node --expose-gc --require …`): over the IPC channel
-// it answers with the process's CPU time and, after a full GC, its memory. The service's own code is untouched.
+// it answers with the process's CPU time and, after a full GC, its memory; with `--cpu-prof` it also profiles the
+// measured phases alone (start/stop around each phase, through the inspector). The service's own code is untouched.
 'use strict';
 if (process.send) {
+  let session;
   process.on('message', (m) => {
     if (m === 'cpu') process.send({ cpu: process.cpuUsage() });
     if (m === 'mem') {
       if (global.gc) global.gc();
-      const { rss, heapUsed } = process.memoryUsage();
-      process.send({ rss, heapUsed });
+      const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+      // What V8 keeps committed per space (new space grows under allocation pressure and is not given back at once).
+      const spaces = Object.fromEntries(process.getBuiltinModule('node:v8').getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+      process.send({ rss, heapUsed, heapTotal, external, arrayBuffers, spaces });
+    }
+    if (m === 'profile-start') {
+      const inspector = process.getBuiltinModule('node:inspector');
+      if (!session) {
+        session = new inspector.Session();
+        session.connect();
+      }
+      session.post('Profiler.enable', () => session.post('Profiler.start', () => process.send({ profiling: true })));
+    }
+    if (typeof m === 'object' && m && m.profileStopTo) {
+      session.post('Profiler.stop', (err, result) => {
+        try {
+          if (err) throw err;
+          process.getBuiltinModule('node:fs').writeFileSync(m.profileStopTo, JSON.stringify(result.profile));
+          process.send({ profiled: m.profileStopTo });
+        } catch (error) {
+          process.send({ profiled: false, error: String(error) });
+        }
+      });
     }
   });
   // The channel must not keep the service alive once it is asked to stop.

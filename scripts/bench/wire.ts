@@ -41,12 +41,12 @@ interface Measured {
 
 /** `rate`, plus CPU µs per operation of this process and of the server process. */
 async function measured(serverPid: number, ops: number, fn: (i: number) => Promise<unknown>): Promise<Measured> {
-  for (let i = 0; i < Math.min(300, ops); i++) await fn(i);
+  await rate(0, fn); // the warm-up alone (steady state: see rate), outside the CPU figures
   const c0 = process.cpuUsage();
   const s0 = cpuMicros(serverPid);
-  const r = await rate(ops, fn, 300);
+  const r = await rate(ops, fn, 0, 0);
   const c = process.cpuUsage(c0);
-  return { rate: r, clientUs: (c.user + c.system) / (ops + Math.min(300, ops)), serverUs: (cpuMicros(serverPid) - s0) / (ops + Math.min(300, ops)) };
+  return { rate: r, clientUs: (c.user + c.system) / ops, serverUs: (cpuMicros(serverPid) - s0) / ops };
 }
 
 const MINIMAL_RESPONDER = `

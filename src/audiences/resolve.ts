@@ -8,29 +8,38 @@ import { deputyRecipients } from './deputies';
 import { subscriberRecipients } from './subscribers';
 import { normalisePhone } from './phone';
 
-export interface ResolvedPhoneAudience {
-  recipients: AudienceRecipient[];
-  summary: { recipients: number; excludedOptedOut: number; invalid: number; duplicates: number; invalidSamples: string[] };
+export interface AudienceSummary {
+  recipients: number;
+  excludedOptedOut: number;
+  invalid: number;
+  duplicates: number;
+  invalidSamples: string[];
 }
 
 /** Which of these E.164 numbers must not receive messages (opt-outs kept by the SMS channel). */
 export type OptOutCheck = (phones: string[]) => Promise<Set<string>>;
 
-export type AudienceSummary = ResolvedPhoneAudience['summary'];
-
-export async function resolvePhoneAudience(spec: AudienceSpec, optedOut: OptOutCheck): Promise<ResolvedPhoneAudience> {
-  const recipients: AudienceRecipient[] = [];
+/**
+ * Counts an audience as a publication would reach it, and gives its first recipient (a sample of the text), without
+ * holding the recipients: a 10,000-deputy count reads them from the cursor and keeps only the numbers seen.
+ */
+export async function summarisePhoneAudience(spec: AudienceSpec, optedOut: OptOutCheck): Promise<{ summary: AudienceSummary; first?: AudienceRecipient }> {
+  let first: AudienceRecipient | undefined;
   const summary = await streamPhoneAudience(spec, optedOut, 1000, async (batch) => {
-    for (const r of batch) recipients.push(r);
+    first ??= batch[0];
   });
-  return { recipients, summary };
+  return { summary, first };
 }
 
+/** Numbers per opt-out query once the first batch has gone: fewer round trips than one per batch. */
+const OPT_OUT_CHUNK = 1000;
+
 /**
- * The same audience as `resolvePhoneAudience`, handed over in batches of `batchSize` (the last may be shorter) as
- * it is read: deputies and subscribers come from cursors, so only the numbers seen so far (for duplicates) and one
- * batch are held, whatever the audience's size. Opt-outs are checked a batch at a time. Numbers in `handedOver`
- * (already in batches written before: a resumed plan) count as recipients but are not handed over again.
+ * The audience's recipients, handed over in batches of `batchSize` (the last may be shorter) as it is read: deputies
+ * and subscribers come from cursors, so only the numbers seen so far (for duplicates) and about a thousand recipients
+ * are held, whatever the audience's size. Opt-outs are checked a thousand numbers at a time (the first batch's at
+ * once, so it goes out while the rest is read). Numbers in `handedOver` (already in batches written before: a resumed
+ * plan) count as recipients but are not handed over again.
  */
 export async function streamPhoneAudience(
   spec: AudienceSpec,
@@ -88,7 +97,8 @@ export async function streamPhoneAudience(
         continue;
       }
       unchecked.push({ ...r, phone });
-      if (unchecked.length >= size) {
+      // Opt-outs are asked in chunks of OPT_OUT_CHUNK numbers (one query each), the first batch's at once.
+      if (unchecked.length >= (count ? Math.max(size, OPT_OUT_CHUNK) : size)) {
         await check();
         await emit(false);
       }

@@ -129,7 +129,10 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
     const openStore = store;
     const openServer = server;
     const timers = [
-      setInterval(() => guard(log, 'sync', () => openStore.flushInBackground((err) => log('error', 'WAL fsync failed', { error: err.message }))), SYNC_INTERVAL_MS),
+      setInterval(() => {
+        guard(log, 'sync', () => openStore.flushInBackground((err) => log('error', 'WAL fsync failed', { error: err.message })));
+        guard(log, 'checkpoint', () => openStore.checkpointWhenIdle());
+      }, SYNC_INTERVAL_MS),
       setInterval(() => guard(log, 'ttl sweep', () => sweepExpired(engine)), TTL_INTERVAL_MS),
       setInterval(() => engine.cursors.reap(), CURSOR_REAP_INTERVAL_MS),
     ];

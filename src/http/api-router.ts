@@ -52,19 +52,27 @@ export class ApiRouter {
       if (def.body && !def.requestType && hasBody(ctx) && !ctx.is('application/json')) {
         throw new UnsupportedMediaTypeError('请求体必须是 application/json');
       }
-      const input = {
-        params: parsePart(def.params, ctx.params, 'params') as P,
-        query: parsePart(def.query, ctx.query, 'query') as Q,
-        body: parsePart(def.body, (ctx.request as { body?: unknown }).body, 'body') as B,
-      };
-      const result = await def.handler(ctx, input);
-      if (result !== undefined && ctx.body === undefined) ctx.body = result;
-      if (ctx.body === undefined && ctx.status === 404) ctx.status = 204;
+      await runHandler(def, ctx);
     }];
     // Koa-router's generic context types do not compose with our AppContext; the shapes are the same at run time.
     (this.router[def.method] as (path: string, ...mw: unknown[]) => void)(def.path, ...middleware);
     return this;
   }
+}
+
+/**
+ * Validates the request against the declaration and runs its handler. The router runs it after the access check;
+ * a module's front middleware may run a public route's declaration itself (the WeChat callback skips the routers).
+ */
+export async function runHandler<P, Q, B>(def: RouteDefinition<P, Q, B>, ctx: AppContext): Promise<void> {
+  const input = {
+    params: parsePart(def.params, ctx.params, 'params') as P,
+    query: parsePart(def.query, ctx.query, 'query') as Q,
+    body: parsePart(def.body, (ctx.request as { body?: unknown }).body, 'body') as B,
+  };
+  const result = await def.handler(ctx, input);
+  if (result !== undefined && ctx.body === undefined) ctx.body = result;
+  if (ctx.body === undefined && ctx.status === 404) ctx.status = 204;
 }
 
 function hasBody(ctx: AppContext): boolean {

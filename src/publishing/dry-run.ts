@@ -7,7 +7,7 @@ import type { ChannelName, ItemKind, PublishableContent, SmsNotificationKind } f
 import type { Config } from '../config';
 import type { Clock } from '../clock';
 import type { AudienceSpec } from '../audiences/types';
-import { resolvePhoneAudience } from '../audiences/resolve';
+import { summarisePhoneAudience } from '../audiences/resolve';
 import { loadSmsTemplates, optedOutAmong, renderSmsText } from '../channels/sms';
 import { clip, MassQuota, type QuotaStatus } from '../channels/wechat';
 import { subscribedFollowerCount } from '../wechat/followers/counts';
@@ -100,8 +100,8 @@ export async function dryRunPublication(input: DryRunInput, deps: { config: Conf
   if (input.channels.includes('sms')) {
     const notification = input.sms?.notification ?? 'news';
     const template = loadSmsTemplates(config.sms.templatesFile)[notification];
-    const resolved = await resolvePhoneAudience(input.audience, optedOutAmong);
-    const sample = resolved.recipients[0];
+    const resolved = await summarisePhoneAudience(input.audience, optedOutAmong);
+    const sample = resolved.first;
     // As the channel does: the page's link goes out as its short link for SMS.
     const smsContent = template.params.some((p) => p.name === 'link') && content.shortUrl ? { ...content, url: await content.shortUrl('sms') } : content;
     const values: Record<string, string> = {};

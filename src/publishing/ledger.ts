@@ -38,11 +38,12 @@ function leaseUntil(leaseMs: number) {
  */
 export async function claimDelivery(clock: Clock, owner: string, leaseMs: number): Promise<DeliveryDoc | null> {
   const now = clock.now();
-  return Delivery.findOneAndUpdate(
+  // Through the driver: every value is already in stored form, and this runs once per batch of a fan-out.
+  return (await Delivery.collection.findOneAndUpdate(
     { status: 'queued', nextAttemptAt: { $lte: now }, waitFor: null },
     { $set: { status: 'sending', lease: { owner, expiresAt: leaseUntil(leaseMs) }, lastAttemptAt: now, updatedAt: now }, $inc: { attempts: 1 } },
     { returnDocument: 'after', sort: { nextAttemptAt: 1 } },
-  ).lean();
+  )) as DeliveryDoc | null;
 }
 
 /** Claims a delivery whose worker stopped renewing its lease mid-send, to reconcile it with the provider. */

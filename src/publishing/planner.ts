@@ -136,7 +136,7 @@ async function committedSoFar(pub: PublicationDoc): Promise<CommittedPlan> {
   return plan;
 }
 
-/** Planned batches committed together once the first has gone: 10 SMS batches (2,000 numbers) at a time. */
+/** Planned batches committed together at most: 10 SMS batches (2,000 numbers) at a time. */
 const WRITE_EVERY = 10;
 
 /**
@@ -177,25 +177,37 @@ async function writeDeliveries(deps: PlannerDeps, pub: PublicationDoc, done: Com
   let docs: Array<Partial<DeliveryDoc>> = [];
   let lost = false;
   let commits = 0;
+  let flushes = 0;
   // lean: the documents are built complete here; hydrating thousands of recipient subdocuments would dominate planning.
-  const write = async () => {
-    if (!docs.length || lost) return;
-    const ids = docs.map((d) => d._id!);
-    await Delivery.insertMany(docs, { ordered: true, lean: true });
-    docs = [];
+  const commit = async (group: Array<Partial<DeliveryDoc>>) => {
+    if (lost) return;
+    await Delivery.insertMany(group, { ordered: true, lean: true });
     // Commit only while the plan is still ours: a planner that was too slow (its lease expired and another took
     // over, throwing away the planned batches and writing its own) must not queue what it wrote.
     if (!(await stillPlanning(deps, pub))) {
       lost = true;
       return;
     }
-    await Delivery.updateMany({ _id: { $in: ids }, status: 'planned' }, { $set: { status: 'queued', updatedAt: deps.clock.now() } });
+    await Delivery.updateMany({ _id: { $in: group.map((d) => d._id!) }, status: 'planned' }, { $set: { status: 'queued', updatedAt: deps.clock.now() } });
     commits += 1;
     if (followsMicrosite && commits > 1) await followMicrosite(deps.clock, pub._id);
     deps.onCommitted?.();
   };
-  // The first batch goes at once (sending starts while the audience is still being read), then ten at a time.
-  const full = () => docs.length >= (commits ? WRITE_EVERY : 1);
+  // One group is written while the next is read (never two at once, so groups commit in order); a failed write
+  // surfaces at the next flush or at the end.
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await writing;
+    if (!docs.length || lost) return;
+    const group = docs;
+    docs = [];
+    flushes += 1;
+    writing = commit(group);
+    writing.catch(() => undefined); // awaited later; not an unhandled rejection meanwhile
+  };
+  // The first batch goes at once (sending starts while the audience is still being read), then 2, 4, 8 and ten at a
+  // time: the worker has batches to claim early, and later commits cost few round trips per batch.
+  const full = () => docs.length >= Math.min(WRITE_EVERY, 2 ** flushes);
   let summary: PublicationDoc['audienceSummary'];
   for (const channel of ['microsite', 'wechat', 'weibo'] as const) {
     if (pub.channels.includes(channel) && !done.channels.has(channel)) docs.push(base(channel, 0));
@@ -213,7 +225,7 @@ async function writeDeliveries(deps: PlannerDeps, pub: PublicationDoc, done: Com
           recipients: batch.map((r) => ({ recipient: r.phone, name: r.name, params: r.params, ...(r.secret?.length ? { secret: r.secret } : {}), status: 'queued' as const })),
           recipientCount: batch.length,
         });
-        if (full()) await write();
+        if (full()) await flush();
       },
       done.smsNumbers,
     );
@@ -226,6 +238,7 @@ async function writeDeliveries(deps: PlannerDeps, pub: PublicationDoc, done: Com
       docs.push({ ...base('webhook', done.nextWebhookIndex + i), recipients: [{ recipient: p.partnerId, name: p.name, status: 'queued' as const }], recipientCount: 1 });
     });
   }
-  await write();
+  await flush();
+  await writing;
   return lost ? 'lost' : summary;
 }

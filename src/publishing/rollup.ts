@@ -33,29 +33,49 @@ export async function refreshPublication(publicationId: Types.ObjectId | string,
   );
 }
 
+interface RollupState {
+  timer?: NodeJS.Timeout;
+  running?: Promise<void>;
+  again: boolean;
+  /** The next roll-up should not wait for the interval (see request). */
+  urgent?: boolean;
+  lastAt: number;
+}
+
 /**
- * Roll-ups requested by the worker as its batches settle, coalesced per publication: a fan-out settling 50 batches
- * in a second recomputes its publication a few times, not 50 (each roll-up reads every delivery of it). The last
- * request is always followed by a roll-up that starts after it, so the final status is never missed; senders do not
- * wait for it. `flush()` waits for every roll-up requested so far (shutdown, tests).
+ * Roll-ups requested by the worker as its batches settle, coalesced per publication: at most one a second (the
+ * console's delivery page asks every 2 s), so a fan-out settling 50 batches in a second or two recomputes its
+ * publication two or three times, not 50 (each roll-up reads every delivery of it). The last request is always
+ * followed by a roll-up that starts after it, so the final status is never missed, and one the worker flags as
+ * possibly the last runs at once; senders do not wait for it. `flush()` waits for every roll-up requested so far (shutdown, tests).
  */
 export class RollupScheduler {
-  private readonly pending = new Map<string, { timer?: NodeJS.Timeout; running?: Promise<void>; again: boolean; lastAt: number }>();
+  private readonly pending = new Map<string, RollupState>();
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly clock: Clock,
     private readonly onError: (err: unknown, publicationId: string) => void,
-    private readonly minIntervalMs = 200,
+    private readonly minIntervalMs = 1000,
   ) {}
 
-  request(publicationId: Types.ObjectId | string): void {
+  /**
+   * `settling`: the caller believes this may be the publication's last open delivery (its queue is empty and it holds
+   * no other of its batches): the roll-up runs now rather than after the interval, so the final status is not late.
+   */
+  request(publicationId: Types.ObjectId | string, settling = false): void {
     const key = String(publicationId);
-    const state = this.pending.get(key) ?? { again: false, lastAt: 0 };
+    const state: RollupState = this.pending.get(key) ?? { again: false, lastAt: 0 };
     this.pending.set(key, state);
-    if (state.running || state.timer) {
+    if (settling) state.urgent = true;
+    if (state.running) {
       state.again = true;
       return;
+    }
+    if (state.timer) {
+      if (!settling) return;
+      clearTimeout(state.timer);
+      state.timer = undefined;
     }
     this.schedule(key, state);
   }
@@ -74,16 +94,17 @@ export class RollupScheduler {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  private schedule(key: string, state: { timer?: NodeJS.Timeout; running?: Promise<void>; again: boolean; lastAt: number }): void {
-    const wait = Math.max(0, state.lastAt + this.minIntervalMs - performance.now());
+  private schedule(key: string, state: RollupState): void {
+    const wait = state.urgent ? 0 : Math.max(0, state.lastAt + this.minIntervalMs - performance.now());
     state.timer = setTimeout(() => {
       state.timer = undefined;
       this.run(key, state);
     }, wait);
   }
 
-  private run(key: string, state: { timer?: NodeJS.Timeout; running?: Promise<void>; again: boolean; lastAt: number }): void {
+  private run(key: string, state: RollupState): void {
     state.again = false;
+    state.urgent = false;
     state.lastAt = performance.now();
     const p = refreshPublication(key, this.clock)
       .catch((err) => this.onError(err, key))

@@ -3,7 +3,7 @@
  * and more than SMS_CONFIRM_ABOVE recipients only with an admin's confirmation, which the publication records
  * (who, when, how many). Checked when a person asks for a publication, before anything is stored.
  */
-import { resolvePhoneAudience } from '../audiences/resolve';
+import { summarisePhoneAudience } from '../audiences/resolve';
 import type { AudienceSpec } from '../audiences/types';
 import { foreignLinks } from '../allowed-links';
 import { ForbiddenError, ValidationError } from '../errors';
@@ -31,7 +31,7 @@ export async function largeSendConfirmation(
   limit: number,
   request: { confirmed: boolean; user: { id: string; role: string }; now: Date },
 ): Promise<LargeSendConfirmation | undefined> {
-  const { summary } = await resolvePhoneAudience(audience, async () => new Set());
+  const { summary } = await summarisePhoneAudience(audience, async () => new Set());
   if (summary.recipients <= limit) return undefined;
   const details = [{ field: 'body.sms.confirmLargeSend', message: `${summary.recipients} recipients, more than ${limit}: an admin must confirm` }];
   if (request.user.role !== 'admin') {

@@ -63,6 +63,10 @@ export class PublishingWorker {
   /** Publications being planned, beside the sending: batches are claimed as the planner commits them. */
   private planning: Promise<void> | undefined;
   private readonly planner: PlannerDeps;
+  /** Deliveries this instance works on, by publication: a batch that settles with none beside it may be the last. */
+  private readonly inFlightOf = new Map<string, number>();
+  /** The last claim found no due delivery. */
+  private queueDrained = false;
 
   constructor(private readonly deps: WorkerDeps) {
     this.planner = { ...deps.planner, onCommitted: () => this.wakeForSlot() };
@@ -132,6 +136,7 @@ export class PublishingWorker {
       }
       while (this.running && this.inFlight.size < deps.concurrency) {
         const d = await claimDelivery(deps.clock, deps.owner, deps.leaseMs);
+        this.queueDrained = !d;
         if (!d) break;
         this.launch(d, () => this.send(d));
       }
@@ -175,11 +180,16 @@ export class PublishingWorker {
     const heartbeat = setInterval(() => {
       renewLease(d._id, this.deps.owner, this.deps.leaseMs).catch(() => {});
     }, Math.max(500, Math.floor(this.deps.leaseMs / 3)));
+    const key = String(d.publicationId);
+    this.inFlightOf.set(key, (this.inFlightOf.get(key) ?? 0) + 1);
     const p = work()
       .catch((err) => this.deps.logger.error({ err, deliveryId: String(d._id) }, 'delivery handling failed'))
       .finally(() => {
         clearInterval(heartbeat);
         this.inFlight.delete(p);
+        const left = (this.inFlightOf.get(key) ?? 1) - 1;
+        if (left) this.inFlightOf.set(key, left);
+        else this.inFlightOf.delete(key);
         this.wakeForSlot();
       });
     this.inFlight.add(p);
@@ -350,6 +360,9 @@ export class PublishingWorker {
       if (status === 'sent') await releaseFollowers(d.publicationId);
       else if (status === 'failed' || status === 'unknown') await blockFollowers(this.deps.clock, d.publicationId, reason ?? status);
     }
-    this.rollups.request(d.publicationId);
+    // Nothing being planned or queued here and no other batch of it in hand: possibly its last, so its status is
+    // rolled up at once rather than after the roll-up interval.
+    const maybeLast = !this.planning && this.queueDrained && (this.inFlightOf.get(String(d.publicationId)) ?? 0) <= 1;
+    this.rollups.request(d.publicationId, maybeLast);
   }
 }

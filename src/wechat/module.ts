@@ -48,11 +48,13 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
   const stopInvalidating = [events.on('item.changed', announce), events.on('media.changed', announce)];
   const replies = new ContentReplies(cachedReplyContent, config.publicBaseUrl, clock);
   const keywords = new KeywordService(clock, content, (at) => cacheVersion.changed(at));
+  // The menu's click replies follow the same stamp: a save on any instance is answered everywhere within a second.
+  const menu = new MenuService(clock, config.publicBaseUrl, allowedLinkHosts(config), (at) => cacheVersion.changed(at));
   cacheVersion.onChange(() => {
     cachedReplyContent.invalidate();
     keywords.dropCaches();
+    menu.dropCache();
   });
-  const menu = new MenuService(clock, config.publicBaseUrl, allowedLinkHosts(config));
   const handlers = new InboundHandlers({ clock, events, replies, keywords, followers, interactions, menu, extraTextHandlers: options.extraTextHandlers });
 
   const followUp: FollowUp = async (msg, reply) => {
@@ -69,10 +71,13 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
   };
   const processor = new InboundProcessor(handlers, followUp, clock, logger, { deadlineMs: options.deadlineMs ?? 4_000 });
 
+  const callback = callbackRoutes({ config, clock, metrics, processor, bodyLimitBytes: options.bodyLimitBytes });
+
   return {
     name: 'wechat',
+    frontMiddleware: [callback.frontPath],
     routers: [
-      callbackRoutes({ config, clock, metrics, processor, bodyLimitBytes: options.bodyLimitBytes }),
+      callback.router,
       adminRoutes({ keywords, followers, menu, scheduler, clock, api }),
       jssdkRoutes({ config, clock, logger, api }),
     ],

@@ -220,6 +220,38 @@ describe('embedded-mongo: CRUD through the official driver', () => {
       expect(err.writeErrors.map((w: { index: number }) => w.index)).to.deep.equal([1, 3]);
     });
 
+    it('reports a duplicate deep inside a large batch at its position, ordered and unordered, with index entries only for what was stored', async () => {
+      const c = db.collection('bulkLarge');
+      await c.createIndex({ k: 1 });
+      await c.insertOne({ _id: 150 as never, k: -1 });
+      const batch = () => Array.from({ length: 250 }, (_, i) => ({ _id: i, k: i })) as never[];
+      const ordered = await c.insertMany(batch()).catch((e) => e);
+      expect(ordered.result.insertedCount).to.equal(150);
+      expect(ordered.writeErrors.map((w: { index: number }) => w.index)).to.deep.equal([150]);
+      expect(await c.countDocuments({ k: { $gte: 0 } })).to.equal(150);
+      expect(await c.countDocuments()).to.equal(151);
+
+      const rest = Array.from({ length: 250 }, (_, i) => ({ _id: i, k: i })).concat([{ _id: 260, k: 260 }, { _id: 260, k: 261 }]) as never[];
+      const unordered = await c.insertMany(rest, { ordered: false }).catch((e) => e);
+      expect(unordered.result.insertedCount).to.equal(100); // 151..249 and the first 260
+      expect(unordered.writeErrors.length).to.equal(152); // 0..150 taken, then the second 260
+      expect(unordered.writeErrors.at(-1).index).to.equal(251);
+      expect(await c.find({ k: { $gte: 0 } }).sort({ k: 1 }).toArray()).to.have.length(250);
+      expect(await c.findOne({ _id: 260 as never })).to.deep.equal({ _id: 260, k: 260 });
+      expect(await c.countDocuments({ k: 261 })).to.equal(0);
+    });
+
+    it('an ordered batch reports the earlier of a duplicate and a document that cannot be stored', async () => {
+      const c = db.collection('bulkMixed');
+      await c.insertOne({ _id: 5 as never });
+      const docs = Array.from({ length: 10 }, (_, i) => ({ _id: i })) as unknown[];
+      docs[7] = { _id: [1, 2] }; // an array _id is refused
+      const err = await c.insertMany(docs as never[]).catch((e) => e);
+      expect(err.result.insertedCount).to.equal(5);
+      expect(err.writeErrors.map((w: { index: number; code: number }) => [w.index, w.code])).to.deep.equal([[5, 11000]]);
+      expect(await c.countDocuments()).to.equal(6);
+    });
+
     it('runs mixed bulkWrite operations', async () => {
       const c = db.collection('bulk3');
       const r = await c.bulkWrite([

@@ -191,7 +191,7 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
       await engine.stop();
     }
     const reopened = new Database(path.join(dir, 'engine.sqlite'));
-    expect(reopened.pragma('user_version', { simple: true })).to.equal(2);
+    expect(reopened.pragma('user_version', { simple: true })).to.equal(3);
     reopened.close();
   });
 
@@ -221,7 +221,34 @@ describe('embedded-mongo: durability and data-directory ownership (engine only; 
       await engine.stop();
     }
     const reopened = new Database(path.join(dir, 'engine.sqlite'));
-    expect(reopened.pragma('user_version', { simple: true })).to.equal(2);
+    expect(reopened.pragma('user_version', { simple: true })).to.equal(3);
+    reopened.close();
+  });
+
+  it("rebuilds a 2d index once for a data file whose keys were the pair's elements (format 2) (engine only)", async () => {
+    const dir = newDir();
+    let engine = await startEmbeddedMongo({ dbPath: dir });
+    let client = await MongoClient.connect(engine.uri);
+    await client.db('app').collection('desks').createIndex({ at: '2d' });
+    await client.db('app').collection('desks').insertMany([{ _id: 1, at: [10, 10] }, { _id: 2, at: [12, 11] }, { _id: 3, at: [-50, 100] }] as never[]);
+    await client.close();
+    await engine.stop();
+    const file = new Database(path.join(dir, 'engine.sqlite'));
+    file.pragma('user_version = 2');
+    file.prepare("DELETE FROM index_entries WHERE ix = (SELECT ix FROM index_trees WHERE name = 'at_2d')").run();
+    file.close();
+
+    engine = await startEmbeddedMongo({ dbPath: dir });
+    client = await MongoClient.connect(engine.uri);
+    try {
+      const near = await client.db('app').collection('desks').find({ at: { $near: [12, 12] } }).toArray();
+      expect(near.map((d) => d._id)).to.deep.equal([2, 1, 3]);
+    } finally {
+      await client.close();
+      await engine.stop();
+    }
+    const reopened = new Database(path.join(dir, 'engine.sqlite'));
+    expect(reopened.pragma('user_version', { simple: true })).to.equal(3);
     reopened.close();
   });
 

@@ -106,6 +106,40 @@ describe('embedded-mongo: geo queries through a 2dsphere index', function () {
     expect((await same({ loc: { $geoWithin: { $geometry: squares } } })).length).to.be.greaterThan(3);
   });
 
+  it('$geoIntersects with a Polygon or a Point goes through the index (explain) and matches the unindexed collection', async () => {
+    const same = async (filter: Document) => {
+      const a = ids(await indexed.find(filter).sort({ _id: 1 }).toArray());
+      expect(a).to.deep.equal(ids(await plain.find(filter).sort({ _id: 1 }).toArray()));
+      return a;
+    };
+    const [x, y] = centres[6];
+    const square = { type: 'Polygon', coordinates: [[[x, y], [x + 0.03, y], [x + 0.03, y + 0.03], [x, y + 0.03], [x, y]]] };
+    const inSquare = await same({ loc: { $geoIntersects: { $geometry: square } } });
+    expect(inSquare.length).to.be.greaterThan(3);
+    const plan = await indexed.find({ loc: { $geoIntersects: { $geometry: square } } }).explain('executionStats');
+    expect(planStages(plan)).to.include('IXSCAN');
+    expect(JSON.stringify(plan.queryPlanner.winningPlan)).to.contain('loc_2dsphere');
+    expect(plan.executionStats.totalDocsExamined).to.be.below(5 * inSquare.length + 20);
+    // a Point intersects the stations exactly there (GeoJSON or legacy pair)
+    const [id, c] = [...coords].find(([i]) => i % 7 === 0)!;
+    expect(await same({ loc: { $geoIntersects: { $geometry: pt(c[0], c[1]) } } })).to.deep.equal([id]);
+    const pointPlan = await indexed.find({ loc: { $geoIntersects: { $geometry: pt(c[0], c[1]) } } }).explain('executionStats');
+    expect(planStages(pointPlan)).to.include('IXSCAN');
+    expect(pointPlan.executionStats.totalDocsExamined).to.equal(1);
+  });
+
+  it('$geoIntersects with a Point still finds a stored polygon around it (the index keys vertices: such a query reads the collection)', async () => {
+    const areas = h.db.collection('areas');
+    await areas.createIndex({ shape: '2dsphere' });
+    const [x, y] = centres[7];
+    await areas.insertMany([
+      { _id: 1, shape: { type: 'Polygon', coordinates: [[[x - 0.1, y - 0.1], [x + 0.1, y - 0.1], [x + 0.1, y + 0.1], [x - 0.1, y + 0.1], [x - 0.1, y - 0.1]]] } },
+      { _id: 2, shape: pt(x + 0.5, y) },
+    ] as Document[]);
+    expect(ids(await areas.find({ shape: { $geoIntersects: { $geometry: pt(x, y) } } }).toArray())).to.deep.equal([1]);
+    expect(ids(await areas.find({ shape: { $geoIntersects: { $geometry: pt(x + 0.5, y) } } }).toArray())).to.deep.equal([2]);
+  });
+
   it('$geoNear through the index: query, limit and distances', async () => {
     const c = centres[4];
     const out = await indexed.aggregate([{ $geoNear: { near: pt(c[0], c[1]), distanceField: 'meters', query: { kind: 'k0' }, maxDistance: 5000 } }, { $limit: 10 }]).toArray();

@@ -258,6 +258,23 @@ describe('wechat admin', () => {
       expect((fake.state.menu as { button: Array<{ key?: string }> }).button[0].key).to.equal('CONTACT_US');
     });
 
+    it('a menu saved again answers the next click with the new reply, here at once and from another instance within about a second', async () => {
+      const menuWith = (text: string) => ({ button: [{ type: 'click', name: '办公时间', key: 'OFFICE_HOURS', reply: { type: 'text', text } }] });
+      expect((await app.request('PUT', '/api/admin/wechat/menu', { token: editor, body: menuWith('周一至周五 9:00-17:00') })).status).to.equal(200);
+      expect((await click('OFFICE_HOURS', 'oMenuEdit01'))?.Content).to.equal('周一至周五 9:00-17:00');
+      expect((await app.request('PUT', '/api/admin/wechat/menu', { token: editor, body: menuWith('周一至周六 8:30-17:30') })).status).to.equal(200);
+      expect((await click('OFFICE_HOURS', 'oMenuEdit02'))?.Content).to.equal('周一至周六 8:30-17:30');
+      // This instance's own announcement has been polled by now, and the menu is cached again by the click below.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect((await click('OFFICE_HOURS', 'oMenuEdit03'))?.Content).to.equal('周一至周六 8:30-17:30');
+      // What another instance's save writes: the menu, then the stamp every instance polls.
+      await WechatSetting.updateOne({ _id: 'menu' }, { $set: { value: menuWith('节假日休息'), updatedAt: new Date() } });
+      await WechatSetting.updateOne({ _id: 'replyCacheVersion' }, { $inc: { value: 1 }, $set: { updatedAt: new Date() } }, { upsert: true });
+      let n = 0;
+      // Well inside the 30 s the cache would otherwise keep the old menu.
+      await waitFor(async () => ((await click('OFFICE_HOURS', `oMenuEdit1${n++}`))?.Content === '节假日休息' ? true : undefined), 3000);
+    });
+
     it('refuses a click key that nothing would answer, naming the button', async () => {
       const bad = await app.request('PUT', '/api/admin/wechat/menu', { token: editor, body: { button: [{ type: 'click', name: '活动', key: 'EVENTS' }] } });
       expect(bad.status).to.equal(400);

@@ -114,20 +114,23 @@ export class SmsChannel implements Channel {
 
     const outcomes = new Map<string, RecipientOutcome>();
     const planned: Planned[] = [];
+    const wanted = new Set<string>();
     for (const r of sms.recipients) {
       const phone = normalizeChinaMobile(r.phone);
       if (!phone) {
         outcomes.set(`invalid:${r.phone}`, { recipient: r.phone, status: 'failed', errorCode: 'invalid_phone', errorMessage: `"${r.phone}"不是有效的中国大陆手机号` });
         continue;
       }
-      if (outcomes.has(phone) || planned.some((p) => p.phone === phone)) continue; // one text per number per delivery
+      if (outcomes.has(phone) || wanted.has(phone)) continue; // one text per number per delivery
       const values = personalValues(template, shared, r);
       if ('error' in values) outcomes.set(phone, { recipient: phone, status: 'failed', errorCode: 'sms_param_too_long', errorMessage: values.error });
-      else planned.push({ phone, values });
+      else {
+        planned.push({ phone, values });
+        wanted.add(phone);
+      }
     }
 
     // What earlier attempts of this delivery already did (one query: the delivery's batches).
-    const wanted = new Set(planned.map((p) => p.phone));
     const existing = new Map<string, RecordView>();
     // A first try has no records to read (the unique claim still guards against a concurrent attempt).
     if (!request.firstTry) for (const d of await deliveryRecords(request.deliveryId)) if (wanted.has(d.phone)) existing.set(d.phone, d);
@@ -318,10 +321,10 @@ export class SmsChannel implements Channel {
     const since = new Date(Math.min(dayStart.getTime(), now.getTime() - interval));
     // Both at once: two round trips' latency become one.
     const [optOutRows, recent] = await Promise.all([
-      SmsOptOutModel.find({ _id: { $in: phones } }).select('_id').lean(),
+      SmsOptOutModel.collection.find({ _id: { $in: phones } } as Record<string, unknown>, { projection: { _id: 1 } }).toArray(),
       recentTexts(phones, since, request.deliveryId, COUNTED),
     ]);
-    const optedOut = new Set(optOutRows.map((r) => r._id));
+    const optedOut = new Set(optOutRows.map((r) => r._id as unknown as string));
     const today = new Map<string, number>();
     const sameUntil = new Map<string, number>();
     for (const r of recent) {
@@ -460,9 +463,13 @@ function matchRecord(records: ProviderRecord[], deliveryId: string, handedAt: Da
 /** Groups numbers by identical values and cuts them to the provider's request sizes. */
 export function chunkForProvider(messages: ProviderMessage[], provider: Pick<SmsProvider, 'maxSameParams' | 'maxMixedParams'>): ProviderMessage[][] {
   const groups = new Map<string, ProviderMessage[]>();
+  const names = [...new Set(messages.flatMap((m) => Object.keys(m.values)))].sort();
   for (const m of messages) {
-    const key = JSON.stringify(Object.entries(m.values).sort(([a], [b]) => a.localeCompare(b)));
-    groups.set(key, [...(groups.get(key) ?? []), m]);
+    // The template's parameter names in one order: the values alone tell two messages apart.
+    const key = JSON.stringify(names.map((n) => m.values[n] ?? null));
+    const group = groups.get(key);
+    if (group) group.push(m);
+    else groups.set(key, [m]);
   }
   const chunks: ProviderMessage[][] = [];
   const singles: ProviderMessage[] = [];

@@ -11,7 +11,7 @@
  * Records written before this layout (`sms_messages`, one per number) are adopted at start-up
  * (`adoptLegacySmsRecords`), so a retry, a receipt or a frequency limit still sees what they say.
  */
-import mongoose, { Schema, type Types } from 'mongoose';
+import mongoose, { Schema, Types } from 'mongoose';
 import type { SmsNotificationKind } from '../types';
 import { SmsMessageModel, type SmsMessageDoc, type SmsMessageStatus } from './models';
 
@@ -135,9 +135,10 @@ export async function recentTexts(
   statuses: readonly SmsMessageStatus[],
 ): Promise<Array<{ phone: string; notification: string; attemptedAt: Date }>> {
   if (!phones.length) return [];
-  const batches = await SmsBatchModel.find({ 'r.p': { $in: phones }, attemptedAt: { $gte: since }, deliveryId: { $ne: exceptDeliveryId } })
-    .select('notification attemptedAt r.p r.s')
-    .lean();
+  // Through the driver (once per batch of a fan-out; the filter is in stored types already).
+  const batches = (await SmsBatchModel.collection
+    .find({ 'r.p': { $in: phones }, attemptedAt: { $gte: since }, deliveryId: { $ne: exceptDeliveryId } }, { projection: { notification: 1, attemptedAt: 1, 'r.p': 1, 'r.s': 1 } })
+    .toArray()) as unknown as Array<Pick<SmsBatchDoc, 'notification' | 'attemptedAt' | 'r'>>;
   const asked = new Set(phones);
   const counted = new Set(statuses);
   const out: Array<{ phone: string; notification: string; attemptedAt: Date }> = [];
@@ -169,11 +170,11 @@ export type BatchHeader = Pick<SmsBatchDoc, 'deliveryId' | 'notification' | 'pro
 export async function insertBatch(header: BatchHeader, entries: BatchEntry[]): Promise<SmsBatchDoc | null> {
   let rest = entries;
   for (let round = 0; rest.length && round < 5; round++) {
-    const doc = { ...header, v: 0, r: rest } as SmsBatchDoc;
+    const doc = { ...header, _id: new Types.ObjectId(), v: 0, r: rest } as SmsBatchDoc;
     try {
-      // lean: built complete here; skipping hydration and validation of up to 200 entries.
-      const [stored] = await SmsBatchModel.insertMany([doc], { lean: true });
-      return { ...doc, _id: (stored as unknown as SmsBatchDoc)._id };
+      // Through the driver: built complete here, so nothing to cast or validate in up to 200 entries.
+      await SmsBatchModel.collection.insertOne(doc);
+      return doc;
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
       // Some of these numbers were claimed meanwhile: they are the other attempt's.

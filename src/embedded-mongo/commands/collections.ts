@@ -6,6 +6,7 @@ import { splitNs, validateCollectionName } from '../storage/catalog';
 import { ID_INDEX_SPEC } from '../storage/collection';
 import { normaliseCollation } from '../query/collation';
 import { asDoc, asNumber, collectionArg, type CommandTable } from './types';
+import { databaseSizeOnDisk } from './stats';
 import { checkValidatorSpec } from './validation';
 import { isView, viewOptions } from './views';
 
@@ -73,10 +74,12 @@ export const collectionCommands: CommandTable = {
     run(ctx, cmd) {
       const filter = asDoc(cmd.filter, 'filter');
       const names = [...new Set([...SYSTEM_DATABASES, ...ctx.engine.catalog.databases()])].sort();
+      const factor = cmd.nameOnly === true ? 1 : ctx.engine.store.storageFactor();
       let dbs: Document[] = names.map((name) => {
+        if (cmd.nameOnly === true) return { name };
         // mongod's system databases always hold something (users, sessions, the startup log)
-        const size = ctx.engine.catalog.collections(name).reduce((n, c) => n + c.dataSize(), 0) + (SYSTEM_DATABASES.includes(name) ? 8192 : 0);
-        return cmd.nameOnly === true ? { name } : { name, sizeOnDisk: size, empty: size === 0 };
+        const size = databaseSizeOnDisk(ctx.engine, name, factor) + (SYSTEM_DATABASES.includes(name) ? 8192 : 0);
+        return { name, sizeOnDisk: size, empty: size === 0 };
       });
       if (filter && Object.keys(filter).length) dbs = new Query(filter).find(dbs).all() as Document[];
       if (cmd.nameOnly === true) return { databases: dbs, ok: 1 };

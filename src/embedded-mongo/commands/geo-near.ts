@@ -32,7 +32,7 @@ function geoKey(coll: Collection | undefined, key: unknown): string {
 
 export interface GeoNearRun {
   docs: Document[];
-  stage: 'GEO_NEAR_2DSPHERE' | 'COLLSCAN';
+  stage: 'GEO_NEAR_2DSPHERE' | 'GEO_NEAR_2D' | 'COLLSCAN';
   index?: string;
   docsExamined: number;
 }
@@ -59,7 +59,7 @@ export function runGeoNear(coll: Collection | undefined, spec: unknown, collatio
       return out;
     });
   const effectiveCollation = collation ?? (coll?.options.collation as Document | undefined);
-  const index = coll && geoIndexFor(coll, path, collatorFor(effectiveCollation) ? new Map() : filterEqualities(query));
+  const index = coll && geoIndexFor(coll, path, collatorFor(effectiveCollation) ? new Map() : filterEqualities(query), near.planar);
   if (coll && index) {
     const { test } = compileFilter(coll, query, effectiveCollation);
     const stats = { examined: 0 };
@@ -69,7 +69,7 @@ export function runGeoNear(coll: Collection | undefined, spec: unknown, collatio
       if (best) found.push({ doc: rec.doc, ...best });
       if (top !== undefined && found.length >= top) break;
     }
-    return { docs: located(found), stage: 'GEO_NEAR_2DSPHERE', index: index.index.name, docsExamined: stats.examined };
+    return { docs: located(found), stage: index.flat ? 'GEO_NEAR_2D' : 'GEO_NEAR_2DSPHERE', index: index.index.name, docsExamined: stats.examined };
   }
   const matched = runQuery(coll, { filter: query, collation }).records;
   const withDistance: { doc: Document; d: number; loc: unknown }[] = [];

@@ -16,7 +16,7 @@ export function collStatsDocument(ctx: CommandContext, collName: string | undefi
   if (spec.storageStats !== undefined) {
     if (!coll || isView(coll)) throw new CommandError('NamespaceNotFound', `Unable to retrieve storageStats in $collStats stage :: caused by :: Collection [${ctx.db}.${collName}] not found.`);
     const scale = Number((spec.storageStats as Document)?.scale ?? 1) || 1;
-    const { ns: _ns, ...stats } = storageStats(coll, scale);
+    const { ns: _ns, ...stats } = storageStats(ctx.engine, coll, scale);
     out.storageStats = stats;
   }
   if (spec.count !== undefined) {

@@ -94,12 +94,12 @@ function viewStages(spec: { filter?: Document; sort?: Document; skip?: number; l
   return stages;
 }
 
-/** explain of a pipeline opening with `$geoNear`: its plan (GEO_NEAR_2DSPHERE through the index, or a scan) and documents read. */
+/** explain of a pipeline opening with `$geoNear`: its plan (GEO_NEAR_2DSPHERE / GEO_NEAR_2D through the index, or a scan) and documents read. */
 function explainGeoNear(ctx: ExplainContext, target: string, pipeline: Document[], collation: Document | undefined): Document {
   const started = Date.now();
   const nextLimit = pipeline[1]?.$limit;
   const run = runGeoNear(ctx.engine.catalog.get(ctx.db, target), pipeline[0].$geoNear, collation, typeof nextLimit === 'number' && nextLimit > 0 ? nextLimit : undefined);
-  const winningPlan = run.stage === 'COLLSCAN' ? { stage: 'COLLSCAN' } : { stage: 'GEO_NEAR_2DSPHERE', indexName: run.index, inputStages: [{ stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: run.index } }] };
+  const winningPlan = run.stage === 'COLLSCAN' ? { stage: 'COLLSCAN' } : { stage: run.stage, indexName: run.index, inputStages: [{ stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: run.index } }] };
   return {
     queryPlanner: { namespace: `${ctx.db}.${target}`, winningPlan, rejectedPlans: [] },
     executionStats: { executionSuccess: true, nReturned: run.docs.length, executionTimeMillis: Date.now() - started, totalKeysExamined: run.docsExamined, totalDocsExamined: run.docsExamined },
@@ -135,8 +135,8 @@ export function explainFind(ctx: ExplainContext, cmd: Document): Document {
   const scan =
     res.stage === 'COLLSCAN'
       ? { stage: 'COLLSCAN' }
-      : res.stage === 'GEO_NEAR_2DSPHERE'
-        ? { stage: 'GEO_NEAR_2DSPHERE', indexName: res.index, inputStages: [{ stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: res.index } }] }
+      : res.stage === 'GEO_NEAR_2DSPHERE' || res.stage === 'GEO_NEAR_2D'
+        ? { stage: res.stage, indexName: res.index, inputStages: [{ stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: res.index } }] }
         : { stage: 'FETCH', inputStage: { stage: res.stage === 'IDHACK' ? 'IDHACK' : 'IXSCAN', indexName: res.index } };
   return {
     queryPlanner: { namespace: `${ctx.db}.${name}`, parsedQuery: filter, winningPlan: scan, rejectedPlans: [] },

@@ -1,32 +1,80 @@
-/** collStats, dbStats, explain, validate — basic figures computed from the in-memory catalog. */
+/**
+ * collStats, dbStats, explain, validate. Sizes come from the figures the store keeps with every write (documents
+ * and BSON bytes per collection, entries and bytes per index): nothing is scanned, at any size. `size`/`dataSize`
+ * are exact BSON bytes, as mongod reports them; storage sizes are those bytes scaled by the data file's pages in
+ * use per kept byte (collections share SQLite's tables, so no page belongs to one collection alone).
+ */
+import { statfsSync } from 'node:fs';
 import type { Document } from 'bson';
 import { CommandError } from '../errors';
 import type { Collection } from '../storage/collection';
+import type { Engine } from '../engine';
 import { explainAggregate, explainFind } from './read';
 import { isView } from './views';
 import { asNumber, collectionArg, type CommandTable } from './types';
 
-/** A collection's storage figures, as collStats and `$collStats: { storageStats }` report them. */
-export function storageStats(coll: Collection, scale: number): Document {
-  const size = coll.dataSize();
+interface CollectionSizes {
+  count: number;
+  /** BSON bytes of the documents */
+  size: number;
+  storageSize: number;
+  indexSizes: Record<string, number>;
+  totalIndexSize: number;
+}
+
+/** A collection's figures in bytes, unscaled; `factor` from SqliteStore.storageFactor (read once per command). */
+export function collectionSizes(coll: Collection, factor: number): CollectionSizes {
   const count = coll.records.size;
+  const size = coll.dataSize();
+  const indexSizes: Record<string, number> = {};
+  let totalIndexSize = 0;
+  for (const idx of coll.indexes.values()) {
+    totalIndexSize += indexSizes[idx.name] = Math.round(idx.size.bytes * factor);
+  }
+  return { count, size, storageSize: Math.round(size * factor), indexSizes, totalIndexSize };
+}
+
+/** A collection's storage figures, as collStats and `$collStats: { storageStats }` report them. */
+export function storageStats(engine: Engine, coll: Collection, scale: number): Document {
+  const s = collectionSizes(coll, engine.store.storageFactor());
+  const scaled = (n: number) => Math.trunc(n / scale);
   const indexSizes: Document = {};
-  for (const idx of coll.indexes.values()) indexSizes[idx.name] = Math.round((idx.size * 32) / scale);
-  const totalIndexSize = Object.values(indexSizes).reduce((n: number, v) => n + (v as number), 0);
+  for (const [name, bytes] of Object.entries(s.indexSizes)) indexSizes[name] = scaled(bytes);
   return {
     ns: coll.ns,
-    count,
-    size: Math.round(size / scale),
-    avgObjSize: count ? Math.round(size / count) : 0,
-    storageSize: Math.round(size / scale),
+    size: scaled(s.size),
+    count: s.count,
+    avgObjSize: s.count ? Math.round(s.size / s.count) : 0,
+    storageSize: scaled(s.storageSize),
     freeStorageSize: 0,
-    nindexes: coll.indexes.size,
-    totalIndexSize,
-    totalSize: Math.round(size / scale) + totalIndexSize,
-    indexSizes,
     capped: false,
+    nindexes: coll.indexes.size,
+    indexBuilds: [],
+    totalIndexSize: scaled(s.totalIndexSize),
+    totalSize: scaled(s.storageSize + s.totalIndexSize),
+    indexSizes,
     scaleFactor: scale,
   };
+}
+
+/** Bytes a database takes on disk (listDatabases' sizeOnDisk): its collections' storage and index sizes. */
+export function databaseSizeOnDisk(engine: Engine, db: string, factor = engine.store.storageFactor()): number {
+  let total = 0;
+  for (const c of engine.catalog.collections(db)) {
+    if (isView(c)) continue;
+    const s = collectionSizes(c, factor);
+    total += s.storageSize + s.totalIndexSize;
+  }
+  return total;
+}
+
+function fileSystemSizes(dbPath: string): { fsUsedSize: number; fsTotalSize: number } {
+  try {
+    const fs = statfsSync(dbPath);
+    return { fsUsedSize: (fs.blocks - fs.bfree) * fs.bsize, fsTotalSize: fs.blocks * fs.bsize };
+  } catch {
+    return { fsUsedSize: 0, fsTotalSize: 0 };
+  }
 }
 
 export const statsCommands: CommandTable = {
@@ -35,7 +83,7 @@ export const statsCommands: CommandTable = {
       const name = collectionArg(cmd, 'collStats');
       const coll = ctx.engine.catalog.get(ctx.db, name);
       if (!coll || isView(coll)) throw new CommandError('NamespaceNotFound', `ns not found: ${ctx.db}.${name}`);
-      return { ...storageStats(coll, asNumber(cmd.scale) ?? 1), ok: 1 };
+      return { ...storageStats(ctx.engine, coll, asNumber(cmd.scale) ?? 1), ok: 1 };
     },
   },
   dbStats: {
@@ -43,10 +91,16 @@ export const statsCommands: CommandTable = {
       const scale = asNumber(cmd.scale) ?? 1;
       const all = ctx.engine.catalog.collections(ctx.db);
       const colls = all.filter((c) => !isView(c));
-      const objects = colls.reduce((n, c) => n + c.records.size, 0);
-      const dataSize = colls.reduce((n, c) => n + c.dataSize(), 0);
-      const indexes = colls.reduce((n, c) => n + c.indexes.size, 0);
-      const indexSize = colls.reduce((n, c) => n + [...c.indexes.values()].reduce((m, i) => m + i.size * 32, 0), 0);
+      const factor = ctx.engine.store.storageFactor();
+      let objects = 0, dataSize = 0, storageSize = 0, indexes = 0, indexSize = 0;
+      for (const c of colls) {
+        const s = collectionSizes(c, factor);
+        objects += s.count;
+        dataSize += s.size;
+        storageSize += s.storageSize;
+        indexes += c.indexes.size;
+        indexSize += s.totalIndexSize;
+      }
       return {
         db: ctx.db,
         collections: colls.length,
@@ -54,13 +108,12 @@ export const statsCommands: CommandTable = {
         objects,
         avgObjSize: objects ? dataSize / objects : 0,
         dataSize: dataSize / scale,
-        storageSize: dataSize / scale,
+        storageSize: storageSize / scale,
         indexes,
         indexSize: indexSize / scale,
-        totalSize: (dataSize + indexSize) / scale,
+        totalSize: (storageSize + indexSize) / scale,
         scaleFactor: scale,
-        fsUsedSize: 0,
-        fsTotalSize: 0,
+        ...fileSystemSizes(ctx.engine.dbPath),
         ok: 1,
       };
     },

@@ -7,7 +7,7 @@ import { CommandError, toCommandError } from '../errors';
 import { isPlainObject, typeRank } from '../bson-values';
 import { runQuery } from '../query/run-query';
 import { applyUpdate, buildUpsertDocument, idFirst, isReplacement, validateUpdate } from '../query/update';
-import type { Collection } from '../storage/collection';
+import type { Collection, InsertFailure, NewDocument } from '../storage/collection';
 import { moveIdFirst } from '../raw-bson';
 import { projectOne } from './projection';
 import { checkDocument } from './validation';
@@ -33,8 +33,10 @@ function insert(ctx: CommandContext, cmd: Document): Document {
   const ordered = cmd.ordered !== false;
   assertNotView(ctx, name);
   const coll = ctx.engine.catalog.ensure(ctx.db, name);
-  const writeErrors: Document[] = [];
-  let n = 0;
+  // Each document is checked here (shape, _id, validator), then the checked ones are stored together.
+  const ready: NewDocument[] = [];
+  const positions: number[] = [];
+  const failures: InsertFailure[] = [];
   for (let i = 0; i < docs.length; i++) {
     try {
       let doc = docs[i];
@@ -44,19 +46,26 @@ function insert(ctx: CommandContext, cmd: Document): Document {
         doc = { _id: new ObjectId(), ...doc };
         raw = undefined;
       } else if (Object.keys(doc)[0] !== '_id') {
-        doc = idFirst(doc);
-        raw = raw && moveIdFirst(raw); // the driver's generated _id comes last: stored first, without re-encoding
+        // The driver's generated _id comes last: stored first by moving its bytes, without re-encoding. The decoded
+        // object is only read (checks, index keys), so its key order matters only when it is encoded (no raw bytes).
+        if (raw) raw = moveIdFirst(raw);
+        else doc = idFirst(doc);
       }
       checkId(doc._id);
       checkDocument(ctx, cmd, coll, doc);
-      coll.insert(doc, raw);
-      n++;
-    } catch (err) {
-      writeErrors.push(toCommandError(err).toWriteError(i));
+      ready.push({ doc, raw });
+      positions.push(i);
+    } catch (error) {
+      failures.push({ index: i, error });
       if (ordered) break;
     }
   }
-  return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
+  const stored = coll.insertMany(ready, ordered);
+  for (const f of stored.errors) failures.push({ index: positions[f.index], error: f.error });
+  failures.sort((a, b) => a.index - b.index);
+  // ordered: the first failure is the only one (nothing after it was stored)
+  const writeErrors = (ordered ? failures.slice(0, 1) : failures).map((f) => toCommandError(f.error).toWriteError(f.index));
+  return writeErrors.length ? { n: stored.n, writeErrors, ok: 1 } : { n: stored.n, ok: 1 };
 }
 
 function update(ctx: CommandContext, cmd: Document): Document {

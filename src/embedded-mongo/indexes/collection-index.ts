@@ -10,7 +10,8 @@ import { canonicalKey, EMPTY_ARRAY_KEY, formatValue, pathValues } from '../bson-
 import type { SqliteStore } from '../storage/sqlite-store';
 import { afterPrefix, encodeKey } from './key-encoding';
 import { collationFolder, foldValue, type StringFolder } from './collation-keys';
-import { geoCellsAt } from './geo-cells';
+import { geoCellsAt, pointsAt } from './geo-cells';
+import { flatCellsOf } from './flat-cells';
 
 export interface IndexEntry {
   id: string; // canonical _id key of the document
@@ -47,6 +48,10 @@ export class CollectionIndex {
   private readonly partialParts = new Map<string, Query>();
   /** Position of the `2dsphere` field, whose key is the S2 cell of each point (geo-cells.ts); -1 when none. */
   readonly geoField: number;
+  /** Position of the `2d` field, whose key is the Z-order cell of each point (flat-cells.ts); -1 when none. */
+  readonly flatField: number;
+  /** A 2d index's coordinate bounds [min, max) (mongod's default: -180, 180). */
+  readonly flatBounds: [number, number];
   /** Strings → their collation keys, for an index with a (non-simple) collation (collation-keys.ts). */
   private readonly fold?: StringFolder;
 
@@ -62,6 +67,8 @@ export class CollectionIndex {
     this.kind = values.some((v) => v === 'text') ? 'text' : values.every((v) => typeof v === 'number' || v === 'hashed' || typeof v === 'object') ? 'btree' : 'other';
     this.dirs = values.map((v) => (typeof v === 'number' && v < 0 ? -1 : 1));
     this.geoField = values.indexOf('2dsphere');
+    this.flatField = values.indexOf('2d');
+    this.flatBounds = [typeof spec.min === 'number' ? spec.min : -180, typeof spec.max === 'number' ? spec.max : 180];
     this.unique = spec.unique === true || this.name === '_id_';
     this.sparse = spec.sparse === true;
     if (typeof spec.expireAfterSeconds === 'number') this.expireAfterSeconds = spec.expireAfterSeconds;
@@ -86,8 +93,10 @@ export class CollectionIndex {
     this.tree.store.markMultikey(this.tree.ix, bits);
   }
 
-  get size(): number {
-    return this.tree.store.countIndexEntries(this.tree.ix);
+  /** Entries and their bytes (kept by the store, not counted). */
+  get size(): { entries: number; bytes: number } {
+    const { n, bytes } = this.tree.store.indexTreeSize(this.tree.ix);
+    return { entries: n, bytes };
   }
 
   /** Usable for query planning: the index holds an entry for every document. */
@@ -110,9 +119,9 @@ export class CollectionIndex {
     let combos: unknown[][] = [[]];
     let allMissing = true;
     for (let fi = 0; fi < this.fields.length; fi++) {
-      if (fi === this.geoField) {
-        // As mongod's 2dsphere (version 2+) indexes: a document without points under the geo field has no entry.
-        const cells = geoCellsAt(doc, this.fields[fi]);
+      if (fi === this.geoField || fi === this.flatField) {
+        // As mongod's 2dsphere (version 2+) and 2d indexes: a document without points under the geo field has no entry.
+        const cells = fi === this.geoField ? geoCellsAt(doc, this.fields[fi]) : flatCellsOf(pointsAt(doc, this.fields[fi]), ...this.flatBounds);
         if (cells.length === 0) return [];
         if (cells.length > 1) this.markMultikey(fi);
         combos = combos.flatMap((c) => cells.map((cell) => [...c, cell]));
@@ -142,7 +151,7 @@ export class CollectionIndex {
     }
     if (this.sparse && allMissing) return [];
     const fold = this.fold;
-    return fold ? combos.map((c) => c.map((v, i) => (i === this.geoField ? v : foldValue(v, fold)))) : combos;
+    return fold ? combos.map((c) => c.map((v, i) => (i === this.geoField || i === this.flatField ? v : foldValue(v, fold)))) : combos;
   }
 
   /** Throws MongoDB's E11000 error when another document already holds one of `keys`. */
@@ -164,8 +173,13 @@ export class CollectionIndex {
     return new CommandError('DuplicateKey', `E11000 duplicate key error collection: ${ns} index: ${this.name} dup key: ${shown}`, { keyPattern, keyValue });
   }
 
+  /**
+   * Entries of non-unique indexes wait for the end of the transaction (written in sorted batches); so do `_id_`'s,
+   * whose uniqueness is the documents table's own key. Other unique indexes write at once: their checks read their tree.
+   */
   add(keys: unknown[][], id: string): void {
-    for (const key of keys) this.tree.store.addIndexEntry(this.tree.ix, encodeKey(key, this.dirs), id, !this.unique);
+    const deferred = !this.unique || this.name === '_id_';
+    for (const key of keys) this.tree.store.addIndexEntry(this.tree.ix, encodeKey(key, this.dirs), id, deferred);
   }
 
   remove(keys: unknown[][], id: string): void {

@@ -14,7 +14,8 @@ export type GeoRegion = { kind: 'cap'; centre: Pt; angle: number } | { kind: 're
 
 export type CellRange = [string, string];
 
-const hex = (id: bigint) => id.toString(16).padStart(16, '0');
+/** Keys are fixed-width hex (16 digits here; a 2d index's are 13): range arithmetic keeps the width it was given. */
+const hex = (id: bigint, width = 16) => id.toString(16).padStart(width, '0');
 
 export const WHOLE_SPHERE: CellRange = ['0'.repeat(16), 'f'.repeat(16)];
 
@@ -62,16 +63,17 @@ export function coverRanges(region: GeoRegion): CellRange[] {
 export function subtractRanges(ranges: CellRange[], done: CellRange[]): CellRange[] {
   const out: CellRange[] = [];
   for (const [lo, hi] of ranges) {
+    const w = lo.length;
     let from = BigInt('0x' + lo);
     const to = BigInt('0x' + hi);
     for (const [dLo, dHi] of done) {
       const a = BigInt('0x' + dLo), b = BigInt('0x' + dHi);
       if (b < from || a > to) continue;
-      if (a > from) out.push([hex(from), hex(a - 1n)]);
+      if (a > from) out.push([hex(from, w), hex(a - 1n, w)]);
       from = b + 1n;
       if (from > to) break;
     }
-    if (from <= to) out.push([hex(from), hex(to)]);
+    if (from <= to) out.push([hex(from, w), hex(to, w)]);
   }
   return out;
 }
@@ -79,6 +81,7 @@ export function subtractRanges(ranges: CellRange[], done: CellRange[]): CellRang
 /** Sorted, merged union of two range lists. */
 export function unionRanges(a: CellRange[], b: CellRange[]): CellRange[] {
   const all = [...a, ...b].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  const w = all[0]?.[0].length ?? 16;
   const out: [bigint, bigint][] = [];
   for (const [lo, hi] of all) {
     const l = BigInt('0x' + lo), h = BigInt('0x' + hi);
@@ -86,7 +89,7 @@ export function unionRanges(a: CellRange[], b: CellRange[]): CellRange[] {
     if (last && l <= last[1] + 1n) last[1] = h > last[1] ? h : last[1];
     else out.push([l, h]);
   }
-  return out.map(([lo, hi]) => [hex(lo), hex(hi)]);
+  return out.map(([lo, hi]) => [hex(lo, w), hex(hi, w)]);
 }
 
 /** The values under a dotted path, descending into arrays of subdocuments (a legacy pair stays one value). */
@@ -102,11 +105,16 @@ function valuesAt(cur: unknown, parts: string[], i: number, out: unknown[]): voi
   if (cur !== null && typeof cur === 'object') valuesAt((cur as Record<string, unknown>)[parts[i]], parts, i + 1, out);
 }
 
-/** The distinct leaf cells of every point under `path` (GeoJSON, legacy pairs, arrays of them); [] when none. */
-export function geoCellsAt(doc: unknown, path: string): string[] {
+/** Every point under `path` (GeoJSON, legacy pairs, arrays of them). */
+export function pointsAt(doc: unknown, path: string): Pt[] {
   const values: unknown[] = [];
   valuesAt(doc, path.split('.'), 0, values);
+  return values.flatMap((v) => docPoints(v));
+}
+
+/** The distinct leaf cells of every point under `path`; [] when none. */
+export function geoCellsAt(doc: unknown, path: string): string[] {
   const cells = new Set<string>();
-  for (const v of values) for (const p of docPoints(v)) if (Math.abs(p[1]) <= 90 && Math.abs(p[0]) <= 180) cells.add(pointCell(p));
+  for (const p of pointsAt(doc, path)) if (Math.abs(p[1]) <= 90 && Math.abs(p[0]) <= 180) cells.add(pointCell(p));
   return [...cells];
 }

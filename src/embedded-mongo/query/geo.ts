@@ -135,6 +135,8 @@ export interface NearSpec {
   startRadius: number;
   /** From this distance on, the region is the whole sphere. */
   wholeRadius: number;
+  /** Legacy pair measured in coordinate units (not GeoJSON, not spherical): a 2d index's plane serves it. */
+  planar: boolean;
   min?: number;
   max?: number;
 }
@@ -147,6 +149,26 @@ function planarBox([x, y]: Pt, d: number): GeoRegion {
 function boxOf(pts: Pt[]): GeoRegion {
   const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
   return { kind: 'rect', lngLo: Math.min(...xs), lngHi: Math.max(...xs), latLo: Math.max(-90, Math.min(...ys)), latHi: Math.min(90, Math.max(...ys)) };
+}
+
+/** The box (unclamped, in the shape's own coordinates) holding a planar `$box`/`$polygon`/`$center` shape: what a 2d index scans. */
+export function flatBoxOf(shape: unknown): { xLo: number; yLo: number; xHi: number; yHi: number } | undefined {
+  if (!isPlainObject(shape)) return undefined;
+  for (const op of ['$box', '$polygon'] as const) {
+    if (Array.isArray(shape[op])) {
+      const pts = (shape[op] as unknown[]).map(parsePoint);
+      if (!pts.length || !pts.every(Boolean)) return undefined;
+      const xs = (pts as Pt[]).map((p) => p[0]), ys = (pts as Pt[]).map((p) => p[1]);
+      return { xLo: Math.min(...xs), yLo: Math.min(...ys), xHi: Math.max(...xs), yHi: Math.max(...ys) };
+    }
+  }
+  if (Array.isArray(shape.$center)) {
+    const [c, r] = shape.$center as unknown[];
+    const centre = parsePoint(c), radius = num(r);
+    if (!centre || radius === undefined) return undefined;
+    return { xLo: centre[0] - radius, yLo: centre[1] - radius, xHi: centre[0] + radius, yHi: centre[1] + radius };
+  }
+  return undefined;
 }
 
 /** A region holding every point a `$geoWithin` shape can match (the shape's bounding cap or box). */
@@ -196,7 +218,7 @@ export function parseNear(arg: unknown, spherical: boolean, siblings: Document =
   const metersPerUnit = geoJson ? 1 : spherical ? EARTH_RADIUS_M : (EARTH_RADIUS_M * Math.PI) / 180;
   const regionWithin = (d: number): GeoRegion => (geoJson || spherical ? { kind: 'cap', centre: point, angle: geoJson ? d / EARTH_RADIUS_M : d } : planarBox(point, d));
   const wholeRadius = geoJson ? Math.PI * EARTH_RADIUS_M : spherical ? Math.PI : 540;
-  return { point, distance, min, max, regionWithin, startRadius: 100 / metersPerUnit, wholeRadius };
+  return { point, distance, min, max, regionWithin, startRadius: 100 / metersPerUnit, wholeRadius, planar: !geoJson && !spherical };
 }
 
 function checkBounds([lng, lat]: Pt): void {

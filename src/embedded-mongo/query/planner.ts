@@ -202,15 +202,15 @@ export function filterEqualities(filter: Document): Map<string, unknown> {
   return out;
 }
 
-/** `$geoWithin` through a 2dsphere index: the key ranges of the shape's covering (geo-plan.ts). */
+/** `$geoWithin` / `$geoIntersects` through a 2dsphere index (the key ranges of the shape's covering), or planar `$geoWithin` through a 2d index (geo-plan.ts). */
 function geoWithinPlan(coll: Collection, filter: Document, conds: Map<string, FieldCond>, sort: SortField[]): Plan | undefined {
   const within = findWithin(filter);
   if (!within) return undefined;
   const equalities = new Map<string, unknown>();
   for (const [field, c] of conds) if (c.hasEq) equalities.set(field, c.eq);
-  const choice = geoIndexFor(coll, within.path, equalities);
-  if (!choice) return undefined;
-  return { stage: 'IXSCAN', index: choice.index.name, sorted: sort.length === 0, records: () => withinRecords(coll, choice, within.region) };
+  const choice = geoIndexFor(coll, within.path, equalities, within.flatBox !== undefined);
+  if (!choice || (within.pointsOnly && choice.index.fieldIsMultikey(choice.index.geoField))) return undefined;
+  return { stage: 'IXSCAN', index: choice.index.name, sorted: sort.length === 0, records: () => withinRecords(coll, choice, within) };
 }
 
 export function planQuery(coll: Collection, filter: Document, sort: SortField[]): Plan {

@@ -49,7 +49,7 @@ export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryRe
   // collation), the collation cannot change the result and the indexes serve as usual.
   const collatedStrings = !!collator && (sort.length > 0 || containsString(spec.filter));
   if (near) {
-    const geo = geoIndexFor(coll, near.path, collatedStrings ? new Map() : filterEqualities(spec.filter ?? {}));
+    const geo = geoIndexFor(coll, near.path, collatedStrings ? new Map() : filterEqualities(spec.filter ?? {}), near.spec.planar);
     if (geo) return nearThroughIndex(coll, geo, near, test, sort, skip, limit, collator, rest);
   }
   // a collated query uses only an index with its collation (collated-plan.ts), or scans
@@ -81,7 +81,7 @@ export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryRe
   return { records: sorted, stage: plan.stage, index: plan.index, docsExamined: examined, restFilter: rest };
 }
 
-/** `$near`/`$nearSphere` through a 2dsphere index: documents arrive nearest first, so a limit stops the search. */
+/** `$near`/`$nearSphere` through a 2dsphere (or, planar, a 2d) index: documents arrive nearest first, so a limit stops the search. */
 function nearThroughIndex(coll: Collection, geo: GeoIndexChoice, near: NearCondition, test: (d: Document) => boolean, sort: SortField[], skip: number, limit: number, collator: Intl.Collator | undefined, rest: Document): QueryResult {
   const stats = { examined: 0 };
   const out: DocRecord[] = [];
@@ -91,5 +91,5 @@ function nearThroughIndex(coll: Collection, geo: GeoIndexChoice, near: NearCondi
     if (!sort.length && limit && out.length >= skip + limit) break;
   }
   const ordered = sort.length ? sortDocs(out, sort, (r) => r.doc, collatedCompare(collator), limit ? skip + limit : undefined) : out;
-  return { records: ordered.slice(skip, limit ? skip + limit : undefined), stage: 'GEO_NEAR_2DSPHERE', index: geo.index.name, docsExamined: stats.examined, restFilter: rest };
+  return { records: ordered.slice(skip, limit ? skip + limit : undefined), stage: geo.flat ? 'GEO_NEAR_2D' : 'GEO_NEAR_2DSPHERE', index: geo.index.name, docsExamined: stats.examined, restFilter: rest };
 }

@@ -8,14 +8,15 @@ import type { SqliteStore } from './sqlite-store';
 
 /**
  * The data file's format: 1 = a collated index's tree holds collation keys (collation-keys.ts);
- * 2 = a 2dsphere index's tree holds S2 cell keys (geo-cells.ts).
+ * 2 = a 2dsphere index's tree holds S2 cell keys (geo-cells.ts); 3 = a 2d index's tree holds Z-order cell keys (flat-cells.ts).
  */
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
 
 /** Whether an index's tree, written under an older format, holds keys of another kind and is rebuilt once. */
 function keysChangedSince(format: number, spec: Document): boolean {
   if (format < 1 && spec.collation) return true;
-  return format < 2 && Object.values(spec.key as Document).includes('2dsphere');
+  const kinds = Object.values(spec.key as Document);
+  return (format < 2 && kinds.includes('2dsphere')) || (format < 3 && kinds.includes('2d'));
 }
 
 export function splitNs(ns: string): [string, string] {

@@ -64,8 +64,7 @@ export class Collection {
 
   /** Inserts a document that already has an `_id`; throws E11000 / BSONObjectTooLarge without side effects. */
   insert(doc: Document, raw?: Buffer): DocRecord {
-    const bytes = raw ?? toBuffer(serialize(doc));
-    if (bytes.length > MAX_BSON_SIZE) throw new CommandError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_BSON_SIZE}`);
+    const bytes = storedBytes(doc, raw);
     const id = canonicalKey(doc._id);
     // A taken _id is reported before any other unique index's duplicate, as mongod does; without other unique
     // indexes the INSERT itself finds it.
@@ -77,13 +76,59 @@ export class Collection {
     return rec;
   }
 
+  /**
+   * Inserts documents that already have `_id`s, in order, as `insert` does one by one — but when no unique index
+   * besides `_id_` must be checked first, the documents go to SQLite many rows per statement and a taken `_id` is
+   * found by the INSERT. Failures are reported by position; `ordered`: nothing after the first one is stored.
+   */
+  insertMany(docs: readonly NewDocument[], ordered: boolean): { n: number; errors: InsertFailure[] } {
+    const errors: InsertFailure[] = [];
+    if (this.hasSecondaryUnique()) {
+      let n = 0;
+      for (let i = 0; i < docs.length; i++) {
+        try {
+          this.insert(docs[i].doc, docs[i].raw);
+          n++;
+        } catch (error) {
+          errors.push({ index: i, error });
+          if (ordered) break;
+        }
+      }
+      return { n, errors };
+    }
+    const recs: DocRecord[] = [], keys: [CollectionIndex, unknown[][]][][] = [], positions: number[] = [];
+    for (let i = 0; i < docs.length; i++) {
+      try {
+        const { doc, raw } = docs[i];
+        const rec: DocRecord = { id: canonicalKey(doc._id), doc, raw: storedBytes(doc, raw) };
+        keys.push(this.computeKeys(doc, rec.id));
+        recs.push(rec);
+        positions.push(i);
+      } catch (error) {
+        errors.push({ index: i, error });
+        if (ordered) break;
+      }
+    }
+    const taken = new Set(this.records.insertMany(recs, ordered));
+    const stored = ordered && taken.size > 0 ? Math.min(...taken) : recs.length;
+    let n = 0;
+    for (let r = 0; r < stored; r++) {
+      if (taken.has(r)) continue;
+      for (const [idx, k] of keys[r]) idx.add(k, recs[r].id);
+      n++;
+    }
+    for (const r of taken) errors.push({ index: positions[r], error: this.idIndex.duplicateError(this.ns, [recs[r].doc._id]) });
+    errors.sort((a, b) => a.index - b.index);
+    return { n, errors: ordered ? errors.slice(0, 1) : errors };
+  }
+
   /** Replaces a stored document (same _id) with `doc`, keeping indexes in step. */
   replace(old: DocRecord, doc: Document): DocRecord {
     const bytes = toBuffer(serialize(doc));
     if (bytes.length > MAX_BSON_SIZE) throw new CommandError('BSONObjectTooLarge', `Resulting document after update is larger than ${MAX_BSON_SIZE}`);
     const newKeys = this.computeKeys(doc, old.id);
     const rec: DocRecord = { id: old.id, doc, raw: bytes };
-    this.records.replace(rec);
+    this.records.replace(rec, old);
     for (const [idx, keys] of newKeys) {
       if (idx.name === '_id_') continue;
       const oldKeys = idx.keysFor(old.doc);
@@ -181,6 +226,24 @@ export class Collection {
   dataSize(): number {
     return this.records.dataSize();
   }
+}
+
+/** A document of an insert, with the client's bytes when they can be stored as they are. */
+export interface NewDocument {
+  doc: Document;
+  raw?: Buffer;
+}
+
+export interface InsertFailure {
+  index: number;
+  error: unknown;
+}
+
+/** The bytes to store for a new document: the client's, or its encoding; refused over 16 MiB. */
+function storedBytes(doc: Document, raw: Buffer | undefined): Buffer {
+  const bytes = raw ?? toBuffer(serialize(doc));
+  if (bytes.length > MAX_BSON_SIZE) throw new CommandError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_BSON_SIZE}`);
+  return bytes;
 }
 
 function sameKeys(a: unknown[][], b: unknown[][]): boolean {

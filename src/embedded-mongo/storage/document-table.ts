@@ -59,15 +59,20 @@ export class DocumentTable {
     return this.store.insertDocument(this.ns(), rec.id, rec.raw);
   }
 
+  /** Stores new documents in order (not cached either); the positions of those whose _id was taken (see SqliteStore.insertDocuments). */
+  insertMany(recs: readonly DocRecord[], stopAtDuplicate: boolean): number[] {
+    return this.store.insertDocuments(this.ns(), recs.map((r) => ({ id: r.id, body: r.raw })), stopAtDuplicate);
+  }
+
   /** Replaces a stored document (an update): the new version is cached, as the old one was read to make it. */
-  replace(rec: DocRecord): void {
-    this.store.replaceDocument(this.ns(), rec.id, rec.raw);
+  replace(rec: DocRecord, previous: DocRecord): void {
+    this.store.replaceDocument(this.ns(), rec.id, rec.raw, previous.raw.length);
     this.cache.set(this.prefix + rec.id, rec);
     this.store.onRollback(() => this.cache.delete(this.prefix + rec.id));
   }
 
   delete(rec: DocRecord): void {
-    this.store.deleteDocument(this.ns(), rec.id);
+    this.store.deleteDocument(this.ns(), rec.id, rec.raw.length);
     this.cache.delete(this.prefix + rec.id);
   }
 }

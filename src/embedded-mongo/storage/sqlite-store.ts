@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import { SizeLedger, type Tally } from './size-ledger';
 
 export interface StoredCollection {
   ns: string;
@@ -27,6 +28,17 @@ const DOCUMENTS_COLUMNS = 'ns TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NUL
 /** Index entries per multi-row INSERT (3 parameters each; SQLite allows 32,766). */
 const ENTRY_BATCH = 64;
 
+/** WAL pages after which SQLite checkpoints inside a COMMIT (4 KiB pages: ~200 MiB), when idle checkpoints did not keep up. */
+const AUTOCHECKPOINT_PAGES = 50_000;
+/** Bytes the WAL file is truncated to after a checkpoint. */
+const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+/** Quiet time after the last commit before an idle checkpoint. */
+const IDLE_CHECKPOINT_MS = 1000;
+
+/** Documents per multi-row INSERT of a batch insert. */
+const DOCUMENT_BATCH = 100;
+
+const isDuplicate = (err: unknown) => ['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE'].includes((err as { code?: string }).code ?? '');
 const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((err as { code?: string }).code ?? '');
 
 export class SqliteStore {
@@ -46,17 +58,22 @@ export class SqliteStore {
   private readonly beginStmt: Statement;
   private readonly commitStmt: Statement;
   private readonly rollbackStmt: Statement;
-  /** `INSERT OR IGNORE` of ENTRY_BATCH entries in one statement. */
-  private readonly addEntriesStmt: Statement;
+  /** `INSERT OR IGNORE` of n entries in one statement, by n (1..ENTRY_BATCH). */
+  private readonly addEntriesStmts: Statement[] = [];
+  /** `INSERT` of DOCUMENT_BATCH documents in one statement (a duplicate _id fails the whole statement, nothing else). */
+  private readonly insertDocsStmt: Statement;
   /**
    * Index entries added in the open transaction and not yet written: written together, sorted by tree and key,
    * before anything reads or deletes index entries and before COMMIT — far fewer B-tree descents and native
    * calls than one INSERT per entry, the bulk of a write's cost with a dozen indexes.
    */
   private pendingEntries: { ix: number; key: Buffer; id: string }[] = [];
-  /** Documents added (removed: negative) per namespace in the open transaction, written to document_counts at COMMIT. */
-  private countDeltas = new Map<string, number>();
+  /** Documents and index entries per collection and tree (counts and bytes), kept in step with every write. */
+  private readonly sizes: SizeLedger;
   private dirty = false;
+  /** Commits since the last checkpoint, and when the last one was (Date.now()). */
+  private uncheckpointed = 0;
+  private lastCommitAt = 0;
   private depth = 0;
   /** Inverse in-memory operations of the open transaction, run in reverse if it rolls back. */
   private undoLog: (() => void)[] = [];
@@ -96,8 +113,12 @@ export class SqliteStore {
       this.db.pragma('synchronous = NORMAL');
       // 16 MiB of pages (default 2 MiB): index inserts land all over index_entries; beyond this the OS cache serves.
       this.db.pragma('cache_size = -16384');
-      // Checkpoint every ~40 MiB of WAL (default ~4 MiB): index pages rewritten by many batches are copied back once.
-      this.db.pragma('wal_autocheckpoint = 10000');
+      // Checkpoints run when the engine has been idle for a second (checkpointWhenIdle), off any command's path;
+      // SQLite's own, inside a COMMIT, only once ~200 MiB of WAL piled up under sustained writes (default ~4 MiB).
+      // A checkpoint copies each page once however many batches rewrote it, and fsyncs the data file: during a
+      // bulk load that fsync was most of a COMMIT's wall time. After a checkpoint the WAL file shrinks to 64 MiB.
+      this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS collections (ns TEXT PRIMARY KEY, options BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS indexes (ns TEXT NOT NULL, name TEXT NOT NULL, spec BLOB NOT NULL, PRIMARY KEY (ns, name));
@@ -109,6 +130,7 @@ export class SqliteStore {
       // Take the exclusive lock now rather than on the first write.
       this.db.exec('BEGIN IMMEDIATE; COMMIT;');
       this.upgradeDocumentsTable();
+      this.sizes = new SizeLedger(this.db);
     } catch (err) {
       this.db.close();
       throw err;
@@ -121,7 +143,7 @@ export class SqliteStore {
     this.dropIndexStmt = this.db.prepare('DELETE FROM indexes WHERE ns = ? AND name = ?');
     this.getDocStmt = this.db.prepare('SELECT body FROM documents WHERE ns = ? AND id = ?').pluck();
     this.addEntryStmt = this.db.prepare('INSERT OR IGNORE INTO index_entries (ix, key, id) VALUES (?, ?, ?)');
-    this.addEntriesStmt = this.db.prepare(`INSERT OR IGNORE INTO index_entries (ix, key, id) VALUES ${Array(ENTRY_BATCH).fill('(?, ?, ?)').join(', ')}`);
+    this.insertDocsStmt = this.db.prepare(`INSERT INTO documents (ns, id, body) VALUES ${Array(DOCUMENT_BATCH).fill('(?, ?, ?)').join(', ')}`);
     this.removeEntryStmt = this.db.prepare('DELETE FROM index_entries WHERE ix = ? AND key = ? AND id = ?');
     this.otherHolderStmt = this.db.prepare('SELECT id FROM index_entries WHERE ix = ? AND key = ? AND id <> ? LIMIT 1').pluck();
     this.beginStmt = this.db.prepare('BEGIN');
@@ -165,12 +187,14 @@ export class SqliteStore {
     try {
       const result = fn();
       this.writePendingEntries();
-      this.writeCountDeltas();
+      this.sizes.write();
       this.commitStmt.run();
+      this.uncheckpointed++;
+      this.lastCommitAt = Date.now();
       return result;
     } catch (err) {
       this.pendingEntries = [];
-      this.countDeltas.clear();
+      this.sizes.discard();
       if (this.db.inTransaction) this.rollbackStmt.run();
       const undo = this.undoLog;
       for (let i = undo.length - 1; i >= 0; i--) undo[i]();
@@ -212,37 +236,14 @@ export class SqliteStore {
     return this.getDocStmt.get(ns, id) as Buffer | undefined;
   }
 
-  /**
-   * Documents in a collection, from document_counts (kept in step by every insert and delete, in the same
-   * transaction): nothing is scanned. A collection of an older data file is counted once, here.
-   */
+  /** Documents in a collection, from the kept figures (document_counts): nothing is scanned. */
   countDocuments(ns: string): number {
-    const stored = this.statement('storedCount', 'SELECT n FROM document_counts WHERE ns = ?').pluck().get(ns) as number | undefined;
-    if (stored !== undefined) return stored + (this.countDeltas.get(ns) ?? 0);
-    const counted = this.statement('count', 'SELECT count(*) FROM documents WHERE ns = ?').pluck().get(ns) as number; // includes the open transaction's changes
-    this.countDeltas.delete(ns);
-    this.statement('putCount', 'INSERT OR REPLACE INTO document_counts (ns, n) VALUES (?, ?)').run(ns, counted);
-    return counted;
+    return this.sizes.count(ns);
   }
 
-  private adjustCount(ns: string, by: number): void {
-    this.countDeltas.set(ns, (this.countDeltas.get(ns) ?? 0) + by);
-  }
-
-  private writeCountDeltas(): void {
-    if (this.countDeltas.size === 0) return;
-    for (const [ns, delta] of this.countDeltas) {
-      // a collection without a stored count yet (an older data file) is counted whole, with this change in it
-      if (this.statement('addCount', 'UPDATE document_counts SET n = n + ? WHERE ns = ?').run(delta, ns).changes === 0) {
-        const counted = this.statement('count', 'SELECT count(*) FROM documents WHERE ns = ?').pluck().get(ns) as number;
-        this.statement('putCount', 'INSERT OR REPLACE INTO document_counts (ns, n) VALUES (?, ?)').run(ns, counted);
-      }
-    }
-    this.countDeltas.clear();
-  }
-
+  /** BSON bytes of a collection's documents, kept like its count. */
   documentBytes(ns: string): number {
-    return (this.statement('bytes', 'SELECT sum(length(body)) FROM documents WHERE ns = ?').pluck().get(ns) as number | null) ?? 0;
+    return this.sizes.collection(ns).bytes;
   }
 
   /** The index trees (entry sets) of every index, by namespace and name. */
@@ -252,13 +253,16 @@ export class SqliteStore {
 
   createIndexTree(ns: string, name: string): number {
     this.dirty = true;
-    return Number(this.db.prepare('INSERT INTO index_trees (ns, name) VALUES (?, ?)').run(ns, name).lastInsertRowid);
+    const ix = Number(this.db.prepare('INSERT INTO index_trees (ns, name) VALUES (?, ?)').run(ns, name).lastInsertRowid);
+    this.sizes.treeCreated(ix);
+    return ix;
   }
 
   dropIndexTree(ix: number): void {
     this.writePendingEntries();
     this.db.prepare('DELETE FROM index_entries WHERE ix = ?').run(ix);
     this.db.prepare('DELETE FROM index_trees WHERE ix = ?').run(ix);
+    this.sizes.forgetTree(ix);
     this.dirty = true;
   }
 
@@ -272,7 +276,7 @@ export class SqliteStore {
   addIndexEntry(ix: number, key: Buffer, id: string, deferred = false): void {
     this.dirty = true;
     if (deferred && this.depth > 0) this.pendingEntries.push({ ix, key, id });
-    else this.addEntryStmt.run(ix, key, id);
+    else if (this.addEntryStmt.run(ix, key, id).changes > 0) this.sizes.entriesChanged(ix, 1, key.length + id.length);
   }
 
   /** Writes the deferred index entries, sorted (B-tree order), ENTRY_BATCH to a statement. */
@@ -280,24 +284,48 @@ export class SqliteStore {
     const entries = this.pendingEntries;
     if (entries.length === 0) return;
     this.pendingEntries = [];
-    entries.sort((a, b) => a.ix - b.ix || Buffer.compare(a.key, b.key));
-    const params: unknown[] = new Array(ENTRY_BATCH * 3);
-    let i = 0;
-    for (; i + ENTRY_BATCH <= entries.length; i += ENTRY_BATCH) {
-      for (let j = 0; j < ENTRY_BATCH; j++) {
-        const e = entries[i + j];
-        params[3 * j] = e.ix;
-        params[3 * j + 1] = e.key;
-        params[3 * j + 2] = e.id;
-      }
-      this.addEntriesStmt.run(params);
+    // Keys compared as latin1 strings (one code unit per byte: the same order as memcmp) — one native call per
+    // entry instead of one Buffer.compare per comparison.
+    const order = entries.map((e) => ({ e, k: e.key.toString('latin1') }));
+    order.sort((a, b) => a.e.ix - b.e.ix || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+    for (let n = 0; n < order.length; n++) entries[n] = order[n].e;
+    // Each tree's entries in statements of ENTRY_BATCH rows, its last few in one statement of their own size.
+    for (let start = 0; start < entries.length; ) {
+      const ix = entries[start].ix;
+      let end = start;
+      while (end < entries.length && entries[end].ix === ix) end++;
+      for (let i = start; i < end; i += ENTRY_BATCH) this.addEntryChunk(ix, entries, i, Math.min(i + ENTRY_BATCH, end));
+      start = end;
     }
-    for (; i < entries.length; i++) this.addEntryStmt.run(entries[i].ix, entries[i].key, entries[i].id);
+  }
+
+  /** One multi-row INSERT OR IGNORE of entries[from, to) of tree `ix`; counted in the tree's kept figures. */
+  private addEntryChunk(ix: number, entries: { ix: number; key: Buffer; id: string }[], from: number, to: number): void {
+    const rows = to - from;
+    const params: unknown[] = new Array(rows * 3);
+    let bytes = 0;
+    for (let j = 0; j < rows; j++) {
+      const e = entries[from + j];
+      params[3 * j] = ix;
+      params[3 * j + 1] = e.key;
+      params[3 * j + 2] = e.id;
+      bytes += e.key.length + e.id.length;
+    }
+    // Should an entry already be there (not expected), which one is unknown: the tree is recounted when asked.
+    if (this.addEntriesStatement(rows).run(params).changes === rows) this.sizes.entriesChanged(ix, rows, bytes);
+    else this.sizes.treeUnknown(ix);
+  }
+
+  /** `INSERT OR IGNORE` of `rows` entries in one statement, prepared once per size. */
+  private addEntriesStatement(rows: number): Statement {
+    let stmt = this.addEntriesStmts[rows];
+    if (!stmt) this.addEntriesStmts[rows] = stmt = this.db.prepare(`INSERT OR IGNORE INTO index_entries (ix, key, id) VALUES ${Array(rows).fill('(?, ?, ?)').join(', ')}`);
+    return stmt;
   }
 
   removeIndexEntry(ix: number, key: Buffer, id: string): void {
     this.writePendingEntries();
-    this.removeEntryStmt.run(ix, key, id);
+    if (this.removeEntryStmt.run(ix, key, id).changes > 0) this.sizes.entriesChanged(ix, -1, -(key.length + id.length));
     this.dirty = true;
   }
 
@@ -306,9 +334,22 @@ export class SqliteStore {
     return this.otherHolderStmt.get(ix, key, id) as string | undefined;
   }
 
-  countIndexEntries(ix: number): number {
+  /** Entries of an index tree and their key + id bytes, from the kept figures (index_trees): nothing is scanned. */
+  indexTreeSize(ix: number): Tally {
     this.writePendingEntries();
-    return this.statement('countEntries', 'SELECT count(*) FROM index_entries WHERE ix = ?').pluck().get(ix) as number;
+    return this.sizes.tree(ix);
+  }
+
+  /**
+   * Bytes on disk per byte of kept figures (documents' BSON and index entries' key + id): the data file's pages in
+   * use over the kept bytes of everything in it. Collections and indexes share SQLite's tables, so their storage
+   * sizes are their kept bytes scaled by this (B-tree pages are 60–100 % full; the row and page overhead is shared).
+   */
+  storageFactor(): number {
+    this.writePendingEntries();
+    const used = this.db.prepare('SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()').pluck().get() as number;
+    const { documentBytes, entryBytes } = this.sizes.totals(this.db);
+    return documentBytes + entryBytes > 0 ? Math.max(1, used / (documentBytes + entryBytes)) : 1;
   }
 
   /** How many entries have lower <= key < upper, counting no further than `cap` (0: no cap) — inside SQLite, nothing read out. */
@@ -351,22 +392,61 @@ export class SqliteStore {
   insertDocument(ns: string, id: string, body: Uint8Array): boolean {
     try {
       this.insertDocStmt.run(ns, id, body);
-      this.adjustCount(ns, 1);
+      this.sizes.documentsChanged(ns, 1, body.length);
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      if (isDuplicate(err)) return false;
       throw err;
     }
     this.dirty = true;
     return true;
   }
 
-  replaceDocument(ns: string, id: string, body: Uint8Array): void {
-    this.replaceDocStmt.run(body, ns, id);
+  /**
+   * Stores new documents in order, DOCUMENT_BATCH rows to a statement; returns the positions of those whose _id
+   * was taken (nothing written for them). A statement that meets a duplicate undoes only itself, and its rows are
+   * then stored one by one. With `stopAtDuplicate` nothing after the first duplicate is stored.
+   */
+  insertDocuments(ns: string, rows: readonly { id: string; body: Uint8Array }[], stopAtDuplicate: boolean): number[] {
+    const duplicates: number[] = [];
+    const params: unknown[] = new Array(DOCUMENT_BATCH * 3);
+    let i = 0;
+    while (i < rows.length) {
+      if (i + DOCUMENT_BATCH <= rows.length) {
+        let bytes = 0;
+        for (let j = 0; j < DOCUMENT_BATCH; j++) {
+          params[3 * j] = ns;
+          params[3 * j + 1] = rows[i + j].id;
+          params[3 * j + 2] = rows[i + j].body;
+          bytes += rows[i + j].body.length;
+        }
+        try {
+          this.insertDocsStmt.run(params);
+          this.sizes.documentsChanged(ns, DOCUMENT_BATCH, bytes);
+          this.dirty = true;
+          i += DOCUMENT_BATCH;
+          continue;
+        } catch (err) {
+          if (!isDuplicate(err)) throw err;
+        }
+      }
+      const end = Math.min(i + DOCUMENT_BATCH, rows.length);
+      for (; i < end; i++) {
+        if (this.insertDocument(ns, rows[i].id, rows[i].body)) continue;
+        duplicates.push(i);
+        if (stopAtDuplicate) return duplicates;
+      }
+    }
+    return duplicates;
+  }
+
+  /** `previousBytes`: the stored body's length (kept in the collection's byte figure). */
+  replaceDocument(ns: string, id: string, body: Uint8Array, previousBytes: number): void {
+    if (this.replaceDocStmt.run(body, ns, id).changes > 0) this.sizes.documentsChanged(ns, 0, body.length - previousBytes);
     this.dirty = true;
   }
 
-  deleteDocument(ns: string, id: string): void {
-    if (this.deleteDocStmt.run(ns, id).changes > 0) this.adjustCount(ns, -1);
+  deleteDocument(ns: string, id: string, bytes: number): void {
+    if (this.deleteDocStmt.run(ns, id).changes > 0) this.sizes.documentsChanged(ns, -1, -bytes);
     this.dirty = true;
   }
 
@@ -380,7 +460,7 @@ export class SqliteStore {
     this.db.prepare('DELETE FROM index_entries WHERE ix IN (SELECT ix FROM index_trees WHERE ns = ?)').run(ns);
     this.db.prepare('DELETE FROM index_trees WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM documents WHERE ns = ?').run(ns);
-    this.countDeltas.delete(ns);
+    this.sizes.forgetCollection(ns);
     this.db.prepare('DELETE FROM document_counts WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM indexes WHERE ns = ?').run(ns);
     this.db.prepare('DELETE FROM collections WHERE ns = ?').run(ns);
@@ -388,7 +468,8 @@ export class SqliteStore {
   }
 
   renameCollection(from: string, to: string): void {
-    this.writeCountDeltas();
+    this.writePendingEntries();
+    this.sizes.write();
     this.db.prepare('UPDATE documents SET ns = ? WHERE ns = ?').run(to, from);
     this.db.prepare('DELETE FROM document_counts WHERE ns = ?').run(to);
     this.db.prepare('UPDATE document_counts SET ns = ? WHERE ns = ?').run(to, from);
@@ -444,6 +525,16 @@ export class SqliteStore {
         onError(err);
       }
     });
+  }
+
+  /**
+   * Copies the WAL back into the data file once nothing was committed for IDLE_CHECKPOINT_MS (called by the
+   * engine's periodic timer): the checkpoint's fsync then delays no write that is waiting for its reply.
+   */
+  checkpointWhenIdle(now = Date.now()): void {
+    if (this.uncheckpointed === 0 || this.depth > 0 || now - this.lastCommitAt < IDLE_CHECKPOINT_MS) return;
+    this.uncheckpointed = 0;
+    this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   fileSize(): number {

@@ -8,6 +8,7 @@
  *   done by then (the claim, the handler, storing the reply) finishes in the background, the answer is `success` and
  *   the handler's reply (if any) follows as a customer-service message.
  */
+import { LRUCache } from 'lru-cache';
 import type { Collection } from 'mongodb';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
@@ -60,6 +61,11 @@ export class InboundProcessor {
    */
   private readonly replies = new WriteBatcher<FinishOp>((ops) => inboundMessages().bulkWrite(ops, { ordered: false }), { delayMs: 10, max: 200 });
   private readonly claims = new WriteBatcher<ClaimDoc, Claimed>((docs) => claimAll(docs), { delayMs: 0, max: 500 });
+  /**
+   * Replies this instance answered lately, for WeChat's retries (within ~15 s) that reach this instance: answered
+   * from memory instead of reading the stored reply back. Bounded; a retry not found here reads the database.
+   */
+  private readonly recentReplies = new LRUCache<string, string>({ max: 2_000, ttl: 30_000 });
 
   constructor(
     private readonly handlers: InboundHandlers,
@@ -140,6 +146,7 @@ export class InboundProcessor {
   }
 
   private async finish(key: string, reply: string, deferred: boolean): Promise<void> {
+    this.recentReplies.set(key, reply);
     try {
       await this.replies.add({ updateOne: { filter: { _id: key }, update: { $set: { status: 'done', reply, deferred, doneAt: this.clock.now() } } } });
     } catch (err) {
@@ -152,7 +159,9 @@ export class InboundProcessor {
   private async answerRetry(key: string, until: number): Promise<string> {
     const poll = this.options.retryPollMs ?? 50;
     for (;;) {
-      const doc = await WechatInboundMessage.findById(key, { status: 1, reply: 1 }).lean();
+      const known = this.recentReplies.get(key);
+      if (known !== undefined) return known;
+      const doc = await inboundMessages().findOne({ _id: key }, { projection: { status: 1, reply: 1 } });
       if (!doc) return SUCCESS;
       if (doc.status === 'done') return doc.reply ?? SUCCESS;
       if (performance.now() + poll > until) return SUCCESS;
@@ -180,7 +189,7 @@ async function claimAll(docs: ClaimDoc[]): Promise<Claimed[]> {
   const dupDocs = duplicates.map((i) => docs[i]);
   const signatures = dupDocs.flatMap((d) => (d.signature ? [d.signature] : []));
   const seen = signatures.length
-    ? await WechatInboundMessage.find({ signature: { $in: signatures } }, { signature: 1, bodyHash: 1 }).lean()
+    ? await inboundMessages().find({ signature: { $in: signatures } }, { projection: { signature: 1, bodyHash: 1 } }).toArray()
     : [];
   const hashOf = new Map(seen.map((d) => [d.signature, d.bodyHash]));
   for (const i of duplicates) {

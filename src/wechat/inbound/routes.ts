@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Clock } from '../../clock';
 import { AppError, BadRequestError, ForbiddenError, PayloadTooLargeError, ServiceUnavailableError, UnsupportedMediaTypeError } from '../../errors';
-import { ApiRouter } from '../../http/api-router';
+import { ApiRouter, runHandler, type RouteDefinition } from '../../http/api-router';
 import type { AppContext } from '../../http/context';
 import type { Metrics } from '../../http/metrics';
 import type { Config } from '../../config';
@@ -45,7 +45,18 @@ export interface CallbackOptions {
   bodyLimitBytes?: number;
 }
 
-export function callbackRoutes(options: CallbackOptions): ApiRouter {
+export interface CallbackRoutes {
+  /** The declarations (documented in /api/openapi.json; answered by `frontPath`). */
+  router: ApiRouter;
+  /**
+   * Koa middleware for the module's `frontMiddleware`: answers /wechat right after the request id, error shaping and
+   * security headers, without the JSON body parser, sign-in and the routers before it (WeChat sends none of what
+   * they read). Same declarations, same validation, same route label in the access log and metrics.
+   */
+  frontPath: (ctx: AppContext, next: () => Promise<unknown>) => Promise<unknown>;
+}
+
+export function callbackRoutes(options: CallbackOptions): CallbackRoutes {
   const { config, clock, metrics, processor } = options;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const token = config.wechat.token;
@@ -114,9 +125,7 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
     }
   }
 
-  const api = new ApiRouter();
-
-  api.add({
+  const verifyRoute: RouteDefinition<Record<string, string>, CallbackQuery> = {
     method: 'get',
     path: '/wechat',
     summary: 'WeChat server URL verification: echoes echostr when the signature over token, timestamp and nonce matches',
@@ -136,9 +145,9 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
       ctx.type = 'text/plain';
       ctx.body = query.echostr;
     },
-  });
+  };
 
-  api.add({
+  const messageRoute: RouteDefinition<Record<string, string>, CallbackQuery> = {
     method: 'post',
     path: '/wechat',
     summary: 'WeChat messages and events (plain mode, or safe mode with encrypt_type=aes and msg_signature)',
@@ -179,7 +188,7 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
       ctx.type = outcome.type;
       ctx.body = outcome.body;
     },
-  });
+  };
 
   async function answer(ctx: AppContext, query: CallbackQuery, deadlineAt: number): Promise<{ type: string; body: string }> {
     const tok = requireToken(ctx);
@@ -252,5 +261,14 @@ export function callbackRoutes(options: CallbackOptions): ApiRouter {
     };
   }
 
-  return api;
+  const router = new ApiRouter().add(verifyRoute).add(messageRoute);
+  const frontPath = (ctx: AppContext, next: () => Promise<unknown>): Promise<unknown> => {
+    if (ctx.path !== '/wechat') return next();
+    const route = ctx.method === 'POST' ? messageRoute : ctx.method === 'GET' || ctx.method === 'HEAD' ? verifyRoute : undefined;
+    if (!route) return next(); // OPTIONS and the rest: the router answers (Allow, 405)
+    // The label the router would have given it (access log, request duration histogram).
+    (ctx as { _matchedRoute?: string })._matchedRoute = route.path;
+    return runHandler(route, ctx);
+  };
+  return { router, frontPath };
 }

@@ -40,22 +40,54 @@ export interface StoredMenu {
   pushedAt?: Date;
 }
 
-const CACHE_MS = 5_000;
+/**
+ * The saved menu is re-read at most this often by each instance. A save applies at once on the instance that made
+ * it and within about a second on the others (`onEdit` announces it through the replies' version stamp, as keyword
+ * rules do: see cache-version.ts); this bound only matters when that announcement is missed.
+ */
+const CACHE_MS = 30_000;
 
 export class MenuService {
-  private cached?: { at: number; menu: Menu };
+  private cached?: { at: number; menu: Promise<Menu> };
+  /** Bumped by every drop, so a read that began before a save neither serves nor keeps the old menu. */
+  private generation = 0;
+
   constructor(
     private readonly clock: Clock,
     private readonly publicBaseUrl: string,
     /** Hosts (besides the microsite's) that view buttons may open: ALLOWED_LINK_HOSTS. */
     private readonly linkHosts: string[] = [],
+    /** Called after every save, to tell the other instances (the replies' version stamp). */
+    private readonly onEdit: (at: Date) => Promise<void> = async () => {},
   ) {}
 
-  /** What a tap on a click key answers, as configured in the saved menu (read at most every few seconds). */
+  /** What a tap on a click key answers, as configured in the saved menu (cached until a save here or elsewhere). */
   async clickReply(key: string): Promise<RuleReply | undefined> {
-    const now = Date.now();
-    if (!this.cached || now - this.cached.at > CACHE_MS) this.cached = { at: now, menu: (await this.get()).menu };
-    return clickReplyOf(this.cached.menu, key);
+    return clickReplyOf(await this.savedMenu(), key);
+  }
+
+  /** Forgets the cached menu (a save here, or the version stamp moved: a save on another instance). */
+  dropCache(): void {
+    this.generation += 1;
+    this.cached = undefined;
+  }
+
+  private savedMenu(): Promise<Menu> {
+    // Cache age is elapsed process time (monotonic), not the service clock.
+    const now = performance.now();
+    if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.menu;
+    const generation = this.generation;
+    const menu = this.get().then((stored) => stored.menu);
+    const entry = { at: now, menu };
+    this.cached = entry;
+    // A failed read is not kept, nor one that a save overtook.
+    const forget = () => {
+      if (this.cached === entry && generation !== this.generation) this.cached = undefined;
+    };
+    menu.then(forget, () => {
+      if (this.cached === entry) this.cached = undefined;
+    });
+    return menu;
   }
 
   private get linkRule(): MenuLinkRule {
@@ -70,12 +102,13 @@ export class MenuService {
 
   async save(raw: unknown, userId: string): Promise<StoredMenu> {
     const menu = validateMenu(raw, this.linkRule);
-    this.cached = undefined;
     await WechatSetting.updateOne(
       { _id: 'menu' },
       { $set: { value: menu, updatedBy: userId, updatedAt: this.clock.now() }, $unset: { pushedAt: 1 } },
       { upsert: true },
     );
+    this.dropCache();
+    await this.onEdit(this.clock.now());
     return this.get();
   }
 
