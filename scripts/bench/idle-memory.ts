@@ -1,6 +1,7 @@
 /**
  * npm run bench:idle — what an idle service holds: RSS and V8 heap after start-up and a full GC, two ways:
- * 1. compiled, as `npm start` runs it: scripts/build-server.mjs, then `node dist/main.js` in a child (with a probe
+ * 1. compiled, as `npm start` runs it: scripts/build-server.mjs, then `node dist/main.js` in a child with npm start's
+ *    environment (the malloc settings of package.json's start script; scripts/bench/compiled.ts) and a probe
  *    preloaded that runs the GC and reports on request, scripts/bench/idle-probe.cjs), next to a bare `node`;
  * 2. in this process under tsx (as tests and scripts run it), next to a bare `node --import tsx`.
  * The heaviest packages loaded at start are listed. The engine runs in its own process (its RSS is printed apart).
@@ -15,6 +16,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { loadConfig } from '../../src/config';
 import { startService } from '../../src/server';
+import { startEnv } from './compiled';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -72,7 +74,7 @@ async function compiled(): Promise<Array<[string, string]>> {
   const child = fork(path.join(ROOT, 'dist/main.js'), [], {
     cwd: ROOT,
     execArgv: ['--expose-gc', '--require', path.join(ROOT, 'scripts/bench/idle-probe.cjs')],
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', DATA_DIR: dataDir, PUBLIC_BASE_URL: 'http://lianxin.bench' },
+    env: { ...startEnv(), PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', DATA_DIR: dataDir, PUBLIC_BASE_URL: 'http://lianxin.bench' },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   try {

@@ -1,9 +1,11 @@
 /**
  * The half-year bulletin (半年一通报) of the seeded city, built as the service builds it: the embedded engine in its
  * own process (`npm run db`, as the service forks it) and the report built in a separate process that reaches it over
- * the wire (scripts/bench/reports-build.ts). That process prints each stage's time and its own peak RSS (VmHWM,
- * reset before each stage), beside plain counts over the same collections measured in the same run.
- *   npm run bench:reports [-- --scale 1 --suggestions 30000 --runs 3] [--db DIR] [--cache-mb 64]
+ * the wire (scripts/bench/reports-build.ts), compiled and with the malloc settings as `npm start` runs the service
+ * (dist/, scripts/bench/compiled.ts; `--tsx` runs it under tsx instead, as tests do). That process prints its RSS
+ * before any work, each stage's time and its own peak RSS (VmHWM, reset before each stage), beside plain counts over
+ * the same collections in the same run.
+ *   npm run bench:reports [-- --scale 1 --suggestions 30000 --runs 3] [--db DIR] [--cache-mb 64] [--tsx]
  * Seeding (scripts/seed/city.ts: 10 counties, 9,000 deputies, three years of activities with their roll calls;
  * scripts/seed/suggestions.ts; scripts/seed/inspections.ts) runs first, in this process, into DIR (a temporary
  * directory without --db). With --db DIR a seeded city is kept and reused: seed once, measure many times.
@@ -24,13 +26,14 @@ import { Attendance } from '../../src/activities/models';
 import { GroupRoster, groupRosterCopy } from '../../src/activities/rosters';
 import { Suggestion } from '../../src/suggestions/models';
 import { ensureDefaultCategories } from '../../src/supervision/categories';
-import { COUNTIES, YEARS, seedCity } from '../seed/city';
+import { CITY, COUNTIES, YEARS, seedCity } from '../seed/city';
 import { seedSuggestions } from '../seed/suggestions';
 import { seedInspections } from '../seed/inspections';
 import { spawnEngine } from './engine-process';
+import { compileAgainstDist, startEnv } from './compiled';
 
 const { values } = parseArgs({
-  options: { scale: { type: 'string', default: '1' }, suggestions: { type: 'string', default: '30000' }, runs: { type: 'string', default: '3' }, db: { type: 'string' }, 'cache-mb': { type: 'string', default: '64' } },
+  options: { scale: { type: 'string', default: '1' }, suggestions: { type: 'string', default: '30000' }, runs: { type: 'string', default: '3' }, db: { type: 'string' }, 'cache-mb': { type: 'string', default: '64' }, tsx: { type: 'boolean', default: false } },
 });
 const DB_NAME = 'bench_reports';
 const MB = 1024;
@@ -68,9 +71,12 @@ async function seed(dir: string, kept: boolean): Promise<string> {
   }
 }
 
-/** Runs the measuring process against the engine and passes its output through. */
-function build(uri: string): Promise<void> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'reports-build.ts'), '--uri', uri, '--db-name', DB_NAME, '--runs', String(values.runs)], { stdio: 'inherit' });
+/** Runs the measuring process (`script`: compiled, or the .ts under tsx) against the engine and passes its output through. */
+function build(uri: string, script: string): Promise<void> {
+  const args = ['--uri', uri, '--db-name', DB_NAME, '--runs', String(values.runs), '--city', CITY, '--counties', COUNTIES.join(','), '--year', String(YEARS[1])];
+  const tsx = script.endsWith('.ts');
+  const node = tsx ? ['--expose-gc', '--import', 'tsx'] : ['--expose-gc'];
+  const child = spawn(process.execPath, [...node, script, ...args], { stdio: 'inherit', env: tsx ? process.env : { ...process.env, ...startEnv() } });
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the build process exited with ${code}`)))));
 }
 
@@ -82,9 +88,13 @@ async function main(): Promise<void> {
   const dir = kept ?? mkdtempSync(path.join(tmpdir(), 'bench-reports-'));
   try {
     console.log(`${await seed(dir, !!kept)}\n`);
+    const source = path.join(__dirname, 'reports-build.ts');
+    const script = values.tsx ? source : await compileAgainstDist(source);
+    const env = Object.entries(startEnv()).map(([k, v]) => `${k}=${v}`).join(' ');
+    console.log(`the build process runs ${values.tsx ? 'under tsx' : `compiled, as npm start runs the service (${path.relative(process.cwd(), script)}, with npm start's ${env})`}`);
     const engine = await spawnEngine(dir, [], ['--cache-mb', String(values['cache-mb'])]);
     try {
-      await build(engine.uri);
+      await build(engine.uri, script);
       console.log(`engine process (own process, cache ${values['cache-mb']} MiB): peak RSS ${peakOf(engine.child.pid!).toFixed(0)} MB over the whole run`);
     } finally {
       await engine.stop();

@@ -93,3 +93,11 @@ export async function rostersOf(scope: Scope): Promise<RosterGroup[]> {
   // One order whichever way they were read (drill-downs list members group by group).
   return groups.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
+
+/** The counties (or townships) that have groups within a place, each once, unsorted: the parts a place's chart is cut into. */
+export async function regionsOf(scope: Scope, level: 'county' | 'township'): Promise<string[]> {
+  const names = (await groupRosterCopy.fresh())
+    ? await GroupRoster.distinct(`region.${level}`, { regionKeys: scope.name, [`region.${scope.level}`]: scope.name })
+    : (await groupRosters({ region: scope })).map((g) => g.region[level]);
+  return [...new Set(names.filter((n): n is string => typeof n === 'string' && !!n))];
+}

@@ -10,14 +10,19 @@ export interface SuggestionAnswerFigures {
   /** Suggestions due an answer in the period within the place. */
   total: number;
   answered: number;
-  /** Those without an answer, for the drill-down. */
+  /** Those without an answer, for the drill-down (empty when asked for the counts only). */
   unanswered: Array<{ id: string; title: string; raisedAt?: Date; department?: string; status?: string; activityId?: string }>;
 }
 
 /** The place asked about; for a city, also its counties (those with deputy groups), for records that name no city. */
 export type SuggestionAnswerPlace = Scope & { counties: string[] };
 
-export type SuggestionAnswerProvider = (place: SuggestionAnswerPlace, period: Period) => Promise<SuggestionAnswerFigures | null>;
+/** `list: false`: the counts only (a chart), which the provider may take from maintained tallies. */
+export interface SuggestionAnswerOptions {
+  list?: boolean;
+}
+
+export type SuggestionAnswerProvider = (place: SuggestionAnswerPlace, period: Period, options?: SuggestionAnswerOptions) => Promise<SuggestionAnswerFigures | null>;
 
 let provider: SuggestionAnswerProvider | null = null;
 
@@ -26,6 +31,6 @@ export function registerSuggestionAnswerProvider(next: SuggestionAnswerProvider 
   provider = next;
 }
 
-export async function suggestionAnswers(place: SuggestionAnswerPlace, period: Period): Promise<SuggestionAnswerFigures | null> {
-  return provider ? provider(place, period) : null;
+export async function suggestionAnswers(place: SuggestionAnswerPlace, period: Period, options?: SuggestionAnswerOptions): Promise<SuggestionAnswerFigures | null> {
+  return provider ? provider(place, period, options) : null;
 }

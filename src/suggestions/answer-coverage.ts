@@ -5,6 +5,7 @@
  */
 import { Types } from 'mongoose';
 import { Department, Suggestion, STATUS_LABELS, type SuggestionDoc } from './models';
+import { suggestionTallies, tallyCells } from './tallies';
 
 export interface AnswerPlace {
   level: 'city' | 'county' | 'township';
@@ -28,7 +29,35 @@ function placeFilter(place: AnswerPlace): Record<string, unknown> {
   return { $or: inCity };
 }
 
-export async function suggestionAnswerFigures(place: AnswerPlace, period: { start: Date; end: Date }): Promise<AnswerFigures> {
+/** A period of whole Beijing months (every calendar period is one), as the tallies count them. */
+interface AnswerPeriod {
+  start: Date;
+  end: Date;
+  months?: string[];
+}
+
+/**
+ * The counts of a county from the maintained tallies (one small document per month, county and category), when the
+ * caller needs no list: a tally's `registered` leaves out merged duplicates and `answered` is "has an answer", the
+ * definitions below. Null when the tallies cannot answer (another level, not built yet).
+ */
+async function countsFromTallies(place: AnswerPlace, period: AnswerPeriod): Promise<AnswerFigures | null> {
+  if (place.level !== 'county' || !period.months?.length || !(await suggestionTallies.fresh())) return null;
+  let total = 0;
+  let answered = 0;
+  for (const cell of await tallyCells(period.months, { county: place.name })) {
+    for (const row of cell.rows) {
+      total += row.registered;
+      answered += row.answered;
+    }
+  }
+  return { total, answered, unanswered: [] };
+}
+
+/** `list: false`: the counts only, `unanswered` left empty (a chart of the counties). */
+export async function suggestionAnswerFigures(place: AnswerPlace, period: AnswerPeriod, options: { list?: boolean } = {}): Promise<AnswerFigures> {
+  const counted = options.list === false ? await countsFromTallies(place, period) : null;
+  if (counted) return counted;
   const base: Record<string, unknown> = { registeredAt: { $gte: period.start, $lt: period.end }, status: { $ne: 'merged' }, ...placeFilter(place) };
   const [total, open] = await Promise.all([
     Suggestion.countDocuments(base),

@@ -176,6 +176,18 @@ describe('coverage: the five full coverages with their drill-downs, CSV and char
     expect(city.body.figures.find((f: any) => f.key === 'suggestions')).to.include({ numerator: 1, denominator: 3 });
     const township = await app.request('GET', `/api/admin/coverage?${q(`${Y}-Q2`, 'township', '龙潭镇')}`, { token: users.organizer });
     expect(township.body.figures.find((f: any) => f.key === 'suggestions')).to.include({ numerator: 1, denominator: 1, rate: 1 });
+    // A city's chart by county counts each county as its own figure does: from the records while the suggestions'
+    // tallies are not built, from the tallies once they are.
+    const countyInChart = async () => {
+      const chart = await app.request('GET', `/api/admin/coverage/chart?${q(`${Y}-Q2`, 'city', '云岭市')}&by=region`, { token: users.organizer });
+      expectStatus(chart, 200);
+      const answers = chart.body.series.find((s: any) => s.key === 'suggestions');
+      const at = chart.body.labels.indexOf('龙潭县');
+      return [answers.numerators[at], answers.denominators[at], answers.rates[at]];
+    };
+    expect(await countyInChart()).to.deep.equal([1, 2, 0.5]);
+    expectStatus(await app.request('POST', '/api/admin/aggregates/rebuild', { token: users.admin, body: { names: ['suggestions.tallies'] } }), 200);
+    expect(await countyInChart()).to.deep.equal([1, 2, 0.5]);
     const q1 = await app.request('GET', `/api/admin/coverage?${q(`${Y}-Q1`)}`, { token: users.organizer });
     expect(q1.body.figures.find((f: any) => f.key === 'suggestions')).to.include({ numerator: 0, denominator: 0 });
     const csv = await app.request('GET', `/api/admin/coverage/missing.csv?${q(`${Y}-Q2`)}&figure=suggestions`, { token: users.organizer });

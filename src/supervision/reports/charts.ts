@@ -69,12 +69,14 @@ export async function renderCharts(d: ReportData): Promise<ChartImage[]> {
     { key: 'coverage', title: `图2 “五个全覆盖”完成情况（${d.period.label}）`, option: coverageOption(d) },
     { key: 'trend', title: `图3 意见建议办理率逐月走势（${d.period.label}）`, option: trendOption(d) },
   ];
-  return Promise.all(
-    specs.map(async (s) => {
-      const svg = render(s.option);
-      const png = await sharp(Buffer.from(svg), { density: 144 }).png().toBuffer();
-      const meta = await sharp(png).metadata();
-      return { key: s.key, title: s.title, svg, png, width: meta.width ?? WIDTH, height: meta.height ?? HEIGHT };
-    }),
-  );
+  // One after the other: three rasterisations at once hold three sets of libvips buffers for no gain in a report.
+  // Opaque (the charts have a white background): a PNG without an alpha channel goes into the PDF as it is, where
+  // one with alpha is inflated to its pixels (3.5 MB a chart) to split the alpha out, then deflated again.
+  const images: ChartImage[] = [];
+  for (const s of specs) {
+    const svg = render(s.option);
+    const { data: png, info } = await sharp(Buffer.from(svg), { density: 144 }).removeAlpha().png().toBuffer({ resolveWithObject: true });
+    images.push({ key: s.key, title: s.title, svg, png, width: info.width, height: info.height });
+  }
+  return images;
 }

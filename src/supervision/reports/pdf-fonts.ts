@@ -4,6 +4,12 @@
  * from Debian packages (see the README). The default Song and Kai cover GB 2312 only: a character they lack is set
  * in the fallback font (a full-coverage CJK font, opened only when needed). A missing file is a clear 503 naming the
  * setting, never a PDF with blank boxes.
+ *
+ * A face's bytes are read once per process and kept (some 30 MB for the default title, body, heading and kai faces,
+ * from the first PDF on). Reading them for every document and dropping them after costs more than it saves: freeing
+ * a buffer of many megabytes raises glibc's threshold for serving allocations from fresh mappings to that size, so
+ * every later buffer up to it (the next document's fonts, libvips' pixels, zlib's windows) comes from the heap, which
+ * fragments and is not given back: a process making bulletins one after another grew by 20–40 MB each time.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
@@ -30,32 +36,34 @@ function open(data: Buffer, source: FontSource, name: FontName): fontkit.Font {
 
 export interface ReportFonts {
   sources: Record<FontName, FontSource>;
-  /** The font file's bytes, read once per document (pdfkit and the coverage check share them). */
-  data(name: FontName): Buffer;
+  /** The parsed face, once per process: pdfkit sets text in it and the coverage check asks it for glyphs. */
+  face(name: FontName): fontkit.Font;
   /** The text cut into runs: the role's font where it has the glyphs, the fallback where it does not. */
   runs(role: FontRole, text: string): Array<{ font: FontName; text: string }>;
   /** One font for a short text set as a whole (a cell, a caption): the role's, or the fallback if it lacks any glyph. */
   fontFor(role: FontRole, text: string): FontName;
 }
 
+// Each file read and each face parsed once per process, however many roles and documents use it (by default the
+// title and the body share one face). pdfkit takes the parsed face as it is (each document makes its own subset).
+const bytes = new Map<string, Buffer>();
+const opened = new Map<string, fontkit.Font>();
+
 /** The configured fonts, every file checked to exist; the fallback is checked when a character needs it. */
 export function reportFonts(config: Config): ReportFonts {
   const sources = config.reports.fonts;
   const missing = ROLES.filter((role) => !existsSync(sources[role].file)).map((role) => ({ variable: VARIABLE[role], file: sources[role].file }));
   if (missing.length) throw new FontsMissingError(missing);
-  // Read and parse each face once, however many roles it serves (by default the title and the body share one).
-  const bytes = new Map<string, Buffer>();
   const data = (name: FontName) => bytes.get(sources[name].file) ?? bytes.set(sources[name].file, readFileSync(sources[name].file)).get(sources[name].file)!;
-  const opened = new Map<string, fontkit.Font>();
-  const faceKey = (role: FontRole) => `${sources[role].file}#${sources[role].postscriptName ?? ''}`;
-  const fontOf = (role: FontRole) => opened.get(faceKey(role)) ?? opened.set(faceKey(role), open(data(role), sources[role], role)).get(faceKey(role))!;
+  const faceKey = (name: FontName) => `${sources[name].file}#${sources[name].postscriptName ?? ''}`;
+  const fontOf = (name: FontName) => opened.get(faceKey(name)) ?? opened.set(faceKey(name), open(data(name), sources[name], name)).get(faceKey(name))!;
   const has = (role: FontRole, ch: string) => /\s/.test(ch) || fontOf(role).hasGlyphForCodePoint(ch.codePointAt(0)!);
   const needFallback = (chars: string[]) => {
     if (!existsSync(sources.fallback.file)) throw new FontsMissingError([{ variable: VARIABLE.fallback, file: sources.fallback.file }], `（“${chars.join('')}”不在所配字体中）`);
   };
   return {
     sources,
-    data,
+    face: fontOf,
     runs(role, text) {
       const out: Array<{ font: FontName; text: string }> = [];
       for (const ch of text) {

@@ -32,16 +32,17 @@ interface Doc extends PDFKit.PDFDocument {
 const NAMES: FontName[] = ['title', 'body', 'heading', 'kai', 'fallback'];
 
 /**
- * The font by name, registered from the bytes on first use (the fallback is read only if some character needs it).
- * Roles set in the same face (by default the title and the body) share one registration: pdfkit caches a font under
- * the first name it was opened by and, finding the same face again under another name, does not cache that name, so
- * it would parse the whole file again on every switch to it (every table cell: seconds and 100+ MB per report).
+ * The font by name, registered on first use from the face parsed once per process (pdfkit 0.20 takes a fontkit font as
+ * a source; its types do not say so); the fallback is read only if some character needs it. Roles set in the same
+ * face (by default the title and the body) share one registration: pdfkit caches a font under the first name it was
+ * opened by and, finding the same face again under another name, does not cache that name, so it would open it
+ * again on every switch to it (every table cell: a new embedded font each time).
  */
 function pick(doc: Doc, name: FontName): FontName {
   const { sources } = doc.fonts;
   const same = NAMES.find((n) => sources[n].file === sources[name].file && sources[n].postscriptName === sources[name].postscriptName) ?? name;
   if (!doc.registered.has(same)) {
-    doc.registerFont(same, doc.fonts.data(same), sources[same].postscriptName as string);
+    doc.registerFont(same, doc.fonts.face(same) as unknown as PDFKit.Mixins.PDFFontSource);
     doc.registered.add(same);
   }
   return same;
