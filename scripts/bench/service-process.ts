@@ -7,6 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
@@ -59,6 +60,29 @@ export function peakRss(pid: number): { stop(): number } {
   };
 }
 
+/** A port the OS says is free now (other sessions' servers share the machine). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+/** What the probe reports after a full GC, MB. */
+export interface ServiceMemory {
+  rss: number;
+  /** V8 heap in use. */
+  heap: number;
+  /** V8 heap committed (in use or not), of which the young generation's and the compiled code's spaces. */
+  heapCommitted: number;
+  newSpace: number;
+  codeSpace: number;
+  external: number;
+}
+
 export class ServiceProcess {
   private constructor(
     readonly proc: ChildProcess,
@@ -66,10 +90,13 @@ export class ServiceProcess {
     readonly dataDir: string,
   ) {}
 
-  /** Starts dist/main.js on a random port with `env` (PATH, PORT, HOST and DATA_DIR are set here) and waits for /readyz. */
-  static async start(dataDir: string, env: Record<string, string>, cpuProfDir?: string): Promise<ServiceProcess> {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  /**
+   * Starts dist/main.js on a free port with `env` (PATH, PORT, HOST and DATA_DIR are set here) and waits for /readyz.
+   * `cpuProfDir` profiles the whole run; `nodeArgs` go to node before the script (e.g. --perf-basic-prof).
+   */
+  static async start(dataDir: string, env: Record<string, string>, cpuProfDir?: string, nodeArgs: string[] = []): Promise<ServiceProcess> {
+    const port = await freePort();
+    const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : nodeArgs;
     const proc = spawn(process.execPath, ['--expose-gc', '--require', path.join(__dirname, 'wechat-probe.cjs'), ...prof, path.join(root, 'dist/main.js')], {
       cwd: root,
       env: { PATH: process.env.PATH, ...env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir },
@@ -93,29 +120,41 @@ export class ServiceProcess {
     return this.proc.pid!;
   }
 
-  private ask<T>(what: 'cpu' | 'mem'): Promise<T> {
+  /** One question to the probe over IPC; `answers` names the field of its reply. */
+  private ask<T>(question: unknown, answers: string): Promise<T> {
     return new Promise((resolve) => {
       const on = (m: Record<string, unknown>) => {
-        if (what in m || (what === 'mem' && 'rss' in m)) {
+        if (answers in m) {
           this.proc.off('message', on);
           resolve(m as T);
         }
       };
       this.proc.on('message', on);
-      this.proc.send(what);
+      this.proc.send(question as string);
     });
   }
 
   /** User + system CPU time of the service process, ms (its own count, finer than /proc's ticks). */
   async cpuMs(): Promise<number> {
-    const { cpu } = await this.ask<{ cpu: NodeJS.CpuUsage }>('cpu');
+    const { cpu } = await this.ask<{ cpu: NodeJS.CpuUsage }>('cpu', 'cpu');
     return (cpu.user + cpu.system) / 1000;
   }
 
-  /** RSS and V8 heap in use after a full GC, MB. */
-  async memoryAfterGc(): Promise<{ rss: number; heap: number }> {
-    const m = await this.ask<{ rss: number; heapUsed: number }>('mem');
-    return { rss: m.rss / 1048576, heap: m.heapUsed / 1048576 };
+  /** RSS, V8 heap (in use and committed, by space) and memory outside the heap after a full GC, MB. */
+  async memoryAfterGc(): Promise<ServiceMemory> {
+    const m = await this.ask<{ rss: number; heapUsed: number; heapTotal: number; external: number; spaces: Record<string, number> }>('mem', 'rss');
+    const mb = (n: number | undefined) => (n ?? 0) / 1048576;
+    return { rss: mb(m.rss), heap: mb(m.heapUsed), heapCommitted: mb(m.heapTotal), newSpace: mb(m.spaces.new_space), codeSpace: mb(m.spaces.code_space), external: mb(m.external) };
+  }
+
+  /** Starts the service's CPU profile of one phase (through the inspector, in the probe). */
+  async profileStart(): Promise<void> {
+    await this.ask('profile-start', 'profiling');
+  }
+
+  /** Stops it and writes the profile to `file`. */
+  async profileStop(file: string): Promise<void> {
+    await this.ask({ profileStopTo: file }, 'profiled');
   }
 
   /** The embedded engine's process (the service publishes its address and pid in the data directory). */

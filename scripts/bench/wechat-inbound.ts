@@ -24,8 +24,6 @@
  * (full GC) and `--settle` seconds after the load (V8 gives back unused pages in the background, not at once).
  */
 import http from 'node:http';
-import net from 'node:net';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -41,6 +39,7 @@ import { WechatCrypto } from '../../src/wechat/crypto';
 import { wechatSignature } from '../../src/wechat/signature';
 import { parseWechatXml, text, type XmlRecord } from '../../src/wechat/xml';
 import { makeArticle, rng } from './articles';
+import { ServiceProcess, buildServer, cpuMsOf, rssMbOf, type ServiceMemory as Memory } from './service-process';
 
 const { values } = parseArgs({
   options: {
@@ -63,7 +62,6 @@ const TOKEN = 'benchToken';
 const APP_ID = 'wxbench0000000001';
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const ACCOUNT = 'gh_bench000001';
-const root = path.resolve(__dirname, '../..');
 
 const RULES = [
   { name: '问候', match: 'exact', pattern: '你好', reply: '您好！欢迎关注「连心」，回复「新闻」看最新动态。' },
@@ -99,145 +97,6 @@ function request(agent: http.Agent, port: number, method: string, urlPath: strin
   });
 }
 
-interface Memory {
-  rss: number;
-  /** V8 heap in use after a full GC. */
-  heap: number;
-  /** V8 heap committed (in use or not), of which the young generation's and the compiled code's spaces. */
-  heapCommitted: number;
-  newSpace: number;
-  codeSpace: number;
-  external: number;
-}
-
-/** The service under test: `npm start`'s compiled build, with the probe preloaded. */
-class Service {
-  private constructor(
-    readonly proc: ChildProcess,
-    readonly port: number,
-    readonly dataDir: string,
-  ) {}
-
-  static async start(dataDir: string, cpuProfDir?: string): Promise<Service> {
-    const port = await freePort();
-    const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : process.env.BENCH_PERF ? ['--perf-basic-prof'] : [];
-    const proc = spawn(process.execPath, ['--expose-gc', '--require', path.join(__dirname, 'wechat-probe.cjs'), ...prof, path.join(root, 'dist/main.js')], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        // Production's default: every callback writes its access line (to /dev/null here); /healthz writes none.
-        LOG_LEVEL: 'info',
-        SCHEDULER_ENABLED: 'false',
-        PUBLIC_BASE_URL: 'https://lianxin.example.cn',
-        WECHAT_TOKEN: TOKEN,
-        ...(SAFE ? { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'benchSecretNotUsed000000', WECHAT_ENCODING_AES_KEY: AES_KEY } : {}),
-        DB_COMMAND_METRICS: 'true',
-        // glibc's malloc settings (e.g. glibc.malloc.arena_max=2:glibc.malloc.trim_threshold=131072), to measure
-        // what the allocator keeps; printed with the figures when given.
-        ...(values['glibc-tunables'] ? { GLIBC_TUNABLES: values['glibc-tunables'] } : {}),
-      },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    const service = new Service(proc, port, dataDir);
-    for (;;) {
-      if (proc.exitCode !== null) throw new Error(`service exited with ${proc.exitCode}`);
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok) return service;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  /** One question to the probe over IPC; `answers` names the field of its reply. */
-  private ask<T>(question: unknown, answers: string): Promise<T> {
-    return new Promise((resolve) => {
-      const on = (m: Record<string, unknown>) => {
-        if (answers in m) {
-          this.proc.off('message', on);
-          resolve(m as T);
-        }
-      };
-      this.proc.on('message', on);
-      this.proc.send(question as string);
-    });
-  }
-
-  /** Starts the service's CPU profile of one phase (through the inspector, in the probe). */
-  async profileStart(): Promise<void> {
-    await this.ask('profile-start', 'profiling');
-  }
-
-  /** Stops it and writes the profile to `file`. */
-  async profileStop(file: string): Promise<void> {
-    await this.ask({ profileStopTo: file }, 'profiled');
-  }
-
-  /** User + system CPU time of the service process, µs. */
-  async cpuUs(): Promise<number> {
-    const { cpu } = await this.ask<{ cpu: NodeJS.CpuUsage }>('cpu', 'cpu');
-    return cpu.user + cpu.system;
-  }
-
-  /** RSS, V8 heap in use and memory outside the heap (Buffers, ArrayBuffers) after a full GC, MB. */
-  async memory(): Promise<Memory> {
-    const m = await this.ask<{ rss: number; heapUsed: number; heapTotal: number; external: number; spaces: Record<string, number> }>('mem', 'rss');
-    const mb = (n: number | undefined) => (n ?? 0) / 1048576;
-    return { rss: mb(m.rss), heap: mb(m.heapUsed), heapCommitted: mb(m.heapTotal), newSpace: mb(m.spaces.new_space), codeSpace: mb(m.spaces.code_space), external: mb(m.external) };
-  }
-
-  enginePid(): number {
-    return (JSON.parse(readFileSync(path.join(this.dataDir, 'db', 'engine.addr.json'), 'utf8')) as { pid: number }).pid;
-  }
-
-  /** Database commands the service sent so far, by command name. */
-  async dbCommands(): Promise<Map<string, number>> {
-    const body = await (await fetch(`http://127.0.0.1:${this.port}/metrics`)).text();
-    const byName = new Map<string, number>();
-    for (const m of body.matchAll(/^lianxin_db_commands_total\{command="([^"]*)"\} (\d+)/gm)) byName.set(m[1], Number(m[2]));
-    return byName;
-  }
-
-  stop(): Promise<void> {
-    if (this.proc.exitCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.proc.once('exit', () => resolve());
-      this.proc.kill('SIGTERM');
-    });
-  }
-}
-
-/** A port the OS says is free now (other sessions' servers share the machine). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
-
-/** CPU time (user + system) of another process, µs, from /proc (clock ticks of 10 ms). */
-function procCpuUs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return 0;
-  }
-}
-
-function procRssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 interface Figure {
   label: string;
   n: number;
@@ -255,15 +114,15 @@ interface Figure {
   peakRss: number;
 }
 
-async function measure(label: string, service: Service, total: number, one: (i: number) => Promise<Outcome>, profileTo?: string): Promise<Figure> {
+async function measure(label: string, service: ServiceProcess, total: number, one: (i: number) => Promise<Outcome>, profileTo?: string): Promise<Figure> {
   const enginePid = service.enginePid();
   if (profileTo) await service.profileStart();
   process.stderr.write(`${label}…\n`);
-  const [cpu0, cmd0] = [await service.cpuUs(), await service.dbCommands()];
-  const engine0 = procCpuUs(enginePid);
+  const [cpu0, cmd0] = [1000 * (await service.cpuMs()), await service.dbCommands()];
+  const engine0 = 1000 * cpuMsOf(enginePid);
   const client0 = process.cpuUsage();
-  let peakRss = procRssMb(service.proc.pid!);
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, procRssMb(service.proc.pid!))), 100);
+  let peakRss = rssMbOf(service.proc.pid!);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMbOf(service.proc.pid!))), 100);
   const outcomes: Outcome[] = new Array(total);
   let next = 0;
   const started = process.hrtime.bigint();
@@ -275,8 +134,8 @@ async function measure(label: string, service: Service, total: number, one: (i: 
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const client = process.cpuUsage(client0);
   clearInterval(sampler);
-  const engine1 = procCpuUs(enginePid);
-  const [cpu1, cmd1] = [await service.cpuUs(), await service.dbCommands()];
+  const engine1 = 1000 * cpuMsOf(enginePid);
+  const [cpu1, cmd1] = [1000 * (await service.cpuMs()), await service.dbCommands()];
   if (profileTo) await service.profileStop(profileTo);
   const ms = outcomes.map((o) => o.ms).sort((a, b) => a - b);
   const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))];
@@ -301,7 +160,7 @@ async function measure(label: string, service: Service, total: number, one: (i: 
   };
 }
 
-async function load(service: Service, total: number, one: (i: number) => Promise<Outcome>): Promise<void> {
+async function load(service: ServiceProcess, total: number, one: (i: number) => Promise<Outcome>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     for (let i = next++; i < total; i = next++) await one(i).catch(() => undefined);
@@ -338,19 +197,36 @@ function mixKind(i: number): Exclude<Kind, 'retry'> {
 }
 
 async function main(): Promise<void> {
-  if (spawnSync(process.execPath, [path.join(root, 'scripts/build-server.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
+  buildServer();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lianxin-bench-wechat-'));
   const crypto = new WechatCrypto(APP_ID, AES_KEY);
   const profileDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const service = await Service.start(dataDir, profileDir);
+  const service = await ServiceProcess.start(
+    dataDir,
+    {
+      NODE_ENV: 'production',
+      // Production's default: every callback writes its access line (to /dev/null here); /healthz writes none.
+      LOG_LEVEL: 'info',
+      SCHEDULER_ENABLED: 'false',
+      PUBLIC_BASE_URL: 'https://lianxin.example.cn',
+      WECHAT_TOKEN: TOKEN,
+      ...(SAFE ? { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'benchSecretNotUsed000000', WECHAT_ENCODING_AES_KEY: AES_KEY } : {}),
+      DB_COMMAND_METRICS: 'true',
+      // glibc's malloc settings (e.g. glibc.malloc.arena_max=2:glibc.malloc.trim_threshold=131072), to measure
+      // what the allocator keeps; printed with the figures when given.
+      ...(values['glibc-tunables'] ? { GLIBC_TUNABLES: values['glibc-tunables'] } : {}),
+    },
+    profileDir,
+    process.env.BENCH_PERF ? ['--perf-basic-prof'] : [],
+  );
   /** The service's profile of one measured phase (only that phase: no start-up, seeding or warm-up). */
   const phaseProfile = (name: string) => (profileDir ? path.join(profileDir, `service-${name}.cpuprofile`) : undefined);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let failures = 0;
   try {
     await seed(dataDir);
-    const start = await service.memory();
+    const start = await service.memoryAfterGc();
 
     let msgSeq = 24_000_000_000_000_000n;
     /** Answered text messages a retry may deliver again: their XML and the plain answer they got. */
@@ -415,7 +291,7 @@ async function main(): Promise<void> {
 
     await load(service, WARMUP, healthOne);
     await load(service, WARMUP, wechatOne);
-    const warm = await service.memory();
+    const warm = await service.memoryAfterGc();
     const baseline = await measure('GET /healthz (baseline)', service, MESSAGES, healthOne, phaseProfile('healthz'));
     const rounds: Figure[] = [];
     const after: Memory[] = [];
@@ -423,14 +299,14 @@ async function main(): Promise<void> {
       const f = await measure(`POST /wechat round ${round}`, service, MESSAGES, wechatOne, phaseProfile(`wechat-round${round}`));
       rounds.push(f);
       failures += f.failed;
-      after.push(await service.memory());
+      after.push(await service.memoryAfterGc());
     }
 
     // RSS once the load is over: V8 gives back the pages it no longer needs in the background after a while
     // (its memory reducer), not at the full GC right after the last message.
     const settleSeconds = Math.min(Number(values.settle), 120);
     await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
-    const settled = await service.memory();
+    const settled = await service.memoryAfterGc();
 
     const uptime = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`\nbench:wechat — ${new Date().toISOString()}, load average ${uptime}`);
@@ -459,7 +335,7 @@ async function main(): Promise<void> {
     console.log(`RSS ${settleSeconds} s after ${MESSAGES * ROUNDS} messages vs after warm-up: ${sign(grew)}, vs at start ${sign(last.rss - start.rss)} (goal: back to its start, within 10 %: ${last.rss - start.rss <= start.rss * 0.1 ? 'met' : 'not met'}); ` +
       `V8 heap in use ${sign(last.heap - warm.heap)} (retained by the app's objects)` +
       (after.length > 1 ? `; RSS in the last round alone ${sign(after[after.length - 1].rss - after[after.length - 2].rss)}` : '') +
-      `; engine process ${procRssMb(service.enginePid()).toFixed(0)} MB`);
+      `; engine process ${rssMbOf(service.enginePid()).toFixed(0)} MB`);
     console.log(failures === 0 ? 'every answer was checked and right' : `${failures} answers were wrong or missing`);
   } finally {
     agent.destroy();
