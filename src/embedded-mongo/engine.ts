@@ -2,6 +2,7 @@
 import { Catalog } from './storage/catalog';
 import { CursorManager } from './cursors';
 import { DocumentCache } from './storage/document-cache';
+import { HeapRelease } from './heap-release';
 import type { SqliteStore } from './storage/sqlite-store';
 import type { ScramCredentials } from './auth/scram';
 
@@ -31,14 +32,17 @@ export class Engine {
   auth?: ScramCredentials;
 
   readonly cache: DocumentCache;
+  readonly heap: HeapRelease | undefined;
 
   constructor(
     readonly store: SqliteStore,
     readonly dbPath: string,
     readonly log: LogFn,
     cacheBytes: number,
+    releaseHeap = false,
   ) {
     this.cache = new DocumentCache(cacheBytes);
+    this.heap = releaseHeap ? new HeapRelease() : undefined;
     this.catalog = new Catalog(store, this.cache);
   }
 }

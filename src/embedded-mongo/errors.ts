@@ -34,6 +34,7 @@ export const ErrorCodes = {
   CommandNotSupportedOnView: 166,
   OptionNotSupportedOnView: 167,
   NoQueryExecutionPlans: 291,
+  QueryExceededMemoryLimitNoDiskUseAllowed: 292,
   Location16755: 16755,
   Location13026: 13026,
   Location13027: 13027,

@@ -48,8 +48,13 @@ export interface EmbeddedMongoOptions {
   tcpAuth?: { username: string; password: string } | 'none';
   /** Published in engine.addr.json so a second service can tell who owns the directory. */
   role?: EngineRole;
-  /** Bound of the document cache (deserialized documents kept in memory), in MiB. Default 64. */
+  /**
+   * Bound of the engine's caches, in MiB (default 64): SQLite's page cache takes a quarter (at most 16 MiB),
+   * the document cache (deserialized documents) the rest.
+   */
   cacheMb?: number;
+  /** Run a full GC after a command that grew the heap (heap-release.ts). Default true. */
+  releaseHeap?: boolean;
   /** How long to wait for the directory's lock (a racing opener backs off). Default 1.5 s. */
   lockWaitMs?: number;
   log?: LogFn;
@@ -112,7 +117,12 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
       throw err;
     }
     writeLockInfo(dbPath);
-    const engine = new Engine(store, dbPath, log, (options.cacheMb ?? DEFAULT_CACHE_MB) * 1024 * 1024);
+    const cacheBytes = (options.cacheMb ?? DEFAULT_CACHE_MB) * 1024 * 1024;
+    const pageCacheBytes = Math.min(16 * 1024 * 1024, Math.floor(cacheBytes / 4));
+    store.setPageCache(pageCacheBytes);
+    const engine = new Engine(store, dbPath, log, cacheBytes - pageCacheBytes, options.releaseHeap ?? true);
+    // runs a sort spilled before a crash
+    fs.rmSync(path.join(dbPath, '_tmp'), { recursive: true, force: true });
     if (options.tcpAuth && options.tcpAuth !== 'none') engine.auth = deriveCredentials(options.tcpAuth.username, options.tcpAuth.password);
     const loadStart = Date.now();
     engine.catalog.load();
@@ -142,6 +152,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
     const stop = () =>
       (stopping ??= (async () => {
         for (const t of timers) clearInterval(t);
+        engine.heap?.stop();
         await openServer.close();
         engine.cursors.clear();
         guard(log, 'close store', () => openStore.close());

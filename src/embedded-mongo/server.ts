@@ -110,6 +110,7 @@ export class WireServer {
       const result = runCommand(ctx, req.body);
       if (req.flags & MORE_TO_COME) return; // unacknowledged (w:0): the client expects no reply
       if (!socket.destroyed) socket.write(encodeOpMsg(nextRequestId++, header.requestId, encodeResult(result)));
+      this.engine.heap?.afterCommand();
       return;
     }
     if (header.opCode === OP_QUERY) {

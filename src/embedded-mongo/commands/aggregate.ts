@@ -4,15 +4,20 @@
  * resolve other collections of the same database. `$out` replaces the target collection;
  * `$merge` and server-introspection stages answer an error.
  */
+import path from 'node:path';
 import { ObjectId, type Document } from 'bson';
 import { CommandError } from '../errors';
 import { deepClone, isPlainObject } from '../bson-values';
 import { promoteNumbers } from '../bson-decode';
 import { mongoAggregator } from '../query/mongo-query';
-import { collatorFor } from '../query/collation';
+import { collatedCompare, collatorFor } from '../query/collation';
+import { boundedSort } from '../query/external-sort';
+import { parseSort } from '../query/sort';
+import { findNear } from '../query/near';
 import { countFromIndex } from '../query/index-count';
-import { runQuery, type QuerySpec } from '../query/run-query';
-import type { Collection } from '../storage/collection';
+import { runQuery, streamQuery, type QuerySpec } from '../query/run-query';
+import { STAGE_MEMORY_PARAMETERS, withStageBudget, type StageBudget } from '../query/stage-memory';
+import type { Collection, DocRecord } from '../storage/collection';
 import { geoNearDocuments } from './geo-near';
 import { collStatsDocument, currentOps } from './introspection';
 import { assertNotView, resolveView } from './views';
@@ -51,6 +56,17 @@ function splitPrefix(pipeline: Document[]): { spec: QuerySpec; rest: Document[] 
 }
 
 export function runPipeline(ctx: CommandContext, collName: string | undefined, pipeline: Document[], collation?: Document, command: Document = {}): Document[] {
+  return withStageBudget(stageBudgetOf(ctx, command), () => pipelineResults(ctx, collName, pipeline, collation, command));
+}
+
+/** The command's `allowDiskUse` (mongod's `allowDiskUseByDefault` when absent); spills go under `<dbPath>/_tmp`. */
+function stageBudgetOf(ctx: CommandContext, command: Document): StageBudget {
+  const allowDiskUse = typeof command.allowDiskUse === 'boolean' ? command.allowDiskUse : STAGE_MEMORY_PARAMETERS.allowDiskUseByDefault;
+  return { allowDiskUse, tmpDir: path.join(ctx.engine.dbPath, '_tmp', `${process.pid}-${++spillDirs}`) };
+}
+let spillDirs = 0;
+
+function pipelineResults(ctx: CommandContext, collName: string | undefined, pipeline: Document[], collation: Document | undefined, command: Document): Document[] {
   for (const stage of pipeline) {
     if (!isPlainObject(stage) || Object.keys(stage).length !== 1) throw new CommandError('FailedToParse', 'A pipeline stage specification object must contain exactly one field.');
     const name = Object.keys(stage)[0];
@@ -59,11 +75,12 @@ export function runPipeline(ctx: CommandContext, collName: string | undefined, p
     if (SOURCE_STAGES.has(name) && stage !== pipeline[0]) throw new CommandError('BadValue', `${name} is only valid as the first stage in a pipeline`);
   }
   const view = collName !== undefined ? resolveView(ctx, collName) : undefined;
-  if (view) return runPipeline(ctx, view.source, [...view.pipeline, ...pipeline], collation ?? view.collation, command);
+  if (view) return pipelineResults(ctx, view.source, [...view.pipeline, ...pipeline], collation ?? view.collation, command);
   const coll = collName !== undefined ? ctx.engine.catalog.get(ctx.db, collName) : undefined;
   collation ??= coll?.options.collation as Document | undefined;
-  let input: Document[];
+  let input: Iterable<Document>;
   let rest: Document[];
+  let close = () => {};
   const first = pipeline[0] ? Object.keys(pipeline[0])[0] : undefined;
   if (first && SOURCE_STAGES.has(first)) {
     rest = pipeline.slice(1);
@@ -75,28 +92,73 @@ export function runPipeline(ctx: CommandContext, collName: string | undefined, p
     rest = split.rest;
     const counted = countOnly(coll, split.spec, rest, collation);
     if (counted) return counted;
-    const res = runQuery(coll, { ...split.spec, collation });
     const mutating = rest.some((s) => !READ_ONLY_STAGES.has(Object.keys(s)[0]));
-    input = res.records.map((r) => (mutating ? deepClone(r.doc) : r.doc));
+    const asInput = (r: DocRecord) => (mutating ? deepClone(r.doc) : r.doc);
+    // Streamed, the stages see one document at a time; a stage that reads another collection would run its own
+    // statement while the scan's is open, so those pipelines gather their input first.
+    const streamed = !readsOtherCollections(rest) ? streamQuery(coll, { ...split.spec, collation }) : undefined;
+    const sortSpec = parseSort(split.spec.sort);
+    if (!streamed && sortSpec.length > 0 && !split.spec.limit && !readsOtherCollections(rest) && !findNear(split.spec.filter ?? {})) {
+      // a sort no index gives, without a limit (with one, only the first skip + limit are kept): within the stage's memory limit
+      const filtered = streamQuery(coll, { filter: split.spec.filter, collation });
+      if (filtered) {
+        const records = mapped(filtered, asInput);
+        const sorted = boundedSort(records, sortSpec, collatedCompare(collatorFor(collation)));
+        input = skipped(sorted, split.spec.skip ?? 0);
+        close = () => {
+          sorted.return(undefined);
+          records.return(undefined);
+        };
+      } else input = runQuery(coll, { ...split.spec, collation }).records.map(asInput);
+    } else if (streamed) {
+      const records = mapped(streamed, asInput);
+      input = records;
+      close = () => void records.return(undefined);
+    } else {
+      input = runQuery(coll, { ...split.spec, collation }).records.map(asInput);
+    }
   }
-  if (rest.length === 0) return input;
-  rest = rest.flatMap(countAsGroup);
-  const computing = rest.some((s) => !TYPE_KEEPING_STAGES.has(Object.keys(s)[0]));
-  if (computing) input = input.map(promoteNumbers);
-  const collectionResolver = (name: string) => {
-    if (resolveView(ctx, name)) return runPipeline(ctx, name, []).map((d) => promoteNumbers(deepClone(d)));
-    const other = ctx.engine.catalog.get(ctx.db, name);
-    return other ? [...other.records.values()].map((r) => promoteNumbers(deepClone(r.doc))) : [];
-  };
   try {
-    return mongoAggregator(rest, { collectionResolver, collation }).run(input) as Document[];
+    if (rest.length === 0) return Array.isArray(input) ? input : [...input];
+    rest = rest.flatMap(countAsGroup);
+    const computing = rest.some((s) => !TYPE_KEEPING_STAGES.has(Object.keys(s)[0]));
+    if (computing) input = mapped(input, promoteNumbers);
+    const collectionResolver = (name: string) => {
+      if (resolveView(ctx, name)) return runPipeline(ctx, name, []).map((d) => promoteNumbers(deepClone(d)));
+      const other = ctx.engine.catalog.get(ctx.db, name);
+      return other ? [...other.records.values()].map((r) => promoteNumbers(deepClone(r.doc))) : [];
+    };
+    return mongoAggregator(rest, { collectionResolver, collation }).stream(input as never).collect() as Document[];
   } catch (err) {
     if (err instanceof CommandError) throw err;
     const msg = err instanceof Error ? err.message : String(err);
     const m = /unregistered pipeline operator (\$\w+)/.exec(msg);
     if (m) throw new CommandError('Location40324', `Unrecognized pipeline stage name: '${m[1]}'`);
     throw err;
+  } finally {
+    close();
   }
+}
+
+function* skipped<T>(items: Iterable<T>, n: number): Generator<T> {
+  for (const item of items) {
+    if (n > 0) n--;
+    else yield item;
+  }
+}
+
+function* mapped<T, U>(items: Iterable<T>, f: (t: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
+
+const OTHER_COLLECTION_STAGES = new Set(['$lookup', '$graphLookup', '$unionWith']);
+
+/** Whether a stage (also nested, in `$facet` or a sub-pipeline) reads another collection. */
+function readsOtherCollections(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(readsOtherCollections);
+  if (!isPlainObject(value)) return false;
+  for (const [k, v] of Object.entries(value)) if (OTHER_COLLECTION_STAGES.has(k) || readsOtherCollections(v)) return true;
+  return false;
 }
 
 /** `$count` as mongod defines it — a `$group` on null then dropping `_id` — so no input gives no document (mingo's gives `{ n: 0 }`). */

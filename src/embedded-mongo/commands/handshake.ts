@@ -6,6 +6,7 @@ import { RawReply } from '../cursors';
 import { MAX_MESSAGE_SIZE } from '../wire/framing';
 import { MAX_BSON_SIZE } from '../storage/collection';
 import { helloAuthFields } from '../auth/commands';
+import { setStageParameters, STAGE_MEMORY_PARAMETERS } from '../query/stage-memory';
 import type { CommandContext, CommandTable } from './types';
 
 export const SERVER_VERSION = '7.0.0';
@@ -62,14 +63,23 @@ const PARAMETERS: Record<string, unknown> = {
 };
 
 function getParameter(_ctx: CommandContext, cmd: Document): Document {
-  if (cmd.getParameter === '*' || (typeof cmd.getParameter === 'object' && cmd.getParameter?.allParameters)) return { ...PARAMETERS, ok: 1 };
+  const all: Record<string, unknown> = { ...PARAMETERS, ...STAGE_MEMORY_PARAMETERS };
+  if (cmd.getParameter === '*' || (typeof cmd.getParameter === 'object' && cmd.getParameter?.allParameters)) return { ...all, ok: 1 };
   const out: Document = {};
   for (const k of Object.keys(cmd)) {
     if (k === 'getParameter' || k.startsWith('$') || k === 'lsid') continue;
-    if (k in PARAMETERS) out[k] = PARAMETERS[k];
+    if (k in all) out[k] = all[k];
   }
   if (Object.keys(out).length === 0) throw new CommandError('InvalidOptions', 'no option found to get');
   return { ...out, ok: 1 };
+}
+
+/** setParameter for the blocking stages' memory limits (the only settable parameters); `was` as mongod answers. */
+function setParameter(ctx: CommandContext, cmd: Document): Document {
+  if (ctx.db !== 'admin') throw new CommandError('Unauthorized', 'setParameter may only be run against the admin database.');
+  const was = setStageParameters(cmd);
+  if (!was) throw new CommandError('InvalidOptions', 'no option found to set, use help:true to see options ');
+  return { ...was, ok: 1 };
 }
 
 function serverStatus(ctx: CommandContext): Document {
@@ -103,6 +113,7 @@ export const handshakeCommands: CommandTable = {
   buildInfo: { run: buildInfo },
   buildinfo: { run: buildInfo },
   getParameter: { run: getParameter },
+  setParameter: { run: setParameter },
   serverStatus: { run: serverStatus },
   connectionStatus: {
     run: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),

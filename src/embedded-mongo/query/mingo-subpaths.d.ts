@@ -33,3 +33,6 @@ declare module 'mingo/operators/window' {
 declare module 'mingo/lazy' {
   export * from 'mingo/types/lazy';
 }
+declare module 'mingo/util' {
+  export * from 'mingo/types/util';
+}

@@ -20,9 +20,11 @@ import * as pipelineOps from 'mingo/operators/pipeline';
 import * as projectionOps from 'mingo/operators/projection';
 import * as queryOps from 'mingo/operators/query';
 import * as windowOps from 'mingo/operators/window';
-import { Lazy, type Iterator as LazyIterator } from 'mingo/lazy';
+import type { Iterator as LazyIterator } from 'mingo/lazy';
 import { promoteNumbers } from '../bson-decode';
-import { parseSort, sortDocs } from './sort';
+import { parseSort } from './sort';
+import { boundedSort } from './external-sort';
+import { deferred, groupStage } from './group-stage';
 import { CommandError } from '../errors';
 import { isPlainObject, typeRank } from '../bson-values';
 import { collatedCompare, collatorFor, type Compare } from './collation';
@@ -198,7 +200,7 @@ function sortStage(coll: LazyIterator, sortKeys: unknown, options: Options): Laz
     throw new CommandError('Location15976', '$sort stage must have at least one sort key');
   }
   const cmp = collatedCompare(collatorFor(options?.collation));
-  return coll.transform((docs: unknown[]) => Lazy(sortDocs(docs as Document[], spec, (d) => d, cmp)));
+  return deferred(() => boundedSort(coll as Iterable<Document>, spec, cmp));
 }
 
 function nearPredicate(selector: string, value: unknown, spherical: boolean): Pred {
@@ -235,7 +237,7 @@ export function engineContext(): Context {
   return (CONTEXT ??= Context.init({
     accumulator: accumulatorOps,
     expression: expressionOps,
-    pipeline: { ...pipelineOps, $sort: sortStage },
+    pipeline: { ...pipelineOps, $sort: sortStage, $group: groupStage },
     projection: projectionOps,
     query: { ...queryOps, ...OVERRIDES },
     window: windowOps,

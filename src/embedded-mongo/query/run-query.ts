@@ -36,6 +36,50 @@ function containsString(v: unknown): boolean {
 }
 
 export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryResult {
+  const prepared = prepareQuery(coll, spec);
+  if ('records' in prepared) return prepared;
+  const { plan, test, sort, skip, limit, near, collator, rest } = prepared;
+  if (prepared.inOrder) {
+    const out = [...orderedRecords(prepared)];
+    return { records: out, stage: plan.stage, index: plan.index, docsExamined: prepared.examined.n, restFilter: rest };
+  }
+  let examined = 0;
+  const out: DocRecord[] = [];
+  for (const rec of plan.records()) {
+    examined++;
+    if (test(rec.doc)) out.push(rec);
+  }
+  let sorted = sort.length ? sortDocs(out, sort, (r) => r.doc, collatedCompare(collator), limit ? skip + limit : undefined) : near ? sortByDistance(out, near, (r) => r.doc, limit ? skip + limit : undefined) : out;
+  if (skip || limit) sorted = sorted.slice(skip, limit ? skip + limit : undefined);
+  return { records: sorted, stage: plan.stage, index: plan.index, docsExamined: examined, restFilter: rest };
+}
+
+/**
+ * The query's documents as the plan reads them, when it reads them in the wanted order (no sort, or one the
+ * index gives): an aggregation then holds one document at a time. Undefined when the result must be
+ * gathered first (an in-memory sort, `$near`), or is already gathered (a point query).
+ */
+export function streamQuery(coll: Collection | undefined, spec: QuerySpec): Iterable<DocRecord> | undefined {
+  const prepared = prepareQuery(coll, spec);
+  if ('records' in prepared || !prepared.inOrder) return undefined;
+  return orderedRecords(prepared);
+}
+
+interface PreparedQuery {
+  plan: ReturnType<typeof planQuery>;
+  test: (d: Document) => boolean;
+  sort: SortField[];
+  skip: number;
+  limit: number;
+  near: NearCondition | undefined;
+  collator: Intl.Collator | undefined;
+  rest: Document;
+  /** The plan reads the documents in the result's order (a full scan planned without the sort only when there is none). */
+  inOrder: boolean;
+  examined: { n: number };
+}
+
+function prepareQuery(coll: Collection | undefined, spec: QuerySpec): QueryResult | PreparedQuery {
   const point = coll && pointQuery(coll, spec);
   if (point) return point;
   const collation = spec.collation ?? (coll?.options.collation as Document | undefined);
@@ -58,30 +102,22 @@ export function runQuery(coll: Collection | undefined, spec: QuerySpec): QueryRe
   // a collated query uses only an index with its collation (collated-plan.ts), or scans
   const collatedIndexPlan = collatedStrings ? collatedPlan(coll, collation!, filterEqualities(spec.filter ?? {}), sort, collator!, limit > 0) : undefined;
   const plan = collatedIndexPlan ?? (collatedStrings || near ? planQuery(coll, {}, []) : planQuery(coll, spec.filter ?? {}, sort));
-  let examined = 0;
-  const out: DocRecord[] = [];
-  // a full scan planned without the sort is in order only when there is no sort
-  if (plan.sorted && !near && (!collatedStrings || sort.length === 0 || collatedIndexPlan)) {
-    let skipped = 0;
-    for (const rec of plan.records()) {
-      examined++;
-      if (!test(rec.doc)) continue;
-      if (skipped < skip) {
-        skipped++;
-        continue;
-      }
-      out.push(rec);
-      if (limit && out.length >= limit) break;
+  const inOrder = plan.sorted && !near && (!collatedStrings || sort.length === 0 || !!collatedIndexPlan);
+  return { plan, test, sort, skip, limit, near, collator, rest, inOrder, examined: { n: 0 } };
+}
+
+function* orderedRecords(q: PreparedQuery): Generator<DocRecord> {
+  let skipped = 0, taken = 0;
+  for (const rec of q.plan.records()) {
+    q.examined.n++;
+    if (!q.test(rec.doc)) continue;
+    if (skipped < q.skip) {
+      skipped++;
+      continue;
     }
-    return { records: out, stage: plan.stage, index: plan.index, docsExamined: examined, restFilter: rest };
+    yield rec;
+    if (q.limit && ++taken >= q.limit) return;
   }
-  for (const rec of plan.records()) {
-    examined++;
-    if (test(rec.doc)) out.push(rec);
-  }
-  let sorted = sort.length ? sortDocs(out, sort, (r) => r.doc, collatedCompare(collator), limit ? skip + limit : undefined) : near ? sortByDistance(out, near, (r) => r.doc, limit ? skip + limit : undefined) : out;
-  if (skip || limit) sorted = sorted.slice(skip, limit ? skip + limit : undefined);
-  return { records: sorted, stage: plan.stage, index: plan.index, docsExamined: examined, restFilter: rest };
 }
 
 /** `$near`/`$nearSphere` through a 2dsphere (or, planar, a 2d) index: documents arrive nearest first, so a limit stops the search. */

@@ -87,6 +87,14 @@ export class SqliteStore {
    * openers racing can each hold a shared lock the other needs; both back off and retry, so within
    * `waitMs` exactly one wins and the other gets StoreLockedError.
    */
+  /**
+   * SQLite's page cache, in bytes (its part of DB_CACHE_MB; default 2 MiB would be too small: index inserts land
+   * all over index_entries). Beyond it the OS cache serves.
+   */
+  setPageCache(bytes: number): void {
+    this.db.pragma(`cache_size = -${Math.max(1024, Math.floor(bytes / 1024))}`);
+  }
+
   static openExclusive(file: string, waitMs = 1500): SqliteStore {
     const deadline = Date.now() + waitMs;
     for (;;) {
@@ -111,7 +119,7 @@ export class SqliteStore {
       this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      // 16 MiB of pages (default 2 MiB): index inserts land all over index_entries; beyond this the OS cache serves.
+      // 16 MiB of pages until the engine sets its share of DB_CACHE_MB (setPageCache).
       this.db.pragma('cache_size = -16384');
       // Checkpoints run when the engine has been idle for a second (checkpointWhenIdle), off any command's path;
       // SQLite's own, inside a COMMIT, only once ~200 MiB of WAL piled up under sustained writes (default ~4 MiB).
