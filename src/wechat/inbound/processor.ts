@@ -12,6 +12,7 @@ import { LRUCache } from 'lru-cache';
 import type { Collection } from 'mongodb';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
+import { EXPIRY_RESOLUTION_MS } from '../content-cache';
 import { WechatInboundMessage, type InboundMessageDoc } from '../models/inbound-message';
 import { WriteBatcher } from '../write-batcher';
 import type { InboundHandlers } from './handlers';
@@ -65,7 +66,7 @@ export class InboundProcessor {
    * Replies this instance answered lately, for WeChat's retries (within ~15 s) that reach this instance: answered
    * from memory instead of reading the stored reply back. Bounded; a retry not found here reads the database.
    */
-  private readonly recentReplies = new LRUCache<string, string>({ max: 2_000, ttl: 30_000 });
+  private readonly recentReplies = new LRUCache<string, string>({ max: 2_000, ttl: 30_000, ttlResolution: EXPIRY_RESOLUTION_MS });
 
   constructor(
     private readonly handlers: InboundHandlers,
