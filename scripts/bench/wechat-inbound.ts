@@ -350,6 +350,7 @@ async function main(): Promise<void> {
         return { ok: res.status === 200, ms: res.ms };
       });
       let wrong = 0;
+      const why = new Map<string, number>();
       for (let i = 0; i < total; i++) {
         let ok = false;
         try {
@@ -357,8 +358,15 @@ async function main(): Promise<void> {
         } catch {
           ok = false;
         }
-        if (!ok) wrong++;
+        if (ok) continue;
+        wrong++;
+        // `success` past the service's 4 s deadline is what an overloaded machine gives; anything else is a fault.
+        const a = answers[i];
+        const reason = !a ? 'no answer' : a.status !== 200 ? `HTTP ${a.status}` : a.text === 'success' ? `success after ${a.ms >= 4000 ? '≥' : '<'} 4 s` : 'wrong reply';
+        const key = `${prepared[i].kind}: ${reason}`;
+        why.set(key, (why.get(key) ?? 0) + 1);
       }
+      if (wrong) process.stderr.write(`wrong answers: ${[...why].map(([k, n]) => `${k} × ${n}`).join(', ')}\n`);
       return wrong;
     };
     const healthOne = async (): Promise<Outcome> => {
