@@ -51,15 +51,35 @@ async function rendersDrained(): Promise<void> {
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')) as [string, string][]);
 
+/** Headers a baseline sends besides its body's type and length (the site's own set, for the same-headers baselines). */
+function baselineHeaders(): string[] {
+  return args.headers ? (JSON.parse(Buffer.from(args.headers, 'base64url').toString()) as string[]) : [];
+}
+
 async function serveKoa(bodyBytes: number): Promise<Ready> {
   const { default: Koa } = await import('koa');
   const app = new Koa();
   const body = bodyBytes ? Buffer.alloc(bodyBytes, 'a') : undefined;
+  const headers = baselineHeaders();
   app.use((ctx) => {
-    if (body) ctx.type = 'text/html';
+    for (let i = 0; i < headers.length; i += 2) ctx.set(headers[i], headers[i + 1]);
+    if (body) ctx.type = 'text/html; charset=utf-8';
     ctx.body = body ?? 'hello world';
   });
   const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return { port: (server.address() as { port: number }).port };
+}
+
+/** Bare node:http: the body and the headers written with one writeHead (a flat array, as the front lane does). */
+async function serveNode(bodyBytes: number): Promise<Ready> {
+  const { createServer } = await import('node:http');
+  const body = Buffer.alloc(bodyBytes, 'a');
+  const headers = [...baselineHeaders(), 'Content-Type', 'text/html; charset=utf-8', 'Content-Length', String(body.length)];
+  const server = createServer((_req, res) => {
+    res.writeHead(200, headers);
+    res.end(body);
+  }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return { port: (server.address() as { port: number }).port };
 }
@@ -124,7 +144,8 @@ async function serveSite(dataDir: string): Promise<Ready> {
 async function child(): Promise<void> {
   const mode = args.serve;
   const dataDir = mode === 'site' ? mkdtempSync(path.join(tmpdir(), 'lianxin-bench-site-')) : '';
-  const ready = mode === 'koa' ? await serveKoa(Number(args['body-bytes'] ?? 0)) : await serveSite(dataDir);
+  const bodyBytes = Number(args['body-bytes'] ?? 0);
+  const ready = mode === 'koa' ? await serveKoa(bodyBytes) : mode === 'node' ? await serveNode(bodyBytes) : await serveSite(dataDir);
   if (!process.send) {
     // Run by hand (e.g. under --cpu-prof): print where to point a load generator; stop with Ctrl-C.
     console.log(JSON.stringify(ready));
@@ -216,21 +237,63 @@ async function databaseCommands(base: string): Promise<number> {
  * A load run that also reads the server process's CPU time (user + system) around it: CPU per request does not
  * depend on how much of the shared machine the server was given, so it stays comparable when the load average is high.
  */
-async function measured(proc: ChildProcess, name: string, url: string, headers: Record<string, string> = {}): Promise<Figure> {
+async function measured(proc: ChildProcess, name: string, url: string, headers: Record<string, string> = {}, duration?: number): Promise<Figure> {
   const before = await ask<NodeJS.CpuUsage>(proc, 'cpu');
-  const figure = await load(name, url, headers);
+  const figure = await load(name, url, headers, duration);
   const after = await ask<NodeJS.CpuUsage>(proc, 'cpu');
   figure.cpuUsPerRequest = (after.user - before.user + after.system - before.system) / Math.max(1, figure.requests);
   return figure;
 }
 
-async function bareKoa(name: string, bodyBytes: number): Promise<Figure> {
-  const koa = await startChild('koa', bodyBytes ? [`--body-bytes=${bodyBytes}`] : []);
-  const url = `http://127.0.0.1:${koa.ready.port}/`;
-  await load('warm-up', url, {}, 2);
-  const figure = await measured(koa.proc, name, url);
-  koa.proc.disconnect();
-  return figure;
+interface Scenario {
+  name: string;
+  proc: ChildProcess;
+  url: string;
+  headers?: Record<string, string>;
+}
+
+/** A baseline server in its own process: bare Koa or bare node:http, with a body of `bodyBytes` and `headers`. */
+async function bareServer(mode: 'koa' | 'node', bodyBytes: number, headers: string[] = []): Promise<{ proc: ChildProcess; url: string }> {
+  const extra = [...(bodyBytes ? [`--body-bytes=${bodyBytes}`] : []), ...(headers.length ? [`--headers=${Buffer.from(JSON.stringify(headers)).toString('base64url')}`] : [])];
+  const server = await startChild(mode, extra);
+  return { proc: server.proc, url: `http://127.0.0.1:${server.ready.port}/` };
+}
+
+/**
+ * Each scenario's `--duration` split into `--rounds` runs, taken in turn (a, b, c, a, b, c, …) so that the machine's
+ * load at any moment falls on every scenario alike; each scenario warmed up (2 s, not counted) first. Requests, CPU
+ * and duration are summed over the rounds; p99 is the worst round's.
+ */
+async function interleaved(scenarios: Scenario[]): Promise<Figure[]> {
+  const rounds = Math.max(1, Number(args.rounds ?? 2));
+  const seconds = Math.max(1, Math.round(Number(args.duration ?? 10) / rounds));
+  for (const s of scenarios) await load('warm-up', s.url, s.headers, 2);
+  const sums = scenarios.map((s) => ({ name: s.name, rps: 0, p99: 0, errors: 0, non2xx: 0, requests: 0, cpuUs: 0 }));
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, s] of scenarios.entries()) {
+      const f = await measured(s.proc, s.name, s.url, s.headers, seconds);
+      const sum = sums[i];
+      sum.requests += f.requests;
+      sum.cpuUs += f.cpuUsPerRequest! * Math.max(1, f.requests);
+      sum.p99 = Math.max(sum.p99, f.p99);
+      sum.errors += f.errors;
+      sum.non2xx += f.non2xx;
+    }
+  }
+  return sums.map(({ cpuUs, ...f }) => ({ ...f, rps: f.requests / (rounds * seconds), cpuUsPerRequest: cpuUs / Math.max(1, f.requests) }));
+}
+
+/** Node adds Date, Connection and Keep-Alive itself; the baselines set type and length from their body. */
+const NOT_COPIED = new Set(['date', 'connection', 'keep-alive', 'content-type', 'content-length', 'transfer-encoding']);
+
+/** The article's response headers as the site sends them (name, value, …), minus those a baseline sets itself. */
+async function pageHeaders(url: string): Promise<string[]> {
+  const { headers } = await fetch(url);
+  const flat: string[] = [];
+  headers.forEach((value, name) => {
+    if (!NOT_COPIED.has(name)) flat.push(name, value);
+  });
+  return flat;
 }
 
 const pct = (x: Figure, base: Figure) => (x.rps / base.rps) * 100;
@@ -256,45 +319,69 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, idleSeconds * 1000));
   const idleCommandsPerSecond = ((await databaseCommands(base)) - commandsBefore) / idleSeconds;
 
-  const hello = await bareKoa('(a) bare Koa hello world', 0);
-  const bare = {
-    article: await bareKoa(`(a) bare Koa, ${sizes.article}-byte body`, sizes.article),
-    home: await bareKoa(`(a) bare Koa, ${sizes.home}-byte body`, sizes.home),
-    list: await bareKoa(`(a) bare Koa, ${sizes.list}-byte body`, sizes.list),
+  const only = args.only === 'article';
+  const articleHeaders = await pageHeaders(urls.article);
+  const n = articleHeaders.length / 2;
+  const servers = {
+    hello: await bareServer('koa', 0),
+    article: await bareServer('koa', sizes.article),
+    // The same bytes with the site's headers (as many, as long): the same response from Koa, and from bare Node.
+    koaSameHeaders: await bareServer('koa', sizes.article, articleHeaders),
+    nodeSameHeaders: await bareServer('node', sizes.article, articleHeaders),
+    home: only ? undefined : await bareServer('koa', sizes.home),
+    list: only ? undefined : await bareServer('koa', sizes.list),
   };
-
-  for (const url of Object.values(urls)) await load('warm-up', url, {}, 2);
-  const cached = await measured(site.proc, '(b) cached article page', urls.article);
-  const brotli = await measured(site.proc, "(b') cached article, Accept-Encoding br", urls.article, { 'accept-encoding': 'gzip, deflate, br' });
-  const home = await measured(site.proc, '(d) home page', urls.home);
-  const list = await measured(site.proc, '(e) news list page', urls.list);
-  // Last: on a loaded machine renders still queued when a run ends would eat into the next one.
-  const miss = await measured(site.proc, '(c) cache-miss article page', urls.article, { 'x-bench-bypass': '1' });
+  const scenarios: Scenario[] = [
+    { name: '(a) bare Koa hello world', ...servers.hello },
+    { name: `(a) bare Koa, ${sizes.article}-byte body`, ...servers.article },
+    { name: `(a2) bare Koa, same body + ${n} headers`, ...servers.koaSameHeaders },
+    { name: `(a3) node:http, same body + ${n} headers`, ...servers.nodeSameHeaders },
+    { name: '(b) cached article page', proc: site.proc, url: urls.article },
+    { name: "(b') cached article, Accept-Encoding br", proc: site.proc, url: urls.article, headers: { 'accept-encoding': 'gzip, deflate, br' } },
+  ];
+  if (servers.home && servers.list) {
+    scenarios.push(
+      { name: `(a) bare Koa, ${sizes.home}-byte body`, ...servers.home },
+      { name: '(d) home page', proc: site.proc, url: urls.home },
+      { name: `(a) bare Koa, ${sizes.list}-byte body`, ...servers.list },
+      { name: '(e) news list page', proc: site.proc, url: urls.list },
+    );
+  }
+  const figures = await interleaved(scenarios);
+  for (const server of Object.values(servers)) server?.proc.disconnect();
+  const [hello, bareArticle, koaSameHeaders, nodeSameHeaders, cached, brotli, bareHome, home, bareNews, list] = figures;
+  // Last, and alone: on a loaded machine renders still queued when a run ends would eat into the next one.
+  const miss = only ? undefined : await measured(site.proc, '(c) cache-miss article page', urls.article, { 'x-bench-bypass': '1' });
+  if (miss) figures.push(miss);
   const memoryAfter = await memoryOf(site.proc);
   // V8 gives back the young generation it grew under the load only after a while without allocation.
-  await new Promise((r) => setTimeout(r, 10_000));
+  if (!only) await new Promise((r) => setTimeout(r, 10_000));
   const memoryLater = await memoryOf(site.proc);
   site.proc.disconnect();
 
-  const figures = [hello, bare.article, bare.home, bare.list, cached, brotli, home, list, miss];
-  console.log(`\nmicrosite benchmark: ${args.connections ?? 100} connections × ${args.duration ?? 10} s each, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-  console.log(`${'scenario'.padEnd(40)}${'req/s'.padStart(10)}${'p99 ms'.padStart(10)}${'errors'.padStart(8)}${'non-2xx'.padStart(9)}${'server CPU µs/req'.padStart(19)}`);
+  console.log(`\nmicrosite benchmark: ${args.connections ?? 100} connections × ${args.duration ?? 10} s each (in ${args.rounds ?? 2} interleaved rounds), node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(`${'scenario'.padEnd(44)}${'req/s'.padStart(10)}${'p99 ms'.padStart(10)}${'errors'.padStart(8)}${'non-2xx'.padStart(9)}${'server CPU µs/req'.padStart(19)}`);
   for (const f of figures) {
     console.log(
-      `${f.name.padEnd(40)}${f.rps.toFixed(0).padStart(10)}${String(f.p99).padStart(10)}${String(f.errors).padStart(8)}${String(f.non2xx).padStart(9)}${(f.cpuUsPerRequest?.toFixed(0) ?? '').padStart(19)}`,
+      `${f.name.padEnd(44)}${f.rps.toFixed(0).padStart(10)}${String(f.p99).padStart(10)}${String(f.errors).padStart(8)}${String(f.non2xx).padStart(9)}${(f.cpuUsPerRequest?.toFixed(0) ?? '').padStart(19)}`,
     );
   }
   const rows: Array<[string, string, string]> = [
-    ['(b) cached article vs bare Koa, same bytes', both(cached, bare.article), '≥ 85 %'],
+    ['(b) cached article vs bare Koa, same bytes', both(cached, bareArticle), '≥ 85 %'],
+    ['(b) cached article vs bare Koa, same bytes+headers', both(cached, koaSameHeaders), '(the same response from Koa)'],
+    ['(b) cached article vs node:http, same bytes+headers', both(cached, nodeSameHeaders), '(the floor: Node writing this response and nothing else)'],
+    ['(a3) node:http same bytes+headers vs bare Koa', both(nodeSameHeaders, bareArticle), "(what the site's headers cost Node alone; the most a cached page can reach)"],
     ['(b) cached article vs bare Koa hello world', both(cached, hello), '(70 %, earlier goal)'],
     ["(b') Brotli article vs bare Koa hello world", both(brotli, hello), ''],
-    ['(c) cache miss vs bare Koa, same bytes', `${both(miss, bare.article)}, p99 ${miss.p99} ms, ${miss.errors + miss.non2xx} errors`, 'p99 ≤ 1000 ms, 0 errors, CPU/request ≤ 3,300 µs (half of 6,542 before; the issue\'s ≥ 20 % is out of reach of any render)'],
-    ['(d) home vs bare Koa, same bytes', both(home, bare.home), '≥ 50 %'],
-    ['(e) news list vs bare Koa, same bytes', both(list, bare.list), ''],
+  ];
+  if (miss) rows.push(['(c) cache miss vs bare Koa, same bytes', `${both(miss, bareArticle)}, p99 ${miss.p99} ms, ${miss.errors + miss.non2xx} errors`, "p99 ≤ 1000 ms, 0 errors, CPU/request ≤ 3,300 µs (half of 6,542 before; the issue's ≥ 20 % is out of reach of any render)"]);
+  if (home && bareHome) rows.push(['(d) home vs bare Koa, same bytes', both(home, bareHome), '≥ 50 %']);
+  if (list && bareNews) rows.push(['(e) news list vs bare Koa, same bytes', both(list, bareNews), '']);
+  rows.push(
     ['site process RSS before / after / 10 s later', `${memoryBefore.rss} MB / ${memoryAfter.rss} MB / ${memoryLater.rss} MB`, '(each after a full GC, "after" once every queued render is done; should come back near its start)'],
     ['  V8 heap used / heap reserved / off-heap', `${memoryBefore.heapUsed} / ${memoryBefore.heapTotal} / ${memoryBefore.external} MB before, ${memoryAfter.heapUsed} / ${memoryAfter.heapTotal} / ${memoryAfter.external} after, ${memoryLater.heapUsed} / ${memoryLater.heapTotal} / ${memoryLater.external} later`, '(heap used flat: nothing kept; reserved: V8 keeping its grown heap)'],
     ['idle site: database commands per second', idleCommandsPerSecond.toFixed(1), '(before the load, over 5 s; was 10 before the worker backed off)'],
-  ];
+  );
   console.log('');
   for (const [k, v, goal] of rows) console.log(`${k.padEnd(46)}${v.padEnd(72)}${goal}`);
 }
