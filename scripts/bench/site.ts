@@ -1,33 +1,42 @@
 /**
- * npm run bench:site — requests per second and p99 latency, 100 connections × 10 s each (autocannon), of:
- *   (a)  a bare Koa "hello world" server, and bare Koa sending a body as large as each page measured (same bytes:
- *        what moving the page costs without any of our code) — the baselines, each in its own process;
+ * npm run bench:site — requests per second, p99 latency and each server's CPU µs per answered request, 100
+ * connections (autocannon), of:
+ *   (a)  bare Koa "hello world", and bare Koa sending a body as large as each page measured (same body bytes);
+ *   (a2) bare Koa and (a3) bare node:http sending the article's body with the article's own headers (the same
+ *        response, header for header: helmet's list, ETag, Last-Modified, Vary, Cache-Control, X-Request-Id) — the
+ *        most any server on Node's HTTP stack can do for this response; each baseline in its own process;
+ *   (a4) the (a3) handler inside the site's process, on a path of its own: what the process itself (its heap, its
+ *        pollers and database connections) costs a response, apart from what the site's code costs ((b) against it);
  *   (b)  a cached article page, plain, and (b') with a browser's Accept-Encoding (its Brotli copy);
  *   (c)  the same article page with the cache bypassed: the bench server invalidates the article's cache tag
  *        ('article:<id>') before handling each request that carries `x-bench-bypass: 1`, so every such request
  *        renders from the database (queries for the item, related items and neighbours, then the template);
  *   (d)  the home page and (e) the news list page, cached;
- * then each ratio beside the issue's goal, and the site process's RSS before and after the load. The site runs as in
- * production: NODE_ENV=production, LOG_LEVEL=info (one access line per request, written to a file in the temporary
- * data directory), the embedded engine in its own process. Warm-up runs (2 s) are excluded from every figure.
- * Beside req/s, each server's CPU time per answered request (user + system of that server process; the engine
- * process's share of a cache miss is not in it): on a shared, overloaded machine the req/s ratios swing with
- * scheduling, the CPU ratios much less.
- * Options: --duration=10 --connections=100 --log-level=info --log-sample=1 (ACCESS_LOG_SAMPLE) --log-sync=false (true:
- * the access log written synchronously, as pino's default stdout destination in `npm start` does).
- * By hand: `node --expose-gc --import tsx scripts/bench/site.ts --serve=site` prints the port and article path and
- * serves until Ctrl-C (add --cpu-prof to profile it under autocannon); `kill -USR2 <pid>` prints its memory after a
- * full GC and the database operations made through mongoose since the last signal (an article page's six reads — the
- * article, related deputies, cases and articles by topic, the two neighbours — go straight to the driver and are
- * counted only in /metrics, `lianxin_db_commands_total`).
+ * then each ratio beside the issue's goal, and the site process's memory. Every server runs this script compiled
+ * against dist/ (scripts/bench/compiled.ts: the app's modules are the files `npm start` runs, with its malloc
+ * settings); --tsx runs them under tsx instead. The site runs as in production: NODE_ENV=production, LOG_LEVEL=info
+ * (one access line per request, written to a file in the temporary data directory), the embedded engine in its own
+ * process. The scenarios (a)–(e) are run in turn, --rounds times each for duration/rounds seconds (a, b, …, a, b, …)
+ * so that a change in the machine's load falls on all of them alike; each is warmed up for 2 s first, not counted.
+ * Server CPU = user + system of that server process (the engine process's share of a cache miss is not in it): on a
+ * shared machine req/s swing with scheduling, the CPU ratios much less.
+ * Options: --duration=10 --rounds=2 --connections=100 --only=article (baselines and the cached article alone, about a
+ * minute) --tsx --log-level=info --log-sample=1 (ACCESS_LOG_SAMPLE) --log-sync=false (true: the access log written
+ * synchronously, as pino's default stdout destination in `npm start` does).
+ * By hand: run the bench once (it leaves dist/bench/site.js), then `node --expose-gc dist/bench/site.js --serve=site` prints the port and article path and serves until Ctrl-C (add
+ * --cpu-prof to profile it under autocannon; `--serve=node --body-bytes=N` serves the bare baseline); `kill -USR2
+ * <pid>` prints its memory after a full GC and the database operations made through mongoose since the last signal
+ * (an article page's six reads go straight to the driver and are counted only in /metrics, `lianxin_db_commands_total`).
  * Memory: RSS and V8 heap after a full GC before the load, after it (once every render still queued when the last
  * run stopped is done) and 10 s later; and the database commands an idle site sends per second (before the load).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { compileAgainstDist, startEnv } from './compiled';
 
 interface Ready {
   port: number;
@@ -50,6 +59,19 @@ async function rendersDrained(): Promise<void> {
 }
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')) as [string, string][]);
+
+const FLOOR_PATH = '/__bench-floor';
+
+/** The article's response, body and headers (name, value, … as the baselines send them, type and length last). */
+async function floorResponse(url: string): Promise<{ headers: string[]; body: Buffer }> {
+  const res = await fetch(url);
+  const body = Buffer.from(await res.arrayBuffer());
+  const headers: string[] = [];
+  res.headers.forEach((value, name) => {
+    if (!NOT_COPIED.has(name)) headers.push(name, value);
+  });
+  return { headers: [...headers, 'Content-Type', 'text/html; charset=utf-8', 'Content-Length', String(body.length)], body };
+}
 
 /** Headers a baseline sends besides its body's type and length (the site's own set, for the same-headers baselines). */
 function baselineHeaders(): string[] {
@@ -138,6 +160,17 @@ async function serveSite(dataDir: string): Promise<Ready> {
   service.server.prependListener('request', (req) => {
     if (req.headers['x-bench-bypass'] === '1') site.runtime.cache.invalidate([`article:${article.id}`]);
   });
+  // (a4): FLOOR_PATH answered inside the site process by the bare handler of (a3) — the article's bytes and headers,
+  // one writeHead and one end, nothing of ours — to tell what the process costs (its heap, timers, database
+  // connections) from what the site's code costs per request.
+  const floor = await floorResponse(`http://127.0.0.1:${service.port}/news/${article.slug}`);
+  const [app] = service.server.listeners('request').slice(-1) as RequestListener[];
+  service.server.removeListener('request', app);
+  service.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url !== FLOOR_PATH) return app(req, res);
+    res.writeHead(200, floor.headers);
+    res.end(floor.body);
+  });
   return { port: service.port, articlePath: `/news/${article.slug}` };
 }
 
@@ -187,8 +220,16 @@ function memoryFigures(): Record<string, number> {
   return { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
 }
 
+/** The script the servers run: this one compiled against dist/ (as `npm start` runs the app), or under tsx (--tsx). */
+let childScript = __filename;
+
 function startChild(mode: string, extra: string[] = []): Promise<{ proc: ChildProcess; ready: Ready }> {
-  const proc = fork(__filename, [`--serve=${mode}`, ...extra, ...process.argv.slice(2)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, '--expose-gc'] });
+  const compiled = !childScript.endsWith('.ts');
+  const proc = fork(childScript, [`--serve=${mode}`, ...extra, ...process.argv.slice(2)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: compiled ? ['--expose-gc'] : [...process.execArgv, '--expose-gc'],
+    env: compiled ? { ...process.env, ...startEnv() } : process.env,
+  });
   return new Promise((resolve, reject) => {
     proc.once('message', (ready) => resolve({ proc, ready: ready as Ready }));
     proc.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
@@ -303,6 +344,7 @@ const both = (x: Figure, base: Figure) => `${pct(x, base).toFixed(1)} % (by CPU/
 
 async function main(): Promise<void> {
   if (args.serve) return child();
+  if (!('tsx' in args)) childScript = await compileAgainstDist(__filename);
 
   // The site first: its pages' sizes set the bodies of the same-bytes baselines.
   const site = await startChild('site');
@@ -316,8 +358,13 @@ async function main(): Promise<void> {
   const memoryBefore = await memoryOf(site.proc);
   const idleSeconds = 5;
   const commandsBefore = await databaseCommands(base);
+  const cpuBefore = await ask<NodeJS.CpuUsage>(site.proc, 'cpu');
   await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+  const cpuIdle = await ask<NodeJS.CpuUsage>(site.proc, 'cpu');
   const idleCommandsPerSecond = ((await databaseCommands(base)) - commandsBefore) / idleSeconds;
+  // What the site spends with no request at all (its pollers, the driver's pool and monitoring, metrics): part of
+  // every CPU-per-request figure of (a4)–(e), never of the baselines.
+  const idleCpuMsPerSecond = (cpuIdle.user - cpuBefore.user + cpuIdle.system - cpuBefore.system) / 1000 / idleSeconds;
 
   const only = args.only === 'article';
   const articleHeaders = await pageHeaders(urls.article);
@@ -336,6 +383,7 @@ async function main(): Promise<void> {
     { name: `(a) bare Koa, ${sizes.article}-byte body`, ...servers.article },
     { name: `(a2) bare Koa, same body + ${n} headers`, ...servers.koaSameHeaders },
     { name: `(a3) node:http, same body + ${n} headers`, ...servers.nodeSameHeaders },
+    { name: '(a4) same, by a bare handler in the site', proc: site.proc, url: `${base}${FLOOR_PATH}` },
     { name: '(b) cached article page', proc: site.proc, url: urls.article },
     { name: "(b') cached article, Accept-Encoding br", proc: site.proc, url: urls.article, headers: { 'accept-encoding': 'gzip, deflate, br' } },
   ];
@@ -349,7 +397,7 @@ async function main(): Promise<void> {
   }
   const figures = await interleaved(scenarios);
   for (const server of Object.values(servers)) server?.proc.disconnect();
-  const [hello, bareArticle, koaSameHeaders, nodeSameHeaders, cached, brotli, bareHome, home, bareNews, list] = figures;
+  const [hello, bareArticle, koaSameHeaders, nodeSameHeaders, floorInSite, cached, brotli, bareHome, home, bareNews, list] = figures;
   // Last, and alone: on a loaded machine renders still queued when a run ends would eat into the next one.
   const miss = only ? undefined : await measured(site.proc, '(c) cache-miss article page', urls.article, { 'x-bench-bypass': '1' });
   if (miss) figures.push(miss);
@@ -371,6 +419,8 @@ async function main(): Promise<void> {
     ['(b) cached article vs bare Koa, same bytes+headers', both(cached, koaSameHeaders), '(the same response from Koa)'],
     ['(b) cached article vs node:http, same bytes+headers', both(cached, nodeSameHeaders), '(the floor: Node writing this response and nothing else)'],
     ['(a3) node:http same bytes+headers vs bare Koa', both(nodeSameHeaders, bareArticle), "(what the site's headers cost Node alone; the most a cached page can reach)"],
+    ['(a4) bare handler in the site vs (a3)', both(floorInSite, nodeSameHeaders), "(what the site's process costs a response it does nothing for)"],
+    ['(b) cached article vs (a4)', both(cached, floorInSite), "(what the site's code costs per cached page, in its own process)"],
     ['(b) cached article vs bare Koa hello world', both(cached, hello), '(70 %, earlier goal)'],
     ["(b') Brotli article vs bare Koa hello world", both(brotli, hello), ''],
   ];
@@ -381,6 +431,7 @@ async function main(): Promise<void> {
     ['site process RSS before / after / 10 s later', `${memoryBefore.rss} MB / ${memoryAfter.rss} MB / ${memoryLater.rss} MB`, '(each after a full GC, "after" once every queued render is done; should come back near its start)'],
     ['  V8 heap used / heap reserved / off-heap', `${memoryBefore.heapUsed} / ${memoryBefore.heapTotal} / ${memoryBefore.external} MB before, ${memoryAfter.heapUsed} / ${memoryAfter.heapTotal} / ${memoryAfter.external} after, ${memoryLater.heapUsed} / ${memoryLater.heapTotal} / ${memoryLater.external} later`, '(heap used flat: nothing kept; reserved: V8 keeping its grown heap)'],
     ['idle site: database commands per second', idleCommandsPerSecond.toFixed(1), '(before the load, over 5 s; was 10 before the worker backed off)'],
+    ['idle site: CPU ms per second', idleCpuMsPerSecond.toFixed(1), `(before the load, over 5 s: ${((idleCpuMsPerSecond * 1000) / Math.max(1, cached.rps)).toFixed(1)} µs of each cached article's CPU at its req/s)`],
   );
   console.log('');
   for (const [k, v, goal] of rows) console.log(`${k.padEnd(46)}${v.padEnd(72)}${goal}`);
