@@ -248,6 +248,10 @@ async function main(): Promise<void> {
   let failures = 0;
   try {
     await seed(dataDir);
+    // The start is read as the end is: after `--settle` seconds without load (V8 shrinks its young generation only
+    // after a while idle, so an earlier reading would swing by ~30 MB with when that happened).
+    const settleSeconds = Math.min(Number(values.settle), 120);
+    await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
     const start = await memoryOf(service);
 
     let msgSeq = 24_000_000_000_000_000n;
@@ -393,7 +397,6 @@ async function main(): Promise<void> {
 
     // RSS once the load is over: V8 gives back the pages it no longer needs in the background after a while
     // (its memory reducer), not at the full GC right after the last message.
-    const settleSeconds = Math.min(Number(values.settle), 120);
     await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
     const settled = await memoryOf(service);
 
@@ -415,7 +418,7 @@ async function main(): Promise<void> {
       `all three processes (service + engine + this client) ${(rounds.reduce((s, f) => s + f.cpuUs + f.engineUs + f.clientUs, 0) / rounds.length).toFixed(0)} µs per message against ${(baseline.cpuUs + baseline.engineUs + baseline.clientUs).toFixed(0)} for /healthz on ${cpus().length} cores`);
     const mem = (m: Memory) =>
       `${m.rss.toFixed(0)} MB (${m.rssAtGc.toFixed(0)} right at the GC; anonymous ${m.anonymous.toFixed(0)}, files ${m.fileBacked.toFixed(0)}; heap ${m.heap.toFixed(0)} in use of ${m.heapCommitted.toFixed(0)} committed: new space ${m.newSpace.toFixed(0)}, code ${m.codeSpace.toFixed(0)}; external ${m.external.toFixed(0)})`;
-    console.log(`service RSS after a full GC: at start ${mem(start)}, after warm-up ${mem(warm)}, ` +
+    console.log(`service RSS after a full GC: at start (${settleSeconds} s idle after seeding) ${mem(start)}, after warm-up ${mem(warm)}, ` +
       after.map((m, i) => `after round ${i + 1} ${mem(m)}`).join(', ') + `; peak during the rounds ${Math.max(...rounds.map((f) => f.peakRss)).toFixed(0)} MB`);
     console.log(`after ${settleSeconds} s without load: ${mem(settled)}`);
     const last = settled;
