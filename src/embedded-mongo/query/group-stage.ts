@@ -51,14 +51,17 @@ function foldNumber(sum: number, v: unknown): number {
   return isNumber(v) ? sum + v : sum;
 }
 
-/** mingo's $min/$max: nil values ignored, the first of equal values kept, null when none. */
+/** mingo's $min/$max: nil values ignored, null when none. */
 function extreme(expr: unknown, options: unknown, sign: 1 | -1): Accumulator {
   return {
     init: () => null,
     add: (s, doc) => {
       const v = evaluate(doc, expr, options);
       if (isNil(v)) return s;
-      return isNil(s) || sign * compare(v, s) > 0 ? v : s;
+      if (isNil(s)) return v;
+      const c = compare(v, s);
+      // as mingo's stable sort picks: the first of equal minima, the last of equal maxima
+      return sign === -1 ? (c < 0 ? v : s) : c >= 0 ? v : s;
     },
     result: (s) => s ?? null,
   };
