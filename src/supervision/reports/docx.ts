@@ -14,6 +14,7 @@
 import {
   AlignmentType,
   BorderStyle,
+  BuilderElement,
   Document,
   Footer,
   ImageRun,
@@ -25,6 +26,9 @@ import {
   TableCell,
   TableRow,
   Tab,
+  TableLayoutType,
+  HeightRule,
+  VerticalAlign,
   TabStopType,
   TextRun,
   WidthType,
@@ -141,30 +145,103 @@ function closing(m: OfficialDocument): Paragraph[] {
   out.push(
     new Paragraph({ spacing: grid, keepNext: true, children: [] }),
     new Paragraph({ alignment: AlignmentType.RIGHT, spacing: grid, keepNext: true, indent: { right: signRight }, children: [run(m.signature, BODY_FONT, SIZE.body)] }),
-    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: grid, keepNext: true, indent: { right: dateRight }, children: [run(m.date, BODY_FONT, SIZE.body)] }),
-    new Paragraph({ spacing: { ...grid, after: LINE }, keepNext: true, children: [] }),
+    // Not kept with the 版记: when the last page has no room for it, the 版记 goes to a page of its own (colophon()).
+    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: grid, indent: { right: dateRight }, children: [run(m.date, BODY_FONT, SIZE.body)] }),
   );
   return out;
 }
 
-/** 版记: 抄送 (when any), then 印发机关 left and 印发日期 right on one line; a thick rule first and last, thin between. */
-function colophon(m: OfficialDocument): Paragraph[] {
+/**
+ * 版记 as the PDF draws it: a one-column table of rows one line high, 抄送 (when any) then 印发机关 left and 印发日期
+ * right; a thick rule first and last and thin rules between, the width of the 版心; the text one character in from
+ * each end (左右各空一字) and centred in its row. A table, not bordered paragraphs: its borders span the 版心 while the
+ * text is inset, and its rows have an exact height, so the box holding it has a known height.
+ */
+function colophonTable(m: OfficialDocument): Table {
   const rows: { text: string; printed?: string }[] = [
     ...(m.colophon.copiesTo.length ? [{ text: `抄送：${m.colophon.copiesTo.join('，')}。` }] : []),
     { text: m.colophon.printer, printed: m.colophon.printedOn },
   ];
-  return rows.map((row, i) => {
-    const last = i === rows.length - 1;
-    return new Paragraph({
-      spacing: grid,
-      keepNext: !last,
-      keepLines: true,
-      indent: { left: SMALL_CHAR, right: SMALL_CHAR }, // 左右各空一字
-      tabStops: [{ type: TabStopType.RIGHT, position: WIDTH - SMALL_CHAR }],
-      border: { top: rule(i === 0 ? HEAD.colophonThickMm : HEAD.colophonThinMm), ...(last ? { bottom: rule(HEAD.colophonThickMm) } : {}) },
-      children: row.printed === undefined ? [run(row.text, BODY_FONT, SIZE.table)] : [run(row.text, BODY_FONT, SIZE.table), new TextRun({ children: [new Tab()] }), run(row.printed, BODY_FONT, SIZE.table)],
-    });
+  const none = { style: BorderStyle.NONE, size: 0, color: 'auto' };
+  const line = (mm: number) => ({ style: BorderStyle.SINGLE, size: rule(mm).size, color: '000000' });
+  return new Table({
+    width: { size: WIDTH, type: WidthType.DXA },
+    columnWidths: [WIDTH],
+    layout: TableLayoutType.FIXED,
+    borders: { top: line(HEAD.colophonThickMm), bottom: line(HEAD.colophonThickMm), insideHorizontal: line(HEAD.colophonThinMm), left: none, right: none, insideVertical: none },
+    rows: rows.map(
+      (row) =>
+        new TableRow({
+          height: { value: LINE, rule: HeightRule.EXACT },
+          cantSplit: true,
+          children: [
+            new TableCell({
+              width: { size: WIDTH, type: WidthType.DXA },
+              margins: { left: SMALL_CHAR, right: SMALL_CHAR, top: 0, bottom: 0 },
+              verticalAlign: VerticalAlign.CENTER,
+              children: [
+                new Paragraph({
+                  tabStops: [{ type: TabStopType.RIGHT, position: WIDTH - 2 * SMALL_CHAR }],
+                  children: row.printed === undefined ? [run(row.text, BODY_FONT, SIZE.table)] : [run(row.text, BODY_FONT, SIZE.table), new TextRun({ children: [new Tab()] }), run(row.printed, BODY_FONT, SIZE.table)],
+                }),
+              ],
+            }),
+          ],
+        }),
+    ),
   });
+}
+
+/** The 版记's rows (抄送 when any, then 印发机关 and 印发日期). */
+const colophonRowCount = (m: OfficialDocument) => (m.colophon.copiesTo.length ? 2 : 1);
+
+/** A text box's content must end in a paragraph: this one takes one point under the table. */
+const textboxEnd = () => new Paragraph({ spacing: { line: PT, lineRule: LineRuleType.EXACT }, children: [new TextRun({ text: '', size: 2 })] });
+
+/** A w:pict run holding a VML text box: understood alike by Word (every version), WPS and LibreOffice. */
+class PictureParagraph extends Paragraph {
+  constructor(options: ConstructorParameters<typeof Paragraph>[0] & object, pict: BuilderElement) {
+    super(options);
+    this.root.push(new BuilderElement({ name: 'w:r', children: [pict] }));
+  }
+}
+
+/**
+ * 版记 at the foot of the last page (GB/T 9704-2012 7.3: its last element on the last line of the last page), with
+ * the page number in the footer below it as on every page. The rows sit in a text box pinned to the bottom of the
+ * 版心 (VML: mso-position-vertical bottom, relative to the margin; no text wrapping), anchored in the document's last
+ * paragraph. That paragraph is empty and exactly as tall as the 版记 plus one line (the gap the PDF keeps above it), so
+ * the flow itself keeps that room free at the foot of whichever page it ends on: the body can never run under the box,
+ * and when the last page has no room the paragraph, and the box with it, moves to a page of its own. Nothing depends on
+ * the application reflowing text around the box (a wrapped frame moves its own anchor and can loop), nor on fields
+ * (an IF { PAGE } = { NUMPAGES } footer is blank in LibreOffice and shows no rules as a field result there).
+ */
+function colophon(m: OfficialDocument): Paragraph {
+  const height = colophonRowCount(m) * LINE + PT; // the rows, and a point for the rules
+  const style = [
+    'position:absolute',
+    'margin-left:0',
+    'margin-top:0',
+    `width:${WIDTH / PT}pt`,
+    `height:${height / PT}pt`,
+    'z-index:251659264',
+    'mso-position-horizontal:center',
+    'mso-position-horizontal-relative:margin',
+    'mso-position-vertical:bottom',
+    'mso-position-vertical-relative:margin',
+  ].join(';');
+  const box = new BuilderElement<{ id: string; type: string; style: string; stroked: string; filled: string }>({
+    name: 'v:shape',
+    attributes: { id: { key: 'id', value: 'colophon' }, type: { key: 'type', value: '#_x0000_t202' }, style: { key: 'style', value: style }, stroked: { key: 'stroked', value: 'f' }, filled: { key: 'filled', value: 'f' } },
+    children: [
+      new BuilderElement<{ inset: string }>({
+        name: 'v:textbox',
+        attributes: { inset: { key: 'inset', value: '0,0,0,0' } },
+        children: [new BuilderElement({ name: 'w:txbxContent', children: [colophonTable(m), textboxEnd()] })],
+      }),
+    ],
+  });
+  return new PictureParagraph({ spacing: { line: height + LINE, lineRule: LineRuleType.EXACT }, keepLines: true }, new BuilderElement({ name: 'w:pict', children: [box] }));
 }
 
 const pageNumber = (align: Align) =>
@@ -185,7 +262,7 @@ export async function reportDocx(m: OfficialDocument, charts: ChartImage[], city
     new Paragraph({ spacing: { before: LINE, ...grid }, children: [run(m.recipients, BODY_FONT, SIZE.body)] }),
     ...blocks(m, new Map(charts.map((c) => [c.key, c])), city),
     ...closing(m),
-    ...colophon(m),
+    colophon(m),
   ];
   const doc = new Document({
     creator: m.signature,
