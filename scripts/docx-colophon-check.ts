@@ -1,10 +1,11 @@
 /**
  * Where the Word document's 版记 lands when the .docx is laid out by a real word processor: builds reports whose body
  * is 0..N one-line paragraphs (so the last page runs from nearly empty to full, and past it), converts them to PDF with
- * LibreOffice (`soffice --headless --convert-to pdf`) and reads the words' positions with poppler's `pdftotext -bbox`.
- * For each it prints the pages, the page the 版记 is on, the bottom of the last body line and the top and bottom of the
- * 版记, and checks that the 版记 is there once, on the last page, its last row on the last line of the 版心, the
- * body above it, and the page number below it.
+ * LibreOffice (`soffice --headless --convert-to pdf`), reads the words' positions with poppler's `pdftotext -bbox` and
+ * finds the rules on the last page rendered by `pdftoppm` (rows of dark pixels across most of the 版心). For each it
+ * prints the pages, the page the 版记 is on, the bottom of the last body line, the 版记's text and its rules, and
+ * checks that the 版记 is there once, on the last page, its last rule on the last line of the 版心, the body above its
+ * first rule, and the page number below it.
  *
  *   npx tsx scripts/docx-colophon-check.ts [--max N] [--copies] [--keep DIR]
  *
@@ -51,13 +52,29 @@ function words(pdf: string): { pages: number; words: Word[] } {
 }
 
 async function main(): Promise<number> {
-  const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'colophon-'));
+  /** The y (points from the top) of each horizontal rule longer than 400 pt on `page`: the 版记's, and the red line on page 1. */
+function rules(pdf: string, page: number): number[] {
+  const pgm = execFileSync('pdftoppm', ['-r', '72', '-gray', '-f', String(page), '-l', String(page), pdf]);
+  const [magic, size] = pgm.toString('latin1').split('\n', 2);
+  if (magic !== 'P5') throw new Error('pdftoppm gave no PGM');
+  const [w, h] = size.split(' ').map(Number);
+  const pixels = pgm.subarray(pgm.length - w * h);
+  const ys: number[] = [];
+  for (let y = 0; y < h; y++) {
+    let dark = 0;
+    for (let x = 0; x < w; x++) if (pixels[y * w + x] < 160) dark++;
+    if (dark > 400 && ys.at(-1) !== y - 1) ys.push(y);
+  }
+  return ys;
+}
+
+const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'colophon-'));
   const counts = Array.from({ length: Number(values.max) + 1 }, (_, i) => i);
   for (const n of counts) writeFileSync(join(dir, `body-${String(n).padStart(3, '0')}.docx`), await reportDocx(model(n), [], '某市'));
   execFileSync('soffice', ['--headless', '--convert-to', 'pdf', '--outdir', dir, ...counts.map((n) => join(dir, `body-${String(n).padStart(3, '0')}.docx`))], { stdio: 'ignore' });
 
   let failures = 0;
-  console.log('body lines | pages | 版记 on | last body line bottom | 版记 top–bottom (pt) | page number top | verdict');
+  console.log(`body lines | pages | 版记 on | last body line bottom | 版记 text top–bottom | its rules | page number top (pt; the 版心 ends at ${TEXT_BOTTOM.toFixed(1)}) | verdict`);
   for (const n of counts) {
     const file = join(dir, `body-${String(n).padStart(3, '0')}.pdf`);
     readFileSync(file); // fails loudly when LibreOffice made no PDF
@@ -67,7 +84,8 @@ async function main(): Promise<number> {
     const colophonBottom = Math.max(...all.filter((w) => w.page === pages && w.text.endsWith('印发')).map((w) => w.bottom));
     const body = all.filter((w) => w.page === pages && w.bottom < TEXT_BOTTOM + 1 && w.top < colophonTop - 1);
     const bodyBottom = body.length ? Math.max(...body.map((w) => w.bottom)) : NaN;
-    const numberTop = Math.min(...all.filter((w) => w.page === pages && w.top > colophonBottom).map((w) => w.top));
+    const ruleYs = rules(file, pages).filter((y) => y > colophonTop - 2 * 29);
+  const numberTop = Math.min(...all.filter((w) => w.page === pages && w.top > colophonBottom).map((w) => w.top));
     const problems = [
       printer.length !== 1 && `印发机关 printed ${printer.length} times`,
       printer[0]?.page !== pages && `版记 on page ${printer[0]?.page} of ${pages}`,
@@ -77,7 +95,7 @@ async function main(): Promise<number> {
     ].filter(Boolean);
     if (problems.length) failures++;
     const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
-    console.log(`${n} | ${pages} | ${printer.map((w) => w.page).join(',')} | ${fmt(bodyBottom)} | ${fmt(colophonTop)}–${fmt(colophonBottom)} | ${fmt(numberTop)} | ${problems.length ? problems.join('; ') : 'ok'}`);
+    console.log(`${n} | ${pages} | ${printer.map((w) => w.page).join(',')} | ${fmt(bodyBottom)} | ${fmt(colophonTop)}–${fmt(colophonBottom)} | ${ruleYs.join(', ')} | ${fmt(numberTop)} | ${problems.length ? problems.join('; ') : 'ok'}`);
   }
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
   else console.log(`docx and PDF files kept in ${dir}`);

@@ -5,11 +5,17 @@
  * it and the red separator line 4 mm under the 文号 (a paragraph border); title in 2号 方正小标宋简体; 主送机关; body
  * in 3号 仿宋_GB2312 on a fixed 28.95 pt line (22 lines a page); "一、" headings in 3号 黑体, "（一）" in 3号
  * 楷体_GB2312; tables in 4号 仿宋; charts as images with the title above and the source below; 附件说明; 署名 and
- * 成文日期; the 版记 (抄送, 印发机关 and 印发日期 between a thick and a thin rule, paragraph borders); page numbers in
- * 4号 宋体 "— 1 —" (a PAGE field), odd pages right and even pages left, one character in from the edge.
+ * 成文日期; the 版记 (抄送, 印发机关 and 印发日期 between thick and thin rules) at the foot of the last page; page
+ * numbers in 4号 宋体 "— 1 —" (a PAGE field), odd pages right and even pages left, one character in from the edge.
  * Fonts are named, not embedded: the offices have them installed.
- * The 版记 follows the 成文日期 (kept on one page with it) rather than being pinned to the foot of the last page: a
- * frame anchored there would overlap the body on a full last page in Word and LibreOffice alike.
+ * The 版记 sits on the last line of the last page (GB/T 9704 7.3) as a text box pinned to the bottom of the 版心 and
+ * anchored in the document's last paragraph, which is empty and as tall as the 版记 plus a line: the flow keeps that
+ * room free, so the body never runs under the box and a last page without room sends the 版记 to a page of its own.
+ * Rejected: a frame or floating table that wraps text (on a full page it pushes its own anchor on and can loop or
+ * overlap) and a footer with { IF { PAGE } = { NUMPAGES } } (Word shrinks the body for it, but LibreOffice and
+ * ONLYOFFICE do not evaluate such a field, a field's result carries no rules there, and the footer part is shared
+ * by every page, so whatever result is stored shows on all of them). scripts/docx-colophon-check.ts checks the
+ * placement by laying reports out with LibreOffice.
  */
 import {
   AlignmentType,
@@ -198,6 +204,17 @@ const colophonRowCount = (m: OfficialDocument) => (m.colophon.copiesTo.length ? 
 /** A text box's content must end in a paragraph: this one takes one point under the table. */
 const textboxEnd = () => new Paragraph({ spacing: { line: PT, lineRule: LineRuleType.EXACT }, children: [new TextRun({ text: '', size: 2 })] });
 
+/** VML's text-box shape type (o:spt 202), declared as Word itself writes it before the shapes that use it. */
+const textBoxType = () =>
+  new BuilderElement<{ id: string; coordsize: string; spt: string; path: string }>({
+    name: 'v:shapetype',
+    attributes: { id: { key: 'id', value: '_x0000_t202' }, coordsize: { key: 'coordsize', value: '21600,21600' }, spt: { key: 'o:spt', value: '202' }, path: { key: 'path', value: 'm,l,21600r21600,l21600,xe' } },
+    children: [
+      new BuilderElement<{ joinstyle: string }>({ name: 'v:stroke', attributes: { joinstyle: { key: 'joinstyle', value: 'miter' } } }),
+      new BuilderElement<{ ok: string; type: string }>({ name: 'v:path', attributes: { ok: { key: 'gradientshapeok', value: 't' }, type: { key: 'o:connecttype', value: 'rect' } } }),
+    ],
+  });
+
 /** A w:pict run holding a VML text box: understood alike by Word (every version), WPS and LibreOffice. */
 class PictureParagraph extends Paragraph {
   constructor(options: ConstructorParameters<typeof Paragraph>[0] & object, pict: BuilderElement) {
@@ -234,14 +251,14 @@ function colophon(m: OfficialDocument): Paragraph {
     name: 'v:shape',
     attributes: { id: { key: 'id', value: 'colophon' }, type: { key: 'type', value: '#_x0000_t202' }, style: { key: 'style', value: style }, stroked: { key: 'stroked', value: 'f' }, filled: { key: 'filled', value: 'f' } },
     children: [
-      new BuilderElement<{ inset: string }>({
+      new BuilderElement<{ style: string; inset: string }>({
         name: 'v:textbox',
-        attributes: { inset: { key: 'inset', value: '0,0,0,0' } },
+        attributes: { style: { key: 'style', value: 'mso-fit-shape-to-text:t' }, inset: { key: 'inset', value: '0,0,0,0' } },
         children: [new BuilderElement({ name: 'w:txbxContent', children: [colophonTable(m), textboxEnd()] })],
       }),
     ],
   });
-  return new PictureParagraph({ spacing: { line: height + LINE, lineRule: LineRuleType.EXACT }, keepLines: true }, new BuilderElement({ name: 'w:pict', children: [box] }));
+  return new PictureParagraph({ spacing: { line: height + LINE, lineRule: LineRuleType.EXACT } }, new BuilderElement({ name: 'w:pict', children: [textBoxType(), box] }));
 }
 
 const pageNumber = (align: Align) =>
