@@ -7,7 +7,9 @@
  * checks that the 版记 is there once, on the last page, its last rule on the last line of the 版心, the body above its
  * first rule, and the page number below it.
  *
- *   npx tsx scripts/docx-colophon-check.ts [--max N] [--copies] [--keep DIR]
+ *   npx tsx scripts/docx-colophon-check.ts [--max N] [--lines L] [--copies] [--keep DIR]
+ *
+ * --lines makes each paragraph L lines long, so that paragraphs break across pages.
  *
  * Needs `soffice` (Debian: libreoffice-writer-nogui) and `pdftotext` (poppler-utils); the test suite does not.
  */
@@ -19,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { reportDocx } from '../src/supervision/reports/docx';
 import type { OfficialDocument } from '../src/supervision/reports/layout';
 
-const { values } = parseArgs({ options: { max: { type: 'string', default: '44' }, copies: { type: 'boolean', default: false }, keep: { type: 'string' } } });
+const { values } = parseArgs({ options: { max: { type: 'string', default: '44' }, copies: { type: 'boolean', default: false }, lines: { type: 'string', default: '1' }, keep: { type: 'string' } } });
 const MM = 72 / 25.4;
 const TEXT_BOTTOM = (297 - 35) * MM; // the 版心's last line ends here (points from the top of the page)
 const PRINTER = '某市人大常委会办公室';
@@ -31,7 +33,8 @@ function model(paragraphs: number): OfficialDocument {
     draft: false,
     title: '关于代表小组活动督查情况的报告',
     recipients: '各县（市、区）人大常委会：',
-    blocks: Array.from({ length: paragraphs }, (_, i) => ({ type: 'paragraph' as const, text: `正文第${i + 1}段。` })),
+    // Each paragraph `--lines` lines long: 27 characters of 3号 to a line of the 版心, the first line two fewer (indent).
+    blocks: Array.from({ length: paragraphs }, (_, i) => ({ type: 'paragraph' as const, text: `正文第${i + 1}段。`.padEnd(25 + 27 * (Number(values.lines) - 1) - 1, '文') + '。' })),
     attachments: [],
     signature: '某市人大常委会',
     date: '1月1日',
