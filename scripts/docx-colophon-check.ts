@@ -38,7 +38,7 @@ function model(paragraphs: number): OfficialDocument {
     attachments: [],
     signature: '某市人大常委会',
     date: '1月1日',
-    colophon: { copiesTo: values.copies ? ['市人大常委会各工作委员会'] : [], printer: PRINTER, printedOn: '1月2日印发' },
+    colophon: { copiesTo: values.copies ? ['市人大常委会各工作委员会', '各县（市、区）人大常委会', '市人民政府办公室', '市中级人民法院', '市人民检察院'] : [], printer: PRINTER, printedOn: '1月2日印发' },
   };
 }
 

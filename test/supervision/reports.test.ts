@@ -373,8 +373,12 @@ describe('supervision reports: the Word document’s 版记 with 抄送', () => 
     const rows = [...box[0].matchAll(/<w:tr>[\s\S]*?<\/w:tr>/g)].map((r) => textOf(r[0]));
     expect(rows).to.deep.equal(['抄送：市人大常委会各工作委员会，各县（市、区）人大代表联络站。', `某市人大常委会办公室${Y}年7月2日印发`]);
     expect(box[0]).to.match(/<w:insideH w:val="single"[^>]*w:sz="6"\/>/); // the thin rule between the rows
+    // 31 characters of 4号 are wider than the row: the 抄送 row takes two lines, the second under the first name.
+    const heights = [...box[0].matchAll(/<w:trHeight w:val="(\d+)" w:hRule="exact"\/>/g)].map((h) => Number(h[1]));
+    expect(heights).to.deep.equal([2 * 579, 579]);
+    expect(box[0]).to.match(/<w:ind w:left="840" w:hanging="840"\/>/);
     const height = parseFloat(box[0].match(/;height:([\d.]+)pt/)![1]);
-    expect(height).to.be.at.least(2 * 28.95);
+    expect(height).to.be.at.least(3 * 28.95);
     const anchor = xml.match(/<w:p><w:pPr><w:spacing w:line="(\d+)" w:lineRule="exact"\/><\/w:pPr><w:r><w:pict>/)!;
     expect(Number(anchor[1]) / 20).to.be.at.least(height + 28.95);
     expect(xml).to.match(/<\/w:pict><\/w:r><\/w:p><w:sectPr>/);

@@ -157,17 +157,22 @@ function closing(m: OfficialDocument): Paragraph[] {
   return out;
 }
 
+/** The 版记's rows: 抄送 (when any), then 印发机关 and 印发日期, each with the lines it takes. */
+function colophonRows(m: OfficialDocument): { text: string; printed?: string; lines: number }[] {
+  const copies = m.colophon.copiesTo.length ? `抄送：${m.colophon.copiesTo.join('，')}。` : null;
+  // A long 抄送 wraps, its next lines aligned under the first name (回行时与冒号后的首字对齐).
+  const room = WIDTH - 2 * SMALL_CHAR;
+  const copiesLines = copies ? 1 + Math.ceil(Math.max(0, widthOf(copies, SMALL_CHAR) - room) / (room - 3 * SMALL_CHAR)) : 0;
+  return [...(copies ? [{ text: copies, lines: copiesLines }] : []), { text: m.colophon.printer, printed: m.colophon.printedOn, lines: 1 }];
+}
+
 /**
- * 版记 as the PDF draws it: a one-column table of rows one line high, 抄送 (when any) then 印发机关 left and 印发日期
- * right; a thick rule first and last and thin rules between, the width of the 版心; the text one character in from
- * each end (左右各空一字) and centred in its row. A table, not bordered paragraphs: its borders span the 版心 while the
- * text is inset, and its rows have an exact height, so the box holding it has a known height.
+ * 版记 as the PDF draws it: a one-column table of rows one line high (a wrapped 抄送 more), 抄送 then 印发机关 left
+ * and 印发日期 right; a thick rule first and last and thin rules between, the width of the 版心; the text one character
+ * in from each end (左右各空一字) and centred in its row. A table, not bordered paragraphs: its borders span the 版心
+ * while the text is inset, and its rows have an exact height, so the box holding it has a known height.
  */
 function colophonTable(m: OfficialDocument): Table {
-  const rows: { text: string; printed?: string }[] = [
-    ...(m.colophon.copiesTo.length ? [{ text: `抄送：${m.colophon.copiesTo.join('，')}。` }] : []),
-    { text: m.colophon.printer, printed: m.colophon.printedOn },
-  ];
   const none = { style: BorderStyle.NONE, size: 0, color: 'auto' };
   const line = (mm: number) => ({ style: BorderStyle.SINGLE, size: rule(mm).size, color: '000000' });
   return new Table({
@@ -175,10 +180,10 @@ function colophonTable(m: OfficialDocument): Table {
     columnWidths: [WIDTH],
     layout: TableLayoutType.FIXED,
     borders: { top: line(HEAD.colophonThickMm), bottom: line(HEAD.colophonThickMm), insideHorizontal: line(HEAD.colophonThinMm), left: none, right: none, insideVertical: none },
-    rows: rows.map(
+    rows: colophonRows(m).map(
       (row) =>
         new TableRow({
-          height: { value: LINE, rule: HeightRule.EXACT },
+          height: { value: row.lines * LINE, rule: HeightRule.EXACT },
           cantSplit: true,
           children: [
             new TableCell({
@@ -187,6 +192,8 @@ function colophonTable(m: OfficialDocument): Table {
               verticalAlign: VerticalAlign.CENTER,
               children: [
                 new Paragraph({
+                  spacing: row.lines > 1 ? grid : undefined,
+                  indent: row.printed === undefined ? { left: 3 * SMALL_CHAR, hanging: 3 * SMALL_CHAR } : undefined,
                   tabStops: [{ type: TabStopType.RIGHT, position: WIDTH - 2 * SMALL_CHAR }],
                   children: row.printed === undefined ? [run(row.text, BODY_FONT, SIZE.table)] : [run(row.text, BODY_FONT, SIZE.table), new TextRun({ children: [new Tab()] }), run(row.printed, BODY_FONT, SIZE.table)],
                 }),
@@ -197,9 +204,6 @@ function colophonTable(m: OfficialDocument): Table {
     ),
   });
 }
-
-/** The 版记's rows (抄送 when any, then 印发机关 and 印发日期). */
-const colophonRowCount = (m: OfficialDocument) => (m.colophon.copiesTo.length ? 2 : 1);
 
 /** A text box's content must end in a paragraph: this one takes one point under the table. */
 const textboxEnd = () => new Paragraph({ spacing: { line: PT, lineRule: LineRuleType.EXACT }, children: [new TextRun({ text: '', size: 2 })] });
@@ -234,7 +238,7 @@ class PictureParagraph extends Paragraph {
  * (an IF { PAGE } = { NUMPAGES } footer is blank in LibreOffice and shows no rules as a field result there).
  */
 function colophon(m: OfficialDocument): Paragraph {
-  const height = colophonRowCount(m) * LINE + PT; // the rows, and a point for the rules
+  const height = colophonRows(m).reduce((sum, row) => sum + row.lines, 0) * LINE + PT; // the rows, and a point for the rules
   const style = [
     'position:absolute',
     'margin-left:0',
