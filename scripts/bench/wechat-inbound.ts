@@ -39,7 +39,26 @@ import { WechatCrypto } from '../../src/wechat/crypto';
 import { wechatSignature } from '../../src/wechat/signature';
 import { parseWechatXml, text, type XmlRecord } from '../../src/wechat/xml';
 import { makeArticle, rng } from './articles';
-import { ServiceProcess, buildServer, cpuMsOf, rssMbOf, type ServiceMemory as Memory } from './service-process';
+import { ServiceProcess, buildServer, cpuMsOf, rssMbOf, type ServiceMemory } from './service-process';
+
+/**
+ * The probe's figures after a full GC, with the RSS as the kernel counts it a second later (/proc/PID/status):
+ * V8 returns the pages a GC freed from helper threads just after it, so an RSS read right at the GC (the probe's
+ * `rss`, kept as `rssAtGc`) still counts pages on their way back. Split into anonymous memory and mapped files.
+ */
+interface Memory extends ServiceMemory {
+  rssAtGc: number;
+  anonymous: number;
+  fileBacked: number;
+}
+
+async function memoryOf(service: ServiceProcess): Promise<Memory> {
+  const m = await service.memoryAfterGc();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const status = readFileSync(`/proc/${service.pid}/status`, 'utf8');
+  const mb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 1024;
+  return { ...m, rssAtGc: m.rss, rss: mb('VmRSS'), anonymous: mb('RssAnon'), fileBacked: mb('RssFile') + mb('RssShmem') };
+}
 
 const { values } = parseArgs({
   options: {
@@ -213,6 +232,9 @@ async function main(): Promise<void> {
       WECHAT_TOKEN: TOKEN,
       ...(SAFE ? { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'benchSecretNotUsed000000', WECHAT_ENCODING_AES_KEY: AES_KEY } : {}),
       DB_COMMAND_METRICS: 'true',
+      // The allocator as `npm start` sets it (package.json), unless the environment says otherwise.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
       // glibc's malloc settings (e.g. glibc.malloc.arena_max=2:glibc.malloc.trim_threshold=131072), to measure
       // what the allocator keeps; printed with the figures when given.
       ...(values['glibc-tunables'] ? { GLIBC_TUNABLES: values['glibc-tunables'] } : {}),
@@ -226,13 +248,39 @@ async function main(): Promise<void> {
   let failures = 0;
   try {
     await seed(dataDir);
-    const start = await service.memoryAfterGc();
+    // The start is read as the end is: after `--settle` seconds without load (V8 shrinks its young generation only
+    // after a while idle, so an earlier reading would swing by ~30 MB with when that happened).
+    const settleSeconds = Math.min(Number(values.settle), 120);
+    await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
+    const start = await memoryOf(service);
 
     let msgSeq = 24_000_000_000_000_000n;
     /** Answered text messages a retry may deliver again: their XML and the plain answer they got. */
     const answered: { xml: string; answer: string }[] = [];
 
-    const post = async (xml: string): Promise<{ status: number; reply?: string; raw: string; ms: number }> => {
+    /**
+     * One callback as WeChat would send it, signed (and sealed in safe mode) before the phase starts: the timed phase
+     * costs this client only the HTTP exchange, as a real WeChat server's work is not on our machine. Timestamps stay
+     * well inside the ±5 minutes the service accepts.
+     */
+    interface Prepared {
+      path: string;
+      body: string;
+      xml: string;
+      user: string;
+      kind: Kind;
+      /** What the plain answer must say (after the addressing), checked once the phase is over. */
+      check: (r: XmlRecord) => boolean;
+      /** A retry: the exact plain answer the first delivery got. */
+      expected?: string;
+    }
+    interface Answer {
+      status: number;
+      text: string;
+      ms: number;
+    }
+
+    const seal = (xml: string): { path: string; body: string } => {
       const timestamp = String(Math.floor(Date.now() / 1000));
       const nonce = randomBytes(6).toString('hex');
       let body = xml;
@@ -243,20 +291,16 @@ async function main(): Promise<void> {
         query.set('encrypt_type', 'aes');
         query.set('msg_signature', wechatSignature(TOKEN, timestamp, nonce, encrypted));
       }
-      const res = await request(agent, service.port, 'POST', `/wechat?${query}`, body);
-      if (res.status !== 200 || res.text === 'success') return { status: res.status, raw: res.text, ms: res.ms };
-      const reply = SAFE ? crypto.open(text(parseWechatXml(res.text), 'Encrypt')).message : res.text;
-      return { status: res.status, reply, raw: res.text, ms: res.ms };
+      return { path: `/wechat?${query}`, body };
     };
 
-    const wechatOne = async (i: number): Promise<Outcome> => {
+    const prepare = (i: number, createTime: number): Prepared => {
       const user = `oBench${String(i % FOLLOWERS).padStart(22, '0')}`;
-      const now = Math.floor(Date.now() / 1000);
-      const head = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${user}]]></FromUserName><CreateTime>${now}</CreateTime>`;
+      const head = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${user}]]></FromUserName><CreateTime>${createTime}</CreateTime>`;
       if (i % 50 === 49 && answered.length) {
         const earlier = answered[(i * 31) % answered.length];
-        const res = await post(earlier.xml);
-        return { ok: res.status === 200 && (res.reply ?? res.raw) === earlier.answer, ms: res.ms };
+        const firstUser = text(parseWechatXml(earlier.xml), 'FromUserName');
+        return { ...seal(earlier.xml), xml: earlier.xml, user: firstUser, kind: 'retry', check: () => true, expected: earlier.answer };
       }
       const kind = mixKind(i);
       let xml: string;
@@ -276,13 +320,58 @@ async function main(): Promise<void> {
         xml = `${head}<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${event}]]></Event>${scene}</xml>`;
         check = (r) => kind === 'subscribe' && text(r, 'Content').includes('感谢关注');
       }
-      const res = await post(xml);
-      if (res.status !== 200) return { ok: false, ms: res.ms };
-      if (!res.reply) return { ok: kind === 'unsubscribe' && res.raw === 'success', ms: res.ms };
-      const r = parseWechatXml(res.reply);
-      const ok = text(r, 'ToUserName') === user && text(r, 'FromUserName') === ACCOUNT && check(r);
-      if (ok && kind !== 'subscribe' && kind !== 'unsubscribe' && answered.length < 5000) answered.push({ xml, answer: res.reply });
-      return { ok, ms: res.ms };
+      return { ...seal(xml), xml, user, kind, check };
+    };
+
+    /** Every message of one phase, prepared before it. */
+    let phase = 0;
+    const prepareAll = (total: number): Prepared[] => {
+      // Events carry no MsgId (their identity is sender + CreateTime + event): each phase's pass over the followers
+      // gets its own CreateTime, so only the deliberate retries are retries.
+      const base = Math.floor(Date.now() / 1000) - 200 + 10 * phase++;
+      return Array.from({ length: total }, (_, i) => prepare(i, base + Math.floor(i / FOLLOWERS)));
+    };
+
+    /** Checks each answer once the phase is over (the client's opening and parsing stay out of the timed phase). */
+    const verify = (sent: Prepared, got: Answer): boolean => {
+      if (got.status !== 200) return false;
+      if (got.text === 'success') return sent.kind === 'unsubscribe' || sent.expected === 'success';
+      const reply = SAFE ? crypto.open(text(parseWechatXml(got.text), 'Encrypt')).message : got.text;
+      if (sent.expected !== undefined) return reply === sent.expected;
+      const r = parseWechatXml(reply);
+      const ok = text(r, 'ToUserName') === sent.user && text(r, 'FromUserName') === ACCOUNT && sent.check(r);
+      if (ok && sent.kind !== 'subscribe' && sent.kind !== 'unsubscribe' && answered.length < 5000) answered.push({ xml: sent.xml, answer: reply });
+      return ok;
+    };
+
+    /** A phase of callbacks: prepared, sent (`run` times them), then checked. Returns the number of wrong answers. */
+    const wechatPhase = async (total: number, run: (one: (i: number) => Promise<Outcome>) => Promise<void>): Promise<number> => {
+      const prepared = prepareAll(total);
+      const answers: Answer[] = new Array(total);
+      await run(async (i) => {
+        const res = await request(agent, service.port, 'POST', prepared[i].path, prepared[i].body);
+        answers[i] = res;
+        return { ok: res.status === 200, ms: res.ms };
+      });
+      let wrong = 0;
+      const why = new Map<string, number>();
+      for (let i = 0; i < total; i++) {
+        let ok = false;
+        try {
+          ok = answers[i] !== undefined && verify(prepared[i], answers[i]);
+        } catch {
+          ok = false;
+        }
+        if (ok) continue;
+        wrong++;
+        // `success` past the service's 4 s deadline is what an overloaded machine gives; anything else is a fault.
+        const a = answers[i];
+        const reason = !a ? 'no answer' : a.status !== 200 ? `HTTP ${a.status}` : a.text === 'success' ? `success after ${a.ms >= 4000 ? '≥' : '<'} 4 s` : 'wrong reply';
+        const key = `${prepared[i].kind}: ${reason}`;
+        why.set(key, (why.get(key) ?? 0) + 1);
+      }
+      if (wrong) process.stderr.write(`wrong answers: ${[...why].map(([k, n]) => `${k} × ${n}`).join(', ')}\n`);
+      return wrong;
     };
     const healthOne = async (): Promise<Outcome> => {
       const res = await request(agent, service.port, 'GET', '/healthz');
@@ -290,23 +379,26 @@ async function main(): Promise<void> {
     };
 
     await load(service, WARMUP, healthOne);
-    await load(service, WARMUP, wechatOne);
-    const warm = await service.memoryAfterGc();
+    await wechatPhase(WARMUP, (one) => load(service, WARMUP, one));
+    const warm = await memoryOf(service);
     const baseline = await measure('GET /healthz (baseline)', service, MESSAGES, healthOne, phaseProfile('healthz'));
     const rounds: Figure[] = [];
     const after: Memory[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const f = await measure(`POST /wechat round ${round}`, service, MESSAGES, wechatOne, phaseProfile(`wechat-round${round}`));
-      rounds.push(f);
-      failures += f.failed;
-      after.push(await service.memoryAfterGc());
+      let f: Figure | undefined;
+      const wrong = await wechatPhase(MESSAGES, async (one) => {
+        f = await measure(`POST /wechat round ${round}`, service, MESSAGES, one, phaseProfile(`wechat-round${round}`));
+      });
+      f!.failed = wrong;
+      rounds.push(f!);
+      failures += wrong;
+      after.push(await memoryOf(service));
     }
 
     // RSS once the load is over: V8 gives back the pages it no longer needs in the background after a while
     // (its memory reducer), not at the full GC right after the last message.
-    const settleSeconds = Math.min(Number(values.settle), 120);
     await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
-    const settled = await service.memoryAfterGc();
+    const settled = await memoryOf(service);
 
     const uptime = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`\nbench:wechat — ${new Date().toISOString()}, load average ${uptime}`);
@@ -325,8 +417,8 @@ async function main(): Promise<void> {
       `(/healthz's share by CPU: ${((100 * baseline.cpuUs) / (rounds.reduce((s, f) => s + f.cpuUs, 0) / rounds.length)).toFixed(0)} %, goal ≥ 50 %); ` +
       `all three processes (service + engine + this client) ${(rounds.reduce((s, f) => s + f.cpuUs + f.engineUs + f.clientUs, 0) / rounds.length).toFixed(0)} µs per message against ${(baseline.cpuUs + baseline.engineUs + baseline.clientUs).toFixed(0)} for /healthz on ${cpus().length} cores`);
     const mem = (m: Memory) =>
-      `${m.rss.toFixed(0)} MB (heap ${m.heap.toFixed(0)} in use of ${m.heapCommitted.toFixed(0)} committed: new space ${m.newSpace.toFixed(0)}, code ${m.codeSpace.toFixed(0)}; external ${m.external.toFixed(0)})`;
-    console.log(`service RSS after a full GC: at start ${mem(start)}, after warm-up ${mem(warm)}, ` +
+      `${m.rss.toFixed(0)} MB (${m.rssAtGc.toFixed(0)} right at the GC; anonymous ${m.anonymous.toFixed(0)}, files ${m.fileBacked.toFixed(0)}; heap ${m.heap.toFixed(0)} in use of ${m.heapCommitted.toFixed(0)} committed: new space ${m.newSpace.toFixed(0)}, code ${m.codeSpace.toFixed(0)}; external ${m.external.toFixed(0)})`;
+    console.log(`service RSS after a full GC: at start (${settleSeconds} s idle after seeding) ${mem(start)}, after warm-up ${mem(warm)}, ` +
       after.map((m, i) => `after round ${i + 1} ${mem(m)}`).join(', ') + `; peak during the rounds ${Math.max(...rounds.map((f) => f.peakRss)).toFixed(0)} MB`);
     console.log(`after ${settleSeconds} s without load: ${mem(settled)}`);
     const last = settled;

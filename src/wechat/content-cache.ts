@@ -9,6 +9,8 @@ import { LRUCache } from 'lru-cache';
 import type { ContentLookup } from './content-lookup';
 
 export const CONTENT_CACHE_MS = 5_000;
+/** How often the caches' expiry clock is read (see lru-cache's ttlResolution). */
+export const EXPIRY_RESOLUTION_MS = 1_000;
 
 export interface CachedContentLookup extends ContentLookup {
   /** Forgets every cached answer (an item's public face changed). */
@@ -16,8 +18,10 @@ export interface CachedContentLookup extends ContentLookup {
 }
 
 export function cachedContent(lookup: ContentLookup, ttlMs = CONTENT_CACHE_MS): CachedContentLookup {
-  // Bounded: searches are keyed by what citizens type; the entries are small lists of cards.
-  const cache = new LRUCache<string, Promise<unknown>>({ max: 2_000, ttl: ttlMs });
+  // Bounded: searches are keyed by what citizens type; the entries are small lists of cards. Expiry reads a clock
+  // kept per second (lru-cache's default arms a timer for every millisecond of traffic); entries may live up to a
+  // second past ttlMs, which only bounds what a missed invalidation leaves stale.
+  const cache = new LRUCache<string, Promise<unknown>>({ max: 2_000, ttl: ttlMs, ttlResolution: EXPIRY_RESOLUTION_MS });
   let generation = 0;
 
   function remember<T>(key: string, load: () => Promise<T>): Promise<T> {

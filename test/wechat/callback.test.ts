@@ -280,6 +280,23 @@ describe('wechat callback', () => {
       expect(await WechatInboundMessage.countDocuments({ _id: 'msg:6054768590064719999' })).to.equal(1);
     });
 
+    it('a retry reaching this instance while another one works on the message waits for its stored reply and answers with it', async () => {
+      const msgId = '6054768590064755501';
+      const xml = textXml('帮助', { from: 'oOther01', msgId });
+      // What the other instance wrote: its claim first, its reply (stored in its next batch) a moment later.
+      const stored = `<xml><ToUserName><![CDATA[oOther01]]></ToUserName><FromUserName><![CDATA[${ACCOUNT}]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[另一台实例的回复]]></Content></xml>`;
+      await WechatInboundMessage.collection.insertOne({ _id: `msg:${msgId}`, status: 'processing', openid: 'oOther01', receivedAt: new Date() } as never);
+      const retry = post(plainQuery(), xml);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await WechatInboundMessage.collection.updateOne({ _id: `msg:${msgId}` } as never, { $set: { status: 'done', reply: stored, doneAt: new Date() } });
+      const res = await retry;
+      expect(res.status).to.equal(200);
+      expect(res.text).to.equal(stored);
+      // Answered again from the stored reply, never handled here.
+      expect((await post(plainQuery(), xml)).text).to.equal(stored);
+      expect(await WechatInboundMessage.countDocuments({ _id: `msg:${msgId}` })).to.equal(1);
+    });
+
     it('another body sent together with the genuine one under the same signature is refused, the genuine one answered', async () => {
       const query = plainQuery();
       const genuine = textXml('帮助', { from: 'oPair01' });

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { DomainEventBus } from '../../events';
 import type { Page } from '../../http/schemas';
+import { EXPIRY_RESOLUTION_MS } from '../content-cache';
 import { WechatFollower, type FollowerDoc } from '../models/follower';
 import { WechatTag } from '../models/tag';
 import { WriteBatcher } from '../write-batcher';
@@ -39,7 +40,7 @@ function view(doc: FollowerDoc): FollowerView {
 const TOUCH_WINDOW_MS = 10 * 60_000;
 
 export class FollowerService {
-  private readonly recentlyTouched = new LRUCache<string, true>({ max: 50_000, ttl: TOUCH_WINDOW_MS });
+  private readonly recentlyTouched = new LRUCache<string, true>({ max: 50_000, ttl: TOUCH_WINDOW_MS, ttlResolution: EXPIRY_RESOLUTION_MS });
   /**
    * Follows, unfollows and touches of concurrent callbacks go to the database as one ordered bulk write (one batch in
    * flight at a time, so a follow and an unfollow of the same openid land in the order they arrived). Each caller
