@@ -7,6 +7,8 @@ import { NOW, Y, expectStatus, heldBody, problemFields, rollCall, seedGroup, sig
 import { REPORTS_JOB } from '../../src/supervision/module';
 import { pdfText } from '../support/pdf';
 import { article, createPartner } from '../partners/support';
+import { reportDocx } from '../../src/supervision/reports/docx';
+import type { OfficialDocument } from '../../src/supervision/reports/layout';
 
 const textOf = (xml: string) => [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
 /** The body's paragraphs (outside tables), each with its text and XML. */
@@ -197,7 +199,11 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
 
     // The official document's parts, as the PDF carries them (layout.ts): 版头 with the red mark and the red line, title,
     // 主送机关, body, 署名 and 成文日期, 版记 between its rules.
-    const paras = paragraphsOf(xml);
+    // The 版记 is the one text box (VML w:pict) of the document, in its last paragraph: see the colophon checks below.
+    const picts = [...xml.matchAll(/<w:pict>[\s\S]*?<\/w:pict>/g)].map((m) => m[0]);
+    expect(picts, 'one text box').to.have.length(1);
+    const box = picts[0];
+    const paras = paragraphsOf(xml.replace(box, ''));
     const mark = paras.find((p) => p.text.endsWith('人大常委会文件'))!;
     expect(mark, '发文机关标志').to.not.equal(undefined);
     expect(mark.xml).to.contain('<w:color w:val="E60012"/>');
@@ -207,11 +213,35 @@ describe('supervision reports: schedule, catch-up, documents, issue', function (
     expect(redLine, 'the red separator line').to.equal(paras.indexOf(mark) + 1);
     expect(paras[redLine].text, 'no 文号 on a draft').to.equal('');
     const parts = { city: data.city, title: data.title, date: documentDate(report.generatedAt) };
-    expect(partsInOrder(paras.map((p) => p.text).join('\n'), parts)).to.deep.equal(OFFICIAL_PARTS);
-    const colophon = paras.slice(-1)[0];
-    expect(colophon.text).to.match(/人大常委会办公室\d{4}年\d{1,2}月\d{1,2}日印发$/);
-    expect(colophon.xml).to.match(/<w:pBdr><w:top [^>]*w:sz="8"[^>]*\/><w:bottom [^>]*w:sz="8"[^>]*\/><\/w:pBdr>/); // thick rules, 0.35 mm
-    expect(colophon.xml).to.contain('<w:tab/>'); // 印发机关 left, 印发日期 right
+    expect(partsInOrder(`${paras.map((p) => p.text).join('\n')}\n${textOf(box)}`, parts)).to.deep.equal(OFFICIAL_PARTS);
+
+    // 版记 at the foot of the last page (GB/T 9704 7.3): a text box pinned to the bottom of the 版心, no text wrapping,
+    // anchored in the body's last paragraph, which is empty and at least as tall as the box plus a line, so the flow
+    // keeps that room free on whichever page the document ends.
+    expect(xml, 'the box is in the last paragraph of the body').to.match(/<\/w:pict><\/w:r><\/w:p><w:sectPr>/);
+    const anchor = paras.slice(-1)[0];
+    expect(anchor.text).to.equal('');
+    const shape = box.match(/<v:shape [^>]*>/)![0];
+    const style = Object.fromEntries(shape.match(/style="([^"]*)"/)![1].split(';').map((kv) => kv.split(':')));
+    expect(style).to.include({ position: 'absolute', 'mso-position-vertical': 'bottom', 'mso-position-vertical-relative': 'margin', 'mso-position-horizontal': 'center', 'mso-position-horizontal-relative': 'margin' });
+    expect(parseFloat(style.width)).to.be.closeTo(156 * (72 / 25.4), 0.5); // the 版心's width
+    expect(box, 'in front of text: no wrapping that could push the body').to.not.contain('<w10:wrap');
+    expect(shape).to.contain('stroked="f"').and.contain('filled="f"');
+    const reserved = anchor.xml.match(/<w:spacing w:line="(\d+)" w:lineRule="exact"\/>/);
+    expect(reserved, 'the anchor paragraph has an exact height').to.not.equal(null);
+    expect(Number(reserved![1]) / 20).to.be.at.least(parseFloat(style.height) + 28.95);
+    // Inside: one row (no 抄送 on these reports) between a thick rule above and below, the width of the 版心, text one
+    // character in from each end, 印发机关 left and 印发日期 right.
+    const colophon = box.match(/<w:txbxContent>([\s\S]*)<\/w:txbxContent>/)![1];
+    expect(textOf(colophon)).to.match(/^.+人大常委会办公室\d{4}年\d{1,2}月\d{1,2}日印发$/);
+    expect(textOf(colophon)).to.equal(`${data.city}人大常委会办公室${parts.date}印发`);
+    expect(colophon).to.match(/<w:tblBorders><w:top w:val="single"[^>]*w:sz="8"\/><w:left w:val="none"[^>]*\/><w:bottom w:val="single"[^>]*w:sz="8"\/><w:right w:val="none"[^>]*\/><w:insideH w:val="single"[^>]*w:sz="6"\/>/); // 0.35 mm thick, 0.25 mm thin
+    expect(colophon.match(/<w:tr>/g)).to.have.length(1);
+    expect(colophon).to.contain('<w:trHeight w:val="579" w:hRule="exact"/>'); // one line of the body's grid
+    expect(colophon).to.match(/<w:tcMar><w:top [^>]*\/><w:left w:type="dxa" w:w="280"\/><w:bottom [^>]*\/><w:right w:type="dxa" w:w="280"\/><\/w:tcMar>/); // 左右各空一字 (4号)
+    expect(colophon).to.contain('<w:tab/>');
+    // Once in the document and in no footer: the footers carry only the page numbers.
+    expect(text.match(/印发/g)).to.have.length(1);
     expect(await zip.file('word/settings.xml')!.async('string')).to.contain('evenAndOddHeaders');
 
     const html = await app.request('GET', `${base}/reports/quarterly/${Y}-Q2/document.html`, { token: users.organizer });
@@ -319,5 +349,39 @@ describe('supervision reports: the PDF without its fonts', function () {
     expect(res.body.error.details.missing).to.deep.equal([{ variable: 'REPORT_FONT_BODY', file: '/nonexistent/FandolFang-Regular.otf' }]);
     const docx = await fetch(`${app.url}/api/admin/supervision/reports/monthly/${Y}-05/document.docx`, { headers: { authorization: `Bearer ${token}` } });
     expect(docx.status).to.equal(200);
+  });
+});
+
+describe('supervision reports: the Word document’s 版记 with 抄送', () => {
+  it('puts 抄送 and 印发 in two rows of the box at the foot of the last page, a thin rule between, and reserves room for both', async () => {
+    const m: OfficialDocument = {
+      issuerMark: '某市人大常委会文件',
+      docNumber: `督导通报〔${Y}〕3号`,
+      draft: false,
+      title: '关于代表小组活动督查情况的通报',
+      recipients: '各县（市、区）人大常委会：',
+      blocks: [{ type: 'paragraph', text: '正文。' }],
+      attachments: [],
+      signature: '某市人大常委会',
+      date: `${Y}年7月1日`,
+      colophon: { copiesTo: ['市人大常委会各工作委员会', '各县（市、区）人大代表联络站'], printer: '某市人大常委会办公室', printedOn: `${Y}年7月2日印发` },
+    };
+    const zip = await JSZip.loadAsync(await reportDocx(m, [], '某市'));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const box = xml.match(/<w:pict>[\s\S]*?<\/w:pict>/g)!;
+    expect(box).to.have.length(1);
+    const rows = [...box[0].matchAll(/<w:tr>[\s\S]*?<\/w:tr>/g)].map((r) => textOf(r[0]));
+    expect(rows).to.deep.equal(['抄送：市人大常委会各工作委员会，各县（市、区）人大代表联络站。', `某市人大常委会办公室${Y}年7月2日印发`]);
+    expect(box[0]).to.match(/<w:insideH w:val="single"[^>]*w:sz="6"\/>/); // the thin rule between the rows
+    // 31 characters of 4号 are wider than the row: the 抄送 row takes two lines, the second under the first name.
+    const heights = [...box[0].matchAll(/<w:trHeight w:val="(\d+)" w:hRule="exact"\/>/g)].map((h) => Number(h[1]));
+    expect(heights).to.deep.equal([2 * 579, 579]);
+    expect(box[0]).to.match(/<w:ind w:left="840" w:hanging="840"\/>/);
+    const height = parseFloat(box[0].match(/;height:([\d.]+)pt/)![1]);
+    expect(height).to.be.at.least(3 * 28.95);
+    const anchor = xml.match(/<w:p><w:pPr><w:spacing w:line="(\d+)" w:lineRule="exact"\/><\/w:pPr><w:r><w:pict>/)!;
+    expect(Number(anchor[1]) / 20).to.be.at.least(height + 28.95);
+    expect(xml).to.match(/<\/w:pict><\/w:r><\/w:p><w:sectPr>/);
+    expect(textOf(xml).match(/抄送/g)).to.have.length(1);
   });
 });

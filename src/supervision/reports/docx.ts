@@ -5,15 +5,22 @@
  * it and the red separator line 4 mm under the 文号 (a paragraph border); title in 2号 方正小标宋简体; 主送机关; body
  * in 3号 仿宋_GB2312 on a fixed 28.95 pt line (22 lines a page); "一、" headings in 3号 黑体, "（一）" in 3号
  * 楷体_GB2312; tables in 4号 仿宋; charts as images with the title above and the source below; 附件说明; 署名 and
- * 成文日期; the 版记 (抄送, 印发机关 and 印发日期 between a thick and a thin rule, paragraph borders); page numbers in
- * 4号 宋体 "— 1 —" (a PAGE field), odd pages right and even pages left, one character in from the edge.
+ * 成文日期; the 版记 (抄送, 印发机关 and 印发日期 between thick and thin rules) at the foot of the last page; page
+ * numbers in 4号 宋体 "— 1 —" (a PAGE field), odd pages right and even pages left, one character in from the edge.
  * Fonts are named, not embedded: the offices have them installed.
- * The 版记 follows the 成文日期 (kept on one page with it) rather than being pinned to the foot of the last page: a
- * frame anchored there would overlap the body on a full last page in Word and LibreOffice alike.
+ * The 版记 sits on the last line of the last page (GB/T 9704 7.3) as a text box pinned to the bottom of the 版心 and
+ * anchored in the document's last paragraph, which is empty and as tall as the 版记 plus a line: the flow keeps that
+ * room free, so the body never runs under the box and a last page without room sends the 版记 to a page of its own.
+ * Rejected: a frame or floating table that wraps text (on a full page it pushes its own anchor on and can loop or
+ * overlap) and a footer with { IF { PAGE } = { NUMPAGES } } (Word shrinks the body for it, but LibreOffice and
+ * ONLYOFFICE do not evaluate such a field, a field's result carries no rules there, and the footer part is shared
+ * by every page, so whatever result is stored shows on all of them). scripts/docx-colophon-check.ts checks the
+ * placement by laying reports out with LibreOffice.
  */
 import {
   AlignmentType,
   BorderStyle,
+  BuilderElement,
   Document,
   Footer,
   ImageRun,
@@ -25,6 +32,9 @@ import {
   TableCell,
   TableRow,
   Tab,
+  TableLayoutType,
+  HeightRule,
+  VerticalAlign,
   TabStopType,
   TextRun,
   WidthType,
@@ -141,30 +151,118 @@ function closing(m: OfficialDocument): Paragraph[] {
   out.push(
     new Paragraph({ spacing: grid, keepNext: true, children: [] }),
     new Paragraph({ alignment: AlignmentType.RIGHT, spacing: grid, keepNext: true, indent: { right: signRight }, children: [run(m.signature, BODY_FONT, SIZE.body)] }),
-    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: grid, keepNext: true, indent: { right: dateRight }, children: [run(m.date, BODY_FONT, SIZE.body)] }),
-    new Paragraph({ spacing: { ...grid, after: LINE }, keepNext: true, children: [] }),
+    // Not kept with the 版记: when the last page has no room for it, the 版记 goes to a page of its own (colophon()).
+    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: grid, indent: { right: dateRight }, children: [run(m.date, BODY_FONT, SIZE.body)] }),
   );
   return out;
 }
 
-/** 版记: 抄送 (when any), then 印发机关 left and 印发日期 right on one line; a thick rule first and last, thin between. */
-function colophon(m: OfficialDocument): Paragraph[] {
-  const rows: { text: string; printed?: string }[] = [
-    ...(m.colophon.copiesTo.length ? [{ text: `抄送：${m.colophon.copiesTo.join('，')}。` }] : []),
-    { text: m.colophon.printer, printed: m.colophon.printedOn },
-  ];
-  return rows.map((row, i) => {
-    const last = i === rows.length - 1;
-    return new Paragraph({
-      spacing: grid,
-      keepNext: !last,
-      keepLines: true,
-      indent: { left: SMALL_CHAR, right: SMALL_CHAR }, // 左右各空一字
-      tabStops: [{ type: TabStopType.RIGHT, position: WIDTH - SMALL_CHAR }],
-      border: { top: rule(i === 0 ? HEAD.colophonThickMm : HEAD.colophonThinMm), ...(last ? { bottom: rule(HEAD.colophonThickMm) } : {}) },
-      children: row.printed === undefined ? [run(row.text, BODY_FONT, SIZE.table)] : [run(row.text, BODY_FONT, SIZE.table), new TextRun({ children: [new Tab()] }), run(row.printed, BODY_FONT, SIZE.table)],
-    });
+/** The 版记's rows: 抄送 (when any), then 印发机关 and 印发日期, each with the lines it takes. */
+function colophonRows(m: OfficialDocument): { text: string; printed?: string; lines: number }[] {
+  const copies = m.colophon.copiesTo.length ? `抄送：${m.colophon.copiesTo.join('，')}。` : null;
+  // A long 抄送 wraps, its next lines aligned under the first name (回行时与冒号后的首字对齐).
+  const room = WIDTH - 2 * SMALL_CHAR;
+  const copiesLines = copies ? 1 + Math.ceil(Math.max(0, widthOf(copies, SMALL_CHAR) - room) / (room - 3 * SMALL_CHAR)) : 0;
+  return [...(copies ? [{ text: copies, lines: copiesLines }] : []), { text: m.colophon.printer, printed: m.colophon.printedOn, lines: 1 }];
+}
+
+/**
+ * 版记 as the PDF draws it: a one-column table of rows one line high (a wrapped 抄送 more), 抄送 then 印发机关 left
+ * and 印发日期 right; a thick rule first and last and thin rules between, the width of the 版心; the text one character
+ * in from each end (左右各空一字) and centred in its row. A table, not bordered paragraphs: its borders span the 版心
+ * while the text is inset, and its rows have an exact height, so the box holding it has a known height.
+ */
+function colophonTable(m: OfficialDocument): Table {
+  const none = { style: BorderStyle.NONE, size: 0, color: 'auto' };
+  const line = (mm: number) => ({ style: BorderStyle.SINGLE, size: rule(mm).size, color: '000000' });
+  return new Table({
+    width: { size: WIDTH, type: WidthType.DXA },
+    columnWidths: [WIDTH],
+    layout: TableLayoutType.FIXED,
+    borders: { top: line(HEAD.colophonThickMm), bottom: line(HEAD.colophonThickMm), insideHorizontal: line(HEAD.colophonThinMm), left: none, right: none, insideVertical: none },
+    rows: colophonRows(m).map(
+      (row) =>
+        new TableRow({
+          height: { value: row.lines * LINE, rule: HeightRule.EXACT },
+          cantSplit: true,
+          children: [
+            new TableCell({
+              width: { size: WIDTH, type: WidthType.DXA },
+              margins: { left: SMALL_CHAR, right: SMALL_CHAR, top: 0, bottom: 0 },
+              verticalAlign: VerticalAlign.CENTER,
+              children: [
+                new Paragraph({
+                  spacing: row.lines > 1 ? grid : undefined,
+                  indent: row.printed === undefined ? { left: 3 * SMALL_CHAR, hanging: 3 * SMALL_CHAR } : undefined,
+                  tabStops: [{ type: TabStopType.RIGHT, position: WIDTH - 2 * SMALL_CHAR }],
+                  children: row.printed === undefined ? [run(row.text, BODY_FONT, SIZE.table)] : [run(row.text, BODY_FONT, SIZE.table), new TextRun({ children: [new Tab()] }), run(row.printed, BODY_FONT, SIZE.table)],
+                }),
+              ],
+            }),
+          ],
+        }),
+    ),
   });
+}
+
+/** A text box's content must end in a paragraph: this one takes one point under the table. */
+const textboxEnd = () => new Paragraph({ spacing: { line: PT, lineRule: LineRuleType.EXACT }, children: [new TextRun({ text: '', size: 2 })] });
+
+/** VML's text-box shape type (o:spt 202), declared as Word itself writes it before the shapes that use it. */
+const textBoxType = () =>
+  new BuilderElement<{ id: string; coordsize: string; spt: string; path: string }>({
+    name: 'v:shapetype',
+    attributes: { id: { key: 'id', value: '_x0000_t202' }, coordsize: { key: 'coordsize', value: '21600,21600' }, spt: { key: 'o:spt', value: '202' }, path: { key: 'path', value: 'm,l,21600r21600,l21600,xe' } },
+    children: [
+      new BuilderElement<{ joinstyle: string }>({ name: 'v:stroke', attributes: { joinstyle: { key: 'joinstyle', value: 'miter' } } }),
+      new BuilderElement<{ ok: string; type: string }>({ name: 'v:path', attributes: { ok: { key: 'gradientshapeok', value: 't' }, type: { key: 'o:connecttype', value: 'rect' } } }),
+    ],
+  });
+
+/** A w:pict run holding a VML text box: understood alike by Word (every version), WPS and LibreOffice. */
+class PictureParagraph extends Paragraph {
+  constructor(options: ConstructorParameters<typeof Paragraph>[0] & object, pict: BuilderElement) {
+    super(options);
+    this.root.push(new BuilderElement({ name: 'w:r', children: [pict] }));
+  }
+}
+
+/**
+ * 版记 at the foot of the last page (GB/T 9704-2012 7.3: its last element on the last line of the last page), with
+ * the page number in the footer below it as on every page. The rows sit in a text box pinned to the bottom of the
+ * 版心 (VML: mso-position-vertical bottom, relative to the margin; no text wrapping), anchored in the document's last
+ * paragraph. That paragraph is empty and exactly as tall as the 版记 plus one line (the gap the PDF keeps above it), so
+ * the flow itself keeps that room free at the foot of whichever page it ends on: the body can never run under the box,
+ * and when the last page has no room the paragraph, and the box with it, moves to a page of its own. Nothing depends on
+ * the application reflowing text around the box (a wrapped frame moves its own anchor and can loop), nor on fields
+ * (an IF { PAGE } = { NUMPAGES } footer is blank in LibreOffice and shows no rules as a field result there).
+ */
+function colophon(m: OfficialDocument): Paragraph {
+  const height = colophonRows(m).reduce((sum, row) => sum + row.lines, 0) * LINE + PT; // the rows, and a point for the rules
+  const style = [
+    'position:absolute',
+    'margin-left:0',
+    'margin-top:0',
+    `width:${WIDTH / PT}pt`,
+    `height:${height / PT}pt`,
+    'z-index:251659264',
+    'mso-position-horizontal:center',
+    'mso-position-horizontal-relative:margin',
+    'mso-position-vertical:bottom',
+    'mso-position-vertical-relative:margin',
+  ].join(';');
+  const box = new BuilderElement<{ id: string; type: string; style: string; stroked: string; filled: string }>({
+    name: 'v:shape',
+    attributes: { id: { key: 'id', value: 'colophon' }, type: { key: 'type', value: '#_x0000_t202' }, style: { key: 'style', value: style }, stroked: { key: 'stroked', value: 'f' }, filled: { key: 'filled', value: 'f' } },
+    children: [
+      new BuilderElement<{ style: string; inset: string }>({
+        name: 'v:textbox',
+        attributes: { style: { key: 'style', value: 'mso-fit-shape-to-text:t' }, inset: { key: 'inset', value: '0,0,0,0' } },
+        children: [new BuilderElement({ name: 'w:txbxContent', children: [colophonTable(m), textboxEnd()] })],
+      }),
+    ],
+  });
+  return new PictureParagraph({ spacing: { line: height + LINE, lineRule: LineRuleType.EXACT } }, new BuilderElement({ name: 'w:pict', children: [textBoxType(), box] }));
 }
 
 const pageNumber = (align: Align) =>
@@ -185,7 +283,7 @@ export async function reportDocx(m: OfficialDocument, charts: ChartImage[], city
     new Paragraph({ spacing: { before: LINE, ...grid }, children: [run(m.recipients, BODY_FONT, SIZE.body)] }),
     ...blocks(m, new Map(charts.map((c) => [c.key, c])), city),
     ...closing(m),
-    ...colophon(m),
+    colophon(m),
   ];
   const doc = new Document({
     creator: m.signature,
