@@ -42,6 +42,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     'cpu-prof': { type: 'string' },
     'phase-prof': { type: 'string' },
+    'heap-prof': { type: 'string' },
     'node-args': { type: 'string', default: '' },
   },
 });
@@ -173,6 +174,7 @@ async function main() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lianxin-bench-fanout-'));
   const cpuProfDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined;
   const phaseProfDir = values['phase-prof'] ? path.resolve(values['phase-prof']) : undefined;
+  const heapProfDir = values['heap-prof'] ? path.resolve(values['heap-prof']) : undefined;
   const mongodbUri = process.env.MONGODB_URI?.replace(/\/[^/?]*(\?|$)/, `/bench_fanout_${Date.now()}$1`);
   const service = await ServiceProcess.start(
     dataDir,
@@ -269,6 +271,7 @@ async function main() {
       const peak = peakRss(service.pid);
       const enginePeak = peakRss(enginePid);
       if (phaseProfDir) await service.profileStart();
+      if (heapProfDir) await service.heapSampleStart();
       // What the service's RSS is made of at its highest sample during the fan-out (the probe answers between tasks).
       let sampling = true;
       const sampler = (async () => {
@@ -281,6 +284,7 @@ async function main() {
       const run = await publish(service, token, articleId, region).finally(() => (sampling = false));
       await sampler;
       if (phaseProfDir) await service.profileStop(path.join(phaseProfDir, `fanout-service-round${k + 1}.cpuprofile`));
+      if (heapProfDir) await service.heapSampleStop(path.join(heapProfDir, `fanout-service-round${k + 1}.heapprofile`));
       peakMb = Math.max(peakMb, peak.stop());
       enginePeakMb = Math.max(enginePeakMb, enginePeak.stop());
       const [cpu1, engineCpu1, commands1] = [await service.cpuMs(), cpuMsOf(enginePid), await service.dbCommands()];

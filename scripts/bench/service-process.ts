@@ -163,6 +163,16 @@ export class ServiceProcess {
     };
   }
 
+  /** Starts sampling the service's allocations (collected ones included), for a .heapprofile of one phase. */
+  async heapSampleStart(): Promise<void> {
+    await this.ask('heap-sample-start', 'heapSampling');
+  }
+
+  /** Stops it and writes the .heapprofile (Chrome DevTools, Memory tab) to `file`. */
+  async heapSampleStop(file: string): Promise<void> {
+    await this.ask({ heapSampleStopTo: file }, 'heapSampled');
+  }
+
   /** Starts the service's CPU profile of one phase (through the inspector, in the probe). */
   async profileStart(): Promise<void> {
     await this.ask('profile-start', 'profiling');
