@@ -17,6 +17,10 @@
  * --runs N (≤ 5) repeats the pipeline and both loops N times, each round with its own 10,000 deputies, and prints
  * the medians with their ranges (a shared machine's noise). RECIPIENTS=… is read too (as before). --cpu-prof DIR writes .cpuprofile files of the service and of its engine
  * (the engine process inherits the flag) for Chrome DevTools. MONGODB_URI=… runs against a real MongoDB instead.
+ * --phase-prof DIR profiles the service's CPU over each pipeline round only; --heap-prof DIR samples its allocations
+ * over each round (collected ones included: where the young and old spaces fill from); --node-args=FLAGS passes V8
+ * flags to the service (e.g. --max-semi-space-size=8). The RSS line is followed by what the RSS was made of at the
+ * highest sample taken every 20 ms during the fan-outs (V8 committed by space, memory outside V8).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -41,6 +45,9 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '400' },
     runs: { type: 'string', default: '1' },
     'cpu-prof': { type: 'string' },
+    'phase-prof': { type: 'string' },
+    'heap-prof': { type: 'string' },
+    'node-args': { type: 'string', default: '' },
   },
 });
 const RECIPIENTS = Math.min(Number(values.recipients), 200_000);
@@ -170,6 +177,8 @@ async function main() {
   const fake = await startFakeTencentSms({ maxNumbersPerRequest: PER_REQUEST });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lianxin-bench-fanout-'));
   const cpuProfDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined;
+  const phaseProfDir = values['phase-prof'] ? path.resolve(values['phase-prof']) : undefined;
+  const heapProfDir = values['heap-prof'] ? path.resolve(values['heap-prof']) : undefined;
   const mongodbUri = process.env.MONGODB_URI?.replace(/\/[^/?]*(\?|$)/, `/bench_fanout_${Date.now()}$1`);
   const service = await ServiceProcess.start(
     dataDir,
@@ -192,6 +201,7 @@ async function main() {
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     },
     cpuProfDir,
+    values['node-args'].split(/\s+/).filter(Boolean),
   );
   // This process attaches to the service's engine (as scripts do) to seed, and to follow the publication.
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'error', ...(mongodbUri ? { MONGODB_URI: mongodbUri } : {}) });
@@ -250,6 +260,7 @@ async function main() {
     const engineBefore = rssMbOf(enginePid);
     let peakMb = 0;
     let enginePeakMb = 0;
+    let atPeak: Awaited<ReturnType<ServiceProcess['memoryNow']>> | undefined;
     const rounds: Round[] = [];
     for (let k = 0; k < RUNS; k++) {
       // Each round its own deputies (a number texted within 30 s would wait for the frequency limit) and article.
@@ -263,7 +274,21 @@ async function main() {
       const [cpu0, engineCpu0, commands0] = [await service.cpuMs(), cpuMsOf(enginePid), await service.dbCommands()];
       const peak = peakRss(service.pid);
       const enginePeak = peakRss(enginePid);
-      const run = await publish(service, token, articleId, region);
+      if (phaseProfDir) await service.profileStart();
+      if (heapProfDir) await service.heapSampleStart();
+      // What the service's RSS is made of at its highest sample during the fan-out (the probe answers between tasks).
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          const m = await service.memoryNow();
+          if (!atPeak || m.rss > atPeak.rss) atPeak = m;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      const run = await publish(service, token, articleId, region).finally(() => (sampling = false));
+      await sampler;
+      if (phaseProfDir) await service.profileStop(path.join(phaseProfDir, `fanout-service-round${k + 1}.cpuprofile`));
+      if (heapProfDir) await service.heapSampleStop(path.join(heapProfDir, `fanout-service-round${k + 1}.heapprofile`));
       peakMb = Math.max(peakMb, peak.stop());
       enginePeakMb = Math.max(enginePeakMb, enginePeak.stop());
       const [cpu1, engineCpu1, commands1] = [await service.cpuMs(), cpuMsOf(enginePid), await service.dbCommands()];
@@ -342,6 +367,12 @@ async function main() {
       ['ratio: pipeline / bare recorded loop', `${span((r) => r.totalMs / r.recordedMs, '×', 2)}; the bare recorded loop itself is ${span((r) => r.recordedMs / r.loopMs, '×', 2)} the bare loop`],
       ["pipeline time beyond the provider's own, per batch", `${span((r) => (r.totalMs - r.loopMs) / requests, ' ms', 1)} (bare recorded loop: ${span((r) => (r.recordedMs - r.loopMs) / requests, ' ms', 1)})`],
       ['service RSS before (after a full GC) / peak during the fan-outs / after (full GC)', `${before.rss.toFixed(0)} / ${peakMb.toFixed(0)} / ${after.rss.toFixed(0)} MB (goal: peak < 200 MB); V8 heap ${before.heap.toFixed(0)} → ${after.heap.toFixed(0)} MB`],
+      [
+        '  at the highest sampled RSS (every 20 ms, no GC)',
+        atPeak
+          ? `RSS ${atPeak.rss.toFixed(0)} MB = V8 committed ${atPeak.heapCommitted.toFixed(0)} (new space ${atPeak.newSpace.toFixed(0)}, old ${atPeak.oldSpace.toFixed(0)}, large objects ${atPeak.largeObjects.toFixed(0)}; in use ${atPeak.heapUsed.toFixed(0)}) + outside V8 ${(atPeak.rss - atPeak.heapCommitted).toFixed(0)} (external ${atPeak.external.toFixed(0)}, of it ArrayBuffers ${atPeak.arrayBuffers.toFixed(0)}; the rest code, stacks, malloc)`
+          : '—',
+      ],
       ['engine RSS before / peak / after', `${engineBefore.toFixed(0)} / ${enginePeakMb.toFixed(0)} / ${engineAfter.toFixed(0)} MB`],
       ['service', `compiled dist/main.js (npm start), NODE_ENV=production, ${mongodbUri ? 'MONGODB_URI' : `embedded engine in process ${enginePid}`}`],
       ['load average (1, 5, 15 min)', loadavg().map((l) => l.toFixed(2)).join(' ')],

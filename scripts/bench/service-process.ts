@@ -147,6 +147,32 @@ export class ServiceProcess {
     return { rss: mb(m.rss), heap: mb(m.heapUsed), heapCommitted: mb(m.heapTotal), newSpace: mb(m.spaces.new_space), codeSpace: mb(m.spaces.code_space), external: mb(m.external) };
   }
 
+  /** RSS and what it is made of right now (no GC), MB: V8 committed by space, external and ArrayBuffer memory. */
+  async memoryNow(): Promise<{ rss: number; heapUsed: number; heapCommitted: number; newSpace: number; oldSpace: number; largeObjects: number; external: number; arrayBuffers: number }> {
+    const m = await this.ask<{ rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; spaces: Record<string, number> }>('mem-now', 'now');
+    const mb = (n: number | undefined) => (n ?? 0) / 1048576;
+    return {
+      rss: mb(m.rss),
+      heapUsed: mb(m.heapUsed),
+      heapCommitted: mb(m.heapTotal),
+      newSpace: mb(m.spaces.new_space) + mb(m.spaces.new_large_object_space),
+      oldSpace: mb(m.spaces.old_space),
+      largeObjects: mb(m.spaces.large_object_space),
+      external: mb(m.external),
+      arrayBuffers: mb(m.arrayBuffers),
+    };
+  }
+
+  /** Starts sampling the service's allocations (collected ones included), for a .heapprofile of one phase. */
+  async heapSampleStart(): Promise<void> {
+    await this.ask('heap-sample-start', 'heapSampling');
+  }
+
+  /** Stops it and writes the .heapprofile (Chrome DevTools, Memory tab) to `file`. */
+  async heapSampleStop(file: string): Promise<void> {
+    await this.ask({ heapSampleStopTo: file }, 'heapSampled');
+  }
+
   /** Starts the service's CPU profile of one phase (through the inspector, in the probe). */
   async profileStart(): Promise<void> {
     await this.ask('profile-start', 'profiling');

@@ -13,6 +13,12 @@ if (process.send) {
       const spaces = Object.fromEntries(process.getBuiltinModule('node:v8').getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
       process.send({ rss, heapUsed, heapTotal, external, arrayBuffers, spaces });
     }
+    if (m === 'mem-now') {
+      // As it stands, without a GC: what the RSS is made of at a peak (V8 spaces committed, buffers outside the heap).
+      const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+      const spaces = Object.fromEntries(process.getBuiltinModule('node:v8').getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+      process.send({ now: true, rss, heapUsed, heapTotal, external, arrayBuffers, spaces });
+    }
     if (m === 'profile-start') {
       const inspector = process.getBuiltinModule('node:inspector');
       if (!session) {
@@ -20,6 +26,27 @@ if (process.send) {
         session.connect();
       }
       session.post('Profiler.enable', () => session.post('Profiler.start', () => process.send({ profiling: true })));
+    }
+    if (m === 'heap-sample-start') {
+      // Every allocation sampled (every 32 KB), those already collected too: where the young and old spaces' churn comes from.
+      const inspector = process.getBuiltinModule('node:inspector');
+      if (!session) {
+        session = new inspector.Session();
+        session.connect();
+      }
+      const options = { samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true };
+      session.post('HeapProfiler.startSampling', options, () => process.send({ heapSampling: true }));
+    }
+    if (typeof m === 'object' && m && m.heapSampleStopTo) {
+      session.post('HeapProfiler.stopSampling', (err, result) => {
+        try {
+          if (err) throw err;
+          process.getBuiltinModule('node:fs').writeFileSync(m.heapSampleStopTo, JSON.stringify(result.profile));
+          process.send({ heapSampled: m.heapSampleStopTo });
+        } catch (error) {
+          process.send({ heapSampled: false, error: String(error) });
+        }
+      });
     }
     if (typeof m === 'object' && m && m.profileStopTo) {
       session.post('Profiler.stop', (err, result) => {

@@ -4,8 +4,8 @@
  */
 import type { AudienceSpec } from './types';
 import { getAudienceResolver, type AudienceRecipient } from './registry';
-import { deputyRecipients } from './deputies';
-import { subscriberRecipients } from './subscribers';
+import { deputyRecipientBatches } from './deputies';
+import { subscriberRecipientBatches } from './subscribers';
 import { normalisePhone } from './phone';
 
 export interface AudienceSummary {
@@ -74,33 +74,36 @@ export async function streamPhoneAudience(
       await onBatch(batch);
     }
   };
-  const sources: Array<Iterable<AudienceRecipient> | AsyncIterable<AudienceRecipient>> = [];
-  if (spec.recipients?.length) sources.push(spec.recipients);
-  for (const [name, args] of Object.entries(spec.resolvers ?? {})) sources.push(await getAudienceResolver(name)(args));
-  if (spec.deputies) sources.push(deputyRecipients(spec.deputies));
-  if (spec.subscribers) sources.push(subscriberRecipients());
+  // Each source in batches (cursors hand over what they have buffered): one await per batch, not per recipient.
+  const sources: Array<Iterable<AudienceRecipient[]> | AsyncIterable<AudienceRecipient[]>> = [];
+  if (spec.recipients?.length) sources.push([spec.recipients]);
+  for (const [name, args] of Object.entries(spec.resolvers ?? {})) sources.push([await getAudienceResolver(name)(args)]);
+  if (spec.deputies) sources.push(deputyRecipientBatches(spec.deputies));
+  if (spec.subscribers) sources.push(subscriberRecipientBatches());
   for (const source of sources) {
-    for await (const r of source) {
-      const phone = normalisePhone(r.phone);
-      if (!phone) {
-        invalid += 1;
-        if (invalidSamples.length < 20) invalidSamples.push(String(r.phone).slice(0, 30));
-        continue;
-      }
-      if (seen.has(phone)) {
-        duplicates += 1;
-        continue;
-      }
-      seen.add(phone);
-      if (handedOver.has(phone)) {
-        count += 1;
-        continue;
-      }
-      unchecked.push({ ...r, phone });
-      // Opt-outs are asked in chunks of OPT_OUT_CHUNK numbers (one query each), the first batch's at once.
-      if (unchecked.length >= (count ? Math.max(size, OPT_OUT_CHUNK) : size)) {
-        await check();
-        await emit(false);
+    for await (const recipients of source) {
+      for (const r of recipients) {
+        const phone = normalisePhone(r.phone);
+        if (!phone) {
+          invalid += 1;
+          if (invalidSamples.length < 20) invalidSamples.push(String(r.phone).slice(0, 30));
+          continue;
+        }
+        if (seen.has(phone)) {
+          duplicates += 1;
+          continue;
+        }
+        seen.add(phone);
+        if (handedOver.has(phone)) {
+          count += 1;
+          continue;
+        }
+        unchecked.push({ ...r, phone });
+        // Opt-outs are asked in chunks of OPT_OUT_CHUNK numbers (one query each), the first batch's at once.
+        if (unchecked.length >= (count ? Math.max(size, OPT_OUT_CHUNK) : size)) {
+          await check();
+          await emit(false);
+        }
       }
     }
   }

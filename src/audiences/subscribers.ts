@@ -57,8 +57,19 @@ export async function resolveSubscribers(): Promise<AudienceRecipient[]> {
 
 /** Active subscribers one at a time from a cursor. */
 export async function* subscriberRecipients(): AsyncGenerator<AudienceRecipient> {
-  for await (const r of Subscriber.find({ status: 'active' }).sort({ _id: 1 }).select('phone name').lean().cursor({ batchSize: 1000 })) {
-    yield { phone: r.phone as string, name: r.name as string | undefined };
+  for await (const batch of subscriberRecipientBatches()) yield* batch;
+}
+
+/** Active subscribers a cursor batch (1,000) at a time (see deputyRecipientBatches). */
+export async function* subscriberRecipientBatches(): AsyncGenerator<AudienceRecipient[]> {
+  const cursor = Subscriber.collection.find({ status: 'active' }, { projection: { phone: 1, name: 1 }, sort: { _id: 1 }, batchSize: 1000 });
+  try {
+    while (await cursor.hasNext()) {
+      const batch = cursor.readBufferedDocuments().map((r): AudienceRecipient => (r.name ? { phone: r.phone as string, name: r.name as string } : { phone: r.phone as string }));
+      if (batch.length) yield batch;
+    }
+  } finally {
+    await cursor.close();
   }
 }
 

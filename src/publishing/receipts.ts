@@ -13,14 +13,10 @@ import { refreshPublication } from './rollup';
 
 export async function applySmsReceipt(receipt: DomainEvents['sms.receipt']): Promise<boolean> {
   const phone = normalisePhone(receipt.phone) ?? receipt.phone;
-  const match: Record<string, unknown> =
-    receipt.deliveryId && Types.ObjectId.isValid(receipt.deliveryId)
-      ? { _id: new Types.ObjectId(receipt.deliveryId) }
-      : receipt.providerMessageId
-        ? { 'recipients.providerMessageId': receipt.providerMessageId }
-        : {};
-  if (!Object.keys(match).length) return false;
-  const d = await Delivery.findOne({ ...match, 'recipients.recipient': phone }).select('recipients').lean();
+  // The SMS channel matches a receipt in its own records first (by the provider's message id or the echoed delivery
+  // id) and announces it with the delivery it belongs to: the ledger is found by that id alone.
+  if (!receipt.deliveryId || !Types.ObjectId.isValid(receipt.deliveryId)) return false;
+  const d = await Delivery.findOne({ _id: new Types.ObjectId(receipt.deliveryId), 'recipients.recipient': phone }).select('recipients').lean();
   const current = d?.recipients.find((r) => r.recipient === phone);
   if (!d || !current) return false;
   const updated = {

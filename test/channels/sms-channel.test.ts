@@ -210,6 +210,26 @@ describe('SMS channel', () => {
       expect(outcome.recipients![0].providerMessageId).to.be.a('string');
     });
 
+    it('sends numbers without values of their own together, and each personal value set in its own request', async () => {
+      const recipients: SmsRecipient[] = [
+        ...Array.from({ length: 250 }, (_, i) => ({ phone: phone(i) })),
+        { phone: phone(900), params: { link: 'http://lianxin.test/r/AbCd' } },
+        { phone: phone(901), params: { title: '另一标题' } },
+        { phone: phone(902), params: { link: 'http://lianxin.test/r/AbCd' } },
+      ];
+      const r = request(recipients, { sms: { notification: 'news', params: {}, recipients } });
+      const outcome = await channel.deliver(r);
+      expect(outcome.recipients!.filter((x) => x.status === 'sent')).to.have.length(253);
+      // 250 shared: 200 + 50; the two with the same own link together; the other title alone.
+      expect(fake.state.sendRequests).to.equal(4);
+      const paramsOf = (i: number) => fake.state.sends.find((s) => s.phone === `+86${phone(i)}`)!.params;
+      expect(paramsOf(0)).to.deep.equal(['经验交流会', 'http://lianxin.test/meetings/m1']);
+      expect(paramsOf(249)).to.deep.equal(['经验交流会', 'http://lianxin.test/meetings/m1']);
+      expect(paramsOf(900)).to.deep.equal(['经验交流会', 'http://lianxin.test/r/AbCd']);
+      expect(paramsOf(902)).to.deep.equal(['经验交流会', 'http://lianxin.test/r/AbCd']);
+      expect(paramsOf(901)).to.deep.equal(['另一标题', 'http://lianxin.test/meetings/m1']);
+    });
+
     it('uses the approved template ids from SMS_TEMPLATES_FILE and refuses a broken mapping', async () => {
       const bundled = JSON.parse(readFileSync(DEFAULT_TEMPLATES_FILE, 'utf8'));
       const dir = mkdtempSync(path.join(tmpdir(), 'lianxin-sms-templates-'));

@@ -3,6 +3,7 @@ import { TestClock } from '../support/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { HOUR, clockStart } from './support';
 import { startFakeWechat, type FakeWechat } from '../fakes';
+import { Deputy } from '../../src/content/models/deputy';
 import { approvedArticle, deputies, phoneOf } from '../publishing/support/fixtures';
 
 const START = clockStart();
@@ -66,6 +67,23 @@ describe('POST /api/admin/{kind}/:id/publish/dry-run', () => {
     const publications = await app.request('GET', '/api/admin/publications', { token: reviewer });
     expect(publications.body.total).to.equal(0);
     expect(fake.state.massSends).to.have.length(0);
+  });
+
+  it('counts an audience read over several cursor batches exactly: duplicates, invalid numbers and opt-outs across them', async () => {
+    // 2,300 township deputies: the audience is read 1,000 at a time; the odd ones below sit in different batches.
+    await deputies(2_300, { level: 'township', region: { city: '海州市', county: '北山县' }, from: 500_000 });
+    const last = await Deputy.findOne({ level: 'township' }).sort({ _id: -1 });
+    await Deputy.updateOne({ _id: last!._id }, { $set: { phones: [`+86 ${phoneOf(500_000).slice(0, 3)} ${phoneOf(500_000).slice(3)}`] } }); // the first one's number, spelt otherwise
+    const middle = await Deputy.findOne({ level: 'township' }).sort({ _id: 1 }).skip(1_500);
+    await Deputy.updateOne({ _id: middle!._id }, { $set: { phones: ['12345', phoneOf(900_001)] } }); // a bad number before a usable one
+    const bad = await Deputy.findOne({ level: 'township' }).sort({ _id: 1 }).skip(1_200);
+    await Deputy.updateOne({ _id: bad!._id }, { $set: { phones: ['12345'] } }); // no usable number: not a recipient
+    const optOut = await app.request('POST', '/api/admin/sms/opt-outs', { token: admin, body: { phone: phoneOf(502_100) } });
+    expect(optOut.status, optOut.text).to.equal(201);
+    const res = await dryRun(await approvedArticle('乡镇代表'), { channels: ['sms'], audience: { deputies: { levels: ['township'] } } });
+    expect(res.status, res.text).to.equal(200);
+    expect(res.body.channels.sms.audience).to.include({ recipients: 2_300 - 3, excludedOptedOut: 1, duplicates: 1 });
+    await Deputy.deleteMany({ level: 'township' });
   });
 
   it('shows a title the template will shorten, and values that are too long', async () => {

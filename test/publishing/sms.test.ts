@@ -160,6 +160,42 @@ describe('publishing: SMS and every channel together', () => {
     expect(phones.sort()).to.deep.equal([0, 1, 2, 3].map((i) => `+86${phoneOf(4000 + i)}`));
   });
 
+  it('a receipt that carries only the provider\'s serial number (no echoed delivery id) still refines the ledger', async () => {
+    await deputies(3, { level: 'city', region: { city: '北岭市' }, from: 4500 });
+    const id = await approvedArticle('只带流水号的回执');
+    const res = await app.request('POST', `/api/admin/articles/${id}/publish`, {
+      token: reviewer,
+      body: { channels: ['sms'], audience: { deputies: { regions: ['北岭市'] } }, sms: { notification: 'news' } },
+    });
+    const done = await settled(res.body.id);
+    expect(done.deliveries[0].recipients).to.deep.equal({ sent: 3 });
+    const mine = sms.state.sends.filter((s) => s.sessionContext === done.deliveries[0].id);
+    expect(mine).to.have.length(3);
+    // Tencent echoes SessionContext only when the account enables it: matched through the SMS batch records' SerialNo.
+    const [failing, ...rest] = mine;
+    const body = mine.map((s) => ({
+      user_receive_time: new Date(clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' '), // Beijing time
+      nationcode: '86',
+      mobile: s.phone.replace(/^\+86/, ''),
+      report_status: s === failing ? 'FAIL' : 'SUCCESS',
+      errmsg: s === failing ? 'MN:0001' : 'DELIVRD',
+      description: s === failing ? '用户关机' : '用户短信送达成功',
+      sid: s.serialNo,
+      ext: {},
+    }));
+    const answer = await fetch(`${app.url}/api/callbacks/sms/tencent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(answer.status).to.equal(200);
+    const refined = await waitFor('receipts applied', async () => {
+      const d = (await view(res.body.id)).deliveries[0];
+      return d.recipients.delivered === rest.length && d;
+    });
+    expect(refined.recipients).to.deep.equal({ delivered: 2, failed: 1 });
+    expect(refined.failedRecipients[0]).to.include({ recipient: failing.phone });
+    const stored = await Delivery.findById(refined.id).lean();
+    const failed = stored!.recipients.find((r) => r.recipient === failing.phone)!;
+    expect(failed).to.include({ status: 'failed', providerMessageId: failing.serialNo, errorCode: 'MN:0001' });
+  });
+
   it('creates a publication once per dedupeKey, even when two callers race', async () => {
     const { createPublication } = publishing;
     const id = await approvedArticle('会议提醒去重');

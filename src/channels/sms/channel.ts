@@ -463,10 +463,14 @@ function matchRecord(records: ProviderRecord[], deliveryId: string, handedAt: Da
 /** Groups numbers by identical values and cuts them to the provider's request sizes. */
 export function chunkForProvider(messages: ProviderMessage[], provider: Pick<SmsProvider, 'maxSameParams' | 'maxMixedParams'>): ProviderMessage[][] {
   const groups = new Map<string, ProviderMessage[]>();
-  const names = [...new Set(messages.flatMap((m) => Object.keys(m.values)))].sort();
+  // Messages without personal values share one values object (personalValues): each distinct object is keyed once.
+  const distinct = new Set(messages.map((m) => m.values));
+  const names = [...new Set([...distinct].flatMap((v) => Object.keys(v)))].sort();
+  const keys = new Map<Record<string, string>, string>();
+  // The template's parameter names in one order: the values alone tell two messages apart.
+  for (const v of distinct) keys.set(v, JSON.stringify(names.map((n) => v[n] ?? null)));
   for (const m of messages) {
-    // The template's parameter names in one order: the values alone tell two messages apart.
-    const key = JSON.stringify(names.map((n) => m.values[n] ?? null));
+    const key = keys.get(m.values)!;
     const group = groups.get(key);
     if (group) group.push(m);
     else groups.set(key, [m]);
@@ -481,7 +485,12 @@ export function chunkForProvider(messages: ProviderMessage[], provider: Pick<Sms
   return chunks;
 }
 
+/**
+ * The values of one recipient's text. A recipient with nothing of their own (no params, no name in the template) gets
+ * the shared object itself, not a copy: a 200-number batch then carries one values object (read-only from here on).
+ */
 function personalValues(template: SmsTemplate, shared: Record<string, string>, r: SmsRecipient): Record<string, string> | { error: string } {
+  if (template.params.every((p) => shared[p.name] !== undefined && r.params?.[p.name] === undefined)) return shared;
   const values: Record<string, string> = {};
   for (const p of template.params) {
     const own = r.params?.[p.name];

@@ -140,8 +140,9 @@ deliverySchema.index({ status: 1, nextAttemptAt: 1 });
 deliverySchema.index({ status: 1, 'lease.expiresAt': 1 });
 // Publication detail and status roll-up: deliveries of one publication by channel and batch.
 deliverySchema.index({ publicationId: 1, channel: 1, batchIndex: 1 });
-// SMS receipts without our echo field: find the batch by the provider's serial number / BizId.
-deliverySchema.index({ 'recipients.providerMessageId': 1 }, { sparse: true });
+// No index on recipients.providerMessageId: a receipt is matched to its number in the SMS channel's own batch records
+// (src/channels/sms/records.ts, by serial number / BizId or the echoed delivery id), which name the delivery. Such a
+// multikey index cost the engine 200 index entries on every SMS batch's outcome (`npm run db:migrate` drops it).
 // WeChat job results: find the delivery by publish_id / msg_id.
 deliverySchema.index({ 'providerIds.publish_id': 1 }, { sparse: true });
 deliverySchema.index({ 'providerIds.msg_id': 1 }, { sparse: true });
