@@ -5,11 +5,11 @@
  * in the fallback font (a full-coverage CJK font, opened only when needed). A missing file is a clear 503 naming the
  * setting, never a PDF with blank boxes.
  *
- * A face's bytes are read once per process and kept (some 30 MB for the default title, body, heading and kai faces,
- * from the first PDF on). Reading them for every document and dropping them after costs more than it saves: freeing
- * a buffer of many megabytes raises glibc's threshold for serving allocations from fresh mappings to that size, so
- * every later buffer up to it (the next document's fonts, libvips' pixels, zlib's windows) comes from the heap, which
- * fragments and is not given back: a process making bulletins one after another grew by 20–40 MB each time.
+ * A face's bytes are read once per document and dropped with it (some 30 MB for the default title, body, heading and
+ * kai faces, and the parsed faces' tables and glyph caches on top): a service that kept them from its first PDF on
+ * carried them through every later request, ahead of the next bulletin's own peak. Freeing them does not fragment
+ * the heap as long as glibc's mmap threshold is fixed (npm start sets MALLOC_MMAP_THRESHOLD_; see the README): each
+ * such buffer is its own mapping, given back whole. Parsing is lazy, so reading them again costs a PDF tens of ms.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
@@ -44,14 +44,15 @@ export interface ReportFonts {
   fontFor(role: FontRole, text: string): FontName;
 }
 
-// Each file read and each face parsed once per process, however many roles and documents use it (by default the
-// title and the body share one face). pdfkit takes the parsed face as it is (each document makes its own subset).
-const bytes = new Map<string, Buffer>();
-const opened = new Map<string, fontkit.Font>();
-
-/** The configured fonts, every file checked to exist; the fallback is checked when a character needs it. */
+/**
+ * The configured fonts for one document, every file checked to exist; the fallback is checked when a character needs
+ * it. Each file is read and each face parsed once for the document, however many roles use it (by default the title
+ * and the body share one face); pdfkit takes the parsed face as it is.
+ */
 export function reportFonts(config: Config): ReportFonts {
   const sources = config.reports.fonts;
+  const bytes = new Map<string, Buffer>();
+  const opened = new Map<string, fontkit.Font>();
   const missing = ROLES.filter((role) => !existsSync(sources[role].file)).map((role) => ({ variable: VARIABLE[role], file: sources[role].file }));
   if (missing.length) throw new FontsMissingError(missing);
   const data = (name: FontName) => bytes.get(sources[name].file) ?? bytes.set(sources[name].file, readFileSync(sources[name].file)).get(sources[name].file)!;
