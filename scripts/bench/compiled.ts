@@ -7,7 +7,7 @@
  * malloc settings in package.json's start script), for a bench process to run with it too.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
@@ -15,13 +15,21 @@ const root = path.resolve(__dirname, '../..');
 const src = path.join(root, 'src');
 const dist = path.join(root, 'dist');
 
+/** The compiled module for a src/ import, with its file name complete (dynamic `import()` resolves no extension). */
+function compiledPath(file: string): string {
+  const target = path.join(dist, path.relative(src, file));
+  if (existsSync(`${file}.ts`)) return `${target}.js`;
+  if (existsSync(path.join(file, 'index.ts'))) return path.join(target, 'index.js');
+  return target;
+}
+
 const appFromDist: Plugin = {
   name: 'app-from-dist',
   setup(b) {
     b.onResolve({ filter: /^\.\.?\// }, (args) => {
       const file = path.resolve(args.resolveDir, args.path);
       if (!file.startsWith(src + path.sep)) return undefined;
-      return { path: path.join(dist, path.relative(src, file)), external: true };
+      return { path: compiledPath(file), external: true };
     });
   },
 };
