@@ -8,7 +8,6 @@
  * Run by scripts/bench/reports.ts, compiled as production runs (scripts/bench/compiled.ts: dist/bench/reports-build.js)
  * or under tsx: reports-build --uri URI --db-name NAME --city 云岭市 --counties A,B,… --year 2028 [--runs 3]
  */
-import { rssAtStartMb } from './process-start'; // first: the RSS before any other module loads
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
@@ -144,7 +143,7 @@ async function main(): Promise<void> {
   const peak = Math.max(...rows.map(([, m]) => m.peakMb));
   console.log(`bulletin end to end p50 ${whole.p50.toFixed(0)} ms, this process's peak RSS ${whole.peakMb.toFixed(0)} MB (since it started)${canReset ? '; each later stage\'s peak is its own, after a full GC' : '; VmHWM could not be reset: every figure is the peak since start'}`);
   console.log(
-    `build process RSS before any work ${connected.toFixed(0)} MB (bare runtime ${rssAtStartMb.toFixed(0)} MB, with the app's modules ${loaded.toFixed(0)} MB, then connected), ` +
+    `build process RSS before any work ${connected.toFixed(0)} MB (with the app's modules ${loaded.toFixed(0)} MB, then connected), ` +
       `peak over the whole run ${peak.toFixed(0)} MB (+${(peak - connected).toFixed(0)} MB for the work); ${RUNS} runs per stage after one warm-up`,
   );
   console.log(`targets: the bulletin < 10,000 ms, the process < 300 MB`);

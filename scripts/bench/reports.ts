@@ -30,10 +30,11 @@ import { CITY, COUNTIES, YEARS, seedCity } from '../seed/city';
 import { seedSuggestions } from '../seed/suggestions';
 import { seedInspections } from '../seed/inspections';
 import { spawnEngine } from './engine-process';
-import { compileAgainstDist, startEnv } from './compiled';
+import { buildServer, compileAgainstDist, startEnv } from './compiled';
+import { bulletinInService, describe } from './reports-service';
 
 const { values } = parseArgs({
-  options: { scale: { type: 'string', default: '1' }, suggestions: { type: 'string', default: '30000' }, runs: { type: 'string', default: '3' }, db: { type: 'string' }, 'cache-mb': { type: 'string', default: '64' }, tsx: { type: 'boolean', default: false } },
+  options: { scale: { type: 'string', default: '1' }, suggestions: { type: 'string', default: '30000' }, runs: { type: 'string', default: '3' }, db: { type: 'string' }, 'cache-mb': { type: 'string', default: '64' }, tsx: { type: 'boolean', default: false }, in: { type: 'string', default: 'both' } },
 });
 const DB_NAME = 'bench_reports';
 const MB = 1024;
@@ -83,18 +84,26 @@ function build(uri: string, script: string): Promise<void> {
 const peakOf = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / MB;
 
 async function main(): Promise<void> {
+  if (!['both', 'service', 'build'].includes(values.in!)) throw new Error('--in is service, build or both');
   const kept = values.db ? path.resolve(values.db) : null;
   if (kept) mkdirSync(kept, { recursive: true });
   const dir = kept ?? mkdtempSync(path.join(tmpdir(), 'bench-reports-'));
   try {
     console.log(`${await seed(dir, !!kept)}\n`);
+    const inBuild = values.in !== 'service';
     const source = path.join(__dirname, 'reports-build.ts');
-    const script = values.tsx ? source : await compileAgainstDist(source);
+    const script = values.tsx || !inBuild ? source : await compileAgainstDist(source);
     const env = Object.entries(startEnv()).map(([k, v]) => `${k}=${v}`).join(' ');
-    console.log(`the build process runs ${values.tsx ? 'under tsx' : `compiled, as npm start runs the service (${path.relative(process.cwd(), script)}, with npm start's ${env})`}`);
+    if (inBuild) console.log(`the build process runs ${values.tsx ? 'under tsx' : `compiled, as npm start runs the service (${path.relative(process.cwd(), script)}, with npm start's ${env})`}`);
     const engine = await spawnEngine(dir, [], ['--cache-mb', String(values['cache-mb'])]);
     try {
-      await build(engine.uri, script);
+      if (inBuild) await build(engine.uri, script);
+      if (values.in !== 'build') {
+        if (values.tsx || !inBuild) buildServer();
+        const period = `${YEARS[1]}-H1`;
+        const figures = await bulletinInService(`${engine.uri.replace(/\/?$/, '/')}${DB_NAME}`, period, new Date(Date.UTC(YEARS[1], 0, 1) - 8 * 3_600_000), Number(values.runs));
+        console.log(`\n${describe(figures).join('\n')}`);
+      }
       console.log(`engine process (own process, cache ${values['cache-mb']} MiB): peak RSS ${peakOf(engine.child.pid!).toFixed(0)} MB over the whole run`);
     } finally {
       await engine.stop();

@@ -5,17 +5,15 @@
  * Memory is read from /proc: RSS now, and the peak since `resetPeak()` (VmHWM after clear_refs, with a 10 ms sampler
  * beside it where the kernel does not allow the reset).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 
-/** `npm run build`: compiles src/ to dist/. */
-export function buildServer(): void {
-  if (spawnSync(process.execPath, [path.join(root, 'scripts/build-server.mjs')], { stdio: 'ignore' }).status !== 0) throw new Error('npm run build failed');
-}
+/** `npm run build`: compiles src/ to dist/ (one definition, in compiled.ts). */
+export { buildServer } from './compiled';
 
 function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
@@ -29,6 +27,17 @@ function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 /** RSS of a process in MB, from /proc (0 where there is none). */
 export function rssMbOf(pid: number): number {
   return procStatusKb(pid, 'VmRSS') / 1024;
+}
+
+/** A process's resident memory by kind, MB, from /proc/PID/smaps_rollup: anonymous (heaps, buffers) and file-backed (code, mapped files). */
+export function residentOf(pid: number): { anon: number; file: number } {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
+    return { anon: kb('Anonymous') / 1024, file: (kb('Rss') - kb('Anonymous')) / 1024 };
+  } catch {
+    return { anon: 0, file: 0 };
+  }
 }
 
 /** CPU time (user + system) of a process in ms, from /proc (clock ticks of 10 ms). */
@@ -81,6 +90,8 @@ export interface ServiceMemory {
   newSpace: number;
   codeSpace: number;
   external: number;
+  /** Of `external`, ArrayBuffers and Buffers (file contents, images). */
+  arrayBuffers: number;
 }
 
 export class ServiceProcess {
@@ -142,9 +153,9 @@ export class ServiceProcess {
 
   /** RSS, V8 heap (in use and committed, by space) and memory outside the heap after a full GC, MB. */
   async memoryAfterGc(): Promise<ServiceMemory> {
-    const m = await this.ask<{ rss: number; heapUsed: number; heapTotal: number; external: number; spaces: Record<string, number> }>('mem', 'rss');
+    const m = await this.ask<{ rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; spaces: Record<string, number> }>('mem', 'rss');
     const mb = (n: number | undefined) => (n ?? 0) / 1048576;
-    return { rss: mb(m.rss), heap: mb(m.heapUsed), heapCommitted: mb(m.heapTotal), newSpace: mb(m.spaces.new_space), codeSpace: mb(m.spaces.code_space), external: mb(m.external) };
+    return { rss: mb(m.rss), heap: mb(m.heapUsed), heapCommitted: mb(m.heapTotal), newSpace: mb(m.spaces.new_space), codeSpace: mb(m.spaces.code_space), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
   }
 
   /** RSS and what it is made of right now (no GC), MB: V8 committed by space, external and ArrayBuffer memory. */

@@ -5,16 +5,19 @@
  * in the fallback font (a full-coverage CJK font, opened only when needed). A missing file is a clear 503 naming the
  * setting, never a PDF with blank boxes.
  *
- * A face's bytes are read once per process and kept (some 30 MB for the default title, body, heading and kai faces,
- * from the first PDF on). Reading them for every document and dropping them after costs more than it saves: freeing
- * a buffer of many megabytes raises glibc's threshold for serving allocations from fresh mappings to that size, so
- * every later buffer up to it (the next document's fonts, libvips' pixels, zlib's windows) comes from the heap, which
- * fragments and is not given back: a process making bulletins one after another grew by 20–40 MB each time.
+ * A face's bytes are read once and kept while PDFs are being made, then dropped after a minute without one (some 30 MB
+ * for the default title, body, heading and kai faces, and the parsed faces' tables and glyph caches on top). Kept for
+ * the life of the process, they rode along under every later request, ahead of the next bulletin's own peak; read
+ * per document, PDFs made back to back (or at once) each held their own set until V8 collected them: four in a row
+ * reached +240 MB over the process before any work. Dropping them does not fragment the heap as long as glibc's
+ * mmap threshold is fixed (npm start sets MALLOC_MMAP_THRESHOLD_; see the README): each buffer is its own mapping,
+ * given back whole, and a full collection is asked for at once (src/heavy-work.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
 import type { Config, FontSource } from '../../config';
 import { AppError } from '../../errors';
+import { collectAfterHeavyWork } from '../../heavy-work';
 
 export type FontRole = 'title' | 'body' | 'heading' | 'kai';
 export type FontName = FontRole | 'fallback';
@@ -44,14 +47,27 @@ export interface ReportFonts {
   fontFor(role: FontRole, text: string): FontName;
 }
 
-// Each file read and each face parsed once per process, however many roles and documents use it (by default the
+// Each file read and each face parsed once while in use, however many roles and documents use it (by default the
 // title and the body share one face). pdfkit takes the parsed face as it is (each document makes its own subset).
 const bytes = new Map<string, Buffer>();
 const opened = new Map<string, fontkit.Font>();
+const KEEP_IDLE_MS = 60_000;
+let dropTimer: NodeJS.Timeout | undefined;
+
+/** Keeps the faces for another KEEP_IDLE_MS, then drops them (the timer never keeps the process alive). */
+function keepAWhile(): void {
+  clearTimeout(dropTimer);
+  dropTimer = setTimeout(() => {
+    bytes.clear();
+    opened.clear();
+    collectAfterHeavyWork();
+  }, KEEP_IDLE_MS).unref();
+}
 
 /** The configured fonts, every file checked to exist; the fallback is checked when a character needs it. */
 export function reportFonts(config: Config): ReportFonts {
   const sources = config.reports.fonts;
+  keepAWhile();
   const missing = ROLES.filter((role) => !existsSync(sources[role].file)).map((role) => ({ variable: VARIABLE[role], file: sources[role].file }));
   if (missing.length) throw new FontsMissingError(missing);
   const data = (name: FontName) => bytes.get(sources[name].file) ?? bytes.set(sources[name].file, readFileSync(sources[name].file)).get(sources[name].file)!;

@@ -14,6 +14,7 @@ import { SupervisionReport, type ReportDoc } from './model';
 import { officialDocument, type DocumentMeta } from './layout';
 import type { Config } from '../../config';
 import { reportHtml } from './html';
+import { collectAfterHeavyWork } from '../../heavy-work';
 
 interface ScheduleStateDoc {
   _id: string;
@@ -75,6 +76,7 @@ export async function makeDueReports(ctx: SupervisionContext): Promise<string[]>
       const id = reportId(kind, period.key);
       if (await SupervisionReport.exists({ _id: id })) continue;
       const data = await gatherReport(ctx.config, ctx.clock, kind, period);
+      collectAfterHeavyWork();
       const res = await SupervisionReport.updateOne(
         { _id: id },
         { $setOnInsert: { kind, period: period.key, status: 'draft', source: 'schedule', revision: 1, data, generatedAt: ctx.clock.now(), generatedBy: null, docNumber: null, issuedAt: null, issuedBy: null, issuedByName: null, newsArticleId: null } },
@@ -97,6 +99,7 @@ export async function regenerateDraft(ctx: SupervisionContext, kind: ReportKind,
   const existing = await SupervisionReport.findById(id).select('status revision').lean();
   if (existing?.status === 'issued') throw new ConflictError('该报告已印发，不能重新生成', 'report_issued');
   const data = await gatherReport(ctx.config, ctx.clock, kind, period);
+  collectAfterHeavyWork();
   const fields = { data, source: 'manual', generatedAt: ctx.clock.now(), generatedBy: new Types.ObjectId(actor.id) };
   const res = await SupervisionReport.findOneAndUpdate(
     { _id: id, status: 'draft' },
@@ -168,14 +171,22 @@ function renderCharts(data: ReportData) {
 export async function reportDocument(r: ReportDoc): Promise<Buffer> {
   const data = dataOf(r);
   const { reportDocx } = renderers.docx();
-  return reportDocx(officialDocument(data, metaOf(r)), await renderCharts(data), data.city);
+  try {
+    return await reportDocx(officialDocument(data, metaOf(r)), await renderCharts(data), data.city);
+  } finally {
+    collectAfterHeavyWork();
+  }
 }
 
 export async function reportPdfDocument(config: Config, r: ReportDoc): Promise<Buffer> {
   const data = dataOf(r);
   const meta = metaOf(r);
   const { reportPdf } = renderers.pdf();
-  return reportPdf(config, officialDocument(data, meta), await renderCharts(data), data.city, meta.date);
+  try {
+    return await reportPdf(config, officialDocument(data, meta), await renderCharts(data), data.city, meta.date);
+  } finally {
+    collectAfterHeavyWork();
+  }
 }
 
 export async function reportPage(r: ReportDoc): Promise<string> {
