@@ -34,9 +34,13 @@ const appFromDist: Plugin = {
   },
 };
 
-/** Compiles the server to dist/, as `npm start` does. */
+let built = false;
+
+/** Compiles the server to dist/, as `npm start` does; once per bench run (a build empties dist/, bundles included). */
 export function buildServer(): void {
+  if (built) return;
   if (spawnSync(process.execPath, [path.join(root, 'scripts/build-server.mjs')], { stdio: 'ignore' }).status !== 0) throw new Error('npm run build failed');
+  built = true;
 }
 
 /** Bundles a bench script against the compiled server (build it first); returns the compiled script's path. */

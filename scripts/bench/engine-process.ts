@@ -1,7 +1,12 @@
-/** The engine in a child process for the benchmarks (`scripts/db.ts` on its Unix socket, as `npm start` runs it beside the app). */
+/**
+ * The engine in a child process for the benchmarks (`scripts/db.ts` on its Unix socket), run as `npm start` runs the
+ * service's engine: compiled (dist/, not under tsx, which holds tens of MB more) and with npm start's environment
+ * (its malloc settings), so the engine's memory figures are production's.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { compileAgainstDist, startEnv } from './compiled';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -14,8 +19,10 @@ export interface EngineProcess {
 /** The engine on `dbPath` in a child process; `nodeArgs` e.g. `--cpu-prof`, before the script; `engineArgs` e.g. `--cache-mb 64`, after it. */
 export async function spawnEngine(dbPath: string, nodeArgs: string[] = [], engineArgs: string[] = []): Promise<EngineProcess> {
   mkdirSync(dbPath, { recursive: true, mode: 0o700 });
-  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, path.join(root, 'scripts/db.ts'), '--socket-only', '--dbpath', dbPath, ...engineArgs, '--quiet'], {
+  const script = await compileAgainstDist(path.join(root, 'scripts/db.ts'));
+  const child = spawn(process.execPath, [...nodeArgs, script, '--socket-only', '--dbpath', dbPath, ...engineArgs, '--quiet'], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...startEnv() },
   });
   const uri = await new Promise<string>((resolve, reject) => {
     let out = '';
