@@ -32,7 +32,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -64,7 +64,7 @@ const FLOOR_PATH = '/__bench-floor';
 
 /** The article's response, body and headers (name, value, … as the baselines send them, type and length last). */
 async function floorResponse(url: string): Promise<{ headers: string[]; body: Buffer }> {
-  const res = await fetch(url);
+  const res = await fetch(url, IDENTITY);
   const body = Buffer.from(await res.arrayBuffer());
   const headers: string[] = [];
   res.headers.forEach((value, name) => {
@@ -78,10 +78,20 @@ function baselineHeaders(): string[] {
   return args.headers ? (JSON.parse(Buffer.from(args.headers, 'base64url').toString()) as string[]) : [];
 }
 
+/**
+ * A baseline's body: the page's own bytes (`--body-file`, as the same-bytes baselines get it) or `bodyBytes` of filler.
+ * The bytes matter, not only their number: autocannon spends about three times the CPU on a page of Chinese HTML as on
+ * the same number of ASCII letters, so a filler body lets the client answer a baseline far faster than the site.
+ */
+function baselineBody(bodyBytes: number): Buffer | undefined {
+  if (args['body-file']) return readFileSync(args['body-file']);
+  return bodyBytes ? Buffer.alloc(bodyBytes, 'a') : undefined;
+}
+
 async function serveKoa(bodyBytes: number): Promise<Ready> {
   const { default: Koa } = await import('koa');
   const app = new Koa();
-  const body = bodyBytes ? Buffer.alloc(bodyBytes, 'a') : undefined;
+  const body = baselineBody(bodyBytes);
   const headers = baselineHeaders();
   app.use((ctx) => {
     for (let i = 0; i < headers.length; i += 2) ctx.set(headers[i], headers[i + 1]);
@@ -96,7 +106,7 @@ async function serveKoa(bodyBytes: number): Promise<Ready> {
 /** Bare node:http: the body and the headers written with one writeHead (a flat array, as the front lane does). */
 async function serveNode(bodyBytes: number): Promise<Ready> {
   const { createServer } = await import('node:http');
-  const body = Buffer.alloc(bodyBytes, 'a');
+  const body = baselineBody(bodyBytes) ?? Buffer.alloc(0);
   const headers = [...baselineHeaders(), 'Content-Type', 'text/html; charset=utf-8', 'Content-Length', String(body.length)];
   const server = createServer((_req, res) => {
     res.writeHead(200, headers);
@@ -293,9 +303,9 @@ interface Scenario {
   headers?: Record<string, string>;
 }
 
-/** A baseline server in its own process: bare Koa or bare node:http, with a body of `bodyBytes` and `headers`. */
-async function bareServer(mode: 'koa' | 'node', bodyBytes: number, headers: string[] = []): Promise<{ proc: ChildProcess; url: string }> {
-  const extra = [...(bodyBytes ? [`--body-bytes=${bodyBytes}`] : []), ...(headers.length ? [`--headers=${Buffer.from(JSON.stringify(headers)).toString('base64url')}`] : [])];
+/** A baseline server in its own process: bare Koa or bare node:http, with the body in `bodyFile` and `headers`. */
+async function bareServer(mode: 'koa' | 'node', bodyFile: string | undefined, headers: string[] = []): Promise<{ proc: ChildProcess; url: string }> {
+  const extra = [...(bodyFile ? [`--body-file=${bodyFile}`] : []), ...(headers.length ? [`--headers=${Buffer.from(JSON.stringify(headers)).toString('base64url')}`] : [])];
   const server = await startChild(mode, extra);
   return { proc: server.proc, url: `http://127.0.0.1:${server.ready.port}/` };
 }
@@ -325,11 +335,14 @@ async function interleaved(scenarios: Scenario[]): Promise<Figure[]> {
 }
 
 /** Node adds Date, Connection and Keep-Alive itself; the baselines set type and length from their body. */
+/** Fetch options for a page as (b) gets it: autocannon asks for no encoding (fetch would ask for gzip and unpack it). */
+const IDENTITY = { headers: { 'accept-encoding': 'identity' } };
+
 const NOT_COPIED = new Set(['date', 'connection', 'keep-alive', 'content-type', 'content-length', 'transfer-encoding']);
 
 /** The article's response headers as the site sends them (name, value, …), minus those a baseline sets itself. */
 async function pageHeaders(url: string): Promise<string[]> {
-  const { headers } = await fetch(url);
+  const { headers } = await fetch(url, IDENTITY);
   const flat: string[] = [];
   headers.forEach((value, name) => {
     if (!NOT_COPIED.has(name)) flat.push(name, value);
@@ -346,15 +359,18 @@ async function main(): Promise<void> {
   if (args.serve) return child();
   if (!('tsx' in args)) childScript = await compileAgainstDist(__filename);
 
-  // The site first: its pages' sizes set the bodies of the same-bytes baselines.
+  // The site first: its pages' bytes are the bodies of the same-bytes baselines (files the baselines read).
   const site = await startChild('site');
   const base = `http://127.0.0.1:${site.ready.port}`;
   const urls = { article: `${base}${site.ready.articlePath}`, home: `${base}/`, list: `${base}/news` };
-  const sizes = {
-    article: Buffer.byteLength(await (await fetch(urls.article)).text()),
-    home: Buffer.byteLength(await (await fetch(urls.home)).text()),
-    list: Buffer.byteLength(await (await fetch(urls.list)).text()),
+  const bodyDir = mkdtempSync(path.join(tmpdir(), 'lianxin-bench-bodies-'));
+  const pageBody = async (name: keyof typeof urls) => {
+    const body = Buffer.from(await (await fetch(urls[name], IDENTITY)).arrayBuffer());
+    writeFileSync(path.join(bodyDir, name), body);
+    return { file: path.join(bodyDir, name), bytes: body.length };
   };
+  const bodies = { article: await pageBody('article'), home: await pageBody('home'), list: await pageBody('list') };
+  const sizes = { article: bodies.article.bytes, home: bodies.home.bytes, list: bodies.list.bytes };
   const memoryBefore = await memoryOf(site.proc);
   const idleSeconds = 5;
   const commandsBefore = await databaseCommands(base);
@@ -370,17 +386,17 @@ async function main(): Promise<void> {
   const articleHeaders = await pageHeaders(urls.article);
   const n = articleHeaders.length / 2;
   const servers = {
-    hello: await bareServer('koa', 0),
-    article: await bareServer('koa', sizes.article),
+    hello: await bareServer('koa', undefined),
+    article: await bareServer('koa', bodies.article.file),
     // The same bytes with the site's headers (as many, as long): the same response from Koa, and from bare Node.
-    koaSameHeaders: await bareServer('koa', sizes.article, articleHeaders),
-    nodeSameHeaders: await bareServer('node', sizes.article, articleHeaders),
-    home: only ? undefined : await bareServer('koa', sizes.home),
-    list: only ? undefined : await bareServer('koa', sizes.list),
+    koaSameHeaders: await bareServer('koa', bodies.article.file, articleHeaders),
+    nodeSameHeaders: await bareServer('node', bodies.article.file, articleHeaders),
+    home: only ? undefined : await bareServer('koa', bodies.home.file),
+    list: only ? undefined : await bareServer('koa', bodies.list.file),
   };
   const scenarios: Scenario[] = [
     { name: '(a) bare Koa hello world', ...servers.hello },
-    { name: `(a) bare Koa, ${sizes.article}-byte body`, ...servers.article },
+    { name: `(a) bare Koa, the article's ${sizes.article} bytes`, ...servers.article },
     { name: `(a2) bare Koa, same body + ${n} headers`, ...servers.koaSameHeaders },
     { name: `(a3) node:http, same body + ${n} headers`, ...servers.nodeSameHeaders },
     { name: '(a4) same, by a bare handler in the site', proc: site.proc, url: `${base}${FLOOR_PATH}` },
@@ -389,14 +405,15 @@ async function main(): Promise<void> {
   ];
   if (servers.home && servers.list) {
     scenarios.push(
-      { name: `(a) bare Koa, ${sizes.home}-byte body`, ...servers.home },
+      { name: `(a) bare Koa, the home page's ${sizes.home} bytes`, ...servers.home },
       { name: '(d) home page', proc: site.proc, url: urls.home },
-      { name: `(a) bare Koa, ${sizes.list}-byte body`, ...servers.list },
+      { name: `(a) bare Koa, the list's ${sizes.list} bytes`, ...servers.list },
       { name: '(e) news list page', proc: site.proc, url: urls.list },
     );
   }
   const figures = await interleaved(scenarios);
   for (const server of Object.values(servers)) server?.proc.disconnect();
+  rmSync(bodyDir, { recursive: true, force: true });
   const [hello, bareArticle, koaSameHeaders, nodeSameHeaders, floorInSite, cached, brotli, bareHome, home, bareNews, list] = figures;
   // Last, and alone: on a loaded machine renders still queued when a run ends would eat into the next one.
   const miss = only ? undefined : await measured(site.proc, '(c) cache-miss article page', urls.article, { 'x-bench-bypass': '1' });
