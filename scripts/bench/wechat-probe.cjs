@@ -37,29 +37,22 @@ if (process.send) {
       const options = { samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true };
       session.post('HeapProfiler.startSampling', options, () => process.send({ heapSampling: true }));
     }
-    if (typeof m === 'object' && m && m.heapSampleStopTo) {
-      session.post('HeapProfiler.stopSampling', (err, result) => {
-        try {
-          if (err) throw err;
-          process.getBuiltinModule('node:fs').writeFileSync(m.heapSampleStopTo, JSON.stringify(result.profile));
-          process.send({ heapSampled: m.heapSampleStopTo });
-        } catch (error) {
-          process.send({ heapSampled: false, error: String(error) });
-        }
-      });
-    }
-    if (typeof m === 'object' && m && m.profileStopTo) {
-      session.post('Profiler.stop', (err, result) => {
-        try {
-          if (err) throw err;
-          process.getBuiltinModule('node:fs').writeFileSync(m.profileStopTo, JSON.stringify(result.profile));
-          process.send({ profiled: m.profileStopTo });
-        } catch (error) {
-          process.send({ profiled: false, error: String(error) });
-        }
-      });
-    }
+    if (typeof m === 'object' && m && m.heapSampleStopTo) stopAndSave(session, 'HeapProfiler.stopSampling', m.heapSampleStopTo, 'heapSampled');
+    if (typeof m === 'object' && m && m.profileStopTo) stopAndSave(session, 'Profiler.stop', m.profileStopTo, 'profiled');
   });
   // The channel must not keep the service alive once it is asked to stop.
   process.channel?.unref();
+}
+
+/** Stops an inspector profile, writes it to `file` and answers `{ [reply]: file }` (or `false` and the error). */
+function stopAndSave(session, method, file, reply) {
+  session.post(method, (err, result) => {
+    try {
+      if (err) throw err;
+      process.getBuiltinModule('node:fs').writeFileSync(file, JSON.stringify(result.profile));
+      process.send({ [reply]: file });
+    } catch (error) {
+      process.send({ [reply]: false, error: String(error) });
+    }
+  });
 }
