@@ -5,7 +5,9 @@ import { startTestApp, type TestApp } from '../support/app';
 import { TestClock } from '../support/clock';
 import { NOW, Y, expectStatus, heldBody, problemFields, rollCall, seedGroup, signIn, type Town, type Users } from '../activities/support';
 import { REPORTS_JOB } from '../../src/supervision/module';
-import { pdfText } from '../support/pdf';
+import { pdfItems, pdfText } from '../support/pdf';
+import { reportPdf } from '../../src/supervision/reports/pdf';
+import { loadConfig } from '../../src/config';
 import { article, createPartner } from '../partners/support';
 import { reportDocx } from '../../src/supervision/reports/docx';
 import type { OfficialDocument } from '../../src/supervision/reports/layout';
@@ -352,20 +354,55 @@ describe('supervision reports: the PDF without its fonts', function () {
   });
 });
 
-describe('supervision reports: the Word document’s 版记 with 抄送', () => {
-  it('puts 抄送 and 印发 in two rows of the box at the foot of the last page, a thin rule between, and reserves room for both', async () => {
-    const m: OfficialDocument = {
-      issuerMark: '某市人大常委会文件',
-      docNumber: `督导通报〔${Y}〕3号`,
-      draft: false,
-      title: '关于代表小组活动督查情况的通报',
-      recipients: '各县（市、区）人大常委会：',
-      blocks: [{ type: 'paragraph', text: '正文。' }],
-      attachments: [],
-      signature: '某市人大常委会',
-      date: `${Y}年7月1日`,
-      colophon: { copiesTo: ['市人大常委会各工作委员会', '各县（市、区）人大代表联络站'], printer: '某市人大常委会办公室', printedOn: `${Y}年7月2日印发` },
+function documentWithCopies(): OfficialDocument {
+  return {
+    issuerMark: '某市人大常委会文件',
+    docNumber: `督导通报〔${Y}〕3号`,
+    draft: false,
+    title: '关于代表小组活动督查情况的通报',
+    recipients: '各县（市、区）人大常委会：',
+    blocks: [{ type: 'paragraph', text: '正文。' }],
+    attachments: [],
+    signature: '某市人大常委会',
+    date: `${Y}年7月1日`,
+    colophon: { copiesTo: ['市人大常委会各工作委员会', '各县（市、区）人大代表联络站'], printer: '某市人大常委会办公室', printedOn: `${Y}年7月2日印发` },
+  };
+}
+
+describe('supervision reports: the 版记 with 抄送', function () {
+  this.timeout(60_000);
+
+  it('wraps a long 抄送 in the PDF, its second line under the first name, above the 印发 row at the foot of the page', async () => {
+    const pdf = await reportPdf(loadConfig({ NODE_ENV: 'test' }), documentWithCopies(), [], '某市', new Date(Date.UTC(Y, 6, 2)));
+    const pages = await pdfItems(pdf);
+    expect(pages).to.have.length(1);
+    const items = pages[0];
+    const at = (pattern: RegExp) => {
+      const found = items.filter((it) => pattern.test(it.str));
+      expect(found, String(pattern)).to.have.length(1);
+      return found[0];
     };
+    // pdf.js joins the runs of one line into one item.
+    const first = at(/^抄送：/);
+    const printer = at(/^某市人大常委会办公室$/);
+    const printedOn = at(/印发$/);
+    const copies = items.filter((it) => it.y > printer.y + 1 && it.y <= first.y + 1);
+    // Every character of the 抄送 is drawn once, over two lines: 31 characters of 4号 do not fit one row.
+    expect(copies.map((it) => it.str).join('')).to.equal('抄送：市人大常委会各工作委员会，各县（市、区）人大代表联络站。');
+    expect(copies).to.have.length(2);
+    const second = copies[1];
+    const char = 14; // 4号
+    expect(second.x - first.x, 'the second line under the first name, after 抄送：').to.be.closeTo(3 * char, 0.5);
+    expect(first.y - second.y, 'one line of the grid').to.be.closeTo(28.95, 0.5);
+    // 印发 is the row under the wrapped 抄送, at the foot of the 版心 (35 mm bottom margin), one character in from the left.
+    expect(second.y - printer.y).to.be.closeTo(28.95, 0.5);
+    expect(printedOn.y).to.be.closeTo(printer.y, 0.5);
+    expect(printer.y).to.be.within(35 * (72 / 25.4), 35 * (72 / 25.4) + 28.95);
+    expect(first.x).to.be.closeTo(28 * (72 / 25.4) + char, 0.5);
+  });
+
+  it('puts 抄送 and 印发 in two rows of the box at the foot of the last page, a thin rule between, and reserves room for both', async () => {
+    const m = documentWithCopies();
     const zip = await JSZip.loadAsync(await reportDocx(m, [], '某市'));
     const xml = await zip.file('word/document.xml')!.async('string');
     const box = xml.match(/<w:pict>[\s\S]*?<\/w:pict>/g)!;

@@ -17,3 +17,22 @@ export async function pdfText(data: Buffer): Promise<PdfText> {
   await pdf.destroy();
   return { pages, info: info as Record<string, unknown> };
 }
+
+export interface PdfItem {
+  str: string;
+  /** Left edge and baseline, in points from the page's bottom-left corner. */
+  x: number;
+  y: number;
+}
+
+/** The text items of each page with their positions (pdf.js splits text into runs as the PDF draws them). */
+export async function pdfItems(data: Buffer): Promise<PdfItem[][]> {
+  const pdf = await getDocument({ data: new Uint8Array(data), useSystemFonts: false, isEvalSupported: false }).promise;
+  const pages: PdfItem[][] = [];
+  for (let i = 1; i <= pdf.numPages; i++) {
+    const content = await (await pdf.getPage(i)).getTextContent();
+    pages.push(content.items.flatMap((it) => ('str' in it && it.str ? [{ str: it.str, x: it.transform[4] as number, y: it.transform[5] as number }] : [])));
+  }
+  await pdf.destroy();
+  return pages;
+}

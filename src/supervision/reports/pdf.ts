@@ -151,26 +151,37 @@ function closing(doc: Doc, m: OfficialDocument) {
   doc.y = y + 2 * LINE;
 }
 
-/** 版记 at the foot of the last page: thick rule, 抄送, thin rule, 印发机关 … 印发日期, thick rule. */
+/**
+ * 版记 at the foot of the last page: thick rule, 抄送, thin rule, 印发机关 … 印发日期, thick rule. Each row is one line of
+ * the grid high, text centred in it; a long 抄送 wraps, its next lines under the first name (回行时与冒号后的首字对齐),
+ * and its row grows by a line per line.
+ */
 function colophon(doc: Doc, m: OfficialDocument) {
-  const rows = [...(m.colophon.copiesTo.length ? [`抄送：${m.colophon.copiesTo.join('，')}。`] : []), null];
-  const rowHeight = LINE;
-  const height = rows.length * rowHeight + 4;
+  use(doc, 'body', SIZE.table, m.colophon.printer + m.colophon.copiesTo.join(''));
+  const gap = Math.max(0, LINE - doc.currentLineHeight());
+  const inset = MARGIN.left + SIZE.table; // 左右各空一字
+  const label = '抄送：';
+  const names = `${m.colophon.copiesTo.join('，')}。`;
+  const namesX = inset + doc.widthOfString(label);
+  const namesWidth = MARGIN.left + WIDTH - SIZE.table - namesX;
+  const copiesLines = m.colophon.copiesTo.length ? Math.max(1, Math.round(doc.heightOfString(names, { width: namesWidth, lineGap: gap }) / LINE)) : 0;
+  const rows = [...(copiesLines ? [{ lines: copiesLines, copies: true }] : []), { lines: 1, copies: false }];
+  const height = rows.reduce((sum, r) => sum + r.lines * LINE, 0) + 4;
   const bottom = PAGE.height - MARGIN.bottom;
   ensureSpace(doc, height + LINE);
   const rule = (y: number, width: number) => doc.save().moveTo(MARGIN.left, y).lineTo(MARGIN.left + WIDTH, y).lineWidth(width).strokeColor('black').stroke().restore();
   let y = bottom - height;
   rule(y, HEAD.colophonThickMm * MM);
-  use(doc, 'body', SIZE.table, m.colophon.printer + m.colophon.copiesTo.join(''));
-  const textY = (top: number) => top + (rowHeight - doc.currentLineHeight()) / 2;
   rows.forEach((row, i) => {
-    if (row !== null) {
-      doc.text(row, MARGIN.left + SIZE.table, textY(y), { width: WIDTH - 2 * SIZE.table, lineBreak: false });
+    const top = y + gap / 2;
+    if (row.copies) {
+      doc.text(label, inset, top, { lineBreak: false });
+      doc.text(names, namesX, top, { width: namesWidth, lineGap: gap });
     } else {
-      doc.text(m.colophon.printer, MARGIN.left + SIZE.table, textY(y), { lineBreak: false });
-      doc.text(m.colophon.printedOn, MARGIN.left, textY(y), { width: WIDTH - SIZE.table, align: 'right', lineBreak: false });
+      doc.text(m.colophon.printer, inset, top, { lineBreak: false });
+      doc.text(m.colophon.printedOn, MARGIN.left, top, { width: WIDTH - SIZE.table, align: 'right', lineBreak: false });
     }
-    y += rowHeight;
+    y += row.lines * LINE;
     rule(y, (i === rows.length - 1 ? HEAD.colophonThickMm : HEAD.colophonThinMm) * MM);
   });
 }
