@@ -2,13 +2,15 @@
  * The wire alone, quickly: ping / findOne by _id / indexed findOne / updateOne by _id through the official driver
  * against the engine in its own process (Unix socket, as the service connects), beside a bare echo round trip
  * between two Node processes measured in the same run. Runs in well under a minute.
- *   npm run bench:wire [-- --docs 100000 --ops 5000 --profile DIR]
+ *   npm run bench:wire [-- --docs 100000 --ops 5000 --profile DIR --batch-rounds 200 --batch-only --batch-shape REGEX]
  * Beside each rate: CPU microseconds per operation spent by this (driver) process and by the engine process (from
  * /proc), so the split of a round trip between driver, engine and waiting is measured, not guessed; and the driver's
  * ping against a minimal responder (another Node process answering every message with a prebuilt `{ok: 1}`), the
  * ceiling any server can reach through this driver.
  * --profile DIR writes V8 CPU profiles of both processes (engine and client) into DIR (open them in Chrome
  * DevTools or `npx cpupro`), to see where a round trip's time goes.
+ * A second table: batch writes of the app's shapes (batch-writes.ts), the engine's CPU per written document against a
+ * bare insertMany in the same run; `--batch-only` runs that table alone (quicker A/B runs and profiles of it).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,10 +22,12 @@ import { parseArgs } from 'node:util';
 import { MongoClient, type ObjectId } from 'mongodb';
 import { spawnEngine } from './engine-process';
 import { echoRate, rate } from './round-trips';
+import { batchShapes } from './batch-writes';
 
-const { values } = parseArgs({ options: { docs: { type: 'string', default: '100000' }, ops: { type: 'string', default: '5000' }, profile: { type: 'string' } } });
+const { values } = parseArgs({ options: { docs: { type: 'string', default: '100000' }, ops: { type: 'string', default: '5000' }, profile: { type: 'string' }, 'batch-rounds': { type: 'string', default: '200' }, 'batch-only': { type: 'boolean', default: false }, 'batch-shape': { type: 'string' } } });
 const DOCS = Number(values.docs);
 const OPS = Number(values.ops);
+const BATCH_ROUNDS = Number(values['batch-rounds']);
 const root = path.resolve(__dirname, '../..');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -86,7 +90,41 @@ async function driverCeiling(): Promise<Measured> {
   }
 }
 
+/**
+ * The engine's CPU per written document of each batch shape (batch-writes.ts), after a warm-up of a third as many
+ * rounds; the ratio is against the bare insertMany of the same run. The engine's CPU comes from /proc in 10 ms ticks:
+ * the rounds are enough for each figure to be hundreds of ticks.
+ */
+async function batchTable(client: MongoClient, pid: number): Promise<string[][]> {
+  const shapes = await batchShapes(client.db('bench-batches'));
+  const rows = [['batch write (one at a time)', 'docs/round', 'engine µs/doc', 'of the floor', 'driver µs/doc', 'wall µs/doc']];
+  let floor = 0;
+  for (const [n, shape] of shapes.entries()) {
+    // --batch-shape REGEX: those shapes alone (and the floor), e.g. to profile them ('claims|reply': replies update claims)
+    if (n > 0 && values['batch-shape'] && !new RegExp(values['batch-shape']).test(shape.name)) continue;
+    let round = 0;
+    for (const end = Math.ceil(BATCH_ROUNDS / 3); round < end; ) await shape.run(round++);
+    const c0 = process.cpuUsage();
+    const s0 = cpuMicros(pid);
+    const t0 = process.hrtime.bigint();
+    for (const end = round + BATCH_ROUNDS; round < end; ) await shape.run(round++);
+    const wall = Number(process.hrtime.bigint() - t0) / 1e3;
+    const c = process.cpuUsage(c0);
+    const docs = BATCH_ROUNDS * shape.docs;
+    const engineUs = (cpuMicros(pid) - s0) / docs;
+    if (!floor) floor = engineUs;
+    rows.push([shape.name, String(shape.docs), engineUs.toFixed(1), `${(engineUs / floor).toFixed(2)}×`, ((c.user + c.system) / docs).toFixed(1), (wall / docs).toFixed(1)]);
+  }
+  return rows;
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' │ '));
+}
+
 async function main(): Promise<void> {
+  if (values['batch-only']) return batchOnly();
   const tcpEcho = await echoRate('tcp', OPS);
   const unixEcho = await echoRate('unix', OPS);
   const ceiling = await driverCeiling();
@@ -129,8 +167,26 @@ async function main(): Promise<void> {
       [`updateOne({_id}, $inc) at ${fmt(DOCS)}`, fmt(update.rate), `ping ${fmt(ping.rate)}`, `${(update.rate / ping.rate).toFixed(2)}×`, '≥ 0.5×', us(update)],
     ];
     console.log(`bench:wire — ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' │ '));
+    printTable(rows);
+    console.log('');
+    printTable(await batchTable(client, pid));
+  } finally {
+    await client.close();
+    await engine.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** --batch-only: the batch-write table alone (a profile with --profile covers only it). */
+async function batchOnly(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-wire-'));
+  const profileArgs = values.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values.profile)] : [];
+  const engine = await spawnEngine(dir, profileArgs);
+  const client = await MongoClient.connect(engine.uri);
+  try {
+    const rows = await batchTable(client, engine.child.pid!);
+    console.log(`bench:wire batch writes — ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    printTable(rows);
   } finally {
     await client.close();
     await engine.stop();

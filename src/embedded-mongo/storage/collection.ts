@@ -122,17 +122,25 @@ export class Collection {
     return { n, errors: ordered ? errors.slice(0, 1) : errors };
   }
 
-  /** Replaces a stored document (same _id) with `doc`, keeping indexes in step. */
+  /**
+   * Replaces a stored document (same _id) with `doc`, keeping indexes in step. Only indexes whose keys changed are
+   * checked (unique ones) and rewritten: an unchanged key is this document's own entry, so it can conflict with nothing.
+   */
   replace(old: DocRecord, doc: Document): DocRecord {
     const bytes = toBuffer(serialize(doc));
     if (bytes.length > MAX_BSON_SIZE) throw new CommandError('BSONObjectTooLarge', `Resulting document after update is larger than ${MAX_BSON_SIZE}`);
-    const newKeys = this.computeKeys(doc, old.id);
-    const rec: DocRecord = { id: old.id, doc, raw: bytes };
-    this.records.replace(rec, old);
-    for (const [idx, keys] of newKeys) {
+    const changed: [CollectionIndex, unknown[][], unknown[][]][] = [];
+    for (const idx of this.indexes.values()) {
       if (idx.name === '_id_') continue;
+      const keys = idx.keysFor(doc);
       const oldKeys = idx.keysFor(old.doc);
       if (sameKeys(oldKeys, keys)) continue;
+      if (idx.unique) idx.checkUnique(this.ns, keys, old.id);
+      changed.push([idx, oldKeys, keys]);
+    }
+    const rec: DocRecord = { id: old.id, doc, raw: bytes };
+    this.records.replace(rec, old);
+    for (const [idx, oldKeys, keys] of changed) {
       idx.remove(oldKeys, old.id);
       idx.add(keys, old.id);
     }
