@@ -66,3 +66,43 @@ export function moveIdFirst(doc: Buffer): Buffer | undefined {
   }
   return undefined;
 }
+
+/**
+ * The bytes of each document in the top-level array `field` of a (decoded and so valid) document; undefined when
+ * there is no such array or an element is not a document. An insert whose documents came inside the command body
+ * (the driver's insertOne) stores these bytes as it stores a document sequence's.
+ */
+export function arrayDocuments(doc: Buffer, field: string): Buffer[] | undefined {
+  const end = doc.length - 1;
+  const name = Buffer.from(field);
+  let pos = 4;
+  while (pos < end) {
+    const type = doc[pos];
+    const nameEnd = doc.indexOf(0, pos + 1);
+    if (nameEnd < 0 || nameEnd >= end) return undefined;
+    const size = valueSize(doc, type, nameEnd + 1);
+    if (size < 0 || nameEnd + 1 + size > end) return undefined;
+    if (type === 0x04 && nameEnd - pos - 1 === name.length && doc.compare(name, 0, name.length, pos + 1, nameEnd) === 0) {
+      return elementDocuments(doc.subarray(nameEnd + 1, nameEnd + 1 + size));
+    }
+    pos = nameEnd + 1 + size;
+  }
+  return undefined;
+}
+
+/** The documents of a BSON array's bytes, in order; undefined if an element is anything else. */
+function elementDocuments(array: Buffer): Buffer[] | undefined {
+  const out: Buffer[] = [];
+  const end = array.length - 1;
+  let pos = 4;
+  while (pos < end) {
+    if (array[pos] !== 0x03) return undefined;
+    const nameEnd = array.indexOf(0, pos + 1);
+    if (nameEnd < 0 || nameEnd >= end) return undefined;
+    const size = array.readInt32LE(nameEnd + 1);
+    if (size < 5 || nameEnd + 1 + size > end) return undefined;
+    out.push(array.subarray(nameEnd + 1, nameEnd + 1 + size));
+    pos = nameEnd + 1 + size;
+  }
+  return out;
+}

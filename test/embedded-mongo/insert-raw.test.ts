@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Binary, BSONRegExp, Code, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp, type Document } from 'mongodb';
-import { moveIdFirst } from '../../src/embedded-mongo/raw-bson';
+import { arrayDocuments, moveIdFirst } from '../../src/embedded-mongo/raw-bson';
 import { serialize } from 'bson';
 import { openDb } from './helpers';
 
@@ -42,6 +42,25 @@ describe('embedded-mongo: inserted documents as sent', () => {
       expect(Object.keys(doc)).to.deep.equal(['_id', ...Object.keys(everyType(0))]);
       expect(serialize(doc)).to.deep.equal(serialize({ _id: sent[i]._id, ...everyType(i), oid: sent[i].oid }));
     });
+  });
+
+  it('stores an insertOne document (sent inside the command body) the same way, as sent with _id first', async () => {
+    const c = h.db.collection('single');
+    const sent = everyType(5);
+    await c.insertOne(sent);
+    await c.insertOne({ _id: 'given', ...everyType(6) });
+    const [generated, given] = await c.find({}, { promoteValues: false, promoteLongs: false }).sort({ when: 1 }).toArray();
+    expect(serialize(generated)).to.deep.equal(serialize({ _id: sent._id, ...everyType(5), oid: sent.oid }));
+    expect(given._id).to.equal('given');
+    expect(Object.keys(given)).to.deep.equal(['_id', ...Object.keys(everyType(0))]);
+  });
+
+  it('arrayDocuments: the bytes of each document of a top-level array, or undefined for anything else', () => {
+    const docs = [{ a: 1 }, { b: 'x', c: [1, { d: 2 }] }];
+    const body = Buffer.from(serialize({ insert: 'c', documents: docs, ordered: true }));
+    expect(arrayDocuments(body, 'documents')).to.deep.equal(docs.map((d) => Buffer.from(serialize(d))));
+    expect(arrayDocuments(Buffer.from(serialize({ insert: 'c', documents: [{ a: 1 }, 2] })), 'documents')).to.equal(undefined);
+    expect(arrayDocuments(body, 'missing')).to.equal(undefined);
   });
 
   it('moveIdFirst: the same bytes mongod would store, or undefined when there is no _id', () => {

@@ -4,6 +4,7 @@
  */
 import type { Document } from 'bson';
 import { decodeDocument } from '../bson-decode';
+import { arrayDocuments } from '../raw-bson';
 import { FramingError, OP_MSG, writeHeader } from './framing';
 
 export const CHECKSUM_PRESENT = 1 << 0;
@@ -26,6 +27,7 @@ export function parseOpMsg(message: Buffer): OpMsgRequest {
   const end = flags & CHECKSUM_PRESENT ? message.length - 4 : message.length;
   let pos = 20;
   let body: Document | undefined;
+  let bodyBytes: Buffer | undefined;
   const rawSequences = new Map<string, Buffer[]>();
   while (pos < end) {
     const kind = message[pos++];
@@ -33,7 +35,8 @@ export function parseOpMsg(message: Buffer): OpMsgRequest {
       const size = message.readInt32LE(pos);
       if (size < 5 || pos + size > end) throw new FramingError('OP_MSG body section overruns the message');
       if (body) throw new FramingError('OP_MSG has more than one body section');
-      body = decodeDocument(message.subarray(pos, pos + size), DESERIALIZE_OPTIONS);
+      bodyBytes = message.subarray(pos, pos + size);
+      body = decodeDocument(bodyBytes, DESERIALIZE_OPTIONS);
       pos += size;
     } else if (kind === 1) {
       const size = message.readInt32LE(pos);
@@ -59,6 +62,12 @@ export function parseOpMsg(message: Buffer): OpMsgRequest {
   }
   if (!body) throw new FramingError('OP_MSG without a body section');
   for (const [id, raws] of rawSequences) body[id] = raws.map((r) => decodeDocument(r, DESERIALIZE_OPTIONS));
+  // An insert's documents inside the body (the driver's insertOne) are kept as bytes too, as a sequence's are: an
+  // insert stores the bytes it was sent instead of encoding the decoded document again.
+  if (bodyBytes && body.insert !== undefined && Array.isArray(body.documents) && !rawSequences.has('documents')) {
+    const raws = arrayDocuments(bodyBytes, 'documents');
+    if (raws?.length === body.documents.length) rawSequences.set('documents', raws);
+  }
   return { flags, body, rawSequences };
 }
 
