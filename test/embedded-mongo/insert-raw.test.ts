@@ -48,7 +48,7 @@ describe('embedded-mongo: inserted documents as sent', () => {
     const c = h.db.collection('single');
     const sent = everyType(5);
     await c.insertOne(sent);
-    await c.insertOne({ _id: 'given', ...everyType(6) });
+    await c.insertOne({ _id: 'given' as unknown as ObjectId, ...everyType(6) });
     const [generated, given] = await c.find({}, { promoteValues: false, promoteLongs: false }).sort({ when: 1 }).toArray();
     expect(serialize(generated)).to.deep.equal(serialize({ _id: sent._id, ...everyType(5), oid: sent.oid }));
     expect(given._id).to.equal('given');
