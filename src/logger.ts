@@ -1,4 +1,5 @@
 /** Structured JSON logs (pino). Every module gets a child logger named after itself. */
+import { fstatSync, writeSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -47,4 +48,59 @@ export function rawDestination(logger: Logger): { stream: { write(chunk: string)
   const stream = (logger as unknown as Record<symbol, { write(chunk: string): unknown }>)[pino.symbols.streamSym];
   const bindings = JSON.stringify(logger.bindings()).slice(1, -1);
   return { stream, bindings };
+}
+
+/** What a writer of bytes needs of the logger's own destination (pino.destination, pino's default: a SonicBoom). */
+interface FileDestination {
+  fd: number;
+  sync: boolean;
+  flushSync(): void;
+  once(event: 'ready', listener: () => void): unknown;
+}
+
+function isFileDestination(stream: unknown): stream is FileDestination {
+  const s = stream as Partial<FileDestination>;
+  return typeof s.fd === 'number' && typeof s.sync === 'boolean' && typeof s.flushSync === 'function' && typeof s.once === 'function';
+}
+
+/** Bytes written to a logger's file descriptor beside the logger itself: `write` in the destination's own mode. */
+export interface ByteDestination {
+  write(bytes: Buffer): void;
+  /** Writes now, synchronously (at exit, when nothing asynchronous will run any more). */
+  writeSync(bytes: Buffer): void;
+}
+
+/**
+ * A second writer, of Buffers, on the file descriptor a logger writes to — for the access log, whose batches then go
+ * out as the bytes they were formatted into instead of a string that the logger's destination measures, converts and
+ * copies again (twice the main thread's cost of writing a line). Only where two writers cannot cut into each other's
+ * lines: a synchronous destination (every write on the main thread, whole, one after the other) or a regular file
+ * (the kernel appends each write whole). `use` is called once the descriptor is open, or never: a stream that is no
+ * file descriptor, or a pipe written asynchronously (a write may be split when the pipe is full), keeps its strings.
+ */
+export function byteDestination(logger: Logger, use: (destination: ByteDestination) => void): void {
+  const stream = rawDestination(logger).stream;
+  if (!isFileDestination(stream)) return;
+  const attach = () => {
+    const fd = stream.fd;
+    if (fd < 0 || (!stream.sync && !isRegularFile(fd))) return;
+    const out = pino.destination({ dest: fd, sync: stream.sync, contentMode: 'buffer' }) as unknown as { write(bytes: Buffer): unknown; flushSync(): void };
+    use({
+      write: (bytes) => out.write(bytes),
+      writeSync: (bytes) => {
+        out.flushSync();
+        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+      },
+    });
+  };
+  if (stream.fd >= 0) attach();
+  else stream.once('ready', attach);
+}
+
+function isRegularFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -23,7 +23,13 @@ interface MetricValue {
 export class RequestTimings {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
-  private readonly series = new Map<string, Series>();
+  /** Every series, in the order first seen (the scrape's order). */
+  private readonly series: Series[] = [];
+  /**
+   * The series by route, method and status: three lookups by strings the caller already holds (a route pattern, the
+   * parser's method name) and a number, where one key built per request had to be concatenated and hashed.
+   */
+  private readonly byRoute = new Map<string, Map<string, Map<number, Series>>>();
 
   constructor(
     readonly name: string,
@@ -32,9 +38,16 @@ export class RequestTimings {
   ) {}
 
   observe(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { labels: { method, route, status: String(status) }, counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 }));
+    let byMethod = this.byRoute.get(route);
+    if (!byMethod) this.byRoute.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let s = byStatus.get(status);
+    if (!s) {
+      s = { labels: { method, route, status: String(status) }, counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 };
+      byStatus.set(status, s);
+      this.series.push(s);
+    }
     const bounds = this.bounds;
     let i = 0;
     while (i < bounds.length && seconds > bounds[i]) i++;
@@ -47,7 +60,7 @@ export class RequestTimings {
   get(): { name: string; help: string; type: string; aggregator: string; values: MetricValue[] } {
     const values: MetricValue[] = [];
     const bucket = `${this.name}_bucket`;
-    for (const s of this.series.values()) {
+    for (const s of this.series) {
       let cumulative = 0;
       for (let i = 0; i < this.bounds.length; i++) {
         cumulative += s.counts[i];
@@ -61,6 +74,7 @@ export class RequestTimings {
   }
 
   reset(): void {
-    this.series.clear();
+    this.series.length = 0;
+    this.byRoute.clear();
   }
 }

@@ -44,12 +44,17 @@ function chooseCoding(acceptEncoding: string | undefined, page: CachedPage): Con
 
 type Variant = ContentCoding | 'identity';
 
+/** The memo key of a variant's header block: constant strings, not one built per request. */
+const FULL_KEYS: Record<Variant, string> = { identity: 'identity:full', br: 'br:full', gzip: 'gzip:full' };
+const VALIDATOR_KEYS: Record<Variant, string> = { identity: 'identity:validators', br: 'br:validators', gzip: 'gzip:validators' };
+const memoKey = (variant: Variant, full: boolean) => (full ? FULL_KEYS : VALIDATOR_KEYS)[variant];
+
 /**
  * The page's own headers for one coding, flattened name/value, in the order the Koa path sets them; `full` adds
  * the entity headers of a 200 (a 304 carries only the validators). Built once per page and variant.
  */
 function pageHeaders(page: CachedPage, variant: Variant, full: boolean): string[] {
-  const key = `${variant}:${full ? 'full' : 'validators'}`;
+  const key = memoKey(variant, full);
   const memo = (page.headerMemo ??= {});
   const known = memo[key];
   if (known) return known;
@@ -93,7 +98,7 @@ export function sendPage(ctx: AppContext, page: CachedPage): void {
  */
 function laneHeaders(page: CachedPage, variant: Variant, full: boolean, security: FlatHeaders): string[] {
   if (page.laneMemo?.security !== security) page.laneMemo = { security, headers: {} };
-  const key = `${variant}:${full ? 'full' : 'validators'}`;
+  const key = memoKey(variant, full);
   return (page.laneMemo.headers[key] ??= ['X-Request-Id', '', ...security, ...pageHeaders(page, variant, full)]);
 }
 
