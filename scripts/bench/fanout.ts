@@ -12,7 +12,9 @@
  *     (the claim), one SendSms, one update after it (the results). Sequential, without opt-outs, limits or ledger.
  * Printed: publish → all recorded, the ratios against both with the goal beside them, the provider's own time, what
  * the pipeline adds per batch beyond it, database commands per batch, CPU of the service and the engine, and the
- * service's RSS before (after a full GC), peak during the fan-out and after (full GC).
+ * service's RSS before (after a full GC), peak during the fan-out and after (full GC). Database commands are counted
+ * by a preload (command-counter.cjs), not DB_COMMAND_METRICS: the driver's command monitoring deserialises every reply
+ * a second time for its events, ~40 MB more garbage per fan-out than the service makes under `npm start`.
  *
  * --runs N (≤ 5) repeats the pipeline and both loops N times, each round with its own 10,000 deputies, and prints
  * the medians with their ranges (a shared machine's noise). RECIPIENTS=… is read too (as before). --cpu-prof DIR writes .cpuprofile files of the service and of its engine
