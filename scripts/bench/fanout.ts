@@ -12,7 +12,9 @@
  *     (the claim), one SendSms, one update after it (the results). Sequential, without opt-outs, limits or ledger.
  * Printed: publish → all recorded, the ratios against both with the goal beside them, the provider's own time, what
  * the pipeline adds per batch beyond it, database commands per batch, CPU of the service and the engine, and the
- * service's RSS before (after a full GC), peak during the fan-out and after (full GC).
+ * service's RSS before (after a full GC), peak during the fan-out and after (full GC). Database commands are counted
+ * by a preload (command-counter.cjs), not DB_COMMAND_METRICS: the driver's command monitoring deserialises every reply
+ * a second time for its events, ~40 MB more garbage per fan-out than the service makes under `npm start`.
  *
  * --runs N (≤ 5) repeats the pipeline and both loops N times, each round with its own 10,000 deputies, and prints
  * the medians with their ranges (a shared machine's noise). RECIPIENTS=… is read too (as before). --cpu-prof DIR writes .cpuprofile files of the service and of its engine
@@ -193,7 +195,6 @@ async function main() {
       TENCENT_SECRET_KEY: 'bench-key',
       TENCENT_SMS_APP_ID: APP_ID,
       SMS_RECEIPT_TOKEN: 'bench-receipt-token-0123456789',
-      DB_COMMAND_METRICS: 'true',
       ...(mongodbUri ? { MONGODB_URI: mongodbUri } : {}),
       // As `npm start` sets it (package.json): glibc's malloc arenas capped at 2. MALLOC_ARENA_MAX=16 (glibc's default on
       // 2 cores, 8 per core) shows the difference: over three fan-outs the service's RSS then peaks some 20 MB higher
@@ -201,8 +202,20 @@ async function main() {
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     },
     cpuProfDir,
-    values['node-args'].split(/\s+/).filter(Boolean),
+    // Database commands are counted by a preload (see command-counter.cjs), not DB_COMMAND_METRICS: the driver's
+    // command monitoring would deserialise every reply twice and add its garbage to the memory measured here.
+    ['--require', path.join(__dirname, 'command-counter.cjs'), ...values['node-args'].split(/\s+/).filter(Boolean)],
   );
+  const dbCommands = () =>
+    new Promise<Map<string, number>>((resolve) => {
+      const on = (m: { dbCommands?: Record<string, number> }) => {
+        if (!m.dbCommands) return;
+        service.proc.off('message', on);
+        resolve(new Map(Object.entries(m.dbCommands)));
+      };
+      service.proc.on('message', on);
+      service.proc.send('db-commands');
+    });
   // This process attaches to the service's engine (as scripts do) to seed, and to follow the publication.
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'error', ...(mongodbUri ? { MONGODB_URI: mongodbUri } : {}) });
   const db = await openDatabase(config, createLogger('error'), 'script');
@@ -271,7 +284,7 @@ async function main() {
       const requestsBefore = fake.state.sendRequests;
 
       // 1. The pipeline.
-      const [cpu0, engineCpu0, commands0] = [await service.cpuMs(), cpuMsOf(enginePid), await service.dbCommands()];
+      const [cpu0, engineCpu0, commands0] = [await service.cpuMs(), cpuMsOf(enginePid), await dbCommands()];
       const peak = peakRss(service.pid);
       const enginePeak = peakRss(enginePid);
       if (phaseProfDir) await service.profileStart();
@@ -291,7 +304,7 @@ async function main() {
       if (heapProfDir) await service.heapSampleStop(path.join(heapProfDir, `fanout-service-round${k + 1}.heapprofile`));
       peakMb = Math.max(peakMb, peak.stop());
       enginePeakMb = Math.max(enginePeakMb, enginePeak.stop());
-      const [cpu1, engineCpu1, commands1] = [await service.cpuMs(), cpuMsOf(enginePid), await service.dbCommands()];
+      const [cpu1, engineCpu1, commands1] = [await service.cpuMs(), cpuMsOf(enginePid), await dbCommands()];
       const deliveries = await Delivery.find({ publicationId: run.publicationId }).select('status attempts').lean();
       const received = fake.state.numbers.slice(numbersBefore);
       const distinct = new Set(received).size;

@@ -103,12 +103,12 @@ export class ServiceProcess {
 
   /**
    * Starts dist/main.js on a free port with `env` (PATH, PORT, HOST and DATA_DIR are set here) and waits for /readyz.
-   * `cpuProfDir` profiles the whole run; `nodeArgs` go to node before the script (e.g. --perf-basic-prof).
+   * `cpuProfDir` profiles the whole run; `nodeArgs` go to node before the script (e.g. --perf-basic-prof), with or without it.
    */
   static async start(dataDir: string, env: Record<string, string>, cpuProfDir?: string, nodeArgs: string[] = []): Promise<ServiceProcess> {
     const port = await freePort();
-    const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : nodeArgs;
-    const proc = spawn(process.execPath, ['--expose-gc', '--require', path.join(__dirname, 'wechat-probe.cjs'), ...prof, path.join(root, 'dist/main.js')], {
+    const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+    const proc = spawn(process.execPath, ['--expose-gc', '--require', path.join(__dirname, 'wechat-probe.cjs'), ...prof, ...nodeArgs, path.join(root, 'dist/main.js')], {
       cwd: root,
       env: { PATH: process.env.PATH, ...env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -4,8 +4,8 @@
  */
 import type { AudienceSpec } from './types';
 import { getAudienceResolver, type AudienceRecipient } from './registry';
-import { deputyRecipientBatches } from './deputies';
-import { subscriberRecipientBatches } from './subscribers';
+import { deputyPhoneBatches, deputyRecipientBatches } from './deputies';
+import { subscriberPhoneBatches, subscriberRecipientBatches } from './subscribers';
 import { normalisePhone } from './phone';
 
 export interface AudienceSummary {
@@ -29,6 +29,29 @@ export async function summarisePhoneAudience(spec: AudienceSpec, optedOut: OptOu
     first ??= batch[0];
   });
   return { summary, first };
+}
+
+/**
+ * How many recipients the audience has before opt-outs (each valid number once): the most a publication could reach,
+ * as streamPhoneAudience would count it without opt-outs. Reads only the numbers (no names, no recipient objects)
+ * and keeps only the distinct numbers seen: the admin's large-send count costs a fraction of the plan's read.
+ */
+export async function countPhoneAudience(spec: AudienceSpec): Promise<number> {
+  const seen = new Set<string>();
+  const sources: Array<Iterable<string[]> | AsyncIterable<string[]>> = [];
+  if (spec.recipients?.length) sources.push([spec.recipients.map((r) => r.phone)]);
+  for (const [name, args] of Object.entries(spec.resolvers ?? {})) sources.push([(await getAudienceResolver(name)(args)).map((r) => r.phone)]);
+  if (spec.deputies) sources.push(deputyPhoneBatches(spec.deputies));
+  if (spec.subscribers) sources.push(subscriberPhoneBatches());
+  for (const source of sources) {
+    for await (const phones of source) {
+      for (const p of phones) {
+        const phone = normalisePhone(p);
+        if (phone) seen.add(phone);
+      }
+    }
+  }
+  return seen.size;
 }
 
 /** Numbers per opt-out query once the first batch has gone: fewer round trips than one per batch. */

@@ -73,6 +73,19 @@ export async function* subscriberRecipientBatches(): AsyncGenerator<AudienceReci
   }
 }
 
+/** Active subscribers' numbers only (E.164 as stored), a cursor batch at a time: what a count needs. */
+export async function* subscriberPhoneBatches(): AsyncGenerator<string[]> {
+  const cursor = Subscriber.collection.find({ status: 'active' }, { projection: { _id: 0, phone: 1 }, sort: { _id: 1 }, batchSize: 1000 });
+  try {
+    while (await cursor.hasNext()) {
+      const phones = cursor.readBufferedDocuments().map((r) => r.phone as string);
+      if (phones.length) yield phones;
+    }
+  } finally {
+    await cursor.close();
+  }
+}
+
 export interface SubscriberView {
   id: string;
   phone: string;

@@ -6,7 +6,13 @@ import { Delivery } from './models/delivery';
 
 const OPEN = new Set(['planned', 'queued', 'sending', 'pending']);
 
-export async function refreshPublication(publicationId: Types.ObjectId | string, clock: Clock): Promise<void> {
+/** What a roll-up found: whether it is the one that finished the publication, and how many numbers it texted. */
+export interface Rollup {
+  finished: boolean;
+  recipients: number;
+}
+
+export async function refreshPublication(publicationId: Types.ObjectId | string, clock: Clock): Promise<Rollup> {
   // Superseded rounds are history: the round that replaced them counts.
   const rows = await Delivery.find({ publicationId, supersededBy: null }).select('status').lean();
   const counts: Record<string, number> = {};
@@ -25,12 +31,16 @@ export async function refreshPublication(publicationId: Types.ObjectId | string,
   else status = 'partial';
   const now = clock.now();
   // Only publications that are past planning; a retry re-opens a finished one.
-  await Publication.updateOne(
-    { _id: publicationId, status: { $in: ['sending', 'sent', 'partial', 'failed'] } },
-    open
-      ? { $set: { status, deliveryCounts: counts, updatedAt: now }, $unset: { finishedAt: 1 } }
-      : { $set: { status, deliveryCounts: counts, finishedAt: now, updatedAt: now } },
-  );
+  const filter = { _id: publicationId, status: { $in: ['sending', 'sent', 'partial', 'failed'] as PublicationStatus[] } };
+  if (open) {
+    await Publication.updateOne(filter, { $set: { status, deliveryCounts: counts, updatedAt: now }, $unset: { finishedAt: 1 } });
+    return { finished: false, recipients: 0 };
+  }
+  // As it was before: receipts and people's retries roll a finished publication up again, only one roll-up finishes it.
+  const before = await Publication.findOneAndUpdate(filter, { $set: { status, deliveryCounts: counts, finishedAt: now, updatedAt: now } })
+    .select('status audienceSummary.recipients')
+    .lean();
+  return { finished: before?.status === 'sending', recipients: before?.audienceSummary?.recipients ?? 0 };
 }
 
 interface RollupState {
@@ -57,6 +67,8 @@ export class RollupScheduler {
     private readonly clock: Clock,
     private readonly onError: (err: unknown, publicationId: string) => void,
     private readonly minIntervalMs = 1000,
+    /** A roll-up finished the publication (once per publication and round of sending). */
+    private readonly onFinished?: (publicationId: string, rollup: Rollup) => void,
   ) {}
 
   /**
@@ -107,6 +119,9 @@ export class RollupScheduler {
     state.urgent = false;
     state.lastAt = performance.now();
     const p = refreshPublication(key, this.clock)
+      .then((rollup) => {
+        if (rollup.finished) this.onFinished?.(key, rollup);
+      })
       .catch((err) => this.onError(err, key))
       .finally(() => {
         state.running = undefined;

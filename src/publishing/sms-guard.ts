@@ -3,7 +3,7 @@
  * and more than SMS_CONFIRM_ABOVE recipients only with an admin's confirmation, which the publication records
  * (who, when, how many). Checked when a person asks for a publication, before anything is stored.
  */
-import { summarisePhoneAudience } from '../audiences/resolve';
+import { countPhoneAudience } from '../audiences/resolve';
 import type { AudienceSpec } from '../audiences/types';
 import { foreignLinks } from '../allowed-links';
 import { ForbiddenError, ValidationError } from '../errors';
@@ -31,12 +31,12 @@ export async function largeSendConfirmation(
   limit: number,
   request: { confirmed: boolean; user: { id: string; role: string }; now: Date },
 ): Promise<LargeSendConfirmation | undefined> {
-  const { summary } = await summarisePhoneAudience(audience, async () => new Set());
-  if (summary.recipients <= limit) return undefined;
-  const details = [{ field: 'body.sms.confirmLargeSend', message: `${summary.recipients} recipients, more than ${limit}: an admin must confirm` }];
+  const recipients = await countPhoneAudience(audience);
+  if (recipients <= limit) return undefined;
+  const details = [{ field: 'body.sms.confirmLargeSend', message: `${recipients} recipients, more than ${limit}: an admin must confirm` }];
   if (request.user.role !== 'admin') {
-    throw new ForbiddenError(`短信接收人 ${summary.recipients} 人，超过 ${limit} 人，需由管理员确认发送`, 'large_send_needs_admin');
+    throw new ForbiddenError(`短信接收人 ${recipients} 人，超过 ${limit} 人，需由管理员确认发送`, 'large_send_needs_admin');
   }
-  if (!request.confirmed) throw new ValidationError(`短信接收人 ${summary.recipients} 人，超过 ${limit} 人，请确认后发送`, details);
-  return { by: request.user.id, at: request.now, recipients: summary.recipients };
+  if (!request.confirmed) throw new ValidationError(`短信接收人 ${recipients} 人，超过 ${limit} 人，请确认后发送`, details);
+  return { by: request.user.id, at: request.now, recipients };
 }

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { TestClock, testDate } from '../support/clock';
 import { Publication } from '../../src/publishing/models/publication';
 import { startTestApp, type TestApp } from '../support/app';
+import { Deputy } from '../../src/content/models/deputy';
 import { approvedArticle, deputies } from './support/fixtures';
 
 describe('publishing: SMS links and large sends', () => {
@@ -49,5 +50,27 @@ describe('publishing: SMS links and large sends', () => {
     expect((stored?.sms as { largeSendConfirmation?: unknown }).largeSendConfirmation).to.deep.equal({ by: admin.userId, at: clock.now(), recipients: 12 });
     // Under the limit, nobody needs to confirm anything.
     expect((await publish(reviewer.token, {}, ['东湖区'])).status).to.equal(201);
+  });
+
+  it('counts people by their first usable number, once each, as the plan would reach them', async () => {
+    // 南港区: six deputies, five distinct usable numbers (two share one, typed differently; one has none usable and one
+    // reaches us by their second number): five is not more than the limit of 5, nobody needs to confirm.
+    await deputies(4, { level: 'county', region: { city: '海州市', county: '南港区' }, from: 5000 });
+    const southPort = await Deputy.find({ regionKeys: '南港区' }).select('+phones').sort({ _id: 1 }).lean();
+    await Deputy.collection.insertMany(
+      [
+        { ...southPort[0], _id: undefined, slug: 'shared-number', phones: [`+86 ${southPort[0].phones[0]}`] },
+        { ...southPort[0], _id: undefined, slug: 'second-number', phones: ['12345', '13900005050'] },
+        { ...southPort[0], _id: undefined, slug: 'no-usable-number', phones: ['010-12345678'] },
+      ].map(({ _id, ...d }) => d),
+    );
+    expect((await publish(reviewer.token, {}, ['南港区'])).status).to.equal(201);
+    // One more person with a number of their own: six, an admin must confirm, and the confirmation records six.
+    await deputies(1, { level: 'county', region: { city: '海州市', county: '南港区' }, from: 5100 });
+    expect((await publish(reviewer.token, {}, ['南港区'])).status).to.equal(403);
+    const confirmed = await publish(admin.token, { confirmLargeSend: true }, ['南港区']);
+    expect(confirmed.status, confirmed.text).to.equal(201);
+    const stored = await Publication.findById(confirmed.body.id).lean();
+    expect((stored?.sms as { largeSendConfirmation?: { recipients: number } }).largeSendConfirmation?.recipients).to.equal(6);
   });
 });
