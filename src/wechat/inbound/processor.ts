@@ -17,6 +17,7 @@ import type { Logger } from '../../logger';
 import { EXPIRY_RESOLUTION_MS } from '../content-cache';
 import { WechatCallbackSignature, type CallbackSignatureDoc } from '../models/callback-signature';
 import { WechatInboundMessage, type InboundMessageDoc } from '../models/inbound-message';
+import { WechatInboundReply, type InboundReplyDoc } from '../models/inbound-reply';
 import { WriteBatcher } from '../write-batcher';
 import type { InboundHandlers } from './handlers';
 import { dedupeKey, type InboundMessage } from './message';
@@ -42,10 +43,11 @@ export class ReplayedSignature extends Error {
 
 /** The native collections: claims and stored replies are complete as built, so mongoose's casting would be wasted work. */
 const inboundMessages = () => WechatInboundMessage.collection as unknown as Collection<InboundMessageDoc>;
+const inboundReplies = () => WechatInboundReply.collection as unknown as Collection<InboundReplyDoc>;
 const callbackSignatures = () => WechatCallbackSignature.collection as unknown as Collection<CallbackSignatureDoc>;
 
 type Claimed = 'claimed' | 'retry' | 'replayed';
-type ClaimDoc = Pick<InboundMessageDoc, '_id' | 'status' | 'openid' | 'signature' | 'bodyHash' | 'receivedAt'>;
+type ClaimDoc = Pick<InboundMessageDoc, '_id' | 'openid' | 'signature' | 'bodyHash' | 'receivedAt'>;
 /** A claim to insert; `signsMessage` false (plain mode): its signature must not have signed another body. */
 interface ClaimOp {
   doc: ClaimDoc;
@@ -63,16 +65,15 @@ export type FollowUp = (msg: InboundMessage, reply: Reply) => Promise<void>;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-type FinishOp = { updateOne: { filter: { _id: string }; update: { $set: Pick<InboundMessageDoc, 'status' | 'reply' | 'deferred' | 'doneAt'> } } };
 
 export class InboundProcessor {
   private readonly background = new Set<Promise<unknown>>();
   /**
-   * Replies are stored for retries in batches: one bulk write per 50 ms instead of one write per message (WeChat
+   * Replies are stored for retries in batches: one insert per 50 ms instead of one write per message (WeChat
    * retries after 5 s; a retry reaching another instance sooner waits for the stored reply, as before). Under load a
-   * 10 ms window meant about one update command per 25 messages; 50 ms, one per 100 or more.
+   * 10 ms window meant about one command per 25 messages; 50 ms, one per 100 or more.
    */
-  private readonly replies = new WriteBatcher<FinishOp>((ops) => inboundMessages().bulkWrite(ops, { ordered: false }), { delayMs: 50, max: 500 });
+  private readonly replies = new WriteBatcher<InboundReplyDoc>((docs) => insertNew(inboundReplies(), docs), { delayMs: 50, max: 500 });
   private readonly claims = new WriteBatcher<ClaimOp, Claimed>((ops) => claimAll(ops), { delayMs: 0, max: 500 });
   /**
    * Replies this instance answered lately, for WeChat's retries (within ~15 s) that reach this instance: answered
@@ -100,7 +101,7 @@ export class InboundProcessor {
     const key = dedupeKey(msg);
     // The claim and the handler race the deadline together; what is decided below happens exactly once.
     const work = (async (): Promise<{ retryAnswer: string } | { reply: Reply | null } | { replayed: true }> => {
-      const doc: ClaimDoc = { _id: key, status: 'processing', openid: msg.fromUser, receivedAt: this.clock.now() };
+      const doc: ClaimDoc = { _id: key, openid: msg.fromUser, receivedAt: this.clock.now() };
       if (origin) Object.assign(doc, { signature: origin.signature, bodyHash: origin.bodyHash });
       const claimed = await this.claims.add({ doc, signsMessage: origin?.signsMessage ?? true });
       if (claimed === 'replayed') return { replayed: true };
@@ -163,7 +164,8 @@ export class InboundProcessor {
   private async finish(key: string, reply: string, deferred: boolean): Promise<void> {
     this.recentReplies.set(key, reply);
     try {
-      await this.replies.add({ updateOne: { filter: { _id: key }, update: { $set: { status: 'done', reply, deferred, doneAt: this.clock.now() } } } });
+      // A reply already stored under this key (none is expected: one claimant finishes) is left as it is.
+      await this.replies.add({ _id: key, reply, deferred, doneAt: this.clock.now() });
     } catch (err) {
       // The answer still goes out; a retry would then wait and answer `success`.
       this.logger.error({ err, key }, 'could not store the wechat reply');
@@ -176,9 +178,12 @@ export class InboundProcessor {
     for (;;) {
       const known = this.recentReplies.get(key);
       if (known !== undefined) return known;
-      const doc = await inboundMessages().findOne({ _id: key }, { projection: { status: 1, reply: 1 } });
-      if (!doc) return SUCCESS;
-      if (doc.status === 'done') return doc.reply ?? SUCCESS;
+      const stored = await inboundReplies().findOne({ _id: key }, { projection: { reply: 1 } });
+      if (stored) return stored.reply;
+      const claim = await inboundMessages().findOne({ _id: key }, { projection: { status: 1, reply: 1 } });
+      if (!claim) return SUCCESS;
+      // Claimed by an instance of an earlier version, which stores the reply with its claim.
+      if (claim.status === 'done') return claim.reply ?? SUCCESS;
       if (performance.now() + poll > until) return SUCCESS;
       await sleep(poll);
     }

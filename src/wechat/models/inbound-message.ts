@@ -1,15 +1,16 @@
 /**
- * One record per inbound message or event, keyed by WeChat's retry identity (MsgId, or sender + CreateTime + event).
- * It is the claim that makes a retried delivery run once, and it keeps the reply so the retry is answered the same.
+ * One record per inbound message or event, keyed by WeChat's retry identity (MsgId, or CreateTime + sender + event).
+ * It is the claim that makes a retried delivery run once; the reply a retry is answered with is WechatInboundReply
+ * (same _id). Claims written before replies had their own records carry `status: 'done'` and the reply here.
  */
 import mongoose, { Schema } from 'mongoose';
 
 export interface InboundMessageDoc {
   _id: string;
-  status: 'processing' | 'done';
-  /** The plain reply XML exactly as answered, or 'success' (nothing to say, or deferred to a customer-service message). */
+  /** Written by earlier versions ('processing', then 'done' with the reply); read for retries during an upgrade. */
+  status?: 'processing' | 'done';
+  /** Earlier versions' stored reply (now WechatInboundReply). */
   reply?: string;
-  /** True when the handler missed the deadline and finished in the background. */
   deferred?: boolean;
   openid: string;
   /**
@@ -27,7 +28,7 @@ export interface InboundMessageDoc {
 const schema = new Schema<InboundMessageDoc>(
   {
     _id: { type: String, required: true },
-    status: { type: String, enum: ['processing', 'done'], required: true },
+    status: { type: String, enum: ['processing', 'done'] },
     reply: { type: String },
     deferred: { type: Boolean },
     openid: { type: String, required: true },
