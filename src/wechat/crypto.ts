@@ -3,8 +3,8 @@
  * plaintext = random(16) + length(4, BE) + message + appid). The cipher work is @wecom/crypto's; what it leaves to us:
  * the decrypted appid must be ours, and during a key rotation the previous EncodingAESKey must still open messages.
  */
-import { randomBytes } from 'node:crypto';
 import { decrypt, encrypt } from '@wecom/crypto';
+import { RandomPool } from './random-pool';
 
 export class EnvelopeError extends Error {
   constructor(readonly reason: 'undecryptable' | 'wrong_appid') {
@@ -25,6 +25,7 @@ function wellFormed(opened: { message: string; id: string }): boolean {
 
 export class WechatCrypto {
   private readonly keys: string[];
+  private readonly random = new RandomPool();
 
   constructor(
     private readonly appId: string,
@@ -51,7 +52,7 @@ export class WechatCrypto {
     throw new EnvelopeError(wrongAppId ? 'wrong_appid' : 'undecryptable');
   }
 
-  seal(message: string, key = this.keys[0], random: Buffer = randomBytes(16)): string {
+  seal(message: string, key = this.keys[0], random: Buffer = this.random.take(16)): string {
     return encrypt(key, message, this.appId, random);
   }
 }

@@ -4,7 +4,9 @@ import { startTestApp, type TestApp } from '../support/app';
 import { startFakeWechat, type FakeWechat } from '../fakes';
 import type { DomainEvents } from '../../src/events';
 import { WechatFollower } from '../../src/wechat/models/follower';
+import { WechatCallbackSignature } from '../../src/wechat/models/callback-signature';
 import { WechatInboundMessage } from '../../src/wechat/models/inbound-message';
+import { WechatInboundReply } from '../../src/wechat/models/inbound-reply';
 import { WechatInteraction } from '../../src/wechat/models/interaction';
 import { parseWechatXml } from '../../src/wechat/xml';
 import { wechatSignature } from '../../src/wechat/signature';
@@ -72,6 +74,33 @@ describe('wechat callback', () => {
       expect(forged.status).to.equal(403);
       expect(forged.body.error.code).to.equal('replayed_signature');
       expect(await WechatInteraction.countDocuments({ openid: 'oForger02' })).to.equal(0);
+    });
+
+    it('a message forged under a used signature is not claimed: its genuine delivery is still handled', async () => {
+      const query = plainQuery();
+      expect((await post(query, textXml('帮助', { from: 'oPlainSig01' }))).status).to.equal(200);
+      const msgId = '9000000000000000077';
+      const forged = await post(query, textXml('帮助', { from: 'oPlainSig02', msgId }));
+      expect(forged.status).to.equal(403);
+      expect(forged.body.error.code).to.equal('replayed_signature');
+      expect(await WechatInboundMessage.countDocuments({ _id: `msg:${msgId}` })).to.equal(0);
+      // WeChat's own delivery of that message (its own signature) is the first one: handled, not a retry.
+      const genuine = await post(plainQuery(), textXml('帮助', { from: 'oPlainSig02', msgId }));
+      expect(genuine.status).to.equal(200);
+      expect(parseWechatXml(genuine.text).ToUserName).to.equal('oPlainSig02');
+      expect(await WechatInboundMessage.countDocuments({ _id: `msg:${msgId}` })).to.equal(1);
+    });
+
+    it('records each plain-mode signature once, with the hash of the body it signed', async () => {
+      const query = plainQuery();
+      const params = new URLSearchParams(query);
+      const signature = `${params.get('timestamp')}:${params.get('nonce')}:${params.get('signature')}`;
+      const xml = textXml('帮助', { from: 'oPlainSig03' });
+      expect((await post(query, xml)).status).to.equal(200);
+      expect((await post(query, xml)).status).to.equal(200);
+      const records = await WechatCallbackSignature.find({ _id: signature }).lean();
+      expect(records).to.have.length(1);
+      expect(records[0].bodyHash).to.match(/^[0-9a-f]{64}$/);
     });
 
     it('refuses a timestamp outside ±5 minutes (replay)', async () => {
@@ -285,16 +314,40 @@ describe('wechat callback', () => {
       const xml = textXml('帮助', { from: 'oOther01', msgId });
       // What the other instance wrote: its claim first, its reply (stored in its next batch) a moment later.
       const stored = `<xml><ToUserName><![CDATA[oOther01]]></ToUserName><FromUserName><![CDATA[${ACCOUNT}]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[另一台实例的回复]]></Content></xml>`;
-      await WechatInboundMessage.collection.insertOne({ _id: `msg:${msgId}`, status: 'processing', openid: 'oOther01', receivedAt: new Date() } as never);
+      await WechatInboundMessage.collection.insertOne({ _id: `msg:${msgId}`, openid: 'oOther01', receivedAt: new Date() } as never);
       const retry = post(plainQuery(), xml);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await WechatInboundMessage.collection.updateOne({ _id: `msg:${msgId}` } as never, { $set: { status: 'done', reply: stored, doneAt: new Date() } });
+      await WechatInboundReply.collection.insertOne({ _id: `msg:${msgId}`, reply: stored, deferred: false, doneAt: new Date() } as never);
       const res = await retry;
       expect(res.status).to.equal(200);
       expect(res.text).to.equal(stored);
       // Answered again from the stored reply, never handled here.
       expect((await post(plainQuery(), xml)).text).to.equal(stored);
       expect(await WechatInboundMessage.countDocuments({ _id: `msg:${msgId}` })).to.equal(1);
+      expect(await WechatInboundReply.countDocuments({ _id: `msg:${msgId}` })).to.equal(1);
+    });
+
+    it('a retry of a message an instance of the earlier version works on waits for the reply it stores with its claim', async () => {
+      const msgId = '6054768590064755502';
+      const xml = textXml('帮助', { from: 'oOther02', msgId });
+      const stored = `<xml><ToUserName><![CDATA[oOther02]]></ToUserName><FromUserName><![CDATA[${ACCOUNT}]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[旧版本实例的回复]]></Content></xml>`;
+      await WechatInboundMessage.collection.insertOne({ _id: `msg:${msgId}`, status: 'processing', openid: 'oOther02', receivedAt: new Date() } as never);
+      const retry = post(plainQuery(), xml);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await WechatInboundMessage.collection.updateOne({ _id: `msg:${msgId}` } as never, { $set: { status: 'done', reply: stored, doneAt: new Date() } });
+      const res = await retry;
+      expect(res.status).to.equal(200);
+      expect(res.text).to.equal(stored);
+      expect(await WechatInboundReply.countDocuments({ _id: `msg:${msgId}` })).to.equal(0);
+    });
+
+    it('stores each answered reply once, under the message key, for the retries', async () => {
+      const msgId = '6054768590064755503';
+      const res = await post(plainQuery(), textXml('帮助', { from: 'oStored01', msgId }));
+      expect(res.status).to.equal(200);
+      const doc = await waitFor(async () => (await WechatInboundReply.findById(`msg:${msgId}`).lean()) ?? undefined);
+      expect(doc.reply).to.equal(res.text);
+      expect(doc.deferred).to.equal(false);
     });
 
     it('another body sent together with the genuine one under the same signature is refused, the genuine one answered', async () => {

@@ -11,6 +11,7 @@ import mongoose from 'mongoose';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startService, type RunningService } from '../../src/server';
+import { WechatCallbackSignature } from '../../src/wechat/models/callback-signature';
 import { WechatInteraction } from '../../src/wechat/models/interaction';
 import { mongoUriFor, uniqueDbName } from '../support/database';
 import { startFakeWechat, type FakeWechat } from '../fakes';
@@ -78,6 +79,12 @@ describe('wechat safe mode (strict)', () => {
     const forged = await post(query, altered);
     expect(forged.status).to.equal(403);
     expect(forged.body.error.code).to.equal('replayed_signature');
+  });
+
+  it('writes no signature record in safe mode: msg_signature signs the ciphertext, so no other message can carry it', async () => {
+    const { query, body } = safeRequest(textXml('帮助', { from: 'oSafeSig01' }));
+    expect((await post(query, body)).status).to.equal(200);
+    expect(await WechatCallbackSignature.countDocuments()).to.equal(0);
   });
 
   it('keeps signatures out of the refusal log', async () => {

@@ -16,12 +16,16 @@ import { cdata, parseWechatXml, text, XmlRefused, type XmlRecord } from '../xml'
 import { MessageIncomplete, toInbound } from './message';
 import { ReplayedSignature, SUCCESS, type CallbackOrigin, type InboundProcessor } from './processor';
 import { readXmlBody } from './raw-body';
-import { hash, randomBytes } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { RandomPool } from '../random-pool';
 
 /** WeChat messages are a few KB; anything near this is not from WeChat. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 /** Accepted clock difference between WeChat's timestamp and ours (replay window). */
 export const TIMESTAMP_WINDOW_SECONDS = 300;
+
+/** text/xml or application/xml, with or without parameters. */
+const XML_TYPE = /^\s*(?:text|application)\/xml\s*(?:;|$)/i;
 
 const param = z.string().max(256).optional();
 const callbackQuery = z
@@ -65,6 +69,7 @@ export function callbackRoutes(options: CallbackOptions): CallbackRoutes {
       ? new WechatCrypto(config.wechat.appId, config.wechat.encodingAesKey, config.wechat.previousEncodingAesKey)
       : undefined;
   const refused = metrics.counter('lianxin_wechat_callback_refused_total', 'WeChat callbacks refused before processing', ['reason']);
+  const nonces = new RandomPool();
   const handled = metrics.counter('lianxin_wechat_callback_handled_total', 'WeChat callbacks processed', ['kind']);
 
   // Safe mode configured: plain requests are refused unless plain callbacks are explicitly allowed (migration).
@@ -113,7 +118,8 @@ export function callbackRoutes(options: CallbackOptions): CallbackRoutes {
   }
 
   async function body(ctx: AppContext): Promise<string> {
-    if (ctx.is('application/json', 'multipart/*', 'application/x-www-form-urlencoded')) {
+    // What WeChat sends (text/xml) is told by one test; other types go through Koa's full media-type match.
+    if (!XML_TYPE.test(ctx.get('content-type')) && ctx.is('application/json', 'multipart/*', 'application/x-www-form-urlencoded')) {
       refuse(ctx, 'content_type', new UnsupportedMediaTypeError('请求体必须是 XML'));
     }
     try {
@@ -239,6 +245,7 @@ export function callbackRoutes(options: CallbackOptions): CallbackRoutes {
     const origin: CallbackOrigin = {
       signature: `${timestamp}:${nonce}:${safe ? query.msg_signature : query.signature}`,
       bodyHash: hash('sha256', raw, 'hex'),
+      signsMessage: safe,
     };
     let reply: string;
     try {
@@ -249,7 +256,7 @@ export function callbackRoutes(options: CallbackOptions): CallbackRoutes {
     }
     if (reply === SUCCESS) return { type: 'text/plain', body: SUCCESS };
     if (!safe) return { type: 'text/xml', body: reply };
-    const replyNonce = randomBytes(8).toString('hex');
+    const replyNonce = nonces.take(8).toString('hex');
     const replyTimestamp = String(Math.floor(clock.now().getTime() / 1000));
     const encrypted = crypto!.seal(reply, sealKey);
     return {

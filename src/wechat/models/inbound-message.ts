@@ -1,21 +1,23 @@
 /**
- * One record per inbound message or event, keyed by WeChat's retry identity (MsgId, or sender + CreateTime + event).
- * It is the claim that makes a retried delivery run once, and it keeps the reply so the retry is answered the same.
+ * One record per inbound message or event, keyed by WeChat's retry identity (MsgId, or CreateTime + sender + event).
+ * It is the claim that makes a retried delivery run once; the reply a retry is answered with is WechatInboundReply
+ * (same _id). Claims written before replies had their own records carry `status: 'done'` and the reply here.
  */
 import mongoose, { Schema } from 'mongoose';
 
 export interface InboundMessageDoc {
   _id: string;
-  status: 'processing' | 'done';
-  /** The plain reply XML exactly as answered, or 'success' (nothing to say, or deferred to a customer-service message). */
+  /** Written by earlier versions ('processing', then 'done' with the reply); read for retries during an upgrade. */
+  status?: 'processing' | 'done';
+  /** Earlier versions' stored reply (now WechatInboundReply). */
   reply?: string;
-  /** True when the handler missed the deadline and finished in the background. */
   deferred?: boolean;
   openid: string;
   /**
    * The callback signature it arrived under (`timestamp:nonce:signature`, msg_signature in safe mode) and a hash of
-   * the raw body: a plain-mode signature covers only token, timestamp and nonce, so a captured URL could otherwise
-   * sign any body for the whole timestamp window. The same body again is WeChat retrying; another body is a forgery.
+   * the raw body: a delivery of this message under the same signature with the same body is WeChat retrying, with
+   * another body (another envelope around the same ciphertext) a forgery. Another message under a used plain-mode
+   * signature is caught by WechatCallbackSignature; in safe mode the signature covers the message itself.
    */
   signature?: string;
   bodyHash?: string;
@@ -26,7 +28,7 @@ export interface InboundMessageDoc {
 const schema = new Schema<InboundMessageDoc>(
   {
     _id: { type: String, required: true },
-    status: { type: String, enum: ['processing', 'done'], required: true },
+    status: { type: String, enum: ['processing', 'done'] },
     reply: { type: String },
     deferred: { type: Boolean },
     openid: { type: String, required: true },
@@ -39,8 +41,8 @@ const schema = new Schema<InboundMessageDoc>(
 );
 // Expiry: WeChat retries within ~15 s; two days keeps a generous window for replays and for support questions.
 schema.index({ receivedAt: 1 }, { expireAfterSeconds: 2 * 86_400 });
-// One message per signature: the claim's insert is also the replay check (no separate write per callback).
-schema.index({ signature: 1 }, { unique: true, sparse: true });
+// No unique index on `signature`: a second unique index makes every claim and stored reply pay a uniqueness check in
+// the engine (and a batch of claims go in one by one). Plain-mode signatures have their own records (callback-signature.ts).
 
 export const WechatInboundMessage =
   (mongoose.models.WechatInboundMessage as mongoose.Model<InboundMessageDoc>) ??
