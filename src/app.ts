@@ -64,6 +64,6 @@ export function createApp(services: Services, modules: FeatureModule[]): BuiltAp
   for (const m of modules) for (const r of m.pageRouters ?? []) app.use(r.routes());
 
   const frontLane = modules.flatMap((m) => m.frontLane ?? []);
-  const callback = () => withFrontLane(app.callback(), frontLane, record, security);
+  const callback = () => withFrontLane(app.callback(), frontLane, record, security, logger);
   return { app, routes, callback };
 }

@@ -1,5 +1,6 @@
-// Bench-only preload (bench:fanout, `node --require …`): counts the database commands the service's driver sends, by
-// name, and answers `db-commands` over the IPC channel. It replaces DB_COMMAND_METRICS for the bench: that turns on the
+// Bench-only preload (every bench that starts the service through service-process.ts, `node --require …`): counts the
+// database commands the service's driver sends, by name and collection ("insert wechat_inbound_messages"), and answers
+// `db-commands` over the IPC channel. It replaces DB_COMMAND_METRICS for the bench: that turns on the
 // driver's command monitoring, whose "succeeded" event deserialises every reply a second time (a fan-out's cursor
 // batches and claimed deliveries included: ~40 MB more garbage per 10,000-number fan-out than `npm start` makes).
 // Here one counter per command, nothing else; the service's own code is untouched.
@@ -12,7 +13,9 @@ const counts = Object.create(null);
 const command = Connection.prototype.command;
 Connection.prototype.command = function (ns, cmd, ...rest) {
   const name = Object.keys(cmd)[0];
-  counts[name] = (counts[name] ?? 0) + 1;
+  const target = cmd[name];
+  const key = typeof target === 'string' ? `${name} ${target}` : name;
+  counts[key] = (counts[key] ?? 0) + 1;
   return command.call(this, ns, cmd, ...rest);
 };
 if (process.send) {

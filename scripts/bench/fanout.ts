@@ -202,20 +202,11 @@ async function main() {
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     },
     cpuProfDir,
-    // Database commands are counted by a preload (see command-counter.cjs), not DB_COMMAND_METRICS: the driver's
+    // Database commands are counted by a preload (ServiceProcess.dbCommands), not DB_COMMAND_METRICS: the driver's
     // command monitoring would deserialise every reply twice and add its garbage to the memory measured here.
-    ['--require', path.join(__dirname, 'command-counter.cjs'), ...values['node-args'].split(/\s+/).filter(Boolean)],
+    values['node-args'].split(/\s+/).filter(Boolean),
   );
-  const dbCommands = () =>
-    new Promise<Map<string, number>>((resolve) => {
-      const on = (m: { dbCommands?: Record<string, number> }) => {
-        if (!m.dbCommands) return;
-        service.proc.off('message', on);
-        resolve(new Map(Object.entries(m.dbCommands)));
-      };
-      service.proc.on('message', on);
-      service.proc.send('db-commands');
-    });
+  const dbCommands = () => service.dbCommands();
   // This process attaches to the service's engine (as scripts do) to seed, and to follow the publication.
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'error', ...(mongodbUri ? { MONGODB_URI: mongodbUri } : {}) });
   const db = await openDatabase(config, createLogger('error'), 'script');

@@ -108,7 +108,9 @@ export class ServiceProcess {
   static async start(dataDir: string, env: Record<string, string>, cpuProfDir?: string, nodeArgs: string[] = []): Promise<ServiceProcess> {
     const port = await freePort();
     const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
-    const proc = spawn(process.execPath, ['--expose-gc', '--require', path.join(__dirname, 'wechat-probe.cjs'), ...prof, ...nodeArgs, path.join(root, 'dist/main.js')], {
+    // The probe answers CPU, memory and profiling questions; the counter counts the driver's commands (see both files).
+    const preloads = ['--require', path.join(__dirname, 'wechat-probe.cjs'), '--require', path.join(__dirname, 'command-counter.cjs')];
+    const proc = spawn(process.execPath, ['--expose-gc', ...preloads, ...prof, ...nodeArgs, path.join(root, 'dist/main.js')], {
       cwd: root,
       env: { PATH: process.env.PATH, ...env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -199,12 +201,14 @@ export class ServiceProcess {
     return (JSON.parse(readFileSync(path.join(this.dataDir, 'db', 'engine.addr.json'), 'utf8')) as { pid: number }).pid;
   }
 
-  /** Database commands the service sent so far, by command name (needs DB_COMMAND_METRICS=true). */
+  /**
+   * Database commands the service sent so far, by command and collection ("insert wechat_inbound_messages"; commands
+   * without a collection by name alone), from the preloaded counter (command-counter.cjs). Not DB_COMMAND_METRICS: that
+   * turns on the driver's command monitoring, which deserialises every reply a second time, work `npm start` never does.
+   */
   async dbCommands(): Promise<Map<string, number>> {
-    const body = await (await fetch(`${this.url}/metrics`)).text();
-    const byName = new Map<string, number>();
-    for (const m of body.matchAll(/^lianxin_db_commands_total\{command="([^"]*)"\} (\d+)/gm)) byName.set(m[1], Number(m[2]));
-    return byName;
+    const { dbCommands } = await this.ask<{ dbCommands: Record<string, number> }>('db-commands', 'dbCommands');
+    return new Map(Object.entries(dbCommands));
   }
 
   stop(): Promise<void> {

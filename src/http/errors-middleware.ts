@@ -30,6 +30,21 @@ function fromHttpError(err: HttpLikeError): AppError | undefined {
   return new AppError(status, codes[status] ?? 'http_error', err.expose && err.message ? err.message : '请求无效');
 }
 
+/** The JSON body of an error answer: the one shape, for the Koa pipeline and the front lane alike. */
+export function errorBody(err: AppError): { error: { code: string; message: string; details: unknown } } {
+  return { error: { code: err.code, message: err.message, details: err.details ?? null } };
+}
+
+/** The answer to an unexpected failure: a generic message and the request id to quote, never the error itself. */
+export function internalErrorBody(requestId: string): { error: { code: string; message: string; details: { requestId: string } } } {
+  return { error: { code: 'internal_error', message: '服务器内部错误', details: { requestId } } };
+}
+
+/** Errors at 5xx (but 501) are the service's own failures, logged as errors; the rest as information. */
+export function errorLogLevel(err: AppError): 'error' | 'info' {
+  return err.status >= 500 && err.status !== 501 ? 'error' : 'info';
+}
+
 export async function errorsMiddleware(ctx: AppContext, next: () => Promise<unknown>): Promise<void> {
   try {
     await next();
@@ -44,14 +59,14 @@ export async function errorsMiddleware(ctx: AppContext, next: () => Promise<unkn
     if (!err) {
       ctx.state.log.error({ err: raw }, 'unhandled error');
       ctx.status = 500;
-      ctx.body = { error: { code: 'internal_error', message: '服务器内部错误', details: { requestId: ctx.state.requestId } } };
+      ctx.body = internalErrorBody(ctx.state.requestId);
       return;
     }
     if (err.status === 429 && (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds) {
       ctx.set('Retry-After', String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
     }
     ctx.status = err.status;
-    ctx.body = { error: { code: err.code, message: err.message, details: err.details ?? null } };
-    ctx.state.log[err.status >= 500 && err.status !== 501 ? 'error' : 'info']({ code: err.code }, err.message);
+    ctx.body = errorBody(err);
+    ctx.state.log[errorLogLevel(err)]({ code: err.code }, err.message);
   }
 }

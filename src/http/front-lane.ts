@@ -1,10 +1,13 @@
 /**
- * The raw front lane: answers that need nothing of Koa — a cached public page is a buffer already in memory — are
- * written straight to the response, before Koa builds its context and runs the middleware chain. They carry what the
- * Koa pipeline would have given them (request id, security headers) and are recorded the same way (access log line,
- * duration histogram); everything a responder declines goes to Koa unchanged.
+ * The raw front lane: answers that need nothing of Koa — a cached public page is a buffer already in memory, a
+ * WeChat callback reads its own body — are written straight to the response, before Koa builds its context and runs
+ * the middleware chain. They carry what the Koa pipeline would have given them (request id, security headers, the
+ * one JSON error shape) and are recorded the same way (access log line, duration histogram); everything a responder
+ * declines goes to Koa unchanged.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Logger } from '../logger';
+import { internalErrorBody } from './errors-middleware';
 import { requestIdFrom, type AccessRecorder } from './request-context';
 import type { FlatHeaders } from './security-headers';
 
@@ -17,11 +20,12 @@ export interface FrontAnswer {
 }
 
 /**
- * Answers the request itself and says how, or returns undefined (having written nothing) to let Koa handle it.
- * What it writes starts with the headers every response carries: `X-Request-Id` (from `frontRequestId`), then
- * `security` (name/value flattened, as the Koa pipeline sets them).
+ * Answers the request itself and says how, or returns undefined (having written and read nothing) to let Koa handle
+ * it. What it writes starts with the headers every response carries: `X-Request-Id` (from `frontRequestId`), then
+ * `security` (name/value flattened, as the Koa pipeline sets them). An answer that takes time is a promise, which
+ * answers its own failures (a rejection is a bug: it is logged and answered with a 500).
  */
-export type FrontResponder = (req: IncomingMessage, res: ServerResponse, security: FlatHeaders) => FrontAnswer | undefined;
+export type FrontResponder = (req: IncomingMessage, res: ServerResponse, security: FlatHeaders) => FrontAnswer | Promise<FrontAnswer> | undefined;
 
 /** The request id a front-lane answer carries: the caller's when safe to echo, else a fresh one. */
 export function frontRequestId(req: IncomingMessage): string {
@@ -29,18 +33,33 @@ export function frontRequestId(req: IncomingMessage): string {
   return requestIdFrom(typeof incoming === 'string' ? incoming : undefined);
 }
 
-export function withFrontLane(koa: RequestListener, responders: readonly FrontResponder[], record: AccessRecorder, security: FlatHeaders): RequestListener {
+export function withFrontLane(koa: RequestListener, responders: readonly FrontResponder[], record: AccessRecorder, security: FlatHeaders, logger: Logger): RequestListener {
   if (!responders.length) return koa;
   return (req, res) => {
     const started = performance.now();
+    const finished = (answer: FrontAnswer) =>
+      record({ requestId: answer.requestId, method: req.method!, path: pathOf(req.url!), route: answer.route, status: answer.status, seconds: (performance.now() - started) / 1000 });
     for (const respond of responders) {
       const answer = respond(req, res, security);
       if (!answer) continue;
-      record({ requestId: answer.requestId, method: req.method!, path: pathOf(req.url!), route: answer.route, status: answer.status, seconds: (performance.now() - started) / 1000 });
+      if (answer instanceof Promise) answer.then(finished, (err: unknown) => finished(failed(req, res, security, logger, err)));
+      else finished(answer);
       return;
     }
     return koa(req, res);
   };
+}
+
+/** An async responder that rejected instead of answering: logged, and answered with the generic 500 if still possible. */
+function failed(req: IncomingMessage, res: ServerResponse, security: FlatHeaders, logger: Logger, err: unknown): FrontAnswer {
+  const requestId = frontRequestId(req);
+  logger.error({ err, requestId }, 'unhandled error in the front lane');
+  if (!res.headersSent) {
+    const body = JSON.stringify(internalErrorBody(requestId));
+    res.writeHead(500, ['X-Request-Id', requestId, ...security, 'Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body))]);
+    res.end(body);
+  } else res.destroy();
+  return { status: 500, route: undefined, requestId };
 }
 
 /** URLs the lane reads itself: origin-form, without fragments or whitespace (anything else is Koa's to parse). */

@@ -14,6 +14,8 @@ import { ContentReplies } from './inbound/content-replies';
 import { InteractionLog } from './inbound/interactions';
 import { InboundHandlers, type TextHandler } from './inbound/handlers';
 import { InboundProcessor, type FollowUp } from './inbound/processor';
+import { wechatCallback } from './inbound/callback';
+import { callbackFrontLane } from './inbound/front-lane';
 import { callbackRoutes } from './inbound/routes';
 import { jssdkRoutes } from './jssdk/routes';
 import { KeywordService } from './keywords/service';
@@ -71,13 +73,16 @@ export function wechatModule(services: Services, options: WechatModuleOptions = 
   };
   const processor = new InboundProcessor(handlers, followUp, clock, logger, { deadlineMs: options.deadlineMs ?? 4_000 });
 
-  const callback = callbackRoutes({ config, clock, metrics, processor, bodyLimitBytes: options.bodyLimitBytes });
+  const callback = wechatCallback({ config, clock, metrics, processor, bodyLimitBytes: options.bodyLimitBytes });
+  const callbackKoa = callbackRoutes(callback);
 
   return {
     name: 'wechat',
-    frontMiddleware: [callback.frontPath],
+    // Ordinary message POSTs before Koa; the rest of /wechat (verification, odd requests) first thing in Koa.
+    frontLane: [callbackFrontLane(callback, rootLogger, { proxy: config.trustProxy, maxIpsCount: config.trustProxyHops })],
+    frontMiddleware: [callbackKoa.frontPath],
     routers: [
-      callback.router,
+      callbackKoa.router,
       adminRoutes({ keywords, followers, menu, scheduler, clock, api }),
       jssdkRoutes({ config, clock, logger, api }),
     ],

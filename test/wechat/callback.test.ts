@@ -149,6 +149,39 @@ describe('wechat callback', () => {
       expect(res.text).to.match(/lianxin_wechat_callback_refused_total\{reason="invalid_signature"\} [1-9]/);
       expect(res.text).to.match(/lianxin_wechat_callback_refused_total\{reason="doctype"\} [1-9]/);
     });
+
+    it('answers alike before Koa (text/xml, the front lane) and through it (another body type): headers, error shape, route label', async () => {
+      const count = async (status: number) => {
+        const text = (await app.request('GET', '/metrics')).text;
+        const line = text.split('\n').find((l) => l.startsWith('lianxin_http_request_duration_seconds_count{') && l.includes('route="/wechat"') && l.includes(`status="${status}"`));
+        return line ? Number(line.split(' ').pop()) : 0;
+      };
+      const [refusedBefore, answeredBefore] = [await count(403), await count(200)];
+      const refuse = (type: string, id: string) => post(plainQuery({ token: 'not-the-token' }), textXml('hi'), { 'content-type': type, 'x-request-id': id });
+      const refusals = [await refuse('text/xml', 'lane-xml-1'), await refuse('text/plain', 'lane-koa-1')];
+      const answers = [
+        await post(plainQuery(), textXml('随便说点什么呢', { from: 'oLane01' }), { 'content-type': 'text/xml; charset=utf-8' }),
+        await post(plainQuery(), textXml('随便说点什么呢', { from: 'oLane01' }), { 'content-type': 'text/plain' }),
+      ];
+      expect(refusals.map((r) => r.headers.get('x-request-id'))).to.deep.equal(['lane-xml-1', 'lane-koa-1']);
+      for (const res of refusals) {
+        expect(res.status).to.equal(403);
+        expect(res.body).to.deep.equal({ error: { code: 'invalid_signature', message: '签名无效', details: null } });
+      }
+      for (const res of answers) expect(res.status).to.equal(200);
+      expect(parseWechatXml(answers[0].text).Content).to.equal(parseWechatXml(answers[1].text).Content);
+      // Every header but the per-response ones, name and value, is the same either way.
+      const fixed = (res: { headers: Headers }) =>
+        [...res.headers].filter(([name]) => !['date', 'x-request-id', 'content-length', 'connection', 'keep-alive'].includes(name)).sort();
+      expect(fixed(refusals[0])).to.deep.equal(fixed(refusals[1]));
+      expect(fixed(answers[0])).to.deep.equal(fixed(answers[1]));
+      expect(fixed(refusals[0]).map(([name]) => name)).to.include.members(['content-security-policy', 'x-content-type-options', 'content-type']);
+      expect(refusals[0].headers.get('content-type')).to.equal('application/json; charset=utf-8');
+      expect(answers[0].headers.get('content-type')).to.equal('text/xml; charset=utf-8');
+      // Both recorded under the route's label.
+      expect(await count(403)).to.equal(refusedBefore + 2);
+      expect(await count(200)).to.equal(answeredBefore + 2);
+    });
   });
 
   describe('safe mode (AES)', () => {

@@ -1,13 +1,13 @@
 /** The callback reads its own body (the app's parser handles JSON only), with a hard byte limit. */
+import type { IncomingMessage } from 'node:http';
 import getRawBody from 'raw-body';
 import { BadRequestError, PayloadTooLargeError } from '../../errors';
-import type { AppContext } from '../../http/context';
 
-export async function readXmlBody(ctx: AppContext, limitBytes: number): Promise<string> {
-  const declared = Number(ctx.get('content-length') || NaN);
+export async function readXmlBody(req: IncomingMessage, limitBytes: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] || NaN);
   if (Number.isFinite(declared) && declared > limitBytes) throw new PayloadTooLargeError(`请求体超过 ${limitBytes} 字节`);
   try {
-    return await getRawBody(ctx.req, {
+    return await getRawBody(req, {
       limit: limitBytes,
       length: Number.isFinite(declared) ? declared : undefined,
       encoding: 'utf-8',
