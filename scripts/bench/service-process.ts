@@ -186,6 +186,11 @@ export class ServiceProcess {
     await this.ask({ heapSampleStopTo: file }, 'heapSampled');
   }
 
+  /** Writes a heap snapshot of the service after a full GC to `file` (DevTools' Memory tab). */
+  async heapSnapshot(file: string): Promise<void> {
+    await this.ask({ heapSnapshotTo: file }, 'heapSnapshot');
+  }
+
   /** Starts the service's CPU profile of one phase (through the inspector, in the probe). */
   async profileStart(): Promise<void> {
     await this.ask('profile-start', 'profiling');

@@ -5,6 +5,7 @@
  *   --cpu-prof DIR   the service's CPU profile of each measured phase alone (service-healthz-roundN, service-wechat-roundN),
  *                    plus both processes' whole-life profiles (node --cpu-prof; the engine's is the smaller file)
  *   --glibc-tunables GLIBC_TUNABLES for the service and its engine, to measure what the allocator keeps
+ *   --heap-snapshots DIR  heap snapshots of the service at start, after the warm-up and once settled (DevTools' Memory tab)
  *   BENCH_PERF=1     starts the service with --perf-basic-prof, for `perf record -e cpu-clock -g -p PID`
  *
  * The service runs as `npm start` runs it: compiled to dist/ (scripts/build-server.mjs), NODE_ENV=production, the
@@ -70,6 +71,7 @@ const { values } = parseArgs({
     mode: { type: 'string', default: 'safe' },
     'cpu-prof': { type: 'string' },
     'glibc-tunables': { type: 'string' },
+    'heap-snapshots': { type: 'string' },
     settle: { type: 'string', default: '20' },
   },
 });
@@ -254,6 +256,10 @@ async function main(): Promise<void> {
     const settleSeconds = Math.min(Number(values.settle), 120);
     await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
     const start = await memoryOf(service);
+    const snapshotDir = values['heap-snapshots'] ? path.resolve(values['heap-snapshots']) : undefined;
+    if (snapshotDir) mkdirSync(snapshotDir, { recursive: true });
+    const snapshot = async (name: string) => snapshotDir && (await service.heapSnapshot(path.join(snapshotDir, `${name}.heapsnapshot`)));
+    await snapshot('start');
 
     let msgSeq = 24_000_000_000_000_000n;
     /** Answered text messages a retry may deliver again: their XML and the plain answer they got. */
@@ -382,6 +388,7 @@ async function main(): Promise<void> {
     await load(service, WARMUP, healthOne);
     await wechatPhase(WARMUP, (one) => load(service, WARMUP, one));
     const warm = await memoryOf(service);
+    await snapshot('after-warm-up');
     // Each round is a /healthz phase and then a callback phase, and is compared with its own baseline: the machine's
     // speed drifts over a run (other tenants, frequency), and a baseline minutes away would carry that drift.
     const baselines: Figure[] = [];
@@ -403,6 +410,7 @@ async function main(): Promise<void> {
     // (its memory reducer), not at the full GC right after the last message.
     await new Promise((resolve) => setTimeout(resolve, settleSeconds * 1000));
     const settled = await memoryOf(service);
+    await snapshot('settled');
 
     const uptime = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`\nbench:wechat — ${new Date().toISOString()}, load average ${uptime}`);

@@ -37,6 +37,11 @@ if (process.send) {
       const options = { samplingInterval: 32768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true };
       session.post('HeapProfiler.startSampling', options, () => process.send({ heapSampling: true }));
     }
+    if (typeof m === 'object' && m && m.heapSnapshotTo) {
+      // What the heap holds, object by object (DevTools' Memory tab; compare two to see what a load left behind).
+      if (global.gc) global.gc();
+      process.send({ heapSnapshot: process.getBuiltinModule('node:v8').writeHeapSnapshot(m.heapSnapshotTo) });
+    }
     if (typeof m === 'object' && m && m.heapSampleStopTo) stopAndSave(session, 'HeapProfiler.stopSampling', m.heapSampleStopTo, 'heapSampled');
     if (typeof m === 'object' && m && m.profileStopTo) stopAndSave(session, 'Profiler.stop', m.profileStopTo, 'profiled');
   });

@@ -153,7 +153,7 @@ describe('wechat callback', () => {
     it('answers alike before Koa (text/xml, the front lane) and through it (another body type): headers, error shape, route label', async () => {
       const count = async (status: number) => {
         const text = (await app.request('GET', '/metrics')).text;
-        const line = text.split('\n').find((l) => l.startsWith('lianxin_http_request_duration_seconds_count{') && l.includes('route="/wechat"') && l.includes(`status="${status}"`));
+        const line = text.split('\n').find((l) => l.startsWith('lianxin_http_request_duration_seconds_count{') && l.includes('method="POST"') && l.includes('route="/wechat"') && l.includes(`status="${status}"`));
         return line ? Number(line.split(' ').pop()) : 0;
       };
       const [refusedBefore, answeredBefore] = [await count(403), await count(200)];
