@@ -37,7 +37,9 @@ import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db';
 import { createLogger } from '../../src/logger';
 import { Article } from '../../src/content/models/article';
-import { WechatKeywordRule } from '../../src/wechat/models/keyword-rule';
+import { systemClock } from '../../src/clock';
+import { publishedContent } from '../../src/wechat/content-lookup';
+import { KeywordService, type RuleInput } from '../../src/wechat/keywords/service';
 import { WechatCrypto } from '../../src/wechat/crypto';
 import { wechatSignature } from '../../src/wechat/signature';
 import { parseWechatXml, text, type XmlRecord } from '../../src/wechat/xml';
@@ -198,13 +200,14 @@ async function seed(dataDir: string): Promise<void> {
     const r = rng(7);
     const articles = Array.from({ length: 300 }, (_, i) => ({ ...makeArticle(i, r), status: 'published', deletedAt: null, publishedAt: new Date(Date.now() - i * 3_600_000) }));
     await Article.collection.insertMany(articles);
-    const now = new Date();
-    const base = { priority: 10, enabled: true, createdBy: 'bench', updatedBy: 'bench', createdAt: now, updatedAt: now };
-    await WechatKeywordRule.insertMany([
-      ...RULES.map((rule) => ({ ...base, name: rule.name, match: rule.match, pattern: rule.pattern, reply: { type: 'text', text: rule.reply } })),
+    // Saved as an editor saves them (the admin API's service: checked, regexes stamped by the guard).
+    const keywords = new KeywordService(systemClock, publishedContent);
+    const rules: RuleInput[] = [
+      ...RULES.map((rule) => ({ priority: 10, enabled: true, name: rule.name, match: rule.match, pattern: rule.pattern, reply: { type: 'text' as const, text: rule.reply } })),
       // Rules the messages never hit, tried (and missed) before a text falls through: a live account has a few dozen.
-      ...Array.from({ length: 17 }, (_, i) => ({ ...base, priority: 5, name: `规则${i}`, match: i % 3 === 0 ? 'regex' : 'contains', pattern: i % 3 === 0 ? `^第${i}[期号]$` : `关键词${i}`, reply: { type: 'text', text: `回复${i}` } })),
-    ]);
+      ...Array.from({ length: 17 }, (_, i) => ({ priority: 5, enabled: true, name: `规则${i}`, match: i % 3 === 0 ? ('regex' as const) : ('contains' as const), pattern: i % 3 === 0 ? `^第${i}[期号]$` : `关键词${i}`, reply: { type: 'text' as const, text: `回复${i}` } })),
+    ];
+    for (const rule of rules) await keywords.create(rule, 'bench');
   } finally {
     await db.close();
   }

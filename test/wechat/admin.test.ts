@@ -9,6 +9,7 @@ import { jsapiSignature } from '../../src/wechat/jssdk/sign';
 import { WechatCredentialModel } from '../../src/wechat-api';
 import { WechatKeywordRule } from '../../src/wechat/models/keyword-rule';
 import { WechatSetting } from '../../src/wechat/models/settings';
+import { REGEX_GUARD_VERSION } from '../../src/wechat/keywords/regex-guard';
 import { APP_ID, eventXml, plainQuery, publishedArticle, textXml, waitFor, wechatEnv } from './support';
 
 describe('wechat admin', () => {
@@ -115,6 +116,32 @@ describe('wechat admin', () => {
       await WechatKeywordRule.updateOne({ _id: created.body.id }, { $set: { reply: { type: 'text', text: '已搬到二楼' } } });
       await WechatSetting.updateOne({ _id: 'replyCacheVersion' }, { $inc: { value: 1 }, $set: { updatedAt: new Date() } }, { upsert: true });
       await waitFor(async () => ((await say('办公地址'))?.Content === '已搬到二楼' ? true : undefined), 4000);
+    });
+
+    it('stores which guard accepted a regex: rules stamped by the current guard are used as stored, older ones are checked again', async () => {
+      const saved = await rule({ name: '期号', match: 'regex', pattern: '^第\\d{1,3}期$', reply: { type: 'text', text: '往期回顾' } });
+      expect(saved.status).to.equal(201);
+      expect((await WechatKeywordRule.findById(saved.body.id).lean())?.regexGuard).to.equal(REGEX_GUARD_VERSION);
+      expect((await say('第12期'))?.Content).to.equal('往期回顾');
+
+      // Rules written by other versions: without a stamp (an older guard), or with the current one.
+      const at = new Date();
+      const base = { enabled: true, priority: 50, createdBy: 'old', updatedBy: 'old', createdAt: at, updatedAt: at };
+      await WechatKeywordRule.collection.insertMany([
+        { ...base, name: '旧-回溯', match: 'regex', pattern: '^(a+)+$', reply: { type: 'text', text: '旧规则被拒' } },
+        { ...base, name: '旧-正常', match: 'regex', pattern: '^旧规则\\d+$', reply: { type: 'text', text: '旧规则仍然有效' } },
+        { ...base, name: '已检查', match: 'regex', pattern: '^(b+)+$', regexGuard: REGEX_GUARD_VERSION, reply: { type: 'text', text: '按存储使用' } },
+      ]);
+      await WechatSetting.updateOne({ _id: 'replyCacheVersion' }, { $inc: { value: 1 }, $set: { updatedAt: new Date() } }, { upsert: true });
+      await waitFor(async () => ((await say('旧规则7'))?.Content === '旧规则仍然有效' ? true : undefined), 4000);
+      // The unstamped pattern the guard refuses today is never matched; the stamped one is taken as the guard left it.
+      expect((await say('aaaa'))?.Content).to.not.equal('旧规则被拒');
+      expect((await say('bbbb'))?.Content).to.equal('按存储使用');
+
+      // Switched to a plain match, the rule no longer carries the stamp.
+      const put = await app.request('PUT', `/api/admin/wechat/keywords/${saved.body.id}`, { token: editor, body: { name: '期号', match: 'contains', pattern: '往期', reply: { type: 'text', text: '往期回顾' } } });
+      expect(put.status).to.equal(200);
+      expect((await WechatKeywordRule.findById(saved.body.id).lean())?.regexGuard).to.equal(undefined);
     });
 
     it('article replies point only at published content, and are skipped once it is withdrawn', async () => {

@@ -10,6 +10,12 @@
 import { compileRe2 } from './matcher';
 
 export const MAX_PATTERN_LENGTH = 200;
+/**
+ * The guard's version, stored with every regex rule it accepted (`regexGuard`). Raise it whenever the rules below
+ * change: a stored rule without the current version is checked again before it is matched, one with it is not (so
+ * answering messages never loads the ReDoS analyser, which holds several MB for the life of the process).
+ */
+export const REGEX_GUARD_VERSION = 1;
 /** Case-insensitive; `u` so that character classes treat emoji and rare CJK as one character. */
 export const REGEX_FLAGS = 'iu';
 /** Analysis bound; a pattern recheck cannot settle in this time is refused. */

@@ -8,7 +8,7 @@ import { WechatKeywordRule, type KeywordRuleDoc, type MatchType, type RuleReply 
 import { WechatSetting } from '../models/settings';
 import type { ContentLookup } from '../content-lookup';
 import { compileRule, matchingRules, type CompiledRule } from './matcher';
-import { regexProblem, regexUsable } from './regex-guard';
+import { REGEX_GUARD_VERSION, regexProblem, regexUsable } from './regex-guard';
 
 export interface RuleInput {
   name: string;
@@ -105,7 +105,7 @@ export class KeywordService {
   async create(input: RuleInput, userId: string): Promise<RuleView> {
     await this.check(input);
     const now = this.clock.now();
-    const doc = await WechatKeywordRule.create({ ...input, createdBy: userId, updatedBy: userId, createdAt: now, updatedAt: now });
+    const doc = await WechatKeywordRule.create({ ...input, ...guardStamp(input), createdBy: userId, updatedBy: userId, createdAt: now, updatedAt: now });
     await this.edited();
     return view(doc.toObject());
   }
@@ -115,7 +115,9 @@ export class KeywordService {
     await this.check(input);
     const doc = await WechatKeywordRule.findByIdAndUpdate(
       id,
-      { $set: { ...input, updatedBy: userId, updatedAt: this.clock.now() } },
+      input.match === 'regex'
+        ? { $set: { ...input, ...guardStamp(input), updatedBy: userId, updatedAt: this.clock.now() } }
+        : { $set: { ...input, updatedBy: userId, updatedAt: this.clock.now() }, $unset: { regexGuard: 1 } },
       { returnDocument: 'after', runValidators: true },
     ).lean<KeywordRuleDoc>();
     if (!doc) throw new NotFoundError('关键词规则不存在');
@@ -160,7 +162,7 @@ export class KeywordService {
     const rules: CompiledRule<RuleView>[] = [];
     for (const doc of docs) {
       // A regex stored before the guard was strengthened is never run against messages unless it passes today.
-      if (doc.match === 'regex' && !(await regexUsable(doc.pattern))) continue;
+      if (doc.match === 'regex' && doc.regexGuard !== REGEX_GUARD_VERSION && !(await regexUsable(doc.pattern))) continue;
       try {
         rules.push(compileRule(view(doc)));
       } catch {
@@ -202,4 +204,9 @@ export class KeywordService {
     await this.edited();
     return value;
   }
+}
+
+/** What a checked rule stores of the check: a regex the current guard accepted says so (see REGEX_GUARD_VERSION). */
+function guardStamp(input: RuleInput): { regexGuard?: number } {
+  return input.match === 'regex' ? { regexGuard: REGEX_GUARD_VERSION } : {};
 }

@@ -15,6 +15,8 @@ export interface KeywordRuleDoc {
   priority: number;
   enabled: boolean;
   reply: RuleReply;
+  /** Regex rules: the version of the guard that accepted the pattern (regex-guard.ts); another is checked again before use. */
+  regexGuard?: number;
   createdBy: string;
   updatedBy: string;
   createdAt: Date;
@@ -29,6 +31,7 @@ const schema = new Schema<KeywordRuleDoc>(
     priority: { type: Number, required: true, default: 0 },
     enabled: { type: Boolean, required: true, default: true },
     reply: { type: Schema.Types.Mixed, required: true },
+    regexGuard: { type: Number },
     createdBy: { type: String, required: true },
     updatedBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
