@@ -354,6 +354,8 @@ async function main() {
       return xs.length > 1 ? `${m}${unit} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})` : `${m}${unit}`;
     };
     const last = rounds[rounds.length - 1];
+    /** The engine's figures: none when the database is a real MongoDB (MONGODB_URI), whose work is not on this machine. */
+    const onMachine = (figure: string) => (mongodbUri ? '— (the database is at MONGODB_URI)' : figure);
     const lines: Array<[string, string]> = [
       ['recipients', `${RECIPIENTS} per round, ${RUNS} round(s), each texted exactly once (warm-up publication before: ${WARMUP}, not measured)`],
       ['ledger deliveries / provider requests per round', `${last.deliveries} / ${last.requests}`],
@@ -362,8 +364,8 @@ async function main() {
       ['  POST → planning finished (sending starts with its first batch)', span((r) => r.plannedMs)],
       ['  POST → last delivery recorded', span((r) => r.lastSettledMs)],
       ['  database commands per 200-number batch', `${span((r) => r.commands, '', 1)} (last round: ${last.byCommand})`],
-      ['  CPU: service process / engine process', `${span((r) => r.cpuMs)} / ${span((r) => r.engineCpuMs)} (the engine's includes this bench's status reads, ${last.polls} in the last round)`],
-      ['  CPU per batch: service / engine', `${span((r) => r.cpuMs / r.deliveries, ' ms', 1)} / ${span((r) => r.engineCpuMs / r.deliveries, ' ms', 1)}`],
+      ['  CPU: service process / engine process', `${span((r) => r.cpuMs)} / ${onMachine(`${span((r) => r.engineCpuMs)} (the engine's includes this bench's status reads, ${last.polls} in the last round)`)}`],
+      ['  CPU per batch: service / engine', `${span((r) => r.cpuMs / r.deliveries, ' ms', 1)} / ${onMachine(span((r) => r.engineCpuMs / r.deliveries, ' ms', 1))}`],
       [`bare loop: ${requests} SendSms, sequential`, `${span((r) => r.loopMs)}; ${span((r) => r.loopMs / requests, ' ms', 1)} per request`],
       [`bare loop: ${requests} SendSms, ${lanes} at a time`, span((r) => r.parallelMs)],
       ['bare recorded loop: audience by cursor; per batch insert, SendSms, update', span((r) => r.recordedMs)],
@@ -377,7 +379,7 @@ async function main() {
           ? `RSS ${atPeak.rss.toFixed(0)} MB = V8 committed ${atPeak.heapCommitted.toFixed(0)} (new space ${atPeak.newSpace.toFixed(0)}, old ${atPeak.oldSpace.toFixed(0)}, large objects ${atPeak.largeObjects.toFixed(0)}; in use ${atPeak.heapUsed.toFixed(0)}) + outside V8 ${(atPeak.rss - atPeak.heapCommitted).toFixed(0)} (external ${atPeak.external.toFixed(0)}, of it ArrayBuffers ${atPeak.arrayBuffers.toFixed(0)}; the rest code, stacks, malloc)`
           : '—',
       ],
-      ['engine RSS before / peak / after', `${engineBefore.toFixed(0)} / ${enginePeakMb.toFixed(0)} / ${engineAfter.toFixed(0)} MB`],
+      ['engine RSS before / peak / after', onMachine(`${engineBefore.toFixed(0)} / ${enginePeakMb.toFixed(0)} / ${engineAfter.toFixed(0)} MB`)],
       ['service', `compiled dist/main.js (npm start), NODE_ENV=production, ${mongodbUri ? 'MONGODB_URI' : `embedded engine in process ${enginePid}`}`],
       ['load average (1, 5, 15 min)', loadavg().map((l) => l.toFixed(2)).join(' ')],
     ];
@@ -386,6 +388,8 @@ async function main() {
     for (const [k, v] of lines) console.log(`${k.padEnd(width)}  ${v}`);
     console.log('');
   } finally {
+    // A real MongoDB keeps what the bench wrote unless it is dropped (the embedded engine's data directory goes below).
+    if (mongodbUri) await mongoose.connection.db?.dropDatabase().catch(() => undefined);
     await db.close().catch(() => undefined);
     await service.stop();
     await fake.close();

@@ -6,7 +6,7 @@
  * beside it where the kernel does not allow the reset).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -15,7 +15,8 @@ const root = path.resolve(__dirname, '../..');
 /** `npm run build`: compiles src/ to dist/ (one definition, in compiled.ts). */
 export { buildServer } from './compiled';
 
-function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+function procStatusKb(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
+  if (pid === undefined) return 0;
   try {
     const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : 0;
@@ -24,13 +25,14 @@ function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
-/** RSS of a process in MB, from /proc (0 where there is none). */
-export function rssMbOf(pid: number): number {
+/** RSS of a process in MB, from /proc (0 where there is none, or no process: a database not on this machine). */
+export function rssMbOf(pid: number | undefined): number {
   return procStatusKb(pid, 'VmRSS') / 1024;
 }
 
 /** A process's resident memory by kind, MB, from /proc/PID/smaps_rollup: anonymous (heaps, buffers) and file-backed (code, mapped files). */
-export function residentOf(pid: number): { anon: number; file: number } {
+export function residentOf(pid: number | undefined): { anon: number; file: number } {
+  if (pid === undefined) return { anon: 0, file: 0 };
   try {
     const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
     const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0);
@@ -41,7 +43,8 @@ export function residentOf(pid: number): { anon: number; file: number } {
 }
 
 /** CPU time (user + system) of a process in ms, from /proc (clock ticks of 10 ms). */
-export function cpuMsOf(pid: number): number {
+export function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -51,7 +54,7 @@ export function cpuMsOf(pid: number): number {
 }
 
 /** Peak RSS of a process from now on: the kernel's high-water mark reset (clear_refs 5), and a sampler beside it. */
-export function peakRss(pid: number): { stop(): number } {
+export function peakRss(pid: number | undefined): { stop(): number } {
   let reset = false;
   try {
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -201,10 +204,15 @@ export class ServiceProcess {
     await this.ask({ profileStopTo: file }, 'profiled');
   }
 
-  /** The embedded engine's process (the service publishes its address and pid in the data directory). */
-  enginePid(): number {
-    return (JSON.parse(readFileSync(path.join(this.dataDir, 'db', 'engine.addr.json'), 'utf8')) as { pid: number }).pid;
+  /**
+   * The embedded engine's process (the service publishes its address and pid in the data directory); undefined when
+   * the service uses MONGODB_URI, whose database's CPU and memory are not this machine's to count.
+   */
+  enginePid(): number | undefined {
+    const file = path.join(this.dataDir, 'db', 'engine.addr.json');
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid : undefined;
   }
+
 
   /**
    * Database commands the service sent so far, by command and collection ("insert wechat_inbound_messages"; commands

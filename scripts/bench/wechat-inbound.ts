@@ -7,6 +7,8 @@
  *   --glibc-tunables GLIBC_TUNABLES for the service and its engine, to measure what the allocator keeps
  *   --heap-snapshots DIR  heap snapshots of the service at start, after the warm-up and once settled (DevTools' Memory tab)
  *   BENCH_PERF=1     starts the service with --perf-basic-prof, for `perf record -e cpu-clock -g -p PID`
+ *   MONGODB_URI=…    runs against a real MongoDB (a database of the bench's own, dropped at the end): the database's
+ *                    CPU then leaves this machine, which tells the engine's share of a message from the service's
  *
  * The service runs as `npm start` runs it: compiled to dist/ (scripts/build-server.mjs), NODE_ENV=production, the
  * embedded engine in its own supervised process, a temporary DATA_DIR. Two bench-only preloads: a counter of the driver's
@@ -194,7 +196,7 @@ async function load(service: ServiceProcess, total: number, one: (i: number) => 
 
 /** Seeds what a live account has, through the running service's engine (scripts attach to it). */
 async function seed(dataDir: string): Promise<void> {
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'error', ...(mongodbUri ? { MONGODB_URI: mongodbUri } : {}) });
   const db = await openDatabase(config, createLogger('error'), 'script');
   try {
     const r = rng(7);
@@ -213,6 +215,16 @@ async function seed(dataDir: string): Promise<void> {
   }
 }
 
+/** A real MongoDB keeps what the bench wrote unless it is dropped (the embedded engine's data directory is removed). */
+async function dropBenchDatabase(dataDir: string): Promise<void> {
+  const db = await openDatabase(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'error', MONGODB_URI: mongodbUri }), createLogger('error'), 'script');
+  try {
+    await mongoose.connection.db?.dropDatabase();
+  } finally {
+    await db.close();
+  }
+}
+
 function mixKind(i: number): Exclude<Kind, 'retry'> {
   const slot = (i * 7919) % 100; // a fixed, interleaved mix
   if (slot < 40) return 'hit';
@@ -221,6 +233,9 @@ function mixKind(i: number): Exclude<Kind, 'retry'> {
   if (slot < 85) return 'unsubscribe';
   return 'click';
 }
+
+/** MONGODB_URI (a real MongoDB: the engine's share of the work leaves this machine), with a database of the bench's own. */
+const mongodbUri = process.env.MONGODB_URI?.replace(/\/[^/?]*(\?|$)/, `/bench_wechat_${Date.now()}$1`);
 
 async function main(): Promise<void> {
   buildServer();
@@ -236,6 +251,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'info',
       SCHEDULER_ENABLED: 'false',
       PUBLIC_BASE_URL: 'https://lianxin.example.cn',
+      ...(mongodbUri ? { MONGODB_URI: mongodbUri } : {}),
       WECHAT_TOKEN: TOKEN,
       ...(SAFE ? { WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: 'benchSecretNotUsed000000', WECHAT_ENCODING_AES_KEY: AES_KEY } : {}),
       // The allocator as `npm start` sets it (package.json), unless the environment says otherwise.
@@ -418,12 +434,12 @@ async function main(): Promise<void> {
     const uptime = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`\nbench:wechat — ${new Date().toISOString()}, load average ${uptime}`);
     console.log(`${SAFE ? 'safe mode (AES)' : 'plain mode'}, ${CONCURRENCY} keep-alive connections, ${MESSAGES} requests per phase after ${WARMUP} of warm-up each; ` +
-      `npm start's build (NODE_ENV=production, engine in its own process${values['glibc-tunables'] ? `, GLIBC_TUNABLES=${values['glibc-tunables']}` : ''}); mix 40 % keyword hits, 30 % misses, 10 % subscribe, 5 % unsubscribe, 15 % menu clicks, 2 % retries\n`);
+      `npm start's build (NODE_ENV=production, ${mongodbUri ? 'the database at MONGODB_URI' : 'engine in its own process'}${values['glibc-tunables'] ? `, GLIBC_TUNABLES=${values['glibc-tunables']}` : ''}); mix 40 % keyword hits, 30 % misses, 10 % subscribe, 5 % unsubscribe, 15 % menu clicks, 2 % retries\n`);
     const cols = ['phase', 'req/s', 'of /healthz', 'p50 ms', 'p99 ms', 'failed', 'CPU µs/req', 'engine µs/req', 'client µs/req', 'db cmds/req'];
     console.log(cols.map((c, i) => (i ? c.padStart(14) : c.padEnd(26))).join(''));
     rounds.forEach((round, i) => {
       for (const f of [baselines[i], round]) {
-        const cells = [f.label, f.rate.toFixed(0), `${((100 * f.rate) / baselines[i].rate).toFixed(1)} %`, f.p50.toFixed(1), f.p99.toFixed(1), String(f.failed), f.cpuUs.toFixed(0), f.engineUs.toFixed(0), f.clientUs.toFixed(0), f.commands.toFixed(2)];
+        const cells = [f.label, f.rate.toFixed(0), `${((100 * f.rate) / baselines[i].rate).toFixed(1)} %`, f.p50.toFixed(1), f.p99.toFixed(1), String(f.failed), f.cpuUs.toFixed(0), mongodbUri ? '—' : f.engineUs.toFixed(0), f.clientUs.toFixed(0), f.commands.toFixed(2)];
         console.log(cells.map((c, i) => (i ? c.padStart(14) : c.padEnd(26))).join(''));
       }
     });
@@ -435,7 +451,8 @@ async function main(): Promise<void> {
     const all = (f: Figure) => f.cpuUs + f.engineUs + f.clientUs;
     console.log(`\nthroughput: ${ratios.map((r) => `${(100 * r).toFixed(1)} %`).join(', ')} of the round's /healthz (goal ≥ 50 %: ${worst >= 0.5 ? 'met' : 'not met'} in the worst round); ` +
       `service CPU per message ${cpuRatio.toFixed(1)}× /healthz's (/healthz's share by CPU: ${(100 / cpuRatio).toFixed(0)} %); ` +
-      `all three processes (service + engine + this client) ${mean(rounds.map(all)).toFixed(0)} µs per message against ${mean(baselines.map(all)).toFixed(0)} for /healthz on ${cpus().length} cores`);
+      `${mongodbUri ? 'the service and this client (the database, at MONGODB_URI, is not on these cores\' books)' : 'all three processes (service + engine + this client)'} ` +
+      `${mean(rounds.map(all)).toFixed(0)} µs per message against ${mean(baselines.map(all)).toFixed(0)} for /healthz on ${cpus().length} cores`);
     const mem = (m: Memory) =>
       `${m.rss.toFixed(0)} MB (${m.rssAtGc.toFixed(0)} right at the GC; anonymous ${m.anonymous.toFixed(0)}, files ${m.fileBacked.toFixed(0)}; heap ${m.heap.toFixed(0)} in use of ${m.heapCommitted.toFixed(0)} committed: new space ${m.newSpace.toFixed(0)}, code ${m.codeSpace.toFixed(0)}; external ${m.external.toFixed(0)})`;
     console.log(`service RSS after a full GC: at start (${settleSeconds} s idle after seeding) ${mem(start)}, after warm-up ${mem(warm)}, ` +
@@ -447,11 +464,12 @@ async function main(): Promise<void> {
     console.log(`RSS ${settleSeconds} s after ${MESSAGES * ROUNDS} messages vs after warm-up: ${sign(grew)}, vs at start ${sign(last.rss - start.rss)} (goal: back to its start, within 10 %: ${last.rss - start.rss <= start.rss * 0.1 ? 'met' : 'not met'}); ` +
       `V8 heap in use ${sign(last.heap - warm.heap)} (retained by the app's objects)` +
       (after.length > 1 ? `; RSS in the last round alone ${sign(after[after.length - 1].rss - after[after.length - 2].rss)}` : '') +
-      `; engine process ${rssMbOf(service.enginePid()).toFixed(0)} MB`);
+      (mongodbUri ? '; database at MONGODB_URI' : `; engine process ${rssMbOf(service.enginePid()).toFixed(0)} MB`));
     console.log(failures === 0 ? 'every answer was checked and right' : `${failures} answers were wrong or missing`);
   } finally {
     agent.destroy();
     await service.stop();
+    if (mongodbUri) await dropBenchDatabase(dataDir).catch((err: unknown) => console.error('could not drop the bench database', err));
     await mongoose.disconnect().catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
   }
