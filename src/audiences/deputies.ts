@@ -10,20 +10,9 @@ export interface DeputyAudience {
   groupIds?: string[];
 }
 
-export async function resolveDeputies(filter: DeputyAudience): Promise<AudienceRecipient[]> {
-  const out: AudienceRecipient[] = [];
-  for await (const r of deputyRecipients(filter)) out.push(r);
-  return out;
-}
-
-/** The deputies' recipients one at a time from a cursor: a fan-out never holds its whole audience. */
-export async function* deputyRecipients(filter: DeputyAudience): AsyncGenerator<AudienceRecipient> {
-  for await (const batch of deputyRecipientBatches(filter)) yield* batch;
-}
-
 /**
- * The deputies' recipients a cursor batch (1,000) at a time: what the driver has buffered is taken in one step, so a
- * 10,000-deputy audience costs 10 awaits instead of one per deputy.
+ * The deputies' recipients a cursor batch (1,000) at a time: a fan-out never holds its whole audience, and what the
+ * driver has buffered is taken in one step, so a 10,000-deputy audience costs 10 awaits instead of one per deputy.
  */
 export async function* deputyRecipientBatches(filter: DeputyAudience): AsyncGenerator<AudienceRecipient[]> {
   for await (const docs of deputyDocumentBatches(filter, { _id: 0, phones: 1, name: 1 })) {

@@ -49,17 +49,6 @@ export async function unsubscribe(clock: Clock, phoneInput: string, reason: 'req
   );
 }
 
-export async function resolveSubscribers(): Promise<AudienceRecipient[]> {
-  const out: AudienceRecipient[] = [];
-  for await (const r of subscriberRecipients()) out.push(r);
-  return out;
-}
-
-/** Active subscribers one at a time from a cursor. */
-export async function* subscriberRecipients(): AsyncGenerator<AudienceRecipient> {
-  for await (const batch of subscriberRecipientBatches()) yield* batch;
-}
-
 /** Active subscribers a cursor batch (1,000) at a time (see deputyRecipientBatches). */
 export async function* subscriberRecipientBatches(): AsyncGenerator<AudienceRecipient[]> {
   const cursor = Subscriber.collection.find({ status: 'active' }, { projection: { phone: 1, name: 1 }, sort: { _id: 1 }, batchSize: 1000 });
