@@ -206,7 +206,6 @@ async function main() {
     // command monitoring would deserialise every reply twice and add its garbage to the memory measured here.
     values['node-args'].split(/\s+/).filter(Boolean),
   );
-  const dbCommands = () => service.dbCommands();
   // This process attaches to the service's engine (as scripts do) to seed, and to follow the publication.
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'error', ...(mongodbUri ? { MONGODB_URI: mongodbUri } : {}) });
   const db = await openDatabase(config, createLogger('error'), 'script');
@@ -275,7 +274,7 @@ async function main() {
       const requestsBefore = fake.state.sendRequests;
 
       // 1. The pipeline.
-      const [cpu0, engineCpu0, commands0] = [await service.cpuMs(), cpuMsOf(enginePid), await dbCommands()];
+      const [cpu0, engineCpu0, commands0] = [await service.cpuMs(), cpuMsOf(enginePid), await service.dbCommands()];
       const peak = peakRss(service.pid);
       const enginePeak = peakRss(enginePid);
       if (phaseProfDir) await service.profileStart();
@@ -295,7 +294,7 @@ async function main() {
       if (heapProfDir) await service.heapSampleStop(path.join(heapProfDir, `fanout-service-round${k + 1}.heapprofile`));
       peakMb = Math.max(peakMb, peak.stop());
       enginePeakMb = Math.max(enginePeakMb, enginePeak.stop());
-      const [cpu1, engineCpu1, commands1] = [await service.cpuMs(), cpuMsOf(enginePid), await dbCommands()];
+      const [cpu1, engineCpu1, commands1] = [await service.cpuMs(), cpuMsOf(enginePid), await service.dbCommands()];
       const deliveries = await Delivery.find({ publicationId: run.publicationId }).select('status attempts').lean();
       const received = fake.state.numbers.slice(numbersBefore);
       const distinct = new Set(received).size;

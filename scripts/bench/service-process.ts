@@ -55,6 +55,7 @@ export function cpuMsOf(pid: number | undefined): number {
 
 /** Peak RSS of a process from now on: the kernel's high-water mark reset (clear_refs 5), and a sampler beside it. */
 export function peakRss(pid: number | undefined): { stop(): number } {
+  if (pid === undefined) return { stop: () => 0 };
   let reset = false;
   try {
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -212,7 +213,6 @@ export class ServiceProcess {
     const file = path.join(this.dataDir, 'db', 'engine.addr.json');
     return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid : undefined;
   }
-
 
   /**
    * Database commands the service sent so far, by command and collection ("insert wechat_inbound_messages"; commands

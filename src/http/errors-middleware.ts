@@ -3,6 +3,7 @@
  * Unknown errors become a 500 with a generic message; the stack goes to the log, never to the client.
  */
 import { AppError } from '../errors';
+import type { Logger } from '../logger';
 import type { AppContext } from './context';
 
 interface HttpLikeError {
@@ -30,19 +31,27 @@ function fromHttpError(err: HttpLikeError): AppError | undefined {
   return new AppError(status, codes[status] ?? 'http_error', err.expose && err.message ? err.message : '请求无效');
 }
 
-/** The JSON body of an error answer: the one shape, for the Koa pipeline and the front lane alike. */
-export function errorBody(err: AppError): { error: { code: string; message: string; details: unknown } } {
-  return { error: { code: err.code, message: err.message, details: err.details ?? null } };
+export interface ErrorAnswer {
+  status: number;
+  body: { error: { code: string; message: string; details: unknown } };
+  /** Set for a 429 that says when to come back (the Retry-After header). */
+  retryAfterSeconds?: number;
 }
 
-/** The answer to an unexpected failure: a generic message and the request id to quote, never the error itself. */
-export function internalErrorBody(requestId: string): { error: { code: string; message: string; details: { requestId: string } } } {
-  return { error: { code: 'internal_error', message: '服务器内部错误', details: { requestId } } };
-}
-
-/** Errors at 5xx (but 501) are the service's own failures, logged as errors; the rest as information. */
-export function errorLogLevel(err: AppError): 'error' | 'info' {
-  return err.status >= 500 && err.status !== 501 ? 'error' : 'info';
+/**
+ * Shapes a failure into its answer and logs it, for the Koa pipeline and the front lane alike: an AppError (or an
+ * HTTP error clients can cause) as itself, at info (error for the service's own 5xx); anything else as a generic 500
+ * carrying the request id, its stack in the log only.
+ */
+export function errorAnswer(raw: unknown, requestId: string, log: Logger): ErrorAnswer {
+  const err = raw instanceof AppError ? raw : fromHttpError(raw as HttpLikeError);
+  if (!err) {
+    log.error({ err: raw }, 'unhandled error');
+    return { status: 500, body: { error: { code: 'internal_error', message: '服务器内部错误', details: { requestId } } } };
+  }
+  log[err.status >= 500 && err.status !== 501 ? 'error' : 'info']({ code: err.code }, err.message);
+  const retryAfterSeconds = err.status === 429 ? (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+  return { status: err.status, body: { error: { code: err.code, message: err.message, details: err.details ?? null } }, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) };
 }
 
 export async function errorsMiddleware(ctx: AppContext, next: () => Promise<unknown>): Promise<void> {
@@ -55,18 +64,9 @@ export async function errorsMiddleware(ctx: AppContext, next: () => Promise<unkn
     if (ctx.status === 405 && ctx.body == null) throw new AppError(405, 'method_not_allowed', `该路径不支持 ${ctx.method} 方法`);
     if (ctx.status === 501 && ctx.body == null) throw new AppError(501, 'not_implemented', `不支持 ${ctx.method} 方法`);
   } catch (raw) {
-    const err = raw instanceof AppError ? raw : fromHttpError(raw as HttpLikeError);
-    if (!err) {
-      ctx.state.log.error({ err: raw }, 'unhandled error');
-      ctx.status = 500;
-      ctx.body = internalErrorBody(ctx.state.requestId);
-      return;
-    }
-    if (err.status === 429 && (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds) {
-      ctx.set('Retry-After', String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
-    }
-    ctx.status = err.status;
-    ctx.body = errorBody(err);
-    ctx.state.log[errorLogLevel(err)]({ code: err.code }, err.message);
+    const answer = errorAnswer(raw, ctx.state.requestId, ctx.state.log);
+    if (answer.retryAfterSeconds) ctx.set('Retry-After', String(answer.retryAfterSeconds));
+    ctx.status = answer.status;
+    ctx.body = answer.body;
   }
 }

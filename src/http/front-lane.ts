@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
-import { internalErrorBody } from './errors-middleware';
+import { errorAnswer } from './errors-middleware';
 import { requestIdFrom, type AccessRecorder } from './request-context';
 import type { FlatHeaders } from './security-headers';
 
@@ -50,16 +50,29 @@ export function withFrontLane(koa: RequestListener, responders: readonly FrontRe
   };
 }
 
-/** An async responder that rejected instead of answering: logged, and answered with the generic 500 if still possible. */
+/** An async responder that rejected instead of answering (a bug): logged, and answered with the 500 if still possible. */
 function failed(req: IncomingMessage, res: ServerResponse, security: FlatHeaders, logger: Logger, err: unknown): FrontAnswer {
   const requestId = frontRequestId(req);
-  logger.error({ err, requestId }, 'unhandled error in the front lane');
-  if (!res.headersSent) {
-    const body = JSON.stringify(internalErrorBody(requestId));
-    res.writeHead(500, ['X-Request-Id', requestId, ...security, 'Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body))]);
-    res.end(body);
-  } else res.destroy();
-  return { status: 500, route: undefined, requestId };
+  if (res.headersSent) {
+    logger.error({ err, requestId }, 'unhandled error in the front lane, after the answer began');
+    res.destroy();
+    return { status: 500, route: undefined, requestId };
+  }
+  return { status: writeError(res, err, requestId, security, logger.child({ requestId })), route: undefined, requestId };
+}
+
+/** Writes a whole answer: the headers every response carries (request id, security), then its type and length. */
+export function writeAnswer(res: ServerResponse, status: number, type: string, body: string, requestId: string, security: FlatHeaders, extra: readonly string[] = []): number {
+  res.writeHead(status, ['X-Request-Id', requestId, ...security, ...extra, 'Content-Type', type, 'Content-Length', String(Buffer.byteLength(body))]);
+  res.end(body);
+  return status;
+}
+
+/** Writes a failure as the Koa pipeline answers it (errorsMiddleware's shape, status and log line). */
+export function writeError(res: ServerResponse, err: unknown, requestId: string, security: FlatHeaders, log: Logger): number {
+  const answer = errorAnswer(err, requestId, log);
+  const extra = answer.retryAfterSeconds ? ['Retry-After', String(answer.retryAfterSeconds)] : [];
+  return writeAnswer(res, answer.status, 'application/json; charset=utf-8', JSON.stringify(answer.body), requestId, security, extra);
 }
 
 /** URLs the lane reads itself: origin-form, without fragments or whitespace (anything else is Koa's to parse). */

@@ -6,13 +6,9 @@
  * Anything else — GET verification, other media types, a query that fails validation — goes to Koa, which answers
  * it (and its errors) the usual way.
  */
-import type { ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { AppError } from '../../errors';
 import { clientIp, type ProxyTrust } from '../../http/client-ip';
-import { errorBody, errorLogLevel, internalErrorBody } from '../../http/errors-middleware';
-import { frontRequestId, splitUrl, type FrontResponder } from '../../http/front-lane';
-import type { FlatHeaders } from '../../http/security-headers';
+import { frontRequestId, splitUrl, writeAnswer, writeError, type FrontResponder } from '../../http/front-lane';
 import type { Logger } from '../../logger';
 import { callbackQuery, XML_TYPE, type CallbackRequest, type WechatCallback } from './callback';
 import { readXmlBody } from './raw-body';
@@ -29,13 +25,12 @@ export function callbackFrontLane(callback: WechatCallback, logger: Logger, trus
     const query = callbackQuery.safeParse(parseQuery(url.querystring));
     if (!query.success) return undefined;
 
-    const arrivedAt = performance.now();
     const requestId = frontRequestId(req);
     let log: Logger | undefined;
     const request: CallbackRequest = {
       query: query.data,
       querystring: url.querystring,
-      arrivedAt,
+      arrivedAt: performance.now(),
       contentType,
       bodyIsNotXml: () => false, // XML by its Content-Type (checked above)
       readBody: (limitBytes) => readXmlBody(req, limitBytes),
@@ -43,24 +38,8 @@ export function callbackFrontLane(callback: WechatCallback, logger: Logger, trus
       log: () => (log ??= logger.child({ requestId })),
     };
     return callback.receive(request).then(
-      (answer) => ({ status: send(res, 200, `${answer.type}; charset=utf-8`, answer.body, requestId, security), route: ROUTE, requestId }),
-      (err: unknown) => ({ status: sendError(res, err, requestId, security, request.log()), route: ROUTE, requestId }),
+      (answer) => ({ status: writeAnswer(res, 200, `${answer.type}; charset=utf-8`, answer.body, requestId, security), route: ROUTE, requestId }),
+      (err: unknown) => ({ status: writeError(res, err, requestId, security, request.log()), route: ROUTE, requestId }),
     );
   };
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string, requestId: string, security: FlatHeaders): number {
-  res.writeHead(status, ['X-Request-Id', requestId, ...security, 'Content-Type', type, 'Content-Length', String(Buffer.byteLength(body))]);
-  res.end(body);
-  return status;
-}
-
-/** As errorsMiddleware answers and logs a failure. */
-function sendError(res: ServerResponse, err: unknown, requestId: string, security: FlatHeaders, log: Logger): number {
-  if (!(err instanceof AppError)) {
-    log.error({ err }, 'unhandled error');
-    return send(res, 500, 'application/json; charset=utf-8', JSON.stringify(internalErrorBody(requestId)), requestId, security);
-  }
-  log[errorLogLevel(err)]({ code: err.code }, err.message);
-  return send(res, err.status, 'application/json; charset=utf-8', JSON.stringify(errorBody(err)), requestId, security);
 }
