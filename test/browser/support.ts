@@ -61,7 +61,12 @@ export async function launchBrowser(
         if (msg.type() === 'error') page.problems.push(`console error: ${msg.text()}`);
       });
       page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
-      page.on('requestfailed', (req) => page.problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+      page.on('requestfailed', (req) => {
+        // An image fetch the browser cancels itself (a lazy image, a srcset candidate replaced once layout settles) is
+        // its choice, not a failure of the site: a missing image still shows as an HTTP error or another net error.
+        if (req.resourceType() === 'image' && req.failure()?.errorText === 'net::ERR_ABORTED') return;
+        page.problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+      });
       page.on('response', (res) => {
         if (res.status() >= 400) page.problems.push(`HTTP ${res.status()}: ${res.url()}`);
       });
