@@ -1,4 +1,5 @@
 /** The /wechat callback over HTTP: verification, plain and safe mode, every refusal, events, retries. */
+import http from 'node:http';
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
 import { startFakeWechat, type FakeWechat } from '../fakes';
@@ -9,6 +10,7 @@ import { WechatInboundMessage } from '../../src/wechat/models/inbound-message';
 import { WechatInboundReply } from '../../src/wechat/models/inbound-reply';
 import { WechatInteraction } from '../../src/wechat/models/interaction';
 import { parseWechatXml } from '../../src/wechat/xml';
+import { HINT } from '../../src/wechat/inbound/content-replies';
 import { wechatSignature } from '../../src/wechat/signature';
 import { WechatCrypto } from '../../src/wechat/crypto';
 import { ACCOUNT, AES_KEY, APP_ID, OLD_AES_KEY, TOKEN, eventXml, nowSeconds, plainQuery, publishedArticle, safeRequest, textXml, waitFor, wechatEnv } from './support';
@@ -137,6 +139,30 @@ describe('wechat callback', () => {
       const outside = await post(plainQuery(), `<!DOCTYPE xml><xml><Content><![CDATA[hi]]></Content></xml>`);
       expect(outside.status).to.equal(400);
       expect(outside.body.error.code).to.equal('xml_doctype_refused');
+    });
+
+    it('reads a UTF-8 body that arrives split inside a character, with a byte-order mark', async () => {
+      const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(textXml('帮助', { from: 'oSplit01' }))]);
+      const cut = bytes.indexOf(Buffer.from('帮')) + 1; // the first chunk ends one byte into 帮
+      const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = http.request(`${app.url}/wechat?${plainQuery()}`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/xml', 'content-length': String(bytes.length) },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode!, text: body }));
+        });
+        req.on('error', reject);
+        req.flushHeaders();
+        req.write(bytes.subarray(0, cut));
+        setTimeout(() => req.end(bytes.subarray(cut)), 30);
+      });
+      expect(status).to.equal(200);
+      const reply = parseWechatXml(text);
+      expect(reply.ToUserName).to.equal('oSplit01');
+      // 帮助 read intact is the built-in help word (a mangled one would get the default reply).
+      expect(reply.Content).to.equal(HINT);
     });
 
     it('refuses a message missing its required fields (400)', async () => {
