@@ -21,13 +21,16 @@
  * plus 2 % WeChat retries (an answered MsgId delivered again under a fresh signature: must get the same answer).
  * 2,000 followers; safe mode (AES, msg_signature) by default, as the account is configured; --mode plain for plain.
  * Every answer is checked (addressed to the sender, the right reply for its kind). The same number of GET /healthz
- * at the same concurrency, measured just before each round, is that round's baseline; both get a warm-up that is not
- * measured.
+ * at the same concurrency, measured just before each round, is that round's baseline; a second one, measured between
+ * the two, is the protocol alone: the same prepared callbacks answered by a bare node:http responder that does only
+ * what WeChat's protocol requires (wechat-bare.ts: signature, AES both ways, XML, a sealed text reply; no database),
+ * which tells the protocol's own cost from the app's. Each phase gets a warm-up that is not measured.
  * Printed per phase: req/s, p50/p99, failures, CPU µs per request of the service, the engine and this client (which
  * shares the machine: on 2 cores the three together bound the rate), database commands per request; memory: the
  * service's RSS, V8 heap in use and committed at start, after the warm-up, peak during the load, after each round
  * (full GC) and `--settle` seconds after the load (V8 gives back unused pages in the background, not at once).
  */
+import { fork } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -46,6 +49,7 @@ import { WechatCrypto } from '../../src/wechat/crypto';
 import { wechatSignature } from '../../src/wechat/signature';
 import { parseWechatXml, text, type XmlRecord } from '../../src/wechat/xml';
 import { makeArticle, rng } from './articles';
+import { bundleAgainstDist } from './compiled';
 import { ServiceProcess, buildServer, cpuMsOf, rssMbOf, type ServiceMemory } from './service-process';
 
 /**
@@ -141,15 +145,18 @@ interface Figure {
   peakRss: number;
 }
 
-async function measure(label: string, service: ServiceProcess, total: number, one: (i: number) => Promise<Outcome>, profileTo?: string): Promise<Figure> {
+/** What a phase measures: the service, or the bare protocol responder beside it (no probe, no engine, no database). */
+type Target = Pick<ServiceProcess, 'pid' | 'cpuMs' | 'dbCommands' | 'enginePid' | 'profileStart' | 'profileStop'>;
+
+async function measure(label: string, service: Target, total: number, one: (i: number) => Promise<Outcome>, profileTo?: string): Promise<Figure> {
   const enginePid = service.enginePid();
   if (profileTo) await service.profileStart();
   process.stderr.write(`${label}…\n`);
   const [cpu0, cmd0] = [1000 * (await service.cpuMs()), await service.dbCommands()];
   const engine0 = 1000 * cpuMsOf(enginePid);
   const client0 = process.cpuUsage();
-  let peakRss = rssMbOf(service.proc.pid!);
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMbOf(service.proc.pid!))), 100);
+  let peakRss = rssMbOf(service.pid);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMbOf(service.pid))), 100);
   const outcomes: Outcome[] = new Array(total);
   let next = 0;
   const started = process.hrtime.bigint();
@@ -187,7 +194,7 @@ async function measure(label: string, service: ServiceProcess, total: number, on
   };
 }
 
-async function load(service: ServiceProcess, total: number, one: (i: number) => Promise<Outcome>): Promise<void> {
+async function load(total: number, one: (i: number) => Promise<Outcome>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     for (let i = next++; i < total; i = next++) await one(i).catch(() => undefined);
@@ -237,8 +244,31 @@ function mixKind(i: number): Exclude<Kind, 'retry'> {
 /** MONGODB_URI (a real MongoDB: the engine's share of the work leaves this machine), with a database of the bench's own. */
 const mongodbUri = process.env.MONGODB_URI?.replace(/\/[^/?]*(\?|$)/, `/bench_wechat_${Date.now()}$1`);
 
+/** The bare protocol responder (wechat-bare.ts) in its own process, compiled as the service is; measured like it. */
+async function startBare(): Promise<Target & { port: number; stop(): void }> {
+  const script = await bundleAgainstDist(path.join(__dirname, 'wechat-bare.ts'));
+  const proc = fork(script, [], { env: { ...process.env, BARE_TOKEN: TOKEN, ...(SAFE ? { BARE_APP_ID: APP_ID, BARE_AES_KEY: AES_KEY } : {}) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.once('message', (m) => resolve((m as { port: number }).port));
+    proc.once('exit', (code) => reject(new Error(`the bare protocol responder exited (${code})`)));
+  });
+  const pid = proc.pid!;
+  const refuse = () => Promise.reject(new Error('the bare protocol responder is not profiled'));
+  return {
+    port,
+    pid,
+    cpuMs: async () => cpuMsOf(pid),
+    dbCommands: async () => new Map(),
+    enginePid: () => undefined,
+    profileStart: refuse,
+    profileStop: refuse,
+    stop: () => proc.disconnect(),
+  };
+}
+
 async function main(): Promise<void> {
   buildServer();
+  const bare = await startBare();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lianxin-bench-wechat-'));
   const crypto = new WechatCrypto(APP_ID, AES_KEY);
   const profileDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined;
@@ -399,22 +429,30 @@ async function main(): Promise<void> {
       if (wrong) process.stderr.write(`wrong answers: ${[...why].map(([k, n]) => `${k} × ${n}`).join(', ')}\n`);
       return wrong;
     };
+    /** One callback of `prepared` sent to the bare protocol responder (its answers are not checked: it has no rules). */
+    const bareOne = (prepared: Prepared[]) => async (i: number): Promise<Outcome> => {
+      const res = await request(agent, bare.port, 'POST', prepared[i].path, prepared[i].body);
+      return { ok: res.status === 200, ms: res.ms };
+    };
     const healthOne = async (): Promise<Outcome> => {
       const res = await request(agent, service.port, 'GET', '/healthz');
       return { ok: res.status === 200 && res.text.includes('ok'), ms: res.ms };
     };
 
-    await load(service, WARMUP, healthOne);
-    await wechatPhase(WARMUP, (one) => load(service, WARMUP, one));
+    await load(WARMUP, healthOne);
+    await load(WARMUP, bareOne(prepareAll(WARMUP)));
+    await wechatPhase(WARMUP, (one) => load(WARMUP, one));
     const warm = await memoryOf(service);
     await snapshot('after-warm-up');
     // Each round is a /healthz phase and then a callback phase, and is compared with its own baseline: the machine's
     // speed drifts over a run (other tenants, frequency), and a baseline minutes away would carry that drift.
     const baselines: Figure[] = [];
+    const protocol: Figure[] = [];
     const rounds: Figure[] = [];
     const after: Memory[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       baselines.push(await measure(`GET /healthz round ${round}`, service, MESSAGES, healthOne, phaseProfile(`healthz-round${round}`)));
+      protocol.push(await measure(`protocol alone round ${round}`, bare, MESSAGES, bareOne(prepareAll(MESSAGES))));
       let f: Figure | undefined;
       const wrong = await wechatPhase(MESSAGES, async (one) => {
         f = await measure(`POST /wechat round ${round}`, service, MESSAGES, one, phaseProfile(`wechat-round${round}`));
@@ -438,7 +476,7 @@ async function main(): Promise<void> {
     const cols = ['phase', 'req/s', 'of /healthz', 'p50 ms', 'p99 ms', 'failed', 'CPU µs/req', 'engine µs/req', 'client µs/req', 'db cmds/req'];
     console.log(cols.map((c, i) => (i ? c.padStart(14) : c.padEnd(26))).join(''));
     rounds.forEach((round, i) => {
-      for (const f of [baselines[i], round]) {
+      for (const f of [baselines[i], protocol[i], round]) {
         const cells = [f.label, f.rate.toFixed(0), `${((100 * f.rate) / baselines[i].rate).toFixed(1)} %`, f.p50.toFixed(1), f.p99.toFixed(1), String(f.failed), f.cpuUs.toFixed(0), mongodbUri ? '—' : f.engineUs.toFixed(0), f.clientUs.toFixed(0), f.commands.toFixed(2)];
         console.log(cells.map((c, i) => (i ? c.padStart(14) : c.padEnd(26))).join(''));
       }
@@ -453,6 +491,11 @@ async function main(): Promise<void> {
       `service CPU per message ${cpuRatio.toFixed(1)}× /healthz's (/healthz's share by CPU: ${(100 / cpuRatio).toFixed(0)} %); ` +
       `${mongodbUri ? 'the service and this client (the database, at MONGODB_URI, is not on these cores\' books)' : 'all three processes (service + engine + this client)'} ` +
       `${mean(rounds.map(all)).toFixed(0)} µs per message against ${mean(baselines.map(all)).toFixed(0)} for /healthz on ${cpus().length} cores`);
+    const ofProtocol = rounds.map((f, i) => f.rate / protocol[i].rate);
+    console.log(`the protocol alone (bare node:http: ${SAFE ? 'signature, AES both ways, XML, a sealed text reply' : 'signature, XML, a text reply'}; no database): ` +
+      `${protocol.map((f, i) => `${((100 * f.rate) / baselines[i].rate).toFixed(1)} %`).join(', ')} of the round's /healthz, ` +
+      `${mean(protocol.map((f) => f.cpuUs)).toFixed(0)} µs of CPU per message; the service's callbacks ${ofProtocol.map((r) => `${(100 * r).toFixed(1)} %`).join(', ')} of it ` +
+      `(service CPU ${mean(rounds.map((f, i) => f.cpuUs / protocol[i].cpuUs)).toFixed(1)}× the protocol's: the app's share is the rest)`);
     const mem = (m: Memory) =>
       `${m.rss.toFixed(0)} MB (${m.rssAtGc.toFixed(0)} right at the GC; anonymous ${m.anonymous.toFixed(0)}, files ${m.fileBacked.toFixed(0)}; heap ${m.heap.toFixed(0)} in use of ${m.heapCommitted.toFixed(0)} committed: new space ${m.newSpace.toFixed(0)}, code ${m.codeSpace.toFixed(0)}; external ${m.external.toFixed(0)})`;
     console.log(`service RSS after a full GC: at start (${settleSeconds} s idle after seeding) ${mem(start)}, after warm-up ${mem(warm)}, ` +
@@ -468,6 +511,7 @@ async function main(): Promise<void> {
     console.log(failures === 0 ? 'every answer was checked and right' : `${failures} answers were wrong or missing`);
   } finally {
     agent.destroy();
+    bare.stop();
     await service.stop();
     if (mongodbUri) await dropBenchDatabase(dataDir).catch((err: unknown) => console.error('could not drop the bench database', err));
     await mongoose.disconnect().catch(() => {});
