@@ -444,8 +444,8 @@ async function main(): Promise<void> {
     await wechatPhase(WARMUP, (one) => load(WARMUP, one));
     const warm = await memoryOf(service);
     await snapshot('after-warm-up');
-    // Each round is a /healthz phase and then a callback phase, and is compared with its own baseline: the machine's
-    // speed drifts over a run (other tenants, frequency), and a baseline minutes away would carry that drift.
+    // Each round is a /healthz phase, the protocol alone and then a callback phase, compared with its own baselines:
+    // the machine's speed drifts over a run (other tenants, frequency), and a baseline minutes away would carry that drift.
     const baselines: Figure[] = [];
     const protocol: Figure[] = [];
     const rounds: Figure[] = [];
