@@ -3,20 +3,21 @@
  * process of its own (bundled against dist/ and run with node, as the service runs). Per POST it does what any
  * server answering WeChat in safe mode must: read the body, check msg_signature over the ciphertext, decrypt, parse
  * the envelope and the message, then seal and sign a text reply addressed back to the sender (`success` for an
- * unsubscribe, as the service answers it); in plain mode (no BARE_AES_KEY), check the signature, parse and answer. No database, no retry dedupe, no keyword rules, no access log or
- * metrics: what the service adds to this is the app's share of a callback.
+ * unsubscribe, as the service answers it); in plain mode (no BARE_AES_KEY) it checks the signature, parses and
+ * answers. No database, no retry dedupe, no keyword rules, no access log or metrics: what the service adds to this
+ * is the app's share of a callback.
  *
- * Started by bench:wechat with the account's settings in its environment (BARE_TOKEN; BARE_APP_ID, BARE_AES_KEY in safe mode);
- * it reports its port over IPC and stops when the channel closes.
+ * Started by bench:wechat with the account's settings in its environment (BARE_TOKEN; BARE_APP_ID and BARE_AES_KEY
+ * in safe mode); it reports its port over IPC and stops when the channel closes.
  */
 import http from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { WechatCrypto } from '../../src/wechat/crypto';
 import { HINT } from '../../src/wechat/inbound/content-replies';
 import { toInbound } from '../../src/wechat/inbound/message';
-import { renderReplyXml } from '../../src/wechat/inbound/reply';
-import { verifyMsgSignature, verifyPlainSignature, wechatSignature } from '../../src/wechat/signature';
-import { cdata, parseWechatXml, text } from '../../src/wechat/xml';
+import { renderReplyXml, sealedReplyXml } from '../../src/wechat/inbound/reply';
+import { verifyMsgSignature, verifyPlainSignature } from '../../src/wechat/signature';
+import { parseWechatXml, text } from '../../src/wechat/xml';
 
 const token = process.env.BARE_TOKEN!;
 const crypto = process.env.BARE_AES_KEY ? new WechatCrypto(process.env.BARE_APP_ID!, process.env.BARE_AES_KEY) : undefined;
@@ -51,15 +52,8 @@ const server = http.createServer((req, res) => {
       const now = Math.floor(Date.now() / 1000);
       const reply = renderReplyXml({ type: 'text', content: HINT }, { toUser: msg.fromUser, fromUser: msg.toUser, createTime: now });
       if (!crypto) return answer(res, 200, 'text/xml; charset=utf-8', reply);
-      const sealed = crypto.seal(reply, key);
       const replyNonce = Math.random().toString(36).slice(2, 10);
-      answer(
-        res,
-        200,
-        'text/xml; charset=utf-8',
-        `<xml><Encrypt>${cdata(sealed)}</Encrypt><MsgSignature>${cdata(wechatSignature(token, String(now), replyNonce, sealed))}</MsgSignature>` +
-          `<TimeStamp>${now}</TimeStamp><Nonce>${cdata(replyNonce)}</Nonce></xml>`,
-      );
+      answer(res, 200, 'text/xml; charset=utf-8', sealedReplyXml(token, crypto.seal(reply, key), String(now), replyNonce));
     } catch {
       answer(res, 400, 'text/plain', 'bad request');
     }

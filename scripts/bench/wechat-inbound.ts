@@ -148,15 +148,15 @@ interface Figure {
 /** What a phase measures: the service, or the bare protocol responder beside it (no probe, no engine, no database). */
 type Target = Pick<ServiceProcess, 'pid' | 'cpuMs' | 'dbCommands' | 'enginePid' | 'profileStart' | 'profileStop'>;
 
-async function measure(label: string, service: Target, total: number, one: (i: number) => Promise<Outcome>, profileTo?: string): Promise<Figure> {
-  const enginePid = service.enginePid();
-  if (profileTo) await service.profileStart();
+async function measure(label: string, target: Target, total: number, one: (i: number) => Promise<Outcome>, profileTo?: string): Promise<Figure> {
+  const enginePid = target.enginePid();
+  if (profileTo) await target.profileStart();
   process.stderr.write(`${label}…\n`);
-  const [cpu0, cmd0] = [1000 * (await service.cpuMs()), await service.dbCommands()];
+  const [cpu0, cmd0] = [1000 * (await target.cpuMs()), await target.dbCommands()];
   const engine0 = 1000 * cpuMsOf(enginePid);
   const client0 = process.cpuUsage();
-  let peakRss = rssMbOf(service.pid);
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMbOf(service.pid))), 100);
+  let peakRss = rssMbOf(target.pid);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMbOf(target.pid))), 100);
   const outcomes: Outcome[] = new Array(total);
   let next = 0;
   const started = process.hrtime.bigint();
@@ -169,8 +169,8 @@ async function measure(label: string, service: Target, total: number, one: (i: n
   const client = process.cpuUsage(client0);
   clearInterval(sampler);
   const engine1 = 1000 * cpuMsOf(enginePid);
-  const [cpu1, cmd1] = [1000 * (await service.cpuMs()), await service.dbCommands()];
-  if (profileTo) await service.profileStop(profileTo);
+  const [cpu1, cmd1] = [1000 * (await target.cpuMs()), await target.dbCommands()];
+  if (profileTo) await target.profileStop(profileTo);
   const ms = outcomes.map((o) => o.ms).sort((a, b) => a - b);
   const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))];
   return {

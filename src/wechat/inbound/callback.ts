@@ -12,10 +12,11 @@ import type { Metrics } from '../../http/metrics';
 import type { Logger } from '../../logger';
 import { EnvelopeError, WechatCrypto } from '../crypto';
 import { RandomPool } from '../random-pool';
-import { verifyMsgSignature, verifyPlainSignature, wechatSignature } from '../signature';
-import { cdata, parseWechatXml, text, XmlRefused, type XmlRecord } from '../xml';
+import { verifyMsgSignature, verifyPlainSignature } from '../signature';
+import { parseWechatXml, text, XmlRefused, type XmlRecord } from '../xml';
 import { MessageIncomplete, toInbound } from './message';
 import { ReplayedSignature, SUCCESS, type CallbackOrigin, type InboundProcessor } from './processor';
+import { sealedReplyXml } from './reply';
 
 /** WeChat messages are a few KB; anything near this is not from WeChat. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -249,14 +250,7 @@ export function wechatCallback(options: CallbackOptions): WechatCallback {
     if (!safe) return { type: 'text/xml', body: reply };
     const replyNonce = nonces.take(8).toString('hex');
     const replyTimestamp = String(Math.floor(clock.now().getTime() / 1000));
-    const encrypted = crypto!.seal(reply, sealKey);
-    return {
-      type: 'text/xml',
-      body:
-        `<xml><Encrypt>${cdata(encrypted)}</Encrypt>` +
-        `<MsgSignature>${cdata(wechatSignature(tok, replyTimestamp, replyNonce, encrypted))}</MsgSignature>` +
-        `<TimeStamp>${replyTimestamp}</TimeStamp><Nonce>${cdata(replyNonce)}</Nonce></xml>`,
-    };
+    return { type: 'text/xml', body: sealedReplyXml(tok, crypto!.seal(reply, sealKey), replyTimestamp, replyNonce) };
   }
 
   return { verify, receive };

@@ -1,4 +1,5 @@
 /** Passive replies: what a handler returns and the XML WeChat expects back. */
+import { wechatSignature } from '../signature';
 import { cdata } from '../xml';
 
 export interface ArticleCard {
@@ -30,6 +31,15 @@ export interface ReplyAddress {
   /** The account's id (the message's ToUserName). */
   fromUser: string;
   createTime: number;
+}
+
+/** A safe-mode answer: the sealed reply with its msg_signature over token, timestamp, nonce and the ciphertext. */
+export function sealedReplyXml(token: string, encrypted: string, timestamp: string, nonce: string): string {
+  return (
+    `<xml><Encrypt>${cdata(encrypted)}</Encrypt>` +
+    `<MsgSignature>${cdata(wechatSignature(token, timestamp, nonce, encrypted))}</MsgSignature>` +
+    `<TimeStamp>${timestamp}</TimeStamp><Nonce>${cdata(nonce)}</Nonce></xml>`
+  );
 }
 
 export function renderReplyXml(reply: Reply, to: ReplyAddress): string {
